@@ -1,0 +1,350 @@
+"""The `archive` command line: thin commands over the Archive facade, one error boundary in main().
+
+Exit codes: 0 success; 1 checked and found bad; 2 usage error; 3 any other error. Errors are one
+`error: ...` line on stderr; `--debug` shows the traceback (never with local variables).
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from archive import __version__
+
+app = typer.Typer(
+    name="archive",
+    help="An evidence archive with a provenance ledger: ingest sources unchanged, verify that nothing "
+    "changed, cite items with checkable manifests.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+)
+
+_state: dict[str, bool] = {"debug": False}
+
+VaultOpt = Annotated[
+    Path,
+    typer.Option(
+        "--vault", envvar="ARCHIVE_VAULT", help="Vault directory (env ARCHIVE_VAULT).", show_default=True
+    ),
+]
+ActorOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--actor",
+        envvar="ARCHIVE_ACTOR",
+        help="Who acts, recorded in the ledger (env ARCHIVE_ACTOR; default: OS user).",
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Exact machine-readable JSON on stdout.")]
+DEFAULT_VAULT = Path("vault")
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"archive {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+) -> None:
+    _state["debug"] = debug
+
+
+def _context(actor: str | None) -> Any:
+    from archive.service import Context
+
+    who = actor if actor is not None else getpass.getuser()
+    if not who.strip():
+        from archive.errors import UsageError
+
+        raise UsageError("--actor must not be empty")
+    return Context(actor=who.strip())
+
+
+@contextmanager
+def _open(vault: Path, actor: str | None, *, create: bool = False) -> Iterator[tuple[Any, bool]]:
+    from archive.service import Archive
+
+    archive, created = Archive.open(vault, _context(actor), create=create)
+    try:
+        yield archive, created
+    finally:
+        archive.close()
+
+
+def _say(text: str) -> None:
+    sys.stdout.write(text + "\n")
+
+
+@app.command()
+def init(vault: VaultOpt = DEFAULT_VAULT, actor: ActorOpt = None, json: JsonOpt = False) -> None:
+    """Create an empty vault (ingest also creates one when it is missing)."""
+    from archive.errors import VaultError
+    from archive.vault import is_vault
+
+    if is_vault(vault):
+        raise VaultError(f"{vault} is already a vault")
+    with _open(vault, actor, create=True):
+        pass
+    if json:
+        from archive.render import emit_json
+
+        emit_json({"vault": str(vault), "created": True})
+    else:
+        _say(f"created vault at {vault}")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files and directories (walked recursively).", show_default=False)
+    ],
+    vault: VaultOpt = DEFAULT_VAULT,
+    actor: ActorOpt = None,
+    outlet: Annotated[str | None, typer.Option(help="Publication that published it.")] = None,
+    published: Annotated[str | None, typer.Option(help="Publication date (YYYY-MM-DD, or RFC 3339).")] = None,
+    title: Annotated[str | None, typer.Option(help="Headline.")] = None,
+    author: Annotated[list[str] | None, typer.Option(help="Byline author (repeatable).")] = None,
+    credit: Annotated[
+        list[str] | None, typer.Option(help="Photo credit 'Photographer/Agency' (repeatable).")
+    ] = None,
+    url: Annotated[str | None, typer.Option(help="Where it was published (http/https).")] = None,
+    language: Annotated[str | None, typer.Option(help="Language tag, e.g. en.")] = None,
+    note: Annotated[str | None, typer.Option(help="Free-text note.")] = None,
+    meta: Annotated[
+        Path | None,
+        typer.Option("--meta", help="Metadata sidecar, JSON or YAML (schemas/sidecar.schema.json)."),
+    ] = None,
+    raw: Annotated[
+        bool, typer.Option("--raw", help="Store unidentified binary or non-UTF-8 text as is (no extraction).")
+    ] = False,
+    batch_size: Annotated[int, typer.Option(min=1, max=100_000, help="Files per durable commit.")] = 256,
+    json: JsonOpt = False,
+) -> None:
+    """Store files unchanged, fingerprint them, and record each in the ledger.
+
+    Every file is checked first (readable, not empty, a recognised type, UTF-8 if text): one bad
+    file refuses the whole ingest and changes nothing. Identical bytes are stored once; a file the
+    archive already holds is reported with its item id and nothing is appended.
+    """
+    from archive.render import progress_bar
+    from archive.sidecar import Sidecar, load_sidecar
+    from archive.sources import collect, inspect_all
+
+    options: dict[str, list[Any]] = {
+        k: v
+        for k, v in {
+            "outlet": [outlet] if outlet else [],
+            "published": [published] if published else [],
+            "title": [title] if title else [],
+            "author": author or [],
+            "credit": credit or [],
+            "url": [url] if url else [],
+            "language": [language] if language else [],
+            "note": [note] if note else [],
+        }.items()
+        if v
+    }
+    sidecar = load_sidecar(meta) if meta is not None else Sidecar({}, {})
+    files, skipped = collect(paths)
+    sources = inspect_all(files, raw=raw)
+    unused = sidecar.unused_names({s.name for s in sources})
+    if unused:
+        from archive.errors import BadInputError
+
+        raise BadInputError(f"{meta}: names a file that is not being ingested: {unused[0]}")
+
+    def claims_for(source: Any) -> dict[str, list[Any]]:
+        return {**sidecar.values_for(source.name), **options}
+
+    results = []
+    with _open(vault, actor, create=True) as (archive, created), progress_bar(not json) as bar:
+        if created and not json:
+            _say(f"created vault at {vault}")
+        for batch in archive.ingest(sources, claims_for, batch_size=batch_size):
+            results.extend(batch)
+            if bar is not None:
+                bar("ingest", len(results), len(sources))
+            if not json:
+                for r in batch:
+                    if r.status == "ingested":
+                        _say(f"ingested  {r.item}  {r.name}  (entry {r.seq}, {r.media_type}, {r.size} bytes)")
+                    else:
+                        _say(f"exists    {r.item}  {r.name}  (already in the archive; nothing appended)")
+    new = sum(1 for r in results if r.status == "ingested")
+    if json:
+        from archive.render import emit_json
+
+        emit_json(
+            {
+                "vault": str(vault),
+                "created": created,
+                "ingested": new,
+                "existing": len(results) - new,
+                "skipped": skipped,
+                "items": [r.to_json() for r in results],
+            }
+        )
+    else:
+        extra = f"; skipped {skipped} hidden files or links" if skipped else ""
+        _say(f"{new} ingested, {len(results) - new} already present{extra}")
+
+
+@app.command()
+def show(
+    item_id: Annotated[
+        str, typer.Argument(metavar="ID", help="Item id: its SHA-256, or an unambiguous prefix.")
+    ],
+    vault: VaultOpt = DEFAULT_VAULT,
+    json: JsonOpt = False,
+) -> None:
+    """Show one item: object facts, acquisition, every metadata value with its provenance, history."""
+    with _open(vault, None) as (archive, _):
+        full = archive.resolve_id(item_id)
+        state = archive.item(full)
+        history = archive.item_history(full)
+    if json:
+        from archive.render import emit_json
+
+        doc = state.to_json()
+        doc["history"] = [{"seq": s.seq, "hash": s.hash, **e.to_json()} for s, e in history]
+        emit_json(doc)
+    else:
+        from archive.render import show_item
+
+        show_item(state, history)
+
+
+@app.command(name="list")
+def list_(vault: VaultOpt = DEFAULT_VAULT, json: JsonOpt = False) -> None:
+    """List every item with its current outlet, date and title."""
+    with _open(vault, None) as (archive, _):
+        items = archive.items()
+    if json:
+        from archive.render import emit_json
+
+        emit_json([{**s.to_json(), "claims": None} | {"claims": s.claims} for s in items])
+    else:
+        from archive.render import list_items
+
+        list_items(items)
+
+
+@app.command()
+def log(
+    vault: VaultOpt = DEFAULT_VAULT,
+    start: Annotated[int, typer.Option(min=0, help="First sequence number.")] = 0,
+    limit: Annotated[int | None, typer.Option(min=1, help="At most this many entries.")] = None,
+    json: JsonOpt = False,
+) -> None:
+    """Show ledger entries in order (with --json: each entry's fields, hash and canonical bytes)."""
+    with _open(vault, None) as (archive, _):
+        entries = archive.entries(start, limit)
+    if json:
+        from archive.render import emit_json
+
+        emit_json(
+            [
+                {"seq": s.seq, "hash": s.hash, "canonical": s.data.decode("utf-8"), "entry": e.to_json()}
+                for s, e in entries
+            ]
+        )
+    else:
+        from archive.render import show_log
+
+        show_log(entries)
+
+
+@app.command()
+def verify(vault: VaultOpt = DEFAULT_VAULT, json: JsonOpt = False) -> None:
+    """Check everything: entry bytes and hashes, the chain, every object, the index.
+
+    Reports every problem with a stable code (see docs/format.md). Exit 0 when clean, 1 when
+    anything is wrong.
+    """
+    from archive.errors import VaultError
+    from archive.render import emit_json, progress_bar
+    from archive.vault import PLACEHOLDERS
+    from archive.verify import verify_vault
+
+    if not vault.is_dir() or all(p.name in PLACEHOLDERS for p in vault.iterdir()):
+        raise VaultError(f"no vault at {vault}")
+    with progress_bar(not json) as bar:
+        report = verify_vault(vault, progress=bar)
+    if json:
+        emit_json({"vault": str(vault), **report.to_json()})
+    else:
+        for p in report.problems:
+            where = " ".join(
+                x
+                for x in (
+                    f"entry {p.seq}" if p.seq is not None else "",
+                    f"item {p.item}" if p.item else "",
+                    p.path or "",
+                )
+                if x
+            )
+            sys.stderr.write(f"{p.code}: {where}: {p.message}\n")
+        c = report.counts
+        summary = (
+            f"{c.get('entries', 0)} entries, {c.get('items', 0)} items, {c.get('bytes', 0)} bytes checked"
+        )
+        if report:
+            _say(f"ok: {summary}; no problems")
+        else:
+            _say(f"FAILED: {summary}; {len(report.problems)} problems")
+    if not report:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    """Entry point: run the app, turning every error into one line and an exit code."""
+    from archive.errors import ArchiveError
+
+    debug = "--debug" in sys.argv[1:] or os.environ.get("ARCHIVE_DEBUG") == "1"
+    try:
+        code = app(standalone_mode=False)
+    except typer.Exit as exc:
+        code = exc.exit_code
+    except typer.Abort:
+        sys.stderr.write("error: aborted\n")
+        code = 3
+    except typer.TyperException as exc:
+        # Click's usage errors: bad option, missing argument (exit code 2).
+        show = getattr(exc, "show", None)
+        if show is not None:
+            show()
+        else:
+            sys.stderr.write(f"error: {exc.format_message()}\n")
+        code = exc.exit_code
+    except ArchiveError as exc:
+        if debug:
+            raise
+        sys.stderr.write(f"error: {exc}\n")
+        code = exc.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("error: interrupted\n")
+        code = 3
+    except BrokenPipeError:
+        code = 0
+    except Exception as exc:
+        if debug:
+            raise
+        sys.stderr.write(f"error: internal error: {type(exc).__name__}: {exc} (rerun with --debug)\n")
+        code = 3
+    sys.exit(code if isinstance(code, int) else 0)

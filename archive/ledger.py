@@ -1,0 +1,179 @@
+"""Ledger rules over bytes and hashes: how an entry is made, sealed, decoded and chained.
+
+Pure: no database and no clock. Storage hands rows in, these functions decide.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from archive.canonical import canonical_bytes, parse_json
+from archive.errors import LedgerError
+from archive.problems import Problem
+
+FORMAT_VERSION = 1
+GENESIS_PREV = "0" * 64
+LEAF_PREFIX = b"\x00"
+ENTRY_FIELDS = ("v", "seq", "prev", "time", "actor", "tool", "kind", "body")
+_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z")
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+
+
+def format_time(moment: datetime) -> str:
+    """RFC 3339 UTC with exactly six fractional digits, so times sort as strings."""
+    if moment.tzinfo is None:
+        raise LedgerError("entry times must be timezone-aware")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def entry_hash(data: bytes) -> str:
+    """SHA-256(0x00 || bytes): the chain hash and the RFC 9162 Merkle leaf hash at once."""
+    return hashlib.sha256(LEAF_PREFIX + data).hexdigest()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One ledger entry, as its fields."""
+
+    seq: int
+    prev: str
+    time: str
+    actor: str
+    tool: Mapping[str, str]
+    kind: str
+    body: Mapping[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "v": FORMAT_VERSION,
+            "seq": self.seq,
+            "prev": self.prev,
+            "time": self.time,
+            "actor": self.actor,
+            "tool": dict(self.tool),
+            "kind": self.kind,
+            "body": dict(self.body),
+        }
+
+
+@dataclass(frozen=True)
+class Sealed:
+    """An entry as stored: its position, its canonical bytes and their hash."""
+
+    seq: int
+    hash: str
+    data: bytes
+
+
+def seal(entry: Entry) -> Sealed:
+    data = canonical_bytes(entry.to_json())
+    return Sealed(entry.seq, entry_hash(data), data)
+
+
+def next_entry(
+    head: Sealed | None,
+    *,
+    time: datetime,
+    actor: str,
+    tool: Mapping[str, str],
+    kind: str,
+    body: Mapping[str, Any],
+) -> Sealed:
+    """Make and seal the entry that follows `head` (None: the first entry of a ledger)."""
+    if not actor.strip():
+        raise LedgerError("an entry needs an actor")
+    seq = 0 if head is None else head.seq + 1
+    prev = GENESIS_PREV if head is None else head.hash
+    return seal(Entry(seq, prev, format_time(time), actor, tool, kind, body))
+
+
+def decode(data: bytes) -> Entry:
+    """Parse an entry's bytes and check its shape (not its place in the chain)."""
+    value = parse_json(data)
+    if not isinstance(value, dict) or sorted(value) != sorted(ENTRY_FIELDS):
+        raise LedgerError(f"an entry is an object with exactly the fields {', '.join(ENTRY_FIELDS)}")
+    if value["v"] != FORMAT_VERSION:
+        raise LedgerError(f"unknown entry version {value['v']!r}")
+    seq, prev, time, actor = value["seq"], value["prev"], value["time"], value["actor"]
+    tool, kind, body = value["tool"], value["kind"], value["body"]
+    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
+        raise LedgerError("seq must be a non-negative integer")
+    if not isinstance(prev, str) or not _HEX64.fullmatch(prev):
+        raise LedgerError("prev must be 64 lowercase hex digits")
+    if not isinstance(time, str) or not _TIME.fullmatch(time):
+        raise LedgerError("time must be RFC 3339 UTC with microseconds, e.g. 2026-01-02T03:04:05.000000Z")
+    if not isinstance(actor, str) or not actor.strip():
+        raise LedgerError("actor must be a non-empty string")
+    if not isinstance(tool, dict) or not all(isinstance(tool.get(k), str) for k in ("name", "version")):
+        raise LedgerError("tool must be an object with string name and version")
+    if not isinstance(kind, str) or not kind:
+        raise LedgerError("kind must be a non-empty string")
+    if not isinstance(body, dict):
+        raise LedgerError("body must be an object")
+    return Entry(seq, prev, time, actor, tool, kind, body)
+
+
+def check_entries(rows: Iterable[Sealed]) -> Iterator[tuple[Sealed, Entry | None, list[Problem]]]:
+    """Walk stored rows in position order and judge each one against the rules of the chain.
+
+    Yields every row with its decoded entry (None when undecodable) and the problems found, so
+    a caller can go on checking bodies without a second pass. The chain link is judged against the
+    hash of the previous row's actual bytes, so an edit shows even when its stored hash was kept.
+    """
+    expected_seq = 0
+    prev_hash = GENESIS_PREV
+    prev_time = ""
+    for row in rows:
+        problems: list[Problem] = []
+        actual = entry_hash(row.data)
+        if row.seq != expected_seq:
+            problems.append(
+                Problem("SEQ_GAP", f"expected entry {expected_seq}, found {row.seq}", seq=row.seq)
+            )
+        if actual != row.hash:
+            problems.append(
+                Problem(
+                    "ENTRY_HASH_MISMATCH",
+                    f"stored hash {row.hash} but bytes hash to {actual}",
+                    seq=row.seq,
+                )
+            )
+        entry: Entry | None = None
+        try:
+            entry = decode(row.data)
+        except LedgerError as exc:
+            problems.append(Problem("ENTRY_MALFORMED", str(exc), seq=row.seq))
+        if entry is not None:
+            if canonical_bytes(entry.to_json()) != row.data:
+                problems.append(
+                    Problem("ENTRY_NOT_CANONICAL", "bytes are not RFC 8785 canonical JSON", seq=row.seq)
+                )
+            if entry.seq != row.seq:
+                problems.append(
+                    Problem(
+                        "ENTRY_SEQ_MISMATCH",
+                        f"entry says seq {entry.seq} but is stored at {row.seq}",
+                        seq=row.seq,
+                    )
+                )
+            if entry.prev != prev_hash:
+                problems.append(
+                    Problem(
+                        "CHAIN_BROKEN",
+                        f"prev is {entry.prev} but the entry before hashes to {prev_hash}",
+                        seq=row.seq,
+                    )
+                )
+            if entry.time < prev_time:
+                problems.append(
+                    Problem("TIME_REGRESSION", f"time {entry.time} is before {prev_time}", seq=row.seq)
+                )
+            prev_time = max(prev_time, entry.time)
+        yield row, entry, problems
+        prev_hash = actual
+        expected_seq = row.seq + 1

@@ -1,0 +1,197 @@
+"""Metadata fields, their values' validation, and claims: each value with where it came from.
+
+A claim is either *asserted* (a person said so: by whom, when) or *extracted* (an extractor read
+it from the bytes: which one, which version, which span, the quoted evidence). Asserted claims win
+over extracted ones; every claim stays visible.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from archive.errors import BadInputError
+
+JSONValue = str | dict[str, str]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    kind: str  # text | date | url | credit | language
+    multi: bool
+    help: str
+
+
+FIELDS: dict[str, FieldSpec] = {
+    f.name: f
+    for f in (
+        FieldSpec("title", "text", False, "the headline"),
+        FieldSpec("outlet", "text", False, "the publication that published it (not a cited source)"),
+        FieldSpec("published", "date", False, "publication date: YYYY, YYYY-MM, YYYY-MM-DD or RFC 3339"),
+        FieldSpec("published_not_before", "date", False, "a lower bound on the publication date"),
+        FieldSpec("modified", "date", False, "date of the last stated update"),
+        FieldSpec("author", "text", True, "a byline author (repeatable)"),
+        FieldSpec("credit", "credit", True, "a photo credit: 'Photographer/Agency' (repeatable)"),
+        FieldSpec("url", "url", False, "where the source was published (http or https)"),
+        FieldSpec("language", "language", False, "language tag, e.g. en or uk"),
+        FieldSpec("note", "text", False, "a free-text note"),
+    )
+}
+ASSERTABLE = tuple(n for n in FIELDS if n != "published_not_before")
+CREDIT_KEYS = ("photographer", "agency", "caption")
+_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+_LANG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+MAX_TEXT = 10_000
+
+
+def _text(field: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise BadInputError(f"{field}: expected text, got {type(value).__name__}")
+    text = " ".join(value.split())
+    if not text:
+        raise BadInputError(f"{field}: empty value")
+    if len(text) > MAX_TEXT:
+        raise BadInputError(f"{field}: longer than {MAX_TEXT} characters")
+    return text
+
+
+def normalise_date(field: str, value: Any) -> str:
+    """Accept YYYY, YYYY-MM, YYYY-MM-DD or an RFC 3339 date-time with a zone; keep the precision given."""
+    text = _text(field, value)
+    if _DATE.fullmatch(text):
+        parts = [int(p) for p in text.split("-")]
+        try:
+            date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+        except ValueError as exc:
+            raise BadInputError(f"{field}: {text!r} is not a real date ({exc})") from exc
+        return text
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise BadInputError(
+            f"{field}: {text!r} is not a date (use YYYY-MM-DD, YYYY-MM, YYYY or RFC 3339)"
+        ) from None
+    if "T" not in text.upper() or moment.tzinfo is None:
+        raise BadInputError(f"{field}: {text!r} needs a time zone, e.g. 2022-03-23T09:15:00-04:00")
+    return text
+
+
+def _url(field: str, value: Any) -> str:
+    text = _text(field, value)
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc or " " in text:
+        raise BadInputError(f"{field}: {text!r} is not an http(s) URL")
+    return text
+
+
+def parse_credit(text: str) -> dict[str, str]:
+    """'Name/Agency' → photographer and agency; a bare name is a photographer."""
+    name, sep, agency = text.partition("/")
+    credit: dict[str, str] = {}
+    if name.strip():
+        credit["photographer"] = " ".join(name.split())
+    if sep and agency.strip():
+        credit["agency"] = " ".join(agency.split())
+    if not credit:
+        raise BadInputError(f"credit: {text!r} names neither a photographer nor an agency")
+    return credit
+
+
+def _credit(field: str, value: Any) -> dict[str, str]:
+    if isinstance(value, str):
+        return parse_credit(_text(field, value))
+    if not isinstance(value, Mapping):
+        raise BadInputError(f"{field}: expected 'Photographer/Agency' or an object")
+    unknown = set(value) - set(CREDIT_KEYS)
+    if unknown:
+        raise BadInputError(f"{field}: unknown keys {', '.join(sorted(unknown))}")
+    credit = {k: _text(f"{field}.{k}", value[k]) for k in CREDIT_KEYS if k in value}
+    if "photographer" not in credit and "agency" not in credit:
+        raise BadInputError(f"{field}: needs a photographer or an agency")
+    return credit
+
+
+def _language(field: str, value: Any) -> str:
+    text = _text(field, value)
+    if not _LANG.fullmatch(text):
+        raise BadInputError(f"{field}: {text!r} is not a language tag such as en or pt-BR")
+    return text
+
+
+_VALIDATORS = {
+    "text": _text,
+    "date": normalise_date,
+    "url": _url,
+    "credit": _credit,
+    "language": _language,
+}
+
+
+def validate(field: str, value: Any) -> JSONValue:
+    """Check and normalise one value of a field; raises BadInputError with the field's name."""
+    spec = FIELDS.get(field)
+    if spec is None:
+        raise BadInputError(f"unknown field {field!r} (known: {', '.join(FIELDS)})")
+    result: JSONValue = _VALIDATORS[spec.kind](field, value)
+    return result
+
+
+def asserted_claims(values: Mapping[str, Sequence[Any]], *, by: str, at: str) -> list[dict[str, Any]]:
+    """Claims for values a person gives, field by field in a stable order."""
+    claims: list[dict[str, Any]] = []
+    for field in FIELDS:
+        raw = values.get(field, ())
+        if not raw:
+            continue
+        if field not in ASSERTABLE:
+            raise BadInputError(f"{field} cannot be asserted")
+        if len(raw) > 1 and not FIELDS[field].multi:
+            raise BadInputError(f"{field} takes one value, got {len(raw)}")
+        for value in raw:
+            claims.append(
+                {
+                    "field": field,
+                    "value": validate(field, value),
+                    "source": "asserted",
+                    "by": by,
+                    "at": at,
+                }
+            )
+    unknown = set(values) - set(FIELDS)
+    if unknown:
+        raise BadInputError(f"unknown field {sorted(unknown)[0]!r} (known: {', '.join(ASSERTABLE)})")
+    return claims
+
+
+def resolve(claims: Sequence[Mapping[str, Any]]) -> tuple[dict[str, Any], list[str]]:
+    """Current values from claims in ledger order, and the fields whose sources disagree.
+
+    Per field, the latest set of asserted values wins; failing that, extracted values stand (all of
+    them for a repeatable field; for a single-valued field only when they agree, else the field is
+    reported as a conflict and left without a current value: nothing is silently chosen).
+    """
+    current: dict[str, Any] = {}
+    conflicts: list[str] = []
+    for field, spec in FIELDS.items():
+        mine = [c for c in claims if c["field"] == field]
+        asserted = [c for c in mine if c["source"] == "asserted"]
+        if asserted:
+            last = max(c["seq"] for c in asserted)
+            chosen = [c["value"] for c in asserted if c["seq"] == last]
+        else:
+            chosen = [c["value"] for c in mine if c["source"] == "extracted"]
+        chosen = [v for i, v in enumerate(chosen) if v not in chosen[:i]]
+        if not chosen or chosen == [None]:
+            continue
+        if spec.multi:
+            current[field] = [v for v in chosen if v is not None]
+        elif len(chosen) == 1:
+            current[field] = chosen[0]
+        else:
+            conflicts.append(field)
+    return current, conflicts

@@ -1,0 +1,190 @@
+"""The content-addressed object store on the local file system.
+
+Layout: `objects/sha256/<first two hex>/<64 hex>`, each file read-only, written once and never
+overwritten. New bytes are first *staged* in a private directory under `tmp/` (held by an flock
+while its writer lives), made durable, and only moved into `objects/` after the ledger entry that
+names them has committed. A writer killed in between leaves staged files that the next writer
+places (if the ledger names them) or deletes (if it does not); verification accepts a committed
+object found in a dead writer's staging directory, so a crash at any instant leaves a vault that
+verifies and an object store that holds nothing the ledger does not know.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import hashlib
+import os
+import secrets
+import stat
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from archive.digest import CHUNK, Digest, is_hex_digest
+from archive.errors import BadInputError, VaultError
+from archive.fsutil import sync_filesystem
+
+READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH
+_LOCK_NAME = ".lock"
+
+
+@dataclass(frozen=True)
+class Staged:
+    """Bytes copied into staging: their digest, size and the staged file."""
+
+    digest: Digest
+    size: int
+    path: Path
+
+
+class ObjectStore:
+    """Objects under `<vault>/objects/sha256`, staging under `<vault>/tmp`."""
+
+    def __init__(self, vault: Path) -> None:
+        self.vault = vault
+        self.root = vault / "objects" / "sha256"
+        self.staging = vault / "tmp"
+
+    def path_for(self, digest: str) -> Path:
+        return self.root / digest[:2] / digest
+
+    def locate(self, digest: str) -> Path | None:
+        """Where an object's bytes are: in the store, or still staged after its commit."""
+        path = self.path_for(digest)
+        if path.exists():
+            return path
+        if self.staging.is_dir():
+            for stage in sorted(self.staging.iterdir()):
+                candidate = stage / digest
+                if candidate.is_file():
+                    return candidate
+        return None
+
+    def iter_stored(self) -> Iterator[tuple[str, Path]]:
+        """Every file under the store, named by its file name (which should be its digest)."""
+        if not self.root.is_dir():
+            return
+        for fan in sorted(self.root.iterdir()):
+            if fan.is_dir():
+                for path in sorted(fan.iterdir()):
+                    yield path.name, path
+            else:
+                yield fan.name, fan
+
+    def stager(self) -> Stager:
+        return Stager(self)
+
+    def place(self, staged: Path, digest: str) -> None:
+        """Move a staged file to its address; never overwrites an object already there."""
+        target = self.path_for(digest)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.chmod(staged, READ_ONLY)
+        # link then unlink, not rename: link fails on an existing target, so no overwrite.
+        with contextlib.suppress(FileExistsError):
+            os.link(staged, target)
+        staged.unlink()
+
+    def recover(self, committed: Callable[[str], bool]) -> int:
+        """Finish or discard what dead writers left staged; returns how many objects it placed.
+
+        Call with the ledger's write lock held, so `committed` cannot change underneath.
+        """
+        placed = 0
+        if not self.staging.is_dir():
+            return 0
+        for stage in sorted(self.staging.iterdir()):
+            lock = _try_lock(stage / _LOCK_NAME)
+            if lock is None:
+                continue  # a live writer owns it
+            try:
+                for path in sorted(stage.iterdir()):
+                    if path.name == _LOCK_NAME:
+                        continue
+                    if is_hex_digest(path.name) and committed(path.name):
+                        if not self.path_for(path.name).exists():
+                            placed += 1
+                        self.place(path, path.name)
+                    else:
+                        path.unlink()
+                (stage / _LOCK_NAME).unlink(missing_ok=True)
+                stage.rmdir()
+            finally:
+                os.close(lock)
+        if placed:
+            sync_filesystem(self.vault)
+        return placed
+
+
+def _try_lock(path: Path) -> int | None:
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except FileNotFoundError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        os.close(fd)
+        if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN):
+            return None
+        raise
+    return fd
+
+
+class Stager:
+    """A writer's private staging directory, locked for as long as the writer lives."""
+
+    def __init__(self, store: ObjectStore) -> None:
+        self.store = store
+        self.dir = store.staging / f"stage-{os.getpid()}-{secrets.token_hex(6)}"
+        self._lock: int | None = None
+
+    def __enter__(self) -> Stager:
+        self.dir.mkdir(parents=True)
+        self._lock = _try_lock(self.dir / _LOCK_NAME)
+        if self._lock is None:
+            raise VaultError(f"cannot lock staging directory {self.dir}")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            for path in self.dir.iterdir():
+                if path.name != _LOCK_NAME:
+                    path.unlink()
+            (self.dir / _LOCK_NAME).unlink(missing_ok=True)
+            self.dir.rmdir()
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
+
+    def stage(self, source: Path, observe: Callable[[bytes], None] | None = None) -> Staged:
+        """Copy a file into staging while hashing it, in one streaming pass (no fsync here)."""
+        partial = self.dir / f".partial-{secrets.token_hex(8)}"
+        h = hashlib.sha256()
+        size = 0
+        try:
+            with source.open("rb") as src, partial.open("xb") as dst:
+                while block := src.read(CHUNK):
+                    h.update(block)
+                    size += len(block)
+                    if observe is not None:
+                        observe(block)
+                    dst.write(block)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise BadInputError(f"cannot read {source}: {exc.strerror or exc}") from exc
+        digest = Digest(h.hexdigest())
+        final = self.dir / digest.hex
+        if final.exists():
+            partial.unlink()
+        else:
+            partial.rename(final)
+        return Staged(digest, size, final)
+
+    def sync(self) -> None:
+        """Make everything staged so far durable (one syncfs for a whole batch)."""
+        sync_filesystem(self.store.vault)
+
+    def discard(self, staged: Staged) -> None:
+        staged.path.unlink(missing_ok=True)

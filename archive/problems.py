@@ -1,0 +1,76 @@
+"""Verification problems: stable codes (never reworded), and the report that collects them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+# Every code verification can report, with what it means. Codes are stable: tests, scripts and
+# docs/format.md refer to them; a new situation gets a new code, an old code keeps its meaning.
+CODES: dict[str, str] = {
+    "VAULT_FORMAT": "the vault's format marker is missing, unreadable or of an unknown version",
+    "DATABASE_UNREADABLE": "the ledger database cannot be opened or read",
+    "ENTRY_HASH_MISMATCH": "an entry's stored hash is not SHA-256(0x00 || its bytes)",
+    "ENTRY_MALFORMED": "an entry's bytes are not a JSON object with the required fields",
+    "ENTRY_NOT_CANONICAL": "an entry's bytes are JSON but not in RFC 8785 canonical form",
+    "ENTRY_SEQ_MISMATCH": "the sequence number inside an entry differs from its position",
+    "SEQ_GAP": "sequence numbers are not contiguous from zero",
+    "CHAIN_BROKEN": "an entry's prev is not the hash of the entry before it",
+    "TIME_REGRESSION": "an entry's time is earlier than the time of the entry before it",
+    "ENTRY_INVALID": "an entry breaks a ledger rule (unknown item, duplicate ingest, bad body)",
+    "OBJECT_MISSING": "an object the ledger refers to is not in the vault",
+    "OBJECT_SIZE_MISMATCH": "an object's size differs from the size the ledger recorded",
+    "OBJECT_HASH_MISMATCH": "an object's bytes do not hash to its address",
+    "OBJECT_UNREADABLE": "an object exists but cannot be read",
+    "OBJECT_UNKNOWN": "a file in the object store that the ledger does not know",
+    "INDEX_MISSING": "an item in the ledger has no row in the index",
+    "INDEX_EXTRA": "an index row names an item the ledger does not have",
+    "INDEX_MISMATCH": "an index row disagrees with what the ledger says about the item",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing found wrong, with the entry, item or path it concerns."""
+
+    code: str
+    message: str
+    seq: int | None = None
+    item: str | None = None
+    path: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:
+            raise ValueError(f"unregistered problem code {self.code}")
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+@dataclass
+class Report:
+    """Everything a verification found; true when nothing is wrong."""
+
+    problems: list[Problem] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return not self.problems
+
+    def add(self, problems: Iterable[Problem]) -> None:
+        self.problems.extend(problems)
+
+    def codes(self) -> list[str]:
+        return [p.code for p in self.problems]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ok": not self.problems,
+            "counts": dict(self.counts),
+            "problems": [p.to_json() for p in self.problems],
+        }
+
+
+def iter_codes(problems: Iterable[Problem]) -> Iterator[str]:
+    return (p.code for p in problems)

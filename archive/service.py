@@ -1,0 +1,251 @@
+"""The Archive facade: ingest, show, list, log and verify over one vault.
+
+The library never prints and never exits: the actor and the clock come in through `Context`, and
+results go back as values, so the CLI is a thin shell and tests are exact.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from archive import TOOL_NAME, __version__
+from archive.canonical import parse_json
+from archive.errors import AmbiguousIdError, BadInputError, NotFoundError, VaultError
+from archive.items import ItemState, apply
+from archive.ledger import GENESIS_PREV, Entry, Sealed, decode, entry_hash, format_time, next_entry
+from archive.metadata import asserted_claims
+from archive.objects import Staged, Stager
+from archive.sources import Source
+from archive.storage import ItemRow, Writer
+from archive.vault import Vault, is_vault
+
+TOOL = {"name": TOOL_NAME, "version": __version__}
+ClaimsFor = Callable[[Source], dict[str, list[Any]]]
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class Context:
+    """Who acts and what time it is: passed in, never read from the environment here."""
+
+    actor: str
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    host: str = socket.gethostname()
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What happened to one file: a new item, or bytes the archive already holds."""
+
+    item: str
+    name: str
+    path: str
+    status: str  # "ingested" | "exists"
+    seq: int | None
+    size: int
+    media_type: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "item": self.item,
+            "name": self.name,
+            "path": self.path,
+            "status": self.status,
+            "seq": self.seq,
+            "size": self.size,
+            "media_type": self.media_type,
+        }
+
+
+def item_row(state: ItemState) -> ItemRow:
+    return ItemRow(
+        id=state.id,
+        size=state.size,
+        media_type=state.media_type,
+        name=state.name,
+        ingest_seq=state.ingest_seq,
+        last_seq=state.last_seq,
+        ingested_at=state.ingested_at,
+        state=state.state_bytes(),
+    )
+
+
+def state_from_bytes(data: bytes) -> ItemState:
+    value = parse_json(data)
+    fields = {k: value[k] for k in ItemState.__dataclass_fields__}
+    return ItemState(**fields)
+
+
+class Archive:
+    """One opened vault and the context acting on it."""
+
+    def __init__(self, vault: Vault, ctx: Context) -> None:
+        self.vault = vault
+        self.ctx = ctx
+
+    @classmethod
+    def open(cls, path: Path, ctx: Context, *, create: bool = False) -> tuple[Archive, bool]:
+        """Open the vault at `path`; with `create`, make it when absent. Returns (archive, created)."""
+        if is_vault(path):
+            return cls(Vault.open(path), ctx), False
+        if not create:
+            Vault.open(path)  # raises the precise reason
+        return cls(Vault.create(path, now=ctx.clock()), ctx), True
+
+    def close(self) -> None:
+        self.vault.close()
+
+    # ---- writing -------------------------------------------------------------------------
+
+    def _append(self, w: Writer, head: Sealed | None, kind: str, body: dict[str, Any]) -> Sealed:
+        sealed = next_entry(
+            head, time=self.ctx.clock(), actor=self.ctx.actor, tool=TOOL, kind=kind, body=body
+        )
+        w.append(sealed, kind, GENESIS_PREV if head is None else head.hash)
+        return sealed
+
+    def _checked_head(self, w: Writer) -> Sealed | None:
+        head = w.head()
+        if head is not None and entry_hash(head.data) != head.hash:
+            raise VaultError(f"the ledger's last entry ({head.seq}) is damaged; run `archive verify`")
+        return head
+
+    def ingest(
+        self,
+        sources: Sequence[Source],
+        claims_for: ClaimsFor,
+        *,
+        batch_size: int = 256,
+        workers: int = 4,
+    ) -> Iterator[list[IngestResult]]:
+        """Store and record each source; yields each batch's results once it is durable.
+
+        Per batch: copy and hash into staging (in parallel), one syncfs, one serialised
+        transaction that appends an entry per new item, then the objects move into place.
+        Every source's asserted values are checked first, so a bad value refuses the whole ingest.
+        """
+        for source in sources:
+            asserted_claims(claims_for(source), by=self.ctx.actor, at="")
+        with self.vault.objects.stager() as stager, ThreadPoolExecutor(max_workers=workers) as pool:
+            for start in range(0, len(sources), batch_size):
+                batch = sources[start : start + batch_size]
+                staged = list(pool.map(lambda s: _stage(stager, s), batch))
+                stager.sync()
+                results, placements = self._commit(batch, staged, claims_for)
+                for digest, path in placements:
+                    self.vault.objects.place(path, digest)
+                for item in staged:
+                    stager.discard(item)
+                if placements:
+                    stager.sync()
+                yield results
+
+    def _commit(
+        self, batch: Sequence[Source], staged: Sequence[Staged], claims_for: ClaimsFor
+    ) -> tuple[list[IngestResult], list[tuple[str, Path]]]:
+        results: list[IngestResult] = []
+        placements: list[tuple[str, Path]] = []
+        with self.vault.store.write() as w:
+            self.vault.objects.recover(w.has_item)
+            head = self._checked_head(w)
+            seen: set[str] = set()
+            for source, obj in zip(batch, staged, strict=True):
+                digest = obj.digest.hex
+                if digest in seen or w.has_item(digest):
+                    results.append(_result(source, obj, "exists", None))
+                    continue
+                seen.add(digest)
+                time = format_time(self.ctx.clock())
+                body = {
+                    "item": digest,
+                    "object": _object_json(source, obj),
+                    "acquisition": self._acquisition(source),
+                    "claims": asserted_claims(claims_for(source), by=self.ctx.actor, at=time),
+                }
+                head = self._append(w, head, "ingest", body)
+                items: dict[str, ItemState] = {}
+                apply(items, decode(head.data))
+                w.put_item(item_row(items[digest]))
+                results.append(_result(source, obj, "ingested", head.seq))
+                placements.append((digest, obj.path))
+        return results, placements
+
+    def _acquisition(self, source: Source) -> dict[str, Any]:
+        modified = datetime.fromtimestamp(source.mtime_ns / 1e9, UTC)
+        return {
+            "method": "file-copy",
+            "name": source.name,
+            "path": str(source.path.resolve()),
+            "host": self.ctx.host,
+            "file_modified": format_time(modified),
+        }
+
+    # ---- reading -------------------------------------------------------------------------
+
+    def resolve_id(self, prefix: str) -> str:
+        """The item an id or unambiguous id prefix names."""
+        wanted = prefix.strip().lower()
+        if len(wanted) < 4 or any(c not in "0123456789abcdef" for c in wanted):
+            raise BadInputError(f"{prefix!r} is not an item id (at least 4 hex digits of its SHA-256)")
+        with self.vault.store.read() as r:
+            found = r.item_ids(wanted)
+        if not found:
+            raise NotFoundError(f"no item with id {wanted}")
+        if len(found) > 1:
+            raise AmbiguousIdError(f"id prefix {wanted} matches more than one item; give more digits")
+        return found[0]
+
+    def item(self, item_id: str) -> ItemState:
+        with self.vault.store.read() as r:
+            data = r.item_state(item_id)
+        if data is None:
+            raise NotFoundError(f"no item with id {item_id}")
+        return state_from_bytes(data)
+
+    def items(self) -> list[ItemState]:
+        with self.vault.store.read() as r:
+            return [state_from_bytes(row.state) for row in r.items()]
+
+    def entries(self, start: int = 0, limit: int | None = None) -> list[tuple[Sealed, Entry]]:
+        with self.vault.store.read() as r:
+            stop = None if limit is None else start + limit
+            return [(s, decode(s.data)) for s in r.entries(start, stop)]
+
+    def item_history(self, item_id: str) -> list[tuple[Sealed, Entry]]:
+        state = self.item(item_id)
+        seqs = sorted({state.ingest_seq, *(c["seq"] for c in state.claims), state.last_seq})
+        with self.vault.store.read() as r:
+            return [(s, decode(s.data)) for s in (r.entry(q) for q in seqs)]
+
+    def size(self) -> tuple[int, str | None]:
+        with self.vault.store.read() as r:
+            head = r.head()
+        return (0, None) if head is None else (head.seq + 1, head.hash)
+
+
+def _stage(stager: Stager, source: Source) -> Staged:
+    staged = stager.stage(source.path)
+    if staged.size != source.size:
+        raise BadInputError(
+            f"{source.path}: changed while being ingested ({source.size} → {staged.size} bytes)"
+        )
+    return staged
+
+
+def _object_json(source: Source, obj: Staged) -> dict[str, Any]:
+    body: dict[str, Any] = {"sha256": obj.digest.hex, "size": obj.size, "media_type": source.media.mime}
+    if source.media.charset:
+        body["charset"] = source.media.charset
+    return body
+
+
+def _result(source: Source, obj: Staged, status: str, seq: int | None) -> IngestResult:
+    return IngestResult(
+        obj.digest.hex, source.name, str(source.path), status, seq, obj.size, source.media.mime
+    )

@@ -1,0 +1,112 @@
+"""The vault on disk: its format marker, its database and its object store.
+
+Layout (version 1):
+    VAULT.json          format marker: {"format": "archive-vault", "version": 1, ...}
+    ledger.sqlite       the ledger and the index (SQLite, WAL)
+    objects/sha256/     content-addressed, read-only objects
+    tmp/                writers' staging directories
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from archive.canonical import canonical_bytes
+from archive.errors import VaultError
+from archive.fsutil import atomic_write, fsync_dir
+from archive.ledger import format_time
+from archive.objects import ObjectStore
+from archive.storage import Store
+
+FORMAT = "archive-vault"
+VERSION = 1
+MARKER = "VAULT.json"
+DATABASE = "ledger.sqlite"
+# Files a fresh checkout keeps in the default vault directory so git tracks an empty vault.
+PLACEHOLDERS = frozenset({".gitignore", "README.md", ".gitkeep"})
+_UNFINISHED = frozenset({DATABASE, f"{DATABASE}-wal", f"{DATABASE}-shm", "objects", "tmp"})
+
+
+def read_marker(path: Path) -> dict[str, Any]:
+    """The vault's format marker, checked; raises VaultError when absent, unreadable or unknown."""
+    marker = path / MARKER
+    try:
+        value = json.loads(marker.read_bytes())
+    except FileNotFoundError:
+        raise VaultError(
+            f"no vault at {path} (no {MARKER}); `archive init` or `archive ingest` makes one"
+        ) from None
+    except (OSError, ValueError) as exc:
+        raise VaultError(f"unreadable vault marker {marker}: {exc}") from exc
+    if not isinstance(value, dict) or value.get("format") != FORMAT:
+        raise VaultError(f"{marker} is not an archive vault marker")
+    version = value.get("version")
+    if version != VERSION:
+        raise VaultError(
+            f"vault format version {version!r} is not supported (this archive reads version {VERSION})"
+        )
+    return value
+
+
+def is_vault(path: Path) -> bool:
+    return (path / MARKER).is_file()
+
+
+@dataclass
+class Vault:
+    """An opened vault: where it is, its database, its objects."""
+
+    path: Path
+    store: Store
+    objects: ObjectStore
+    marker: dict[str, Any]
+
+    @classmethod
+    def open(cls, path: Path) -> Vault:
+        marker = read_marker(path)
+        store = Store.sqlite(path / DATABASE, create=False)
+        return cls(path, store, ObjectStore(path), marker)
+
+    @classmethod
+    def create(cls, path: Path, *, now: datetime) -> Vault:
+        """Make a new vault at `path` (absent, empty, or holding only placeholder files)."""
+        if path.exists():
+            if not path.is_dir():
+                raise VaultError(f"{path} exists and is not a directory")
+            if is_vault(path):
+                raise VaultError(f"{path} is already a vault")
+            stray = sorted(p.name for p in path.iterdir() if p.name not in PLACEHOLDERS | _UNFINISHED)
+            if stray:
+                raise VaultError(
+                    f"{path} is not empty and not a vault (holds {stray[0]}); refusing to use it"
+                )
+            if (path / DATABASE).exists():
+                # Left by a creation that died before its marker: reusable only if nothing was written.
+                leftover = Store.sqlite(path / DATABASE, create=True)
+                try:
+                    with leftover.read() as r:
+                        if r.size():
+                            raise VaultError(f"{path} holds a ledger but no {MARKER}: a damaged vault")
+                finally:
+                    leftover.close()
+        path.mkdir(parents=True, exist_ok=True)
+        for sub in ("objects/sha256", "tmp"):
+            (path / sub).mkdir(parents=True, exist_ok=True)
+        store = Store.sqlite(path / DATABASE, create=True)
+        marker = {
+            "format": FORMAT,
+            "version": VERSION,
+            "created": format_time(now),
+            "hash": "sha256",
+        }
+        # The marker is written last: a vault without one was never finished and can be made again.
+        atomic_write(path / MARKER, canonical_bytes(marker) + b"\n")
+        fsync_dir(path.parent)
+        return cls(path, store, ObjectStore(path), marker)
+
+    def close(self) -> None:
+        self.store.close()
