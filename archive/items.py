@@ -122,7 +122,7 @@ def apply(items: dict[str, ItemState], entry: Entry) -> str:
         items[state.id] = state
         return state.id
     if entry.kind == "amend":
-        item_id = _require(entry.body, "item", str)
+        item_id: str = _require(entry.body, "item", str)
         state_or_none = items.get(item_id)
         if state_or_none is None:
             raise EntryRuleError(f"amends item {item_id}, which the ledger does not have")

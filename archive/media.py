@@ -55,6 +55,6 @@ def libmagic_version() -> str:
     import magic
 
     try:
-        return str(magic.version())
+        return str(magic.version())  # type: ignore[no-untyped-call]
     except (AttributeError, NotImplementedError):
         return "unknown"

@@ -8,7 +8,7 @@ over extracted ones; every claim stays visible.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -123,7 +123,7 @@ def _language(field: str, value: Any) -> str:
     return text
 
 
-_VALIDATORS = {
+_VALIDATORS: dict[str, Callable[[str, Any], JSONValue]] = {
     "text": _text,
     "date": normalise_date,
     "url": _url,

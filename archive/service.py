@@ -161,14 +161,14 @@ class Archive:
                     results.append(_result(source, obj, "exists", None))
                     continue
                 seen.add(digest)
-                time = format_time(self.ctx.clock())
+                now = self.ctx.clock()
                 body = {
                     "item": digest,
                     "object": _object_json(source, obj),
                     "acquisition": self._acquisition(source),
-                    "claims": asserted_claims(claims_for(source), by=self.ctx.actor, at=time),
+                    "claims": asserted_claims(claims_for(source), by=self.ctx.actor, at=format_time(now)),
                 }
-                head = self._append(w, head, "ingest", body)
+                head = self._append(w, head, "ingest", body, now)
                 items: dict[str, ItemState] = {}
                 apply(items, decode(head.data))
                 w.put_item(item_row(items[digest]))

@@ -172,7 +172,7 @@ class Reader:
         return _row_to_sealed(row)
 
     def item_ids(self, prefix: str) -> list[str]:
-        query = select(ItemRow.id).where(ItemRow.id.startswith(prefix)).order_by(ItemRow.id).limit(2)  # type: ignore[attr-defined]
+        query = select(ItemRow.id).where(ItemRow.id.startswith(prefix)).order_by(ItemRow.id).limit(2)
         return [str(r) for r in self.conn.execute(query).scalars()]
 
     def has_item(self, item_id: str) -> bool:
