@@ -230,6 +230,49 @@ def show(
         show_item(state, history)
 
 
+@app.command()
+def amend(
+    item_id: Annotated[
+        str, typer.Argument(metavar="ID", help="Item id: its SHA-256, or an unambiguous prefix.")
+    ],
+    set_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set", metavar="FIELD=VALUE", help="New value (repeat for repeatable fields: author, credit)."
+        ),
+    ] = None,
+    unset: Annotated[
+        list[str] | None, typer.Option("--unset", metavar="FIELD", help="Record that FIELD has no value.")
+    ] = None,
+    reason: Annotated[str, typer.Option("--reason", help="Why the correction is made (required).")] = "",
+    vault: VaultOpt = DEFAULT_VAULT,
+    actor: ActorOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Correct an item's metadata: a new ledger entry that points at the old one; nothing is rewritten.
+
+    Fields: title, outlet, published, modified, author, credit, url, language, note. `show` then gives
+    the current value and the history of every value.
+    """
+    from archive.errors import UsageError
+
+    values: dict[str, list[Any]] = {}
+    for pair in set_ or []:
+        field, sep, value = pair.partition("=")
+        if not sep or not field.strip():
+            raise UsageError(f"--set takes FIELD=VALUE, got {pair!r}")
+        values.setdefault(field.strip(), []).append(value)
+    with _open(vault, actor) as (archive, _):
+        full = archive.resolve_id(item_id)
+        sealed = archive.amend(full, values, [f.strip() for f in unset or []], reason)
+    if json:
+        from archive.render import emit_json
+
+        emit_json({"item": full, "seq": sealed.seq, "hash": sealed.hash})
+    else:
+        _say(f"amended   {full}  (entry {sealed.seq})")
+
+
 @app.command(name="list")
 def list_(vault: VaultOpt = DEFAULT_VAULT, json: JsonOpt = False) -> None:
     """List every item with its current outlet, date and title."""

@@ -36,6 +36,7 @@ class ItemState:
     claims: list[dict[str, Any]] = field(default_factory=list)
     notes: list[dict[str, Any]] = field(default_factory=list)
     last_seq: int = 0
+    last_hash: str = ""
 
     def current(self) -> dict[str, Any]:
         return resolve(self.claims)[0]
@@ -57,6 +58,7 @@ class ItemState:
             "claims": self.claims,
             "notes": self.notes,
             "last_seq": self.last_seq,
+            "last_hash": self.last_hash,
             "current": self.current(),
             "conflicts": self.conflicts(),
         }
@@ -81,7 +83,14 @@ def _claims(body: Mapping[str, Any], seq: int) -> list[dict[str, Any]]:
     return [{**c, "seq": seq} for c in raw]
 
 
-def item_from_ingest(entry: Entry) -> ItemState:
+def _notes(body: Mapping[str, Any], seq: int) -> list[dict[str, Any]]:
+    raw = body.get("notes", [])
+    if not isinstance(raw, list) or not all(isinstance(n, dict) for n in raw):
+        raise EntryRuleError("body.notes must be a list of objects")
+    return [{**n, "seq": seq} for n in raw]
+
+
+def item_from_ingest(entry: Entry, hash_: str) -> ItemState:
     body = entry.body
     item_id = _require(body, "item", str)
     obj = _require(body, "object", dict)
@@ -103,18 +112,21 @@ def item_from_ingest(entry: Entry) -> ItemState:
         ingested_by=entry.actor,
         acquisition=dict(acquisition),
         claims=_claims(body, entry.seq),
+        notes=_notes(body, entry.seq),
         last_seq=entry.seq,
+        last_hash=hash_,
     )
 
 
-def apply(items: dict[str, ItemState], entry: Entry) -> str:
-    """Apply one entry to the projection; returns the id of the item it touched.
+def apply(items: dict[str, ItemState], entry: Entry, hash_: str) -> str:
+    """Apply one entry (whose entry hash is `hash_`) to the projection; returns the item it touched.
 
-    Raises EntryRuleError when the entry cannot apply (a second ingest of the same bytes, an
-    amendment of an item the ledger does not have, an unknown kind).
+    Raises EntryRuleError when the entry cannot apply: a second ingest of the same bytes, an
+    amendment of an item the ledger does not have or that does not point at the item's latest
+    entry, an unknown kind.
     """
     if entry.kind == "ingest":
-        state = item_from_ingest(entry)
+        state = item_from_ingest(entry, hash_)
         if state.id in items:
             raise EntryRuleError(
                 f"item {state.id} was already ingested at entry {items[state.id].ingest_seq}"
@@ -126,19 +138,30 @@ def apply(items: dict[str, ItemState], entry: Entry) -> str:
         state_or_none = items.get(item_id)
         if state_or_none is None:
             raise EntryRuleError(f"amends item {item_id}, which the ledger does not have")
-        _require(entry.body, "reason", str)
-        state_or_none.claims.extend(_claims(entry.body, entry.seq))
+        reason: str = _require(entry.body, "reason", str)
+        if not reason.strip():
+            raise EntryRuleError("an amendment needs a reason")
+        previous = _require(entry.body, "previous", dict)
+        if previous != {"seq": state_or_none.last_seq, "hash": state_or_none.last_hash}:
+            raise EntryRuleError(
+                f"amendment points at {previous}, but the item's latest entry is {state_or_none.last_seq}"
+            )
+        claims = _claims(entry.body, entry.seq)
+        if not claims or any(c["source"] != "asserted" for c in claims):
+            raise EntryRuleError("an amendment carries one or more asserted claims")
+        state_or_none.claims.extend(claims)
         state_or_none.last_seq = entry.seq
+        state_or_none.last_hash = hash_
         return item_id
     raise EntryRuleError(f"unknown entry kind {entry.kind!r}")
 
 
-def project(entries: Iterable[Entry]) -> dict[str, ItemState]:
-    """Fold entries into items, skipping entries that break rules (verification reports those)."""
+def project(entries: Iterable[tuple[Entry, str]]) -> dict[str, ItemState]:
+    """Fold (entry, entry hash) pairs into items, skipping entries that break rules."""
     items: dict[str, ItemState] = {}
-    for entry in entries:
+    for entry, hash_ in entries:
         try:
-            apply(items, entry)
+            apply(items, entry, hash_)
         except EntryRuleError:
             continue
     return items

@@ -118,12 +118,22 @@ def decode(data: bytes) -> Entry:
     return Entry(seq, prev, time, actor, tool, kind, body)
 
 
-def check_entries(rows: Iterable[Sealed]) -> Iterator[tuple[Sealed, Entry | None, list[Problem]]]:
+@dataclass(frozen=True)
+class Checked:
+    """A stored row as judged by the chain rules."""
+
+    row: Sealed
+    entry: Entry | None  # None when the bytes do not decode as an entry
+    hash: str  # the hash of the row's actual bytes
+    problems: list[Problem]
+
+
+def check_entries(rows: Iterable[Sealed]) -> Iterator[Checked]:
     """Walk stored rows in position order and judge each one against the rules of the chain.
 
-    Yields every row with its decoded entry (None when undecodable) and the problems found, so
-    a caller can go on checking bodies without a second pass. The chain link is judged against the
-    hash of the previous row's actual bytes, so an edit shows even when its stored hash was kept.
+    Yields every row with its decoded entry and the problems found, so a caller can go on
+    checking bodies without a second pass. The chain link is judged against the hash of the
+    previous row's actual bytes, so an edit shows even when its stored hash was kept.
     """
     expected_seq = 0
     prev_hash = GENESIS_PREV
@@ -138,9 +148,7 @@ def check_entries(rows: Iterable[Sealed]) -> Iterator[tuple[Sealed, Entry | None
         if actual != row.hash:
             problems.append(
                 Problem(
-                    "ENTRY_HASH_MISMATCH",
-                    f"stored hash {row.hash} but bytes hash to {actual}",
-                    seq=row.seq,
+                    "ENTRY_HASH_MISMATCH", f"stored hash {row.hash} but bytes hash to {actual}", seq=row.seq
                 )
             )
         entry: Entry | None = None
@@ -174,6 +182,6 @@ def check_entries(rows: Iterable[Sealed]) -> Iterator[tuple[Sealed, Entry | None
                     Problem("TIME_REGRESSION", f"time {entry.time} is before {prev_time}", seq=row.seq)
                 )
             prev_time = max(prev_time, entry.time)
-        yield row, entry, problems
+        yield Checked(row, entry, actual, problems)
         prev_hash = actual
         expected_seq = row.seq + 1

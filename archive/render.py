@@ -35,6 +35,8 @@ def _table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[st
 
 
 def format_value(value: Any) -> str:
+    if value is None:
+        return "(no value)"
     if isinstance(value, dict):
         who = "/".join(value[k] for k in ("photographer", "agency") if k in value)
         return f"{who} — {value['caption']}" if "caption" in value else who
@@ -78,8 +80,8 @@ def show_item(state: ItemState, history: Sequence[tuple[Sealed, Entry]]) -> None
         console.print(f"[yellow]sources disagree on: {', '.join(conflicts)} (no value chosen)[/yellow]")
     _table(
         "history",
-        ("seq", "time", "actor", "kind", "entry hash"),
-        [(str(s.seq), e.time, e.actor, e.kind, s.hash) for s, e in history],
+        ("seq", "time", "actor", "kind", "reason", "entry hash"),
+        [(str(s.seq), e.time, e.actor, e.kind, str(e.body.get("reason", "")), s.hash) for s, e in history],
     )
 
 

@@ -16,10 +16,10 @@ from typing import Any
 
 from archive import TOOL_NAME, __version__
 from archive.canonical import parse_json
-from archive.errors import AmbiguousIdError, BadInputError, NotFoundError, VaultError
+from archive.errors import AmbiguousIdError, BadInputError, NotFoundError, UsageError, VaultError
 from archive.items import ItemState, apply
 from archive.ledger import GENESIS_PREV, Entry, Sealed, decode, entry_hash, format_time, next_entry
-from archive.metadata import asserted_claims
+from archive.metadata import ASSERTABLE, asserted_claims
 from archive.objects import Staged, Stager
 from archive.sources import Source
 from archive.storage import ItemRow, Writer
@@ -103,10 +103,10 @@ class Archive:
 
     # ---- writing -------------------------------------------------------------------------
 
-    def _append(self, w: Writer, head: Sealed | None, kind: str, body: dict[str, Any]) -> Sealed:
-        sealed = next_entry(
-            head, time=self.ctx.clock(), actor=self.ctx.actor, tool=TOOL, kind=kind, body=body
-        )
+    def _append(
+        self, w: Writer, head: Sealed | None, kind: str, body: dict[str, Any], now: datetime
+    ) -> Sealed:
+        sealed = next_entry(head, time=now, actor=self.ctx.actor, tool=TOOL, kind=kind, body=body)
         w.append(sealed, kind, GENESIS_PREV if head is None else head.hash)
         return sealed
 
@@ -170,7 +170,7 @@ class Archive:
                 }
                 head = self._append(w, head, "ingest", body, now)
                 items: dict[str, ItemState] = {}
-                apply(items, decode(head.data))
+                apply(items, decode(head.data), head.hash)
                 w.put_item(item_row(items[digest]))
                 results.append(_result(source, obj, "ingested", head.seq))
                 placements.append((digest, obj.path))
@@ -185,6 +185,42 @@ class Archive:
             "host": self.ctx.host,
             "file_modified": format_time(modified),
         }
+
+    def amend(self, item_id: str, values: dict[str, list[Any]], unset: Sequence[str], reason: str) -> Sealed:
+        """Record a correction as a new entry pointing at the item's latest entry; nothing is altered."""
+        if not reason.strip():
+            raise UsageError("an amendment needs --reason")
+        for field in unset:
+            if field not in ASSERTABLE:
+                raise BadInputError(f"unknown field {field!r} (known: {', '.join(ASSERTABLE)})")
+            if field in values:
+                raise UsageError(f"{field} is both set and unset")
+        if not values and not unset:
+            raise UsageError("nothing to amend: give --set FIELD=VALUE or --unset FIELD")
+        asserted_claims(values, by=self.ctx.actor, at="")  # refuse bad values before locking
+        with self.vault.store.write() as w:
+            head = self._checked_head(w)
+            data = w.item_state(item_id)
+            if data is None:
+                raise NotFoundError(f"no item with id {item_id}")
+            state = state_from_bytes(data)
+            now = self.ctx.clock()
+            at = format_time(now)
+            claims = asserted_claims(values, by=self.ctx.actor, at=at)
+            claims += [
+                {"field": f, "value": None, "source": "asserted", "by": self.ctx.actor, "at": at}
+                for f in unset
+            ]
+            body = {
+                "item": item_id,
+                "reason": " ".join(reason.split()),
+                "previous": {"seq": state.last_seq, "hash": state.last_hash},
+                "claims": claims,
+            }
+            sealed = self._append(w, head, "amend", body, now)
+            apply({item_id: state}, decode(sealed.data), sealed.hash)
+            w.put_item(item_row(state))
+        return sealed
 
     # ---- reading -------------------------------------------------------------------------
 

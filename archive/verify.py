@@ -61,13 +61,13 @@ def _check_ledger(reader: Reader, report: Report, progress: ProgressFn | None) -
     total = reader.size()
     items: dict[str, ItemState] = {}
     count = 0
-    for row, entry, problems in check_entries(reader.entries()):
-        report.add(problems)
-        if entry is not None:
+    for checked in check_entries(reader.entries()):
+        report.add(checked.problems)
+        if checked.entry is not None:
             try:
-                apply(items, entry)
+                apply(items, checked.entry, checked.hash)
             except EntryRuleError as exc:
-                report.add([Problem("ENTRY_INVALID", str(exc), seq=row.seq)])
+                report.add([Problem("ENTRY_INVALID", str(exc), seq=checked.row.seq)])
         count += 1
         if progress is not None and count % 500 == 0:
             progress("ledger", count, total)

@@ -33,7 +33,7 @@ def test_worked_example_is_a_canonical_valid_ingest_entry() -> None:
     entry = decode(data)
     assert canonical_bytes(entry.to_json()) == data
     items: dict[str, ItemState] = {}
-    assert apply(items, entry) == entry.body["item"]
+    assert apply(items, entry, entry_hash(data)) == entry.body["item"]
 
 
 def test_every_problem_code_is_documented() -> None:
