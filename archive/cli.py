@@ -65,7 +65,12 @@ def _root(
     _state["debug"] = debug
 
 
-def _context(actor: str | None) -> Any:
+def _passphrase() -> bytes | None:
+    value = os.environ.get("ARCHIVE_KEY_PASSPHRASE")
+    return value.encode("utf-8") if value else None
+
+
+def _context(actor: str | None, *, origin: str | None = None, passphrase: bytes | None = None) -> Any:
     from archive.service import Context
 
     who = actor if actor is not None else getpass.getuser()
@@ -73,14 +78,30 @@ def _context(actor: str | None) -> Any:
         from archive.errors import UsageError
 
         raise UsageError("--actor must not be empty")
-    return Context(actor=who.strip())
+    return Context(actor=who.strip(), origin=origin, passphrase=passphrase or _passphrase())
+
+
+def _trusted_keys_path() -> Path:
+    explicit = os.environ.get("ARCHIVE_TRUSTED_KEYS")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "archive" / "trusted-keys"
+
+
+def _write_output(path: Path, text: str) -> None:
+    from archive.fsutil import atomic_write
+
+    atomic_write(path, text.encode("utf-8"))
 
 
 @contextmanager
-def _open(vault: Path, actor: str | None, *, create: bool = False) -> Iterator[tuple[Any, bool]]:
+def _open(
+    vault: Path, actor: str | None, *, create: bool = False, ctx: Any = None
+) -> Iterator[tuple[Any, bool]]:
     from archive.service import Archive
 
-    archive, created = Archive.open(vault, _context(actor), create=create)
+    archive, created = Archive.open(vault, ctx or _context(actor), create=create)
     try:
         yield archive, created
     finally:
@@ -92,21 +113,50 @@ def _say(text: str) -> None:
 
 
 @app.command()
-def init(vault: VaultOpt = DEFAULT_VAULT, actor: ActorOpt = None, json: JsonOpt = False) -> None:
-    """Create an empty vault (ingest also creates one when it is missing)."""
-    from archive.errors import VaultError
+def init(
+    vault: VaultOpt = DEFAULT_VAULT,
+    actor: ActorOpt = None,
+    origin: Annotated[
+        str | None,
+        typer.Option(
+            help="Name of this archive's log in checkpoints, e.g. example.org/archive (default: random)."
+        ),
+    ] = None,
+    encrypt_key: Annotated[
+        bool,
+        typer.Option(
+            "--encrypt-key",
+            help="Encrypt the signing key with a passphrase (from ARCHIVE_KEY_PASSPHRASE, or asked for).",
+        ),
+    ] = False,
+    json: JsonOpt = False,
+) -> None:
+    """Create an empty vault with its Ed25519 signing key (ingest also creates one when missing).
+
+    The key is announced as the ledger's first entry and signs a checkpoint after every change.
+    """
+    from archive.errors import UsageError, VaultError
     from archive.vault import is_vault
 
     if is_vault(vault):
         raise VaultError(f"{vault} is already a vault")
-    with _open(vault, actor, create=True):
-        pass
+    passphrase = _passphrase()
+    if encrypt_key and passphrase is None:
+        if not sys.stdin.isatty():
+            raise UsageError("--encrypt-key needs ARCHIVE_KEY_PASSPHRASE or a terminal to ask on")
+        first = getpass.getpass("passphrase for the signing key: ")
+        if not first or first != getpass.getpass("again: "):
+            raise UsageError("passphrases were empty or did not match")
+        passphrase = first.encode("utf-8")
+    ctx = _context(actor, origin=origin, passphrase=passphrase if encrypt_key else None)
+    with _open(vault, actor, create=True, ctx=ctx) as (archive, _):
+        key = str(archive.keys().current)
     if json:
         from archive.render import emit_json
 
-        emit_json({"vault": str(vault), "created": True})
+        emit_json({"vault": str(vault), "created": True, "origin": archive.vault.origin, "verifier_key": key})
     else:
-        _say(f"created vault at {vault}")
+        _say(f"created vault at {vault}\nverifier key: {key}")
 
 
 @app.command()
@@ -314,11 +364,29 @@ def log(
 
 
 @app.command()
-def verify(vault: VaultOpt = DEFAULT_VAULT, json: JsonOpt = False) -> None:
-    """Check everything: entry bytes and hashes, the chain, every object, the index.
+def verify(
+    vault: VaultOpt = DEFAULT_VAULT,
+    against: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--against",
+            metavar="CHECKPOINT_FILE",
+            help="Prove the ledger extends a checkpoint kept earlier (repeatable).",
+        ),
+    ] = None,
+    key: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--key", metavar="VKEY", help="Trust only this verifier key for --against (repeatable)."
+        ),
+    ] = None,
+    json: JsonOpt = False,
+) -> None:
+    """Check everything: entries, chain, keys, Merkle tree, checkpoints, objects, index.
 
-    Reports every problem with a stable code (see docs/format.md). Exit 0 when clean, 1 when
-    anything is wrong.
+    Reports every problem with a stable code (see docs/format.md). With --against, also proves the
+    current ledger extends a checkpoint obtained earlier: a ledger rolled back, forked or rewritten
+    fails even if every hash inside the vault was recomputed. Exit 0 when clean, 1 when not.
     """
     from archive.errors import VaultError
     from archive.render import emit_json, progress_bar
@@ -327,8 +395,13 @@ def verify(vault: VaultOpt = DEFAULT_VAULT, json: JsonOpt = False) -> None:
 
     if not vault.is_dir() or all(p.name in PLACEHOLDERS for p in vault.iterdir()):
         raise VaultError(f"no vault at {vault}")
+    from archive.note import VerifierKey
+    from archive.verify import Against
+
+    trusted = tuple(VerifierKey.parse(k) for k in key or [])
+    pinned = [Against(_read_text(p), trusted) for p in against or []]
     with progress_bar(not json) as bar:
-        report = verify_vault(vault, progress=bar)
+        report = verify_vault(vault, progress=bar, against=pinned)
     if json:
         emit_json({"vault": str(vault), **report.to_json()})
     else:
@@ -342,7 +415,7 @@ def verify(vault: VaultOpt = DEFAULT_VAULT, json: JsonOpt = False) -> None:
                 )
                 if x
             )
-            sys.stderr.write(f"{p.code}: {where}: {p.message}\n")
+            sys.stderr.write(f"{p.code}: {where + ': ' if where else ''}{p.message}\n")
         c = report.counts
         summary = (
             f"{c.get('entries', 0)} entries, {c.get('items', 0)} items, {c.get('bytes', 0)} bytes checked"
@@ -353,6 +426,85 @@ def verify(vault: VaultOpt = DEFAULT_VAULT, json: JsonOpt = False) -> None:
             _say(f"FAILED: {summary}; {len(report.problems)} problems")
     if not report:
         raise typer.Exit(1)
+
+
+def _read_text(path: Path) -> str:
+    from archive.errors import BadInputError, NotFoundError
+
+    try:
+        return path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise NotFoundError(f"{path}: no such file") from None
+    except UnicodeDecodeError:
+        raise BadInputError(f"{path}: not UTF-8 text") from None
+    except OSError as exc:
+        raise BadInputError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+@app.command()
+def checkpoint(
+    vault: VaultOpt = DEFAULT_VAULT,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write it to this file.")] = None,
+) -> None:
+    """Print the latest signed checkpoint (C2SP tlog-checkpoint in a signed note).
+
+    Keep it, publish it or timestamp it outside the archive: `archive verify --against FILE` later
+    proves the ledger still extends it.
+    """
+    with _open(vault, None) as (archive, _):
+        note = archive.latest_checkpoint()
+    if output is None:
+        sys.stdout.write(note)
+    else:
+        _write_output(output, note)
+        _say(f"wrote {output}")
+
+
+key_app = typer.Typer(
+    help="The vault's signing key: show it, rotate it, trust others' keys.", no_args_is_help=True
+)
+app.add_typer(key_app, name="key")
+
+
+@key_app.command("show")
+def key_show(vault: VaultOpt = DEFAULT_VAULT, json: JsonOpt = False) -> None:
+    """Print the vault's current verifier key (C2SP signed-note form: name+keyid+base64)."""
+    with _open(vault, None) as (archive, _):
+        history = archive.keys()
+    if json:
+        from archive.render import emit_json
+
+        emit_json(
+            {
+                "origin": history.origin,
+                "current": str(history.current),
+                "keys": [{"seq": s, "key": str(k)} for s, k in history.keys],
+            }
+        )
+    else:
+        _say(str(history.current))
+
+
+@key_app.command("rotate")
+def key_rotate(vault: VaultOpt = DEFAULT_VAULT, actor: ActorOpt = None) -> None:
+    """Make a new signing key, announced by an entry signed with the old key and the new one."""
+    with _open(vault, actor) as (archive, _):
+        sealed = archive.rotate_key()
+        key = archive.keys().current
+    _say(f"rotated: entry {sealed.seq} announces {key}")
+
+
+@key_app.command("trust")
+def key_trust(
+    vkey: Annotated[str, typer.Argument(metavar="VKEY", help="A verifier key: name+keyid+base64.")],
+) -> None:
+    """Pin a verifier key, to check manifests and checkpoints made by that archive."""
+    from archive.note import VerifierKey
+    from archive.trusted import add_trusted
+
+    path = _trusted_keys_path()
+    added = add_trusted(path, VerifierKey.parse(vkey.strip()))
+    _say(f"{'trusted' if added else 'already trusted'}: {vkey.strip()} ({path})")
 
 
 def main() -> None:

@@ -27,6 +27,19 @@ CODES: dict[str, str] = {
     "INDEX_MISSING": "an item in the ledger has no row in the index",
     "INDEX_EXTRA": "an index row names an item the ledger does not have",
     "INDEX_MISMATCH": "an index row disagrees with what the ledger says about the item",
+    "KEY_INVALID": "a key entry does not properly announce a key (bad note, not signed by the old key)",
+    "NODE_MISMATCH": "a stored Merkle node is missing, extra, or differs from the tree over the entries",
+    "CHECKPOINT_INVALID": "a stored checkpoint is malformed, names another origin, or its signature does not "
+    "verify with the key the ledger had at its size",
+    "CHECKPOINT_ROOT_MISMATCH": "a stored checkpoint's root is not the Merkle root of the ledger at its size",
+    "CHECKPOINT_AHEAD": "a stored checkpoint covers more entries than the ledger has (entries were removed)",
+    "CHECKPOINT_INCONSISTENT": "a stored checkpoint is not consistent with the next one",
+    "CHECKPOINT_MISSING": "the ledger's current size has no signed checkpoint",
+    "PINNED_CHECKPOINT_UNVERIFIED": "a checkpoint given to check against is malformed, for another "
+    "origin, or not signed by a trusted key",
+    "LEDGER_ROLLED_BACK": "the ledger has fewer entries than a checkpoint given to check against",
+    "LEDGER_FORKED": "the ledger's Merkle root at a given checkpoint's size differs from "
+    "that checkpoint's root (history was rewritten)",
 }
 
 

@@ -6,26 +6,30 @@ results go back as values, so the CLI is a thin shell and tests are exact.
 
 from __future__ import annotations
 
+import dataclasses
 import socket
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from archive import TOOL_NAME, __version__
 from archive.canonical import parse_json
-from archive.errors import AmbiguousIdError, BadInputError, NotFoundError, UsageError, VaultError
+from archive.errors import AmbiguousIdError, BadInputError, NotFoundError, UsageError
 from archive.items import ItemState, apply
-from archive.ledger import GENESIS_PREV, Entry, Sealed, decode, entry_hash, format_time, next_entry
+from archive.keyring import finish_rotation, load_signer, pending_rotation, prepare_rotation
+from archive.ledger import Entry, Sealed, decode, format_time
 from archive.metadata import ASSERTABLE, asserted_claims
+from archive.note import Signer, sign_note
 from archive.objects import Staged, Stager
 from archive.sources import Source
 from archive.storage import ItemRow, Writer
+from archive.trust import KeyHistory, announcement_text, key_body
+from archive.txn import LedgerTxn, key_history, ledger_write
 from archive.vault import Vault, is_vault
 
-TOOL = {"name": TOOL_NAME, "version": __version__}
 ClaimsFor = Callable[[Source], dict[str, list[Any]]]
 Progress = Callable[[int], None]
 
@@ -37,6 +41,8 @@ class Context:
     actor: str
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     host: str = socket.gethostname()
+    passphrase: bytes | None = dataclasses.field(default=None, repr=False)
+    origin: str | None = None  # for a vault this context creates
 
 
 @dataclass(frozen=True)
@@ -88,6 +94,7 @@ class Archive:
     def __init__(self, vault: Vault, ctx: Context) -> None:
         self.vault = vault
         self.ctx = ctx
+        self._signer: Signer | None = None
 
     @classmethod
     def open(cls, path: Path, ctx: Context, *, create: bool = False) -> tuple[Archive, bool]:
@@ -96,25 +103,41 @@ class Archive:
             return cls(Vault.open(path), ctx), False
         if not create:
             Vault.open(path)  # raises the precise reason
-        return cls(Vault.create(path, now=ctx.clock()), ctx), True
+        vault = Vault.create(path, now=ctx.clock(), origin=ctx.origin, passphrase=ctx.passphrase)
+        archive = cls(vault, ctx)
+        with archive._write():
+            pass  # announces the key as entry 0 and signs the first checkpoint
+        return archive, True
 
     def close(self) -> None:
         self.vault.close()
 
     # ---- writing -------------------------------------------------------------------------
 
-    def _append(
-        self, w: Writer, head: Sealed | None, kind: str, body: dict[str, Any], now: datetime
-    ) -> Sealed:
-        sealed = next_entry(head, time=now, actor=self.ctx.actor, tool=TOOL, kind=kind, body=body)
-        w.append(sealed, kind, GENESIS_PREV if head is None else head.hash)
-        return sealed
+    def signer(self) -> Signer:
+        if self._signer is None:
+            signer = load_signer(self.vault.path, self.vault.origin, self.ctx.passphrase)
+            if pending_rotation(self.vault.path):
+                # A rotation whose entry committed but whose key files were not yet swapped.
+                new = prepare_rotation(self.vault.path, self.vault.origin, self.ctx.passphrase)
+                if str(self.keys().current) == str(new.verifier()):
+                    finish_rotation(self.vault.path, signer.verifier())
+                    signer = new
+            self._signer = signer
+        return self._signer
 
-    def _checked_head(self, w: Writer) -> Sealed | None:
-        head = w.head()
-        if head is not None and entry_hash(head.data) != head.hash:
-            raise VaultError(f"the ledger's last entry ({head.seq}) is damaged; run `archive verify`")
-        return head
+    @contextmanager
+    def _write(self) -> Iterator[LedgerTxn]:
+        """A serialised ledger write that also recovers dead writers' staging and signs a checkpoint."""
+
+        @contextmanager
+        def begin() -> Iterator[Writer]:
+            with self.vault.store.write() as w:
+                self.vault.objects.recover(w.has_item)
+                yield w
+
+        with ledger_write(begin, self.signer, self.vault.origin, self.ctx.actor, self.ctx.clock) as txn:
+            yield txn
 
     def ingest(
         self,
@@ -151,9 +174,8 @@ class Archive:
     ) -> tuple[list[IngestResult], list[tuple[str, Path]]]:
         results: list[IngestResult] = []
         placements: list[tuple[str, Path]] = []
-        with self.vault.store.write() as w:
-            self.vault.objects.recover(w.has_item)
-            head = self._checked_head(w)
+        with self._write() as txn:
+            w = txn.w
             seen: set[str] = set()
             for source, obj in zip(batch, staged, strict=True):
                 digest = obj.digest.hex
@@ -168,11 +190,11 @@ class Archive:
                     "acquisition": self._acquisition(source),
                     "claims": asserted_claims(claims_for(source), by=self.ctx.actor, at=format_time(now)),
                 }
-                head = self._append(w, head, "ingest", body, now)
+                sealed = txn.append("ingest", body, now)
                 items: dict[str, ItemState] = {}
-                apply(items, decode(head.data), head.hash)
+                apply(items, decode(sealed.data), sealed.hash)
                 w.put_item(item_row(items[digest]))
-                results.append(_result(source, obj, "ingested", head.seq))
+                results.append(_result(source, obj, "ingested", sealed.seq))
                 placements.append((digest, obj.path))
         return results, placements
 
@@ -198,9 +220,8 @@ class Archive:
         if not values and not unset:
             raise UsageError("nothing to amend: give --set FIELD=VALUE or --unset FIELD")
         asserted_claims(values, by=self.ctx.actor, at="")  # refuse bad values before locking
-        with self.vault.store.write() as w:
-            head = self._checked_head(w)
-            data = w.item_state(item_id)
+        with self._write() as txn:
+            data = txn.w.item_state(item_id)
             if data is None:
                 raise NotFoundError(f"no item with id {item_id}")
             state = state_from_bytes(data)
@@ -217,10 +238,34 @@ class Archive:
                 "previous": {"seq": state.last_seq, "hash": state.last_hash},
                 "claims": claims,
             }
-            sealed = self._append(w, head, "amend", body, now)
+            sealed = txn.append("amend", body, now)
             apply({item_id: state}, decode(sealed.data), sealed.hash)
-            w.put_item(item_row(state))
+            txn.w.put_item(item_row(state))
         return sealed
+
+    def rotate_key(self) -> Sealed:
+        """Announce a new signing key in an entry signed by the old key and the new one."""
+        old = self.signer()
+        new = prepare_rotation(self.vault.path, self.vault.origin, self.ctx.passphrase)
+        with self._write() as txn:
+            now = self.ctx.clock()
+            note = sign_note(announcement_text(self.vault.origin, new.verifier(), old.verifier()), [new, old])
+            sealed = txn.append("key", key_body(self.vault.origin, new.verifier(), old.verifier(), note), now)
+            txn.signer = new  # the checkpoint that includes the rotation is signed by the new key
+        finish_rotation(self.vault.path, old.verifier())
+        self._signer = new
+        return sealed
+
+    def keys(self) -> KeyHistory:
+        with self.vault.store.read() as r:
+            return key_history(r)
+
+    def latest_checkpoint(self) -> str:
+        with self.vault.store.read() as r:
+            latest = r.latest_checkpoint()
+        if latest is None:
+            raise NotFoundError("the vault has issued no checkpoint yet")
+        return latest[1]
 
     # ---- reading -------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Column, LargeBinary, event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
-from sqlmodel import Field, SQLModel, create_engine, delete, func, insert, select
+from sqlmodel import Field, SQLModel, col, create_engine, delete, func, insert, select
 
 from archive.errors import LedgerError, NotFoundError, VaultError
 from archive.ledger import Sealed
@@ -31,7 +31,7 @@ class LedgerRow(SQLModel, table=True):
     seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     prev: str = Field(unique=True, max_length=64)
     hash: str = Field(unique=True, max_length=64)
-    kind: str = Field(max_length=32)
+    kind: str = Field(max_length=32, index=True)
     data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
@@ -49,11 +49,35 @@ class ItemRow(SQLModel, table=True):
     state: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
+class NodeRow(SQLModel, table=True):
+    """A Merkle tree node: the root of the perfect subtree over leaves [idx*2^level, (idx+1)*2^level).
+
+    Level 0 (the leaves) is not stored here: it is the ledger's entry hashes.
+    """
+
+    __tablename__ = "node"
+    level: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    idx: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    hash: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class CheckpointRow(SQLModel, table=True):
+    """A signed checkpoint the archive issued, kept forever."""
+
+    __tablename__ = "checkpoint"
+    size: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    note: str
+
+
 _SQLITE_GUARDS = (
     "CREATE TRIGGER IF NOT EXISTS ledger_no_update BEFORE UPDATE ON ledger "
     "BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: UPDATE refused'); END",
     "CREATE TRIGGER IF NOT EXISTS ledger_no_delete BEFORE DELETE ON ledger "
     "BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: DELETE refused'); END",
+    "CREATE TRIGGER IF NOT EXISTS checkpoint_no_update BEFORE UPDATE ON checkpoint "
+    "BEGIN SELECT RAISE(ABORT, 'checkpoints are kept as issued: UPDATE refused'); END",
+    "CREATE TRIGGER IF NOT EXISTS checkpoint_no_delete BEFORE DELETE ON checkpoint "
+    "BEGIN SELECT RAISE(ABORT, 'checkpoints are kept as issued: DELETE refused'); END",
 )
 
 
@@ -163,6 +187,10 @@ class Reader:
                 yield _row_to_sealed(row)
             after = int(rows[-1].seq)
 
+    def entries_of_kind(self, kind: str) -> list[Sealed]:
+        query = select(LedgerRow.seq, LedgerRow.hash, LedgerRow.data).where(LedgerRow.kind == kind)
+        return [_row_to_sealed(r) for r in self.conn.execute(query.order_by(col(LedgerRow.seq))).all()]
+
     def entry(self, seq: int) -> Sealed:
         row = self.conn.execute(
             select(LedgerRow.seq, LedgerRow.hash, LedgerRow.data).where(LedgerRow.seq == seq)
@@ -170,6 +198,59 @@ class Reader:
         if row is None:
             raise NotFoundError(f"no ledger entry {seq}")
         return _row_to_sealed(row)
+
+    def leaf(self, seq: int) -> bytes:
+        row = self.conn.execute(select(LedgerRow.hash).where(LedgerRow.seq == seq)).first()
+        if row is None:
+            raise NotFoundError(f"no ledger entry {seq}")
+        return bytes.fromhex(str(row[0]))
+
+    def node(self, level: int, idx: int) -> bytes:
+        """A Merkle node (level 0: an entry hash); the `get_node` of archive.merkle."""
+        if level == 0:
+            return self.leaf(idx)
+        row = self.conn.execute(
+            select(NodeRow.hash).where(NodeRow.level == level, NodeRow.idx == idx)
+        ).first()
+        if row is None:
+            raise NotFoundError(f"Merkle node ({level}, {idx}) is missing")
+        return bytes(row[0])
+
+    def nodes(self, level: int, batch: int = 5000) -> Iterator[tuple[int, bytes]]:
+        """All stored nodes of one level in index order (streamed)."""
+        after = -1
+        while True:
+            rows = self.conn.execute(
+                select(NodeRow.idx, NodeRow.hash)
+                .where(NodeRow.level == level, NodeRow.idx > after)
+                .order_by(NodeRow.idx)  # type: ignore[arg-type]
+                .limit(batch)
+            ).all()
+            if not rows:
+                return
+            for idx, hash_ in rows:
+                yield int(idx), bytes(hash_)
+            after = int(rows[-1][0])
+
+    def node_levels(self) -> list[int]:
+        return [
+            int(v)
+            for v in self.conn.execute(
+                select(NodeRow.level).distinct().order_by(col(NodeRow.level))
+            ).scalars()
+        ]
+
+    def checkpoints(self) -> list[tuple[int, str]]:
+        rows = self.conn.execute(
+            select(CheckpointRow.size, CheckpointRow.note).order_by(col(CheckpointRow.size))
+        ).all()
+        return [(int(size), str(note)) for size, note in rows]
+
+    def latest_checkpoint(self) -> tuple[int, str] | None:
+        row = self.conn.execute(
+            select(CheckpointRow.size, CheckpointRow.note).order_by(CheckpointRow.size.desc()).limit(1)  # type: ignore[attr-defined]
+        ).first()
+        return None if row is None else (int(row[0]), str(row[1]))
 
     def item_ids(self, prefix: str) -> list[str]:
         query = select(ItemRow.id).where(ItemRow.id.startswith(prefix)).order_by(ItemRow.id).limit(2)
@@ -200,6 +281,14 @@ class Writer(Reader):
         self.conn.execute(
             insert(LedgerRow).values(seq=sealed.seq, prev=prev, hash=sealed.hash, kind=kind, data=sealed.data)
         )
+
+    def put_nodes(self, nodes: list[tuple[int, int, bytes]]) -> None:
+        rows = [{"level": lv, "idx": ix, "hash": h} for lv, ix, h in nodes if lv > 0]
+        if rows:
+            self.conn.execute(insert(NodeRow), rows)
+
+    def put_checkpoint(self, size: int, note: str) -> None:
+        self.conn.execute(insert(CheckpointRow).values(size=size, note=note))
 
     def put_item(self, row: ItemRow) -> None:
         values = row.model_dump()

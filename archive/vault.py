@@ -10,6 +10,7 @@ Layout (version 1):
 from __future__ import annotations
 
 import json
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -17,7 +18,8 @@ from typing import Any
 
 from archive.canonical import canonical_bytes
 from archive.errors import VaultError
-from archive.fsutil import atomic_write, fsync_dir
+from archive.fsutil import create_once, fsync_dir
+from archive.keyring import ensure_key
 from archive.ledger import format_time
 from archive.objects import ObjectStore
 from archive.storage import Store
@@ -52,6 +54,13 @@ def read_marker(path: Path) -> dict[str, Any]:
     return value
 
 
+def check_origin(origin: str) -> str:
+    """A checkpoint origin names the log: printable, no spaces or '+' (it is also the key's name)."""
+    if not origin or len(origin) > 200 or any(c.isspace() or c == "+" or not c.isprintable() for c in origin):
+        raise VaultError(f"bad origin {origin!r}: use a schema-less URL such as example.org/archive")
+    return origin
+
+
 def is_vault(path: Path) -> bool:
     return (path / MARKER).is_file()
 
@@ -72,7 +81,9 @@ class Vault:
         return cls(path, store, ObjectStore(path), marker)
 
     @classmethod
-    def create(cls, path: Path, *, now: datetime) -> Vault:
+    def create(
+        cls, path: Path, *, now: datetime, origin: str | None = None, passphrase: bytes | None = None
+    ) -> Vault:
         """Make a new vault at `path` (absent, empty, or holding only placeholder files)."""
         if path.exists():
             if not path.is_dir():
@@ -97,16 +108,24 @@ class Vault:
         for sub in ("objects/sha256", "tmp"):
             (path / sub).mkdir(parents=True, exist_ok=True)
         store = Store.sqlite(path / DATABASE, create=True)
+        ensure_key(path, passphrase)
         marker = {
             "format": FORMAT,
             "version": VERSION,
             "created": format_time(now),
             "hash": "sha256",
+            "origin": check_origin(origin or f"archive.vault/{secrets.token_hex(8)}"),
         }
-        # The marker is written last: a vault without one was never finished and can be made again.
-        atomic_write(path / MARKER, canonical_bytes(marker) + b"\n")
+        # The marker is written last (a vault without one was never finished and can be made
+        # again) and only once: of processes creating the same vault at once, the first wins.
+        if not create_once(path / MARKER, canonical_bytes(marker) + b"\n"):
+            marker = read_marker(path)
         fsync_dir(path.parent)
         return cls(path, store, ObjectStore(path), marker)
+
+    @property
+    def origin(self) -> str:
+        return str(self.marker["origin"])
 
     def close(self) -> None:
         self.store.close()

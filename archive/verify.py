@@ -1,4 +1,4 @@
-"""Full verification of a vault: ledger, chain, objects and index, every problem reported.
+"""Full verification of a vault: ledger, chain, keys, Merkle tree, checkpoints, objects and index.
 
 Like bagit-python's validator it never stops at the first fault: each check adds what it finds to
 one Report, and each problem names its stable code and the entry, item or path it concerns.
@@ -6,37 +6,62 @@ one Report, and each problem names its stable code and the entry, item or path i
 
 from __future__ import annotations
 
+import base64
+import itertools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from archive.checkpoint import Checkpoint, check_checkpoint
 from archive.digest import hash_file, is_hex_digest
 from archive.errors import ArchiveError
 from archive.items import EntryRuleError, ItemState, apply
 from archive.ledger import check_entries
+from archive.merkle import CompactRange, consistency_proof, node_hash, verify_consistency
+from archive.note import VerifierKey
 from archive.objects import ObjectStore
 from archive.problems import Problem, Report
 from archive.storage import Reader, Store
+from archive.trust import KeyHistory, KeyRuleError
 from archive.vault import DATABASE, read_marker
 
 # (phase, done, total): phase is "ledger" (entries) or "objects" (bytes)
 ProgressFn = Callable[[str, int, int], None]
 
 
+@dataclass
+class LedgerFacts:
+    """What one pass over the entries learned: items, keys, and the tree roots at chosen sizes."""
+
+    items: dict[str, ItemState] = field(default_factory=dict)
+    keys: KeyHistory = field(default_factory=KeyHistory)
+    size: int = 0
+    roots: dict[int, bytes] = field(default_factory=dict)
+    leaves: bytearray = field(default_factory=bytearray)
+
+
 @dataclass(frozen=True)
-class _Expected:
-    item: str
-    size: int
+class Against:
+    """A checkpoint obtained earlier, to prove the current ledger extends it."""
+
+    note: str
+    trusted: tuple[VerifierKey, ...] = ()  # keys the user pinned; empty: the ledger's own keys
 
 
-def verify_vault(path: Path, progress: ProgressFn | None = None, workers: int | None = None) -> Report:
+def verify_vault(
+    path: Path,
+    progress: ProgressFn | None = None,
+    workers: int | None = None,
+    against: Iterable[Against] = (),
+) -> Report:
     """Check everything in the vault at `path` and return a report of every problem found."""
     report = Report()
+    marker: dict[str, Any] = {}
     try:
-        read_marker(path)
+        marker = read_marker(path)
     except ArchiveError as exc:
         report.add([Problem("VAULT_FORMAT", str(exc), path=str(path))])
     try:
@@ -44,38 +69,187 @@ def verify_vault(path: Path, progress: ProgressFn | None = None, workers: int | 
     except ArchiveError as exc:
         report.add([Problem("DATABASE_UNREADABLE", str(exc), path=str(path / DATABASE))])
         return report
+    pinned = list(against)
     try:
         with store.read() as reader:
-            items = _check_ledger(reader, report, progress)
-            _check_index(reader, items, report)
+            stored = reader.checkpoints()
+            wanted = {size for size, _ in stored} | {_size_of(a.note) for a in pinned}
+            facts = _check_ledger(reader, report, progress, wanted)
+            _check_index(reader, facts.items, report)
+            _check_nodes(reader, facts, report)
+            _check_checkpoints(reader, stored, facts, report)
+            origin = facts.keys.origin or str(marker.get("origin", ""))
+            if marker and facts.keys.origin and marker.get("origin") != facts.keys.origin:
+                report.add(
+                    [
+                        Problem(
+                            "VAULT_FORMAT",
+                            f"marker origin {marker.get('origin')!r} is not the ledger's {origin!r}",
+                        )
+                    ]
+                )
+            for given in pinned:
+                _check_against(given, origin, facts, report)
     except ArchiveError as exc:
         report.add([Problem("DATABASE_UNREADABLE", str(exc), path=str(path / DATABASE))])
         return report
     finally:
         store.close()
-    _check_objects(ObjectStore(path), items, report, progress, workers or min(8, os.cpu_count() or 2))
+    _check_objects(ObjectStore(path), facts.items, report, progress, workers or min(8, os.cpu_count() or 2))
     return report
 
 
-def _check_ledger(reader: Reader, report: Report, progress: ProgressFn | None) -> dict[str, ItemState]:
+def _size_of(note: str) -> int:
+    """The size a checkpoint claims, read before its signature is checked (to know which root to keep)."""
+    text = note.split("\n\n", 1)[0].split("\n")
+    return int(text[1]) if len(text) > 1 and text[1].isdigit() else -1
+
+
+def _check_ledger(
+    reader: Reader, report: Report, progress: ProgressFn | None, wanted: set[int]
+) -> LedgerFacts:
     total = reader.size()
-    items: dict[str, ItemState] = {}
-    count = 0
+    facts = LedgerFacts()
+    tree = CompactRange()
+    if 0 in wanted:
+        facts.roots[0] = tree.root()
     for checked in check_entries(reader.entries()):
         report.add(checked.problems)
-        if checked.entry is not None:
-            try:
-                apply(items, checked.entry, checked.hash)
-            except EntryRuleError as exc:
-                report.add([Problem("ENTRY_INVALID", str(exc), seq=checked.row.seq)])
-        count += 1
-        if progress is not None and count % 500 == 0:
-            progress("ledger", count, total)
+        entry, seq = checked.entry, checked.row.seq
+        if entry is not None:
+            if entry.kind == "key":
+                try:
+                    facts.keys.apply(seq, entry.body)
+                except KeyRuleError as exc:
+                    report.add([Problem("KEY_INVALID", str(exc), seq=seq)])
+            else:
+                try:
+                    apply(facts.items, entry, checked.hash)
+                except EntryRuleError as exc:
+                    report.add([Problem("ENTRY_INVALID", str(exc), seq=seq)])
+        leaf = bytes.fromhex(checked.hash)
+        tree.append(leaf)
+        facts.leaves += leaf
+        if tree.size in wanted:
+            facts.roots[tree.size] = tree.root()
+        if progress is not None and tree.size % 1000 == 0:
+            progress("ledger", tree.size, total)
     if progress is not None:
-        progress("ledger", count, total)
-    report.counts["entries"] = count
-    report.counts["items"] = len(items)
-    return items
+        progress("ledger", tree.size, total)
+    facts.size = tree.size
+    if facts.size and not facts.keys.keys:
+        report.add(
+            [Problem("KEY_INVALID", "the ledger announces no key (entry 0 must be a key entry)", seq=0)]
+        )
+    report.counts["entries"] = facts.size
+    report.counts["items"] = len(facts.items)
+    return facts
+
+
+def _check_nodes(reader: Reader, facts: LedgerFacts, report: Report) -> None:
+    """Recompute each level of interior nodes from the one below and compare with the stored ones."""
+    below = bytes(facts.leaves)
+    deepest = max(reader.node_levels(), default=0)
+    level = 0
+    while len(below) >= 64 or level < deepest:
+        level += 1
+        expected = b"".join(
+            node_hash(below[i : i + 32], below[i + 32 : i + 64]) for i in range(0, len(below) - 63, 64)
+        )
+        count = len(expected) // 32
+        seen = matched = 0
+        for idx, hash_ in reader.nodes(level):
+            seen += 1
+            matched += idx < count and hash_ == expected[32 * idx : 32 * idx + 32]
+        wrong = (seen - matched) + (count - matched)
+        if wrong:
+            report.add(
+                [Problem("NODE_MISMATCH", f"{wrong} nodes of level {level} are missing, extra or wrong")]
+            )
+        below = expected
+
+
+def _check_checkpoints(
+    reader: Reader, stored: list[tuple[int, str]], facts: LedgerFacts, report: Report
+) -> None:
+    origin = facts.keys.origin
+    good: list[Checkpoint] = []
+    for size, note in stored:
+        if size > facts.size:
+            report.add(
+                [Problem("CHECKPOINT_AHEAD", f"checkpoint for {size} entries, the ledger has {facts.size}")]
+            )
+            continue
+        key = facts.keys.key_for_size(size)
+        check = check_checkpoint(note, [key] if key else [], origin)
+        if check.checkpoint is None or check.checkpoint.size != size:
+            report.add(
+                [Problem("CHECKPOINT_INVALID", f"checkpoint {size}: {check.detail or 'size differs'}")]
+            )
+            continue
+        if check.checkpoint.root != facts.roots.get(size):
+            report.add(
+                [
+                    Problem(
+                        "CHECKPOINT_ROOT_MISMATCH",
+                        f"checkpoint {size}: root differs from the tree at that size",
+                    )
+                ]
+            )
+            continue
+        good.append(check.checkpoint)
+    for older, newer in itertools.pairwise(good):
+        if older.size == 0:
+            continue
+        try:
+            proof = consistency_proof(older.size, newer.size, reader.node)
+        except ArchiveError:
+            proof = []
+        if not verify_consistency(older.size, newer.size, proof, older.root, newer.root):
+            report.add(
+                [
+                    Problem(
+                        "CHECKPOINT_INCONSISTENT",
+                        f"checkpoints {older.size} and {newer.size} are not consistent",
+                    )
+                ]
+            )
+    if facts.size and facts.size not in {size for size, _ in stored}:
+        report.add([Problem("CHECKPOINT_MISSING", f"no checkpoint for the current size {facts.size}")])
+    report.counts["checkpoints"] = len(stored)
+
+
+def _b64(raw: bytes | None) -> str:
+    return base64.b64encode(raw).decode() if raw is not None else "none"
+
+
+def _check_against(given: Against, origin: str, facts: LedgerFacts, report: Report) -> None:
+    keys = list(given.trusted) or facts.keys.all()
+    check = check_checkpoint(given.note, keys, origin or None)
+    if check.checkpoint is None:
+        report.add([Problem("PINNED_CHECKPOINT_UNVERIFIED", check.detail)])
+        return
+    cp = check.checkpoint
+    if cp.size > facts.size:
+        report.add(
+            [
+                Problem(
+                    "LEDGER_ROLLED_BACK",
+                    f"the checkpoint covers {cp.size} entries but the ledger has only {facts.size}",
+                )
+            ]
+        )
+        return
+    actual = facts.roots.get(cp.size)
+    if actual != cp.root:
+        report.add(
+            [
+                Problem(
+                    "LEDGER_FORKED",
+                    f"root at size {cp.size}: checkpoint {_b64(cp.root)}, ledger {_b64(actual)}",
+                )
+            ]
+        )
 
 
 def _check_index(reader: Reader, items: dict[str, ItemState], report: Report) -> None:
@@ -122,9 +296,9 @@ def _check_objects(
     progress: ProgressFn | None,
     workers: int,
 ) -> None:
-    expected = {item_id: _Expected(item_id, s.size) for item_id, s in items.items()}
+    sizes = {item_id: s.size for item_id, s in items.items()}
     for name, path in objects.iter_stored():
-        if not is_hex_digest(name) or name not in expected or path.parent.name != name[:2]:
+        if not is_hex_digest(name) or name not in sizes or path.parent.name != name[:2]:
             report.add(
                 [
                     Problem(
@@ -134,40 +308,36 @@ def _check_objects(
                     )
                 ]
             )
-    total = sum(e.size for e in expected.values())
+    total = sum(sizes.values())
     done = 0
 
-    def check(exp: _Expected) -> list[Problem]:
-        path = objects.locate(exp.item)
+    def check(item: str) -> list[Problem]:
+        path = objects.locate(item)
         if path is None:
-            return [Problem("OBJECT_MISSING", "the object is not in the vault", item=exp.item)]
+            return [Problem("OBJECT_MISSING", "the object is not in the vault", item=item)]
         try:
             size = path.stat().st_size
-            if size != exp.size:
+            if size != sizes[item]:
                 return [
                     Problem(
                         "OBJECT_SIZE_MISMATCH",
-                        f"{size} bytes, the ledger says {exp.size}",
-                        item=exp.item,
+                        f"{size} bytes, the ledger says {sizes[item]}",
+                        item=item,
                         path=str(path),
                     )
                 ]
             digest, _ = hash_file(path)
         except OSError as exc:
-            return [
-                Problem("OBJECT_UNREADABLE", f"cannot read: {exc.strerror}", item=exp.item, path=str(path))
-            ]
-        if digest.hex != exp.item:
-            return [
-                Problem("OBJECT_HASH_MISMATCH", f"bytes hash to {digest.hex}", item=exp.item, path=str(path))
-            ]
+            return [Problem("OBJECT_UNREADABLE", f"cannot read: {exc.strerror}", item=item, path=str(path))]
+        if digest.hex != item:
+            return [Problem("OBJECT_HASH_MISMATCH", f"bytes hash to {digest.hex}", item=item, path=str(path))]
         return []
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for exp, problems in zip(expected.values(), pool.map(check, expected.values()), strict=True):
+        for item, problems in zip(sizes, pool.map(check, sizes), strict=True):
             report.add(problems)
-            done += exp.size
+            done += sizes[item]
             if progress is not None:
                 progress("objects", done, total)
-    report.counts["objects"] = len(expected)
+    report.counts["objects"] = len(sizes)
     report.counts["bytes"] = total

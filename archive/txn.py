@@ -1,0 +1,103 @@
+"""One serialised write to the ledger: entries appended, Merkle nodes stored, a checkpoint signed.
+
+Everything a write changes commits together or not at all: the entries, the interior Merkle
+nodes that keep proofs cheap, the index rows, and the signed checkpoint of the new size. The first
+write to an empty ledger announces the vault's key as entry 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+from archive import TOOL_NAME, __version__
+from archive.checkpoint import Checkpoint, sign_checkpoint
+from archive.errors import CryptoError, VaultError
+from archive.ledger import GENESIS_PREV, Sealed, decode, entry_hash, next_entry
+from archive.merkle import CompactRange
+from archive.note import Signer, sign_note
+from archive.storage import Reader, Writer
+from archive.trust import KeyHistory, KeyRuleError, announcement_text, key_body
+
+TOOL = {"name": TOOL_NAME, "version": __version__}
+
+
+def key_history(reader: Reader) -> KeyHistory:
+    """The keys the ledger announced; raises VaultError if an announcement is broken."""
+    history = KeyHistory()
+    for sealed in reader.entries_of_kind("key"):
+        try:
+            history.apply(sealed.seq, decode(sealed.data).body)
+        except KeyRuleError as exc:
+            raise VaultError(f"key entry {sealed.seq} is invalid ({exc}); run `archive verify`") from exc
+    return history
+
+
+class LedgerTxn:
+    """Appends inside one write transaction; `finish` stores nodes and signs the checkpoint."""
+
+    def __init__(self, writer: Writer, signer: Signer, origin: str, actor: str) -> None:
+        self.w = writer
+        self.signer = signer
+        self.origin = origin
+        self.actor = actor
+        head = writer.head()
+        if head is not None and entry_hash(head.data) != head.hash:
+            raise VaultError(f"the ledger's last entry ({head.seq}) is damaged; run `archive verify`")
+        self.head = head
+        self.start = 0 if head is None else head.seq + 1
+        self.appended: list[Sealed] = []
+
+    @property
+    def size(self) -> int:
+        return self.start + len(self.appended)
+
+    def append(self, kind: str, body: dict[str, Any], now: datetime) -> Sealed:
+        sealed = next_entry(self.head, time=now, actor=self.actor, tool=TOOL, kind=kind, body=body)
+        self.w.append(sealed, kind, GENESIS_PREV if self.head is None else self.head.hash)
+        self.head = sealed
+        self.appended.append(sealed)
+        return sealed
+
+    def finish(self) -> str | None:
+        """Store the new Merkle nodes and sign a checkpoint of the new size; returns the note."""
+        if not self.appended:
+            return None
+        tree = CompactRange.from_store(self.start, self.w.node)
+        for sealed in self.appended:
+            self.w.put_nodes(tree.append(bytes.fromhex(sealed.hash)))
+        note = sign_checkpoint(Checkpoint(self.origin, tree.size, tree.root()), self.signer)
+        self.w.put_checkpoint(tree.size, note)
+        return note
+
+
+@contextmanager
+def ledger_write(
+    begin: Callable[[], Any],
+    load_signer: Callable[[], Signer],
+    origin: str,
+    actor: str,
+    now: Callable[[], datetime],
+) -> Iterator[LedgerTxn]:
+    """Open a write transaction (from `begin`), check the signing key, yield, then seal and commit."""
+    with begin() as w:
+        signer = load_signer()
+        history = key_history(w)
+        txn = LedgerTxn(w, signer, origin, actor)
+        if history.current is None:
+            if txn.head is not None:
+                raise VaultError("the ledger announces no signing key; run `archive verify`")
+            me = signer.verifier()
+            note = sign_note(announcement_text(origin, me, None), [signer])
+            txn.append("key", key_body(origin, me, None, note), now())
+        elif str(history.current) != str(signer.verifier()):
+            raise CryptoError(
+                f"the vault's signing key is not the key the ledger announced ({history.current}); "
+                "refusing to sign"
+            )
+        if history.origin is not None and history.origin != origin:
+            raise VaultError(f"the vault marker names origin {origin!r} but the ledger {history.origin!r}")
+        yield txn
+        txn.finish()
