@@ -91,9 +91,7 @@ def sign_checkpoint(checkpoint: Checkpoint, signer: Signer) -> str:
     return sign_note(checkpoint.to_text(), [signer])
 
 
-def check_checkpoint(
-    note: str | bytes, verifiers: Iterable[VerifierKey], origin: str | None = None
-) -> CheckpointCheck:
+def check_checkpoint(note: str | bytes, verifiers: Iterable[VerifierKey], origin: str | None = None) -> CheckpointCheck:
     """Open a signed checkpoint without raising for a bad one; `origin`, if given, must match."""
     result = check_note(note, verifiers)
     if result.note is None:
@@ -109,9 +107,7 @@ def check_checkpoint(
     return CheckpointCheck(None, "verified", checkpoint, result.note)
 
 
-def open_checkpoint(
-    note: str | bytes, verifiers: Iterable[VerifierKey], origin: str | None = None
-) -> Checkpoint:
+def open_checkpoint(note: str | bytes, verifiers: Iterable[VerifierKey], origin: str | None = None) -> Checkpoint:
     """Open a signed checkpoint like `check_checkpoint`, raising CryptoError if it fails."""
     result = check_checkpoint(note, verifiers, origin)
     if result.checkpoint is None:

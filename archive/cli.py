@@ -33,9 +33,7 @@ _state: dict[str, bool] = {"debug": False}
 
 VaultOpt = Annotated[
     Path,
-    typer.Option(
-        "--vault", envvar="ARCHIVE_VAULT", help="Vault directory (env ARCHIVE_VAULT).", show_default=True
-    ),
+    typer.Option("--vault", envvar="ARCHIVE_VAULT", help="Vault directory (env ARCHIVE_VAULT).", show_default=True),
 ]
 ActorOpt = Annotated[
     str | None,
@@ -96,9 +94,7 @@ def _write_output(path: Path, text: str) -> None:
 
 
 @contextmanager
-def _open(
-    vault: Path, actor: str | None, *, create: bool = False, ctx: Any = None
-) -> Iterator[tuple[Any, bool]]:
+def _open(vault: Path, actor: str | None, *, create: bool = False, ctx: Any = None) -> Iterator[tuple[Any, bool]]:
     from archive.service import Archive
 
     archive, created = Archive.open(vault, ctx or _context(actor), create=create)
@@ -118,9 +114,7 @@ def init(
     actor: ActorOpt = None,
     origin: Annotated[
         str | None,
-        typer.Option(
-            help="Name of this archive's log in checkpoints, e.g. example.org/archive (default: random)."
-        ),
+        typer.Option(help="Name of this archive's log in checkpoints, e.g. example.org/archive (default: random)."),
     ] = None,
     encrypt_key: Annotated[
         bool,
@@ -170,9 +164,7 @@ def ingest(
     published: Annotated[str | None, typer.Option(help="Publication date (YYYY-MM-DD, or RFC 3339).")] = None,
     title: Annotated[str | None, typer.Option(help="Headline.")] = None,
     author: Annotated[list[str] | None, typer.Option(help="Byline author (repeatable).")] = None,
-    credit: Annotated[
-        list[str] | None, typer.Option(help="Photo credit 'Photographer/Agency' (repeatable).")
-    ] = None,
+    credit: Annotated[list[str] | None, typer.Option(help="Photo credit 'Photographer/Agency' (repeatable).")] = None,
     url: Annotated[str | None, typer.Option(help="Where it was published (http/https).")] = None,
     language: Annotated[str | None, typer.Option(help="Language tag, e.g. en.")] = None,
     note: Annotated[str | None, typer.Option(help="Free-text note.")] = None,
@@ -257,9 +249,7 @@ def ingest(
 
 @app.command()
 def show(
-    item_id: Annotated[
-        str, typer.Argument(metavar="ID", help="Item id: its SHA-256, or an unambiguous prefix.")
-    ],
+    item_id: Annotated[str, typer.Argument(metavar="ID", help="Item id: its SHA-256, or an unambiguous prefix.")],
     vault: VaultOpt = DEFAULT_VAULT,
     json: JsonOpt = False,
 ) -> None:
@@ -282,14 +272,10 @@ def show(
 
 @app.command()
 def amend(
-    item_id: Annotated[
-        str, typer.Argument(metavar="ID", help="Item id: its SHA-256, or an unambiguous prefix.")
-    ],
+    item_id: Annotated[str, typer.Argument(metavar="ID", help="Item id: its SHA-256, or an unambiguous prefix.")],
     set_: Annotated[
         list[str] | None,
-        typer.Option(
-            "--set", metavar="FIELD=VALUE", help="New value (repeat for repeatable fields: author, credit)."
-        ),
+        typer.Option("--set", metavar="FIELD=VALUE", help="New value (repeat for repeatable fields: author, credit)."),
     ] = None,
     unset: Annotated[
         list[str] | None, typer.Option("--unset", metavar="FIELD", help="Record that FIELD has no value.")
@@ -376,9 +362,7 @@ def verify(
     ] = None,
     key: Annotated[
         list[str] | None,
-        typer.Option(
-            "--key", metavar="VKEY", help="Trust only this verifier key for --against (repeatable)."
-        ),
+        typer.Option("--key", metavar="VKEY", help="Trust only this verifier key for --against (repeatable)."),
     ] = None,
     json: JsonOpt = False,
 ) -> None:
@@ -417,13 +401,120 @@ def verify(
             )
             sys.stderr.write(f"{p.code}: {where + ': ' if where else ''}{p.message}\n")
         c = report.counts
-        summary = (
-            f"{c.get('entries', 0)} entries, {c.get('items', 0)} items, {c.get('bytes', 0)} bytes checked"
-        )
+        summary = f"{c.get('entries', 0)} entries, {c.get('items', 0)} items, {c.get('bytes', 0)} bytes checked"
         if report:
             _say(f"ok: {summary}; no problems")
         else:
             _say(f"FAILED: {summary}; {len(report.problems)} problems")
+    if not report:
+        raise typer.Exit(1)
+
+
+@app.command()
+def manifest(
+    ids: Annotated[list[str] | None, typer.Argument(metavar="ID...", help="Items to cite (ids or prefixes).")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Every item in the vault.")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="json (checkable) or md (for a report).")] = "json",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file (default: stdout).")] = None,
+    vault: VaultOpt = DEFAULT_VAULT,
+    actor: ActorOpt = None,
+) -> None:
+    """A citation manifest: per item APA/Chicago/MLA citations, CSL-JSON, SHA-256, acquisition,
+    every metadata value with its provenance, its ledger entries with inclusion proofs, and the
+    signed checkpoint they are proven against. Verify it offline with `archive verify-manifest`.
+    """
+    from archive.errors import UsageError
+
+    if fmt not in ("json", "md"):
+        raise UsageError("--format is json or md")
+    if bool(ids) == all_:
+        raise UsageError("give item ids, or --all")
+    text = _manifest_text(vault, actor, ids or [], fmt)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        _write_output(output, text)
+        sys.stderr.write(f"wrote {output}\n")
+
+
+def _manifest_text(vault: Path, actor: str | None, ids: list[str], fmt: str, *, kind: str = "archive-manifest") -> str:
+    import json as json_
+
+    from archive.manifest import build_manifest
+
+    with _open(vault, actor) as (archive, _):
+        full = [archive.resolve_id(i) for i in ids] if ids else [s.id for s in archive.items()]
+        doc = build_manifest(archive, list(dict.fromkeys(full)), archive.ctx.clock(), kind=kind)
+    if fmt == "md":
+        from archive.manifest_md import manifest_markdown
+
+        return manifest_markdown(doc)
+    return json_.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+export_app = typer.Typer(help="Export evidence for use outside the archive.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+
+@export_app.command("proof")
+def export_proof(
+    item_id: Annotated[str, typer.Argument(metavar="ID", help="Item id or prefix.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Proof file to write.")],
+    vault: VaultOpt = DEFAULT_VAULT,
+    actor: ActorOpt = None,
+) -> None:
+    """One item's self-contained evidence: its entries, their inclusion proofs (also as C2SP
+    tlog-proofs) and the signed checkpoint; check it with `archive verify-manifest FILE --key KEY`.
+    """
+    _write_output(output, _manifest_text(vault, actor, [item_id], "json", kind="archive-proof"))
+    _say(f"wrote {output}")
+
+
+@app.command("verify-manifest")
+def verify_manifest(
+    path: Annotated[Path, typer.Argument(metavar="MANIFEST", help="A manifest or proof file (JSON).")],
+    files: Annotated[
+        Path | None, typer.Option("--files", help="Also check these files' SHA-256 against the items.")
+    ] = None,
+    key: Annotated[
+        list[str] | None,
+        typer.Option("--key", metavar="VKEY", help="Trusted verifier key (else: keys pinned with `key trust`)."),
+    ] = None,
+    json: JsonOpt = False,
+) -> None:
+    """Check a manifest offline, with no vault: the checkpoint signature against a trusted key,
+    each entry against its hash, each inclusion proof against the checkpoint, each item against its
+    entries, and with --files each file's SHA-256. Exit 0 when all holds, 1 when not.
+    """
+    import json as json_
+
+    from archive.errors import BadInputError, NotFoundError
+    from archive.manifest_check import check_manifest
+    from archive.note import VerifierKey
+    from archive.render import emit_json
+    from archive.trusted import read_trusted
+
+    try:
+        doc = json_.loads(_read_text(path))
+    except ValueError as exc:
+        raise BadInputError(f"{path}: not JSON: {exc}") from None
+    if files is not None and not files.is_dir():
+        raise NotFoundError(f"{files}: no such directory")
+    trusted = [VerifierKey.parse(k.strip()) for k in key] if key else read_trusted(_trusted_keys_path())
+    report = check_manifest(doc, trusted, files)
+    if json:
+        emit_json({"manifest": str(path), **report.to_json()})
+    else:
+        for p in report.problems:
+            where = " ".join(
+                x for x in (f"entry {p.seq}" if p.seq is not None else "", f"item {p.item}" if p.item else "") if x
+            )
+            sys.stderr.write(f"{p.code}: {where + ': ' if where else ''}{p.message}\n")
+        c = report.counts
+        if report:
+            _say(f"ok: {c.get('items', 0)} items, {c.get('entries', 0)} entries proven against the signed checkpoint")
+        else:
+            _say(f"FAILED: {len(report.problems)} problems")
     if not report:
         raise typer.Exit(1)
 
@@ -460,9 +551,7 @@ def checkpoint(
         _say(f"wrote {output}")
 
 
-key_app = typer.Typer(
-    help="The vault's signing key: show it, rotate it, trust others' keys.", no_args_is_help=True
-)
+key_app = typer.Typer(help="The vault's signing key: show it, rotate it, trust others' keys.", no_args_is_help=True)
 app.add_typer(key_app, name="key")
 
 

@@ -76,9 +76,7 @@ def _require(body: Mapping[str, Any], key: str, kind: type) -> Any:
 
 def _claims(body: Mapping[str, Any], seq: int) -> list[dict[str, Any]]:
     raw = body.get("claims", [])
-    if not isinstance(raw, list) or not all(
-        isinstance(c, dict) and "field" in c and "source" in c for c in raw
-    ):
+    if not isinstance(raw, list) or not all(isinstance(c, dict) and "field" in c and "source" in c for c in raw):
         raise EntryRuleError("body.claims must be a list of claim objects")
     return [{**c, "seq": seq} for c in raw]
 
@@ -128,9 +126,7 @@ def apply(items: dict[str, ItemState], entry: Entry, hash_: str) -> str:
     if entry.kind == "ingest":
         state = item_from_ingest(entry, hash_)
         if state.id in items:
-            raise EntryRuleError(
-                f"item {state.id} was already ingested at entry {items[state.id].ingest_seq}"
-            )
+            raise EntryRuleError(f"item {state.id} was already ingested at entry {items[state.id].ingest_seq}")
         items[state.id] = state
         return state.id
     if entry.kind == "amend":

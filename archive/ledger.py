@@ -142,14 +142,10 @@ def check_entries(rows: Iterable[Sealed]) -> Iterator[Checked]:
         problems: list[Problem] = []
         actual = entry_hash(row.data)
         if row.seq != expected_seq:
-            problems.append(
-                Problem("SEQ_GAP", f"expected entry {expected_seq}, found {row.seq}", seq=row.seq)
-            )
+            problems.append(Problem("SEQ_GAP", f"expected entry {expected_seq}, found {row.seq}", seq=row.seq))
         if actual != row.hash:
             problems.append(
-                Problem(
-                    "ENTRY_HASH_MISMATCH", f"stored hash {row.hash} but bytes hash to {actual}", seq=row.seq
-                )
+                Problem("ENTRY_HASH_MISMATCH", f"stored hash {row.hash} but bytes hash to {actual}", seq=row.seq)
             )
         entry: Entry | None = None
         try:
@@ -158,9 +154,7 @@ def check_entries(rows: Iterable[Sealed]) -> Iterator[Checked]:
             problems.append(Problem("ENTRY_MALFORMED", str(exc), seq=row.seq))
         if entry is not None:
             if canonical_bytes(entry.to_json()) != row.data:
-                problems.append(
-                    Problem("ENTRY_NOT_CANONICAL", "bytes are not RFC 8785 canonical JSON", seq=row.seq)
-                )
+                problems.append(Problem("ENTRY_NOT_CANONICAL", "bytes are not RFC 8785 canonical JSON", seq=row.seq))
             if entry.seq != row.seq:
                 problems.append(
                     Problem(
@@ -178,9 +172,7 @@ def check_entries(rows: Iterable[Sealed]) -> Iterator[Checked]:
                     )
                 )
             if entry.time < prev_time:
-                problems.append(
-                    Problem("TIME_REGRESSION", f"time {entry.time} is before {prev_time}", seq=row.seq)
-                )
+                problems.append(Problem("TIME_REGRESSION", f"time {entry.time} is before {prev_time}", seq=row.seq))
             prev_time = max(prev_time, entry.time)
         yield Checked(row, entry, actual, problems)
         prev_hash = actual

@@ -73,9 +73,7 @@ def normalise_date(field: str, value: Any) -> str:
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
-        raise BadInputError(
-            f"{field}: {text!r} is not a date (use YYYY-MM-DD, YYYY-MM, YYYY or RFC 3339)"
-        ) from None
+        raise BadInputError(f"{field}: {text!r} is not a date (use YYYY-MM-DD, YYYY-MM, YYYY or RFC 3339)") from None
     if "T" not in text.upper() or moment.tzinfo is None:
         raise BadInputError(f"{field}: {text!r} needs a time zone, e.g. 2022-03-23T09:15:00-04:00")
     return text

@@ -40,6 +40,15 @@ CODES: dict[str, str] = {
     "LEDGER_ROLLED_BACK": "the ledger has fewer entries than a checkpoint given to check against",
     "LEDGER_FORKED": "the ledger's Merkle root at a given checkpoint's size differs from "
     "that checkpoint's root (history was rewritten)",
+    "MANIFEST_MALFORMED": "a manifest or proof file is not valid against its schema",
+    "MANIFEST_KEY_UNTRUSTED": "the manifest's key is only embedded in it: pass --key or pin it (key trust)",
+    "MANIFEST_CHECKPOINT_INVALID": "the manifest's checkpoint is malformed, for another origin, or its "
+    "signature does not verify with the trusted key",
+    "MANIFEST_ENTRY_HASH": "an entry's bytes in the manifest do not hash to its entry hash",
+    "MANIFEST_PROOF_INVALID": "an entry's inclusion proof does not lead to the checkpoint's root",
+    "MANIFEST_ITEM_MISMATCH": "an item's facts or metadata in the manifest differ from what its entries say",
+    "MANIFEST_FILE_MISSING": "with --files, no file in the directory has the item's SHA-256",
+    "MANIFEST_FILE_MISMATCH": "with --files, the file of the item's name does not hash to its SHA-256",
 }
 
 

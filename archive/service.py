@@ -228,10 +228,7 @@ class Archive:
             now = self.ctx.clock()
             at = format_time(now)
             claims = asserted_claims(values, by=self.ctx.actor, at=at)
-            claims += [
-                {"field": f, "value": None, "source": "asserted", "by": self.ctx.actor, "at": at}
-                for f in unset
-            ]
+            claims += [{"field": f, "value": None, "source": "asserted", "by": self.ctx.actor, "at": at} for f in unset]
             body = {
                 "item": item_id,
                 "reason": " ".join(reason.split()),
@@ -313,9 +310,7 @@ class Archive:
 def _stage(stager: Stager, source: Source) -> Staged:
     staged = stager.stage(source.path)
     if staged.size != source.size:
-        raise BadInputError(
-            f"{source.path}: changed while being ingested ({source.size} → {staged.size} bytes)"
-        )
+        raise BadInputError(f"{source.path}: changed while being ingested ({source.size} → {staged.size} bytes)")
     return staged
 
 
@@ -327,6 +322,4 @@ def _object_json(source: Source, obj: Staged) -> dict[str, Any]:
 
 
 def _result(source: Source, obj: Staged, status: str, seq: int | None) -> IngestResult:
-    return IngestResult(
-        obj.digest.hex, source.name, str(source.path), status, seq, obj.size, source.media.mime
-    )
+    return IngestResult(obj.digest.hex, source.name, str(source.path), status, seq, obj.size, source.media.mime)

@@ -209,9 +209,7 @@ class Reader:
         """A Merkle node (level 0: an entry hash); the `get_node` of archive.merkle."""
         if level == 0:
             return self.leaf(idx)
-        row = self.conn.execute(
-            select(NodeRow.hash).where(NodeRow.level == level, NodeRow.idx == idx)
-        ).first()
+        row = self.conn.execute(select(NodeRow.hash).where(NodeRow.level == level, NodeRow.idx == idx)).first()
         if row is None:
             raise NotFoundError(f"Merkle node ({level}, {idx}) is missing")
         return bytes(row[0])
@@ -234,16 +232,11 @@ class Reader:
 
     def node_levels(self) -> list[int]:
         return [
-            int(v)
-            for v in self.conn.execute(
-                select(NodeRow.level).distinct().order_by(col(NodeRow.level))
-            ).scalars()
+            int(v) for v in self.conn.execute(select(NodeRow.level).distinct().order_by(col(NodeRow.level))).scalars()
         ]
 
     def checkpoints(self) -> list[tuple[int, str]]:
-        rows = self.conn.execute(
-            select(CheckpointRow.size, CheckpointRow.note).order_by(col(CheckpointRow.size))
-        ).all()
+        rows = self.conn.execute(select(CheckpointRow.size, CheckpointRow.note).order_by(col(CheckpointRow.size))).all()
         return [(int(size), str(note)) for size, note in rows]
 
     def latest_checkpoint(self) -> tuple[int, str] | None:

@@ -94,8 +94,7 @@ def ledger_write(
             txn.append("key", key_body(origin, me, None, note), now())
         elif str(history.current) != str(signer.verifier()):
             raise CryptoError(
-                f"the vault's signing key is not the key the ledger announced ({history.current}); "
-                "refusing to sign"
+                f"the vault's signing key is not the key the ledger announced ({history.current}); refusing to sign"
             )
         if history.origin is not None and history.origin != origin:
             raise VaultError(f"the vault marker names origin {origin!r} but the ledger {history.origin!r}")

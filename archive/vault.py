@@ -39,18 +39,14 @@ def read_marker(path: Path) -> dict[str, Any]:
     try:
         value = json.loads(marker.read_bytes())
     except FileNotFoundError:
-        raise VaultError(
-            f"no vault at {path} (no {MARKER}); `archive init` or `archive ingest` makes one"
-        ) from None
+        raise VaultError(f"no vault at {path} (no {MARKER}); `archive init` or `archive ingest` makes one") from None
     except (OSError, ValueError) as exc:
         raise VaultError(f"unreadable vault marker {marker}: {exc}") from exc
     if not isinstance(value, dict) or value.get("format") != FORMAT:
         raise VaultError(f"{marker} is not an archive vault marker")
     version = value.get("version")
     if version != VERSION:
-        raise VaultError(
-            f"vault format version {version!r} is not supported (this archive reads version {VERSION})"
-        )
+        raise VaultError(f"vault format version {version!r} is not supported (this archive reads version {VERSION})")
     return value
 
 
@@ -81,9 +77,7 @@ class Vault:
         return cls(path, store, ObjectStore(path), marker)
 
     @classmethod
-    def create(
-        cls, path: Path, *, now: datetime, origin: str | None = None, passphrase: bytes | None = None
-    ) -> Vault:
+    def create(cls, path: Path, *, now: datetime, origin: str | None = None, passphrase: bytes | None = None) -> Vault:
         """Make a new vault at `path` (absent, empty, or holding only placeholder files)."""
         if path.exists():
             if not path.is_dir():
@@ -92,9 +86,7 @@ class Vault:
                 raise VaultError(f"{path} is already a vault")
             stray = sorted(p.name for p in path.iterdir() if p.name not in PLACEHOLDERS | _UNFINISHED)
             if stray:
-                raise VaultError(
-                    f"{path} is not empty and not a vault (holds {stray[0]}); refusing to use it"
-                )
+                raise VaultError(f"{path} is not empty and not a vault (holds {stray[0]}); refusing to use it")
             if (path / DATABASE).exists():
                 # Left by a creation that died before its marker: reusable only if nothing was written.
                 leftover = Store.sqlite(path / DATABASE, create=True)

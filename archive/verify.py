@@ -105,9 +105,7 @@ def _size_of(note: str) -> int:
     return int(text[1]) if len(text) > 1 and text[1].isdigit() else -1
 
 
-def _check_ledger(
-    reader: Reader, report: Report, progress: ProgressFn | None, wanted: set[int]
-) -> LedgerFacts:
+def _check_ledger(reader: Reader, report: Report, progress: ProgressFn | None, wanted: set[int]) -> LedgerFacts:
     total = reader.size()
     facts = LedgerFacts()
     tree = CompactRange()
@@ -138,9 +136,7 @@ def _check_ledger(
         progress("ledger", tree.size, total)
     facts.size = tree.size
     if facts.size and not facts.keys.keys:
-        report.add(
-            [Problem("KEY_INVALID", "the ledger announces no key (entry 0 must be a key entry)", seq=0)]
-        )
+        report.add([Problem("KEY_INVALID", "the ledger announces no key (entry 0 must be a key entry)", seq=0)])
     report.counts["entries"] = facts.size
     report.counts["items"] = len(facts.items)
     return facts
@@ -153,9 +149,7 @@ def _check_nodes(reader: Reader, facts: LedgerFacts, report: Report) -> None:
     level = 0
     while len(below) >= 64 or level < deepest:
         level += 1
-        expected = b"".join(
-            node_hash(below[i : i + 32], below[i + 32 : i + 64]) for i in range(0, len(below) - 63, 64)
-        )
+        expected = b"".join(node_hash(below[i : i + 32], below[i + 32 : i + 64]) for i in range(0, len(below) - 63, 64))
         count = len(expected) // 32
         seen = matched = 0
         for idx, hash_ in reader.nodes(level):
@@ -163,29 +157,21 @@ def _check_nodes(reader: Reader, facts: LedgerFacts, report: Report) -> None:
             matched += idx < count and hash_ == expected[32 * idx : 32 * idx + 32]
         wrong = (seen - matched) + (count - matched)
         if wrong:
-            report.add(
-                [Problem("NODE_MISMATCH", f"{wrong} nodes of level {level} are missing, extra or wrong")]
-            )
+            report.add([Problem("NODE_MISMATCH", f"{wrong} nodes of level {level} are missing, extra or wrong")])
         below = expected
 
 
-def _check_checkpoints(
-    reader: Reader, stored: list[tuple[int, str]], facts: LedgerFacts, report: Report
-) -> None:
+def _check_checkpoints(reader: Reader, stored: list[tuple[int, str]], facts: LedgerFacts, report: Report) -> None:
     origin = facts.keys.origin
     good: list[Checkpoint] = []
     for size, note in stored:
         if size > facts.size:
-            report.add(
-                [Problem("CHECKPOINT_AHEAD", f"checkpoint for {size} entries, the ledger has {facts.size}")]
-            )
+            report.add([Problem("CHECKPOINT_AHEAD", f"checkpoint for {size} entries, the ledger has {facts.size}")])
             continue
         key = facts.keys.key_for_size(size)
         check = check_checkpoint(note, [key] if key else [], origin)
         if check.checkpoint is None or check.checkpoint.size != size:
-            report.add(
-                [Problem("CHECKPOINT_INVALID", f"checkpoint {size}: {check.detail or 'size differs'}")]
-            )
+            report.add([Problem("CHECKPOINT_INVALID", f"checkpoint {size}: {check.detail or 'size differs'}")])
             continue
         if check.checkpoint.root != facts.roots.get(size):
             report.add(
@@ -271,9 +257,7 @@ def _check_index(reader: Reader, items: dict[str, ItemState], report: Report) ->
                 ]
             )
     for item_id in sorted(rows):
-        report.add(
-            [Problem("INDEX_EXTRA", "the index has a row for an item the ledger does not have", item=item_id)]
-        )
+        report.add([Problem("INDEX_EXTRA", "the index has a row for an item the ledger does not have", item=item_id)])
 
 
 def _differences(row: dict[str, Any], state: ItemState) -> list[str]:

@@ -1,0 +1,187 @@
+"""Offline verification of a manifest or proof file: nothing but the document, a key, and files.
+
+Checks, reporting every problem: the document's shape; the checkpoint's signature against a key
+the user trusts (a key merely embedded in the document is not trusted); each entry's bytes against
+its entry hash; each inclusion proof against the checkpoint's root; that each item's facts and
+metadata are exactly what its entries say; and, given a directory, each file's SHA-256.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from archive import schemas
+from archive.checkpoint import Checkpoint, check_checkpoint
+from archive.csl import csl_record
+from archive.digest import hash_file
+from archive.errors import ArchiveError
+from archive.items import EntryRuleError, ItemState, apply
+from archive.ledger import decode, entry_hash
+from archive.merkle import verify_inclusion
+from archive.note import VerifierKey
+from archive.problems import Problem, Report
+
+
+def _unb64(text: str) -> bytes | None:
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def check_manifest(doc: Any, trusted: Sequence[VerifierKey], files: Path | None = None) -> Report:
+    """Verify a manifest (or proof file) document; the report is empty when everything holds."""
+    report = Report()
+    shape = schemas.errors("manifest", doc)
+    if shape:
+        report.add([Problem("MANIFEST_MALFORMED", f"{len(shape)} schema errors; first: {shape[0]}")])
+        return report
+    checkpoint = _check_checkpoint(doc, trusted, report)
+    for item in doc["items"]:
+        _check_item(item, doc["origin"], checkpoint, doc["checkpoint"], report)
+    if files is not None:
+        _check_files(doc["items"], files, report)
+    report.counts["items"] = len(doc["items"])
+    report.counts["entries"] = sum(len(i["entries"]) for i in doc["items"])
+    return report
+
+
+def _check_checkpoint(doc: Any, trusted: Sequence[VerifierKey], report: Report) -> Checkpoint | None:
+    embedded = doc["verifier_key"]
+    keys = list(trusted)
+    if not keys:
+        report.add(
+            [
+                Problem(
+                    "MANIFEST_KEY_UNTRUSTED",
+                    f"no trusted key: pass --key {embedded} if you trust it, or pin it",
+                )
+            ]
+        )
+        try:
+            keys = [VerifierKey.parse(embedded)]  # only so that every other check still runs
+        except ArchiveError as exc:
+            report.add([Problem("MANIFEST_CHECKPOINT_INVALID", f"embedded key unreadable: {exc}")])
+            return None
+    check = check_checkpoint(doc["checkpoint"], keys, doc["origin"])
+    if check.checkpoint is None:
+        report.add([Problem("MANIFEST_CHECKPOINT_INVALID", check.detail)])
+        return None
+    cp = check.checkpoint
+    ledger = doc["ledger"]
+    if cp.size != ledger["size"] or _unb64(ledger["root"]) != cp.root:
+        report.add([Problem("MANIFEST_CHECKPOINT_INVALID", "ledger size or root differ from the signed checkpoint's")])
+    return cp
+
+
+def _check_item(item: dict[str, Any], origin: str, checkpoint: Checkpoint | None, note: str, report: Report) -> None:
+    item_id = item["id"]
+    states: dict[str, ItemState] = {}
+    entries_ok = True
+    for e in sorted(item["entries"], key=lambda x: x["seq"]):
+        seq = e["seq"]
+        data = e["canonical"].encode("utf-8")
+        actual = entry_hash(data)
+        if actual != e["hash"]:
+            report.add(
+                [
+                    Problem(
+                        "MANIFEST_ENTRY_HASH",
+                        f"bytes hash to {actual}, not {e['hash']}",
+                        seq=seq,
+                        item=item_id,
+                    )
+                ]
+            )
+            entries_ok = False
+        if checkpoint is not None and not _proof_holds(e, bytes.fromhex(actual), checkpoint, note):
+            report.add(
+                [
+                    Problem(
+                        "MANIFEST_PROOF_INVALID",
+                        "inclusion proof does not reach the checkpoint root",
+                        seq=seq,
+                        item=item_id,
+                    )
+                ]
+            )
+        try:
+            entry = decode(data)
+            if entry.seq != seq:
+                raise EntryRuleError(f"entry says seq {entry.seq}")
+            apply(states, entry, actual)
+        except (ArchiveError, EntryRuleError) as exc:
+            report.add([Problem("MANIFEST_ITEM_MISMATCH", f"entry cannot be applied: {exc}", seq=seq, item=item_id)])
+            entries_ok = False
+    state = states.get(item_id)
+    if state is None:
+        if entries_ok:
+            report.add([Problem("MANIFEST_ITEM_MISMATCH", "no ingest entry for this item", item=item_id)])
+        return
+    differing = [name for name, (have, want) in _facts(item, state, origin).items() if have != want]
+    if differing:
+        report.add(
+            [
+                Problem(
+                    "MANIFEST_ITEM_MISMATCH",
+                    f"differs from its entries on {', '.join(differing)}",
+                    item=item_id,
+                )
+            ]
+        )
+
+
+def _facts(item: dict[str, Any], state: ItemState, origin: str) -> dict[str, tuple[Any, Any]]:
+    meta = item["metadata"]
+    return {
+        "sha256": (item["sha256"], state.id),
+        "size": (item["size"], state.size),
+        "media_type": (item["media_type"], state.media_type),
+        "charset": (item.get("charset"), state.charset),
+        "name": (item["name"], state.name),
+        "archived": (
+            item["archived"],
+            {"at": state.ingested_at, "by": state.ingested_by, "seq": state.ingest_seq},
+        ),
+        "acquisition": (item["acquisition"], state.acquisition),
+        "claims": (meta["claims"], state.claims),
+        "current": (meta["current"], state.current()),
+        "conflicts": (meta["conflicts"], state.conflicts()),
+        "csl": (item["csl"], csl_record(state, origin)),
+    }
+
+
+def _proof_holds(e: dict[str, Any], leaf: bytes, checkpoint: Checkpoint, note: str) -> bool:
+    """The inclusion proof reaches the root, and the C2SP tlog-proof text (if any) says the same."""
+    proof = [_unb64(h) for h in e["inclusion_proof"]]
+    hashes = [p for p in proof if p is not None]
+    if len(hashes) != len(proof) or not verify_inclusion(leaf, e["seq"], checkpoint.size, hashes, checkpoint.root):
+        return False
+    text = e.get("tlog_proof")
+    return text is None or text == tlog_proof_text(e["seq"], e["inclusion_proof"], note)
+
+
+def tlog_proof_text(seq: int, proof_b64: Sequence[str], note: str) -> str:
+    """C2SP tlog-proof: header, index, the proof hashes, a blank line, the signed checkpoint."""
+    return "c2sp.org/tlog-proof@v1\n" + f"index {seq}\n" + "".join(f"{h}\n" for h in proof_b64) + "\n" + note
+
+
+def _check_files(items: list[dict[str, Any]], directory: Path, report: Report) -> None:
+    paths = [p for p in sorted(directory.rglob("*")) if p.is_file()]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        digests = dict(zip(paths, pool.map(lambda p: hash_file(p)[0].hex, paths), strict=True))
+    have = set(digests.values())
+    by_name = {p.name: d for p, d in digests.items()}
+    for item in items:
+        if item["sha256"] in have:
+            continue
+        name = Path(item["name"]).name
+        if name in by_name:
+            report.add([Problem("MANIFEST_FILE_MISMATCH", f"{name} hashes to {by_name[name]}", item=item["id"])])
+        else:
+            report.add([Problem("MANIFEST_FILE_MISSING", f"no file in {directory} has this SHA-256", item=item["id"])])
