@@ -22,13 +22,13 @@ def key_dir(vault: Path) -> Path:
     return vault / KEY_DIR
 
 
-def ensure_key(vault: Path, passphrase: bytes | None) -> None:
-    """Create the signing key if the vault has none (0600 in a 0700 directory)."""
+def ensure_key(vault: Path, passphrase: bytes | None, key: Ed25519PrivateKey | None = None) -> None:
+    """Create the signing key (or store the one given) if the vault has none (0600 in a 0700 dir)."""
     directory = key_dir(vault)
     directory.mkdir(mode=0o700, exist_ok=True)
     if not (directory / SIGNING).exists():
         try:
-            save_private_key(directory / SIGNING, generate_key(), passphrase)
+            save_private_key(directory / SIGNING, key or generate_key(), passphrase)
         except CryptoError:
             if not (directory / SIGNING).exists():
                 raise  # a real failure, not another process creating the key first

@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from archive.canonical import parse_json
 from archive.errors import AmbiguousIdError, BadInputError, NotFoundError, UsageError
 from archive.items import ItemState, apply
@@ -43,6 +45,7 @@ class Context:
     host: str = socket.gethostname()
     passphrase: bytes | None = dataclasses.field(default=None, repr=False)
     origin: str | None = None  # for a vault this context creates
+    key: Ed25519PrivateKey | None = dataclasses.field(default=None, repr=False)  # likewise; default: a new one
 
 
 @dataclass(frozen=True)
@@ -103,7 +106,7 @@ class Archive:
             return cls(Vault.open(path), ctx), False
         if not create:
             Vault.open(path)  # raises the precise reason
-        vault = Vault.create(path, now=ctx.clock(), origin=ctx.origin, passphrase=ctx.passphrase)
+        vault = Vault.create(path, now=ctx.clock(), origin=ctx.origin, passphrase=ctx.passphrase, key=ctx.key)
         archive = cls(vault, ctx)
         with archive._write():
             pass  # announces the key as entry 0 and signs the first checkpoint

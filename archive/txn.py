@@ -15,7 +15,7 @@ from typing import Any
 from archive import TOOL_NAME, __version__
 from archive.checkpoint import Checkpoint, sign_checkpoint
 from archive.errors import CryptoError, VaultError
-from archive.ledger import GENESIS_PREV, Sealed, decode, entry_hash, next_entry
+from archive.ledger import GENESIS_PREV, Sealed, decode, entry_hash, format_time, next_entry
 from archive.merkle import CompactRange
 from archive.note import Signer, sign_note
 from archive.storage import Reader, Writer
@@ -47,6 +47,7 @@ class LedgerTxn:
         if head is not None and entry_hash(head.data) != head.hash:
             raise VaultError(f"the ledger's last entry ({head.seq}) is damaged; run `archive verify`")
         self.head = head
+        self.head_time = "" if head is None else decode(head.data).time
         self.start = 0 if head is None else head.seq + 1
         self.appended: list[Sealed] = []
 
@@ -55,9 +56,16 @@ class LedgerTxn:
         return self.start + len(self.appended)
 
     def append(self, kind: str, body: dict[str, Any], now: datetime) -> Sealed:
+        time = format_time(now)
+        if time < self.head_time:
+            raise VaultError(
+                f"this machine's clock ({time}) is behind the ledger's last entry; "
+                "refusing to back-date an entry: check the system clock"
+            )
         sealed = next_entry(self.head, time=now, actor=self.actor, tool=TOOL, kind=kind, body=body)
         self.w.append(sealed, kind, GENESIS_PREV if self.head is None else self.head.hash)
         self.head = sealed
+        self.head_time = time
         self.appended.append(sealed)
         return sealed
 

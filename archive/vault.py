@@ -16,6 +16,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from archive.canonical import canonical_bytes
 from archive.errors import VaultError
 from archive.fsutil import create_once, fsync_dir
@@ -77,7 +79,15 @@ class Vault:
         return cls(path, store, ObjectStore(path), marker)
 
     @classmethod
-    def create(cls, path: Path, *, now: datetime, origin: str | None = None, passphrase: bytes | None = None) -> Vault:
+    def create(
+        cls,
+        path: Path,
+        *,
+        now: datetime,
+        origin: str | None = None,
+        passphrase: bytes | None = None,
+        key: Ed25519PrivateKey | None = None,
+    ) -> Vault:
         """Make a new vault at `path` (absent, empty, or holding only placeholder files)."""
         if path.exists():
             if not path.is_dir():
@@ -100,7 +110,7 @@ class Vault:
         for sub in ("objects/sha256", "tmp"):
             (path / sub).mkdir(parents=True, exist_ok=True)
         store = Store.sqlite(path / DATABASE, create=True)
-        ensure_key(path, passphrase)
+        ensure_key(path, passphrase, key)
         marker = {
             "format": FORMAT,
             "version": VERSION,

@@ -1,0 +1,1369 @@
+"""Extract what a plain-text news article says about itself, each value with its evidence.
+
+Input is an article pasted as UTF-8 text. The output is a list of `Extracted` facts: the
+outlet that published it, its stated publication (and modification) date, a lower bound
+on the publication date, its headline, its authors, and photo credits with captions. Each
+fact carries the byte span of the text that supports it and the id of the rule that fired.
+
+The standard is a careful human reader, and the policy is to abstain rather than guess: a
+wrong outlet or date in an evidence archive is worse than a missing one. In particular:
+
+* outlet: only self-identifying signals count (a wire dateline, self-promotion such as
+  "read more from", "sign up for X's newsletter", "Follow X's coverage", a copyright
+  line, a news-foundation credit). Cited sources ("according to the New York Times",
+  "told Reuters", "CNN reported"), photo agencies and byline affiliations never name the
+  outlet: "told X" is how articles cite other outlets' interviews as often as their own,
+  so it is not a signal at all. If decisive signals name different outlets, nothing is
+  emitted. Names are styled by a small table of known brands, then by title-casing
+  ALL-CAPS lines (PEOPLE -> "People", "WASHINGTON EXAMINER" -> "Washington Examiner").
+* published / modified: only a date the text states about itself: a labelled line
+  ("Published ...", "Posted on ...", "Updated ...", "Last modified on ...") anywhere, or
+  a line holding nothing but a date in the header (the lines before the body). Dates in
+  the story are never the publication date. The value is an ISO date, or a full ISO
+  datetime when a time and an unambiguous zone are stated (US "ET"/"PT" resolved by the
+  US daylight-saving rules since 2007; "IST"/"CST" are ambiguous and give the date only).
+  An "Updated" date is emitted as `modified`, never as `published`.
+* published_not_before: when no publication date is stated, the latest full date
+  (day, month and year) that the text shows to be in the past: an embedded post's date
+  line, a credited photo caption, or a past-tense sentence with no future or modal
+  wording. It is a lower bound, labelled as such.
+* credit: `{"photographer": ..., "agency": ..., "caption": ...}`; a key is omitted when
+  the text does not give it, so a bare "Getty Images" credit has an agency and no
+  photographer, and "Photo by Jane Doe" a photographer and no agency. Agencies are kept as
+  written ("Getty", "REUTERS"), except that "AP Photo" and "AFP Photo" are the agencies AP
+  and AFP. Photographers and authors written in ALL CAPS are title-cased.
+
+The module is pure: the result is a function of the bytes alone.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+
+NAME = "plaintext"
+VERSION = "1.0.0"
+
+FIELDS = (
+    "outlet",
+    "published",
+    "modified",
+    "published_not_before",
+    "title",
+    "author",
+    "credit",
+)
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """One fact the text states about itself, with the byte span that supports it."""
+
+    field: str  # one of FIELDS
+    value: str | dict[str, str]  # a dict only for "credit"
+    start: int  # byte offset into the original bytes
+    end: int  # byte offset, exclusive
+    evidence: str  # exactly data[start:end].decode("utf-8")
+    rule: str  # short id of the rule that fired
+
+
+@dataclass(frozen=True)
+class _Hit:
+    """A fact located by character offsets into the decoded text; bytes come last."""
+
+    field: str
+    value: str | dict[str, str]
+    start: int
+    end: int
+    rule: str
+
+
+# ---------------------------------------------------------------------------------------
+# The text as lines
+# ---------------------------------------------------------------------------------------
+
+# Everything str.isspace() knows (bar line breaks, which split lines) plus the BOM and the
+# zero-width characters that pasting from web pages leaves behind.
+_SPACE = (
+    "".join(chr(i) for i in range(0x3001) if chr(i).isspace() and chr(i) not in "\r\n")
+    + "\ufeff\u200b\u200c\u200d\u2060"
+)
+_LINE = re.compile(r"[^\r\n]*")
+
+
+@dataclass(frozen=True)
+class _Line:
+    """One line with surrounding blanks stripped; `start` is its offset in the text."""
+
+    number: int
+    start: int
+    text: str
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+
+def _split_lines(text: str) -> list[_Line]:
+    """Split on LF, CRLF and lone CR, keeping the offsets of each line's stripped text."""
+    lines: list[_Line] = []
+    pos = 0
+    while True:
+        match = _LINE.match(text, pos)
+        assert match is not None  # `[^\r\n]*` matches the empty string anywhere
+        raw = match.group()
+        lead = len(raw) - len(raw.lstrip(_SPACE))
+        lines.append(_Line(len(lines), pos + lead, raw.strip(_SPACE)))
+        end = match.end()
+        if end >= len(text):
+            return lines
+        pos = end + (2 if text.startswith("\r\n", end) else 1)
+
+
+class _Doc:
+    """The decoded text with its lines and the header (the lines before the body)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lines = _split_lines(text)
+        self.nonblank = [line for line in self.lines if line.text]
+        self.header = _header(self.nonblank)
+        self.header_numbers = {line.number for line in self.header}
+
+    def above(self, line: _Line) -> _Line | None:
+        """The line directly above, if it has text (no blank line between)."""
+        if line.number == 0:
+            return None
+        above = self.lines[line.number - 1]
+        return above if above.text else None
+
+    def below(self, line: _Line) -> _Line | None:
+        """The line directly below, if it has text."""
+        if line.number + 1 >= len(self.lines):
+            return None
+        below = self.lines[line.number + 1]
+        return below if below.text else None
+
+    def next_nonblank(self, line: _Line) -> _Line | None:
+        for later in self.lines[line.number + 1 :]:
+            if later.text:
+                return later
+        return None
+
+
+def _header(nonblank: Sequence[_Line]) -> list[_Line]:
+    """The header: title, standfirst, byline, date lines.
+
+    It ends at the second paragraph-length line (the first may be a standfirst), and never
+    runs past twelve lines, so a date-only line deep in the story is not taken as the
+    article's own date.
+    """
+    header: list[_Line] = []
+    paragraphs = 0
+    for line in nonblank[:12]:
+        if len(line.text.split()) >= 20:
+            paragraphs += 1
+            if paragraphs >= 2:
+                break
+        header.append(line)
+    return header
+
+
+def _byte_offsets(text: str) -> list[int]:
+    """offsets[i] is the byte offset of character i in the UTF-8 encoding of text."""
+    if text.isascii():
+        return list(range(len(text) + 1))
+    offsets = [0] * (len(text) + 1)
+    total = 0
+    for i, char in enumerate(text):
+        code = ord(char)
+        total += 1 if code < 0x80 else 2 if code < 0x800 else 3 if code < 0x10000 else 4
+        offsets[i + 1] = total
+    return offsets
+
+
+_SENTENCE_END = re.compile(r"(?<=[^\W_][.!?])[\"\u201d\u2019')\]]*\s+(?=[\"\u201c\u2018'(\[]?[A-Z0-9])")
+
+
+class _Sentences:
+    """The sentences of one line, found once, so that looking many up stays linear.
+
+    Only a period after a letter or digit ends a sentence, so "U.S. Believes" and
+    "Feb. 24" do not split.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        ends = list(_SENTENCE_END.finditer(text))
+        self.starts = [0] + [m.end() for m in ends]
+        self.stops = [m.start() for m in ends] + [len(text)]
+
+    def around(self, start: int, end: int) -> str:
+        """The sentence around text[start:end] (several, if the span crosses a boundary)."""
+        first = bisect_right(self.starts, start) - 1
+        last = max(first, bisect_left(self.stops, end))
+        return self.text[self.starts[first] : self.stops[min(last, len(self.stops) - 1)]]
+
+
+def _lower_before(text: str, index: int) -> bool:
+    """Whether index is mid-sentence, judged by the nearest non-space character before it."""
+    before = text[:index].rstrip()
+    return bool(before) and before[-1] not in '.!?:"\u201c\u201d'
+
+
+# ---------------------------------------------------------------------------------------
+# Names: people, outlets, agencies
+# ---------------------------------------------------------------------------------------
+
+_PARTICLES = frozenset(
+    """
+    al bin da das de del della der di do dos du el ibn la le ten ter van von y zu
+    """.split()  # noqa: SIM905
+)
+# Words that make a capitalised phrase an institution, a title or a date, not a person.
+_NOT_PERSON = frozenset(
+    """
+    a an and or of the to for in on at with from by via photo photos photograph image
+    images picture pictures video pool handout staff file stringer str getty reuters ap
+    afp epa efe upi xinhua anadolu sputnik tass shutterstock alamy sipa nurphoto zuma
+    bloomberg courtesy credit source press news agency service network media foundation
+    team desk wire editorial board office ministry department government police army
+    forces military university times post journal independent guardian telegraph herald
+    tribune daily weekly magazine channel radio tv television online digital report
+    reporters reporter correspondent editor writer contributor columnist president
+    secretary minister prime senator governor mayor general king queen pope state states
+    united nations national international republic monday tuesday wednesday thursday
+    friday saturday sunday today yesterday january february march april september
+    october november december published updated posted related read more click here sign
+    follow
+    """.split()  # noqa: SIM905
+)
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:['\u2019\-][^\W\d_]+)*")
+_INITIALS = re.compile(r"(?:[^\W\d_]\.){1,3}")
+_SUFFIXES = frozenset({"Jr.", "Sr.", "Jr", "Sr", "II", "III", "IV"})
+
+
+def _is_person(phrase: str) -> bool:
+    """Whether a phrase looks like a person's name: 'Nariman El-Mofty', 'Jane A. Doe'.
+
+    Two to five tokens, capitalised (or lowercase particles such as 'de', 'van'), with at
+    least two that are neither initials nor particles, none of them a word that marks an
+    institution, a title or a date ('Associated Press', 'President Biden', 'Monday Morning').
+    """
+    tokens = phrase.split()
+    if not 2 <= len(tokens) <= 5:
+        return False
+    words = 0
+    for i, token in enumerate(tokens):
+        if token in _SUFFIXES and i == len(tokens) - 1 and i >= 2:
+            continue
+        if token in _PARTICLES and 0 < i < len(tokens) - 1:
+            continue
+        if not token[0].isupper():
+            return False
+        if _INITIALS.fullmatch(token):
+            continue
+        if not _NAME_WORD.fullmatch(token) or token.lower() in _NOT_PERSON:
+            return False
+        words += 1
+    return words >= 2
+
+
+# Acronyms that title-casing must leave alone.
+_ACRONYMS = frozenset(
+    """
+    AA ABC AFP AP ARD BBC CBC CBS CNBC CNN DC DW EFE EPA ESPN EU II III ITV IV MSNBC NBC
+    NHK NPR NY NYT ORF PBS PTI RT RTE TASS TV UK UN UPI US USA VOA WSJ ZDF ANI IANS
+    """.split()  # noqa: SIM905
+)
+_SMALL_WORDS = frozenset(
+    """
+    a an and as at by de for in of on or the to via van von
+    """.split()  # noqa: SIM905
+)
+_APOSTROPHE_PREFIX = re.compile(r"([^\W\d_])(['\u2019])([^\W\d_]{2,})")
+
+
+def _title_word(word: str) -> str:
+    """'EL-MOFTY' -> 'El-Mofty', "O'BRIEN" -> "O'Brien", "PEOPLE'S" -> "People's"."""
+    parts = []
+    for part in word.split("-"):
+        low = part.lower()
+        prefix = _APOSTROPHE_PREFIX.fullmatch(low)
+        if prefix:
+            parts.append(prefix[1].upper() + prefix[2] + prefix[3].capitalize())
+        else:
+            parts.append(low[:1].upper() + low[1:])
+    return "-".join(parts)
+
+
+def _title_case(text: str) -> str:
+    """Title-case an ALL-CAPS phrase: 'WASHINGTON EXAMINER' -> 'Washington Examiner'.
+
+    Known acronyms, dotted abbreviations ('U.S.') and short vowel-less tokens ('NPR')
+    stay upper case; small words stay lower case except first.
+    """
+    words = []
+    for i, word in enumerate(text.split()):
+        bare = word.strip(".,;:'\u2019\"")
+        vowelless = bare.isalpha() and len(bare) <= 4 and not set(bare.lower()) & set("aeiouy")
+        if bare in _ACRONYMS or "." in bare or vowelless:
+            words.append(word)
+        elif i > 0 and word.lower() in _SMALL_WORDS:
+            words.append(word.lower())
+        else:
+            words.append(_title_word(word))
+    return " ".join(words)
+
+
+def _shouting(text: str) -> bool:
+    """Whether text has letters and none of them lowercase."""
+    return any(c.isalpha() for c in text) and not any(c.islower() for c in text)
+
+
+def _person_value(phrase: str) -> str:
+    """A person's name as a value: whitespace collapsed, ALL CAPS title-cased."""
+    name = " ".join(phrase.split())
+    return _title_case(name) if _shouting(name) else name
+
+
+# Canonical styling of outlets, keyed by the casefolded name without a leading "the".
+_BRANDS = {
+    "agence france-presse": "Agence France-Presse",
+    "al jazeera": "Al Jazeera",
+    "associated press": "The Associated Press",
+    "atlantic": "The Atlantic",
+    "bbc news": "BBC News",
+    "courthouse news": "Courthouse News Service",
+    "courthouse news service": "Courthouse News Service",
+    "economist": "The Economist",
+    "guardian": "The Guardian",
+    "hill": "The Hill",
+    "independent": "The Independent",
+    "kyiv independent": "The Kyiv Independent",
+    "new york times": "The New York Times",
+    "people": "People",
+    "telegraph": "The Telegraph",
+    "wall street journal": "The Wall Street Journal",
+    "washington post": "The Washington Post",
+}
+_OUTLET_CONNECTORS = frozenset({"of", "and", "&", "for", "de", "the", "on"})
+
+
+def _outlet_name(raw: str, *, mid_sentence: bool) -> str | None:
+    """Normalise an outlet name as written in a self-referential phrase, or None.
+
+    A leading "the" is an article unless written "The" mid-sentence in mixed case ("from
+    The Hill"); ALL-CAPS names are title-cased; known brands get their own styling. A
+    person's name without "the" is refused: "sign up for Jane Doe's newsletter" and
+    "Copyright 2022 Jane Doe" name a writer, not the publisher.
+    """
+    words = raw.split()
+    while words and not words[-1].strip(".,:;!?\u00bb\u203a>\"\u201d\u2019'"):
+        words.pop()
+    if words:
+        words[-1] = words[-1].rstrip(".,:;!?\u00bb\u203a>\"\u201d\u2019'")
+    keep_the = False
+    had_the = bool(words) and words[0].lower() == "the"
+    if had_the:
+        keep_the = words[0] == "The" and mid_sentence and not _shouting(raw)
+        words = words[1:]
+    if not words or len(words) > 6 or not words[0][:1].isupper():
+        return None
+    for word in words[1:]:
+        if not (word[:1].isupper() or word[:1].isdigit() or word.lower() in _OUTLET_CONNECTORS):
+            return None
+    name = " ".join(words)
+    if _shouting(name):
+        name = _title_case(name)
+    brand = _BRANDS.get(name.casefold())
+    if brand:
+        return brand
+    if not had_the and _is_person(name):
+        return None
+    return f"The {name}" if keep_the else name
+
+
+# ---------------------------------------------------------------------------------------
+# Dates and times
+# ---------------------------------------------------------------------------------------
+
+_MONTH = (
+    r"(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![^\W\d_])\.?"
+)
+_WEEKDAY = r"(?:(?i:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?i:day)?(?![^\W\d_])\.?,?\s+)?"
+# A year may be glued to a repeat of its date ("23 Mar 202223 Mar 2022"), as some pages
+# paste a visible and a screen-reader copy of the same date.
+_YEAR = r"(?P<y>(?:19|20)\d\d)(?:(?!\d)|(?=[0-3]?\d\s*[^\W\d_]))"
+_DAY = r"(?P<d>[0-3]?\d)(?i:st|nd|rd|th)?"
+_DATES = (
+    re.compile(rf"(?<![\w]){_WEEKDAY}(?P<m>{_MONTH})\s*{_DAY}(?!\d),?\s+{_YEAR}"),
+    re.compile(rf"(?<![\w.]){_WEEKDAY}{_DAY}\s+(?:of\s+)?(?P<m>{_MONTH}),?\s+{_YEAR}"),
+    re.compile(r"(?<![\w-])(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?!\d)"),
+)
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1
+    )
+}
+_TIME = re.compile(
+    r"(?P<h>2[0-3]|[01]?\d)(?:(?P<sep>[:.])(?P<mi>[0-5]\d))?(?::[0-5]\d)?"
+    r"\s*(?P<ap>(?i:[ap]\.?\s?m\b\.?))?"
+    r"(?:\s*(?P<tz>(?:UTC|GMT)\s?[+-]\s?\d{1,2}(?::?\d\d)?|[A-Z]{1,5}(?!\w)|[+-]\d\d:?\d\d))?"
+)
+# Offsets in minutes of zones whose abbreviation is unambiguous in English-language news.
+_ZONES = {
+    "UTC": 0, "GMT": 0, "Z": 0, "BST": 60, "CET": 60, "CEST": 120, "EET": 120,
+    "EEST": 180, "MSK": 180, "EST": -300, "EDT": -240, "CDT": -300, "MST": -420,
+    "MDT": -360, "PST": -480, "PDT": -420, "JST": 540, "KST": 540, "HKT": 480,
+    "SGT": 480, "AEST": 600, "AEDT": 660,
+}  # fmt: skip
+# US zones written without S/D: the offset depends on daylight-saving time.
+_US_ZONES = {"ET": -300, "CT": -360, "MT": -420, "PT": -480}
+_OFFSET = re.compile(r"(?:UTC|GMT)?\s?([+-])\s?(\d{1,2}):?(\d\d)?")
+
+
+@dataclass(frozen=True)
+class _When:
+    """A date, with a time and zone offset when the text states both."""
+
+    start: int
+    end: int
+    day: date
+    moment: datetime | None = None
+
+    @property
+    def value(self) -> str:
+        return self.moment.isoformat() if self.moment else self.day.isoformat()
+
+
+def _date_at(text: str, pos: int) -> tuple[int, date] | None:
+    """The full date (day, month, year) starting exactly at pos: its end and value."""
+    best: tuple[int, date] | None = None
+    for pattern in _DATES:
+        match = pattern.match(text, pos)
+        if match:
+            day = _to_date(match)
+            if day and (best is None or match.end() > best[0]):
+                best = (match.end(), day)
+    return best
+
+
+def _dates_in(text: str) -> list[tuple[int, int, date]]:
+    """Every full date in text as (start, end, value), without overlaps."""
+    found: list[tuple[int, int, date]] = []
+    for pattern in _DATES:
+        for match in pattern.finditer(text):
+            day = _to_date(match)
+            if day:
+                found.append((match.start(), match.end(), day))
+    found.sort(key=lambda item: (item[0], -item[1]))
+    result: list[tuple[int, int, date]] = []
+    for item in found:
+        if not result or item[0] >= result[-1][1]:
+            result.append(item)
+    return result
+
+
+def _to_date(match: re.Match[str]) -> date | None:
+    month_text = match["m"].rstrip(".").lower()
+    month = int(month_text) if month_text.isdigit() else _MONTHS.get(month_text[:3])
+    if month is None:
+        return None
+    try:
+        return date(int(match["y"]), month, int(match["d"]))
+    except ValueError:
+        return None
+
+
+def _us_daylight(day: date) -> bool | None:
+    """Whether US daylight-saving time is in force all day; None on changeover days or
+    before 2007, when the present rule (second Sunday in March to first Sunday in
+    November) did not apply."""
+    if day.year < 2007:
+        return None
+    march = date(day.year, 3, 1)
+    start = march + timedelta(days=(6 - march.weekday()) % 7 + 7)
+    november = date(day.year, 11, 1)
+    end = november + timedelta(days=(6 - november.weekday()) % 7)
+    if day in (start, end):
+        return None
+    return start < day < end
+
+
+def _zone_offset(zone: str | None, day: date) -> int | None:
+    """Minutes east of UTC for a stated zone on a given day, or None if unknown."""
+    if zone is None:
+        return None
+    zone = zone.strip()
+    if zone in _ZONES:
+        return _ZONES[zone]
+    if zone in _US_ZONES:
+        daylight = _us_daylight(day)
+        return None if daylight is None else _US_ZONES[zone] + (60 if daylight else 0)
+    match = _OFFSET.fullmatch(zone)
+    if match:
+        minutes = int(match[2]) * 60 + int(match[3] or 0)
+        return minutes if match[1] == "+" else -minutes
+    return None
+
+
+def _time_at(text: str, pos: int) -> tuple[int, int, int, str | None] | None:
+    """A clock time at pos ('9:15 AM EDT', '18.32 GMT'): end, hour, minute, zone."""
+    match = _TIME.match(text, pos)
+    if not match or not (match["mi"] or match["ap"]):
+        return None
+    hour, minute = int(match["h"]), int(match["mi"] or 0)
+    if match["ap"]:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if match["ap"].lower().startswith("p") else 0)
+    return match.end(), hour, minute, match["tz"]
+
+
+_DATE_TIME_SEP = re.compile(r"\s*(?:,|\bat\b|@|-|\u2013|\u2014|\||T(?=\d))?\s*")
+_TIME_DATE_SEP = re.compile(r"\s*,?\s*(?:on\s+)?")
+
+
+def _when_at(text: str, pos: int) -> _When | None:
+    """A date, or date and time, starting at pos, in any order a dateline uses:
+    'March 23, 2022 9:15 AM ET', 'Wed 23 Mar 2022 18.32 GMT', '9:15 AM EDT, March 23, 2022',
+    '2022-03-23T09:15:00Z'."""
+    dated = _date_at(text, pos)
+    if dated:
+        end, day = dated
+        sep = _DATE_TIME_SEP.match(text, end)
+        timed = _time_at(text, sep.end()) if sep else None
+        if timed:
+            return _timed(pos, day, timed)
+        return _When(pos, end, day)
+    timed = _time_at(text, pos)
+    if timed:
+        sep = _TIME_DATE_SEP.match(text, timed[0])
+        dated = _date_at(text, sep.end()) if sep else None
+        if dated:
+            end, day = dated
+            return _timed(pos, day, (end, *timed[1:]))
+    return None
+
+
+def _timed(start: int, day: date, timed: tuple[int, int, int, str | None]) -> _When:
+    end, hour, minute, zone = timed
+    offset = _zone_offset(zone, day)
+    if offset is None:
+        # A time without a known zone does not fix an instant: keep the date only.
+        return _When(start, end, day)
+    moment = datetime(day.year, day.month, day.day, hour, minute, tzinfo=timezone(timedelta(minutes=offset)))
+    return _When(start, end, day, moment)
+
+
+# ---------------------------------------------------------------------------------------
+# published, modified: the dates an article states about itself
+# ---------------------------------------------------------------------------------------
+
+_PUBLISHED_LABELS = frozenset({"published", "first published", "posted", "date"})
+_DATE_LABEL = re.compile(
+    r"(?P<label>(?i:first\s+published|published|posted|last\s+updated|updated"
+    r"|last\s+modified|modified|revised|date))(?![^\W\d_])(?:\s+(?i:on|at))?\s*:?\s*"
+)
+_RELATIVE = re.compile(
+    r"(?i:(?:about\s+)?(?:\d+|an?|one)\s+(?:sec|second|min|minute|hr|hour|day|week|month|year)s?"
+    r"\s+ago|just\s+now)"
+)
+_SEGMENT_SEP = re.compile(r"[\s|·•,;\u2014\u2013-]*")
+_TRAILING_BY = re.compile(r"(?i:by)\s+\S")
+
+
+@dataclass(frozen=True)
+class _DateSegment:
+    """One date on a date line: 'published', 'modified' or 'bare' (no label)."""
+
+    kind: str
+    start: int  # of the label, or of the date when bare
+    when: _When
+
+
+def _date_line(text: str) -> list[_DateSegment] | None:
+    """Parse a line made only of (labelled) dates, or return None.
+
+    'Published 9:15 AM EDT, March 23, 2022 | Updated 10:41 AM EDT, March 24, 2022',
+    'March 23, 2022 6:02 PM UTC Updated 2 years ago', 'Posted on March 23, 2022 by Jane Doe'.
+    Any other text on the line (a sentence, a caption) makes it not a date line.
+    """
+    segments: list[_DateSegment] = []
+    labelled = False
+    pos = 0
+    while True:
+        sep = _SEGMENT_SEP.match(text, pos)
+        pos = sep.end() if sep else pos
+        if pos >= len(text):
+            break
+        start = pos
+        label = _DATE_LABEL.match(text, pos)
+        kind = segments[-1].kind if segments else "bare"
+        if label:
+            name = " ".join(label["label"].lower().split())
+            kind = "published" if name in _PUBLISHED_LABELS else "modified"
+            labelled = True
+            pos = label.end()
+        when = _when_at(text, pos)
+        if when:
+            segments.append(_DateSegment(kind, start, when))
+            pos = when.end
+            repeat = text[when.start : when.end]
+            if text.startswith(repeat, pos):
+                pos += len(repeat)
+            continue
+        relative = _RELATIVE.match(text, pos)
+        if relative and label:
+            pos = relative.end()
+            continue
+        if labelled and segments and not label and _TRAILING_BY.match(text, pos):
+            break
+        return None
+    return segments or None
+
+
+_LABEL_ONLY = re.compile(
+    r"(?i:first\s+published|published|posted|last\s+updated|updated|last\s+modified)"
+    r"(?:\s+(?i:on))?\s*:?"
+)
+
+
+def _self_dates(doc: _Doc) -> tuple[list[_Hit], set[int]]:
+    """published and modified, and the numbers of the lines that are date lines.
+
+    Rules: "published-line" ('Published March 23, 2022', anywhere), "header-date" (a line
+    that is only a date, in the header), "updated-line" ('Updated: March 24, 2022').
+    A label alone on a line takes the date on the next line ('Published' / '23 March 2022').
+    """
+    labelled: list[tuple[str, int, _When, _Line]] = []  # (kind, start, when, line)
+    bare: list[tuple[int, _When, _Line]] = []
+    date_lines: set[int] = set()
+    for line in doc.nonblank:
+        segments = _date_line(line.text)
+        base = line.start
+        if segments is None and _LABEL_ONLY.fullmatch(line.text):
+            following = doc.next_nonblank(line)
+            later = _date_line(following.text) if following else None
+            if following and later and all(s.kind == "bare" for s in later):
+                kind = "published" if "modified" not in line.text.lower() else "modified"
+                if "updated" in line.text.lower():
+                    kind = "modified"
+                date_lines.update({line.number, following.number})
+                first = later[0].when
+                when = _When(
+                    line.start,
+                    following.start + first.end,
+                    first.day,
+                    first.moment,
+                )
+                labelled.append((kind, line.start, when, line))
+            continue
+        if segments is None:
+            continue
+        date_lines.add(line.number)
+        for segment in segments:
+            when = _When(
+                base + segment.when.start, base + segment.when.end, segment.when.day,
+                segment.when.moment,
+            )  # fmt: skip
+            if segment.kind == "bare":
+                if line.number in doc.header_numbers:
+                    bare.append((base + segment.start, when, line))
+            else:
+                labelled.append((segment.kind, base + segment.start, when, line))
+
+    hits: list[_Hit] = []
+    published = [(s, w) for kind, s, w, _ in labelled if kind == "published"]
+    rule = "published-line"
+    if not published:
+        published = [(s, w) for s, w, _ in bare]
+        rule = "header-date"
+    chosen = _single_value(published)
+    if chosen:
+        start, when = chosen
+        hits.append(_Hit("published", when.value, start, when.end, rule))
+    modified = _single_value([(s, w) for kind, s, w, _ in labelled if kind == "modified"])
+    if modified:
+        start, when = modified
+        if not chosen or chosen[1].day <= when.day:
+            hits.append(_Hit("modified", when.value, start, when.end, "updated-line"))
+    return hits, date_lines
+
+
+def _single_value(candidates: list[tuple[int, _When]]) -> tuple[int, _When] | None:
+    """The first candidate, if all agree on the day; None if they disagree.
+
+    A date with a time and one without agree when they name the same day, and the more
+    precise one wins.
+    """
+    if not candidates or len({when.day for _, when in candidates}) != 1:
+        return None
+    moments = {when.moment for _, when in candidates if when.moment}
+    if len(moments) > 1:
+        return None
+    for start, when in candidates:
+        if when.moment or not moments:
+            return start, when
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+# published_not_before: the latest date the text shows to be in the past
+# ---------------------------------------------------------------------------------------
+
+_FUTURE = re.compile(
+    r"\b(?:will|won['\u2019]t|shall|would|could|might|may|scheduled|expected|expects|slated"
+    r"|set\s+to|plans?|planned|planning|upcoming|next|deadline|until|till|ahead\s+of"
+    r"|due\s+(?:on|in|by|for)|is\s+to|are\s+to)\b|['\u2019]ll\b",
+    re.IGNORECASE,
+)
+_PAST = re.compile(
+    r"\b(?:was|were|had|did|said|began|came|went|took|made|held|met|told|saw|hit|left|gave"
+    r"|won|lost|fell|rose|struck|wrote|fled|fought|broke|led|sent|spoke|sold|brought|became"
+    r"|ran|shot|stood|withdrew|[a-z]{2,}ed)\b"
+)
+_BOUND_BEFORE = re.compile(r"\b(?:by|until|till|before|through|ahead\s+of)\s+(?:the\s+)?$", re.I)
+_POST_SIGNATURE = re.compile(r"\(@\w{1,15}\)\s*(?:on\s+)?$")
+
+
+def _not_before(doc: _Doc, skip: set[int], captions: set[int]) -> _Hit | None:
+    """The latest full date shown to be past, as a lower bound on publication.
+
+    Rule "latest-dated-event". A date counts when it closes an embedded post ('— Ned Price
+    (@StateDeptSpox) February 18, 2023'), or when its sentence has no future or modal
+    wording and either is in a credited photo caption or has a past-tense verb ('hit ...
+    on July 7, 2022'). 'July 14' without a year never counts.
+    """
+    best: tuple[date, int, int] | None = None
+    for line in doc.nonblank:
+        if line.number in skip:
+            continue
+        text = line.text
+        sentences = _Sentences(text)
+        for start, end, day in _dates_in(text):
+            signed = not text[end:].strip() and _POST_SIGNATURE.search(text[:start])
+            if not signed:
+                sentence = sentences.around(start, end)
+                # The date itself may contain "May"; judge only the words around it.
+                words = sentence.replace(text[start:end], " ")
+                if _FUTURE.search(words) or _BOUND_BEFORE.search(text[:start]):
+                    continue
+                if line.number not in captions and not _PAST.search(words):
+                    continue
+            if best is None or day > best[0]:
+                best = (day, line.start + start, line.start + end)
+    if best is None:
+        return None
+    day, start, end = best
+    return _Hit("published_not_before", day.isoformat(), start, end, "latest-dated-event")
+
+
+# ---------------------------------------------------------------------------------------
+# outlet
+# ---------------------------------------------------------------------------------------
+
+# Wire and outlet codes used in datelines ('WASHINGTON (CN) —'); ambiguous codes left out.
+_DATELINE_CODES = {
+    "AFP": "Agence France-Presse",
+    "ANI": "Asian News International",
+    "AP": "The Associated Press",
+    "Bloomberg": "Bloomberg",
+    "CN": "Courthouse News Service",
+    "CNN": "CNN",
+    "dpa": "Deutsche Presse-Agentur",
+    "IANS": "Indo-Asian News Service",
+    "JTA": "Jewish Telegraphic Agency",
+    "PTI": "Press Trust of India",
+    "REUTERS": "Reuters",
+    "Reuters": "Reuters",
+    "RNS": "Religion News Service",
+    "TASS": "TASS",
+    "UPI": "United Press International",
+    "Xinhua": "Xinhua",
+}
+_DATELINE = re.compile(
+    r"(?P<loc>[^()\n]{0,80}?)\s*\((?P<code>[A-Za-z]{2,12})\)[ \t]*(?P<sep>\u2014|\u2013|--|-|:)?[ \t]*"
+)
+_OUTLET_WORD = r"[A-Za-z0-9][\w&.\-]*"
+_NAME = rf"(?P<name>(?:the\s+)?{_OUTLET_WORD}(?:\s+{_OUTLET_WORD}){{0,5}}?)"
+_POSSESSIVE = r"['\u2019]s\b"
+_READ_MORE = re.compile(rf"(?:click\s+here\s+(?:to\s+)?)?read\s+more\s+from\s+{_NAME}\s*[.!:\u00bb\u203a>]*", re.I)
+_GET_APP = re.compile(rf"(?:click\s+here\s+to\s+)?(?:get|download)\s+the\s+{_NAME}\s+app\b[.!]?", re.I)
+_SOURCE_LINE = re.compile(rf"source\s*:\s*{_NAME}\s+and\s+news\s+agenc(?:y|ies)\.?", re.I)
+_COPYRIGHT = re.compile(
+    rf"(?:copyright|©|\(c\))\s*(?:©\s*)?(?:(?:19|20)\d\d(?:\s*[-\u2013]\s*(?:19|20)\d\d)?\s*,?\s*)?"
+    rf"{_NAME}\s*[.,]?\s*all\s+rights\s+reserved\b",
+    re.I,
+)
+_NEWSLETTER = re.compile(
+    rf"\b(?:sign\s*-?\s*up|subscribe)\s+(?:for|to)\s+{_NAME}{_POSSESSIVE}"
+    r"(?:\s+[\w-]+){0,4}?\s+newsletters?\b",
+    re.I,
+)
+_COVERAGE = re.compile(
+    rf"\b(?:follow|read|see|for\s+more\s+of|catch\s+up\s+on|keep\s+up\s+with)\s+"
+    rf"(?:all\s+(?:of\s+)?)?{_NAME}{_POSSESSIVE}(?:\s+[\w-]+){{0,3}}?\s+coverage\b",
+    re.I,
+)
+_FOUNDATION = re.compile(r"(?:\b[Tt]he\s+)?(?P<name>(?:[A-Z][\w&.\-]*\s+){1,4}News\s+Foundation)\b")
+_CITATION = re.compile(
+    r"\b(?:according\s+to|reported|reports|reporting\s+by|citing|cited|first\s+reported"
+    r"|published\s+by|investigation\s+by)\b",
+    re.I,
+)
+_PHOTO_AGENCIES = frozenset({"getty images", "shutterstock", "alamy", "ap photo", "afp photo"})
+
+# Decisive rules, strongest first; the evidence reported is that of the strongest rule.
+_OUTLET_RULES = (
+    "dateline",
+    "copyright",
+    "source-line",
+    "read-more",
+    "get-app",
+    "newsletter",
+    "follow-coverage",
+    "news-foundation",
+)
+
+
+@dataclass(frozen=True)
+class _Signal:
+    """A self-referential mention of an outlet."""
+
+    name: str
+    start: int
+    end: int
+    rule: str
+
+
+def _dateline(doc: _Doc) -> Iterator[_Signal]:
+    """'WASHINGTON (CN) — As civilian deaths…', 'KYIV, March 23 (Reuters) - …'.
+
+    A known wire code in parentheses after an optional capitalised place, then a dash and
+    the story, at the start of one of the first lines. Unknown codes are ignored.
+    """
+    for line in doc.nonblank[:15]:
+        match = _DATELINE.match(line.text)
+        if not match or match["code"] not in _DATELINE_CODES:
+            continue
+        place = match["loc"].strip()
+        rest = line.text[match.end() :]
+        if place and not _is_place(place):
+            continue
+        glued = rest[:1].isupper() or rest[:1] in '"\u201c\u2018'
+        if not (match["sep"] or glued) or len(rest.split()) < 5:
+            continue
+        start = line.start + (match.start("loc") if place else match.start("code") - 1)
+        end = line.start + len(line.text[: match.end()].rstrip())
+        yield _Signal(_DATELINE_CODES[match["code"]], start, end, "dateline")
+        return
+
+
+def _is_place(text: str) -> bool:
+    """'KYIV, Ukraine', 'WASHINGTON', 'NEW YORK, March 23', 'Washington, D.C.'."""
+    tokens = text.replace(",", " ").split()
+    return 0 < len(tokens) <= 8 and all(t[0].isupper() or t[0].isdigit() for t in tokens)
+
+
+def _whole_line(doc: _Doc, pattern: re.Pattern[str], rule: str) -> Iterator[_Signal]:
+    """Self-promotion lines, matched as a whole line:
+
+    'CLICK HERE TO READ MORE FROM THE WASHINGTON EXAMINER' (read-more), 'CLICK HERE TO GET
+    THE FOX NEWS APP' (get-app), 'Source: Al Jazeera and news agencies' (source-line),
+    'Copyright 2022 The Associated Press. All rights reserved.' (copyright, which may go on).
+    """
+    for line in doc.nonblank:
+        match = pattern.match(line.text) if rule == "copyright" else pattern.fullmatch(line.text)
+        if not match:
+            continue
+        name = _outlet_name(match["name"], mid_sentence=match.start("name") > 0)
+        if name and not (rule == "copyright" and name.casefold() in _PHOTO_AGENCIES):
+            yield _Signal(name, line.start, line.start + match.end(), rule)
+
+
+def _in_text(doc: _Doc, pattern: re.Pattern[str], rule: str) -> Iterator[_Signal]:
+    """Self-promotion within a line: 'sign up for PEOPLE's free daily newsletter'
+    (newsletter), 'Follow PEOPLE's complete coverage' (follow-coverage), '…request for
+    comment from the Daily Caller News Foundation' (news-foundation). A sentence that
+    cites a report ('according to', 'reported') is skipped: there the outlet is a source.
+    """
+    for line in doc.nonblank:
+        sentences = _Sentences(line.text)
+        for match in pattern.finditer(line.text):
+            sentence = sentences.around(match.start(), match.end())
+            if _CITATION.search(sentence):
+                continue
+            mid = _lower_before(line.text, match.start("name"))
+            name = _outlet_name(match["name"], mid_sentence=mid)
+            if name:
+                # A bare name is its own evidence; a phrase ("sign up for …") is the evidence.
+                start = match.start("name") if rule == "news-foundation" else match.start()
+                yield _Signal(name, line.start + start, line.start + match.end(), rule)
+
+
+def _outlet(doc: _Doc) -> list[_Hit]:
+    """One outlet with the evidence of its strongest signal, or nothing if signals disagree."""
+    signals = [
+        *_dateline(doc),
+        *_whole_line(doc, _COPYRIGHT, "copyright"),
+        *_whole_line(doc, _SOURCE_LINE, "source-line"),
+        *_whole_line(doc, _READ_MORE, "read-more"),
+        *_whole_line(doc, _GET_APP, "get-app"),
+        *_in_text(doc, _NEWSLETTER, "newsletter"),
+        *_in_text(doc, _COVERAGE, "follow-coverage"),
+        *_in_text(doc, _FOUNDATION, "news-foundation"),
+    ]
+    if not signals or len({_outlet_key(s.name) for s in signals}) != 1:
+        return []
+    best = min(signals, key=lambda s: (_OUTLET_RULES.index(s.rule), s.start))
+    return [_Hit("outlet", best.name, best.start, best.end, best.rule)]
+
+
+def _outlet_key(name: str) -> str:
+    words = name.casefold().split()
+    return " ".join(words[1:] if words[:1] == ["the"] else words)
+
+
+# ---------------------------------------------------------------------------------------
+# title
+# ---------------------------------------------------------------------------------------
+
+_BREADCRUMB = re.compile(r"[^|\u203a\u00bb>.!?]{1,40}(?:\s*[|\u203a\u00bb>]\s*[^|\u203a\u00bb>.!?]{1,40})+")
+_CONTINUATION_WORDS = frozenset(
+    """
+    a an and are as at by for from her his in is its of on or that the their to was were
+    with
+    """.split()  # noqa: SIM905
+)
+_RUN_ON = re.compile(r"[a-z0-9][.!?]\s+[\"\u201c\u2018]?[A-Z]")
+
+
+def _title(doc: _Doc, taken: set[int]) -> list[_Hit]:
+    """Rule "headline": the first line, when it reads as a headline.
+
+    "U.S. Believes 'Russia's Forces Have Committed War Crimes in Ukraine'": 3 to 30 words,
+    at most 200 characters, one clause, starting with a capital, not ending like a sentence
+    (a period, even inside closing quotes) or mid-phrase, not ALL CAPS, and followed by
+    more text that does not continue it in lower case. A breadcrumb line first ('News |
+    Russia-Ukraine war') is skipped. A first line that is a byline, dateline, date or credit
+    is not a title.
+    """
+    lines = doc.nonblank
+    index = 1 if lines and _BREADCRUMB.fullmatch(lines[0].text) else 0
+    if index + 1 >= len(lines):
+        return []
+    line = lines[index]
+    text = line.text
+    core = text.rstrip("\"'\u201d\u2019)]\u00bb ")
+    words = text.split()
+    if (
+        line.number in taken
+        or not 3 <= len(words) <= 30
+        or len(text) > 200
+        or not (text[0].isupper() or text[0].isdigit() or text[0] in "\"\u201c\u2018'")
+        or not core
+        or core[-1] in ".,;:-\u2013\u2014"
+        or _shouting(text)
+        or "://" in text
+        or "@" in text
+        or _RUN_ON.search(text)
+        or words[-1].lower().strip("\"'\u201d\u2019") in _CONTINUATION_WORDS
+    ):
+        return []
+    below = doc.below(line)
+    if below and below.text[0].islower():
+        return []
+    return [_Hit("title", " ".join(words), line.start, line.end, "headline")]
+
+
+# ---------------------------------------------------------------------------------------
+# author
+# ---------------------------------------------------------------------------------------
+
+_NAME_LIST_SEP = re.compile(r"\s*,\s*|\s+(?:and|AND)\s+|\s*&\s*|\s+in\s+|\s*\|\s*|\s+[\u2014\u2013-]\s+")
+_AFFILIATION_CONNECTORS = frozenset({"of", "the", "and", "&", "in", "for", "at", "de", "|"})
+
+
+def _names(text: str, *, comma_list: bool = False) -> tuple[list[tuple[int, int]], str] | None:
+    """Parse a byline's names: 'Jane Doe, John Roe and Jim Poe in Kyiv, Reuters'.
+
+    Returns the names' spans and the remaining affiliation ('Reuters'), or None if the
+    text is not a list of names. A name after a comma counts only in an 'A, B and C' list,
+    or where the label says names follow ('Authors: A, B'); otherwise what follows a comma
+    is an affiliation ('JANE DOE, Reuters').
+    """
+    parts: list[tuple[int, int]] = []
+    seps: list[str] = []
+    pos = 0
+    for match in _NAME_LIST_SEP.finditer(text):
+        parts.append((pos, match.start()))
+        seps.append(match.group().strip().lower())
+        pos = match.end()
+    parts.append((pos, len(text)))
+    has_and = any(sep in ("and", "&") for sep in seps)
+    names: list[tuple[int, int]] = []
+    i = 0
+    while i < len(parts):
+        start, end = parts[i]
+        if not _is_person(text[start:end]):
+            return None
+        names.append((start, end))
+        if i == len(seps):
+            return names, ""
+        sep = seps[i]
+        if sep == "in":
+            # 'Jane Doe in Kyiv': a place, then the list goes on or the affiliation starts.
+            i += 1
+            place_start, place_end = parts[i]
+            if not _is_place(text[place_start:place_end]) or "-" in text[place_start:place_end]:
+                return None
+            if i == len(seps):
+                return names, ""
+            sep = seps[i]
+        if sep in ("and", "&"):
+            i += 1
+            continue
+        listed = has_and and any(s in ("and", "&") for s in seps[i + 1 :])
+        labelled = comma_list and _is_person(text[slice(*parts[i + 1])])
+        if sep == "," and (listed or labelled):
+            i += 1
+            continue
+        tail = text[parts[i + 1][0] :]
+        return (names, tail) if _is_affiliation(tail) else None
+    return names, ""
+
+
+def _is_affiliation(text: str) -> bool:
+    """'Reuters', 'Associated Press', 'BBC News, Kyiv', 'Staff Writer | March 23, 2022'."""
+    tokens = text.replace(",", " ").split()
+    if not 0 < len(tokens) <= 10 or len(text) > 80:
+        return False
+    if text.rstrip().endswith(".") and not _INITIALS.fullmatch(tokens[-1]):
+        return False
+    return all(t[0].isupper() or t[0].isdigit() or t in _AFFILIATION_CONNECTORS for t in tokens)
+
+
+_BYLINE = re.compile(r"(?:(?:Written|Words|Story|Text|Reported)\s+)?(?:By|BY|by)\s+(?=\S)")
+_AUTHOR_LABEL = re.compile(r"(?:Authors?|AUTHORS?|Writers?|Reporters?)\s*:\s*")
+_CREDIT_SEGMENT = re.compile(r"(?P<role>[A-Za-z][A-Za-z ]{0,40}?)\s+by\s+(?P<names>[^;()]+?)\s*[.)]?\s*$", re.I)
+_AUTHOR_ROLES = frozenset({"reporting", "writing", "reporting and writing", "written"})
+_ROLE_WORDS = "reporter|correspondent|writer|editor|journalist|contributor|columnist|producer|chief|analyst"
+_ROLE_LINE = re.compile(
+    rf"(?P<name>[^|,\u2014\u2013]+?)\s*(?:\||,|\u2014|\u2013)\s*(?P<role>(?:[A-Z][\w-]*\s+){{0,3}}(?i:{_ROLE_WORDS}))"
+)
+
+
+def _authors(doc: _Doc, date_lines: set[int]) -> list[_Hit]:
+    """Authors from bylines, one per distinct name, with the first occurrence as evidence.
+
+    Rules: "byline" ('By Jane Doe and John Roe', 'By JANE DOE, Reuters'), "author-label"
+    ('Author: Jane Doe'), "byline-role" ('Jane Doe | Reporter'), "byline-place" ('Jane Doe
+    in Kyiv', directly beside a date line), all in the header only, since related-story
+    promos further down carry other stories' bylines; and "reporting-credit" anywhere
+    ('Reporting by Jane Doe in Kyiv; Editing by John Roe': reporters and writers, not
+    editors). 'Secretary of State Antony Blinken said' is not a byline.
+    """
+    hits: list[_Hit] = []
+    for line in doc.nonblank:
+        text = line.text
+        if len(text) > 200:
+            continue
+        found: list[tuple[int, int]] = []
+        rule = ""
+        header = line.number in doc.header_numbers
+        prefix = (_BYLINE.match(text) or _AUTHOR_LABEL.match(text)) if header else None
+        if prefix:
+            parsed = _names(text[prefix.end() :], comma_list=prefix.re is _AUTHOR_LABEL)
+            if parsed:
+                found = [(prefix.end() + s, prefix.end() + e) for s, e in parsed[0]]
+                rule = "byline" if prefix.re is _BYLINE else "author-label"
+        elif text.lstrip("(").lower().startswith(("reporting", "writing")):
+            found = _credit_line_authors(text)
+            rule = "reporting-credit"
+        if not found and header:
+            found, rule = _header_byline(doc, line, date_lines)
+        hits.extend(_Hit("author", _person_value(text[s:e]), line.start + s, line.start + e, rule) for s, e in found)
+    unique: dict[str, _Hit] = {}
+    for hit in hits:
+        unique.setdefault(str(hit.value).casefold(), hit)
+    return list(unique.values())
+
+
+def _credit_line_authors(text: str) -> list[tuple[int, int]]:
+    """'Reporting by Jane Doe in Kyiv; Additional reporting by Olena Roe; Editing by Jim
+    Poe' -> Jane Doe. Every ';' segment must read '<role> by <names>'."""
+    body_start = 1 if text.startswith("(") else 0
+    body = text[body_start:]
+    if not body.lower().startswith(("reporting by", "writing by", "reporting and writing by")):
+        return []
+    found: list[tuple[int, int]] = []
+    pos = 0
+    for piece in body.split(";"):
+        lead = len(piece) - len(piece.lstrip())
+        match = _CREDIT_SEGMENT.fullmatch(piece.strip())
+        if not match:
+            return []
+        if " ".join(match["role"].lower().split()) in _AUTHOR_ROLES:
+            parsed = _names(match["names"])
+            if parsed is None or parsed[1]:
+                return []
+            offset = body_start + pos + lead + match.start("names")
+            found.extend((offset + s, offset + e) for s, e in parsed[0])
+        pos += len(piece) + 1
+    return found
+
+
+def _header_byline(doc: _Doc, line: _Line, date_lines: set[int]) -> tuple[list[tuple[int, int]], str]:
+    """'Jane Doe | Reporter' (byline-role); 'Jane Doe in Kyiv' beside a date line
+    (byline-place)."""
+    role = _ROLE_LINE.fullmatch(line.text)
+    if role and _is_person(role["name"]):
+        return [(role.start("name"), role.end("name"))], "byline-role"
+    neighbours = (doc.above(line), doc.below(line))
+    if " in " in line.text and any(n and n.number in date_lines for n in neighbours):
+        parsed = _names(line.text)
+        if parsed and not parsed[1]:
+            return parsed[0], "byline-place"
+    return [], ""
+
+
+# ---------------------------------------------------------------------------------------
+# credit
+# ---------------------------------------------------------------------------------------
+
+_CREDIT_LABEL = re.compile(
+    r"(?P<label>(?i:(?:photo|image|picture)\s+(?:credit|source)|photo(?:graph)?s?|image|picture"
+    r"|pic|credit))\s*(?::|,|\.{3}|\u2026)\s*"
+    r"|(?P<by>(?i:photo(?:graph)?s?|image|picture))\s+(?i:by)\s+"
+    r"|(?P<courtesy>(?i:(?:(?:photo|image|picture)\s+)?courtesy(?:\s+of)?))\s+"
+)
+# Agencies that credits write before the photographer: 'AP Photo/Evan Vucci'.
+_AGENCY_FIRST = {
+    "AP Photo": "AP",
+    "AP": "AP",
+    "AFP Photo": "AFP",
+    "AFP PHOTO": "AFP",
+    "AFP": "AFP",
+    "REUTERS": "REUTERS",
+    "Reuters": "Reuters",
+    "EPA": "EPA",
+    "EPA-EFE": "EPA-EFE",
+    "Xinhua": "Xinhua",
+    "Sputnik": "Sputnik",
+    "Anadolu": "Anadolu",
+    "UPI": "UPI",
+}
+_PHOTO_AGENCY = re.compile(
+    r"(?:(?:[A-Z][\w-]*\s+){1,3}via\s+)?Getty\s+Images|Shutterstock|Alamy(?:\s+Stock\s+Photo)?"
+    r"|AP\s+Photo|AFP\s+Photo|EPA-EFE"
+)
+_AGENCY_CONNECTORS = frozenset({"via", "for", "of", "and", "&", "de", "the"})
+_LOWERCASE_AGENCIES = frozenset({"dpa", "picture alliance"})
+_ORG_WORDS = frozenset(
+    """
+    press agency service office ministry department government archive archives library
+    museum police army forces military university foundation images photo photos
+    pictures news times post journal independent guardian telegraph herald tribune
+    network media
+    """.split()  # noqa: SIM905
+)
+_BOUNDARY = re.compile(r"[.!?\u2026\"\u201d\u2019')\]]\s+|\s[|\u2013\u2014]\s+|[(\[]")
+_CLOSERS = {"(": ")", "[": "]"}
+_MAX_CREDITS = 300  # characters: enough for three 'Name/Agency via Getty Images' credits
+
+
+def _agency(text: str) -> str | None:
+    """An agency as written, or None: 'AP', 'Getty', 'AFP via Getty Images', 'EPA-EFE'."""
+    tokens = text.split()
+    if not 0 < len(tokens) <= 7:
+        return None
+    if not (tokens[0][0].isupper() or " ".join(tokens).lower() in _LOWERCASE_AGENCIES):
+        return None
+    for word in tokens[1:]:
+        if not (word[0].isupper() or word in _AGENCY_CONNECTORS or word == "alliance"):
+            return None
+    if any(not re.fullmatch(r"[\w.&'\u2019\-]+", t) or any(c.isdigit() for c in t) for t in tokens):
+        return None
+    return " ".join(tokens)
+
+
+def _credit(text: str, *, labelled: bool) -> dict[str, str] | None:
+    """One credit: 'Nariman El-Mofty/AP', 'AP Photo/Evan Vucci', 'Jane Doe / Getty Images',
+    and, after a label, 'Jane Doe for The New York Times', 'Jane Doe', 'Getty Images'."""
+    # 'AP Photo/Evan Vucci, File', 'REUTERS/Gleb Garanich/File Photo': archive markers.
+    text = re.sub(r"(?:,\s*|/)(?:File|FILE|Pool|POOL)(?:\s+(?:Photo|PHOTO))?$", "", text.strip())
+    if "/" in text:
+        parts = [part.strip() for part in text.split("/")]
+        if len(parts) == 2 and parts[0] in _AGENCY_FIRST and _is_person(parts[1]):
+            return {"photographer": _person_value(parts[1]), "agency": _AGENCY_FIRST[parts[0]]}
+        # 'Fadel Senna/AFP/Getty Images': the agencies are kept together, as written.
+        agencies = [_agency(part) for part in parts[1:]]
+        if len(parts) <= 3 and _is_person(parts[0]) and all(agencies):
+            return {"photographer": _person_value(parts[0]), "agency": "/".join(parts[1:])}
+        return None
+    if _PHOTO_AGENCY.fullmatch(text):
+        return {"agency": " ".join(text.split())}
+    if not labelled:
+        return None
+    name, sep, outlet = text.partition(" for ")
+    if sep and _is_person(name) and (agency := _agency(outlet)):
+        return {"photographer": _person_value(name), "agency": agency}
+    if _is_person(text):
+        return {"photographer": _person_value(text)}
+    agency = _agency(text)
+    if agency and (agency in _AGENCY_FIRST or {t.lower() for t in text.split()} & _ORG_WORDS):
+        return {"agency": agency}
+    return None
+
+
+@dataclass(frozen=True)
+class _CreditMatch:
+    """The credits found on a line, and where the caption text before them ends."""
+
+    caption_end: int
+    spans: list[tuple[int, int, dict[str, str]]]
+    rule: str
+
+
+def _line_credits(text: str) -> _CreditMatch | None:
+    """Credits closing a line: after a sentence, a separator or an opening bracket, the
+    rest of the line is a ';'-separated list of credits, labelled ('Photo by', 'Photo:',
+    'Photograph:', 'Credit:', 'Image source,', 'Courtesy of') or not. Unlabelled credits
+    must be 'Name/Agency' or a known photo agency, so 'and/or', '24/7', '3/16' and URLs
+    never qualify."""
+    # Credits are short: only the end of a long line can hold them, which also keeps the
+    # scan linear in the length of the line.
+    tail = max(0, len(text) - _MAX_CREDITS)
+    starts = [0] + [m.end() for m in _BOUNDARY.finditer(text, tail)]
+    for start in starts:
+        if len(text) - start > _MAX_CREDITS:
+            continue
+        end = len(text)
+        opener = text[start - 1] if start and text[start - 1] in _CLOSERS else ""
+        if opener:
+            if not text.endswith(_CLOSERS[opener]):
+                continue
+            end -= 1
+        label = _CREDIT_LABEL.match(text, start)
+        body = label.end() if label else start
+        if label and not text[start].isupper():
+            continue
+        spans: list[tuple[int, int, dict[str, str]]] = []
+        pos = body
+        for piece in text[body:end].split(";"):
+            lead = len(piece) - len(piece.lstrip())
+            credit = _credit(piece, labelled=bool(label))
+            if credit is None:
+                spans = []
+                break
+            piece_start = start if label and not spans else pos + lead
+            spans.append((piece_start, pos + len(piece.rstrip()), credit))
+            pos += len(piece) + 1
+        if spans:
+            rule = "credit-slash"
+            if label:
+                rule = "photo-by" if label["by"] else "courtesy" if label["courtesy"] else "credit-label"
+            elif "/" not in text[body:end]:
+                rule = "credit-agency"
+            elif text[body:end].split("/")[0].strip() in _AGENCY_FIRST:
+                rule = "agency-photo"
+            caption_end = start - 1 if opener else start
+            return _CreditMatch(caption_end, spans, rule)
+    return None
+
+
+_CAPTION_TRIM = " \t|\u2013\u2014-:,([" + _SPACE
+_CAPTION_LABEL = re.compile(r"(?:Image|Photo|Media)?\s*(?i:caption)\s*[,:]\s*")
+
+
+def _credits(doc: _Doc, skip: set[int]) -> tuple[list[_Hit], set[int]]:
+    """Photo credits, each with its caption, and the numbers of the lines holding them.
+
+    The caption is the text before the credits on their line ('… on July 7, 2022.
+    Nariman El-Mofty/AP'); for a credit alone on its line, a following 'Image caption, …'
+    line, else the line directly above if it is caption-length.
+    """
+    hits: list[_Hit] = []
+    lines: set[int] = set()
+    for line in doc.nonblank:
+        if line.number in skip:
+            continue
+        found = _line_credits(line.text)
+        if not found:
+            continue
+        lines.add(line.number)
+        caption = line.text[: found.caption_end].rstrip(_CAPTION_TRIM)
+        if not caption:
+            caption = _caption_nearby(doc, line)
+        for start, end, credit in found.spans:
+            value = dict(credit)
+            if caption:
+                value["caption"] = " ".join(caption.split())
+            hits.append(_Hit("credit", value, line.start + start, line.start + end, found.rule))
+    return hits, lines
+
+
+def _caption_nearby(doc: _Doc, line: _Line) -> str:
+    below = doc.below(line)
+    if below:
+        label = _CAPTION_LABEL.match(below.text)
+        if label:
+            return below.text[label.end() :]
+    above = doc.above(line)
+    if above and len(above.text) <= 300 and not _line_credits(above.text):
+        return above.text
+    return ""
+
+
+# ---------------------------------------------------------------------------------------
+# The entry point
+# ---------------------------------------------------------------------------------------
+
+
+def extract(data: bytes) -> list[Extracted]:
+    """What the article in `data` (UTF-8 text) says about itself, each with its evidence.
+
+    Raises ValueError if data is not valid UTF-8: offsets must be exact, so the text is
+    never repaired. A BOM and CRLF line endings are fine. The result is ordered by field
+    (as in FIELDS), then by position.
+    """
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"not valid UTF-8 at byte {exc.start}") from exc
+    doc = _Doc(text)
+    dates, date_lines = _self_dates(doc)
+    credits, caption_lines = _credits(doc, date_lines)
+    hits = [*_outlet(doc), *dates, *credits, *_authors(doc, date_lines)]
+    if not any(hit.field == "published" for hit in dates):
+        bound = _not_before(doc, date_lines, caption_lines)
+        modified = next((hit for hit in dates if hit.field == "modified"), None)
+        if bound and not (modified and str(bound.value) > str(modified.value)[:10]):
+            hits.append(bound)
+    taken = date_lines | caption_lines | {_line_of(doc, hit) for hit in hits if hit.field in ("author", "outlet")}
+    hits.extend(_title(doc, taken))
+    return _to_bytes(data, text, hits)
+
+
+def _line_of(doc: _Doc, hit: _Hit) -> int:
+    for line in doc.nonblank:
+        if line.start <= hit.start <= line.end:
+            return line.number
+    return -1
+
+
+def _to_bytes(data: bytes, text: str, hits: Iterable[_Hit]) -> list[Extracted]:
+    offsets = _byte_offsets(text)
+    result = []
+    for hit in sorted(hits, key=lambda h: (FIELDS.index(h.field), h.start, h.end)):
+        start, end = offsets[hit.start], offsets[hit.end]
+        evidence = data[start:end].decode("utf-8")
+        result.append(Extracted(hit.field, hit.value, start, end, evidence, hit.rule))
+    return result

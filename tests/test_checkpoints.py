@@ -1,0 +1,218 @@
+"""Signed checkpoints and proofs catch what a plain hash chain cannot, checked against kept checkpoints."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from lib import ingest, open_archive
+
+from archive.checkpoint import check_checkpoint, sign_checkpoint
+from archive.items import ItemState, apply
+from archive.keyring import load_signer
+from archive.ledger import GENESIS_PREV, Entry, decode, seal
+from archive.merkle import CompactRange, root_at
+from archive.note import Signer
+from archive.service import item_row
+from archive.verify import Against, verify_vault
+
+
+@pytest.fixture
+def vault(tmp_path: Path, seeds: Path) -> Path:
+    path = tmp_path / "vault"
+    archive = open_archive(path)
+    ingest(archive, sorted(seeds.glob("00[01]*.txt")))
+    archive.close()
+    return path
+
+
+def _latest(path: Path) -> str:
+    archive = open_archive(path)
+    try:
+        return archive.latest_checkpoint()
+    finally:
+        archive.close()
+
+
+def _grow(path: Path, seeds: Path) -> None:
+    archive = open_archive(path)
+    ingest(archive, sorted(seeds.glob("00[234]*.txt")))
+    archive.close()
+
+
+def test_every_write_leaves_a_signed_checkpoint_of_the_whole_ledger(vault: Path) -> None:
+    archive = open_archive(vault)
+    size, head = archive.size()
+    note = archive.latest_checkpoint()
+    key = archive.keys().current
+    with archive.vault.store.read() as r:
+        root = root_at(size, r.node)
+        sizes = [s for s, _ in r.checkpoints()]
+    archive.close()
+    check = check_checkpoint(note, [key] if key else [], "example.org/test-archive")
+    assert check.checkpoint is not None
+    assert (check.checkpoint.size, check.checkpoint.root) == (size, root)
+    assert sizes == [1, 3]  # the key entry on creation, then one batch of two items
+    assert head is not None
+    assert verify_vault(vault)
+
+
+def test_growth_verifies_against_an_earlier_checkpoint(vault: Path, seeds: Path) -> None:
+    kept = _latest(vault)
+    _grow(vault, seeds)
+    report = verify_vault(vault, against=[Against(kept)])
+    assert report, report.codes()
+
+
+def test_dropped_last_entries_with_a_valid_chain_are_caught(vault: Path, seeds: Path) -> None:
+    _grow(vault, seeds)
+    kept = _latest(vault)
+    db = sqlite3.connect(vault / "ledger.sqlite")
+    for trigger in ("ledger_no_delete", "checkpoint_no_delete"):
+        db.execute(f"DROP TRIGGER {trigger}")
+    size = db.execute("SELECT count(*) FROM ledger").fetchone()[0]
+    db.execute("DELETE FROM ledger WHERE seq >= ?", (size - 2,))
+    db.execute("DELETE FROM checkpoint WHERE size > ?", (size - 2,))
+    db.commit()
+    db.close()
+    codes = verify_vault(vault, against=[Against(kept)]).codes()
+    assert "LEDGER_ROLLED_BACK" in codes
+    assert "CHAIN_BROKEN" not in codes  # the chain itself still looks fine
+
+
+def test_database_replaced_by_an_older_copy_is_caught(vault: Path, seeds: Path, tmp_path: Path) -> None:
+    old_copy = tmp_path / "old.sqlite"
+    shutil.copy(vault / "ledger.sqlite", old_copy)
+    _grow(vault, seeds)
+    kept = _latest(vault)
+    for suffix in ("-wal", "-shm"):
+        (vault / f"ledger.sqlite{suffix}").unlink(missing_ok=True)
+    shutil.copy(old_copy, vault / "ledger.sqlite")
+    codes = verify_vault(vault, against=[Against(kept)]).codes()
+    assert "LEDGER_ROLLED_BACK" in codes
+
+
+def _rewrite_history(vault: Path, target_seq: int, signer: Signer) -> None:
+    """Forge a consistent history: edit one entry, then recompute every later hash, node, index
+    row and checkpoint, re-signing with the vault's own key (the attacker has the machine)."""
+    db = sqlite3.connect(vault / "ledger.sqlite")
+    for trigger in ("ledger_no_update", "ledger_no_delete", "checkpoint_no_update", "checkpoint_no_delete"):
+        db.execute(f"DROP TRIGGER {trigger}")
+    rows = db.execute("SELECT seq, data FROM ledger ORDER BY seq").fetchall()
+    sizes = [s for (s,) in db.execute("SELECT size FROM checkpoint ORDER BY size")]
+    db.execute("DELETE FROM ledger")
+    db.execute("DELETE FROM node")
+    db.execute("DELETE FROM checkpoint")
+    db.execute("DELETE FROM item")
+    prev = None
+    tree = CompactRange()
+    items: dict[str, ItemState] = {}
+    notes = {}
+    for seq, data in rows:
+        entry = decode(bytes(data))
+        body = dict(entry.body)
+        if seq == target_seq:
+            body["claims"] = [
+                *body.get("claims", []),
+                {"field": "outlet", "value": "Forged Times", "source": "asserted", "by": entry.actor, "at": entry.time},
+            ]
+        sealed = seal(
+            Entry(
+                seq, GENESIS_PREV if prev is None else prev.hash, entry.time, entry.actor, entry.tool, entry.kind, body
+            )
+        )
+        db.execute(
+            "INSERT INTO ledger (seq, prev, hash, kind, data) VALUES (?, ?, ?, ?, ?)",
+            (seq, GENESIS_PREV if prev is None else prev.hash, sealed.hash, entry.kind, sealed.data),
+        )
+        for level, idx, h in tree.append(bytes.fromhex(sealed.hash)):
+            if level > 0:
+                db.execute("INSERT INTO node (level, idx, hash) VALUES (?, ?, ?)", (level, idx, h))
+        if entry.kind != "key":
+            apply(items, decode(sealed.data), sealed.hash)
+        if tree.size in sizes:
+            from archive.checkpoint import Checkpoint
+
+            notes[tree.size] = sign_checkpoint(Checkpoint("example.org/test-archive", tree.size, tree.root()), signer)
+        prev = sealed
+    for size, note in notes.items():
+        db.execute("INSERT INTO checkpoint (size, note) VALUES (?, ?)", (size, note))
+    for state in items.values():
+        row = item_row(state)
+        db.execute(
+            "INSERT INTO item (id, size, media_type, name, ingest_seq, last_seq, ingested_at, state) VALUES (?,?,?,?,?,?,?,?)",
+            (row.id, row.size, row.media_type, row.name, row.ingest_seq, row.last_seq, row.ingested_at, row.state),
+        )
+    db.commit()
+    db.close()
+
+
+def test_a_rewritten_history_passes_inside_the_vault_but_fails_against_a_kept_checkpoint(
+    vault: Path, seeds: Path
+) -> None:
+    _grow(vault, seeds)
+    kept = _latest(vault)
+    signer = load_signer(vault, "example.org/test-archive", None)
+    _rewrite_history(vault, 2, signer)
+    assert verify_vault(vault), "the forgery is self-consistent: only an outside checkpoint can tell"
+    codes = verify_vault(vault, against=[Against(kept)]).codes()
+    assert codes == ["LEDGER_FORKED"]
+
+
+def test_a_stored_checkpoint_resigned_with_another_key_is_caught(vault: Path) -> None:
+    other = Signer("example.org/test-archive", Ed25519PrivateKey.generate())
+    db = sqlite3.connect(vault / "ledger.sqlite")
+    db.execute("DROP TRIGGER checkpoint_no_update")
+    size, note = db.execute("SELECT size, note FROM checkpoint ORDER BY size DESC LIMIT 1").fetchone()
+    body = note.split("\n\n")[0] + "\n"
+    from archive.note import sign_note
+
+    db.execute("UPDATE checkpoint SET note = ? WHERE size = ?", (sign_note(body, [other]), size))
+    db.commit()
+    db.close()
+    assert "CHECKPOINT_INVALID" in verify_vault(vault).codes()
+
+
+def test_a_kept_checkpoint_resigned_with_another_key_is_refused(vault: Path) -> None:
+    kept = _latest(vault)
+    other = Signer("example.org/test-archive", Ed25519PrivateKey.generate())
+    from archive.note import sign_note
+
+    forged = sign_note(kept.split("\n\n")[0] + "\n", [other])
+    assert verify_vault(vault, against=[Against(forged)]).codes() == ["PINNED_CHECKPOINT_UNVERIFIED"]
+
+
+def test_key_rotation_is_followed_and_an_unannounced_key_fails(vault: Path, seeds: Path) -> None:
+    archive = open_archive(vault)
+    first = archive.keys().current
+    archive.rotate_key()
+    second = archive.keys().current
+    archive.close()
+    assert first is not None and second is not None and str(first) != str(second)
+    _grow(vault, seeds)
+    assert verify_vault(vault)
+    # a key entry whose announcement is not signed by the key it replaces is refused
+    db = sqlite3.connect(vault / "ledger.sqlite")
+    db.execute("DROP TRIGGER ledger_no_update")
+    seq, data = db.execute("SELECT seq, data FROM ledger WHERE kind = 'key' ORDER BY seq DESC LIMIT 1").fetchone()
+    entry = decode(bytes(data))
+    intruder = Signer("example.org/test-archive", Ed25519PrivateKey.generate())
+    from archive.note import sign_note
+    from archive.trust import announcement_text, key_body
+
+    body = key_body(
+        "example.org/test-archive",
+        intruder.verifier(),
+        first,
+        sign_note(announcement_text("example.org/test-archive", intruder.verifier(), first), [intruder]),
+    )
+    forged = seal(Entry(entry.seq, entry.prev, entry.time, entry.actor, entry.tool, "key", body))
+    db.execute("UPDATE ledger SET data = ?, hash = ? WHERE seq = ?", (forged.data, forged.hash, seq))
+    db.commit()
+    db.close()
+    codes = verify_vault(vault).codes()
+    assert "KEY_INVALID" in codes
+    assert "CHECKPOINT_INVALID" in codes  # later checkpoints were signed by a key no longer announced
