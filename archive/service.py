@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from archive.canonical import parse_json
 from archive.errors import AmbiguousIdError, BadInputError, NotFoundError, UsageError
+from archive.extraction import Extraction, extract
 from archive.items import ItemState, apply
 from archive.keyring import finish_rotation, load_signer, pending_rotation, prepare_rotation
 from archive.ledger import Entry, Sealed, decode, format_time
@@ -161,9 +162,10 @@ class Archive:
         with self.vault.objects.stager() as stager, ThreadPoolExecutor(max_workers=workers) as pool:
             for start in range(0, len(sources), batch_size):
                 batch = sources[start : start + batch_size]
-                staged = list(pool.map(lambda s: _stage(stager, s), batch))
+                prepared = list(pool.map(lambda s: _stage(stager, s), batch))
+                staged = [p[0] for p in prepared]
                 stager.sync()
-                results, placements = self._commit(batch, staged, claims_for)
+                results, placements = self._commit(batch, prepared, claims_for)
                 for digest, path in placements:
                     self.vault.objects.place(path, digest)
                 for item in staged:
@@ -173,14 +175,14 @@ class Archive:
                 yield results
 
     def _commit(
-        self, batch: Sequence[Source], staged: Sequence[Staged], claims_for: ClaimsFor
+        self, batch: Sequence[Source], prepared: Sequence[tuple[Staged, Extraction]], claims_for: ClaimsFor
     ) -> tuple[list[IngestResult], list[tuple[str, Path]]]:
         results: list[IngestResult] = []
         placements: list[tuple[str, Path]] = []
         with self._write() as txn:
             w = txn.w
             seen: set[str] = set()
-            for source, obj in zip(batch, staged, strict=True):
+            for source, (obj, extracted) in zip(batch, prepared, strict=True):
                 digest = obj.digest.hex
                 if digest in seen or w.has_item(digest):
                     results.append(_result(source, obj, "exists", None))
@@ -191,8 +193,11 @@ class Archive:
                     "item": digest,
                     "object": _object_json(source, obj),
                     "acquisition": self._acquisition(source),
-                    "claims": asserted_claims(claims_for(source), by=self.ctx.actor, at=format_time(now)),
+                    "claims": asserted_claims(claims_for(source), by=self.ctx.actor, at=format_time(now))
+                    + extracted.claims,
                 }
+                if extracted.notes:
+                    body["notes"] = extracted.notes
                 sealed = txn.append("ingest", body, now)
                 items: dict[str, ItemState] = {}
                 apply(items, decode(sealed.data), sealed.hash)
@@ -310,11 +315,12 @@ class Archive:
         return (0, None) if head is None else (head.seq + 1, head.hash)
 
 
-def _stage(stager: Stager, source: Source) -> Staged:
+def _stage(stager: Stager, source: Source) -> tuple[Staged, Extraction]:
     staged = stager.stage(source.path)
     if staged.size != source.size:
         raise BadInputError(f"{source.path}: changed while being ingested ({source.size} → {staged.size} bytes)")
-    return staged
+    # Extract from the staged copy: exactly the bytes the ledger will name, not a file that may change.
+    return staged, extract(staged.path, source.media.mime, staged.size)
 
 
 def _object_json(source: Source, obj: Staged) -> dict[str, Any]:

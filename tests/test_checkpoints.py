@@ -143,7 +143,8 @@ def _rewrite_history(vault: Path, target_seq: int, signer: Signer) -> None:
     for state in items.values():
         row = item_row(state)
         db.execute(
-            "INSERT INTO item (id, size, media_type, name, ingest_seq, last_seq, ingested_at, state) VALUES (?,?,?,?,?,?,?,?)",
+            "INSERT INTO item (id, size, media_type, name, ingest_seq, last_seq, ingested_at, state)"
+            " VALUES (?,?,?,?,?,?,?,?)",
             (row.id, row.size, row.media_type, row.name, row.ingest_seq, row.last_seq, row.ingested_at, row.state),
         )
     db.commit()

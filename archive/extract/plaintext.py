@@ -132,6 +132,7 @@ class _Doc:
         self.nonblank = [line for line in self.lines if line.text]
         self.header = _header(self.nonblank)
         self.header_numbers = {line.number for line in self.header}
+        self.starts = [line.start for line in self.lines]
 
     def above(self, line: _Line) -> _Line | None:
         """The line directly above, if it has text (no blank line between)."""
@@ -148,10 +149,15 @@ class _Doc:
         return below if below.text else None
 
     def next_nonblank(self, line: _Line) -> _Line | None:
-        for later in self.lines[line.number + 1 :]:
+        """The next line with text, if no more than two blank lines come first."""
+        for later in self.lines[line.number + 1 : line.number + 4]:
             if later.text:
                 return later
         return None
+
+    def line_at(self, offset: int) -> int:
+        """The number of the line holding the character at offset."""
+        return bisect_right(self.starts, offset) - 1
 
 
 def _header(nonblank: Sequence[_Line]) -> list[_Line]:
@@ -748,12 +754,14 @@ def _not_before(doc: _Doc, skip: set[int], captions: set[int]) -> _Hit | None:
         text = line.text
         sentences = _Sentences(text)
         for start, end, day in _dates_in(text):
-            signed = not text[end:].strip() and _POST_SIGNATURE.search(text[:start])
+            # Windows, not whole prefixes: the scan must stay linear in the line's length.
+            before = text[max(0, start - 40) : start]
+            signed = end == len(text) and _POST_SIGNATURE.search(before)
             if not signed:
                 sentence = sentences.around(start, end)
                 # The date itself may contain "May"; judge only the words around it.
                 words = sentence.replace(text[start:end], " ")
-                if _FUTURE.search(words) or _BOUND_BEFORE.search(text[:start]):
+                if _FUTURE.search(words) or _BOUND_BEFORE.search(before):
                     continue
                 if line.number not in captions and not _PAST.search(words):
                     continue
@@ -1347,16 +1355,9 @@ def extract(data: bytes) -> list[Extracted]:
         modified = next((hit for hit in dates if hit.field == "modified"), None)
         if bound and not (modified and str(bound.value) > str(modified.value)[:10]):
             hits.append(bound)
-    taken = date_lines | caption_lines | {_line_of(doc, hit) for hit in hits if hit.field in ("author", "outlet")}
+    taken = date_lines | caption_lines | {doc.line_at(hit.start) for hit in hits if hit.field in ("author", "outlet")}
     hits.extend(_title(doc, taken))
     return _to_bytes(data, text, hits)
-
-
-def _line_of(doc: _Doc, hit: _Hit) -> int:
-    for line in doc.nonblank:
-        if line.start <= hit.start <= line.end:
-            return line.number
-    return -1
 
 
 def _to_bytes(data: bytes, text: str, hits: Iterable[_Hit]) -> list[Extracted]:
