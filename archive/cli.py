@@ -214,6 +214,11 @@ def ingest(
     def claims_for(source: Any) -> dict[str, list[Any]]:
         return {**sidecar.values_for(source.name), **options}
 
+    from archive.metadata import asserted_claims
+
+    for source in sources:  # every value is checked before a vault is created or touched
+        asserted_claims(claims_for(source), by="-", at="-")
+
     results = []
     with _open(vault, actor, create=True) as (archive, created), progress_bar(not json) as bar:
         if created and not json:
@@ -609,12 +614,10 @@ def main() -> None:
         sys.stderr.write("error: aborted\n")
         code = 3
     except typer.TyperException as exc:
-        # Click's usage errors: bad option, missing argument (exit code 2).
-        show = getattr(exc, "show", None)
-        if show is not None:
-            show()
-        else:
-            sys.stderr.write(f"error: {exc.format_message()}\n")
+        # Click's usage errors (bad option, missing argument: exit code 2), as one line.
+        ctx = getattr(exc, "ctx", None)
+        hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+        sys.stderr.write(f"error: {exc.format_message()}{hint}\n")
         code = exc.exit_code
     except ArchiveError as exc:
         if debug:

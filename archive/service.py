@@ -19,7 +19,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from archive.canonical import parse_json
-from archive.errors import AmbiguousIdError, BadInputError, NotFoundError, UsageError
+from archive.errors import AmbiguousIdError, BadInputError, NotFoundError, UsageError, VaultError
 from archive.extraction import Extraction, extract
 from archive.items import ItemState, apply
 from archive.keyring import finish_rotation, load_signer, pending_rotation, prepare_rotation
@@ -107,7 +107,12 @@ class Archive:
             return cls(Vault.open(path), ctx), False
         if not create:
             Vault.open(path)  # raises the precise reason
-        vault = Vault.create(path, now=ctx.clock(), origin=ctx.origin, passphrase=ctx.passphrase, key=ctx.key)
+        try:
+            vault = Vault.create(path, now=ctx.clock(), origin=ctx.origin, passphrase=ctx.passphrase, key=ctx.key)
+        except VaultError:
+            if not is_vault(path):
+                raise
+            return cls(Vault.open(path), ctx), False  # another process made it meanwhile
         archive = cls(vault, ctx)
         with archive._write():
             pass  # announces the key as entry 0 and signs the first checkpoint

@@ -9,7 +9,9 @@ Layout (version 1):
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,7 +34,9 @@ MARKER = "VAULT.json"
 DATABASE = "ledger.sqlite"
 # Files a fresh checkout keeps in the default vault directory so git tracks an empty vault.
 PLACEHOLDERS = frozenset({".gitignore", "README.md", ".gitkeep"})
-_UNFINISHED = frozenset({DATABASE, f"{DATABASE}-wal", f"{DATABASE}-shm", "objects", "tmp"})
+_UNFINISHED = frozenset(
+    {DATABASE, f"{DATABASE}-wal", f"{DATABASE}-shm", f"{DATABASE}-journal", "objects", "tmp", "keys"}
+)
 
 
 def read_marker(path: Path) -> dict[str, Any]:
@@ -88,25 +92,45 @@ class Vault:
         passphrase: bytes | None = None,
         key: Ed25519PrivateKey | None = None,
     ) -> Vault:
-        """Make a new vault at `path` (absent, empty, or holding only placeholder files)."""
-        if path.exists():
-            if not path.is_dir():
-                raise VaultError(f"{path} exists and is not a directory")
-            if is_vault(path):
-                raise VaultError(f"{path} is already a vault")
-            stray = sorted(p.name for p in path.iterdir() if p.name not in PLACEHOLDERS | _UNFINISHED)
-            if stray:
-                raise VaultError(f"{path} is not empty and not a vault (holds {stray[0]}); refusing to use it")
-            if (path / DATABASE).exists():
-                # Left by a creation that died before its marker: reusable only if nothing was written.
-                leftover = Store.sqlite(path / DATABASE, create=True)
-                try:
-                    with leftover.read() as r:
-                        if r.size():
-                            raise VaultError(f"{path} holds a ledger but no {MARKER}: a damaged vault")
-                finally:
-                    leftover.close()
+        """Make a new vault at `path` (absent, empty, or holding only placeholder files).
+
+        Creators serialise on an flock of the directory, so processes that start on a missing vault
+        at once make it once; the losers get VaultError and open the vault the winner made.
+        """
+        if path.exists() and not path.is_dir():
+            raise VaultError(f"{path} exists and is not a directory")
         path.mkdir(parents=True, exist_ok=True)
+        lock = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            return cls._create_locked(path, now=now, origin=origin, passphrase=passphrase, key=key)
+        finally:
+            os.close(lock)
+
+    @classmethod
+    def _create_locked(
+        cls,
+        path: Path,
+        *,
+        now: datetime,
+        origin: str | None,
+        passphrase: bytes | None,
+        key: Ed25519PrivateKey | None,
+    ) -> Vault:
+        if is_vault(path):
+            raise VaultError(f"{path} is already a vault")
+        stray = sorted(p.name for p in path.iterdir() if p.name not in PLACEHOLDERS | _UNFINISHED)
+        if stray:
+            raise VaultError(f"{path} is not empty and not a vault (holds {stray[0]}); refusing to use it")
+        if (path / DATABASE).exists():
+            # Left by a creation that died before its marker: reusable only if nothing was written.
+            leftover = Store.sqlite(path / DATABASE, create=True)
+            try:
+                with leftover.read() as r:
+                    if r.size():
+                        raise VaultError(f"{path} holds a ledger but no {MARKER}: a damaged vault")
+            finally:
+                leftover.close()
         for sub in ("objects/sha256", "tmp"):
             (path / sub).mkdir(parents=True, exist_ok=True)
         store = Store.sqlite(path / DATABASE, create=True)

@@ -9,13 +9,15 @@ The standard is a careful human reader, and the policy is to abstain rather than
 wrong outlet or date in an evidence archive is worse than a missing one. In particular:
 
 * outlet: only self-identifying signals count (a wire dateline, self-promotion such as
-  "read more from", "sign up for X's newsletter", "Follow X's coverage", a copyright
-  line, a news-foundation credit). Cited sources ("according to the New York Times",
-  "told Reuters", "CNN reported"), photo agencies and byline affiliations never name the
-  outlet: "told X" is how articles cite other outlets' interviews as often as their own,
-  so it is not a signal at all. If decisive signals name different outlets, nothing is
-  emitted. Names are styled by a small table of known brands, then by title-casing
-  ALL-CAPS lines (PEOPLE -> "People", "WASHINGTON EXAMINER" -> "Washington Examiner").
+  "read more from", "get the X app", "sign up for X's newsletter", "Follow X's coverage",
+  an "X and news agencies" source line, a news-foundation credit). Cited sources
+  ("according to the New York Times", "told Reuters", "CNN reported"), photo agencies,
+  byline affiliations and copyright lines (which name the rights holder, often a parent
+  company) never name the outlet; "told X" is how articles cite other outlets' interviews
+  as often as their own, so it is no signal at all. If signals name different outlets,
+  nothing is emitted. Names are styled by a small table of known brands, then by
+  title-casing ALL-CAPS names (PEOPLE -> "People", "WASHINGTON EXAMINER" -> "Washington
+  Examiner").
 * published / modified: only a date the text states about itself: a labelled line
   ("Published ...", "Posted on ...", "Updated ...", "Last modified on ...") anywhere, or
   a line holding nothing but a date in the header (the lines before the body). Dates in
@@ -161,18 +163,20 @@ class _Doc:
 
 
 def _header(nonblank: Sequence[_Line]) -> list[_Line]:
-    """The header: title, standfirst, byline, date lines.
+    """The header: the lines above the story, such as title, standfirst, byline and date.
 
-    It ends at the second paragraph-length line (the first may be a standfirst), and never
-    runs past twelve lines, so a date-only line deep in the story is not taken as the
-    article's own date.
+    It ends at the first line of prose (a sentence, or twenty words or more), or at the
+    second one if the text opens with a headline (the first is then the standfirst), and
+    never runs past twelve lines: a date alone on a line in the story is not the article's
+    own date.
     """
     header: list[_Line] = []
-    paragraphs = 0
+    allowed = 1 if any(_headline_like(line.text) for line in nonblank[:2]) else 0
     for line in nonblank[:12]:
-        if len(line.text.split()) >= 20:
-            paragraphs += 1
-            if paragraphs >= 2:
+        core = line.text.rstrip("\"'\u201d\u2019)] ")
+        if len(line.text.split()) >= 20 or core.endswith((".", "!", "?")):
+            allowed -= 1
+            if allowed < 0:
                 break
         header.append(line)
     return header
@@ -214,7 +218,7 @@ class _Sentences:
         return self.text[self.starts[first] : self.stops[min(last, len(self.stops) - 1)]]
 
 
-def _lower_before(text: str, index: int) -> bool:
+def _mid_sentence(text: str, index: int) -> bool:
     """Whether index is mid-sentence, judged by the nearest non-space character before it."""
     before = text[:index].rstrip()
     return bool(before) and before[-1] not in '.!?:"\u201c\u201d'
@@ -338,8 +342,10 @@ def _person_value(phrase: str) -> str:
 
 # Canonical styling of outlets, keyed by the casefolded name without a leading "the".
 _BRANDS = {
+    "afp": "Agence France-Presse",
     "agence france-presse": "Agence France-Presse",
     "al jazeera": "Al Jazeera",
+    "ap": "The Associated Press",
     "associated press": "The Associated Press",
     "atlantic": "The Atlantic",
     "bbc news": "BBC News",
@@ -353,6 +359,7 @@ _BRANDS = {
     "new york times": "The New York Times",
     "people": "People",
     "telegraph": "The Telegraph",
+    "upi": "United Press International",
     "wall street journal": "The Wall Street Journal",
     "washington post": "The Washington Post",
 }
@@ -446,6 +453,10 @@ class _When:
     @property
     def value(self) -> str:
         return self.moment.isoformat() if self.moment else self.day.isoformat()
+
+    def shifted(self, base: int) -> _When:
+        """The same date with offsets relative to base (a line's start)."""
+        return _When(base + self.start, base + self.end, self.day, self.moment)
 
 
 def _date_at(text: str, pos: int) -> tuple[int, date] | None:
@@ -581,7 +592,7 @@ _RELATIVE = re.compile(
     r"(?i:(?:about\s+)?(?:\d+|an?|one)\s+(?:sec|second|min|minute|hr|hour|day|week|month|year)s?"
     r"\s+ago|just\s+now)"
 )
-_SEGMENT_SEP = re.compile(r"[\s|·•,;\u2014\u2013-]*")
+_SEGMENT_SEP = re.compile(r"[\s|/·•,;\u2014\u2013-]*")
 _TRAILING_BY = re.compile(r"(?i:by)\s+\S")
 
 
@@ -648,8 +659,8 @@ def _self_dates(doc: _Doc) -> tuple[list[_Hit], set[int]]:
     that is only a date, in the header), "updated-line" ('Updated: March 24, 2022').
     A label alone on a line takes the date on the next line ('Published' / '23 March 2022').
     """
-    labelled: list[tuple[str, int, _When, _Line]] = []  # (kind, start, when, line)
-    bare: list[tuple[int, _When, _Line]] = []
+    labelled: list[tuple[str, int, _When]] = []  # (kind, start of the label, date)
+    bare: list[tuple[int, _When]] = []
     date_lines: set[int] = set()
     for line in doc.nonblank:
         segments = _date_line(line.text)
@@ -658,44 +669,35 @@ def _self_dates(doc: _Doc) -> tuple[list[_Hit], set[int]]:
             following = doc.next_nonblank(line)
             later = _date_line(following.text) if following else None
             if following and later and all(s.kind == "bare" for s in later):
-                kind = "published" if "modified" not in line.text.lower() else "modified"
-                if "updated" in line.text.lower():
-                    kind = "modified"
+                revised = re.search(r"(?i:updated|modified)", line.text)
                 date_lines.update({line.number, following.number})
                 first = later[0].when
-                when = _When(
-                    line.start,
-                    following.start + first.end,
-                    first.day,
-                    first.moment,
-                )
-                labelled.append((kind, line.start, when, line))
+                when = _When(line.start, following.start + first.end, first.day, first.moment)
+                labelled.append(("modified" if revised else "published", line.start, when))
             continue
-        if segments is None:
-            continue
+        in_header = line.number in doc.header_numbers
+        if segments is None or (not in_header and all(s.kind == "bare" for s in segments)):
+            continue  # a date alone on a line in the story is the story's (a timeline entry)
         date_lines.add(line.number)
         for segment in segments:
-            when = _When(
-                base + segment.when.start, base + segment.when.end, segment.when.day,
-                segment.when.moment,
-            )  # fmt: skip
+            when = segment.when.shifted(base)
             if segment.kind == "bare":
-                if line.number in doc.header_numbers:
-                    bare.append((base + segment.start, when, line))
+                if in_header:
+                    bare.append((base + segment.start, when))
             else:
-                labelled.append((segment.kind, base + segment.start, when, line))
+                labelled.append((segment.kind, base + segment.start, when))
 
     hits: list[_Hit] = []
-    published = [(s, w) for kind, s, w, _ in labelled if kind == "published"]
+    published = [(s, w) for kind, s, w in labelled if kind == "published"]
     rule = "published-line"
     if not published:
-        published = [(s, w) for s, w, _ in bare]
+        published = bare
         rule = "header-date"
     chosen = _single_value(published)
     if chosen:
         start, when = chosen
         hits.append(_Hit("published", when.value, start, when.end, rule))
-    modified = _single_value([(s, w) for kind, s, w, _ in labelled if kind == "modified"])
+    modified = _single_value([(s, w) for kind, s, w in labelled if kind == "modified"])
     if modified:
         start, when = modified
         if not chosen or chosen[1].day <= when.day:
@@ -725,7 +727,7 @@ def _single_value(candidates: list[tuple[int, _When]]) -> tuple[int, _When] | No
 # ---------------------------------------------------------------------------------------
 
 _FUTURE = re.compile(
-    r"\b(?:will|won['\u2019]t|shall|would|could|might|may|scheduled|expected|expects|slated"
+    r"\b(?:will|won['\u2019]t|shall|would|could|might|(?-i:may)|scheduled|expected|expects|slated"
     r"|set\s+to|plans?|planned|planning|upcoming|next|deadline|until|till|ahead\s+of"
     r"|due\s+(?:on|in|by|for)|is\s+to|are\s+to)\b|['\u2019]ll\b",
     re.IGNORECASE,
@@ -743,7 +745,7 @@ def _not_before(doc: _Doc, skip: set[int], captions: set[int]) -> _Hit | None:
     """The latest full date shown to be past, as a lower bound on publication.
 
     Rule "latest-dated-event". A date counts when it closes an embedded post ('— Ned Price
-    (@StateDeptSpox) February 18, 2023'), or when its sentence has no future or modal
+    (@StateDeptSpox) February 18, 2023', on one line or two), or when its sentence has no future or modal
     wording and either is in a credited photo caption or has a past-tense verb ('hit ...
     on July 7, 2022'). 'July 14' without a year never counts.
     """
@@ -756,7 +758,11 @@ def _not_before(doc: _Doc, skip: set[int], captions: set[int]) -> _Hit | None:
         for start, end, day in _dates_in(text):
             # Windows, not whole prefixes: the scan must stay linear in the line's length.
             before = text[max(0, start - 40) : start]
-            signed = end == len(text) and _POST_SIGNATURE.search(before)
+            above = doc.above(line)
+            signed = end == len(text) and (
+                _POST_SIGNATURE.search(before)
+                or (start == 0 and above is not None and _POST_SIGNATURE.search(above.text[-40:]))
+            )
             if not signed:
                 sentence = sentences.around(start, end)
                 # The date itself may contain "May"; judge only the words around it.
@@ -805,11 +811,6 @@ _POSSESSIVE = r"['\u2019]s\b"
 _READ_MORE = re.compile(rf"(?:click\s+here\s+(?:to\s+)?)?read\s+more\s+from\s+{_NAME}\s*[.!:\u00bb\u203a>]*", re.I)
 _GET_APP = re.compile(rf"(?:click\s+here\s+to\s+)?(?:get|download)\s+the\s+{_NAME}\s+app\b[.!]?", re.I)
 _SOURCE_LINE = re.compile(rf"source\s*:\s*{_NAME}\s+and\s+news\s+agenc(?:y|ies)\.?", re.I)
-_COPYRIGHT = re.compile(
-    rf"(?:copyright|©|\(c\))\s*(?:©\s*)?(?:(?:19|20)\d\d(?:\s*[-\u2013]\s*(?:19|20)\d\d)?\s*,?\s*)?"
-    rf"{_NAME}\s*[.,]?\s*all\s+rights\s+reserved\b",
-    re.I,
-)
 _NEWSLETTER = re.compile(
     rf"\b(?:sign\s*-?\s*up|subscribe)\s+(?:for|to)\s+{_NAME}{_POSSESSIVE}"
     r"(?:\s+[\w-]+){0,4}?\s+newsletters?\b",
@@ -820,18 +821,16 @@ _COVERAGE = re.compile(
     rf"(?:all\s+(?:of\s+)?)?{_NAME}{_POSSESSIVE}(?:\s+[\w-]+){{0,3}}?\s+coverage\b",
     re.I,
 )
-_FOUNDATION = re.compile(r"(?:\b[Tt]he\s+)?(?P<name>(?:[A-Z][\w&.\-]*\s+){1,4}News\s+Foundation)\b")
+_FOUNDATION = re.compile(r"(?:\b[Tt]he\s+)?(?P<name>(?:[A-Z][\w&\-]*\s+){1,4}News\s+Foundation)\b")
 _CITATION = re.compile(
     r"\b(?:according\s+to|reported|reports|reporting\s+by|citing|cited|first\s+reported"
     r"|published\s+by|investigation\s+by)\b",
     re.I,
 )
-_PHOTO_AGENCIES = frozenset({"getty images", "shutterstock", "alamy", "ap photo", "afp photo"})
 
 # Decisive rules, strongest first; the evidence reported is that of the strongest rule.
 _OUTLET_RULES = (
     "dateline",
-    "copyright",
     "source-line",
     "read-more",
     "get-app",
@@ -855,7 +854,8 @@ def _dateline(doc: _Doc) -> Iterator[_Signal]:
     """'WASHINGTON (CN) — As civilian deaths…', 'KYIV, March 23 (Reuters) - …'.
 
     A known wire code in parentheses after an optional capitalised place, then a dash and
-    the story, at the start of one of the first lines. Unknown codes are ignored.
+    the story, at the start of one of the first lines. Unknown codes are ignored; two
+    different codes (two wire stories pasted together) make the outlet unclear.
     """
     for line in doc.nonblank[:15]:
         match = _DATELINE.match(line.text)
@@ -871,7 +871,6 @@ def _dateline(doc: _Doc) -> Iterator[_Signal]:
         start = line.start + (match.start("loc") if place else match.start("code") - 1)
         end = line.start + len(line.text[: match.end()].rstrip())
         yield _Signal(_DATELINE_CODES[match["code"]], start, end, "dateline")
-        return
 
 
 def _is_place(text: str) -> bool:
@@ -884,15 +883,14 @@ def _whole_line(doc: _Doc, pattern: re.Pattern[str], rule: str) -> Iterator[_Sig
     """Self-promotion lines, matched as a whole line:
 
     'CLICK HERE TO READ MORE FROM THE WASHINGTON EXAMINER' (read-more), 'CLICK HERE TO GET
-    THE FOX NEWS APP' (get-app), 'Source: Al Jazeera and news agencies' (source-line),
-    'Copyright 2022 The Associated Press. All rights reserved.' (copyright, which may go on).
+    THE FOX NEWS APP' (get-app), 'Source: Al Jazeera and news agencies' (source-line).
     """
     for line in doc.nonblank:
-        match = pattern.match(line.text) if rule == "copyright" else pattern.fullmatch(line.text)
+        match = pattern.fullmatch(line.text)
         if not match:
             continue
         name = _outlet_name(match["name"], mid_sentence=match.start("name") > 0)
-        if name and not (rule == "copyright" and name.casefold() in _PHOTO_AGENCIES):
+        if name:
             yield _Signal(name, line.start, line.start + match.end(), rule)
 
 
@@ -903,12 +901,13 @@ def _in_text(doc: _Doc, pattern: re.Pattern[str], rule: str) -> Iterator[_Signal
     cites a report ('according to', 'reported') is skipped: there the outlet is a source.
     """
     for line in doc.nonblank:
-        sentences = _Sentences(line.text)
+        sentences: _Sentences | None = None  # built on a line's first match only
         for match in pattern.finditer(line.text):
+            sentences = sentences or _Sentences(line.text)
             sentence = sentences.around(match.start(), match.end())
             if _CITATION.search(sentence):
                 continue
-            mid = _lower_before(line.text, match.start("name"))
+            mid = _mid_sentence(line.text, match.start("name"))
             name = _outlet_name(match["name"], mid_sentence=mid)
             if name:
                 # A bare name is its own evidence; a phrase ("sign up for …") is the evidence.
@@ -920,7 +919,6 @@ def _outlet(doc: _Doc) -> list[_Hit]:
     """One outlet with the evidence of its strongest signal, or nothing if signals disagree."""
     signals = [
         *_dateline(doc),
-        *_whole_line(doc, _COPYRIGHT, "copyright"),
         *_whole_line(doc, _SOURCE_LINE, "source-line"),
         *_whole_line(doc, _READ_MORE, "read-more"),
         *_whole_line(doc, _GET_APP, "get-app"),
@@ -943,52 +941,74 @@ def _outlet_key(name: str) -> str:
 # title
 # ---------------------------------------------------------------------------------------
 
-_BREADCRUMB = re.compile(r"[^|\u203a\u00bb>.!?]{1,40}(?:\s*[|\u203a\u00bb>]\s*[^|\u203a\u00bb>.!?]{1,40})+")
+_CRUMB = r"[^\W\d_][^|\u203a\u00bb>.!?\s]*(?:\s+[^|\u203a\u00bb>.!?\s]+){0,2}"
+_BREADCRUMB = re.compile(rf"{_CRUMB}(?:\s*[|\u203a\u00bb>]\s*{_CRUMB})+")
 _CONTINUATION_WORDS = frozenset(
     """
     a an and are as at by for from her his in is its of on or that the their to was were
     with
     """.split()  # noqa: SIM905
 )
+_PAGE_CHROME = re.compile(
+    r"(?i:skip\s+to|listen\s+to\s+this|share\s+this|sign\s+(?:up|in)|log\s+in|subscribe|advertisement"
+    r"|menu|search|accept|we\s+use\s+cookies|cookie)\b"
+)
 _RUN_ON = re.compile(r"[a-z0-9][.!?]\s+[\"\u201c\u2018]?[A-Z]")
+
+
+def _is_kicker(text: str) -> bool:
+    """A section label above a headline: 'News | Russia-Ukraine war', 'Europe', 'BREAKING
+    NEWS'."""
+    words = text.split()
+    label = (len(words) == 1 or (_shouting(text) and len(words) <= 4)) and text[-1] not in ".!?"
+    return label or bool(_BREADCRUMB.fullmatch(text))
 
 
 def _title(doc: _Doc, taken: set[int]) -> list[_Hit]:
     """Rule "headline": the first line, when it reads as a headline.
 
-    "U.S. Believes 'Russia's Forces Have Committed War Crimes in Ukraine'": 3 to 30 words,
-    at most 200 characters, one clause, starting with a capital, not ending like a sentence
-    (a period, even inside closing quotes) or mid-phrase, not ALL CAPS, and followed by
-    more text that does not continue it in lower case. A breadcrumb line first ('News |
-    Russia-Ukraine war') is skipped. A first line that is a byline, dateline, date or credit
-    is not a title.
+    "U.S. Believes 'Russia's Forces Have Committed War Crimes in Ukraine'" (see
+    `_headline_like`), followed by more text that does not continue it in lower case. A
+    kicker line first ('News | Russia-Ukraine war', 'Europe') is skipped. A short line over
+    another headline-like line ("Russia's War in Ukraine" over the headline) leaves it unclear
+    which is the headline: no title.
     """
     lines = doc.nonblank
-    index = 1 if lines and _BREADCRUMB.fullmatch(lines[0].text) else 0
+    index = 1 if lines and lines[0].number not in taken and _is_kicker(lines[0].text) else 0
     if index + 1 >= len(lines):
         return []
-    line = lines[index]
-    text = line.text
-    core = text.rstrip("\"'\u201d\u2019)]\u00bb ")
-    words = text.split()
-    if (
-        line.number in taken
-        or not 3 <= len(words) <= 30
-        or len(text) > 200
-        or not (text[0].isupper() or text[0].isdigit() or text[0] in "\"\u201c\u2018'")
-        or not core
-        or core[-1] in ".,;:-\u2013\u2014"
-        or _shouting(text)
-        or "://" in text
-        or "@" in text
-        or _RUN_ON.search(text)
-        or words[-1].lower().strip("\"'\u201d\u2019") in _CONTINUATION_WORDS
-    ):
+    line, following = lines[index], lines[index + 1]
+    if line.number in taken or not _headline_like(line.text):
         return []
     below = doc.below(line)
     if below and below.text[0].islower():
         return []
+    words = line.text.split()
+    if len(words) <= 5 and following.number not in taken and _headline_like(following.text):
+        return []
     return [_Hit("title", " ".join(words), line.start, line.end, "headline")]
+
+
+def _headline_like(text: str) -> bool:
+    """3 to 30 words, at most 200 characters, one clause, starting with a capital, not ending
+    like a sentence (a period, even inside closing quotes) or mid-phrase, not ALL CAPS, and
+    not a date, masthead, page title ('Headline | Section | Site') or page furniture ('Skip
+    to content')."""
+    words = text.split()
+    if not 3 <= len(words) <= 30 or len(text) > 200 or _shouting(text):
+        return False
+    if not (text[0].isupper() or text[0].isdigit() or text[0] in "\"\u201c\u2018'"):
+        return False
+    core = text.rstrip("\"'\u201d\u2019)]\u00bb ")
+    if not core or core[-1] in ".,;:-\u2013\u2014" or _RUN_ON.search(text):
+        return False  # a sentence, or more than one
+    if words[-1].lower().strip("\"'\u201d\u2019") in _CONTINUATION_WORDS:
+        return False  # a hard-wrapped paragraph's first line
+    if "://" in text or "@" in text or re.search(r"\s[|\u2022\u00b7]\s", text):
+        return False
+    if _date_line(text) is not None:
+        return False
+    return _outlet_key(text) not in _BRANDS and not _PAGE_CHROME.match(text)
 
 
 # ---------------------------------------------------------------------------------------
@@ -1147,8 +1167,8 @@ def _header_byline(doc: _Doc, line: _Line, date_lines: set[int]) -> tuple[list[t
 # ---------------------------------------------------------------------------------------
 
 _CREDIT_LABEL = re.compile(
-    r"(?P<label>(?i:(?:photo|image|picture)\s+(?:credit|source)|photo(?:graph)?s?|image|picture"
-    r"|pic|credit))\s*(?::|,|\.{3}|\u2026)\s*"
+    r"(?i:(?:photo|image|picture)\s+(?:credit|source))\s*(?::|,|\.{3}|\u2026)\s*"
+    r"|(?i:photo(?:graph)?s?|image|picture|pic|credit)\s*(?::|\.{3}|\u2026)\s*"
     r"|(?P<by>(?i:photo(?:graph)?s?|image|picture))\s+(?i:by)\s+"
     r"|(?P<courtesy>(?i:(?:(?:photo|image|picture)\s+)?courtesy(?:\s+of)?))\s+"
 )
@@ -1182,7 +1202,11 @@ _ORG_WORDS = frozenset(
     network media
     """.split()  # noqa: SIM905
 )
-_BOUNDARY = re.compile(r"[.!?\u2026\"\u201d\u2019')\]]\s+|\s[|\u2013\u2014]\s+|[(\[]")
+# Where credits may start: after a sentence, a separator or an opening bracket, or glued
+# to the caption's last period ('…on Tuesday.Credit...Lynsey Addario for The New York Times').
+_BOUNDARY = re.compile(
+    r"[.!?\u2026\"\u201d\u2019')\]]\s+|\s[|\u2013\u2014]\s+|[(\[]|(?<=[^\W\d_][.!?])(?=(?:Credit|Photo)\b)"
+)
 _CLOSERS = {"(": ")", "[": "]"}
 _MAX_CREDITS = 300  # characters: enough for three 'Name/Agency via Getty Images' credits
 
@@ -1296,7 +1320,8 @@ def _credits(doc: _Doc, skip: set[int]) -> tuple[list[_Hit], set[int]]:
 
     The caption is the text before the credits on their line ('… on July 7, 2022.
     Nariman El-Mofty/AP'); for a credit alone on its line, a following 'Image caption, …'
-    line, else the line directly above if it is caption-length.
+    line, else the line directly above if it is caption-length (and not the headline or a
+    date line).
     """
     hits: list[_Hit] = []
     lines: set[int] = set()
@@ -1309,7 +1334,7 @@ def _credits(doc: _Doc, skip: set[int]) -> tuple[list[_Hit], set[int]]:
         lines.add(line.number)
         caption = line.text[: found.caption_end].rstrip(_CAPTION_TRIM)
         if not caption:
-            caption = _caption_nearby(doc, line)
+            caption = _caption_nearby(doc, line, skip)
         for start, end, credit in found.spans:
             value = dict(credit)
             if caption:
@@ -1318,15 +1343,16 @@ def _credits(doc: _Doc, skip: set[int]) -> tuple[list[_Hit], set[int]]:
     return hits, lines
 
 
-def _caption_nearby(doc: _Doc, line: _Line) -> str:
+def _caption_nearby(doc: _Doc, line: _Line, skip: set[int]) -> str:
     below = doc.below(line)
     if below:
         label = _CAPTION_LABEL.match(below.text)
         if label:
             return below.text[label.end() :]
     above = doc.above(line)
-    if above and len(above.text) <= 300 and not _line_credits(above.text):
-        return above.text
+    first = doc.nonblank[0].number
+    if above and above.number != first and above.number not in skip and len(above.text) <= 300:
+        return "" if _line_credits(above.text) else above.text
     return ""
 
 
@@ -1353,8 +1379,10 @@ def extract(data: bytes) -> list[Extracted]:
     if not any(hit.field == "published" for hit in dates):
         bound = _not_before(doc, date_lines, caption_lines)
         modified = next((hit for hit in dates if hit.field == "modified"), None)
+        # A lower bound after the stated update date means one of them is misread: drop it.
         if bound and not (modified and str(bound.value) > str(modified.value)[:10]):
             hits.append(bound)
+    # A line already read as a byline, dateline, date or credit cannot be the headline.
     taken = date_lines | caption_lines | {doc.line_at(hit.start) for hit in hits if hit.field in ("author", "outlet")}
     hits.extend(_title(doc, taken))
     return _to_bytes(data, text, hits)
