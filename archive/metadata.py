@@ -35,6 +35,7 @@ FIELDS: dict[str, FieldSpec] = {
         FieldSpec("published", "date", False, "publication date: YYYY, YYYY-MM, YYYY-MM-DD or RFC 3339"),
         FieldSpec("published_not_before", "date", False, "a lower bound on the publication date"),
         FieldSpec("modified", "date", False, "date of the last stated update"),
+        FieldSpec("created", "date", False, "when the work was made, e.g. a photo's capture time (not publication)"),
         FieldSpec("author", "text", True, "a byline author (repeatable)"),
         FieldSpec("credit", "credit", True, "a photo credit: 'Photographer/Agency' (repeatable)"),
         FieldSpec("url", "url", False, "where the source was published (http or https)"),
