@@ -37,12 +37,15 @@ class ItemState:
     notes: list[dict[str, Any]] = field(default_factory=list)
     last_seq: int = 0
     last_hash: str = ""
+    extraction_seq: int = 0  # the entry whose extracted claims are the current extraction
+    relations: list[dict[str, Any]] = field(default_factory=list)
+    access: dict[str, Any] = field(default_factory=lambda: {"status": "open"})
 
     def current(self) -> dict[str, Any]:
-        return resolve(self.claims)[0]
+        return resolve(self.claims, self.extraction_seq)[0]
 
     def conflicts(self) -> list[str]:
-        return resolve(self.claims)[1]
+        return resolve(self.claims, self.extraction_seq)[1]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -59,6 +62,9 @@ class ItemState:
             "notes": self.notes,
             "last_seq": self.last_seq,
             "last_hash": self.last_hash,
+            "extraction_seq": self.extraction_seq,
+            "relations": self.relations,
+            "access": self.access,
             "current": self.current(),
             "conflicts": self.conflicts(),
         }
@@ -113,43 +119,102 @@ def item_from_ingest(entry: Entry, hash_: str) -> ItemState:
         notes=_notes(body, entry.seq),
         last_seq=entry.seq,
         last_hash=hash_,
+        extraction_seq=entry.seq,
     )
 
 
 def apply(items: dict[str, ItemState], entry: Entry, hash_: str) -> str:
     """Apply one entry (whose entry hash is `hash_`) to the projection; returns the item it touched.
 
-    Raises EntryRuleError when the entry cannot apply: a second ingest of the same bytes, an
-    amendment of an item the ledger does not have or that does not point at the item's latest
-    entry, an unknown kind.
+    Kinds: ingest (a new item), amend (asserted corrections), extract (a re-extraction replacing the
+    current extracted claims), access (open or restricted), relate (a link between two items).
+    Raises EntryRuleError when the entry cannot apply: a second ingest of the same bytes, an entry
+    about an item the ledger does not have, an amend/extract/access that does not point at the
+    item's latest entry, an unknown kind.
     """
     if entry.kind == "ingest":
-        state = item_from_ingest(entry, hash_)
-        if state.id in items:
-            raise EntryRuleError(f"item {state.id} was already ingested at entry {items[state.id].ingest_seq}")
-        items[state.id] = state
-        return state.id
-    if entry.kind == "amend":
+        new = item_from_ingest(entry, hash_)
+        if new.id in items:
+            raise EntryRuleError(f"item {new.id} was already ingested at entry {items[new.id].ingest_seq}")
+        items[new.id] = new
+        return new.id
+    if entry.kind in ("amend", "extract", "access"):
         item_id: str = _require(entry.body, "item", str)
-        state_or_none = items.get(item_id)
-        if state_or_none is None:
-            raise EntryRuleError(f"amends item {item_id}, which the ledger does not have")
-        reason: str = _require(entry.body, "reason", str)
-        if not reason.strip():
-            raise EntryRuleError("an amendment needs a reason")
-        previous = _require(entry.body, "previous", dict)
-        if previous != {"seq": state_or_none.last_seq, "hash": state_or_none.last_hash}:
-            raise EntryRuleError(
-                f"amendment points at {previous}, but the item's latest entry is {state_or_none.last_seq}"
-            )
-        claims = _claims(entry.body, entry.seq)
-        if not claims or any(c["source"] != "asserted" for c in claims):
-            raise EntryRuleError("an amendment carries one or more asserted claims")
-        state_or_none.claims.extend(claims)
-        state_or_none.last_seq = entry.seq
-        state_or_none.last_hash = hash_
+        state = items.get(item_id)
+        if state is None:
+            raise EntryRuleError(f"{entry.kind} of item {item_id}, which the ledger does not have")
+        _check_previous(entry, state)
+        if entry.kind == "amend":
+            _amend(entry, state)
+        elif entry.kind == "extract":
+            _reextract(entry, state)
+        else:
+            _access(entry, state)
+        state.last_seq = entry.seq
+        state.last_hash = hash_
         return item_id
+    if entry.kind == "relate":
+        return _relate(items, entry)
     raise EntryRuleError(f"unknown entry kind {entry.kind!r}")
+
+
+RELATIONS = ("screenshot", "html-source", "pdf-print", "translation", "transcript", "redaction", "duplicate-of")
+ACCESS = ("open", "restricted")
+
+
+def _check_previous(entry: Entry, state: ItemState) -> None:
+    previous = _require(entry.body, "previous", dict)
+    if previous != {"seq": state.last_seq, "hash": state.last_hash}:
+        raise EntryRuleError(f"{entry.kind} points at {previous}, but the item's latest entry is {state.last_seq}")
+
+
+def _reason(entry: Entry) -> str:
+    reason: str = _require(entry.body, "reason", str)
+    if not reason.strip():
+        raise EntryRuleError(f"{entry.kind} needs a reason")
+    return reason
+
+
+def _amend(entry: Entry, state: ItemState) -> None:
+    _reason(entry)
+    claims = _claims(entry.body, entry.seq)
+    if not claims or any(c["source"] != "asserted" for c in claims):
+        raise EntryRuleError("an amendment carries one or more asserted claims")
+    state.claims.extend(claims)
+
+
+def _reextract(entry: Entry, state: ItemState) -> None:
+    claims = _claims(entry.body, entry.seq)
+    if any(c["source"] != "extracted" for c in claims):
+        raise EntryRuleError("a re-extraction carries only extracted claims")
+    state.claims.extend(claims)
+    state.notes = _notes(entry.body, entry.seq)
+    state.extraction_seq = entry.seq
+
+
+def _access(entry: Entry, state: ItemState) -> None:
+    status = entry.body.get("access")
+    if status not in ACCESS:
+        raise EntryRuleError(f"access must be one of {', '.join(ACCESS)}")
+    state.access = {"status": status, "reason": _reason(entry), "seq": entry.seq}
+
+
+def _relate(items: dict[str, ItemState], entry: Entry) -> str:
+    source: str = _require(entry.body, "item", str)
+    target: str = _require(entry.body, "to", str)
+    relation = entry.body.get("relation")
+    if relation not in RELATIONS:
+        raise EntryRuleError(f"relation must be one of {', '.join(RELATIONS)}")
+    if source == target:
+        raise EntryRuleError("an item cannot be related to itself")
+    for item_id in (source, target):
+        if item_id not in items:
+            raise EntryRuleError(f"relates item {item_id}, which the ledger does not have")
+    note = entry.body.get("note")
+    extra = {"note": note} if isinstance(note, str) else {}
+    items[source].relations.append({"seq": entry.seq, "relation": relation, "to": target, **extra})
+    items[target].relations.append({"seq": entry.seq, "relation": relation, "from": source, **extra})
+    return source
 
 
 def project(entries: Iterable[tuple[Entry, str]]) -> dict[str, ItemState]:

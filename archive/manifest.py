@@ -20,7 +20,7 @@ from archive.errors import NotFoundError, VaultError
 from archive.ledger import format_time
 from archive.manifest_check import tlog_proof_text
 from archive.merkle import inclusion_proof
-from archive.service import Archive, state_from_bytes
+from archive.service import Archive, item_seqs, state_from_bytes
 from archive.storage import Reader
 from archive.txn import key_history
 
@@ -78,7 +78,7 @@ def build_manifest(
         records = [csl_record(s, archive.vault.origin) for s in states]
         citations = render_citations(records) if records else []
         for state, record, cited in zip(states, records, citations, strict=True):
-            seqs = sorted({state.ingest_seq, *(c["seq"] for c in state.claims), state.last_seq})
+            seqs = sorted(item_seqs(state))
             items.append(
                 {
                     "id": state.id,
@@ -98,6 +98,8 @@ def build_manifest(
                         style: {"text": cited[style], "markdown": cited[f"{style}_markdown"]} for style in STYLE_NAMES
                     },
                     "csl": record,
+                    "relations": state.relations,
+                    "access": state.access,
                     "entries": _entries_for(reader, seqs, size, note),
                 }
             )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -82,6 +82,7 @@ def _check_checkpoint(doc: Any, trusted: Sequence[VerifierKey], report: Report) 
 def _check_item(item: dict[str, Any], origin: str, checkpoint: Checkpoint | None, note: str, report: Report) -> None:
     item_id = item["id"]
     states: dict[str, ItemState] = {}
+    relations: list[dict[str, Any]] = []
     entries_ok = True
     for e in sorted(item["entries"], key=lambda x: x["seq"]):
         seq = e["seq"]
@@ -114,6 +115,9 @@ def _check_item(item: dict[str, Any], origin: str, checkpoint: Checkpoint | None
             entry = decode(data)
             if entry.seq != seq:
                 raise EntryRuleError(f"entry says seq {entry.seq}")
+            if entry.kind == "relate":
+                relations.extend(_relation_records(entry.seq, entry.body, item_id))
+                continue
             apply(states, entry, actual)
         except (ArchiveError, EntryRuleError) as exc:
             report.add([Problem("MANIFEST_ITEM_MISMATCH", f"entry cannot be applied: {exc}", seq=seq, item=item_id)])
@@ -123,6 +127,7 @@ def _check_item(item: dict[str, Any], origin: str, checkpoint: Checkpoint | None
         if entries_ok:
             report.add([Problem("MANIFEST_ITEM_MISMATCH", "no ingest entry for this item", item=item_id)])
         return
+    state.relations = relations
     differing = [name for name, (have, want) in _facts(item, state, origin).items() if have != want]
     if differing:
         report.add(
@@ -134,6 +139,17 @@ def _check_item(item: dict[str, Any], origin: str, checkpoint: Checkpoint | None
                 )
             ]
         )
+
+
+def _relation_records(seq: int, body: Mapping[str, Any], item_id: str) -> list[dict[str, Any]]:
+    """How a relate entry shows in this item's relations (both ends may be this item's)."""
+    extra = {"note": body["note"]} if isinstance(body.get("note"), str) else {}
+    records = []
+    if body.get("item") == item_id:
+        records.append({"seq": seq, "relation": body.get("relation"), "to": body.get("to"), **extra})
+    if body.get("to") == item_id:
+        records.append({"seq": seq, "relation": body.get("relation"), "from": body.get("item"), **extra})
+    return records
 
 
 def _facts(item: dict[str, Any], state: ItemState, origin: str) -> dict[str, tuple[Any, Any]]:
@@ -153,6 +169,8 @@ def _facts(item: dict[str, Any], state: ItemState, origin: str) -> dict[str, tup
         "current": (meta["current"], state.current()),
         "conflicts": (meta["conflicts"], state.conflicts()),
         "csl": (item["csl"], csl_record(state, origin)),
+        "relations": (item.get("relations", []), state.relations),
+        "access": (item.get("access", {"status": "open"}), state.access),
     }
 
 

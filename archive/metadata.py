@@ -167,12 +167,28 @@ def asserted_claims(values: Mapping[str, Sequence[Any]], *, by: str, at: str) ->
     return claims
 
 
-def resolve(claims: Sequence[Mapping[str, Any]]) -> tuple[dict[str, Any], list[str]]:
+def _agree(spec: FieldSpec, values: list[Any]) -> Any | None:
+    """The one value several agreeing sources give, or None if they disagree.
+
+    Dates agree when they name the same day (or one is a less precise prefix of the other, like
+    2022-03 and 2022-03-23); the most precise of them stands.
+    """
+    if len(values) == 1:
+        return values[0]
+    if spec.kind == "date" and all(isinstance(v, str) for v in values):
+        longest = max(values, key=len)
+        if all(longest[: len(v[:10])] == v[:10] for v in values):
+            return longest
+    return None
+
+
+def resolve(claims: Sequence[Mapping[str, Any]], extraction_seq: int | None = None) -> tuple[dict[str, Any], list[str]]:
     """Current values from claims in ledger order, and the fields whose sources disagree.
 
-    Per field, the latest set of asserted values wins; failing that, extracted values stand (all of
-    them for a repeatable field; for a single-valued field only when they agree, else the field is
-    reported as a conflict and left without a current value: nothing is silently chosen).
+    Per field, the latest set of asserted values wins. Failing that, the extracted values of the
+    latest extraction (`extraction_seq`; default: all extracted claims) stand: all of them for a
+    repeatable field; for a single-valued field only when they agree, else the field is reported
+    as a conflict and left without a current value: nothing is silently chosen.
     """
     current: dict[str, Any] = {}
     conflicts: list[str] = []
@@ -183,14 +199,20 @@ def resolve(claims: Sequence[Mapping[str, Any]]) -> tuple[dict[str, Any], list[s
             last = max(c["seq"] for c in asserted)
             chosen = [c["value"] for c in asserted if c["seq"] == last]
         else:
-            chosen = [c["value"] for c in mine if c["source"] == "extracted"]
+            chosen = [
+                c["value"]
+                for c in mine
+                if c["source"] == "extracted" and (extraction_seq is None or c["seq"] == extraction_seq)
+            ]
         chosen = [v for i, v in enumerate(chosen) if v not in chosen[:i]]
         if not chosen or chosen == [None]:
             continue
         if spec.multi:
             current[field] = [v for v in chosen if v is not None]
-        elif len(chosen) == 1:
-            current[field] = chosen[0]
-        else:
+            continue
+        agreed = _agree(spec, chosen)
+        if agreed is None:
             conflicts.append(field)
+        else:
+            current[field] = agreed
     return current, conflicts

@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from archive.canonical import parse_json
 from archive.errors import AmbiguousIdError, BadInputError, NotFoundError, UsageError, VaultError
 from archive.extraction import Extraction, extract
-from archive.items import ItemState, apply
+from archive.items import RELATIONS, ItemState, apply
 from archive.keyring import finish_rotation, load_signer, pending_rotation, prepare_rotation
 from archive.ledger import Entry, Sealed, decode, format_time
 from archive.metadata import ASSERTABLE, asserted_claims
@@ -84,6 +84,16 @@ def item_row(state: ItemState) -> ItemRow:
         ingested_at=state.ingested_at,
         state=state.state_bytes(),
     )
+
+
+def item_seqs(state: ItemState) -> set[int]:
+    """Every ledger entry that concerns an item: ingest, amendments, extractions, access, relations."""
+    seqs = {state.ingest_seq, state.last_seq, state.extraction_seq}
+    seqs.update(c["seq"] for c in state.claims)
+    seqs.update(r["seq"] for r in state.relations)
+    if "seq" in state.access:
+        seqs.add(state.access["seq"])
+    return seqs
 
 
 def state_from_bytes(data: bytes) -> ItemState:
@@ -233,24 +243,81 @@ class Archive:
         if not values and not unset:
             raise UsageError("nothing to amend: give --set FIELD=VALUE or --unset FIELD")
         asserted_claims(values, by=self.ctx.actor, at="")  # refuse bad values before locking
+
+        def body(state: ItemState, at: str) -> dict[str, Any]:
+            claims = asserted_claims(values, by=self.ctx.actor, at=at)
+            claims += [{"field": f, "value": None, "source": "asserted", "by": self.ctx.actor, "at": at} for f in unset]
+            return {"reason": " ".join(reason.split()), "claims": claims}
+
+        return self._item_entry(item_id, "amend", body)
+
+    def _item_entry(self, item_id: str, kind: str, make: Callable[[ItemState, str], dict[str, Any] | None]) -> Sealed:
+        """Append an entry about one item that points at the item's latest entry (None: nothing to say)."""
         with self._write() as txn:
             data = txn.w.item_state(item_id)
             if data is None:
                 raise NotFoundError(f"no item with id {item_id}")
             state = state_from_bytes(data)
             now = self.ctx.clock()
-            at = format_time(now)
-            claims = asserted_claims(values, by=self.ctx.actor, at=at)
-            claims += [{"field": f, "value": None, "source": "asserted", "by": self.ctx.actor, "at": at} for f in unset]
-            body = {
-                "item": item_id,
-                "reason": " ".join(reason.split()),
-                "previous": {"seq": state.last_seq, "hash": state.last_hash},
-                "claims": claims,
-            }
-            sealed = txn.append("amend", body, now)
+            made = make(state, format_time(now))
+            if made is None:
+                return txn.w.entry(state.last_seq)
+            body = {"item": item_id, "previous": {"seq": state.last_seq, "hash": state.last_hash}, **made}
+            sealed = txn.append(kind, body, now)
             apply({item_id: state}, decode(sealed.data), sealed.hash)
             txn.w.put_item(item_row(state))
+        return sealed
+
+    def reextract(self, item_id: str) -> Sealed | None:
+        """Run the current extractors again; append what changed as an `extract` entry (None: no change)."""
+        path = self.vault.objects.locate(item_id)
+        if path is None:
+            raise NotFoundError(f"the object of item {item_id} is missing; run `archive verify`")
+        changed = False
+
+        def body(state: ItemState, _at: str) -> dict[str, Any] | None:
+            nonlocal changed
+            fresh = extract(path, state.media_type, state.size)
+            old = [
+                _strip_seq(c) for c in state.claims if c["source"] == "extracted" and c["seq"] == state.extraction_seq
+            ]
+            old_notes = [_strip_seq(n) for n in state.notes]
+            if old == fresh.claims and old_notes == fresh.notes:
+                return None
+            changed = True
+            return {"claims": fresh.claims, "notes": fresh.notes}
+
+        sealed = self._item_entry(item_id, "extract", body)
+        return sealed if changed else None
+
+    def set_access(self, item_id: str, status: str, reason: str) -> Sealed:
+        """Record who may see an item's bytes (open or restricted); the bytes are never deleted."""
+        if not reason.strip():
+            raise UsageError("an access change needs --reason")
+        return self._item_entry(
+            item_id, "access", lambda _s, _a: {"access": status, "reason": " ".join(reason.split())}
+        )
+
+    def relate(self, item_id: str, other: str, relation: str, note: str | None = None) -> Sealed:
+        """Record that `item_id` is a `relation` of `other` (e.g. a screenshot of a page)."""
+        if relation not in RELATIONS:
+            raise UsageError(f"--as must be one of {', '.join(RELATIONS)}")
+        if item_id == other:
+            raise UsageError("an item cannot be related to itself")
+        body: dict[str, Any] = {"item": item_id, "to": other, "relation": relation}
+        if note:
+            body["note"] = " ".join(note.split())
+        with self._write() as txn:
+            states = {}
+            for which in (item_id, other):
+                data = txn.w.item_state(which)
+                if data is None:
+                    raise NotFoundError(f"no item with id {which}")
+                states[which] = state_from_bytes(data)
+            sealed = txn.append("relate", body, self.ctx.clock())
+            apply(states, decode(sealed.data), sealed.hash)
+            for state in states.values():
+                txn.w.put_item(item_row(state))
         return sealed
 
     def rotate_key(self) -> Sealed:
@@ -310,7 +377,7 @@ class Archive:
 
     def item_history(self, item_id: str) -> list[tuple[Sealed, Entry]]:
         state = self.item(item_id)
-        seqs = sorted({state.ingest_seq, *(c["seq"] for c in state.claims), state.last_seq})
+        seqs = sorted(item_seqs(state))
         with self.vault.store.read() as r:
             return [(s, decode(s.data)) for s in (r.entry(q) for q in seqs)]
 
@@ -318,6 +385,10 @@ class Archive:
         with self.vault.store.read() as r:
             head = r.head()
         return (0, None) if head is None else (head.seq + 1, head.hash)
+
+
+def _strip_seq(record: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in record.items() if k != "seq"}
 
 
 def _stage(stager: Stager, source: Source) -> tuple[Staged, Extraction]:
