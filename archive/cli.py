@@ -175,10 +175,22 @@ def ingest(
     raw: Annotated[
         bool, typer.Option("--raw", help="Store unidentified binary or non-UTF-8 text as is (no extraction).")
     ] = False,
+    with_: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--with",
+            metavar="CAPTURE",
+            help="A capture of the same source (screenshot image, PDF print, HTML source), ingested and "
+            "related to the one PATH given (repeatable).",
+        ),
+    ] = None,
     batch_size: Annotated[int, typer.Option(min=1, max=100_000, help="Files per durable commit.")] = 256,
     json: JsonOpt = False,
 ) -> None:
     """Store files unchanged, fingerprint them, and record each in the ledger.
+
+    A capture set in one step: `archive ingest page.html --url URL --with screenshot.png --with
+    print.pdf` ingests all three and records each capture's relation to the page.
 
     Every file is checked first (readable, not empty, a recognised type, UTF-8 if text): one bad
     file refuses the whole ingest and changes nothing. Identical bytes are stored once; a file the
@@ -204,7 +216,14 @@ def ingest(
     }
     sidecar = load_sidecar(meta) if meta is not None else Sidecar({}, {})
     files, skipped = collect(paths)
-    sources = inspect_all(files, raw=raw)
+    captures = with_ or []
+    if captures and (len(files) != 1 or len(paths) != 1):
+        from archive.errors import UsageError
+
+        raise UsageError("--with relates captures to one source: give exactly one PATH (a file)")
+    capture_files, _ = collect(captures)
+    sources = inspect_all(files + capture_files, raw=raw)
+    relations = [capture_relation(s.media.mime, sources[0].media.mime) for s in sources[1:]]
     unused = sidecar.unused_names({s.name for s in sources})
     if unused:
         from archive.errors import BadInputError
@@ -233,6 +252,13 @@ def ingest(
                         _say(f"ingested  {r.item}  {r.name}  (entry {r.seq}, {r.media_type}, {r.size} bytes)")
                     else:
                         _say(f"exists    {r.item}  {r.name}  (already in the archive; nothing appended)")
+        related = []
+        for r, relation in zip(results[1:], relations, strict=True):
+            if r.item != results[0].item:
+                sealed = archive.relate(r.item, results[0].item, relation)
+                related.append({"item": r.item, "to": results[0].item, "relation": relation, "seq": sealed.seq})
+                if not json:
+                    _say(f"related   {r.item} is {relation} of {results[0].item}  (entry {sealed.seq})")
     new = sum(1 for r in results if r.status == "ingested")
     if json:
         from archive.render import emit_json
@@ -245,6 +271,7 @@ def ingest(
                 "existing": len(results) - new,
                 "skipped": skipped,
                 "items": [r.to_json() for r in results],
+                "relations": related,
             }
         )
     else:
@@ -312,6 +339,90 @@ def amend(
         emit_json({"item": full, "seq": sealed.seq, "hash": sealed.hash})
     else:
         _say(f"amended   {full}  (entry {sealed.seq})")
+
+
+@app.command()
+def reextract(
+    ids: Annotated[list[str] | None, typer.Argument(metavar="[ID...]", help="Items (default: every item).")] = None,
+    vault: VaultOpt = DEFAULT_VAULT,
+    actor: ActorOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Run the current extractors again and append what changed as new entries.
+
+    Earlier extracted values stay in the ledger and in `show`'s history; asserted values still win.
+    """
+    results = []
+    with _open(vault, actor) as (archive, _):
+        full = [archive.resolve_id(i) for i in ids] if ids else [s.id for s in archive.items()]
+        for item_id in dict.fromkeys(full):
+            sealed = archive.reextract(item_id)
+            results.append({"item": item_id, "changed": sealed is not None, "seq": sealed.seq if sealed else None})
+    if json:
+        from archive.render import emit_json
+
+        emit_json(results)
+    else:
+        for r in results:
+            _say(
+                f"{'changed' if r['changed'] else 'same':9} {r['item']}"
+                + (f"  (entry {r['seq']})" if r["changed"] else "")
+            )
+
+
+@app.command()
+def relate(
+    item_id: Annotated[str, typer.Argument(metavar="ID", help="The related capture (e.g. the screenshot).")],
+    to: Annotated[str, typer.Option("--to", metavar="ID2", help="The item it relates to (e.g. the page).")],
+    as_: Annotated[
+        str,
+        typer.Option(
+            "--as",
+            metavar="RELATION",
+            help="screenshot, html-source, pdf-print, translation, transcript, redaction or duplicate-of.",
+        ),
+    ],
+    note: Annotated[str | None, typer.Option(help="A note on the relation.")] = None,
+    vault: VaultOpt = DEFAULT_VAULT,
+    actor: ActorOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Record that ID is a RELATION of ID2 (ID is a screenshot of ID2, a translation of ID2, ...).
+
+    A redaction never deletes the original: restricting access to the original is a separate
+    entry (`archive access`).
+    """
+    with _open(vault, actor) as (archive, _):
+        a, b = archive.resolve_id(item_id), archive.resolve_id(to)
+        sealed = archive.relate(a, b, as_, note)
+    if json:
+        from archive.render import emit_json
+
+        emit_json({"item": a, "to": b, "relation": as_, "seq": sealed.seq})
+    else:
+        _say(f"related   {a} is {as_} of {b}  (entry {sealed.seq})")
+
+
+@app.command()
+def access(
+    item_id: Annotated[str, typer.Argument(metavar="ID", help="Item id or prefix.")],
+    restrict: Annotated[bool, typer.Option("--restrict/--open", help="Restrict access to the bytes, or open it.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why (required).")] = "",
+    vault: VaultOpt = DEFAULT_VAULT,
+    actor: ActorOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Record who may see an item's bytes: open or restricted. The bytes are never deleted."""
+    with _open(vault, actor) as (archive, _):
+        full = archive.resolve_id(item_id)
+        sealed = archive.set_access(full, "restricted" if restrict else "open", reason)
+    status = "restricted" if restrict else "open"
+    if json:
+        from archive.render import emit_json
+
+        emit_json({"item": full, "access": status, "seq": sealed.seq})
+    else:
+        _say(f"{status:9} {full}  (entry {sealed.seq})")
 
 
 @app.command(name="list")
@@ -522,6 +633,19 @@ def verify_manifest(
             _say(f"FAILED: {len(report.problems)} problems")
     if not report:
         raise typer.Exit(1)
+
+
+def capture_relation(capture: str, source: str) -> str:
+    """What a capture given with --with is of its source, from its media type."""
+    from archive.errors import UsageError
+
+    if capture.startswith("image/"):
+        return "screenshot"
+    if capture == "application/pdf":
+        return "pdf-print"
+    if capture in ("text/html", "application/xhtml+xml") and source != capture:
+        return "html-source"
+    raise UsageError(f"cannot tell what a {capture} capture is of a {source} source; ingest it, then `archive relate`")
 
 
 def _read_text(path: Path) -> str:

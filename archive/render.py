@@ -70,7 +70,8 @@ def show_item(state: ItemState, history: Sequence[tuple[Sealed, Entry]]) -> None
         value = claim["value"]
         chosen = current.get(field)
         in_use = value == chosen or (isinstance(chosen, list) and value in chosen)
-        mark = "conflict" if field in conflicts else ("current" if in_use else "superseded")
+        stale = claim["source"] == "extracted" and claim["seq"] != state.extraction_seq
+        mark = "conflict" if field in conflicts else ("current" if in_use and not stale else "superseded")
         meta_rows.append((field, format_value(value), f"{mark}; {claim_provenance(claim)}"))
     if meta_rows:
         _table("metadata", ("field", "value", "status and provenance"), meta_rows)
@@ -78,6 +79,26 @@ def show_item(state: ItemState, history: Sequence[tuple[Sealed, Entry]]) -> None
         console.print("metadata: none recorded or extracted")
     if conflicts:
         console.print(f"[yellow]sources disagree on: {', '.join(conflicts)} (no value chosen)[/yellow]")
+    for note in state.notes:
+        console.print(f"extraction: {note.get('note')}: {note.get('reason')} (entry {note.get('seq')})")
+    if state.access.get("status") != "open":
+        console.print(
+            f"[red]access: {state.access['status']}: {state.access.get('reason')}"
+            f" (entry {state.access.get('seq')})[/red]"
+        )
+    if state.relations:
+        _table(
+            "relations",
+            ("relation", "item", "entry"),
+            [
+                (
+                    f"this is the {r['relation']} of" if "to" in r else f"its {r['relation']} is",
+                    r.get("to") or r.get("from", ""),
+                    str(r["seq"]),
+                )
+                for r in state.relations
+            ],
+        )
     _table(
         "history",
         ("seq", "time", "actor", "kind", "reason", "entry hash"),

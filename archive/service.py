@@ -314,6 +314,9 @@ class Archive:
                 if data is None:
                     raise NotFoundError(f"no item with id {which}")
                 states[which] = state_from_bytes(data)
+            for known in states[item_id].relations:
+                if known.get("to") == other and known["relation"] == relation:
+                    return txn.w.entry(known["seq"])  # already recorded: say so, append nothing
             sealed = txn.append("relate", body, self.ctx.clock())
             apply(states, decode(sealed.data), sealed.hash)
             for state in states.values():
