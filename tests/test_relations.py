@@ -1,0 +1,124 @@
+"""Related captures, access entries and re-extraction: recorded as entries, shown both ways, verified."""
+
+from __future__ import annotations
+
+import json
+import struct
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+
+import pytest
+from lib import ingest, open_archive
+
+from archive.errors import NotFoundError, UsageError
+from archive.manifest import build_manifest
+from archive.manifest_check import check_manifest
+from archive.verify import verify_vault
+
+
+def tiny_png(path: Path, colour: bytes = b"\xff\x00\x00") -> Path:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" + colour))
+        + chunk(b"IEND", b"")
+    )
+    return path
+
+
+@pytest.fixture
+def pair(tmp_path: Path, seeds: Path) -> tuple[Path, str, str]:
+    vault = tmp_path / "vault"
+    archive = open_archive(vault)
+    article, shot = ingest(archive, [seeds / "000_db7ac71fd7a6e07f.txt", tiny_png(tmp_path / "shot.png")])
+    archive.close()
+    return vault, article.item, shot.item
+
+
+def test_a_relation_shows_both_ways_and_is_recorded_once(pair: tuple[Path, str, str]) -> None:
+    vault, article, shot = pair
+    archive = open_archive(vault)
+    first = archive.relate(shot, article, "screenshot", "full-page capture")
+    again = archive.relate(shot, article, "screenshot")
+    assert again.seq == first.seq
+    assert archive.item(shot).relations == [
+        {"seq": first.seq, "relation": "screenshot", "to": article, "note": "full-page capture"}
+    ]
+    assert archive.item(article).relations == [
+        {"seq": first.seq, "relation": "screenshot", "from": shot, "note": "full-page capture"}
+    ]
+    with pytest.raises(UsageError):
+        archive.relate(shot, article, "cousin-of")
+    with pytest.raises(UsageError):
+        archive.relate(shot, shot, "duplicate-of")
+    with pytest.raises(NotFoundError):
+        archive.relate(shot, "f" * 64, "screenshot")
+    archive.close()
+    assert verify_vault(vault)
+
+
+def test_a_redaction_keeps_the_original_and_access_is_its_own_entry(pair: tuple[Path, str, str]) -> None:
+    vault, article, shot = pair
+    archive = open_archive(vault)
+    archive.relate(shot, article, "redaction")
+    sealed = archive.set_access(article, "restricted", "names a witness")
+    state = archive.item(article)
+    assert state.access == {"status": "restricted", "reason": "names a witness", "seq": sealed.seq}
+    assert archive.vault.objects.locate(article) is not None  # the bytes are still there
+    doc = build_manifest(archive, [article, shot], archive.ctx.clock())
+    key = archive.keys().current
+    archive.close()
+    assert key is not None
+    assert verify_vault(vault)
+    assert check_manifest(doc, [key])
+    item = next(i for i in doc["items"] if i["id"] == article)
+    assert item["access"]["status"] == "restricted"
+    assert item["relations"][0]["relation"] == "redaction"
+
+
+def test_reextract_appends_only_what_changed(pair: tuple[Path, str, str]) -> None:
+    vault, article, _ = pair
+    archive = open_archive(vault)
+    size = archive.size()[0]
+    assert archive.reextract(article) is None  # same extractor, same bytes: nothing to say
+    assert archive.size()[0] == size
+    current = archive.item(article).current()
+    # An older extractor's result, recorded the way any extraction is: one credit fewer, old version.
+    older = [
+        {**c, "extractor": {"name": "plaintext", "version": "0.9.0"}}
+        for c in archive.item(article).claims
+        if c["source"] == "extracted"
+    ][:-1]
+    archive._item_entry(article, "extract", lambda _s, _a: {"claims": [_no_seq(c) for c in older], "notes": []})
+    assert len(archive.item(article).current()["credit"]) == len(current["credit"]) - 1
+    sealed = archive.reextract(article)
+    assert sealed is not None
+    state = archive.item(article)
+    assert state.current() == current
+    versions = {c["extractor"]["version"] for c in state.claims if c["source"] == "extracted"}
+    assert versions == {"0.9.0", "1.0.0"}  # the earlier values stay in the history
+    archive.close()
+    assert verify_vault(vault)
+
+
+def _no_seq(claim: dict[str, object]) -> dict[str, object]:
+    return {k: v for k, v in claim.items() if k != "seq"}
+
+
+def test_ingest_with_captures_relates_them(tmp_path: Path, seeds: Path) -> None:
+    vault = tmp_path / "vault"
+    page = seeds / "002_5c30c1cf42327977.txt"
+    shot = tiny_png(tmp_path / "shot.png", b"\x00\x00\xff")
+    cmd = [sys.executable, "-m", "archive", "ingest", str(page), "--with", str(shot), "--json", "--vault", str(vault)]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    doc = json.loads(out.stdout)
+    assert [r["relation"] for r in doc["relations"]] == ["screenshot"]
+    again = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    assert json.loads(again.stdout)["relations"][0]["seq"] == doc["relations"][0]["seq"]
+    assert verify_vault(vault)
