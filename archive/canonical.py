@@ -7,10 +7,49 @@ from typing import Any
 
 from archive.errors import LedgerError
 
+_MAX_DEPTH = 64
+_ASTRAL = "\U00010000"
+
+
+def _plain(value: Any) -> bool:
+    """True when the stdlib serialiser already gives JCS bytes for `value`.
+
+    That holds for null, booleans, integers, strings, lists and objects whose keys are all in the
+    Basic Multilingual Plane: JCS sorts keys by UTF-16 code units, which orders BMP strings exactly
+    as Python's code-point sort does, and escapes strings as json.dumps(ensure_ascii=False) does.
+    Floats (JCS prints them the ECMAScript way) and astral-plane keys take the full JCS path.
+    """
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if item is None or isinstance(item, bool | str):
+            continue
+        if isinstance(item, int):
+            if abs(item) >= 2**53:  # beyond that JCS (an IEEE double) cannot represent it exactly
+                return False
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+        elif isinstance(item, dict):
+            for key in item:
+                if not isinstance(key, str) or not (key.isascii() or max(key) < _ASTRAL):
+                    return False
+            stack.extend((v, depth + 1) for v in item.values())
+        else:
+            return False
+        if depth > _MAX_DEPTH:
+            return False
+    return True
+
 
 def canonical_bytes(value: Any) -> bytes:
     """Serialise to RFC 8785 canonical JSON bytes."""
-    import rfc8785  # lazily: keeps CLI start-up fast
+    if _plain(value):
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+        try:
+            return text.encode("utf-8")
+        except UnicodeEncodeError as exc:  # a lone surrogate: not representable, as JCS also says
+            raise LedgerError(f"value cannot be canonicalised: {exc}") from exc
+    import rfc8785  # lazily: the pure-Python reference path for floats and astral-plane keys
 
     try:
         return bytes(rfc8785.dumps(value))

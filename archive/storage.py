@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, LargeBinary, event
+from sqlalchemy import Column, LargeBinary, event, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 from sqlmodel import Field, SQLModel, col, create_engine, delete, func, insert, select
@@ -87,6 +87,10 @@ def _reason(exc: SQLAlchemyError) -> str:
 
 def _row_to_sealed(row: Any) -> Sealed:
     return Sealed(int(row.seq), str(row.hash), bytes(row.data))
+
+
+_LEAF = text("SELECT hash FROM ledger WHERE seq = :seq")
+_NODE = text("SELECT hash FROM node WHERE level = :level AND idx = :idx")
 
 
 class Store:
@@ -200,16 +204,20 @@ class Reader:
         return _row_to_sealed(row)
 
     def leaf(self, seq: int) -> bytes:
-        row = self.conn.execute(select(LedgerRow.hash).where(LedgerRow.seq == seq)).first()
+        row = self.conn.execute(_LEAF, {"seq": seq}).first()
         if row is None:
             raise NotFoundError(f"no ledger entry {seq}")
         return bytes.fromhex(str(row[0]))
 
     def node(self, level: int, idx: int) -> bytes:
-        """A Merkle node (level 0: an entry hash); the `get_node` of archive.merkle."""
+        """A Merkle node (level 0: an entry hash); the `get_node` of archive.merkle.
+
+        Plain prepared text statements: proofs make a few dozen of these lookups, and the ORM's
+        per-statement overhead would dominate them.
+        """
         if level == 0:
             return self.leaf(idx)
-        row = self.conn.execute(select(NodeRow.hash).where(NodeRow.level == level, NodeRow.idx == idx)).first()
+        row = self.conn.execute(_NODE, {"level": level, "idx": idx}).first()
         if row is None:
             raise NotFoundError(f"Merkle node ({level}, {idx}) is missing")
         return bytes(row[0])
@@ -270,10 +278,13 @@ class Reader:
 class Writer(Reader):
     """Appends and index updates inside one serialised transaction."""
 
-    def append(self, sealed: Sealed, kind: str, prev: str) -> None:
-        self.conn.execute(
-            insert(LedgerRow).values(seq=sealed.seq, prev=prev, hash=sealed.hash, kind=kind, data=sealed.data)
-        )
+    def append(self, rows: list[tuple[Sealed, str, str]]) -> None:
+        """Insert entries (sealed, kind, prev) in one executemany."""
+        if rows:
+            self.conn.execute(
+                insert(LedgerRow),
+                [{"seq": s.seq, "prev": prev, "hash": s.hash, "kind": kind, "data": s.data} for s, kind, prev in rows],
+            )
 
     def put_nodes(self, nodes: list[tuple[int, int, bytes]]) -> None:
         rows = [{"level": lv, "idx": ix, "hash": h} for lv, ix, h in nodes if lv > 0]

@@ -50,6 +50,7 @@ class LedgerTxn:
         self.head_time = "" if head is None else decode(head.data).time
         self.start = 0 if head is None else head.seq + 1
         self.appended: list[Sealed] = []
+        self.pending: list[tuple[Sealed, str, str]] = []  # inserted together by finish()
 
     @property
     def size(self) -> int:
@@ -63,7 +64,7 @@ class LedgerTxn:
                 "refusing to back-date an entry: check the system clock"
             )
         sealed = next_entry(self.head, time=now, actor=self.actor, tool=TOOL, kind=kind, body=body)
-        self.w.append(sealed, kind, GENESIS_PREV if self.head is None else self.head.hash)
+        self.pending.append((sealed, kind, GENESIS_PREV if self.head is None else self.head.hash))
         self.head = sealed
         self.head_time = time
         self.appended.append(sealed)
@@ -73,9 +74,13 @@ class LedgerTxn:
         """Store the new Merkle nodes and sign a checkpoint of the new size; returns the note."""
         if not self.appended:
             return None
+        self.w.append(self.pending)
+        self.pending = []
         tree = CompactRange.from_store(self.start, self.w.node)
+        nodes = []
         for sealed in self.appended:
-            self.w.put_nodes(tree.append(bytes.fromhex(sealed.hash)))
+            nodes.extend(tree.append(bytes.fromhex(sealed.hash)))
+        self.w.put_nodes(nodes)
         note = sign_checkpoint(Checkpoint(self.origin, tree.size, tree.root()), self.signer)
         self.w.put_checkpoint(tree.size, note)
         return note
