@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 need_apt=()
 # python-magic needs libmagic; PDF and photo extraction need exiftool.
-[ -e /usr/lib/x86_64-linux-gnu/libmagic.so.1 ] || ldconfig -p 2>/dev/null | grep -q libmagic.so.1 || need_apt+=(libmagic1)
+ldconfig -p 2>/dev/null | grep -q libmagic.so.1 || need_apt+=(libmagic1)
+command -v exiftool >/dev/null 2>&1 || need_apt+=(libimage-exiftool-perl)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   echo "setup: installing system packages: ${need_apt[*]}" >&2
