@@ -223,7 +223,7 @@ def ingest(
         raise UsageError("--with relates captures to one source: give exactly one PATH (a file)")
     capture_files, _ = collect(captures)
     sources = inspect_all(files + capture_files, raw=raw)
-    relations = [capture_relation(s.media.mime, sources[0].media.mime) for s in sources[1:]]
+    relations = [capture_relation(s.media.mime, sources[0].media.mime) for s in sources[len(files) :]]
     unused = sidecar.unused_names({s.name for s in sources})
     if unused:
         from archive.errors import BadInputError
@@ -253,7 +253,7 @@ def ingest(
                     else:
                         _say(f"exists    {r.item}  {r.name}  (already in the archive; nothing appended)")
         related = []
-        for r, relation in zip(results[1:], relations, strict=True):
+        for r, relation in zip(results[len(files) :], relations, strict=True):
             if r.item != results[0].item:
                 sealed = archive.relate(r.item, results[0].item, relation)
                 related.append({"item": r.item, "to": results[0].item, "relation": relation, "seq": sealed.seq})

@@ -122,3 +122,11 @@ def test_ingest_with_captures_relates_them(tmp_path: Path, seeds: Path) -> None:
     again = subprocess.run(cmd, capture_output=True, text=True, check=True)
     assert json.loads(again.stdout)["relations"][0]["seq"] == doc["relations"][0]["seq"]
     assert verify_vault(vault)
+
+
+def test_ingesting_several_files_relates_nothing(tmp_path: Path, seeds: Path) -> None:
+    vault = tmp_path / "vault"
+    shot = tiny_png(tmp_path / "shot.png")
+    cmd = [sys.executable, "-m", "archive", "ingest", str(seeds / "001_40422bc615495af1.txt"), str(shot)]
+    out = subprocess.run([*cmd, "--json", "--vault", str(vault)], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout)["relations"] == []
