@@ -5,8 +5,6 @@ other expectations pin what the shipped CSL styles make of the archive's own kin
 date, no author, no outlet, archive fields, quotes in titles).
 """
 
-# ruff: noqa: RUF001
-# (Typographic quotation marks and apostrophes are what these tests are about.)
 
 from __future__ import annotations
 
@@ -182,8 +180,7 @@ def entry(rendered: Mapping[str, Mapping[str, str]], record: Mapping[str, Any], 
         ),
         (
             STOBBE,
-            "Stobbe, M. (2020, January 8). Cancer death rate in U.S. sees largest one-year drop "
-            "ever. Chicago Tribune.",
+            "Stobbe, M. (2020, January 8). Cancer death rate in U.S. sees largest one-year drop ever. Chicago Tribune.",
         ),
     ],
 )
@@ -314,8 +311,7 @@ def test_no_author_puts_the_title_first(rendered: dict[str, dict[str, str]]) -> 
     )
     # Chicago puts the newspaper in the author's place for an unsigned article.
     assert no_author["chicago"] == (
-        "New York Times. “Storm Closes Schools Across the County.” January 5, 2020. "
-        "https://example.com/storm."
+        "New York Times. “Storm Closes Schools Across the County.” January 5, 2020. https://example.com/storm."
     )
     assert no_author["chicago_markdown"].startswith("*New York Times*. “Storm Closes")
     assert no_author["mla"] == (
@@ -331,9 +327,7 @@ def test_no_outlet_sets_the_title_as_a_stand_alone_work(
     assert no_outlet["apa_markdown"] == (
         "Doe, J. (2020, January 5). *Storm closes schools*. <https://example.com/storm>"
     )
-    assert no_outlet["chicago"] == (
-        "Doe, Jane. Storm Closes Schools. January 5, 2020. https://example.com/storm."
-    )
+    assert no_outlet["chicago"] == ("Doe, Jane. Storm Closes Schools. January 5, 2020. https://example.com/storm.")
     assert no_outlet["mla"] == "Doe, Jane. Storm Closes Schools. 5 Jan. 2020, https://example.com/storm."
 
 

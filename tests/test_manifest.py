@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from lib import ingest, open_archive
 
 from archive import schemas
 from archive.ledger import entry_hash
@@ -17,7 +18,6 @@ from archive.manifest import build_manifest
 from archive.manifest_check import check_manifest
 from archive.manifest_md import manifest_markdown
 from archive.note import VerifierKey
-from lib import ingest, open_archive
 
 PEOPLE = "004_1ff66ad646ea374e.txt"
 

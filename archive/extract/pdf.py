@@ -1,0 +1,899 @@
+"""Extract what a PDF says about itself: its document metadata, and what its text says.
+
+Most PDFs in this archive are "print to PDF" copies of web pages, so the metadata describes
+the *file*, not the article: a browser sets /Title to the page's <title>, /Producer to
+itself and /CreationDate to the moment of printing. The policy, like `plaintext`'s, is
+to abstain rather than guess:
+
+* title: /Title or XMP dc:title, unless it is a file name ("Microsoft Word - x.docx"), a
+  URL or a placeholder ("Untitled"). If the two disagree, neither is taken.
+* author: /Author or XMP dc:creator, only when every name in it looks like a person's
+  ("Jane Doe", not "jdoe", "Microsoft Word" or "Administrator"). Disagreement: none.
+* created: /CreationDate or XMP xmp:CreateDate, as ISO 8601 (a datetime with its offset
+  when the PDF states one, else the date alone, since a time in an unknown zone is not an
+  instant). It is when the file was made, never `published`.
+* modified: never from the metadata. /ModDate is when the *file* last changed, while
+  `modified` means the article's own update date; a ModDate other than the CreationDate
+  is kept as a Note, because a file changed after it was printed is worth knowing about.
+* language: the catalog's /Lang (a browser copies the page's `lang` there) or dc:language.
+* text: every page's text (bounded), normalised with NFKC so ligatures ("ﬁ") match,
+  hard-wrapped lines joined back into paragraphs, with the browser's print header and
+  footer taken out and read on their own: the footer's URL is the page's `url` (rule
+  "print-footer"); the header's date is the time of printing (a Note; `created` only when
+  the metadata has no creation date and the date's day/month order is unambiguous). What
+  remains goes through `plaintext.extract`; its facts come back with rule "text:<rule>",
+  key "pdf-text" and no byte span (a span would point into extracted text, not the PDF).
+
+PDFs are hostile input, and pypdf can loop or balloon on a crafted file, so the parsing
+runs in a child process (`python -m archive.extract.pdf --worker`) with a wall-clock
+timeout and memory and CPU limits; it reports back in JSON lines, so what it found
+before a timeout is still used. Nothing here raises on bad input: every failure is a Note.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+from archive.extract.base import Fact, Note, Result
+
+NAME = "pdf"
+VERSION = "1.0.0"
+
+TIMEOUT = 60.0  # seconds for the whole parse, metadata and text
+MAX_PAGES = 200  # pages of text; metadata is read whatever the page count
+MAX_TEXT_BYTES = 16 << 20  # as `archive.extraction` bounds plain text: `plaintext` reads it all
+MAX_FILE_BYTES = 256 << 20  # above this, metadata only: a text pass over it would not finish in time
+MAX_XMP_BYTES = 1 << 20
+MAX_VALUE_CHARS = 4096  # one metadata value; longer is not a title or a name
+MEMORY_LIMIT = 2 << 30  # the worker's address space: a decompression bomb fails instead of swapping
+_PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+_INFO_KEYS = ("/Title", "/Author", "/Subject", "/Creator", "/Producer", "/CreationDate", "/ModDate")
+
+
+@dataclass
+class _Parsed:
+    """What the worker reported, line by line."""
+
+    meta: dict[str, Any] | None = None
+    pages: list[str] = field(default_factory=list)
+    modes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    done: bool = False
+
+
+def extract(path: Path, *, timeout: float = TIMEOUT) -> Result:
+    """Facts about the PDF at `path`; never raises on bad input, only returns Notes."""
+    notes: list[Note] = []
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        return Result(NAME, VERSION, notes=(Note("not extracted", f"cannot read the file: {exc.strerror}"),))
+    try:
+        with path.open("rb") as file:
+            head = file.read(1024)
+    except OSError as exc:
+        return Result(NAME, VERSION, notes=(Note("not extracted", f"cannot read the file: {exc.strerror}"),))
+    if b"%PDF-" not in head:  # readers accept the header anywhere in the first 1024 bytes
+        return Result(NAME, VERSION, notes=(Note("not extracted", "not a PDF (no %PDF- header)"),))
+    with_text = size <= MAX_FILE_BYTES
+    if not with_text:
+        notes.append(Note("text not extracted", f"file larger than {MAX_FILE_BYTES} bytes: metadata only"))
+    parsed = _run_worker(path, timeout=timeout, with_text=with_text)
+    notes.extend(parsed.notes)
+    if parsed.meta is None and not _has_eof(path, size) and not any(n.note == "incomplete" for n in notes):
+        notes.append(Note("incomplete", "no %%EOF marker near the end: the file is cut short or not a whole PDF"))
+    facts: list[Fact] = []
+    if parsed.meta is not None:
+        facts.extend(_metadata_facts(parsed.meta, notes))
+    if parsed.pages:
+        has_created = any(f.field == "created" for f in facts)
+        facts.extend(_text_facts(parsed.pages, parsed.modes, has_created, notes))
+    # Without byte spans, two readings of the same words (a credit repeated on a later page)
+    # are one fact.
+    unique: dict[tuple[str, ...], Fact] = {}
+    for f in facts:
+        unique.setdefault((f.field, json.dumps(f.value, sort_keys=True), f.rule, f.evidence, str(f.key)), f)
+    return Result(NAME, VERSION, tuple(unique.values()), tuple(dict.fromkeys(notes)))
+
+
+def _has_eof(path: Path, size: int) -> bool:
+    try:
+        with path.open("rb") as file:
+            file.seek(max(0, size - 1024))
+            return b"%%EOF" in file.read()
+    except OSError:
+        return False
+
+
+# ---------------------------------------------------------------------------------------
+# The child process
+# ---------------------------------------------------------------------------------------
+
+
+def _run_worker(path: Path, *, timeout: float, with_text: bool) -> _Parsed:
+    # -P: the current directory must not shadow pypdf; PYTHONPATH makes the package
+    # importable even when it is run from a checkout that is not installed.
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(_PACKAGE_ROOT), env.get("PYTHONPATH", "")) if p)
+    env["PYTHONIOENCODING"] = "utf-8"
+    if not sys.executable:
+        return _Parsed(notes=[Note("not extracted", "no Python interpreter to run the PDF parser in")])
+    args = [sys.executable, "-P", "-m", "archive.extract.pdf", "--worker", str(path.resolve())]
+    args += [str(MAX_PAGES if with_text else 0), str(MAX_TEXT_BYTES), str(int(timeout) + 1)]
+    parsed = _Parsed()
+    try:
+        proc = subprocess.run(
+            args, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout, env=env, check=False
+        )
+    except subprocess.TimeoutExpired as exc:
+        _read_lines(exc.stdout or b"", parsed)
+        where = f"after {len(parsed.pages)} pages of text" if parsed.meta is not None else "before the metadata"
+        parsed.notes.append(Note("parse timed out", f"pypdf did not finish within {timeout:g} s ({where})"))
+        return parsed
+    except OSError as exc:
+        parsed.notes.append(Note("not extracted", f"cannot start the PDF parser: {exc}"))
+        return parsed
+    _read_lines(proc.stdout, parsed)
+    if proc.returncode != 0 or not parsed.done:
+        tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"exit status {proc.returncode}"]
+        parsed.notes.append(Note("parser failed", f"the PDF parser stopped early: {tail[0][:300]}"))
+    return parsed
+
+
+def _read_lines(output: bytes, parsed: _Parsed) -> None:
+    for raw in output.splitlines():
+        try:
+            record = json.loads(raw)
+        except ValueError:
+            continue  # the last line of a killed worker may be cut off
+        if not isinstance(record, dict):
+            continue
+        kind = record.get("kind")
+        if kind == "meta":
+            parsed.meta = record
+        elif kind == "page":
+            parsed.pages.append(str(record.get("text", "")))
+            parsed.modes.append(str(record.get("mode", "plain")))
+        elif kind == "note":
+            parsed.notes.append(Note(str(record.get("note", "")), str(record.get("reason", ""))))
+        elif kind == "done":
+            parsed.done = True
+
+
+def _worker(path: str, max_pages: int, max_text: int, seconds: int) -> int:
+    """Parse the PDF and print JSON lines: meta, then pages, notes, and done."""
+    _limit_resources(seconds)
+    import logging
+    import warnings
+
+    from pypdf import PdfReader
+
+    class _Collect(logging.Handler):
+        def __init__(self) -> None:
+            super().__init__(logging.WARNING)
+            self.count = 0
+            self.first = ""
+
+        def emit(self, record: logging.LogRecord) -> None:
+            self.count += 1
+            self.first = self.first or record.getMessage()[:200]
+
+    collected = _Collect()
+    logging.getLogger("pypdf").addHandler(collected)
+    logging.getLogger("pypdf").propagate = False
+    warnings.simplefilter("ignore")
+
+    def emit(record: dict[str, Any]) -> None:
+        sys.stdout.write(json.dumps(record, ensure_ascii=True) + "\n")
+        sys.stdout.flush()
+
+    try:
+        reader = PdfReader(path, strict=False)
+    except Exception as exc:
+        reader = _salvage(path)
+        if reader is None:
+            emit({"kind": "note", "note": "not a readable PDF", "reason": _describe(exc)})
+            emit({"kind": "done"})
+            return 0
+        emit({"kind": "note", "note": "incomplete", "reason": f"{_describe(exc)}; read what is there"})
+    meta: dict[str, Any] = {"kind": "meta", "encrypted": False}
+    try:
+        if reader.is_encrypted:
+            meta["encrypted"] = True
+            # Many PDFs are "encrypted" only to set permissions, with an empty user password.
+            if reader.decrypt(""):
+                meta["decrypted"] = True
+            else:
+                emit(meta)
+                emit({"kind": "note", "note": "encrypted", "reason": "the PDF needs a password to be read"})
+                emit({"kind": "done"})
+                return 0
+    except Exception as exc:
+        emit(meta)
+        emit({"kind": "note", "note": "encrypted", "reason": f"cannot decrypt: {_describe(exc)}"})
+        emit({"kind": "done"})
+        return 0
+    meta.update(_worker_metadata(reader))
+    try:
+        count = len(reader.pages)
+    except Exception as exc:
+        count = 0
+        emit({"kind": "note", "note": "no text", "reason": f"cannot read the page tree: {_describe(exc)}"})
+    meta["pages"] = count
+    emit(meta)
+    if max_pages and count > max_pages:
+        emit({"kind": "note", "note": "text truncated", "reason": f"{count} pages: text of the first {max_pages} only"})
+    total = 0
+    for index in range(min(count, max_pages)):
+        try:
+            page = reader.pages[index]
+            try:
+                text, mode = page.extract_text(extraction_mode="layout"), "layout"
+            except Exception:
+                # Layout mode is the younger code path; the plain one reads more odd fonts.
+                text, mode = page.extract_text(), "plain"
+        except Exception as exc:
+            emit({"kind": "note", "note": "page not read", "reason": f"page {index + 1}: {_describe(exc)}"})
+            continue
+        total += len(text.encode("utf-8", "surrogatepass"))
+        if total > max_text:
+            emit({"kind": "note", "note": "text truncated", "reason": f"more than {max_text} bytes of text"})
+            break
+        emit({"kind": "page", "index": index, "text": text, "mode": mode})
+    if collected.count:
+        # One note: the messages after the first are mostly its consequences.
+        reason = f"pypdf worked around {collected.count} problem(s), the first: {collected.first}"
+        emit({"kind": "note", "note": "damaged PDF", "reason": reason})
+    emit({"kind": "done"})
+    return 0
+
+
+_CATALOG = re.compile(rb"(\d{1,10})\s+(\d{1,5})\s+obj\s*<<(?:(?!endobj).){0,4000}?/Type\s*/Catalog\b", re.DOTALL)
+
+
+def _salvage(path: str) -> Any:
+    """A reader for a PDF cut short (an interrupted download), or None.
+
+    The cross-reference table and trailer come last, so a cut file has neither: give it a
+    trailer naming its catalog, and pypdf rebuilds the table by scanning the objects.
+    """
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    try:
+        if os.path.getsize(path) > MAX_FILE_BYTES:
+            return None
+        with open(path, "rb") as file:
+            data = file.read()
+        if b"%%EOF" in data[-1024:]:
+            return None  # not cut short: broken in some other way
+        catalog = _CATALOG.search(data)
+        if catalog is None:
+            return None
+        trailer = b"\ntrailer\n<< /Root %s %s R >>\nstartxref\n0\n%%%%EOF\n" % (catalog[1], catalog[2])
+        reader = PdfReader(BytesIO(data + trailer), strict=False)
+        len(reader.pages)  # the page tree must be there too
+        return reader
+    except Exception:
+        return None
+
+
+def _worker_metadata(reader: Any) -> dict[str, Any]:
+    """The document info strings, the raw XMP packet and the catalog's /Lang."""
+    found: dict[str, Any] = {"info": {}, "xmp": None, "lang": None}
+    try:
+        info = reader.trailer.get("/Info")
+        info = info.get_object() if info is not None else None
+        if isinstance(info, dict):
+            for key in _INFO_KEYS:
+                value = info.get(key)
+                value = value.get_object() if value is not None else None
+                if isinstance(value, str):
+                    found["info"][key] = value[:MAX_VALUE_CHARS]
+    except Exception as exc:
+        found["info_error"] = _describe(exc)
+    try:
+        root = reader.trailer["/Root"].get_object()
+        lang = root.get("/Lang")
+        lang = lang.get_object() if lang is not None else None
+        if isinstance(lang, str):
+            found["lang"] = lang[:64]
+        stream = root.get("/Metadata")
+        stream = stream.get_object() if stream is not None else None
+        if stream is not None and hasattr(stream, "get_data"):
+            data = stream.get_data()
+            if len(data) <= MAX_XMP_BYTES:
+                found["xmp"], error = _parse_xmp(data.decode("utf-8", "replace"))
+                if error:
+                    found["xmp_error"] = error
+            else:
+                found["xmp_error"] = f"XMP packet larger than {MAX_XMP_BYTES} bytes"
+    except Exception as exc:
+        found["xmp_error"] = _describe(exc)
+    return found
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {str(exc)[:300]}"
+
+
+def _limit_resources(seconds: int) -> None:
+    """Cap the worker's memory, and its CPU time in case the parent dies before its timeout."""
+    try:
+        import resource
+    except ImportError:  # not on POSIX: the parent's timeout is the only bound
+        return
+    for limit, value in ((resource.RLIMIT_AS, MEMORY_LIMIT), (resource.RLIMIT_CPU, seconds + 30)):
+        try:
+            soft, hard = resource.getrlimit(limit)
+            if hard != resource.RLIM_INFINITY:
+                value = min(value, hard)
+            if soft == resource.RLIM_INFINITY or soft > value:
+                resource.setrlimit(limit, (value, hard))
+        except (ValueError, OSError):
+            pass  # a stricter limit is already in place
+
+
+# ---------------------------------------------------------------------------------------
+# Metadata
+# ---------------------------------------------------------------------------------------
+
+_XMP_NS = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "xmp": "http://ns.adobe.com/xap/1.0/",
+}
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def _metadata_facts(meta: dict[str, Any], notes: list[Note]) -> list[Fact]:
+    info = meta.get("info") or {}
+    if not isinstance(info, dict):
+        info = {}
+    for key in ("info_error", "xmp_error"):
+        if meta.get(key):
+            notes.append(Note("metadata not read", str(meta[key])))
+    xmp = _xmp_dict(meta.get("xmp"))
+    if meta.get("encrypted") and meta.get("decrypted"):
+        notes.append(Note("encrypted", "encrypted with an empty user password: read without one"))
+
+    facts: list[Fact] = []
+    facts.extend(_title_facts(info, xmp, notes))
+    facts.extend(_author_facts(info, xmp, notes))
+    facts.extend(_created_facts(info, xmp, notes))
+    facts.extend(_language_facts(meta.get("lang"), xmp, notes))
+    return facts
+
+
+def _parse_xmp(packet: str) -> tuple[dict[str, list[str]], str | None]:
+    """The dc:title, dc:creator, dc:language, xmp:CreateDate and xmp:ModifyDate values.
+
+    Runs in the worker, under its limits. Properties are read wherever an rdf:Description
+    holds them (as attribute or element), whatever its rdf:about; an rdf:Alt gives its
+    x-default item first.
+    """
+    # XMP never needs a DTD, and entities are how XML parsers are attacked: refuse them.
+    if "<!DOCTYPE" in packet or "<!ENTITY" in packet:
+        return {}, "XMP declares a DTD or entities: not read"
+    start = packet.find("<")
+    try:
+        root = ElementTree.fromstring(packet[max(start, 0) :].rstrip("\x00 \r\n\t"))  # noqa: S314 (no DTD, see above)
+    except ElementTree.ParseError as exc:
+        return {}, f"XMP is not well-formed XML: {exc}"
+    wanted = {
+        f"{{{_XMP_NS['dc']}}}title": "XMP-dc:Title",
+        f"{{{_XMP_NS['dc']}}}creator": "XMP-dc:Creator",
+        f"{{{_XMP_NS['dc']}}}language": "XMP-dc:Language",
+        f"{{{_XMP_NS['xmp']}}}CreateDate": "XMP-xmp:CreateDate",
+        f"{{{_XMP_NS['xmp']}}}ModifyDate": "XMP-xmp:ModifyDate",
+    }
+    found: dict[str, list[str]] = {}
+    for desc in root.iter(f"{{{_XMP_NS['rdf']}}}Description"):
+        for name, value in desc.attrib.items():
+            if name in wanted and value.strip():
+                found.setdefault(wanted[name], [value.strip()[:MAX_VALUE_CHARS]])
+        for child in desc:
+            if child.tag in wanted:
+                values = _xmp_values(child)
+                if values:
+                    found.setdefault(wanted[child.tag], values)
+    return found, None
+
+
+def _xmp_dict(value: Any) -> dict[str, list[str]]:
+    """The worker's XMP readings, checked: it is another process's output."""
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): [str(x) for x in v] for k, v in value.items() if isinstance(v, list)}
+
+
+def _xmp_values(element: ElementTree.Element) -> list[str]:
+    items = list(element.iter(f"{{{_XMP_NS['rdf']}}}li"))
+    if not items:
+        text = (element.text or "").strip()
+        return [text] if text else []
+    # In an rdf:Alt the x-default item is the one meant for any reader.
+    items.sort(key=lambda li: li.get(_XML_LANG) != "x-default")
+    return [text[:MAX_VALUE_CHARS] for li in items[:50] if (text := " ".join((li.text or "").split()))]
+
+
+_FILE_NAME = re.compile(r"(?i)\.(?:docx?|pdf|html?|rtf|odt|pages|indd|txt|xlsx?|pptx?|jpe?g|png|tiff?|eps|ps)$")
+_APP_PREFIX = re.compile(r"(?i)^(?:microsoft\s+(?:word|powerpoint|excel)|adobe\s+\w+)\s+-\s+")
+_PLACEHOLDER_TITLE = re.compile(r"(?i)^(?:untitled(?:\s+document)?|no\s+title|title|document\s*\d*|print|about:blank)$")
+_URL_LIKE = re.compile(r"(?i)^(?:https?|file|about|chrome|data):")
+
+
+def _clean(value: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", value).split())
+
+
+def _title_facts(info: dict[str, Any], xmp: dict[str, list[str]], notes: list[Note]) -> list[Fact]:
+    candidates: list[tuple[str, str, str]] = []  # (key, raw, value)
+    if isinstance(info.get("/Title"), str):
+        candidates.append(("pdf:/Title", info["/Title"], _clean(info["/Title"])))
+    if xmp.get("XMP-dc:Title"):
+        raw = xmp["XMP-dc:Title"][0]
+        candidates.append(("XMP-dc:Title", raw, _clean(raw)))
+    good = []
+    for key, raw, value in candidates:
+        if not value:
+            continue
+        if _APP_PREFIX.match(value) or _FILE_NAME.search(value):
+            notes.append(Note("title not taken", f"{key} {value!r} is a file name, not a title"))
+        elif _URL_LIKE.match(value) or _PLACEHOLDER_TITLE.match(value):
+            notes.append(Note("title not taken", f"{key} {value!r} is a placeholder or an address, not a title"))
+        else:
+            good.append((key, raw, value))
+    if len({value.casefold() for _, _, value in good}) > 1:
+        notes.append(Note("title not taken", " and ".join(key for key, _, _ in good) + " disagree"))
+        return []
+    if not good:
+        return []
+    key, raw, value = good[0]
+    return [Fact("title", value, "pdf-info-title" if key == "pdf:/Title" else "xmp-title", raw, key=key)]
+
+
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:['\u2019\-][^\W\d_]+)*")
+_INITIAL = re.compile(r"(?:[^\W\d_]\.){1,3}")
+_PARTICLES = frozenset(
+    """
+    al bin da das de del della der di do dos du el ibn la le ten ter van von y zu
+    """.split()  # noqa: SIM905
+)
+# Words that make a value software, an account or an institution rather than a person.
+_NOT_NAME = frozenset(
+    """
+    microsoft word excel powerpoint office adobe acrobat distiller indesign photoshop illustrator
+    quark pdf pdfcreator user admin administrator owner unknown author windows mac apple google
+    docs chrome firefox safari mozilla libreoffice openoffice writer scanner scan canon epson hp
+    xerox ricoh konica brother printer staff editor editors reporter news press desk team default
+    guest test the of and for inc ltd llc corp company agency service media group
+    """.split()  # noqa: SIM905
+)
+
+
+def _person(value: str) -> str | None:
+    """The value as a person's name ('Jane Doe', 'JANE DOE' -> 'Jane Doe'), or None."""
+    tokens = value.split()
+    if not 2 <= len(tokens) <= 5:
+        return None
+    words = 0
+    for i, token in enumerate(tokens):
+        if token.lower() in _PARTICLES and 0 < i < len(tokens) - 1:
+            continue
+        if _INITIAL.fullmatch(token):
+            continue
+        if not _NAME_WORD.fullmatch(token) or not token[0].isupper() or token.lower() in _NOT_NAME:
+            return None
+        words += 1
+    if words < 2:
+        return None
+    if not any(c.islower() for c in value):
+        return " ".join("-".join(p.capitalize() for p in t.split("-")) for t in tokens)
+    return " ".join(tokens)
+
+
+_NAME_LIST = re.compile(r"\s*;\s*|\s*,\s*|\s+(?:and|&)\s+")
+
+
+def _author_facts(info: dict[str, Any], xmp: dict[str, list[str]], notes: list[Note]) -> list[Fact]:
+    sources: list[tuple[str, str, list[str]]] = []  # (key, raw, names)
+    if isinstance(info.get("/Author"), str) and info["/Author"].strip():
+        raw = info["/Author"]
+        sources.append(("pdf:/Author", raw, [p for p in _NAME_LIST.split(_clean(raw)) if p]))
+    for raw in xmp.get("XMP-dc:Creator", []):
+        sources.append(("XMP-dc:Creator", raw, [p for p in _NAME_LIST.split(_clean(raw)) if p]))
+    facts: list[Fact] = []
+    for key, raw, parts in sources:
+        names = [_person(p) for p in parts]
+        if not parts or None in names:
+            notes.append(Note("author not taken", f"{key} {_clean(raw)!r} does not read as a person's name"))
+            continue
+        facts.extend(
+            Fact("author", name, "pdf-info-author" if key == "pdf:/Author" else "xmp-creator", raw, key=key)
+            for name in names
+            if name
+        )
+    info_names = {str(f.value) for f in facts if f.key == "pdf:/Author"}
+    xmp_names = {str(f.value) for f in facts if f.key == "XMP-dc:Creator"}
+    if info_names and xmp_names and info_names != xmp_names:
+        notes.append(Note("author not taken", "pdf:/Author and XMP-dc:Creator name different people"))
+        return []
+    if info_names and xmp_names:
+        facts = [f for f in facts if f.key == "pdf:/Author"]  # the same names twice: keep one reading
+    return facts
+
+
+_PDF_DATE = re.compile(
+    r"^(?:D:)?(?P<y>\d{4})(?P<mo>\d{2})?(?P<d>\d{2})?(?P<h>\d{2})?(?P<mi>\d{2})?(?P<s>\d{2})?"
+    r"(?:(?P<z>[Zz])(?:00'?(?:00'?)?)?|(?P<sign>[+\-])(?P<oh>\d{2})'?(?:(?P<om>\d{2})'?)?)?$"
+)
+_ISO_DATE = re.compile(
+    r"^(?P<y>\d{4})(?:-(?P<mo>\d{2})(?:-(?P<d>\d{2})(?:T(?P<h>\d{2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:\.\d+)?)?"
+    r"(?:(?P<z>Z)|(?P<sign>[+\-])(?P<oh>\d{2}):?(?P<om>\d{2}))?)?)?)?$"
+)
+_EARLIEST_YEAR = 1993  # PDF 1.0: an earlier date was never a PDF's
+
+
+def _pdf_date(raw: str) -> str | None:
+    """A PDF or XMP date as ISO 8601: a datetime with offset when one is stated, else a date."""
+    text = raw.strip()
+    match = _PDF_DATE.match(text) or _ISO_DATE.match(text)
+    if not match or not match["mo"] or not match["d"]:
+        return None
+    try:
+        day = date(int(match["y"]), int(match["mo"]), int(match["d"]))
+    except ValueError:
+        return None
+    if day.year < _EARLIEST_YEAR:
+        return None
+    if match["h"] is None or (match["z"] is None and match["sign"] is None):
+        return day.isoformat()  # no time, or a time in an unknown zone: the date is all we know
+    hour, minute, second = int(match["h"]), int(match["mi"] or 0), int(match["s"] or 0)
+    oh, om = int(match["oh"] or 0), int(match["om"] or 0)
+    if hour > 23 or minute > 59 or second > 59 or oh > 23 or om > 59:
+        return None
+    offset = "+00:00" if match["z"] else f"{match['sign']}{oh:02d}:{om:02d}"
+    return f"{day.isoformat()}T{hour:02d}:{minute:02d}:{second:02d}{offset}"
+
+
+def _instant(value: str) -> datetime | date:
+    return datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+
+
+def _same_time(a: str, b: str) -> bool:
+    if "T" in a and "T" in b:
+        return _instant(a) == _instant(b)
+    return a[:10] == b[:10]  # a bare date agrees with any time on that day
+
+
+def _created_facts(info: dict[str, Any], xmp: dict[str, list[str]], notes: list[Note]) -> list[Fact]:
+    readings: list[tuple[str, str, str]] = []
+    for key, raw in (
+        ("pdf:/CreationDate", info.get("/CreationDate")),
+        ("XMP-xmp:CreateDate", _first(xmp, "XMP-xmp:CreateDate")),
+    ):
+        if not isinstance(raw, str) or not raw.strip():
+            continue
+        value = _pdf_date(raw)
+        if value is None:
+            notes.append(Note("created not taken", f"{key} {raw.strip()!r} is not a valid date"))
+        else:
+            readings.append((key, raw, value))
+    if len(readings) == 2 and not _same_time(readings[0][2], readings[1][2]):
+        notes.append(
+            Note(
+                "created not taken",
+                f"pdf:/CreationDate and XMP-xmp:CreateDate disagree: {readings[0][2]} and {readings[1][2]}",
+            )
+        )
+        return []
+    for key, raw in (("pdf:/ModDate", info.get("/ModDate")), ("XMP-xmp:ModifyDate", _first(xmp, "XMP-xmp:ModifyDate"))):
+        changed = _pdf_date(raw) if isinstance(raw, str) else None
+        if changed and readings and not _same_time(changed, readings[0][2]):
+            notes.append(
+                Note(
+                    "file modified",
+                    f"{key} {changed}: the file was changed after it was made "
+                    f"(when the file changed, not when the article was updated)",
+                )
+            )
+            break
+    if not readings:
+        return []
+    key, raw, value = readings[0]
+    return [Fact("created", value, "pdf-info-created" if key == "pdf:/CreationDate" else "xmp-created", raw, key=key)]
+
+
+def _first(xmp: dict[str, list[str]], key: str) -> str | None:
+    values = xmp.get(key)
+    return values[0] if values else None
+
+
+_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+
+
+def _language_facts(lang: Any, xmp: dict[str, list[str]], notes: list[Note]) -> list[Fact]:
+    for key, raw in (("pdf:/Lang", lang), ("XMP-dc:Language", _first(xmp, "XMP-dc:Language"))):
+        if not isinstance(raw, str) or not raw.strip():
+            continue
+        tag = raw.strip()
+        if _LANGUAGE_TAG.match(tag) and tag.lower() not in ("und", "mul", "zxx"):
+            return [Fact("language", tag, "pdf-catalog-lang" if key == "pdf:/Lang" else "xmp-language", raw, key=key)]
+        notes.append(Note("language not taken", f"{key} {tag[:64]!r} is not a language tag"))
+    return []
+
+
+# ---------------------------------------------------------------------------------------
+# Text: the browser's print header and footer, then the article
+# ---------------------------------------------------------------------------------------
+
+# Browsers print the local date and time in the locale's short form: "3/23/22, 2:15 PM"
+# (en-US), "23/03/2022, 14:15" (en-GB), "23.03.22, 14:15" (de).
+_PRINT_TIME = (
+    r"(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<y>\d{2}|\d{4}),?\s+(?P<h>\d{1,2}):(?P<mi>\d{2})(?::\d{2})?"
+    r"(?:\s*(?P<ampm>[AaPp]\.?\s?[Mm]\.?))?"
+)
+_COUNTER = r"(?:(?i:page)\s+)?(?P<n>\d{1,4})\s*(?:/|(?i:of))\s*(?P<of>\d{1,4})"
+_URL = r"(?P<url>(?:https?|file)://\S+|about:blank)"
+_FURNITURE = (
+    re.compile(rf"^{_PRINT_TIME}(?:\s+(?P<rest>.*))?$"),
+    re.compile(rf"^(?P<rest>.*?)\s+{_PRINT_TIME}$"),
+    re.compile(rf"^{_URL}(?:\s+(?P<rest>.*?))?\s+{_COUNTER}$"),
+    re.compile(rf"^(?:(?P<rest>.*?)\s+)?{_COUNTER}$"),
+    re.compile(rf"^{_COUNTER}\s+(?P<rest>.*)$"),
+    re.compile(rf"^(?:(?P<rest>.*?)\s+)?{_URL}$"),
+    re.compile(rf"^{_URL}(?:\s+(?P<rest>.*))?$"),
+)
+_ELIDED = re.compile(r"\u2026|\.\.\.")
+
+
+@dataclass(frozen=True)
+class _Furniture:
+    """A print header or footer line: what it shows."""
+
+    text: str
+    url: str | None
+    printed: str | None  # the print time as shown
+    printed_iso: str | None  # its date, when the day/month order is certain
+    counter: tuple[int, int] | None
+
+
+def _furniture(line: str) -> _Furniture | None:
+    """Read a line as a print header or footer, or None when it is not one."""
+    text = " ".join(line.split())
+    url = printed = printed_iso = None
+    counter = None
+    for pattern in _FURNITURE:
+        match = pattern.match(text)
+        if not match:
+            continue
+        groups = match.groupdict()
+        if groups.get("n"):
+            counter = (int(groups["n"]), int(groups["of"]))
+            if not 1 <= counter[0] <= counter[1]:
+                return None
+        if groups.get("url"):
+            url = groups["url"]
+        if groups.get("h"):
+            printed = text[match.start("a") : match.end("ampm") if groups.get("ampm") else match.end("mi")]
+            printed_iso = _print_date(groups)
+        rest = groups.get("rest") or ""
+        inner = _furniture(rest) if rest and rest != text else None
+        if inner:  # "URL   1/5", "1 of 5   3/23/22, 2:15 PM"
+            url, printed, printed_iso = url or inner.url, printed or inner.printed, printed_iso or inner.printed_iso
+            counter = counter or inner.counter
+        return _Furniture(text, url, printed, printed_iso, counter)
+    return None
+
+
+def _print_date(groups: dict[str, str | None]) -> str | None:
+    a, b, year = int(groups["a"] or 0), int(groups["b"] or 0), int(groups["y"] or 0)
+    year = year + 2000 if year < 100 else year
+    if a > 12 >= b:
+        day, month = a, b
+    elif b > 12 >= a or a == b:
+        month, day = a, b
+    else:
+        return None  # 3/4/22: March 4 or 3 April, depending on the printer's locale
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+@dataclass
+class _Page:
+    lines: list[str]  # NFKC-normalised
+    candidates: dict[int, _Furniture]  # first and last non-blank lines that read as furniture
+
+
+def _candidates(lines: Sequence[str]) -> dict[int, _Furniture]:
+    nonblank = [i for i, line in enumerate(lines) if line.strip()]
+    found = {}
+    for index in {*nonblank[:1], *nonblank[-1:]}:
+        if len(lines[index]) > 400:
+            continue  # a paragraph, not a header; and the patterns backtrack on long lines
+        item = _furniture(lines[index])
+        if item is not None:
+            found[index] = item
+    return found
+
+
+def _strip_furniture(pages: Sequence[_Page]) -> tuple[list[list[str]], list[_Furniture]]:
+    """Each page's article lines, and the print headers and footers taken out of them.
+
+    A print time, or a page counter that matches the page's number, is a sure sign of a print
+    header or footer. A line with only an address is one when its page has such a sign, or
+    when every page (two or more) ends or starts with it; otherwise it may be the article's.
+    """
+    sure = [{i: f for i, f in page.candidates.items() if _sure(f, number)} for number, page in enumerate(pages, 1)]
+    url_only = [
+        {i: f for i, f in page.candidates.items() if i not in s and f.url} for page, s in zip(pages, sure, strict=True)
+    ]
+    repeated = {f.url for f in url_only[0].values()} if url_only else set()
+    for found in url_only[1:]:
+        repeated &= {f.url for f in found.values()}
+    kept: list[list[str]] = []
+    furniture: list[_Furniture] = []
+    for page, certain, maybe in zip(pages, sure, url_only, strict=True):
+        take = dict(certain)
+        if certain or (len(pages) > 1 and repeated):
+            take.update({i: f for i, f in maybe.items() if certain or f.url in repeated})
+        furniture.extend(take[i] for i in sorted(take))
+        kept.append([line for i, line in enumerate(page.lines) if i not in take])
+    return kept, furniture
+
+
+def _sure(item: _Furniture, number: int) -> bool:
+    return item.printed is not None or (item.counter is not None and item.counter[0] == number)
+
+
+def _reflow(lines: Sequence[str], layout: bool) -> list[str]:
+    """Join hard-wrapped lines back into paragraphs, one a line, as `plaintext` expects.
+
+    In layout mode pypdf puts blank lines where the page has vertical space and keeps each
+    line's horizontal extent, so a line that stops well short of the text's right edge ends a
+    paragraph (a byline, a short last line), and one that reaches it wrapped, unless the
+    next line starts in lower case, which always continues. Plain mode has no geometry: its
+    lines are kept as they are.
+    """
+    if not layout:
+        return [" ".join(line.split()) for line in lines]
+    right = max((len(line.rstrip()) for line in lines), default=0)
+    paragraphs: list[str] = []
+    current: list[str] = []
+    previous = ""
+    for line in lines:
+        stripped = " ".join(line.split())
+        if not stripped:
+            if current:
+                paragraphs.append(" ".join(current))
+                current = []
+            paragraphs.append("")
+            previous = ""
+            continue
+        wrapped = len(previous.rstrip()) >= 0.8 * right
+        if current and (wrapped or stripped[0].islower()):
+            current.append(stripped)
+        else:
+            if current:
+                paragraphs.append(" ".join(current))
+            current = [stripped]
+        previous = line
+    if current:
+        paragraphs.append(" ".join(current))
+    return paragraphs
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ue000-\uf8ff]")
+
+
+def _decoded_lines(text: str) -> tuple[list[str], int]:
+    """A page's lines, less those that are glyph ids rather than characters, and how many.
+
+    A font without a Unicode map (or one lost from a file cut short) makes pypdf return the
+    glyph ids, mostly control characters. Only "\n" breaks lines: "\x0b", "\x0c" and "\r"
+    there are glyph ids too.
+    """
+    kept: list[str] = []
+    dropped = 0
+    for line in text.split("\n"):
+        controls = len(_CONTROL.findall(line))
+        if controls > 0.25 * len("".join(line.split())):
+            dropped += 1
+        else:
+            kept.append(_CONTROL.sub(" ", line) if controls else line)  # a stray one is noise
+    return kept, dropped
+
+
+def _text_facts(pages: Sequence[str], modes: Sequence[str], has_created: bool, notes: list[Note]) -> list[Fact]:
+    pages_lines: list[list[str]] = []
+    for number, text in enumerate(pages, 1):
+        lines, dropped = _decoded_lines(unicodedata.normalize("NFKC", text))
+        if dropped:
+            notes.append(
+                Note(
+                    "text not decoded",
+                    f"page {number}: {dropped} line(s) of glyph ids, not text (a font with no Unicode map): left out",
+                )
+            )
+        pages_lines.append(lines)
+    normalised = [_Page(lines, _candidates(lines)) for lines in pages_lines]
+    kept, furniture = _strip_furniture(normalised)
+    facts = _furniture_facts(furniture, has_created, notes)
+    body: list[str] = []
+    for lines, mode in zip(kept, modes, strict=True):
+        body.extend(_reflow(lines, mode == "layout"))
+        body.append("")
+    text = _collapse_blank("\n".join(body))
+    if not text.strip():
+        notes.append(
+            Note("no text", "no page has extractable text (a scan without OCR, or pages that could not be read)")
+        )
+        return facts
+    from archive.extract import plaintext
+
+    try:
+        found = plaintext.extract(text.encode("utf-8", "surrogatepass"))
+    except (ValueError, RecursionError) as exc:
+        notes.append(Note("text not read", f"plaintext extractor failed: {exc}"))
+        return facts
+    facts.extend(Fact(e.field, e.value, f"text:{e.rule}", e.evidence, key="pdf-text") for e in found)
+    return facts
+
+
+def _collapse_blank(text: str) -> str:
+    return re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
+
+
+def _furniture_facts(furniture: Sequence[_Furniture], has_created: bool, notes: list[Note]) -> list[Fact]:
+    facts: list[Fact] = []
+    urls = {item.url for item in furniture if item.url}
+    web = {url for url in urls if url.lower().startswith(("http://", "https://"))}
+    if urls - web:
+        notes.append(Note("url not taken", f"printed from {sorted(urls - web)[0]}, not from a web address"))
+    if len(web) > 1:
+        notes.append(Note("url not taken", f"the print footers show {len(web)} different addresses"))
+    elif web:
+        url = next(iter(web))
+        if _ELIDED.search(url):
+            notes.append(Note("url not taken", f"the print footer shortens the address: {url}"))
+        else:
+            facts.append(Fact("url", url, "print-footer", url, key="pdf-text"))
+    printed = next((item for item in furniture if item.printed), None)
+    if printed is not None and printed.printed:
+        when = f"{printed.printed} ({printed.printed_iso})" if printed.printed_iso else printed.printed
+        notes.append(
+            Note(
+                "print time",
+                f"the print header shows {when}: when the page was printed, in the "
+                "printer's local time, not when it was published (it was published before)",
+            )
+        )
+        if not has_created and printed.printed_iso:
+            facts.append(Fact("created", printed.printed_iso, "print-header", printed.printed, key="pdf-text"))
+    return facts
+
+
+def _main(argv: Sequence[str]) -> int:
+    if len(argv) == 5 and argv[0] == "--worker":
+        return _worker(argv[1], int(argv[2]), int(argv[3]), int(argv[4]))
+    print("usage: python -m archive.extract.pdf --worker PATH MAX_PAGES MAX_TEXT_BYTES SECONDS", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1:]))

@@ -1,0 +1,430 @@
+"""archive.extract.pdf: what a PDF's metadata and text say about it, and bad PDFs read safely.
+
+The fixtures in tests/data/pdf are made by tests/data/make_fixtures.py; each has a
+hand-written `.expected.json` beside it: every fact a careful reader takes from it (field,
+value, rule, key, evidence) and the labels of the notes it must leave.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from archive.extract import pdf
+from archive.extract.base import Fact, Note, Result
+from archive.extract.pdf import NAME, VERSION, extract
+
+DATA = Path(__file__).resolve().parent / "data" / "pdf"
+FIXTURES = sorted(DATA.glob("*.pdf"))
+FIELDS = {"outlet", "published", "modified", "published_not_before", "created", "title", "author", "credit", "url",
+          "language"}  # fmt: skip
+
+
+def canonical(fact: Fact | dict[str, Any]) -> str:
+    if isinstance(fact, Fact):
+        fact = {"field": fact.field, "value": fact.value, "rule": fact.rule, "key": fact.key, "evidence": fact.evidence}
+    return json.dumps({k: fact[k] for k in ("field", "value", "rule", "key", "evidence")}, sort_keys=True)
+
+
+def assert_valid(result: Result) -> None:
+    assert (result.name, result.version) == (NAME, VERSION)
+    for fact in result.facts:
+        assert fact.field in FIELDS
+        assert fact.start is None and fact.end is None  # no spans: the text is extracted, not the bytes
+        assert fact.key and fact.evidence.strip() and fact.rule
+        if fact.field == "credit":
+            assert isinstance(fact.value, dict)
+            assert set(fact.value) <= {"photographer", "agency", "caption"}
+        else:
+            assert isinstance(fact.value, str) and fact.value
+        if fact.key != "pdf-text":
+            assert fact.field not in ("published", "modified", "outlet")  # metadata describes the file
+    for note in result.notes:
+        assert note.note and note.reason
+
+
+def test_identity() -> None:
+    assert NAME == "pdf"
+    assert VERSION == "1.0.0"
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=[p.stem for p in FIXTURES])
+def test_fixture_full_reading(path: Path) -> None:
+    expected = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    result = extract(path)
+    assert sorted(canonical(f) for f in result.facts) == sorted(canonical(f) for f in expected["facts"])
+    assert sorted({n.note for n in result.notes}) == sorted(expected["notes"])
+    assert_valid(result)
+
+
+def test_every_fixture_has_its_expectation_and_is_small() -> None:
+    assert len(FIXTURES) >= 6
+    for path in FIXTURES:
+        assert path.with_suffix(".expected.json").is_file(), path
+        assert path.stat().st_size < 50_000, path
+
+
+# ---------------------------------------------------------------------------------------
+# The browser print
+# ---------------------------------------------------------------------------------------
+
+
+def test_fixture_text_really_has_ligatures_and_furniture() -> None:
+    from pypdf import PdfReader
+
+    text = "".join(page.extract_text() for page in PdfReader(DATA / "browser_print.pdf").pages)
+    assert "\ufb01" in text and "\ufb02" in text  # "ﬁ", "ﬂ": matched only after NFKC
+    assert "3/23/22, 2:15 PM" in text and "1/2" in text and "2/2" in text
+
+
+def test_print_is_not_publication() -> None:
+    result = extract(DATA / "browser_print.pdf")
+    by_key = {(f.field, f.key) for f in result.facts}
+    assert ("created", "pdf:/CreationDate") in by_key
+    assert ("published", "pdf-text") in by_key  # stated in the article's text
+    assert not any(f.field == "published" and f.key != "pdf-text" for f in result.facts)
+    (note,) = [n for n in result.notes if n.note == "print time"]
+    assert "3/23/22, 2:15 PM" in note.reason and "2022-03-23" in note.reason
+    # The header's print time and page title are not read as the article's date or headline.
+    texts = [f for f in result.facts if f.key == "pdf-text"]
+    assert not any("AP News" in str(f.value) or "2:15" in f.evidence for f in texts)
+
+
+def test_page_cap_keeps_metadata_and_first_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pdf, "MAX_PAGES", 1)
+    result = extract(DATA / "browser_print.pdf")
+    assert any(n.note == "text truncated" and "2 pages" in n.reason for n in result.notes)
+    fields = {f.field for f in result.facts}
+    assert {"title", "created", "url", "outlet", "credit"} <= fields
+
+
+def test_large_file_gets_metadata_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pdf, "MAX_FILE_BYTES", 1000)
+    result = extract(DATA / "browser_print.pdf")
+    assert any(n.note == "text not extracted" for n in result.notes)
+    assert {f.key for f in result.facts} == {"pdf:/Title", "pdf:/CreationDate", "pdf:/Lang"}
+
+
+def test_timeout_is_a_note_not_a_hang() -> None:
+    result = extract(DATA / "browser_print.pdf", timeout=0.001)
+    assert result.facts == ()
+    assert [n.note for n in result.notes] == ["parse timed out"]
+
+
+def test_output_before_a_timeout_is_used() -> None:
+    parsed = pdf._Parsed()
+    meta = {"kind": "meta", "info": {"/Title": "A title that is long enough"}, "xmp": None, "lang": None}
+    page = {"kind": "page", "index": 0, "text": "Text", "mode": "layout"}
+    pdf._read_lines(json.dumps(meta).encode() + b"\n" + json.dumps(page).encode() + b'\n{"kind": "pa', parsed)
+    assert parsed.meta == meta and parsed.pages == ["Text"] and not parsed.done
+
+
+# ---------------------------------------------------------------------------------------
+# Bad input: never raises
+# ---------------------------------------------------------------------------------------
+
+
+def test_missing_and_empty_files(tmp_path: Path) -> None:
+    assert [n.note for n in extract(tmp_path / "absent.pdf").notes] == ["not extracted"]
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    (note,) = extract(empty).notes
+    assert "not a PDF" in note.reason
+
+
+def pdf_with(objects: list[bytes]) -> bytes:
+    """A well-formed PDF file (header, objects, cross-reference table, trailer) around objects."""
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R /Info 4 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return out
+
+
+def test_cycles_are_notes(tmp_path: Path) -> None:
+    """A page tree that contains itself, content that is a page, a title that is the info dict."""
+    data = pdf_with(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R /Metadata 3 0 R >>",
+            b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 2 >>",
+            b"<< /Type /Page /Parent 2 0 R /Contents 3 0 R /Resources << /XObject << /X 3 0 R >> >> >>",
+            b"<< /Title 4 0 R /Author (Jane Doe) >>",
+        ]
+    )
+    path = tmp_path / "cycle.pdf"
+    path.write_bytes(data)
+    result = extract(path)
+    assert_valid(result)
+    assert [(f.field, f.value) for f in result.facts] == [("author", "Jane Doe")]
+    assert any("cyclic" in n.reason for n in result.notes)
+
+
+def mutations() -> list[tuple[str, bytes]]:
+    data = (DATA / "browser_print.pdf").read_bytes()
+    cases = [(f"cut-{n}", data[: len(data) * n // 10]) for n in (1, 5, 9)]
+    cases.append(("no-eof", data.replace(b"%%EOF", b"%%EOX")))
+    cases.append(("bad-xref", data.replace(b"xref", b"xref\n0 1\nnonsense", 1)))
+    flipped = bytearray(data)
+    for i in range(200, len(flipped), 97):
+        flipped[i] ^= 0x5A
+    cases.append(("flipped", bytes(flipped)))
+    cases.append(("loop", b"%PDF-1.4\n1 0 obj << /Type /Pages /Kids [1 0 R] /Count 1 >> endobj\n"
+                          b"trailer << /Root << /Pages 1 0 R >> >>\n%%EOF\n"))  # fmt: skip
+    return cases
+
+
+@pytest.mark.parametrize(("name", "data"), mutations(), ids=[m[0] for m in mutations()])
+def test_damaged_pdfs_never_raise(tmp_path: Path, name: str, data: bytes) -> None:
+    path = tmp_path / f"{name}.pdf"
+    path.write_bytes(data)
+    assert_valid(extract(path, timeout=30))
+
+
+# ---------------------------------------------------------------------------------------
+# Rules, one at a time
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "iso"),
+    [
+        ("D:20220323181500+00'00'", "2022-03-23T18:15:00+00:00"),
+        ("D:20220323141500-04'00'", "2022-03-23T14:15:00-04:00"),
+        ("D:20220323181500Z", "2022-03-23T18:15:00+00:00"),
+        ("D:20220323181500Z00'00'", "2022-03-23T18:15:00+00:00"),
+        ("D:20220323141500+0530", "2022-03-23T14:15:00+05:30"),
+        ("D:20220323181500", "2022-03-23"),  # no zone: not an instant
+        ("D:20220323", "2022-03-23"),
+        ("2022-03-23T14:15:00-04:00", "2022-03-23T14:15:00-04:00"),
+        ("2022-03-23T14:15:00.25Z", "2022-03-23T14:15:00+00:00"),
+        ("2022-03-23", "2022-03-23"),
+        ("D:2022", None),  # a year is not a date
+        ("D:20221323000000Z", None),
+        ("D:19800101000000Z", None),  # before PDF existed
+        ("yesterday", None),
+    ],
+)
+def test_pdf_dates(raw: str, iso: str | None) -> None:
+    assert pdf._pdf_date(raw) == iso
+
+
+@pytest.mark.parametrize(
+    ("value", "person"),
+    [
+        ("Jane Doe", "Jane Doe"),
+        ("JANE DOE", "Jane Doe"),
+        ("Ludwig van Beethoven", "Ludwig van Beethoven"),
+        ("Jane A. Doe", "Jane A. Doe"),
+        ("Nariman El-Mofty", "Nariman El-Mofty"),
+        ("Євген Малолєтка", "Євген Малолєтка"),
+        ("jdoe", None),
+        ("Jane", None),
+        ("jane doe", None),
+        ("Microsoft Word", None),
+        ("Administrator", None),
+        ("Canon User", None),
+        ("J. D.", None),
+        ("user123", None),
+        ("News Desk", None),
+        ("jane.doe@example.org", None),
+    ],
+)
+def test_person_names(value: str, person: str | None) -> None:
+    assert pdf._person(value) == person
+
+
+def info_facts(info: dict[str, str], xmp: dict[str, list[str]] | None = None) -> tuple[list[Fact], list[str]]:
+    notes: list[Note] = []
+    facts = pdf._metadata_facts({"info": info, "xmp": xmp or {}, "lang": None}, notes)
+    return facts, [n.note for n in notes]
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Microsoft Word - draft.docx", "article.pdf", "Untitled", "about:blank", "https://example.org/story", "   "],
+)
+def test_junk_titles_are_not_taken(title: str) -> None:
+    facts, _ = info_facts({"/Title": title})
+    assert facts == []
+
+
+def test_several_authors_all_persons() -> None:
+    facts, _ = info_facts({"/Author": "Jane Doe; John Roe"})
+    assert [f.value for f in facts] == ["Jane Doe", "John Roe"]
+    facts, notes = info_facts({"/Author": "Doe, Jane"})  # inverted: reads as two non-names
+    assert facts == [] and notes == ["author not taken"]
+
+
+def test_info_and_xmp_that_disagree_give_nothing() -> None:
+    facts, notes = info_facts(
+        {"/Title": "One Headline Here", "/Author": "Jane Doe", "/CreationDate": "D:20220323181500Z"},
+        {"XMP-dc:Title": ["Another Headline"], "XMP-dc:Creator": ["John Roe"], "XMP-xmp:CreateDate": ["2021-01-01"]},
+    )
+    assert facts == []
+    assert sorted(notes) == ["author not taken", "created not taken", "title not taken"]
+
+
+def test_info_and_xmp_that_agree_give_one_fact() -> None:
+    facts, notes = info_facts(
+        {"/Title": "One Headline Here", "/CreationDate": "D:20220323181500Z"},
+        {"XMP-dc:Title": ["One Headline Here"], "XMP-xmp:CreateDate": ["2022-03-23T20:15:00+02:00"]},
+    )
+    assert [(f.field, f.key) for f in facts] == [("title", "pdf:/Title"), ("created", "pdf:/CreationDate")]
+    assert notes == []
+
+
+def test_xmp_only() -> None:
+    facts, _ = info_facts({}, {"XMP-dc:Creator": ["Jane Doe"], "XMP-xmp:CreateDate": ["2022-03-23T14:15:00-04:00"]})
+    assert [(f.field, f.value, f.rule, f.key) for f in facts] == [
+        ("author", "Jane Doe", "xmp-creator", "XMP-dc:Creator"),
+        ("created", "2022-03-23T14:15:00-04:00", "xmp-created", "XMP-xmp:CreateDate"),
+    ]
+
+
+def test_mod_date_is_a_note_never_modified() -> None:
+    facts, notes = info_facts({"/CreationDate": "D:20220323181500Z", "/ModDate": "D:20220401090000Z"})
+    assert [f.field for f in facts] == ["created"]
+    assert notes == ["file modified"]
+    facts, notes = info_facts({"/CreationDate": "D:20220323181500Z", "/ModDate": "D:20220323181500Z"})
+    assert notes == []
+
+
+def test_xmp_parsing() -> None:
+    packet = (
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmp:CreateDate="2022-03-23T14:15:00-04:00">'
+        '<dc:title><rdf:Alt><rdf:li xml:lang="de">Titel</rdf:li><rdf:li xml:lang="x-default">Title</rdf:li>'
+        "</rdf:Alt></dc:title><dc:creator><rdf:Seq><rdf:li>Jane Doe</rdf:li><rdf:li>John Roe</rdf:li></rdf:Seq>"
+        "</dc:creator></rdf:Description></rdf:RDF></x:xmpmeta>"
+    )
+    found, error = pdf._parse_xmp(packet)
+    assert error is None
+    assert found == {
+        "XMP-xmp:CreateDate": ["2022-03-23T14:15:00-04:00"],
+        "XMP-dc:Title": ["Title", "Titel"],
+        "XMP-dc:Creator": ["Jane Doe", "John Roe"],
+    }
+
+
+@pytest.mark.parametrize(
+    "packet",
+    [
+        '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]><x>&b;</x>',
+        "<x:xmpmeta><unclosed>",
+    ],
+)
+def test_bad_xmp_is_a_note(packet: str) -> None:
+    found, error = pdf._parse_xmp(packet)
+    assert found == {} and error
+
+
+# The print header and footer
+
+
+@pytest.mark.parametrize(
+    ("line", "url", "printed", "iso", "counter"),
+    [
+        ("3/23/22, 2:15 PM                 Kharkiv residents flee | AP News", None, "3/23/22, 2:15 PM", "2022-03-23",
+         None),
+        ("https://apnews.com/article/x-7f9c2e1       1/5", "https://apnews.com/article/x-7f9c2e1", None, None, (1, 5)),
+        ("23/03/2022, 14:15    Page title", None, "23/03/2022, 14:15", "2022-03-23", None),
+        ("3/4/22, 2:15 PM Page title", None, "3/4/22, 2:15 PM", None, None),  # March 4 or 3 April
+        ("Page 2 of 5      3/23/22, 2:15 PM", None, "3/23/22, 2:15 PM", "2022-03-23", (2, 5)),
+        ("Page title here    https://example.org/a", "https://example.org/a", None, None, None),
+        ("1 of 3", None, None, None, (1, 3)),
+    ],
+)  # fmt: skip
+def test_print_furniture(
+    line: str, url: str | None, printed: str | None, iso: str | None, counter: tuple[int, int] | None
+) -> None:
+    found = pdf._furniture(line)
+    assert found is not None
+    assert (found.url, found.printed, found.printed_iso, found.counter) == (url, printed, iso, counter)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Russian forces shelled the city on Wednesday, officials said.",
+        "The vote was 3/4 in favour of the motion.",
+        "5 of 3",
+    ],
+)
+def test_not_print_furniture(line: str) -> None:
+    assert pdf._furniture(line) is None
+
+
+def text_facts(pages: list[str], has_created: bool = False) -> tuple[list[Fact], list[str]]:
+    notes: list[Note] = []
+    facts = pdf._text_facts(pages, ["layout"] * len(pages), has_created, notes)
+    return facts, [n.note for n in notes]
+
+
+ARTICLE = "KYIV, Ukraine (AP) \u2014 Russian forces shelled the city overnight, officials said.\n"
+
+
+def test_a_url_alone_on_a_single_page_is_the_article_s() -> None:
+    facts, _ = text_facts([ARTICLE + "\nhttps://example.org/more\n"])
+    assert not any(f.field == "url" for f in facts)
+
+
+def test_a_url_repeated_on_every_page_is_a_footer() -> None:
+    facts, _ = text_facts([ARTICLE + "\nhttps://example.org/story\n", "More text here.\n\nhttps://example.org/story\n"])
+    assert [f.value for f in facts if f.field == "url"] == ["https://example.org/story"]
+
+
+def test_shortened_or_local_addresses_are_not_urls() -> None:
+    facts, notes = text_facts([ARTICLE + "\nhttps://example.org/a-very-long-\u2026-story    1/1\n"])
+    assert not any(f.field == "url" for f in facts) and "url not taken" in notes
+    facts, notes = text_facts([ARTICLE + "\nfile:///home/me/story.html    1/1\n"])
+    assert not any(f.field == "url" for f in facts) and "url not taken" in notes
+
+
+def test_print_time_is_created_only_without_metadata_and_when_unambiguous() -> None:
+    page = "3/23/22, 2:15 PM     Title | Site\n\n" + ARTICLE
+    facts, notes = text_facts([page])
+    assert [(f.field, f.value, f.rule) for f in facts if f.field == "created"] == [
+        ("created", "2022-03-23", "print-header")
+    ]
+    assert "print time" in notes
+    facts, _ = text_facts([page], has_created=True)
+    assert not any(f.field == "created" for f in facts)
+    facts, _ = text_facts(["3/4/22, 2:15 PM     Title | Site\n\n" + ARTICLE])
+    assert not any(f.field == "created" for f in facts)
+
+
+def test_reflow_joins_wrapped_lines_only() -> None:
+    lines = [
+        "      Residents flee the city as peace",
+        "      talks stall",
+        "",
+        "      By JANE DOE",
+        "      Published March 23, 2022",
+        "",
+        "      KYIV, Ukraine (AP) \u2014 Russian artillery pounded residential districts of the city on",
+        "      Wednesday, officials said.",
+    ]
+    assert pdf._reflow(lines, layout=True) == [
+        "Residents flee the city as peace talks stall",
+        "",
+        "By JANE DOE",
+        "Published March 23, 2022",
+        "",
+        "KYIV, Ukraine (AP) \u2014 Russian artillery pounded residential districts of the city on Wednesday, "
+        "officials said.",
+    ]
+    assert pdf._reflow(lines[:2], layout=False) == ["Residents flee the city as peace", "talks stall"]
+
+
+def test_no_text_is_a_note() -> None:
+    facts, notes = text_facts(["   \n\n", ""])
+    assert facts == [] and notes == ["no text"]
