@@ -5,7 +5,6 @@ other expectations pin what the shipped CSL styles make of the archive's own kin
 date, no author, no outlet, archive fields, quotes in titles).
 """
 
-
 from __future__ import annotations
 
 import subprocess

@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 import re
 
+from conftest import REPO
+
 from archive.canonical import canonical_bytes
 from archive.items import ItemState, apply
 from archive.ledger import decode, entry_hash
 from archive.problems import CODES
-from conftest import REPO
 
 DOC = (REPO / "docs" / "format.md").read_text("utf-8")
 
