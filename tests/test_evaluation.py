@@ -5,9 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from evaluate import evaluate  # noqa: E402
+from bench.evaluate import evaluate  # noqa: E402
 
 
 def test_quality_targets_over_the_labelled_documents() -> None:
