@@ -7,7 +7,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.evaluate import evaluate  # noqa: E402
+from bench.evaluate import evaluate
 
 
 def test_quality_targets_over_the_labelled_documents() -> None:
