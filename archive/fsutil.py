@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import ctypes.util
 import os
@@ -19,8 +18,8 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path, data: bytes, mode: int = 0o644) -> None:
-    """Write a file whole or not at all: temporary file, fsync, rename, directory fsync."""
+def _durable_temp(path: Path, data: bytes, mode: int) -> Path:
+    """Write `data` to a new temporary file beside `path` and fsync it; returns its path."""
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, mode)
     try:
@@ -28,27 +27,30 @@ def atomic_write(path: Path, data: bytes, mode: int = 0o644) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, path)
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def atomic_write(path: Path, data: bytes, mode: int = 0o644) -> None:
+    """Write a file whole or not at all: temporary file, fsync, rename, directory fsync."""
+    tmp = _durable_temp(path, data, mode)
+    try:
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
         raise
     fsync_dir(path.parent)
 
 
 def create_once(path: Path, data: bytes, mode: int = 0o644) -> bool:
     """Publish a file atomically unless it exists; returns False (writing nothing) if it did."""
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, mode)
+    tmp = _durable_temp(path, data, mode)
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        try:
-            os.link(tmp, path)  # unlike rename, fails when the target exists
-        except FileExistsError:
-            return False
+        os.link(tmp, path)  # unlike rename, fails when the target exists
+    except FileExistsError:
+        return False
     finally:
         tmp.unlink(missing_ok=True)
     fsync_dir(path.parent)
