@@ -18,6 +18,7 @@ import hashlib
 import os
 import secrets
 import stat
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,10 @@ from archive.fsutil import sync_filesystem
 
 READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH
 _LOCK_NAME = ".lock"
+_STAGE = "stage-"
+_ENTERING = ".entering-"
+_LEAVING = ".leaving-"
+_LEFTOVER_AGE = 3600.0
 
 
 @dataclass(frozen=True)
@@ -56,7 +61,7 @@ class ObjectStore:
         if path.exists():
             return path
         if self.staging.is_dir():
-            for stage in sorted(self.staging.iterdir()):
+            for stage in self._stages():
                 candidate = stage / digest
                 if candidate.is_file():
                     return candidate
@@ -72,6 +77,10 @@ class ObjectStore:
                     yield path.name, path
             else:
                 yield fan.name, fan
+
+    def _stages(self) -> list[Path]:
+        """Writers' staging directories (a writer's is named stage-* only while it is locked)."""
+        return sorted(p for p in self.staging.iterdir() if p.name.startswith(_STAGE))
 
     def stager(self) -> Stager:
         return Stager(self)
@@ -94,10 +103,10 @@ class ObjectStore:
         placed = 0
         if not self.staging.is_dir():
             return 0
-        for stage in sorted(self.staging.iterdir()):
+        for stage in self._stages():
             lock = _try_lock(stage / _LOCK_NAME)
             if lock is None:
-                continue  # a live writer owns it
+                continue  # a live writer owns it, or it is already gone
             try:
                 for path in sorted(stage.iterdir()):
                     if path.name == _LOCK_NAME:
@@ -108,18 +117,44 @@ class ObjectStore:
                         self.place(path, path.name)
                     else:
                         path.unlink()
-                (stage / _LOCK_NAME).unlink(missing_ok=True)
-                stage.rmdir()
+                _remove_locked(stage)
+            except FileNotFoundError:
+                pass  # removed by another recovering writer meanwhile
             finally:
                 os.close(lock)
+        self._sweep_leftovers()
         if placed:
             sync_filesystem(self.vault)
         return placed
 
+    def _sweep_leftovers(self) -> None:
+        """Remove directories that writers killed while entering or leaving staging left behind.
 
-def _try_lock(path: Path) -> int | None:
+        They never hold committed bytes (a directory holds those only while named stage-*); the age
+        bound keeps this away from a live writer that is just now entering or leaving.
+        """
+        cutoff = time.time() - _LEFTOVER_AGE
+        for path in self.staging.iterdir():
+            if path.name.startswith((_ENTERING, _LEAVING)):
+                with contextlib.suppress(FileNotFoundError):
+                    if path.stat().st_mtime < cutoff:
+                        for child in path.iterdir():
+                            child.unlink(missing_ok=True)
+                        path.rmdir()
+
+
+def _remove_locked(directory: Path) -> None:
+    """Remove a staging directory whose lock we hold: out of sight first, then its contents."""
+    gone = directory.with_name(f"{_LEAVING}{directory.name}")
+    directory.rename(gone)  # no longer a stage-*: nobody else will look at it
+    for path in gone.iterdir():
+        path.unlink()  # .lock last is not needed: our flock stays on its open descriptor
+    gone.rmdir()
+
+
+def _try_lock(path: Path, *, create: bool = False) -> int | None:
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        fd = os.open(path, os.O_RDWR | (os.O_CREAT if create else 0), 0o600)
     except FileNotFoundError:
         return None
     try:
@@ -137,24 +172,29 @@ class Stager:
 
     def __init__(self, store: ObjectStore) -> None:
         self.store = store
-        self.dir = store.staging / f"stage-{os.getpid()}-{secrets.token_hex(6)}"
+        self.dir = store.staging / f"{_STAGE}{os.getpid()}-{secrets.token_hex(6)}"
         self._lock: int | None = None
 
     def __enter__(self) -> Stager:
-        self.dir.mkdir(parents=True)
-        self._lock = _try_lock(self.dir / _LOCK_NAME)
+        # Made and locked under another name, then renamed in: a stage-* directory is always
+        # locked by its live writer, so recovery can never mistake it for a dead one's.
+        entering = self.dir.with_name(f"{_ENTERING}{self.dir.name}")
+        entering.mkdir(parents=True)
+        self._lock = _try_lock(entering / _LOCK_NAME, create=True)
         if self._lock is None:
-            raise VaultError(f"cannot lock staging directory {self.dir}")
+            raise VaultError(f"cannot lock staging directory {entering}")
+        entering.rename(self.dir)
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        with contextlib.suppress(FileNotFoundError):
-            for path in self.dir.iterdir():
-                if path.name != _LOCK_NAME:
-                    path.unlink()
-            (self.dir / _LOCK_NAME).unlink(missing_ok=True)
-            self.dir.rmdir()
-        if self._lock is not None:
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        if self._lock is None:
+            return
+        try:
+            if exc_type is None:
+                _remove_locked(self.dir)
+            # After an error the directory stays: it may hold bytes whose entry committed just
+            # before the error. Unlocked now, the next writer's recovery places or discards them.
+        finally:
             os.close(self._lock)
             self._lock = None
 

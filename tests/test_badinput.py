@@ -1,0 +1,392 @@
+"""Bad input is refused with one `error:` line and the right exit code, and changes nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+from collections.abc import Callable
+from itertools import count
+from pathlib import Path
+
+import pytest
+from helpers import (
+    Snapshot,
+    article,
+    assert_one_error_line,
+    copy_vault,
+    is_root,
+    ok,
+    run,
+    seed_files,
+    snapshot,
+    tmp_leftovers,
+    unreadable_to_cli,
+    write_bytes,
+    write_text,
+)
+
+from archive.verify import verify_vault
+
+Case = Callable[[Path], list[str | Path]]
+State = tuple[Snapshot, dict[str, bytes]]
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    vault = tmp_path_factory.mktemp("pristine") / "vault"
+    ok("ingest", *seed_files(), vault=vault)
+    return vault
+
+
+@pytest.fixture
+def vault(pristine: Path, tmp_path: Path) -> Path:
+    return copy_vault(pristine, tmp_path / "vault")
+
+
+def files_of(vault: Path) -> dict[str, bytes]:
+    """Every file in the vault with its bytes (SQLite's transient -wal and -shm files aside)."""
+    return {
+        str(p.relative_to(vault)): p.read_bytes()
+        for p in sorted(vault.rglob("*"))
+        if p.is_file() and not p.name.endswith(("-wal", "-shm"))
+    }
+
+
+def state(vault: Path) -> State:
+    return snapshot(vault), files_of(vault)
+
+
+def assert_refused(result_code: int, vault: Path, before: State) -> None:
+    """The vault is exactly as it was, verifies, and holds no staging leftovers."""
+    assert state(vault) == before
+    assert verify_vault(vault).codes() == []
+    assert tmp_leftovers(vault) == []
+    assert result_code != 0
+
+
+def good_file(directory: Path) -> Path:
+    """A perfectly acceptable new file, given alongside the bad input: it must not be ingested either."""
+    return write_text(directory / "good.txt", article("good"))
+
+
+# ---- ingest cases: each returns the arguments after `ingest` ----------------------------------
+
+
+def missing_path(d: Path) -> list[str | Path]:
+    return [good_file(d), d / "no-such-file.txt"]
+
+
+def empty_file(d: Path) -> list[str | Path]:
+    return [good_file(d), write_bytes(d / "empty.txt", b"")]
+
+
+def binary_data(d: Path) -> list[str | Path]:
+    return [good_file(d), write_bytes(d / "noise.bin", random.Random(42).randbytes(4096))]
+
+
+def invalid_utf8(d: Path) -> list[str | Path]:
+    text = ("Caf\u00e9 au lait, cr\u00e8me br\u00fbl\u00e9e and a na\u00efve r\u00e9sum\u00e9.\n" * 50).encode(
+        "latin-1"
+    )
+    return [good_file(d), write_bytes(d / "latin1.txt", text)]
+
+
+def invalid_utf8_late(d: Path) -> list[str | Path]:
+    text = ("Plain ASCII text, line after line.\n" * 3000).encode() + b"then a stray byte \xff here\n"
+    return [good_file(d), write_bytes(d / "late.txt", text)]
+
+
+def fifo(d: Path) -> list[str | Path]:
+    os.mkfifo(d / "pipe.txt")
+    return [good_file(d), d / "pipe.txt"]
+
+
+def dangling_symlink(d: Path) -> list[str | Path]:
+    (d / "link.txt").symlink_to(d / "gone.txt")
+    return [good_file(d), d / "link.txt"]
+
+
+def malformed_json_sidecar(d: Path) -> list[str | Path]:
+    return [good_file(d), "--meta", write_text(d / "meta.json", '{"outlet": "People",')]
+
+
+def malformed_yaml_sidecar(d: Path) -> list[str | Path]:
+    return [good_file(d), "--meta", write_text(d / "meta.yaml", "outlet: [People\ntitle: {unclosed\n")]
+
+
+def sidecar_not_a_mapping(d: Path) -> list[str | Path]:
+    return [good_file(d), "--meta", write_text(d / "meta.yaml", "- just\n- a list\n")]
+
+
+def sidecar_unknown_field(d: Path) -> list[str | Path]:
+    return [good_file(d), "--meta", write_text(d / "meta.json", json.dumps({"publisher": "People"}))]
+
+
+def sidecar_unknown_field_for_one_file(d: Path) -> list[str | Path]:
+    meta = {"items": {"good.txt": {"publisher": "People"}}}
+    return [good_file(d), "--meta", write_text(d / "meta.json", json.dumps(meta))]
+
+
+def sidecar_names_another_file(d: Path) -> list[str | Path]:
+    meta = {"items": {"not-being-ingested.txt": {"title": "Elsewhere"}}}
+    return [good_file(d), "--meta", write_text(d / "meta.json", json.dumps(meta))]
+
+
+def sidecar_invalid_date(d: Path) -> list[str | Path]:
+    return [good_file(d), "--meta", write_text(d / "meta.yaml", "published: '2022-13-45'\n")]
+
+
+def sidecar_missing(d: Path) -> list[str | Path]:
+    return [good_file(d), "--meta", d / "no-such-meta.yaml"]
+
+
+def sidecar_not_utf8(d: Path) -> list[str | Path]:
+    return [good_file(d), "--meta", write_bytes(d / "meta.yaml", "outlet: Le Caf\u00e9\n".encode("latin-1"))]
+
+
+def invalid_date(d: Path) -> list[str | Path]:
+    return [good_file(d), "--published", "2022-13-45"]
+
+
+def date_without_zone(d: Path) -> list[str | Path]:
+    return [good_file(d), "--published", "2022-03-23T09:15:00"]
+
+
+def invalid_url(d: Path) -> list[str | Path]:
+    return [good_file(d), "--url", "ftp://example.org/story"]
+
+
+def invalid_credit(d: Path) -> list[str | Path]:
+    return [good_file(d), "--credit", " / "]
+
+
+def empty_actor(d: Path) -> list[str | Path]:
+    return [good_file(d), "--actor", "   "]
+
+
+INGEST_CASES: list[Case] = [
+    missing_path,
+    empty_file,
+    binary_data,
+    invalid_utf8,
+    invalid_utf8_late,
+    fifo,
+    dangling_symlink,
+    malformed_json_sidecar,
+    malformed_yaml_sidecar,
+    sidecar_not_a_mapping,
+    sidecar_unknown_field,
+    sidecar_unknown_field_for_one_file,
+    sidecar_names_another_file,
+    sidecar_invalid_date,
+    sidecar_missing,
+    sidecar_not_utf8,
+    invalid_date,
+    date_without_zone,
+    invalid_url,
+    invalid_credit,
+]
+
+
+@pytest.mark.parametrize("case", INGEST_CASES, ids=lambda c: c.__name__)
+def test_bad_ingest_changes_nothing(vault: Path, tmp_path: Path, case: Case) -> None:
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    args = case(inputs)
+    before = state(vault)
+    result = run("ingest", *args, vault=vault)
+    assert_one_error_line(result, 3)
+    assert_refused(result.code, vault, before)
+
+
+# Where the vault does not exist yet, a refused ingest must not leave one behind.
+NO_VAULT_CASES: list[Case] = [
+    missing_path,
+    empty_file,
+    binary_data,
+    invalid_utf8,
+    malformed_yaml_sidecar,
+    sidecar_unknown_field,
+    sidecar_invalid_date,
+    invalid_date,
+    invalid_url,
+]
+
+
+@pytest.mark.parametrize("case", NO_VAULT_CASES, ids=lambda c: c.__name__)
+def test_bad_ingest_creates_no_vault(tmp_path: Path, case: Case) -> None:
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    args = case(inputs)
+    target = tmp_path / "new-vault"
+    result = run("ingest", *args, vault=target)
+    assert_one_error_line(result, 3)
+    assert not target.exists(), sorted(str(p) for p in target.rglob("*"))
+
+
+def test_empty_actor_is_a_usage_error(vault: Path, tmp_path: Path) -> None:
+    before = state(vault)
+    result = run("ingest", *empty_actor(tmp_path), vault=vault)
+    assert_one_error_line(result, 2)
+    assert_refused(result.code, vault, before)
+
+
+def test_unreadable_file_in_a_directory(vault: Path, tmp_path: Path) -> None:
+    directory = tmp_path / "clippings"
+    write_text(directory / "a-good.txt", article("a good one"))
+    locked = write_text(directory / "b-locked.txt", article("locked"))
+    write_text(directory / "c-good.txt", article("another good one"))
+    locked.chmod(0)
+    try:
+        if not unreadable_to_cli(locked):
+            pytest.skip("this system lets the CLI read a chmod 000 file even without CAP_DAC_*")
+        before = state(vault)
+        result = run("ingest", directory, vault=vault, honour_modes=True)
+        assert_one_error_line(result, 3)
+        assert_refused(result.code, vault, before)
+        fresh = tmp_path / "new-vault"
+        result = run("ingest", directory, vault=fresh, honour_modes=True)
+        assert_one_error_line(result, 3)
+        assert not fresh.exists()
+    finally:
+        locked.chmod(0o644)
+
+
+def test_unreadable_directory_inside_a_directory(vault: Path, tmp_path: Path) -> None:
+    directory = tmp_path / "clippings"
+    write_text(directory / "a-good.txt", article("good, beside a locked folder"))
+    inner = directory / "locked"
+    write_text(inner / "hidden-away.txt", article("behind a locked folder"))
+    inner.chmod(0)
+    try:
+        if not unreadable_to_cli(inner / "hidden-away.txt"):
+            pytest.skip("this system lets the CLI read a chmod 000 directory even without CAP_DAC_*")
+        before = state(vault)
+        result = run("ingest", directory, vault=vault, honour_modes=True)
+        assert_one_error_line(result, 3)
+        assert_refused(result.code, vault, before)
+    finally:
+        inner.chmod(0o755)
+
+
+def test_root_can_drop_its_read_override(tmp_path: Path) -> None:
+    """The helper the unreadable-file tests rely on really takes root's override away."""
+    locked = write_text(tmp_path / "locked.txt", "secret\n")
+    locked.chmod(0)
+    assert unreadable_to_cli(locked) or not is_root()
+    locked.chmod(0o644)
+    assert not unreadable_to_cli(locked)
+
+
+# ---- usage errors -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["ingest", "--no-such-option", "GOOD"],
+        ["ingest"],
+        ["ingest", "GOOD", "--batch-size", "0"],
+        ["show"],
+        ["no-such-command"],
+        ["log", "--limit", "0"],
+    ],
+    ids=["unknown-option", "missing-paths", "batch-size-zero", "missing-id", "unknown-command", "limit-zero"],
+)
+def test_usage_errors(vault: Path, tmp_path: Path, args: list[str]) -> None:
+    good = good_file(tmp_path)
+    before = state(vault)
+    words = [str(good) if a == "GOOD" else a for a in args]
+    result = run(*words, vault=vault)
+    assert_one_error_line(result, 2)
+    assert_refused(result.code, vault, before)
+
+
+# ---- ids --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("wanted", ["deadbeef", "0000000000000000", "zzzz", "bc8"], ids=str)
+def test_show_of_an_unknown_or_invalid_id(vault: Path, wanted: str) -> None:
+    before = state(vault)
+    result = run("show", wanted, vault=vault)
+    assert_one_error_line(result, 3)
+    assert_refused(result.code, vault, before)
+
+
+def colliding_texts(prefix_digits: int = 4) -> tuple[str, str, str]:
+    """Two article texts whose SHA-256 share their first hex digits, and that prefix."""
+    seen: dict[str, str] = {}
+    for n in count():
+        text = article(f"collision-{n}")
+        prefix = hashlib.sha256(text.encode()).hexdigest()[:prefix_digits]
+        if prefix in seen:
+            return seen[prefix], text, prefix
+        seen[prefix] = text
+    raise AssertionError("unreachable")
+
+
+def test_show_of_an_ambiguous_prefix(vault: Path, tmp_path: Path) -> None:
+    first, second, prefix = colliding_texts()
+    one = write_text(tmp_path / "one.txt", first)
+    two = write_text(tmp_path / "two.txt", second)
+    ids = [i["item"] for i in ok("ingest", one, two, "--json", vault=vault).json()["items"]]
+    assert all(i.startswith(prefix) for i in ids) and len(set(ids)) == 2
+    before = state(vault)
+    result = run("show", prefix, vault=vault)
+    assert_one_error_line(result, 3)
+    assert_refused(result.code, vault, before)
+    assert ok("show", ids[1], "--json", vault=vault).json()["id"] == ids[1]
+
+
+# ---- damaged vaults ---------------------------------------------------------------------------
+
+
+def garbage_database(vault: Path) -> None:
+    for leftover in ("ledger.sqlite-wal", "ledger.sqlite-shm"):
+        (vault / leftover).unlink(missing_ok=True)
+    (vault / "ledger.sqlite").write_bytes(random.Random(3).randbytes(16384))
+
+
+def missing_marker(vault: Path) -> None:
+    (vault / "VAULT.json").unlink()
+
+
+def foreign_marker(vault: Path) -> None:
+    (vault / "VAULT.json").write_text('{"format": "archive-vault", "version": 99}\n')
+
+
+@pytest.mark.parametrize("damage", [garbage_database, missing_marker, foreign_marker], ids=lambda f: f.__name__)
+def test_ingest_into_a_damaged_vault(vault: Path, tmp_path: Path, damage: Callable[[Path], None]) -> None:
+    damage(vault)
+    before = files_of(vault)
+    result = run("ingest", good_file(tmp_path), vault=vault)
+    assert_one_error_line(result, 3)
+    assert files_of(vault) == before
+
+
+@pytest.mark.parametrize("command", [["list"], ["log"], ["show", "bc8e0b24"]], ids=lambda c: c[0])
+def test_reading_a_damaged_vault(vault: Path, command: list[str]) -> None:
+    garbage_database(vault)
+    before = files_of(vault)
+    result = run(*command, vault=vault)
+    assert_one_error_line(result, 3)
+    assert files_of(vault) == before
+
+
+@pytest.mark.parametrize("command", ["list", "log", "verify", "show"])
+def test_commands_on_no_vault(tmp_path: Path, command: str) -> None:
+    target = tmp_path / "nothing-here"
+    args = [command, "bc8e0b24"] if command == "show" else [command]
+    result = run(*args, vault=target)
+    assert_one_error_line(result, 3)
+    assert not target.exists()
+
+
+def test_ingest_into_a_directory_that_is_not_a_vault(tmp_path: Path) -> None:
+    target = tmp_path / "somewhere"
+    write_text(target / "precious.txt", "not a vault\n")
+    result = run("ingest", good_file(tmp_path), vault=target)
+    assert_one_error_line(result, 3)
+    assert sorted(p.name for p in target.iterdir()) == ["precious.txt"]
