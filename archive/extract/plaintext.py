@@ -182,16 +182,20 @@ def _header(nonblank: Sequence[_Line]) -> list[_Line]:
     return header
 
 
-def _byte_offsets(text: str) -> list[int]:
-    """offsets[i] is the byte offset of character i in the UTF-8 encoding of text."""
+def _byte_offsets(text: str, positions: Iterable[int]) -> dict[int, int]:
+    """The byte offset in the UTF-8 encoding of text of each character position given.
+
+    Encodes the stretches between consecutive positions once each, so the cost is one pass
+    over the text however many positions there are.
+    """
     if text.isascii():
-        return list(range(len(text) + 1))
-    offsets = [0] * (len(text) + 1)
-    total = 0
-    for i, char in enumerate(text):
-        code = ord(char)
-        total += 1 if code < 0x80 else 2 if code < 0x800 else 3 if code < 0x10000 else 4
-        offsets[i + 1] = total
+        return {i: i for i in positions}
+    offsets: dict[int, int] = {}
+    done = total = 0
+    for i in sorted(set(positions)):
+        total += len(text[done:i].encode("utf-8"))
+        done = i
+        offsets[i] = total
     return offsets
 
 
@@ -822,6 +826,10 @@ _COVERAGE = re.compile(
     re.I,
 )
 _FOUNDATION = re.compile(r"(?:\b[Tt]he\s+)?(?P<name>(?:[A-Z][\w&\-]*\s+){1,4}News\s+Foundation)\b")
+# What every match of the pattern above contains: texts without it skip the pattern.
+_NEWSLETTER_NEEDLE = re.compile("newsletter", re.I)
+_COVERAGE_NEEDLE = re.compile("coverage", re.I)
+_FOUNDATION_NEEDLE = re.compile(r"News\s+Foundation")
 _CITATION = re.compile(
     r"\b(?:according\s+to|reported|reports|reporting\s+by|citing|cited|first\s+reported"
     r"|published\s+by|investigation\s+by)\b",
@@ -894,12 +902,16 @@ def _whole_line(doc: _Doc, pattern: re.Pattern[str], rule: str) -> Iterator[_Sig
             yield _Signal(name, line.start, line.start + match.end(), rule)
 
 
-def _in_text(doc: _Doc, pattern: re.Pattern[str], rule: str) -> Iterator[_Signal]:
+def _in_text(doc: _Doc, pattern: re.Pattern[str], needle: re.Pattern[str], rule: str) -> Iterator[_Signal]:
     """Self-promotion within a line: 'sign up for PEOPLE's free daily newsletter'
     (newsletter), 'Follow PEOPLE's complete coverage' (follow-coverage), '…request for
     comment from the Daily Caller News Foundation' (news-foundation). A sentence that
     cites a report ('according to', 'reported') is skipped: there the outlet is a source.
+    `needle` is a cheap test that every match must pass ('newsletter' for the first), so
+    most texts skip the costly pattern altogether.
     """
+    if not needle.search(doc.text):
+        return
     for line in doc.nonblank:
         sentences: _Sentences | None = None  # built on a line's first match only
         for match in pattern.finditer(line.text):
@@ -922,9 +934,9 @@ def _outlet(doc: _Doc) -> list[_Hit]:
         *_whole_line(doc, _SOURCE_LINE, "source-line"),
         *_whole_line(doc, _READ_MORE, "read-more"),
         *_whole_line(doc, _GET_APP, "get-app"),
-        *_in_text(doc, _NEWSLETTER, "newsletter"),
-        *_in_text(doc, _COVERAGE, "follow-coverage"),
-        *_in_text(doc, _FOUNDATION, "news-foundation"),
+        *_in_text(doc, _NEWSLETTER, _NEWSLETTER_NEEDLE, "newsletter"),
+        *_in_text(doc, _COVERAGE, _COVERAGE_NEEDLE, "follow-coverage"),
+        *_in_text(doc, _FOUNDATION, _FOUNDATION_NEEDLE, "news-foundation"),
     ]
     if not signals or len({_outlet_key(s.name) for s in signals}) != 1:
         return []
@@ -1389,9 +1401,10 @@ def extract(data: bytes) -> list[Extracted]:
 
 
 def _to_bytes(data: bytes, text: str, hits: Iterable[_Hit]) -> list[Extracted]:
-    offsets = _byte_offsets(text)
+    ordered = sorted(hits, key=lambda h: (FIELDS.index(h.field), h.start, h.end))
+    offsets = _byte_offsets(text, [i for hit in ordered for i in (hit.start, hit.end)])
     result = []
-    for hit in sorted(hits, key=lambda h: (FIELDS.index(h.field), h.start, h.end)):
+    for hit in ordered:
         start, end = offsets[hit.start], offsets[hit.end]
         evidence = data[start:end].decode("utf-8")
         result.append(Extracted(hit.field, hit.value, start, end, evidence, hit.rule))
