@@ -19,25 +19,34 @@ def _plain(value: Any) -> bool:
     as Python's code-point sort does, and escapes strings as json.dumps(ensure_ascii=False) does.
     Floats (JCS prints them the ECMAScript way) and astral-plane keys take the full JCS path.
     """
-    stack = [(value, 0)]
+    stack: list[tuple[Any, int]] = [(value, 0)]
     while stack:
-        item, depth = stack.pop()
-        if item is None or isinstance(item, bool | str):
-            continue
-        if isinstance(item, int):
-            if abs(item) >= 2**53:  # beyond that JCS (an IEEE double) cannot represent it exactly
-                return False
-        elif isinstance(item, list):
-            stack.extend((v, depth + 1) for v in item)
-        elif isinstance(item, dict):
-            for key in item:
-                if not isinstance(key, str) or not (key.isascii() or max(key) < _ASTRAL):
-                    return False
-            stack.extend((v, depth + 1) for v in item.values())
-        else:
-            return False
+        container, depth = stack.pop()
         if depth > _MAX_DEPTH:
             return False
+        kind = type(container)
+        if kind is dict:
+            for key in container:
+                if type(key) is not str or not (key.isascii() or max(key) < _ASTRAL):
+                    return False
+            values = container.values()
+        elif kind is list:
+            values = container
+        else:
+            values = (container,)
+            depth -= 1
+        for item in values:
+            # Exact types: a subclass (an IntEnum, a str subclass) takes the full JCS path.
+            kind = type(item)
+            if kind is str or item is None or kind is bool:
+                continue
+            if kind is int:
+                if abs(item) >= 2**53:  # beyond that JCS (an IEEE double) cannot represent it exactly
+                    return False
+            elif kind is dict or kind is list:
+                stack.append((item, depth + 1))
+            else:
+                return False
     return True
 
 

@@ -196,13 +196,14 @@ class Archive:
         placements: list[tuple[str, Path]] = []
         with self._write() as txn:
             w = txn.w
-            seen: set[str] = set()
+            known = w.known_items([obj.digest.hex for obj, _ in prepared])
+            rows: list[ItemRow] = []
             for source, (obj, extracted) in zip(batch, prepared, strict=True):
                 digest = obj.digest.hex
-                if digest in seen or w.has_item(digest):
+                if digest in known:
                     results.append(_result(source, obj, "exists", None))
                     continue
-                seen.add(digest)
+                known.add(digest)
                 now = self.ctx.clock()
                 body = {
                     "item": digest,
@@ -216,9 +217,10 @@ class Archive:
                 sealed = txn.append("ingest", body, now)
                 items: dict[str, ItemState] = {}
                 apply(items, decode(sealed.data), sealed.hash)
-                w.put_item(item_row(items[digest]))
+                rows.append(item_row(items[digest]))
                 results.append(_result(source, obj, "ingested", sealed.seq))
                 placements.append((digest, obj.path))
+            w.add_items(rows)
         return results, placements
 
     def _acquisition(self, source: Source) -> dict[str, Any]:

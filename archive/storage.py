@@ -260,6 +260,14 @@ class Reader:
     def has_item(self, item_id: str) -> bool:
         return self.conn.execute(select(ItemRow.id).where(ItemRow.id == item_id)).first() is not None
 
+    def known_items(self, item_ids: list[str], chunk: int = 500) -> set[str]:
+        """Those of `item_ids` the index holds (one query per `chunk` ids)."""
+        known: set[str] = set()
+        for start in range(0, len(item_ids), chunk):
+            query = select(ItemRow.id).where(col(ItemRow.id).in_(item_ids[start : start + chunk]))
+            known.update(str(v) for v in self.conn.execute(query).scalars())
+        return known
+
     def item_state(self, item_id: str) -> bytes | None:
         row = self.conn.execute(select(ItemRow.state).where(ItemRow.id == item_id)).first()
         return None if row is None else bytes(row[0])
@@ -293,6 +301,11 @@ class Writer(Reader):
 
     def put_checkpoint(self, size: int, note: str) -> None:
         self.conn.execute(insert(CheckpointRow).values(size=size, note=note))
+
+    def add_items(self, rows: list[ItemRow]) -> None:
+        """Insert index rows for new items in one executemany."""
+        if rows:
+            self.conn.execute(insert(ItemRow), [row.model_dump() for row in rows])
 
     def put_item(self, row: ItemRow) -> None:
         values = row.model_dump()
