@@ -26,9 +26,12 @@ def _plain(value: Any) -> bool:
             return False
         kind = type(container)
         if kind is dict:
-            for key in container:
-                if type(key) is not str or not (key.isascii() or max(key) < _ASTRAL):
-                    return False
+            try:
+                keys = "".join(container)  # one C call for all keys; TypeError if one is not a str
+            except TypeError:
+                return False
+            if not (keys.isascii() or max(keys) < _ASTRAL):
+                return False
             values = container.values()
         elif kind is list:
             values = container
@@ -67,11 +70,13 @@ def canonical_bytes(value: Any) -> bytes:
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, val in pairs:
-        if key in result:
-            raise LedgerError(f"duplicate key {key!r} in JSON object")
-        result[key] = val
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise LedgerError(f"duplicate key {key!r} in JSON object")
+            seen.add(key)
     return result
 
 

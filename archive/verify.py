@@ -10,13 +10,12 @@ import base64
 import itertools
 import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from archive.checkpoint import Checkpoint, check_checkpoint
-from archive.digest import hash_file, is_hex_digest
+from archive.digest import is_hex_digest
 from archive.errors import ArchiveError
 from archive.items import EntryRuleError, ItemState, apply
 from archive.ledger import check_entries
@@ -24,6 +23,7 @@ from archive.merkle import CompactRange, consistency_proof, node_hash, verify_co
 from archive.note import VerifierKey
 from archive.objects import ObjectStore
 from archive.problems import Problem, Report
+from archive.scan import Hashed, Scan, hash_path, stat_size
 from archive.storage import Reader, Store
 from archive.trust import KeyHistory, KeyRuleError
 from archive.vault import DATABASE, read_marker
@@ -70,32 +70,40 @@ def verify_vault(
         report.add([Problem("DATABASE_UNREADABLE", str(exc), path=str(path / DATABASE))])
         return report
     pinned = list(against)
+    # Objects are listed before the ledger is read (so every object listed is one whose entry the
+    # snapshot below already holds) and hashed in the background while the entries are checked.
+    objects = ObjectStore(path)
+    files = list(objects.iter_stored())
+    scan = Scan([(p, stat_size(p)) for _, p in files], workers or min(8, os.cpu_count() or 2))
     try:
-        with store.read() as reader:
-            stored = reader.checkpoints()
-            wanted = {size for size, _ in stored} | {_size_of(a.note) for a in pinned}
-            facts = _check_ledger(reader, report, progress, wanted)
-            _check_index(reader, facts.items, report)
-            _check_nodes(reader, facts, report)
-            _check_checkpoints(reader, stored, facts, report)
-            origin = facts.keys.origin or str(marker.get("origin", ""))
-            if marker and facts.keys.origin and marker.get("origin") != facts.keys.origin:
-                report.add(
-                    [
-                        Problem(
-                            "VAULT_FORMAT",
-                            f"marker origin {marker.get('origin')!r} is not the ledger's {origin!r}",
-                        )
-                    ]
-                )
-            for given in pinned:
-                _check_against(given, origin, facts, report)
-    except ArchiveError as exc:
-        report.add([Problem("DATABASE_UNREADABLE", str(exc), path=str(path / DATABASE))])
-        return report
+        try:
+            with store.read() as reader:
+                stored = reader.checkpoints()
+                wanted = {size for size, _ in stored} | {_size_of(a.note) for a in pinned}
+                facts = _check_ledger(reader, report, progress, wanted)
+                _check_index(reader, facts.items, report)
+                _check_nodes(reader, facts, report)
+                _check_checkpoints(reader, stored, facts, report)
+                origin = facts.keys.origin or str(marker.get("origin", ""))
+                if marker and facts.keys.origin and marker.get("origin") != facts.keys.origin:
+                    report.add(
+                        [
+                            Problem(
+                                "VAULT_FORMAT",
+                                f"marker origin {marker.get('origin')!r} is not the ledger's {origin!r}",
+                            )
+                        ]
+                    )
+                for given in pinned:
+                    _check_against(given, origin, facts, report)
+        except ArchiveError as exc:
+            report.add([Problem("DATABASE_UNREADABLE", str(exc), path=str(path / DATABASE))])
+            return report
+        finally:
+            store.close()
+        _check_objects(objects, files, scan, facts.items, report, progress)
     finally:
-        store.close()
-    _check_objects(ObjectStore(path), facts.items, report, progress, workers or min(8, os.cpu_count() or 2))
+        scan.close()
     return report
 
 
@@ -275,13 +283,14 @@ def _differences(row: dict[str, Any], state: ItemState) -> list[str]:
 
 def _check_objects(
     objects: ObjectStore,
+    files: list[tuple[str, Path]],
+    scan: Scan,
     items: dict[str, ItemState],
     report: Report,
     progress: ProgressFn | None,
-    workers: int,
 ) -> None:
     sizes = {item_id: s.size for item_id, s in items.items()}
-    for name, path in objects.iter_stored():
+    for name, path in files:
         if not is_hex_digest(name) or name not in sizes or path.parent.name != name[:2]:
             report.add(
                 [
@@ -292,36 +301,33 @@ def _check_objects(
                     )
                 ]
             )
-    total = sum(sizes.values())
-    done = 0
-
-    def check(item: str) -> list[Problem]:
-        path = objects.locate(item)
-        if path is None:
-            return [Problem("OBJECT_MISSING", "the object is not in the vault", item=item)]
-        try:
-            size = path.stat().st_size
-            if size != sizes[item]:
-                return [
-                    Problem(
-                        "OBJECT_SIZE_MISMATCH",
-                        f"{size} bytes, the ledger says {sizes[item]}",
-                        item=item,
-                        path=str(path),
-                    )
-                ]
-            digest, _ = hash_file(path)
-        except OSError as exc:
-            return [Problem("OBJECT_UNREADABLE", f"cannot read: {exc.strerror}", item=item, path=str(path))]
-        if digest.hex != item:
-            return [Problem("OBJECT_HASH_MISMATCH", f"bytes hash to {digest.hex}", item=item, path=str(path))]
-        return []
-
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for item, problems in zip(sizes, pool.map(check, sizes), strict=True):
-            report.add(problems)
-            done += sizes[item]
-            if progress is not None:
-                progress("objects", done, total)
+    found: dict[Path, Hashed] = {}
+    for path, result, done in scan.results():
+        found[path] = result
+        if progress is not None:
+            progress("objects", done, scan.total)
+    for item, size in sizes.items():
+        where = objects.path_for(item)
+        hashed = found.get(where)
+        if hashed is None:
+            # Not in the store when it was listed: placed since, or committed but still staged.
+            located = objects.locate(item)
+            if located is None:
+                report.add([Problem("OBJECT_MISSING", "the object is not in the vault", item=item)])
+                continue
+            where, hashed = located, hash_path(located)
+        report.add(_object_problems(item, size, where, hashed))
     report.counts["objects"] = len(sizes)
-    report.counts["bytes"] = total
+    report.counts["bytes"] = sum(sizes.values())
+
+
+def _object_problems(item: str, size: int, path: Path, hashed: Hashed) -> list[Problem]:
+    if hashed.sha256 is None:
+        return [Problem("OBJECT_UNREADABLE", f"cannot read: {hashed.error}", item=item, path=str(path))]
+    if hashed.size != size:
+        return [
+            Problem("OBJECT_SIZE_MISMATCH", f"{hashed.size} bytes, the ledger says {size}", item=item, path=str(path))
+        ]
+    if hashed.sha256 != item:
+        return [Problem("OBJECT_HASH_MISMATCH", f"bytes hash to {hashed.sha256}", item=item, path=str(path))]
+    return []

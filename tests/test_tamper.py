@@ -162,6 +162,17 @@ def test_unreadable_object(vault: Path) -> None:
     assert items(problems, "OBJECT_UNREADABLE") == {seed_id(4)}
 
 
+def test_object_replaced_by_a_directory_is_unreadable(vault: Path) -> None:
+    # Runs as root too: a directory where the object's file should be cannot be read as one.
+    target = object_path(vault, seed_id(4))
+    target.chmod(0o644)
+    target.unlink()
+    target.mkdir()
+    problems = verify_finds(vault, "OBJECT_UNREADABLE")
+    assert items(problems, "OBJECT_UNREADABLE") == {seed_id(4)}
+    assert "directory" in where(problems, "OBJECT_UNREADABLE")[0]["message"].lower()
+
+
 # ---- ledger entries ---------------------------------------------------------------------------
 
 

@@ -1,0 +1,94 @@
+"""Hashing every file of the object store on a thread pool, in the background.
+
+`archive verify` starts a scan before it reads the ledger, so the files are hashed while the
+entries are checked (hashlib releases the GIL on large updates, and the ledger checks are Python);
+the results are compared with what the ledger says once both are done. Small files are hashed in
+groups, so the pool's per-task cost does not dominate a store of many small objects.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from archive.digest import CHUNK
+
+GROUP_BYTES = 32 << 20  # a task hashes files until it has this many bytes...
+GROUP_FILES = 256  # ...or this many files
+
+
+@dataclass(frozen=True)
+class Hashed:
+    """One file's size and SHA-256 (hex), or why it could not be read."""
+
+    size: int
+    sha256: str | None
+    error: str | None = None
+
+
+def hash_path(path: Path) -> Hashed:
+    """Stream one file through SHA-256; a read error is returned, never raised."""
+    try:
+        with path.open("rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            h = hashlib.sha256()
+            if size <= CHUNK:
+                h.update(f.read())
+            else:
+                buffer = bytearray(CHUNK)
+                view = memoryview(buffer)
+                while n := f.readinto(buffer):
+                    h.update(view[:n])
+        return Hashed(size, h.hexdigest())
+    except OSError as exc:
+        return Hashed(-1, None, exc.strerror or str(exc))
+
+
+def _hash_group(paths: list[Path]) -> list[tuple[Path, Hashed]]:
+    return [(path, hash_path(path)) for path in paths]
+
+
+class Scan:
+    """Files hashed in the background; `results` waits for them, in the order they were given."""
+
+    def __init__(self, files: list[tuple[Path, int]], workers: int) -> None:
+        self.total = sum(size for _, size in files)
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="hash")
+        self._futures: list[tuple[Future[list[tuple[Path, Hashed]]], int]] = []
+        group: list[Path] = []
+        group_bytes = 0
+        for path, size in files:
+            group.append(path)
+            group_bytes += max(size, 0)
+            if group_bytes >= GROUP_BYTES or len(group) >= GROUP_FILES:
+                self._futures.append((self._pool.submit(_hash_group, group), group_bytes))
+                group, group_bytes = [], 0
+        if group:
+            self._futures.append((self._pool.submit(_hash_group, group), group_bytes))
+
+    def results(self) -> Iterator[tuple[Path, Hashed, int]]:
+        """(path, result, bytes hashed so far), as each group finishes, in submission order."""
+        done = 0
+        try:
+            for future, group_bytes in self._futures:
+                hashed = future.result()
+                done += group_bytes
+                for path, result in hashed:
+                    yield path, result, done
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def stat_size(path: Path) -> int:
+    """A file's size, or -1 if it cannot be read (the scan then reports why)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return -1
