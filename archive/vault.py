@@ -16,7 +16,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -26,7 +26,9 @@ from archive.fsutil import create_once, fsync_dir
 from archive.keyring import ensure_key
 from archive.ledger import format_time
 from archive.objects import ObjectStore
-from archive.storage import Store
+
+if TYPE_CHECKING:
+    from archive.storage import Store
 
 FORMAT = "archive-vault"
 VERSION = 1
@@ -79,6 +81,8 @@ class Vault:
     @classmethod
     def open(cls, path: Path) -> Vault:
         marker = read_marker(path)
+        from archive.storage import Store  # the database layer loads only when a vault is opened
+
         store = Store.sqlite(path / DATABASE, create=False)
         return cls(path, store, ObjectStore(path), marker)
 
@@ -117,6 +121,8 @@ class Vault:
         passphrase: bytes | None,
         key: Ed25519PrivateKey | None,
     ) -> Vault:
+        from archive.storage import Store
+
         if is_vault(path):
             raise VaultError(f"{path} is already a vault")
         stray = sorted(p.name for p in path.iterdir() if p.name not in PLACEHOLDERS | _UNFINISHED)

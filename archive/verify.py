@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from archive.checkpoint import Checkpoint, check_checkpoint
 from archive.digest import is_hex_digest
@@ -24,9 +24,11 @@ from archive.note import VerifierKey
 from archive.objects import ObjectStore
 from archive.problems import Problem, Report
 from archive.scan import Hashed, Scan, hash_path, stat_size
-from archive.storage import Reader, Store
 from archive.trust import KeyHistory, KeyRuleError
 from archive.vault import DATABASE, read_marker
+
+if TYPE_CHECKING:
+    from archive.storage import Reader
 
 # (phase, done, total): phase is "ledger" (entries) or "objects" (bytes)
 ProgressFn = Callable[[str, int, int], None]
@@ -64,18 +66,21 @@ def verify_vault(
         marker = read_marker(path)
     except ArchiveError as exc:
         report.add([Problem("VAULT_FORMAT", str(exc), path=str(path))])
-    try:
-        store = Store.sqlite(path / DATABASE, create=False)
-    except ArchiveError as exc:
-        report.add([Problem("DATABASE_UNREADABLE", str(exc), path=str(path / DATABASE))])
-        return report
-    pinned = list(against)
     # Objects are listed before the ledger is read (so every object listed is one whose entry the
-    # snapshot below already holds) and hashed in the background while the entries are checked.
+    # snapshot below already holds) and hashed in the background from here on: while the database
+    # layer loads and while the entries are checked.
     objects = ObjectStore(path)
     files = list(objects.iter_stored())
     scan = Scan([(p, stat_size(p)) for _, p in files], workers or min(8, os.cpu_count() or 2))
     try:
+        from archive.storage import Store
+
+        try:
+            store = Store.sqlite(path / DATABASE, create=False)
+        except ArchiveError as exc:
+            report.add([Problem("DATABASE_UNREADABLE", str(exc), path=str(path / DATABASE))])
+            return report
+        pinned = list(against)
         try:
             with store.read() as reader:
                 stored = reader.checkpoints()
