@@ -15,8 +15,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from archive.digest import CHUNK
-
+# Large reads: a hashing thread takes the GIL once per read and once per update, and while the
+# main thread is busy (loading modules, checking entries) each take can wait a switch interval.
+READ_BYTES = 4 << 20
 GROUP_BYTES = 32 << 20  # a task hashes files until it has this many bytes...
 GROUP_FILES = 256  # ...or this many files
 
@@ -36,10 +37,10 @@ def hash_path(path: Path) -> Hashed:
         with path.open("rb") as f:
             size = os.fstat(f.fileno()).st_size
             h = hashlib.sha256()
-            if size <= CHUNK:
+            if size <= READ_BYTES:
                 h.update(f.read())
             else:
-                buffer = bytearray(CHUNK)
+                buffer = bytearray(READ_BYTES)
                 view = memoryview(buffer)
                 while n := f.readinto(buffer):
                     h.update(view[:n])
