@@ -104,6 +104,10 @@ def _open(vault: Path, actor: str | None, *, create: bool = False, ctx: Any = No
         archive.close()
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _say(text: str) -> None:
     sys.stdout.write(text + "\n")
 
@@ -521,7 +525,7 @@ def verify(
         if report:
             _say(f"ok: {summary}; no problems")
         else:
-            _say(f"FAILED: {summary}; {len(report.problems)} problems")
+            _say(f"FAILED: {summary}; {_count(len(report.problems), 'problem')}")
     if not report:
         raise typer.Exit(1)
 
@@ -630,7 +634,7 @@ def verify_manifest(
         if report:
             _say(f"ok: {c.get('items', 0)} items, {c.get('entries', 0)} entries proven against the signed checkpoint")
         else:
-            _say(f"FAILED: {len(report.problems)} problems")
+            _say(f"FAILED: {_count(len(report.problems), 'problem')}")
     if not report:
         raise typer.Exit(1)
 

@@ -17,9 +17,17 @@ def emit_json(value: Any) -> None:
 
 
 def _console() -> Any:
+    import os
+
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False)
+    # On a terminal, its width; piped or redirected, wide enough that tables do not fold
+    # (COLUMNS, if set, wins either way).
+    width = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 200
+    return Console(highlight=False, soft_wrap=False, width=width)
+
+
+_NO_WRAP = frozenset({"seq", "time", "kind", "item", "entry hash", "id", "entry"})
 
 
 def _table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
@@ -28,7 +36,8 @@ def _table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[st
 
     table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
     for col in columns:
-        table.add_column(col, overflow="fold")
+        # Times, numbers and short hashes stay on one line; free text folds to the terminal.
+        table.add_column(col, overflow="fold", no_wrap=col in _NO_WRAP)
     for row in rows:
         table.add_row(*row)
     _console().print(table)
@@ -102,7 +111,10 @@ def show_item(state: ItemState, history: Sequence[tuple[Sealed, Entry]]) -> None
     _table(
         "history",
         ("seq", "time", "actor", "kind", "reason", "entry hash"),
-        [(str(s.seq), e.time, e.actor, e.kind, str(e.body.get("reason", "")), s.hash) for s, e in history],
+        [
+            (str(s.seq), _short_time(e.time), e.actor, e.kind, str(e.body.get("reason", "")), s.hash[:16])
+            for s, e in history
+        ],
     )
 
 
@@ -124,6 +136,11 @@ def list_items(items: Sequence[ItemState]) -> None:
     _table(f"{len(items)} items", ("id", "name", "outlet", "published", "title", "type", "bytes"), rows)
 
 
+def _short_time(time: str) -> str:
+    """An entry's time to the second, for tables ('2026-11-22T08:01:00Z'); --json has it exact."""
+    return time[:19] + "Z" if len(time) > 20 and time.endswith("Z") else time
+
+
 def entry_subject(entry: Entry) -> str:
     item = entry.body.get("item")
     return str(item) if isinstance(item, str) else ""
@@ -133,7 +150,7 @@ def show_log(entries: Sequence[tuple[Sealed, Entry]]) -> None:
     _table(
         None,
         ("seq", "time", "actor", "kind", "item", "entry hash"),
-        [(str(s.seq), e.time, e.actor, e.kind, entry_subject(e)[:16], s.hash[:16]) for s, e in entries],
+        [(str(s.seq), _short_time(e.time), e.actor, e.kind, entry_subject(e)[:12], s.hash[:12]) for s, e in entries],
     )
 
 
