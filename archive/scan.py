@@ -8,8 +8,10 @@ groups, so the pool's per-task cost does not dominate a store of many small obje
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import stat
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -32,21 +34,39 @@ class Hashed:
 
 
 def hash_path(path: Path) -> Hashed:
-    """Stream one file through SHA-256; a read error is returned, never raised."""
+    """Stream one regular file through SHA-256; why it cannot be read is returned, never raised.
+
+    A symbolic link is not followed: an object is a file in the vault, and a link's target can
+    change (or lie outside the vault) while the link keeps the object's name.
+    """
     try:
-        with path.open("rb") as f:
-            size = os.fstat(f.fileno()).st_size
-            h = hashlib.sha256()
-            if size <= READ_BYTES:
-                h.update(f.read())
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return Hashed(-1, None, "a symbolic link, not a file")
+        return Hashed(-1, None, exc.strerror or str(exc))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return Hashed(-1, None, "a directory, not a file" if stat.S_ISDIR(info.st_mode) else "not a regular file")
+        h = hashlib.sha256()
+        size = 0  # of the bytes hashed, not of the stat before: the two agree unless it changes
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            if info.st_size <= READ_BYTES:
+                data = f.read()
+                h.update(data)
+                size = len(data)
             else:
                 buffer = bytearray(READ_BYTES)
                 view = memoryview(buffer)
                 while n := f.readinto(buffer):
                     h.update(view[:n])
+                    size += n
         return Hashed(size, h.hexdigest())
     except OSError as exc:
         return Hashed(-1, None, exc.strerror or str(exc))
+    finally:
+        os.close(fd)
 
 
 def _hash_group(paths: list[Path]) -> list[tuple[Path, Hashed]]:

@@ -382,3 +382,16 @@ def test_tampered_vault_still_reads_for_evidence(vault: Path) -> None:
     object_path(vault, seed_id(0)).write_bytes(b"replaced\n")
     verify_finds(vault, "OBJECT_SIZE_MISMATCH")
     assert {i["id"] for i in ok("list", "--json", vault=vault).json()} == set(seed_sums().values())
+
+
+def test_object_replaced_by_a_symlink_to_the_same_bytes_is_unreadable(vault: Path, tmp_path: Path) -> None:
+    # The bytes still hash right, but they are no longer in the vault: the link's target can change.
+    target = object_path(vault, seed_id(3))
+    outside = tmp_path / "elsewhere"
+    outside.write_bytes(target.read_bytes())
+    target.chmod(0o644)
+    target.unlink()
+    target.symlink_to(outside)
+    problems = verify_finds(vault, "OBJECT_UNREADABLE")
+    assert items(problems, "OBJECT_UNREADABLE") == {seed_id(3)}
+    assert "symbolic link" in where(problems, "OBJECT_UNREADABLE")[0]["message"]
