@@ -4,9 +4,9 @@ Extraction reads and never rewrites: it gets the stored bytes and returns claims
 extractor's name and version, the rule that fired, the byte span or metadata key, and the quoted
 evidence. What could not be extracted, and why, comes back as notes, so `show` can say so.
 
-Plain text is read in-process (a pure function over at most MAX_TEXT_BYTES). HTML, PDF and image
-extractors run in a child process with a time limit and a memory limit: a hostile file costs one
-note, never a hung or crashed ingest.
+Plain text up to IN_PROCESS_TEXT_BYTES is read in-process (a pure function, linear in the text).
+Longer text (up to MAX_TEXT_BYTES) and the HTML, PDF and image extractors run in a child process
+with a time limit and a memory limit: a hostile file costs one note, never a hung or crashed ingest.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 MAX_TEXT_BYTES = 16 << 20  # plain-text extraction reads the whole text: bound it
+IN_PROCESS_TEXT_BYTES = 1 << 20  # larger texts are read in a bounded child, like HTML and PDF
 MAX_DOCUMENT_BYTES = 256 << 20  # larger HTML or PDF files are stored but not parsed
 CHILD_SECONDS = 60
 CHILD_MEMORY = 2 << 30
@@ -79,11 +80,16 @@ def _in_child(kind: str, path: Path, url: str | None) -> Extraction:
     if done.returncode != 0:
         last = (done.stderr.decode("utf-8", "replace").strip().splitlines() or ["no message"])[-1][:300]
         return Extraction(notes=[{"note": "not extracted", "reason": f"{kind} extractor failed: {last}"}])
-    result = json.loads(done.stdout)
-    return Extraction(
-        claims=[_claim(f, result["name"], result["version"]) for f in result["facts"]],
-        notes=[{"note": n["note"], "reason": n["reason"]} for n in result["notes"]],
-    )
+    try:
+        result = json.loads(done.stdout)
+        return Extraction(
+            claims=[_claim(f, result["name"], result["version"]) for f in result["facts"]],
+            notes=[{"note": n["note"], "reason": n["reason"]} for n in result["notes"]],
+        )
+    except (ValueError, KeyError, TypeError) as exc:
+        return Extraction(
+            notes=[{"note": "not extracted", "reason": f"{kind} extractor gave no readable answer: {exc}"}]
+        )
 
 
 def extract(path: Path, media_type: str, size: int, url: str | None = None) -> Extraction:
@@ -91,6 +97,9 @@ def extract(path: Path, media_type: str, size: int, url: str | None = None) -> E
     if media_type == "text/plain":
         if size > MAX_TEXT_BYTES:
             return Extraction(notes=[{"note": "not extracted", "reason": f"text larger than {MAX_TEXT_BYTES} bytes"}])
+        if size > IN_PROCESS_TEXT_BYTES:
+            # Linear, but at tens of microseconds a line: a long text gets the child's time limit.
+            return _in_child("plaintext", path, None)
         try:
             return _plaintext(path.read_bytes())
         except (ValueError, RecursionError) as exc:

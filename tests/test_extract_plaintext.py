@@ -55,7 +55,7 @@ def assert_valid(data: bytes, found: list[Extracted]) -> None:
 
 def test_identity() -> None:
     assert NAME == "plaintext"
-    assert VERSION == "1.0.0"
+    assert VERSION == "1.0.1"
 
 
 # ---------------------------------------------------------------------------------------
@@ -566,3 +566,28 @@ def test_random_bytes_are_read_or_refused(data: bytes) -> None:
             extract(data)
     else:
         assert_valid(data, extract(data))
+
+
+def test_long_text_is_read_in_the_bounded_child_with_the_same_answer(seeds: Path, tmp_path: Path) -> None:
+    from archive.extraction import IN_PROCESS_TEXT_BYTES
+    from archive.extraction import extract as extract_stored
+
+    article = seed_bytes(seeds, "004")
+    filler = b"\n\nThe hearing continued with testimony from several residents of the district.\n"
+    data = article + filler * (IN_PROCESS_TEXT_BYTES // len(filler) + 1)
+    path = tmp_path / "long.txt"
+    path.write_bytes(data)
+    assert len(data) > IN_PROCESS_TEXT_BYTES
+    child = extract_stored(path, "text/plain", len(data))
+    assert child.notes == []
+    assert [(c["field"], c["value"], c["span"]) for c in child.claims] == [
+        (e.field, e.value, [e.start, e.end]) for e in extract(data)
+    ]
+    assert {c["extractor"]["name"] for c in child.claims} == {NAME}
+
+
+def test_many_dates_on_one_line_stay_linear() -> None:
+    # Each date's sentence is judged within a bounded window: this line used to take minutes.
+    line = b"It was on March 3, 2021 and " * 20_000
+    found = extract(line + b"\n")
+    assert [e.field for e in found] == ["published_not_before"]

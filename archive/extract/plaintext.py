@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 NAME = "plaintext"
-VERSION = "1.0.0"
+VERSION = "1.0.1"
 
 FIELDS = (
     "outlet",
@@ -199,6 +199,7 @@ def _byte_offsets(text: str, positions: Iterable[int]) -> dict[int, int]:
     return offsets
 
 
+_SENTENCE_REACH = 500  # characters: longer than any sentence a rule needs to read
 _SENTENCE_END = re.compile(r"(?<=[^\W_][.!?])[\"\u201d\u2019')\]]*\s+(?=[\"\u201c\u2018'(\[]?[A-Z0-9])")
 
 
@@ -216,15 +217,22 @@ class _Sentences:
         self.stops = [m.start() for m in ends] + [len(text)]
 
     def around(self, start: int, end: int) -> str:
-        """The sentence around text[start:end] (several, if the span crosses a boundary)."""
+        """The sentence around text[start:end] (several, if the span crosses a boundary).
+
+        At most _SENTENCE_REACH characters either side of the span: text that runs on longer
+        without a sentence boundary is not prose to judge, and the bound keeps a line with
+        many matches linear to scan.
+        """
         first = bisect_right(self.starts, start) - 1
         last = max(first, bisect_left(self.stops, end))
-        return self.text[self.starts[first] : self.stops[min(last, len(self.stops) - 1)]]
+        lo = max(self.starts[first], start - _SENTENCE_REACH)
+        hi = min(self.stops[min(last, len(self.stops) - 1)], end + _SENTENCE_REACH)
+        return self.text[lo:hi]
 
 
 def _mid_sentence(text: str, index: int) -> bool:
     """Whether index is mid-sentence, judged by the nearest non-space character before it."""
-    before = text[:index].rstrip()
+    before = text[max(0, index - _SENTENCE_REACH) : index].rstrip()
     return bool(before) and before[-1] not in '.!?:"\u201c\u201d'
 
 

@@ -15,6 +15,14 @@ from archive.extract.base import Result
 
 
 def run(kind: str, path: Path, base_url: str | None) -> Result:
+    if kind == "plaintext":
+        from archive.extract import plaintext
+        from archive.extract.base import Fact
+
+        facts = tuple(
+            Fact(f.field, f.value, f.rule, f.evidence, f.start, f.end) for f in plaintext.extract(path.read_bytes())
+        )
+        return Result(plaintext.NAME, plaintext.VERSION, facts)
     if kind == "html":
         from archive.extract import html
 
