@@ -618,10 +618,15 @@ def verify_manifest(
         doc = json_.loads(_read_text(path))
     except ValueError as exc:
         raise BadInputError(f"{path}: not JSON: {exc}") from None
+    except RecursionError:
+        raise BadInputError(f"{path}: not a manifest (JSON nested too deeply)") from None
     if files is not None and not files.is_dir():
         raise NotFoundError(f"{files}: no such directory")
     trusted = [VerifierKey.parse(k.strip()) for k in key] if key else read_trusted(_trusted_keys_path())
-    report = check_manifest(doc, trusted, files)
+    try:
+        report = check_manifest(doc, trusted, files)
+    except RecursionError:
+        raise BadInputError(f"{path}: not a manifest (JSON nested too deeply)") from None
     if json:
         emit_json({"manifest": str(path), **report.to_json()})
     else:

@@ -59,6 +59,8 @@ def load_sidecar(path: Path) -> Sidecar:
             document = json.loads(text)
         except ValueError as exc:
             raise BadInputError(f"{path}: malformed JSON metadata file: {exc}") from None
+        except RecursionError:
+            raise BadInputError(f"{path}: malformed JSON metadata file: nested too deeply") from None
     else:
         import yaml  # lazily: only sidecars need it
 
@@ -67,9 +69,14 @@ def load_sidecar(path: Path) -> Sidecar:
         except yaml.YAMLError as exc:
             first = str(exc).splitlines()[0] if str(exc) else "unparseable"
             raise BadInputError(f"{path}: malformed YAML metadata file: {first}") from None
-    document = _plain(document)
-    if not isinstance(document, dict):
-        raise BadInputError(f"{path}: a metadata file holds a mapping of fields")
-    schemas.check("sidecar", document, f"{path}")
+        except RecursionError:
+            raise BadInputError(f"{path}: malformed YAML metadata file: nested too deeply") from None
+    try:
+        document = _plain(document)
+        if not isinstance(document, dict):
+            raise BadInputError(f"{path}: a metadata file holds a mapping of fields")
+        schemas.check("sidecar", document, f"{path}")
+    except RecursionError:
+        raise BadInputError(f"{path}: metadata file nested too deeply") from None
     items = document.pop("items", {})
     return Sidecar(_as_lists(document), {str(k): _as_lists(v) for k, v in items.items()})

@@ -10,7 +10,7 @@ import codecs
 import os
 import stat
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,28 +65,35 @@ def collect(paths: Sequence[Path]) -> tuple[list[tuple[Path, str]], int]:
 
 
 def _walk(root: Path) -> tuple[list[tuple[Path, str]], int]:
+    """Depth-first, each directory in NFC name order; iterative, so no depth is too deep."""
     files: list[tuple[Path, str]] = []
     skipped = 0
-
-    def visit(directory: Path, prefix: str) -> None:
-        nonlocal skipped
-        try:
-            entries = list(os.scandir(directory))
-        except OSError as exc:
-            raise BadInputError(f"{directory}: cannot list directory: {exc.strerror}") from None
-        for entry in sorted(entries, key=lambda e: nfc(e.name)):
-            name = nfc(entry.name)
-            if name.startswith(".") or entry.is_symlink():
-                skipped += 1
-            elif entry.is_dir(follow_symlinks=False):
-                visit(Path(entry.path), f"{prefix}{name}/")
-            elif entry.is_file(follow_symlinks=False):
-                files.append((Path(entry.path), f"{prefix}{name}"))
-            else:
-                skipped += 1
-
-    visit(root, "")
+    stack: list[tuple[Iterator[os.DirEntry[str]], str]] = [(_sorted_entries(root), "")]
+    while stack:
+        entries, prefix = stack[-1]
+        entry = next(entries, None)
+        if entry is None:
+            stack.pop()
+            continue
+        name = nfc(entry.name)
+        if name.startswith(".") or entry.is_symlink():
+            skipped += 1
+        elif entry.is_dir(follow_symlinks=False):
+            stack.append((_sorted_entries(Path(entry.path)), f"{prefix}{name}/"))
+        elif entry.is_file(follow_symlinks=False):
+            files.append((Path(entry.path), f"{prefix}{name}"))
+        else:
+            skipped += 1
     return files, skipped
+
+
+def _sorted_entries(directory: Path) -> Iterator[os.DirEntry[str]]:
+    try:
+        with os.scandir(directory) as listing:
+            entries = list(listing)
+    except OSError as exc:
+        raise BadInputError(f"{directory}: cannot list directory: {exc.strerror}") from None
+    return iter(sorted(entries, key=lambda e: nfc(e.name)))
 
 
 def check_utf8(path: Path) -> None:

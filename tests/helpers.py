@@ -128,6 +128,7 @@ def assert_one_error_line(result: Run, code: int = 3) -> None:
     assert len(lines) == 1, str(result)
     assert lines[0].startswith("error: "), str(result)
     assert "Traceback" not in result.err, str(result)
+    assert "internal error" not in result.err, str(result)  # bad input is named, not a crash
 
 
 # ---- files ------------------------------------------------------------------------------------

@@ -116,6 +116,14 @@ def malformed_yaml_sidecar(d: Path) -> list[str | Path]:
     return [good_file(d), "--meta", write_text(d / "meta.yaml", "outlet: [People\ntitle: {unclosed\n")]
 
 
+def sidecar_nested_too_deeply_json(d: Path) -> list[str | Path]:
+    return [good_file(d), "--meta", write_text(d / "meta.json", "[" * 100_000 + "]" * 100_000)]
+
+
+def sidecar_nested_too_deeply_yaml(d: Path) -> list[str | Path]:
+    return [good_file(d), "--meta", write_text(d / "meta.yaml", "outlet: " + "[" * 100_000 + "]" * 100_000)]
+
+
 def sidecar_not_a_mapping(d: Path) -> list[str | Path]:
     return [good_file(d), "--meta", write_text(d / "meta.yaml", "- just\n- a list\n")]
 
@@ -176,6 +184,8 @@ INGEST_CASES: list[Case] = [
     dangling_symlink,
     malformed_json_sidecar,
     malformed_yaml_sidecar,
+    sidecar_nested_too_deeply_json,
+    sidecar_nested_too_deeply_yaml,
     sidecar_not_a_mapping,
     sidecar_unknown_field,
     sidecar_unknown_field_for_one_file,
@@ -390,3 +400,29 @@ def test_ingest_into_a_directory_that_is_not_a_vault(tmp_path: Path) -> None:
     result = run("ingest", good_file(tmp_path), vault=target)
     assert_one_error_line(result, 3)
     assert sorted(p.name for p in target.iterdir()) == ["precious.txt"]
+
+
+def test_a_tree_deeper_than_the_recursion_limit_is_walked(vault: Path, tmp_path: Path) -> None:
+    import sys
+
+    root = tmp_path / "deep"
+    root.mkdir()
+    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+    for _ in range(sys.getrecursionlimit() + 100):  # one level at a time: pathlib's mkdir recurses
+        os.mkdir("d", dir_fd=fd)
+        inner = os.open("d", os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+        os.close(fd)
+        fd = inner
+    leaf = os.open("article.txt", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd)
+    os.write(leaf, b"A story filed from the bottom of a very deep folder.\n")
+    os.close(leaf)
+    os.close(fd)
+    result = ok("ingest", root, "--json", vault=vault)
+    (item,) = result.json()["items"]
+    assert item["name"].endswith("d/d/article.txt")
+    assert verify_vault(vault)
+
+
+def test_manifest_nested_too_deeply_is_refused(tmp_path: Path) -> None:
+    path = write_text(tmp_path / "manifest.json", "[" * 100_000 + "]" * 100_000)
+    assert_one_error_line(run("verify-manifest", path), 3)
