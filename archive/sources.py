@@ -61,7 +61,19 @@ def collect(paths: Sequence[Path]) -> tuple[list[tuple[Path, str]], int]:
             found.append((given, nfc(given.name)))
         else:
             raise BadInputError(f"{given}: not a regular file or directory")
+    for path, _name in found:
+        _require_utf8_name(path)
     return found, skipped
+
+
+def _require_utf8_name(path: Path) -> None:
+    """Names are recorded as text in the ledger: a path that is not UTF-8 cannot be, faithfully."""
+    try:
+        str(path.absolute()).encode("utf-8")
+    except UnicodeEncodeError:
+        shown = os.fsencode(path).decode("utf-8", "backslashreplace")
+        hint = "rename it (e.g. with convmv) and ingest again"
+        raise BadInputError(f"{shown}: the file name is not UTF-8; {hint}") from None
 
 
 def _walk(root: Path) -> tuple[list[tuple[Path, str]], int]:

@@ -98,6 +98,12 @@ def invalid_utf8_late(d: Path) -> list[str | Path]:
     return [good_file(d), write_bytes(d / "late.txt", text)]
 
 
+def file_name_not_utf8(d: Path) -> list[str | Path]:
+    named = os.fsdecode(os.path.join(os.fsencode(d), b"caf\xe9.txt"))
+    write_bytes(Path(named), b"An article saved under a Latin-1 file name.\n")
+    return [good_file(d), d]
+
+
 def fifo(d: Path) -> list[str | Path]:
     os.mkfifo(d / "pipe.txt")
     return [good_file(d), d / "pipe.txt"]
@@ -180,6 +186,7 @@ INGEST_CASES: list[Case] = [
     binary_data,
     invalid_utf8,
     invalid_utf8_late,
+    file_name_not_utf8,
     fifo,
     dangling_symlink,
     malformed_json_sidecar,
@@ -217,6 +224,7 @@ NO_VAULT_CASES: list[Case] = [
     empty_file,
     binary_data,
     invalid_utf8,
+    file_name_not_utf8,
     malformed_yaml_sidecar,
     sidecar_unknown_field,
     sidecar_invalid_date,
