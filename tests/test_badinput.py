@@ -425,10 +425,26 @@ def test_a_tree_deeper_than_the_recursion_limit_is_walked(vault: Path, tmp_path:
     os.write(leaf, b"A story filed from the bottom of a very deep folder.\n")
     os.close(leaf)
     os.close(fd)
-    result = ok("ingest", root, "--json", vault=vault)
-    (item,) = result.json()["items"]
-    assert item["name"].endswith("d/d/article.txt")
-    assert verify_vault(vault)
+    try:
+        result = ok("ingest", root, "--json", vault=vault)
+        (item,) = result.json()["items"]
+        assert item["name"].endswith("d/d/article.txt")
+        assert verify_vault(vault)
+    finally:
+        _remove_deep(root)
+
+
+def _remove_deep(root: Path) -> None:
+    """Remove the chain of `d` directories a level at a time (shutil.rmtree recurses, and so would
+    pytest's own clean-up of old temporary directories)."""
+    import shutil
+
+    top = root / "d"
+    while (top / "d").is_dir():
+        (top / "d").rename(root / "next")
+        shutil.rmtree(top)
+        (root / "next").rename(top)
+    shutil.rmtree(root)
 
 
 def test_manifest_nested_too_deeply_is_refused(tmp_path: Path) -> None:
