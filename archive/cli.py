@@ -76,6 +76,12 @@ def _context(actor: str | None, *, origin: str | None = None, passphrase: bytes 
         from archive.errors import UsageError
 
         raise UsageError("--actor must not be empty")
+    try:
+        who.encode("utf-8")
+    except UnicodeEncodeError:
+        from archive.errors import UsageError
+
+        raise UsageError("--actor (or ARCHIVE_ACTOR) is not valid UTF-8 text") from None
     return Context(actor=who.strip(), origin=origin, passphrase=passphrase or _passphrase())
 
 
@@ -734,11 +740,29 @@ def key_trust(
     _say(f"{'trusted' if added else 'already trusted'}: {vkey.strip()} ({path})")
 
 
+def _undecodable_argument(args: list[str]) -> str | None:
+    """The first argument that is not UTF-8 text and not a path that exists (shown escaped).
+
+    Everything a command records is text; an existing path is left to ingest, which names it.
+    """
+    for arg in args:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            if not os.path.lexists(arg):
+                return os.fsencode(arg).decode("utf-8", "backslashreplace")
+    return None
+
+
 def main() -> None:
     """Entry point: run the app, turning every error into one line and an exit code."""
     from archive.errors import ArchiveError
 
     debug = "--debug" in sys.argv[1:] or os.environ.get("ARCHIVE_DEBUG") == "1"
+    undecodable = _undecodable_argument(sys.argv[1:])
+    if undecodable is not None:
+        sys.stderr.write(f"error: argument {undecodable} is not valid UTF-8 text\n")
+        sys.exit(2)
     try:
         code = app(standalone_mode=False)
     except typer.Exit as exc:

@@ -140,6 +140,16 @@ def validate(field: str, value: Any) -> JSONValue:
     return result
 
 
+def _require_text(field: str, value: Any) -> None:
+    """Refuse strings that are not Unicode text (undecodable bytes from a shell or a file)."""
+    for text in value.values() if isinstance(value, dict) else [value]:
+        if isinstance(text, str):
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError:
+                raise BadInputError(f"{field}: the value is not valid UTF-8 text") from None
+
+
 def asserted_claims(values: Mapping[str, Sequence[Any]], *, by: str, at: str) -> list[dict[str, Any]]:
     """Claims for values a person gives, field by field in a stable order."""
     claims: list[dict[str, Any]] = []
@@ -152,6 +162,7 @@ def asserted_claims(values: Mapping[str, Sequence[Any]], *, by: str, at: str) ->
         if len(raw) > 1 and not FIELDS[field].multi:
             raise BadInputError(f"{field} takes one value, got {len(raw)}")
         for value in raw:
+            _require_text(field, value)
             claims.append(
                 {
                     "field": field,

@@ -310,8 +310,19 @@ def test_root_can_drop_its_read_override(tmp_path: Path) -> None:
         ["show"],
         ["no-such-command"],
         ["log", "--limit", "0"],
+        ["ingest", "GOOD", "--note", os.fsdecode(b"caf\xe9")],
+        ["ingest", "GOOD", "--actor", os.fsdecode(b"caf\xe9")],
     ],
-    ids=["unknown-option", "missing-paths", "batch-size-zero", "missing-id", "unknown-command", "limit-zero"],
+    ids=[
+        "unknown-option",
+        "missing-paths",
+        "batch-size-zero",
+        "missing-id",
+        "unknown-command",
+        "limit-zero",
+        "note-not-utf8",
+        "actor-not-utf8",
+    ],
 )
 def test_usage_errors(vault: Path, tmp_path: Path, args: list[str]) -> None:
     good = good_file(tmp_path)
@@ -450,3 +461,10 @@ def _remove_deep(root: Path) -> None:
 def test_manifest_nested_too_deeply_is_refused(tmp_path: Path) -> None:
     path = write_text(tmp_path / "manifest.json", "[" * 100_000 + "]" * 100_000)
     assert_one_error_line(run("verify-manifest", path), 3)
+
+
+def test_actor_from_the_environment_must_be_text(vault: Path, tmp_path: Path) -> None:
+    before = state(vault)
+    result = run("ingest", good_file(tmp_path), vault=vault, env={"ARCHIVE_ACTOR": os.fsdecode(b"caf\xe9")})
+    assert_one_error_line(result, 2)
+    assert_refused(result.code, vault, before)
