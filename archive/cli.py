@@ -72,15 +72,13 @@ def _context(actor: str | None, *, origin: str | None = None, passphrase: bytes 
     from archive.service import Context
 
     who = actor if actor is not None else getpass.getuser()
-    if not who.strip():
-        from archive.errors import UsageError
+    from archive.errors import UsageError
 
+    if not who.strip():
         raise UsageError("--actor must not be empty")
     try:
         who.encode("utf-8")
     except UnicodeEncodeError:
-        from archive.errors import UsageError
-
         raise UsageError("--actor (or ARCHIVE_ACTOR) is not valid UTF-8 text") from None
     return Context(actor=who.strip(), origin=origin, passphrase=passphrase or _passphrase())
 
@@ -620,18 +618,17 @@ def verify_manifest(
     from archive.render import emit_json
     from archive.trusted import read_trusted
 
+    text = _read_text(path)
     try:
-        doc = json_.loads(_read_text(path))
-    except ValueError as exc:
-        raise BadInputError(f"{path}: not JSON: {exc}") from None
-    except RecursionError:
-        raise BadInputError(f"{path}: not a manifest (JSON nested too deeply)") from None
-    if files is not None and not files.is_dir():
-        raise NotFoundError(f"{files}: no such directory")
-    trusted = [VerifierKey.parse(k.strip()) for k in key] if key else read_trusted(_trusted_keys_path())
-    try:
+        try:
+            doc = json_.loads(text)
+        except ValueError as exc:
+            raise BadInputError(f"{path}: not JSON: {exc}") from None
+        if files is not None and not files.is_dir():
+            raise NotFoundError(f"{files}: no such directory")
+        trusted = [VerifierKey.parse(k.strip()) for k in key] if key else read_trusted(_trusted_keys_path())
         report = check_manifest(doc, trusted, files)
-    except RecursionError:
+    except RecursionError:  # from parsing or from checking a deeply nested document
         raise BadInputError(f"{path}: not a manifest (JSON nested too deeply)") from None
     if json:
         emit_json({"manifest": str(path), **report.to_json()})

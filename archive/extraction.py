@@ -50,14 +50,20 @@ def _claim(fact: dict[str, Any], name: str, version: str) -> dict[str, Any]:
     return claim
 
 
-def _plaintext(data: bytes) -> Extraction:
-    from archive.extract import plaintext
+def _answer(result: dict[str, Any]) -> Extraction:
+    """An extractor's Result (as JSON-shaped data, whichever process made it) as claims and notes."""
+    return Extraction(
+        claims=[_claim(f, result["name"], result["version"]) for f in result["facts"]],
+        notes=[{"note": n["note"], "reason": n["reason"]} for n in result["notes"]],
+    )
 
-    facts = [
-        {"field": f.field, "value": f.value, "rule": f.rule, "evidence": f.evidence, "start": f.start, "end": f.end}
-        for f in plaintext.extract(data)
-    ]
-    return Extraction([_claim(f, plaintext.NAME, plaintext.VERSION) for f in facts])
+
+def _plaintext(data: bytes) -> Extraction:
+    import dataclasses
+
+    from archive.extract.worker import plaintext_result
+
+    return _answer(dataclasses.asdict(plaintext_result(data)))
 
 
 def _limit_child() -> None:  # runs in the child between fork and exec
@@ -81,11 +87,7 @@ def _in_child(kind: str, path: Path, url: str | None) -> Extraction:
         last = (done.stderr.decode("utf-8", "replace").strip().splitlines() or ["no message"])[-1][:300]
         return Extraction(notes=[{"note": "not extracted", "reason": f"{kind} extractor failed: {last}"}])
     try:
-        result = json.loads(done.stdout)
-        return Extraction(
-            claims=[_claim(f, result["name"], result["version"]) for f in result["facts"]],
-            notes=[{"note": n["note"], "reason": n["reason"]} for n in result["notes"]],
-        )
+        return _answer(json.loads(done.stdout))
     except (ValueError, KeyError, TypeError) as exc:
         return Extraction(
             notes=[{"note": "not extracted", "reason": f"{kind} extractor gave no readable answer: {exc}"}]

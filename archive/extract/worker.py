@@ -14,15 +14,18 @@ from pathlib import Path
 from archive.extract.base import Result
 
 
+def plaintext_result(data: bytes) -> Result:
+    """The plain-text extractor's answer in the common form (run here or in the parent)."""
+    from archive.extract import plaintext
+    from archive.extract.base import Fact
+
+    facts = tuple(Fact(f.field, f.value, f.rule, f.evidence, f.start, f.end) for f in plaintext.extract(data))
+    return Result(plaintext.NAME, plaintext.VERSION, facts)
+
+
 def run(kind: str, path: Path, base_url: str | None) -> Result:
     if kind == "plaintext":
-        from archive.extract import plaintext
-        from archive.extract.base import Fact
-
-        facts = tuple(
-            Fact(f.field, f.value, f.rule, f.evidence, f.start, f.end) for f in plaintext.extract(path.read_bytes())
-        )
-        return Result(plaintext.NAME, plaintext.VERSION, facts)
+        return plaintext_result(path.read_bytes())
     if kind == "html":
         from archive.extract import html
 
