@@ -1,5 +1,5 @@
 """`python -m archive` runs the command line."""
 
-from archive.cli import main
+from archive.cli.app import main
 
 main()

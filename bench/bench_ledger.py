@@ -18,12 +18,12 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from archive.items import apply
-from archive.ledger import decode, format_time
-from archive.merkle import consistency_proof, inclusion_proof, root_at, verify_consistency, verify_inclusion
-from archive.service import Archive, Context, item_row, state_from_bytes
-from archive.sources import collect, inspect_all
-from archive.verify import verify_vault
+from archive.core.entry import decode, format_time
+from archive.core.item import apply
+from archive.core.merkle import consistency_proof, inclusion_proof, root_at, verify_consistency, verify_inclusion
+from archive.service.archive import Archive, Context, item_row, state_from_bytes
+from archive.service.sources import collect, inspect_all
+from archive.service.verify import verify_vault
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

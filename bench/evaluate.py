@@ -20,8 +20,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from archive.extraction import extract
-from archive.media import detect
+from archive.extract.media import detect
+from archive.extract.run import extract
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"

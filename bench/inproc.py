@@ -19,9 +19,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from archive.objects import ObjectStore, Stager
-from archive.service import Archive, Context
-from archive.sources import Source, collect, inspect_all
+from archive.service.archive import Archive, Context
+from archive.service.sources import Source, collect, inspect_all
+from archive.storage.objects import ObjectStore, Stager
 
 _totals: dict[str, float] = {}
 _counts: dict[str, int] = {}
@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _instrument_sources() -> None:
     """Time libmagic detection and the UTF-8 check inside `inspect` (looked up on the module)."""
-    import archive.sources as sources_module
+    import archive.service.sources as sources_module
 
     _instrument(sources_module, "detect", "libmagic detect")
     _instrument(sources_module, "check_utf8", "utf-8 check")

@@ -252,7 +252,7 @@ def snapshot(vault: Path) -> Snapshot:
 
 def item_ids(vault: Path) -> set[str]:
     """The ids of every item the vault holds, read through the library."""
-    from archive.service import Archive, Context
+    from archive.service.archive import Archive, Context
 
     archive, _ = Archive.open(vault, Context(actor=ACTOR))
     try:
@@ -288,7 +288,7 @@ def drop_constraints(conn: sqlite3.Connection) -> None:
 
 def canonical(value: Any) -> bytes:
     """RFC 8785 canonical bytes, through the library's own serialiser."""
-    from archive.canonical import canonical_bytes
+    from archive.core.canonical import canonical_bytes
 
     return canonical_bytes(value)
 

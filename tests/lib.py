@@ -10,8 +10,8 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from archive.service import Archive, Context, IngestResult
-from archive.sources import collect, inspect_all
+from archive.service.archive import Archive, Context, IngestResult
+from archive.service.sources import collect, inspect_all
 
 # RFC 8032 test 1 secret key: a fixed key makes signatures (Ed25519 is deterministic) reproducible.
 RFC8032_SEED = bytes.fromhex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60")

@@ -8,7 +8,7 @@ import pytest
 from lib import ingest, open_archive
 
 from archive.errors import BadInputError, UsageError
-from archive.verify import verify_vault
+from archive.service.verify import verify_vault
 
 
 @pytest.fixture
@@ -84,7 +84,7 @@ def test_bad_amendments_are_refused_and_change_nothing(
 def test_an_amendment_that_skips_an_earlier_one_is_invalid(people: tuple[Path, str]) -> None:
     import sqlite3
 
-    from archive.ledger import Entry, decode, seal
+    from archive.core.entry import Entry, decode, seal
 
     vault, item = people
     archive = open_archive(vault)

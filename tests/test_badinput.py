@@ -27,7 +27,7 @@ from helpers import (
     write_text,
 )
 
-from archive.verify import verify_vault
+from archive.service.verify import verify_vault
 
 Case = Callable[[Path], list[str | Path]]
 State = tuple[Snapshot, dict[str, bytes]]

@@ -9,7 +9,7 @@ import rfc8785
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archive.canonical import canonical_bytes, parse_canonical
+from archive.core.canonical import canonical_bytes, parse_canonical
 from archive.errors import LedgerError
 
 json_values = st.recursive(

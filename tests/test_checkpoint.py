@@ -13,15 +13,15 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import given
 from hypothesis import strategies as st
 
-from archive.checkpoint import (
+from archive.core.checkpoint import (
     Checkpoint,
     CheckpointProblem,
     check_checkpoint,
     open_checkpoint,
     sign_checkpoint,
 )
+from archive.core.note import NoteProblem, Signer, VerifierKey, sign_note
 from archive.errors import CryptoError
-from archive.note import NoteProblem, Signer, VerifierKey, sign_note
 
 LOG = vectors_dir() / "signed-note" / "tessera-log"
 CHECKPOINTS = sorted(LOG.glob("checkpoint.*"), key=lambda p: int(p.suffix[1:]))

@@ -10,14 +10,14 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from lib import ingest, open_archive
 
-from archive.checkpoint import check_checkpoint, sign_checkpoint
-from archive.items import ItemState, apply
-from archive.keyring import load_signer
-from archive.ledger import GENESIS_PREV, Entry, decode, seal
-from archive.merkle import CompactRange, root_at
-from archive.note import Signer
-from archive.service import item_row
-from archive.verify import Against, verify_vault
+from archive.core.checkpoint import check_checkpoint, sign_checkpoint
+from archive.core.entry import GENESIS_PREV, Entry, decode, seal
+from archive.core.item import ItemState, apply
+from archive.core.merkle import CompactRange, root_at
+from archive.core.note import Signer
+from archive.service.archive import item_row
+from archive.service.verify import Against, verify_vault
+from archive.storage.keystore import load_signer
 
 
 @pytest.fixture
@@ -134,7 +134,7 @@ def _rewrite_history(vault: Path, target_seq: int, signer: Signer) -> None:
         if entry.kind != "key":
             apply(items, decode(sealed.data), sealed.hash)
         if tree.size in sizes:
-            from archive.checkpoint import Checkpoint
+            from archive.core.checkpoint import Checkpoint
 
             notes[tree.size] = sign_checkpoint(Checkpoint("example.org/test-archive", tree.size, tree.root()), signer)
         prev = sealed
@@ -169,7 +169,7 @@ def test_a_stored_checkpoint_resigned_with_another_key_is_caught(vault: Path) ->
     db.execute("DROP TRIGGER checkpoint_no_update")
     size, note = db.execute("SELECT size, note FROM checkpoint ORDER BY size DESC LIMIT 1").fetchone()
     body = note.split("\n\n")[0] + "\n"
-    from archive.note import sign_note
+    from archive.core.note import sign_note
 
     db.execute("UPDATE checkpoint SET note = ? WHERE size = ?", (sign_note(body, [other]), size))
     db.commit()
@@ -180,7 +180,7 @@ def test_a_stored_checkpoint_resigned_with_another_key_is_caught(vault: Path) ->
 def test_a_kept_checkpoint_resigned_with_another_key_is_refused(vault: Path) -> None:
     kept = _latest(vault)
     other = Signer("example.org/test-archive", Ed25519PrivateKey.generate())
-    from archive.note import sign_note
+    from archive.core.note import sign_note
 
     forged = sign_note(kept.split("\n\n")[0] + "\n", [other])
     assert verify_vault(vault, against=[Against(forged)]).codes() == ["PINNED_CHECKPOINT_UNVERIFIED"]
@@ -201,8 +201,8 @@ def test_key_rotation_is_followed_and_an_unannounced_key_fails(vault: Path, seed
     seq, data = db.execute("SELECT seq, data FROM ledger WHERE kind = 'key' ORDER BY seq DESC LIMIT 1").fetchone()
     entry = decode(bytes(data))
     intruder = Signer("example.org/test-archive", Ed25519PrivateKey.generate())
-    from archive.note import sign_note
-    from archive.trust import announcement_text, key_body
+    from archive.core.announce import announcement_text, key_body
+    from archive.core.note import sign_note
 
     body = key_body(
         "example.org/test-archive",

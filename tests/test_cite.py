@@ -1,4 +1,4 @@
-"""Bibliography entries from `archive.cite`, checked against the style guides' own examples.
+"""Bibliography entries from `archive.evidence.citeproc`, checked against the style guides' own examples.
 
 Every expected string is exact. The guide examples come from the sources named beside them; the
 other expectations pin what the shipped CSL styles make of the archive's own kinds of record (no
@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from archive import cite
-from archive.cite import render_citations
 from archive.errors import ArchiveError, BadInputError, UsageError
+from archive.evidence import citeproc as cite
+from archive.evidence.citeproc import render_citations
 
 ALL_STYLES = ("apa", "chicago", "chicago-author-date", "mla")
 REPO = Path(__file__).resolve().parent.parent
@@ -488,6 +488,6 @@ def test_style_files_are_the_expected_editions() -> None:
 
 
 def test_importing_the_module_loads_neither_pypandoc_nor_lxml() -> None:
-    code = "import sys, archive.cite; print('pypandoc' in sys.modules, 'lxml' in sys.modules)"
+    code = "import sys, archive.evidence.citeproc; print('pypandoc' in sys.modules, 'lxml' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["False", "False"]

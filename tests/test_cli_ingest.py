@@ -28,9 +28,9 @@ from helpers import (
 )
 
 from archive import __version__
-from archive.canonical import canonical_bytes
-from archive.cli import app
-from archive.verify import verify_vault
+from archive.cli.app import app
+from archive.core.canonical import canonical_bytes
+from archive.service.verify import verify_vault
 
 TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z")
 

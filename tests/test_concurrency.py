@@ -21,7 +21,7 @@ from helpers import (
     write_text,
 )
 
-from archive.verify import verify_vault
+from archive.service.verify import verify_vault
 
 PROCESSES = 6
 FILES_EACH = 30
@@ -124,7 +124,7 @@ def test_writers_ingesting_the_same_files_store_each_once(tmp_path: Path) -> Non
 STAGING_LOOP = """
 import json, sys, time
 from pathlib import Path
-from archive.objects import ObjectStore
+from archive.storage.objects import ObjectStore
 store, end, failures, rounds = ObjectStore(Path(sys.argv[1])), time.monotonic() + float(sys.argv[2]), [], 0
 while time.monotonic() < end:
     rounds += 1
@@ -138,7 +138,7 @@ print(json.dumps({"rounds": rounds, "failures": failures}))
 RECOVER_LOOP = """
 import json, sys, time
 from pathlib import Path
-from archive.vault import Vault
+from archive.storage.vault import Vault
 vault, end, failures, rounds = Vault.open(Path(sys.argv[1])), time.monotonic() + float(sys.argv[2]), [], 0
 while time.monotonic() < end:
     rounds += 1

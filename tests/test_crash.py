@@ -23,7 +23,7 @@ from helpers import (
     tmp_leftovers,
 )
 
-from archive.verify import verify_vault
+from archive.service.verify import verify_vault
 
 FILES = 400
 BATCH = "20"

@@ -569,8 +569,8 @@ def test_random_bytes_are_read_or_refused(data: bytes) -> None:
 
 
 def test_long_text_is_read_in_the_bounded_child_with_the_same_answer(seeds: Path, tmp_path: Path) -> None:
-    from archive.extraction import IN_PROCESS_TEXT_BYTES
-    from archive.extraction import extract as extract_stored
+    from archive.extract.run import IN_PROCESS_TEXT_BYTES
+    from archive.extract.run import extract as extract_stored
 
     article = seed_bytes(seeds, "004")
     filler = b"\n\nThe hearing continued with testimony from several residents of the district.\n"

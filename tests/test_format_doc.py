@@ -7,10 +7,10 @@ import re
 
 from conftest import REPO
 
-from archive.canonical import canonical_bytes
-from archive.items import ItemState, apply
-from archive.ledger import decode, entry_hash
-from archive.problems import CODES
+from archive.core.canonical import canonical_bytes
+from archive.core.entry import decode, entry_hash
+from archive.core.item import ItemState, apply
+from archive.core.problems import CODES
 
 DOC = (REPO / "docs" / "format.md").read_text("utf-8")
 

@@ -14,9 +14,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from archive.core.note import VerifierKey
 from archive.errors import CryptoError
-from archive.keys import generate_key, load_private_key, save_private_key, verifier_key
-from archive.note import VerifierKey
+from archive.storage.keyfile import generate_key, load_private_key, save_private_key, verifier_key
 
 PASSPHRASE = b"correct horse battery staple"
 

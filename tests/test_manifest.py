@@ -13,11 +13,11 @@ import pytest
 from lib import ingest, open_archive
 
 from archive import schemas
-from archive.ledger import entry_hash
-from archive.manifest import build_manifest
-from archive.manifest_check import check_manifest
-from archive.manifest_md import manifest_markdown
-from archive.note import VerifierKey
+from archive.core.entry import entry_hash
+from archive.core.note import VerifierKey
+from archive.evidence.check import check_manifest
+from archive.evidence.manifest import build_manifest
+from archive.evidence.markdown import manifest_markdown
 
 PEOPLE = "004_1ff66ad646ea374e.txt"
 

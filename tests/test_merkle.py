@@ -14,7 +14,7 @@ from conftest import vectors_dir
 from hypothesis import given
 from hypothesis import strategies as st
 
-from archive import merkle
+from archive.core import merkle
 from archive.errors import LedgerError
 
 Store = dict[tuple[int, int], bytes]

@@ -12,8 +12,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import given
 from hypothesis import strategies as st
 
-from archive.errors import CryptoError
-from archive.note import (
+from archive.core.note import (
     MAX_SIGNATURES,
     NoteProblem,
     Signer,
@@ -22,6 +21,7 @@ from archive.note import (
     open_note,
     sign_note,
 )
+from archive.errors import CryptoError
 
 NOTE_VECTORS: list[dict[str, Any]] = json.loads(
     (vectors_dir() / "signed-note" / "notes.json").read_text(encoding="utf-8")

@@ -13,10 +13,10 @@ import pytest
 from lib import ingest, open_archive
 
 from archive.errors import NotFoundError, UsageError
+from archive.evidence.check import check_manifest
+from archive.evidence.manifest import build_manifest
 from archive.extract import plaintext
-from archive.manifest import build_manifest
-from archive.manifest_check import check_manifest
-from archive.verify import verify_vault
+from archive.service.verify import verify_vault
 
 
 def tiny_png(path: Path, colour: bytes = b"\xff\x00\x00") -> Path:

@@ -32,7 +32,7 @@ from helpers import (
     sha256_hex,
 )
 
-from archive.verify import verify_vault
+from archive.service.verify import verify_vault
 
 Problems = list[dict[str, Any]]
 

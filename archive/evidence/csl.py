@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from archive.items import ItemState
+from archive.core.item import ItemState
 
 _APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}

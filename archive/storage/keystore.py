@@ -7,10 +7,10 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from archive.core.note import Signer, VerifierKey
 from archive.errors import CryptoError
-from archive.fsutil import fsync_dir
-from archive.keys import generate_key, load_private_key, save_private_key
-from archive.note import Signer, VerifierKey
+from archive.storage.fsutil import fsync_dir
+from archive.storage.keyfile import generate_key, load_private_key, save_private_key
 
 KEY_DIR = "keys"
 SIGNING = "signing.key"

@@ -16,15 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from archive import schemas
-from archive.checkpoint import Checkpoint, check_checkpoint
-from archive.csl import csl_record
-from archive.digest import hash_file
+from archive.core.checkpoint import Checkpoint, check_checkpoint
+from archive.core.digest import hash_file
+from archive.core.entry import decode, entry_hash
+from archive.core.item import EntryRuleError, ItemState, apply
+from archive.core.merkle import verify_inclusion
+from archive.core.note import VerifierKey
+from archive.core.problems import Problem, Report
 from archive.errors import ArchiveError
-from archive.items import EntryRuleError, ItemState, apply
-from archive.ledger import decode, entry_hash
-from archive.merkle import verify_inclusion
-from archive.note import VerifierKey
-from archive.problems import Problem, Report
+from archive.evidence.csl import csl_record
 
 
 def _unb64(text: str) -> bytes | None:

@@ -8,8 +8,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Protocol
 
-from archive.items import ItemState
-from archive.ledger import Entry, Sealed
+from archive.core.entry import Entry, Sealed
+from archive.core.item import ItemState
 
 
 def emit_json(value: Any) -> None:

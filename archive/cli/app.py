@@ -69,7 +69,7 @@ def _passphrase() -> bytes | None:
 
 
 def _context(actor: str | None, *, origin: str | None = None, passphrase: bytes | None = None) -> Any:
-    from archive.service import Context
+    from archive.service.archive import Context
 
     who = actor if actor is not None else getpass.getuser()
     from archive.errors import UsageError
@@ -92,14 +92,14 @@ def _trusted_keys_path() -> Path:
 
 
 def _write_output(path: Path, text: str) -> None:
-    from archive.fsutil import atomic_write
+    from archive.storage.fsutil import atomic_write
 
     atomic_write(path, text.encode("utf-8"))
 
 
 @contextmanager
 def _open(vault: Path, actor: str | None, *, create: bool = False, ctx: Any = None) -> Iterator[tuple[Any, bool]]:
-    from archive.service import Archive
+    from archive.service.archive import Archive
 
     archive, created = Archive.open(vault, ctx or _context(actor), create=create)
     try:
@@ -138,7 +138,7 @@ def init(
     The key is announced as the ledger's first entry and signs a checkpoint after every change.
     """
     from archive.errors import UsageError, VaultError
-    from archive.vault import is_vault
+    from archive.storage.vault import is_vault
 
     if is_vault(vault):
         raise VaultError(f"{vault} is already a vault")
@@ -154,7 +154,7 @@ def init(
     with _open(vault, actor, create=True, ctx=ctx) as (archive, _):
         key = str(archive.keys().current)
     if json:
-        from archive.render import emit_json
+        from archive.cli.render import emit_json
 
         emit_json({"vault": str(vault), "created": True, "origin": archive.vault.origin, "verifier_key": key})
     else:
@@ -204,9 +204,9 @@ def ingest(
     file refuses the whole ingest and changes nothing. Identical bytes are stored once; a file the
     archive already holds is reported with its item id and nothing is appended.
     """
-    from archive.render import progress_bar
-    from archive.sidecar import Sidecar, load_sidecar
-    from archive.sources import collect, inspect_all
+    from archive.cli.render import progress_bar
+    from archive.service.sidecar import Sidecar, load_sidecar
+    from archive.service.sources import collect, inspect_all
 
     options: dict[str, list[Any]] = {
         k: v
@@ -241,7 +241,7 @@ def ingest(
     def claims_for(source: Any) -> dict[str, list[Any]]:
         return {**sidecar.values_for(source.name), **options}
 
-    from archive.metadata import asserted_claims
+    from archive.core.fields import asserted_claims
 
     for source in sources:  # every value is checked before a vault is created or touched
         asserted_claims(claims_for(source), by="-", at="-")
@@ -269,7 +269,7 @@ def ingest(
                     _say(f"related   {r.item} is {relation} of {results[0].item}  (entry {sealed.seq})")
     new = sum(1 for r in results if r.status == "ingested")
     if json:
-        from archive.render import emit_json
+        from archive.cli.render import emit_json
 
         emit_json(
             {
@@ -299,13 +299,13 @@ def show(
         state = archive.item(full)
         history = archive.item_history(full)
     if json:
-        from archive.render import emit_json
+        from archive.cli.render import emit_json
 
         doc = state.to_json()
         doc["history"] = [{"seq": s.seq, "hash": s.hash, **e.to_json()} for s, e in history]
         emit_json(doc)
     else:
-        from archive.render import show_item
+        from archive.cli.render import show_item
 
         show_item(state, history)
 
@@ -342,7 +342,7 @@ def amend(
         full = archive.resolve_id(item_id)
         sealed = archive.amend(full, values, [f.strip() for f in unset or []], reason)
     if json:
-        from archive.render import emit_json
+        from archive.cli.render import emit_json
 
         emit_json({"item": full, "seq": sealed.seq, "hash": sealed.hash})
     else:
@@ -367,7 +367,7 @@ def reextract(
             sealed = archive.reextract(item_id)
             results.append({"item": item_id, "changed": sealed is not None, "seq": sealed.seq if sealed else None})
     if json:
-        from archive.render import emit_json
+        from archive.cli.render import emit_json
 
         emit_json(results)
     else:
@@ -404,7 +404,7 @@ def relate(
         a, b = archive.resolve_id(item_id), archive.resolve_id(to)
         sealed = archive.relate(a, b, as_, note)
     if json:
-        from archive.render import emit_json
+        from archive.cli.render import emit_json
 
         emit_json({"item": a, "to": b, "relation": as_, "seq": sealed.seq})
     else:
@@ -426,7 +426,7 @@ def access(
         sealed = archive.set_access(full, "restricted" if restrict else "open", reason)
     status = "restricted" if restrict else "open"
     if json:
-        from archive.render import emit_json
+        from archive.cli.render import emit_json
 
         emit_json({"item": full, "access": status, "seq": sealed.seq})
     else:
@@ -439,11 +439,11 @@ def list_(vault: VaultOpt = DEFAULT_VAULT, json: JsonOpt = False) -> None:
     with _open(vault, None) as (archive, _):
         items = archive.items()
     if json:
-        from archive.render import emit_json
+        from archive.cli.render import emit_json
 
         emit_json([{**s.to_json(), "claims": None} | {"claims": s.claims} for s in items])
     else:
-        from archive.render import list_items
+        from archive.cli.render import list_items
 
         list_items(items)
 
@@ -459,7 +459,7 @@ def log(
     with _open(vault, None) as (archive, _):
         entries = archive.entries(start, limit)
     if json:
-        from archive.render import emit_json
+        from archive.cli.render import emit_json
 
         emit_json(
             [
@@ -468,7 +468,7 @@ def log(
             ]
         )
     else:
-        from archive.render import show_log
+        from archive.cli.render import show_log
 
         show_log(entries)
 
@@ -496,15 +496,15 @@ def verify(
     current ledger extends a checkpoint obtained earlier: a ledger rolled back, forked or rewritten
     fails even if every hash inside the vault was recomputed. Exit 0 when clean, 1 when not.
     """
+    from archive.cli.render import emit_json, progress_bar
     from archive.errors import VaultError
-    from archive.render import emit_json, progress_bar
-    from archive.vault import PLACEHOLDERS
-    from archive.verify import verify_vault
+    from archive.service.verify import verify_vault
+    from archive.storage.vault import PLACEHOLDERS
 
     if not vault.is_dir() or all(p.name in PLACEHOLDERS for p in vault.iterdir()):
         raise VaultError(f"no vault at {vault}")
-    from archive.note import VerifierKey
-    from archive.verify import Against
+    from archive.core.note import VerifierKey
+    from archive.service.verify import Against
 
     trusted = tuple(VerifierKey.parse(k) for k in key or [])
     pinned = [Against(_read_text(p), trusted) for p in against or []]
@@ -564,13 +564,13 @@ def manifest(
 def _manifest_text(vault: Path, actor: str | None, ids: list[str], fmt: str, *, kind: str = "archive-manifest") -> str:
     import json as json_
 
-    from archive.manifest import build_manifest
+    from archive.evidence.manifest import build_manifest
 
     with _open(vault, actor) as (archive, _):
         full = [archive.resolve_id(i) for i in ids] if ids else [s.id for s in archive.items()]
         doc = build_manifest(archive, list(dict.fromkeys(full)), archive.ctx.clock(), kind=kind)
     if fmt == "md":
-        from archive.manifest_md import manifest_markdown
+        from archive.evidence.markdown import manifest_markdown
 
         return manifest_markdown(doc)
     return json_.dumps(doc, indent=2, ensure_ascii=False) + "\n"
@@ -612,11 +612,11 @@ def verify_manifest(
     """
     import json as json_
 
+    from archive.cli.render import emit_json
+    from archive.core.note import VerifierKey
     from archive.errors import BadInputError, NotFoundError
-    from archive.manifest_check import check_manifest
-    from archive.note import VerifierKey
-    from archive.render import emit_json
-    from archive.trusted import read_trusted
+    from archive.evidence.check import check_manifest
+    from archive.evidence.pinned import read_trusted
 
     text = _read_text(path)
     try:
@@ -702,7 +702,7 @@ def key_show(vault: VaultOpt = DEFAULT_VAULT, json: JsonOpt = False) -> None:
     with _open(vault, None) as (archive, _):
         history = archive.keys()
     if json:
-        from archive.render import emit_json
+        from archive.cli.render import emit_json
 
         emit_json(
             {
@@ -729,8 +729,8 @@ def key_trust(
     vkey: Annotated[str, typer.Argument(metavar="VKEY", help="A verifier key: name+keyid+base64.")],
 ) -> None:
     """Pin a verifier key, to check manifests and checkpoints made by that archive."""
-    from archive.note import VerifierKey
-    from archive.trusted import add_trusted
+    from archive.core.note import VerifierKey
+    from archive.evidence.pinned import add_trusted
 
     path = _trusted_keys_path()
     added = add_trusted(path, VerifierKey.parse(vkey.strip()))

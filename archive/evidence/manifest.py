@@ -13,16 +13,16 @@ from datetime import datetime
 from typing import Any
 
 from archive import TOOL_NAME, __version__
-from archive.checkpoint import check_checkpoint
-from archive.cite import render_citations
-from archive.csl import csl_record
+from archive.core.checkpoint import check_checkpoint
+from archive.core.entry import format_time
+from archive.core.merkle import inclusion_proof
 from archive.errors import NotFoundError, VaultError
-from archive.ledger import format_time
-from archive.manifest_check import tlog_proof_text
-from archive.merkle import inclusion_proof
-from archive.service import Archive, item_seqs, state_from_bytes
-from archive.storage import Reader
-from archive.txn import key_history
+from archive.evidence.check import tlog_proof_text
+from archive.evidence.citeproc import render_citations
+from archive.evidence.csl import csl_record
+from archive.service.archive import Archive, item_seqs, state_from_bytes
+from archive.service.txn import key_history
+from archive.storage.sqlite import Reader
 
 MANIFEST_FORMAT = "archive-manifest"
 PROOF_FORMAT = "archive-proof"

@@ -13,13 +13,13 @@ from datetime import datetime
 from typing import Any
 
 from archive import TOOL_NAME, __version__
-from archive.checkpoint import Checkpoint, sign_checkpoint
+from archive.core.announce import KeyHistory, KeyRuleError, announcement_text, key_body
+from archive.core.checkpoint import Checkpoint, sign_checkpoint
+from archive.core.entry import GENESIS_PREV, Sealed, decode, entry_hash, format_time, next_entry
+from archive.core.merkle import CompactRange
+from archive.core.note import Signer, sign_note
 from archive.errors import CryptoError, VaultError
-from archive.ledger import GENESIS_PREV, Sealed, decode, entry_hash, format_time, next_entry
-from archive.merkle import CompactRange
-from archive.note import Signer, sign_note
-from archive.storage import Reader, Writer
-from archive.trust import KeyHistory, KeyRuleError, announcement_text, key_body
+from archive.storage.sqlite import Reader, Writer
 
 TOOL = {"name": TOOL_NAME, "version": __version__}
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from archive.errors import BadInputError
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+SCHEMA_DIR = Path(__file__).resolve().parent
 
 
 @cache

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from archive.render import claim_provenance, format_value
+from archive.cli.render import claim_provenance, format_value
 
 STYLE_TITLES = {"apa": "APA 7", "chicago": "Chicago 18", "mla": "MLA 9"}
 

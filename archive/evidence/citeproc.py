@@ -54,7 +54,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
-from .errors import ArchiveError, BadInputError, UsageError
+from archive.errors import ArchiveError, BadInputError, UsageError
 
 STYLE_FILES: Final[Mapping[str, str]] = {
     "apa": "apa.csl",

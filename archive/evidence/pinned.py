@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from archive.core.note import VerifierKey
 from archive.errors import CryptoError
-from archive.fsutil import atomic_write
-from archive.note import VerifierKey
+from archive.storage.fsutil import atomic_write
 
 
 def read_trusted(path: Path) -> list[VerifierKey]:

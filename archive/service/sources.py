@@ -15,9 +15,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from archive.digest import CHUNK
+from archive.core.digest import CHUNK
 from archive.errors import BadInputError, NotFoundError
-from archive.media import HEAD_BYTES, MediaType, detect
+from archive.extract.media import HEAD_BYTES, MediaType, detect
 
 UNIDENTIFIED = "application/octet-stream"
 

@@ -23,9 +23,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from archive.digest import CHUNK, Digest, is_hex_digest
+from archive.core.digest import CHUNK, Digest, is_hex_digest
 from archive.errors import BadInputError, VaultError
-from archive.fsutil import sync_filesystem
+from archive.storage.fsutil import sync_filesystem
 
 READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH
 _LOCK_NAME = ".lock"

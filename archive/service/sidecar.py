@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from archive import schemas
+from archive.core.fields import ASSERTABLE
 from archive.errors import BadInputError, NotFoundError
-from archive.metadata import ASSERTABLE
 
 Values = dict[str, list[Any]]
 

@@ -18,8 +18,8 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 from sqlmodel import Field, SQLModel, col, create_engine, delete, func, insert, select
 
+from archive.core.entry import Sealed
 from archive.errors import LedgerError, NotFoundError, VaultError
-from archive.ledger import Sealed
 
 BUSY_TIMEOUT_MS = 120_000
 

@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from archive.core.note import VerifierKey, check_note
 from archive.errors import CryptoError
-from archive.note import VerifierKey, check_note
 
 ANNOUNCE_HEADER = "archive key announcement"
 

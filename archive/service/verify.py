@@ -14,21 +14,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from archive.checkpoint import Checkpoint, check_checkpoint
-from archive.digest import is_hex_digest
+from archive.core.announce import KeyHistory, KeyRuleError
+from archive.core.checkpoint import Checkpoint, check_checkpoint
+from archive.core.digest import is_hex_digest
+from archive.core.entry import check_entries
+from archive.core.item import EntryRuleError, ItemState, apply
+from archive.core.merkle import CompactRange, consistency_proof, node_hash, verify_consistency
+from archive.core.note import VerifierKey
+from archive.core.problems import Problem, Report
 from archive.errors import ArchiveError
-from archive.items import EntryRuleError, ItemState, apply
-from archive.ledger import check_entries
-from archive.merkle import CompactRange, consistency_proof, node_hash, verify_consistency
-from archive.note import VerifierKey
-from archive.objects import ObjectStore
-from archive.problems import Problem, Report
-from archive.scan import Hashed, Scan, hash_path, stat_size
-from archive.trust import KeyHistory, KeyRuleError
-from archive.vault import DATABASE, read_marker
+from archive.storage.objects import ObjectStore
+from archive.storage.scan import Hashed, Scan, hash_path, stat_size
+from archive.storage.vault import DATABASE, read_marker
 
 if TYPE_CHECKING:
-    from archive.storage import Reader
+    from archive.storage.sqlite import Reader
 
 # (phase, done, total): phase is "ledger" (entries) or "objects" (bytes)
 ProgressFn = Callable[[str, int, int], None]
@@ -73,7 +73,7 @@ def verify_vault(
     files = list(objects.iter_stored())
     scan = Scan([(p, stat_size(p)) for _, p in files], workers or min(8, os.cpu_count() or 2))
     try:
-        from archive.storage import Store
+        from archive.storage.sqlite import Store
 
         try:
             store = Store.sqlite(path / DATABASE, create=False)

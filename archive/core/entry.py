@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from archive.canonical import canonical_bytes, parse_json
+from archive.core.canonical import canonical_bytes, parse_json
+from archive.core.problems import Problem
 from archive.errors import LedgerError
-from archive.problems import Problem
 
 FORMAT_VERSION = 1
 GENESIS_PREV = "0" * 64

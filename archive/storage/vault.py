@@ -20,15 +20,15 @@ from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from archive.canonical import canonical_bytes
+from archive.core.canonical import canonical_bytes
+from archive.core.entry import format_time
 from archive.errors import VaultError
-from archive.fsutil import create_once, fsync_dir
-from archive.keyring import ensure_key
-from archive.ledger import format_time
-from archive.objects import ObjectStore
+from archive.storage.fsutil import create_once, fsync_dir
+from archive.storage.keystore import ensure_key
+from archive.storage.objects import ObjectStore
 
 if TYPE_CHECKING:
-    from archive.storage import Store
+    from archive.storage.sqlite import Store
 
 FORMAT = "archive-vault"
 VERSION = 1
@@ -81,7 +81,7 @@ class Vault:
     @classmethod
     def open(cls, path: Path) -> Vault:
         marker = read_marker(path)
-        from archive.storage import Store  # the database layer loads only when a vault is opened
+        from archive.storage.sqlite import Store  # the database layer loads only when a vault is opened
 
         store = Store.sqlite(path / DATABASE, create=False)
         return cls(path, store, ObjectStore(path), marker)
@@ -121,7 +121,7 @@ class Vault:
         passphrase: bytes | None,
         key: Ed25519PrivateKey | None,
     ) -> Vault:
-        from archive.storage import Store
+        from archive.storage.sqlite import Store
 
         if is_vault(path):
             raise VaultError(f"{path} is already a vault")

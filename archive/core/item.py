@@ -10,10 +10,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from archive.canonical import canonical_bytes
-from archive.digest import is_hex_digest
-from archive.ledger import Entry
-from archive.metadata import resolve
+from archive.core.canonical import canonical_bytes
+from archive.core.digest import is_hex_digest
+from archive.core.entry import Entry
+from archive.core.fields import resolve
 
 
 class EntryRuleError(ValueError):

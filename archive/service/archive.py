@@ -18,20 +18,20 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from archive.canonical import parse_json
+from archive.core.announce import KeyHistory, announcement_text, key_body
+from archive.core.canonical import parse_json
+from archive.core.entry import Entry, Sealed, decode, format_time
+from archive.core.fields import ASSERTABLE, asserted_claims
+from archive.core.item import RELATIONS, ItemState, apply
+from archive.core.note import Signer, sign_note
 from archive.errors import AmbiguousIdError, BadInputError, NotFoundError, UsageError, VaultError
-from archive.extraction import Extraction, extract
-from archive.items import RELATIONS, ItemState, apply
-from archive.keyring import finish_rotation, load_signer, pending_rotation, prepare_rotation
-from archive.ledger import Entry, Sealed, decode, format_time
-from archive.metadata import ASSERTABLE, asserted_claims
-from archive.note import Signer, sign_note
-from archive.objects import Staged, Stager
-from archive.sources import Source
-from archive.storage import ItemRow, Writer
-from archive.trust import KeyHistory, announcement_text, key_body
-from archive.txn import LedgerTxn, key_history, ledger_write
-from archive.vault import Vault, is_vault
+from archive.extract.run import Extraction, extract
+from archive.service.sources import Source
+from archive.service.txn import LedgerTxn, key_history, ledger_write
+from archive.storage.keystore import finish_rotation, load_signer, pending_rotation, prepare_rotation
+from archive.storage.objects import Staged, Stager
+from archive.storage.sqlite import ItemRow, Writer
+from archive.storage.vault import Vault, is_vault
 
 ClaimsFor = Callable[[Source], dict[str, list[Any]]]
 Progress = Callable[[int], None]

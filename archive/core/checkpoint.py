@@ -11,8 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from archive.errors import CryptoError
-from archive.note import (
+from archive.core.note import (
     NoteProblem,
     Signer,
     VerifiedNote,
@@ -21,6 +20,7 @@ from archive.note import (
     decode_base64,
     sign_note,
 )
+from archive.errors import CryptoError
 
 _SIZE = re.compile(r"0|[1-9][0-9]*")  # ASCII digits only: str.isdigit would admit other scripts
 _MAX_SIZE = 2**64 - 1  # the uint64 every other implementation parses the size into

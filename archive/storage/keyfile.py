@@ -14,8 +14,8 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from archive.core.note import VerifierKey
 from archive.errors import CryptoError
-from archive.note import VerifierKey
 
 KEY_FILE_MODE = 0o600
 _MAX_KEY_FILE = 64 * 1024  # an Ed25519 key file is under 1 KiB; anything far larger is not one
