@@ -11,13 +11,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from archive.core.body import KeyBody, parse_body
 from archive.core.note import VerifierKey, check_note
+from archive.core.strict import RuleError
 from archive.errors import CryptoError
 
 ANNOUNCE_HEADER = "archive key announcement"
 
 
-class KeyRuleError(ValueError):
+class KeyRuleError(RuleError):
     """A key entry that does not announce a key properly."""
 
 
@@ -25,11 +27,8 @@ def announcement_text(origin: str, new: VerifierKey, previous: VerifierKey | Non
     return f"{ANNOUNCE_HEADER}\norigin {origin}\nkey {new}\nprevious {previous or 'none'}\n"
 
 
-def key_body(origin: str, new: VerifierKey, previous: VerifierKey | None, note: str) -> dict[str, Any]:
-    body: dict[str, Any] = {"origin": origin, "verifier_key": str(new), "note": note}
-    if previous is not None:
-        body["previous_key"] = str(previous)
-    return body
+def key_body(origin: str, new: VerifierKey, previous: VerifierKey | None, note: str) -> KeyBody:
+    return KeyBody(origin, str(new), note, str(previous) if previous is not None else None)
 
 
 @dataclass
@@ -39,21 +38,20 @@ class KeyHistory:
     origin: str | None = None
     keys: list[tuple[int, VerifierKey]] = field(default_factory=list)
 
-    def apply(self, seq: int, body: Mapping[str, Any]) -> VerifierKey:
-        """Check a `key` entry at position `seq` against the keys so far and record it."""
+    def apply(self, seq: int, raw: Mapping[str, Any]) -> VerifierKey:
+        """Check a `key` entry's body at position `seq` against the keys so far and record it."""
         try:
-            origin = body["origin"]
-            new = VerifierKey.parse(str(body["verifier_key"]))
-            note = body["note"]
-        except (KeyError, CryptoError) as exc:
+            body = parse_body("key", raw)
+            assert isinstance(body, KeyBody)
+            new = VerifierKey.parse(body.verifier_key)
+        except (RuleError, CryptoError) as exc:
             raise KeyRuleError(f"malformed key entry: {exc}") from exc
-        if not isinstance(origin, str) or not isinstance(note, str):
-            raise KeyRuleError("a key entry has a string origin and note")
+        origin, note = body.origin, body.note
         previous = self.current
-        if previous is None and "previous_key" in body:
+        if previous is None and body.previous_key is not None:
             raise KeyRuleError("the first key entry cannot name a previous key")
         if previous is not None:
-            if body.get("previous_key") != str(previous):
+            if body.previous_key != str(previous):
                 raise KeyRuleError(f"a rotation must name the current key {previous}")
             if origin != self.origin:
                 raise KeyRuleError(f"origin changed from {self.origin!r} to {origin!r}")

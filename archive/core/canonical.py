@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from archive.errors import LedgerError
@@ -99,3 +100,45 @@ def parse_json(data: bytes) -> Any:
         return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise LedgerError(f"not valid JSON: {exc}") from exc
+
+
+# Bytes that send `read_canonical` down the full path: a UTF-8 lead byte of an astral-plane
+# character (where JCS's UTF-16 key order can differ from code-point order) or a digit run long
+# enough to be an integer beyond 2**53 (which JCS, working in IEEE doubles, cannot keep exact).
+_UNUSUAL = re.compile(rb"[\xf0-\xf4]|[0-9]{16}")
+
+
+class _Floats:
+    seen = False
+
+    def __call__(self, text: str) -> float:
+        self.seen = True
+        return float(text)
+
+
+def read_canonical(data: bytes) -> tuple[Any, bool]:
+    """Parse strict JSON and tell whether `data` is its RFC 8785 form, serialising it only once.
+
+    The common case (no floats, no astral-plane characters, no huge integers) takes one C-speed
+    parse and one C-speed serialisation: bytes equal to the stdlib's sorted compact form are JCS
+    bytes, and hold no duplicate key (a duplicate would have collapsed in the parse). Anything else
+    goes through the strict parser and the reference serialiser. Raises LedgerError if `data` is
+    not JSON at all (or has duplicate keys, NaN or Infinity).
+    """
+    floats = _Floats()
+    try:
+        value = json.loads(data.decode("utf-8"), parse_float=floats, parse_constant=_no_constants)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise LedgerError(f"not valid JSON: {exc}") from exc
+    if not floats.seen and _UNUSUAL.search(data) is None:
+        try:
+            text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+            if text.encode("utf-8") == data:
+                return value, True
+        except (UnicodeEncodeError, ValueError, RecursionError):
+            pass
+    value = parse_json(data)  # the strict parser: refuses duplicate keys
+    try:
+        return value, canonical_bytes(value) == data
+    except LedgerError:
+        return value, False

@@ -10,9 +10,9 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
-from archive.core.canonical import canonical_bytes, parse_json
+from archive.core.canonical import canonical_bytes, parse_json, read_canonical
 from archive.core.problems import Problem
 from archive.errors import LedgerError
 
@@ -94,11 +94,15 @@ def next_entry(
 
 def decode(data: bytes) -> Entry:
     """Parse an entry's bytes and check its shape (not its place in the chain)."""
-    value = parse_json(data)
-    if not isinstance(value, dict) or sorted(value) != sorted(ENTRY_FIELDS):
+    return decode_value(parse_json(data))
+
+
+def decode_value(value: Any) -> Entry:
+    """An entry from its parsed JSON, shape checked: exactly the members of §3, each well typed."""
+    if not isinstance(value, dict) or len(value) != len(ENTRY_FIELDS) or not all(k in value for k in ENTRY_FIELDS):
         raise LedgerError(f"an entry is an object with exactly the fields {', '.join(ENTRY_FIELDS)}")
-    if value["v"] != FORMAT_VERSION:
-        raise LedgerError(f"unknown entry version {value['v']!r}")
+    if value["v"] != FORMAT_VERSION or isinstance(value["v"], bool):
+        raise LedgerError(f"unknown entry version {str(value['v'])[:20]!r}")
     seq, prev, time, actor = value["seq"], value["prev"], value["time"], value["actor"]
     tool, kind, body = value["tool"], value["kind"], value["body"]
     if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
@@ -109,8 +113,12 @@ def decode(data: bytes) -> Entry:
         raise LedgerError("time must be RFC 3339 UTC with microseconds, e.g. 2026-01-02T03:04:05.000000Z")
     if not isinstance(actor, str) or not actor.strip():
         raise LedgerError("actor must be a non-empty string")
-    if not isinstance(tool, dict) or not all(isinstance(tool.get(k), str) for k in ("name", "version")):
-        raise LedgerError("tool must be an object with string name and version")
+    if (
+        not isinstance(tool, dict)
+        or sorted(tool) != ["name", "version"]
+        or not all(isinstance(tool[k], str) and tool[k] for k in tool)
+    ):
+        raise LedgerError("tool must be an object of exactly a string name and version")
     if not isinstance(kind, str) or not kind:
         raise LedgerError("kind must be a non-empty string")
     if not isinstance(body, dict):
@@ -122,39 +130,64 @@ def decode(data: bytes) -> Entry:
 class Checked:
     """A stored row as judged by the chain rules."""
 
-    row: Sealed
+    row: StoredRowLike
     entry: Entry | None  # None when the bytes do not decode as an entry
     hash: str  # the hash of the row's actual bytes
     problems: list[Problem]
 
 
-def check_entries(rows: Iterable[Sealed]) -> Iterator[Checked]:
+class StoredRowLike(Protocol):
+    """A ledger row as stored: every column, none trusted."""
+
+    @property
+    def seq(self) -> int: ...
+    @property
+    def prev(self) -> str: ...
+    @property
+    def hash(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def data(self) -> bytes | None: ...
+    @property
+    def damage(self) -> str | None: ...
+
+
+def check_entries(rows: Iterable[StoredRowLike]) -> Iterator[Checked]:
     """Walk stored rows in position order and judge each one against the rules of the chain.
 
     Yields every row with its decoded entry and the problems found, so a caller can go on
     checking bodies without a second pass. The chain link is judged against the hash of the
-    previous row's actual bytes, so an edit shows even when its stored hash was kept.
+    previous row's actual bytes, so an edit shows even when its stored hash was kept; the columns
+    that repeat what the bytes say (`prev`, `kind`) are checked against them.
     """
     expected_seq = 0
     prev_hash = GENESIS_PREV
     prev_time = ""
     for row in rows:
         problems: list[Problem] = []
-        actual = entry_hash(row.data)
+        data = row.data if row.data is not None else b""
+        actual = entry_hash(data)
         if row.seq != expected_seq:
             problems.append(Problem("SEQ_GAP", f"expected entry {expected_seq}, found {row.seq}", seq=row.seq))
         if actual != row.hash:
             problems.append(
-                Problem("ENTRY_HASH_MISMATCH", f"stored hash {row.hash} but bytes hash to {actual}", seq=row.seq)
+                Problem("ENTRY_HASH_MISMATCH", f"stored hash {row.hash[:80]} but bytes hash to {actual}", seq=row.seq)
             )
         entry: Entry | None = None
-        try:
-            entry = decode(row.data)
-        except LedgerError as exc:
-            problems.append(Problem("ENTRY_MALFORMED", str(exc), seq=row.seq))
+        if row.data is None:
+            problems.append(Problem("ENTRY_MALFORMED", f"the entry's bytes are damaged: {row.damage}", seq=row.seq))
+        else:
+            try:
+                value, canonical = read_canonical(data)
+                entry = decode_value(value)
+                if not canonical:
+                    problems.append(
+                        Problem("ENTRY_NOT_CANONICAL", "bytes are not RFC 8785 canonical JSON", seq=row.seq)
+                    )
+            except LedgerError as exc:
+                problems.append(Problem("ENTRY_MALFORMED", str(exc), seq=row.seq))
         if entry is not None:
-            if canonical_bytes(entry.to_json()) != row.data:
-                problems.append(Problem("ENTRY_NOT_CANONICAL", "bytes are not RFC 8785 canonical JSON", seq=row.seq))
             if entry.seq != row.seq:
                 problems.append(
                     Problem(
@@ -168,6 +201,16 @@ def check_entries(rows: Iterable[Sealed]) -> Iterator[Checked]:
                     Problem(
                         "CHAIN_BROKEN",
                         f"prev is {entry.prev} but the entry before hashes to {prev_hash}",
+                        seq=row.seq,
+                    )
+                )
+            if row.prev != entry.prev or row.kind != entry.kind:
+                column = "prev" if row.prev != entry.prev else "kind"
+                shown = (row.prev if column == "prev" else row.kind)[:80]
+                problems.append(
+                    Problem(
+                        "ENTRY_COLUMN_MISMATCH",
+                        f"the row's {column} column says {shown!r}, its bytes say otherwise",
                         seq=row.seq,
                     )
                 )

@@ -1,8 +1,7 @@
-"""Metadata fields, their values' validation, and claims: each value with where it came from.
+"""Metadata fields and the validation of values a person asserts for them. Pure.
 
-A claim is either *asserted* (a person said so: by whom, when) or *extracted* (an extractor read
-it from the bytes: which one, which version, which span, the quoted evidence). Asserted claims win
-over extracted ones; every claim stays visible.
+How claims of these fields carry provenance is `archive.core.claim`; which claim is current is
+`archive.core.resolve`.
 """
 
 from __future__ import annotations
@@ -150,9 +149,16 @@ def _require_text(field: str, value: Any) -> None:
                 raise BadInputError(f"{field}: the value is not valid UTF-8 text") from None
 
 
-def asserted_claims(values: Mapping[str, Sequence[Any]], *, by: str, at: str) -> list[dict[str, Any]]:
-    """Claims for values a person gives, field by field in a stable order."""
-    claims: list[dict[str, Any]] = []
+def asserted_values(values: Mapping[str, Sequence[Any]]) -> list[tuple[str, JSONValue]]:
+    """Check and normalise values a person gives, field by field in a stable order.
+
+    Raises BadInputError naming the field for an unknown or unassertable field, a second value of a
+    single-valued field, or a value that is not valid for its field.
+    """
+    unknown = set(values) - set(FIELDS)
+    if unknown:
+        raise BadInputError(f"unknown field {sorted(unknown)[0][:40]!r} (known: {', '.join(ASSERTABLE)})")
+    checked: list[tuple[str, JSONValue]] = []
     for field in FIELDS:
         raw = values.get(field, ())
         if not raw:
@@ -163,67 +169,5 @@ def asserted_claims(values: Mapping[str, Sequence[Any]], *, by: str, at: str) ->
             raise BadInputError(f"{field} takes one value, got {len(raw)}")
         for value in raw:
             _require_text(field, value)
-            claims.append(
-                {
-                    "field": field,
-                    "value": validate(field, value),
-                    "source": "asserted",
-                    "by": by,
-                    "at": at,
-                }
-            )
-    unknown = set(values) - set(FIELDS)
-    if unknown:
-        raise BadInputError(f"unknown field {sorted(unknown)[0]!r} (known: {', '.join(ASSERTABLE)})")
-    return claims
-
-
-def _agree(spec: FieldSpec, values: list[Any]) -> Any | None:
-    """The one value several agreeing sources give, or None if they disagree.
-
-    Dates agree when they name the same day (or one is a less precise prefix of the other, like
-    2022-03 and 2022-03-23); the most precise of them stands.
-    """
-    if len(values) == 1:
-        return values[0]
-    if spec.kind == "date" and all(isinstance(v, str) for v in values):
-        longest = max(values, key=len)
-        if all(longest[: len(v[:10])] == v[:10] for v in values):
-            return longest
-    return None
-
-
-def resolve(claims: Sequence[Mapping[str, Any]], extraction_seq: int | None = None) -> tuple[dict[str, Any], list[str]]:
-    """Current values from claims in ledger order, and the fields whose sources disagree.
-
-    Per field, the latest set of asserted values wins. Failing that, the extracted values of the
-    latest extraction (`extraction_seq`; default: all extracted claims) stand: all of them for a
-    repeatable field; for a single-valued field only when they agree, else the field is reported
-    as a conflict and left without a current value: nothing is silently chosen.
-    """
-    current: dict[str, Any] = {}
-    conflicts: list[str] = []
-    for field, spec in FIELDS.items():
-        mine = [c for c in claims if c["field"] == field]
-        asserted = [c for c in mine if c["source"] == "asserted"]
-        if asserted:
-            last = max(c["seq"] for c in asserted)
-            chosen = [c["value"] for c in asserted if c["seq"] == last]
-        else:
-            chosen = [
-                c["value"]
-                for c in mine
-                if c["source"] == "extracted" and (extraction_seq is None or c["seq"] == extraction_seq)
-            ]
-        chosen = [v for i, v in enumerate(chosen) if v not in chosen[:i]]
-        if not chosen or chosen == [None]:
-            continue
-        if spec.multi:
-            current[field] = [v for v in chosen if v is not None]
-            continue
-        agreed = _agree(spec, chosen)
-        if agreed is None:
-            conflicts.append(field)
-        else:
-            current[field] = agreed
-    return current, conflicts
+            checked.append((field, validate(field, value)))
+    return checked

@@ -1,7 +1,13 @@
-"""The index as a pure fold over ledger entries: what the ledger says each item is now.
+"""The item model: one typed description of an item, folded from the ledger entries about it. Pure.
 
-Storage keeps this projection in tables for fast queries; verification recomputes it from the
-entries and compares, so the index can never quietly disagree with the ledger.
+An item is an object (its bytes' address, size and type) plus what is known about it: how and by
+whom it was archived, every claim with its provenance, the notes of its current extraction, its
+relations to other items, who may see its bytes, and its whole history (every entry about it, of
+every kind). Everything else derives from this one model: the index row storage keeps
+(`index_row`), `show` and `list --json` (`to_json`), the manifest item and its offline check
+(`to_manifest`), and verification's comparison of the index with the ledger.
+
+`Fold.apply` applies one entry; an entry that breaks a rule raises RuleError and changes nothing.
 """
 
 from __future__ import annotations
@@ -10,219 +16,379 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from archive.core.body import (
+    AccessBody,
+    AmendBody,
+    ExtractBody,
+    IngestBody,
+    KeyBody,
+    ObjectFacts,
+    Pointer,
+    RelateBody,
+    acquisition_from_json,
+    parse_body,
+)
 from archive.core.canonical import canonical_bytes
-from archive.core.digest import is_hex_digest
+from archive.core.claim import Claim, ExtractionNote
 from archive.core.entry import Entry
-from archive.core.fields import resolve
+from archive.core.resolve import FieldView, conflicts, current_values, resolve
+from archive.core.strict import RuleError, count, hex64, mapping, members, string
+
+STATE_VERSION = 2  # the layout of `Item.to_json` as the index stores it
 
 
-class EntryRuleError(ValueError):
-    """An entry that decodes but breaks a rule of the item model (internal to the fold)."""
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """A relate entry as one end of it sees it: `this item is the <relation> of <other>` or the reverse."""
 
-
-@dataclass
-class ItemState:
-    """One item as the ledger describes it at some point."""
-
-    id: str
-    size: int
-    media_type: str
-    charset: str | None
-    name: str
-    ingest_seq: int
-    ingested_at: str
-    ingested_by: str
-    acquisition: dict[str, Any]
-    claims: list[dict[str, Any]] = field(default_factory=list)
-    notes: list[dict[str, Any]] = field(default_factory=list)
-    last_seq: int = 0
-    last_hash: str = ""
-    extraction_seq: int = 0  # the entry whose extracted claims are the current extraction
-    relations: list[dict[str, Any]] = field(default_factory=list)
-    access: dict[str, Any] = field(default_factory=lambda: {"status": "open"})
-
-    def current(self) -> dict[str, Any]:
-        return resolve(self.claims, self.extraction_seq)[0]
-
-    def conflicts(self) -> list[str]:
-        return resolve(self.claims, self.extraction_seq)[1]
+    seq: int
+    relation: str
+    other: str
+    outgoing: bool  # True: this item is the relation of `other` ("to"); False: `other` is ("from")
+    note: str | None = None
 
     def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"seq": self.seq, "relation": self.relation, ("to" if self.outgoing else "from"): self.other}
+        if self.note is not None:
+            out["note"] = self.note
+        return out
+
+    @classmethod
+    def from_json(cls, value: Any) -> Relation:
+        v = mapping(value, "relation")
+        outgoing = "to" in v
+        members(v, "relation", ("seq", "relation", "to" if outgoing else "from"), ("note",))
+        note = v.get("note")
+        return cls(
+            count(v["seq"], "relation.seq"),
+            string(v["relation"], "relation.relation"),
+            hex64(v["to" if outgoing else "from"], "relation.item"),
+            outgoing,
+            string(note, "relation.note") if note is not None else None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Access:
+    """Who may see the bytes: `open` until an access entry says otherwise."""
+
+    status: str = "open"
+    reason: str | None = None
+    seq: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        if self.seq is None:
+            return {"status": self.status}
+        return {"status": self.status, "reason": self.reason, "seq": self.seq}
+
+    @classmethod
+    def from_json(cls, value: Any) -> Access:
+        v = mapping(value, "access")
+        if "seq" not in v:
+            members(v, "access", ("status",))
+            return cls(string(v["status"], "access.status"))
+        members(v, "access", ("status", "reason", "seq"))
+        return cls(string(v["status"], "access.status"), string(v["reason"], "access.reason"), count(v["seq"], "seq"))
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One entry about an item: its position, kind and entry hash."""
+
+    seq: int
+    kind: str
+    hash: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"seq": self.seq, "kind": self.kind, "hash": self.hash}
+
+    @classmethod
+    def from_json(cls, value: Any) -> Record:
+        v = mapping(value, "history record")
+        members(v, "history record", ("seq", "kind", "hash"))
+        return cls(count(v["seq"], "history.seq"), string(v["kind"], "history.kind"), hex64(v["hash"], "history.hash"))
+
+
+@dataclass(frozen=True, slots=True)
+class Archived:
+    """The ingest entry: when, by whom, at which position the item entered the ledger."""
+
+    seq: int
+    at: str
+    by: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"at": self.at, "by": self.by, "seq": self.seq}
+
+
+@dataclass(slots=True)
+class Item:
+    """One item as the ledger describes it after some prefix of its entries."""
+
+    id: str
+    object: ObjectFacts
+    acquisition: dict[str, str]
+    archived: Archived
+    claims: list[Claim] = field(default_factory=list)
+    notes: list[ExtractionNote] = field(default_factory=list)
+    extraction_seq: int = 0  # the entry whose extracted claims are the current extraction
+    relations: list[Relation] = field(default_factory=list)
+    access: Access = field(default_factory=Access)
+    history: list[Record] = field(default_factory=list)  # every entry about the item, in ledger order
+    head: Pointer | None = None  # the item's own chain: its ingest or latest amend/extract/access
+    _views: dict[str, FieldView] | None = None
+
+    # ---- derived -----------------------------------------------------------------------
+
+    @property
+    def name(self) -> str:
+        return self.acquisition["name"]
+
+    @property
+    def size(self) -> int:
+        return self.object.size
+
+    @property
+    def media_type(self) -> str:
+        return self.object.media_type
+
+    def fields(self) -> dict[str, FieldView]:
+        """Each field that has claims, with its current value and the claims behind it."""
+        if self._views is None:
+            self._views = resolve(self.claims, self.extraction_seq)
+        return self._views
+
+    def current(self) -> dict[str, Any]:
+        return current_values(self.fields())
+
+    def conflicts(self) -> list[str]:
+        return conflicts(self.fields())
+
+    def seqs(self) -> list[int]:
+        return [r.seq for r in self.history]
+
+    def _changed(self) -> None:
+        self._views = None
+
+    # ---- serialisations ----------------------------------------------------------------
+
+    def to_manifest(self) -> dict[str, Any]:
+        """The item's facts as a manifest carries them (without citations, CSL and entries)."""
         return {
             "id": self.id,
-            "size": self.size,
-            "media_type": self.media_type,
-            "charset": self.charset,
+            "sha256": self.object.sha256,
+            "size": self.object.size,
+            "media_type": self.object.media_type,
+            "charset": self.object.charset,
             "name": self.name,
-            "ingest_seq": self.ingest_seq,
-            "ingested_at": self.ingested_at,
-            "ingested_by": self.ingested_by,
-            "acquisition": self.acquisition,
-            "claims": self.claims,
-            "notes": self.notes,
-            "last_seq": self.last_seq,
-            "last_hash": self.last_hash,
+            "archived": self.archived.to_json(),
+            "acquisition": dict(self.acquisition),
+            "metadata": {
+                "current": self.current(),
+                "conflicts": self.conflicts(),
+                "claims": [c.to_json(with_seq=True) for c in self.claims],
+            },
+            "relations": [r.to_json() for r in self.relations],
+            "access": self.access.to_json(),
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        """Everything the model holds: the manifest facts plus the fold's own state."""
+        assert self.head is not None
+        return {
+            **self.to_manifest(),
+            "notes": [n.to_json(with_seq=True) for n in self.notes],
             "extraction_seq": self.extraction_seq,
-            "relations": self.relations,
-            "access": self.access,
-            "current": self.current(),
-            "conflicts": self.conflicts(),
+            "head": self.head.to_json(),
+            "history": [r.to_json() for r in self.history],
         }
 
     def state_bytes(self) -> bytes:
         return canonical_bytes(self.to_json())
 
+    def index_row(self) -> IndexRow:
+        assert self.head is not None
+        return IndexRow(
+            id=self.id,
+            size=self.object.size,
+            media_type=self.object.media_type,
+            name=self.name,
+            ingest_seq=self.archived.seq,
+            last_seq=self.head.seq,
+            ingested_at=self.archived.at,
+            state=self.state_bytes(),
+        )
 
-def _require(body: Mapping[str, Any], key: str, kind: type) -> Any:
-    value = body.get(key)
-    if not isinstance(value, kind) or isinstance(value, bool):
-        raise EntryRuleError(f"body.{key} must be {kind.__name__}")
-    return value
+    @classmethod
+    def from_json(cls, value: Any) -> Item:
+        """Read back what `to_json` wrote (the index's `state`); RuleError if it is not that."""
+        v = mapping(value, "item state")
+        members(
+            v,
+            "item state",
+            (
+                "id",
+                "sha256",
+                "size",
+                "media_type",
+                "charset",
+                "name",
+                "archived",
+                "acquisition",
+                "metadata",
+                "relations",
+                "access",
+                "notes",
+                "extraction_seq",
+                "head",
+                "history",
+            ),
+        )
+        facts = {"sha256": v["sha256"], "size": v["size"], "media_type": v["media_type"]}
+        if v["charset"] is not None:
+            facts["charset"] = v["charset"]
+        archived = mapping(v["archived"], "archived")
+        meta = mapping(v["metadata"], "metadata")
+        item = cls(
+            id=hex64(v["id"], "id"),
+            object=ObjectFacts.from_json(facts),
+            acquisition=acquisition_from_json(v["acquisition"]),
+            archived=Archived(count(archived.get("seq"), "archived.seq"), str(archived["at"]), str(archived["by"])),
+            claims=[Claim.from_json(c, stored=True) for c in meta["claims"]],
+            notes=[ExtractionNote.from_json(n, stored=True) for n in v["notes"]],
+            extraction_seq=count(v["extraction_seq"], "extraction_seq"),
+            relations=[Relation.from_json(r) for r in v["relations"]],
+            access=Access.from_json(v["access"]),
+            history=[Record.from_json(r) for r in v["history"]],
+            head=Pointer.from_json(v["head"]),
+        )
+        return item
 
 
-def _claims(body: Mapping[str, Any], seq: int) -> list[dict[str, Any]]:
-    raw = body.get("claims", [])
-    if not isinstance(raw, list) or not all(isinstance(c, dict) and "field" in c and "source" in c for c in raw):
-        raise EntryRuleError("body.claims must be a list of claim objects")
-    return [{**c, "seq": seq} for c in raw]
+@dataclass(frozen=True, slots=True)
+class IndexRow:
+    """An item's row in the index, as a value: verification compares these, column by column."""
+
+    id: str
+    size: int
+    media_type: str
+    name: str
+    ingest_seq: int
+    last_seq: int
+    ingested_at: str
+    state: bytes
+
+    COLUMNS = ("id", "size", "media_type", "name", "ingest_seq", "last_seq", "ingested_at", "state")
+
+    def differences(self, other: IndexRow) -> list[str]:
+        return [c for c in self.COLUMNS if getattr(self, c) != getattr(other, c)]
 
 
-def _notes(body: Mapping[str, Any], seq: int) -> list[dict[str, Any]]:
-    raw = body.get("notes", [])
-    if not isinstance(raw, list) or not all(isinstance(n, dict) for n in raw):
-        raise EntryRuleError("body.notes must be a list of objects")
-    return [{**n, "seq": seq} for n in raw]
+def _provenance(claims: Iterable[Claim], entry: Entry) -> None:
+    """An asserted claim's who and when are its entry's: the entry's actor and time are the truth."""
+    for claim in claims:
+        if claim.source == "asserted" and (claim.by != entry.actor or claim.at != entry.time):
+            raise RuleError(
+                f"an asserted claim of {claim.field} says by {claim.by!r} at {claim.at!r}, "
+                f"but its entry is by {entry.actor!r} at {entry.time}"
+            )
 
 
-def item_from_ingest(entry: Entry, hash_: str) -> ItemState:
-    body = entry.body
-    item_id = _require(body, "item", str)
-    obj = _require(body, "object", dict)
-    if not is_hex_digest(item_id) or obj.get("sha256") != item_id:
-        raise EntryRuleError("body.item must be the object's SHA-256")
-    size = _require(obj, "size", int)
-    media_type = _require(obj, "media_type", str)
-    charset = obj.get("charset")
-    acquisition = _require(body, "acquisition", dict)
-    name = _require(acquisition, "name", str)
-    return ItemState(
-        id=item_id,
-        size=size,
-        media_type=media_type,
-        charset=charset if isinstance(charset, str) else None,
-        name=name,
-        ingest_seq=entry.seq,
-        ingested_at=entry.time,
-        ingested_by=entry.actor,
-        acquisition=dict(acquisition),
-        claims=_claims(body, entry.seq),
-        notes=_notes(body, entry.seq),
-        last_seq=entry.seq,
-        last_hash=hash_,
-        extraction_seq=entry.seq,
-    )
+class Fold:
+    """Items folded from entries in ledger order; `apply` takes one entry at a time.
 
-
-def apply(items: dict[str, ItemState], entry: Entry, hash_: str) -> str:
-    """Apply one entry (whose entry hash is `hash_`) to the projection; returns the item it touched.
-
-    Kinds: ingest (a new item), amend (asserted corrections), extract (a re-extraction replacing the
-    current extracted claims), access (open or restricted), relate (a link between two items).
-    Raises EntryRuleError when the entry cannot apply: a second ingest of the same bytes, an entry
-    about an item the ledger does not have, an amend/extract/access that does not point at the
-    item's latest entry, an unknown kind.
+    `partial`: the entries are those of some items only (a manifest's), so a relation's far end may
+    be absent; the ends that are present are still updated.
     """
-    if entry.kind == "ingest":
-        new = item_from_ingest(entry, hash_)
-        if new.id in items:
-            raise EntryRuleError(f"item {new.id} was already ingested at entry {items[new.id].ingest_seq}")
-        items[new.id] = new
-        return new.id
-    if entry.kind in ("amend", "extract", "access"):
-        item_id: str = _require(entry.body, "item", str)
-        state = items.get(item_id)
-        if state is None:
-            raise EntryRuleError(f"{entry.kind} of item {item_id}, which the ledger does not have")
-        _check_previous(entry, state)
-        if entry.kind == "amend":
-            _amend(entry, state)
-        elif entry.kind == "extract":
-            _reextract(entry, state)
-        else:
-            _access(entry, state)
-        state.last_seq = entry.seq
-        state.last_hash = hash_
-        return item_id
-    if entry.kind == "relate":
-        return _relate(items, entry)
-    raise EntryRuleError(f"unknown entry kind {entry.kind!r}")
+
+    def __init__(self, *, partial: bool = False) -> None:
+        self.items: dict[str, Item] = {}
+        self.partial = partial
+
+    def apply(self, entry: Entry, entry_hash: str) -> list[str]:
+        """Apply one entry; returns the ids of the items it concerns ([] for a key entry).
+
+        Raises RuleError, changing nothing, when the body is malformed for its kind, or the entry
+        cannot apply: a second ingest of the same bytes, an entry about an item the ledger does not
+        have, an item entry whose `previous` is not the item's head, a claim whose provenance is
+        not its entry's.
+        """
+        body = parse_body(entry.kind, entry.body)
+        record = Record(entry.seq, entry.kind, entry_hash)
+        if isinstance(body, KeyBody):
+            return []
+        if isinstance(body, IngestBody):
+            return [self._ingest(entry, body, record)]
+        if isinstance(body, RelateBody):
+            return self._relate(entry, body, record)
+        item = self.items.get(body.item)
+        if item is None:
+            raise RuleError(f"{entry.kind} of item {body.item}, which the ledger does not have")
+        if body.previous != item.head:
+            head = item.head.seq if item.head else None
+            raise RuleError(f"{entry.kind} points at entry {body.previous.seq}, but the item's latest entry is {head}")
+        if isinstance(body, AmendBody):
+            _provenance(body.claims, entry)
+            item.claims.extend(c.with_seq(entry.seq) for c in body.claims)
+        elif isinstance(body, ExtractBody):
+            item.claims.extend(c.with_seq(entry.seq) for c in body.claims)
+            item.notes = [ExtractionNote(n.note, n.reason, entry.seq) for n in body.notes]
+            item.extraction_seq = entry.seq
+        elif isinstance(body, AccessBody):
+            item.access = Access(body.access, body.reason, entry.seq)
+        item.history.append(record)
+        item.head = Pointer(entry.seq, entry_hash)
+        item._changed()
+        return [item.id]
+
+    def _ingest(self, entry: Entry, body: IngestBody, record: Record) -> str:
+        known = self.items.get(body.item)
+        if known is not None:
+            raise RuleError(f"item {body.item} was already ingested at entry {known.archived.seq}")
+        _provenance(body.claims, entry)
+        self.items[body.item] = Item(
+            id=body.item,
+            object=body.object,
+            acquisition=dict(body.acquisition),
+            archived=Archived(entry.seq, entry.time, entry.actor),
+            claims=[c.with_seq(entry.seq) for c in body.claims],
+            notes=[ExtractionNote(n.note, n.reason, entry.seq) for n in body.notes],
+            extraction_seq=entry.seq,
+            history=[record],
+            head=Pointer(entry.seq, record.hash),
+        )
+        return body.item
+
+    def _relate(self, entry: Entry, body: RelateBody, record: Record) -> list[str]:
+        source, target = self.items.get(body.item), self.items.get(body.to)
+        for item_id, found in ((body.item, source), (body.to, target)):
+            if found is None and not (self.partial and (source or target)):
+                raise RuleError(f"relates item {item_id}, which the ledger does not have")
+        touched = []
+        if source is not None:
+            source.relations.append(Relation(entry.seq, body.relation, body.to, True, body.note))
+            source.history.append(record)
+            touched.append(source.id)
+        if target is not None:
+            target.relations.append(Relation(entry.seq, body.relation, body.item, False, body.note))
+            target.history.append(record)
+            touched.append(target.id)
+        return touched
 
 
-RELATIONS = ("screenshot", "html-source", "pdf-print", "translation", "transcript", "redaction", "duplicate-of")
-ACCESS = ("open", "restricted")
-
-
-def _check_previous(entry: Entry, state: ItemState) -> None:
-    previous = _require(entry.body, "previous", dict)
-    if previous != {"seq": state.last_seq, "hash": state.last_hash}:
-        raise EntryRuleError(f"{entry.kind} points at {previous}, but the item's latest entry is {state.last_seq}")
-
-
-def _reason(entry: Entry) -> str:
-    reason: str = _require(entry.body, "reason", str)
-    if not reason.strip():
-        raise EntryRuleError(f"{entry.kind} needs a reason")
-    return reason
-
-
-def _amend(entry: Entry, state: ItemState) -> None:
-    _reason(entry)
-    claims = _claims(entry.body, entry.seq)
-    if not claims or any(c["source"] != "asserted" for c in claims):
-        raise EntryRuleError("an amendment carries one or more asserted claims")
-    state.claims.extend(claims)
-
-
-def _reextract(entry: Entry, state: ItemState) -> None:
-    claims = _claims(entry.body, entry.seq)
-    if any(c["source"] != "extracted" for c in claims):
-        raise EntryRuleError("a re-extraction carries only extracted claims")
-    state.claims.extend(claims)
-    state.notes = _notes(entry.body, entry.seq)
-    state.extraction_seq = entry.seq
-
-
-def _access(entry: Entry, state: ItemState) -> None:
-    status = entry.body.get("access")
-    if status not in ACCESS:
-        raise EntryRuleError(f"access must be one of {', '.join(ACCESS)}")
-    state.access = {"status": status, "reason": _reason(entry), "seq": entry.seq}
-
-
-def _relate(items: dict[str, ItemState], entry: Entry) -> str:
-    source: str = _require(entry.body, "item", str)
-    target: str = _require(entry.body, "to", str)
-    relation = entry.body.get("relation")
-    if relation not in RELATIONS:
-        raise EntryRuleError(f"relation must be one of {', '.join(RELATIONS)}")
-    if source == target:
-        raise EntryRuleError("an item cannot be related to itself")
-    for item_id in (source, target):
-        if item_id not in items:
-            raise EntryRuleError(f"relates item {item_id}, which the ledger does not have")
-    note = entry.body.get("note")
-    extra = {"note": note} if isinstance(note, str) else {}
-    items[source].relations.append({"seq": entry.seq, "relation": relation, "to": target, **extra})
-    items[target].relations.append({"seq": entry.seq, "relation": relation, "from": source, **extra})
-    return source
-
-
-def project(entries: Iterable[tuple[Entry, str]]) -> dict[str, ItemState]:
-    """Fold (entry, entry hash) pairs into items, skipping entries that break rules."""
-    items: dict[str, ItemState] = {}
+def fold(entries: Iterable[tuple[Entry, str]]) -> dict[str, Item]:
+    """Items from (entry, entry hash) pairs; entries that break a rule are skipped."""
+    f = Fold()
     for entry, hash_ in entries:
         try:
-            apply(items, entry, hash_)
-        except EntryRuleError:
+            f.apply(entry, hash_)
+        except RuleError:
             continue
-    return items
+    return f.items
+
+
+def about(entry: Entry) -> list[str]:
+    """The items an entry concerns, read from its body without judging it."""
+    body: Mapping[str, Any] = entry.body
+    ids = [body.get("item"), body.get("to") if entry.kind == "relate" else None]
+    return [i for i in ids if isinstance(i, str)]

@@ -7,7 +7,8 @@ proof at any tree size costs O(log n) look-ups and never rehashes the ledger.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Protocol, TypeVar
 
 from archive.errors import LedgerError
 
@@ -20,6 +21,40 @@ NodeGetter = Callable[[int, int], bytes]
 
 Node = tuple[int, int, bytes]
 """A node to store: `(level, index, hash)`."""
+
+T = TypeVar("T")
+_PLACEHOLDER = bytes(HASH_SIZE)
+
+
+class NodeSource(Protocol):
+    """Stored nodes fetched many at a time (a database answers a list in one query)."""
+
+    def nodes_at(self, coordinates: Iterable[tuple[int, int]]) -> dict[tuple[int, int], bytes]: ...
+
+
+def batched(computations: Sequence[Callable[[NodeGetter], T]], source: NodeSource) -> list[T]:
+    """Run computations over stored nodes with one fetch for all the nodes they read.
+
+    Which nodes a proof or root reads depends only on sizes and indexes, never on hash values, so
+    a first run with placeholder hashes lists them; the second runs on the fetched nodes.
+    """
+    wanted: list[tuple[int, int]] = []
+
+    def record(level: int, index: int) -> bytes:
+        wanted.append((level, index))
+        return _PLACEHOLDER
+
+    for compute in computations:
+        compute(record)
+    found = source.nodes_at(wanted)
+
+    def get(level: int, index: int) -> bytes:
+        node = found.get((level, index))
+        if node is None:
+            raise LedgerError(f"Merkle node ({level}, {index}) is missing")
+        return node
+
+    return [compute(get) for compute in computations]
 
 
 def leaf_hash(data: bytes) -> bytes:

@@ -18,6 +18,7 @@ CODES: dict[str, str] = {
     "SEQ_GAP": "sequence numbers are not contiguous from zero",
     "CHAIN_BROKEN": "an entry's prev is not the hash of the entry before it",
     "TIME_REGRESSION": "an entry's time is earlier than the time of the entry before it",
+    "ENTRY_COLUMN_MISMATCH": "a ledger row's prev or kind column differs from what its entry's bytes say",
     "ENTRY_INVALID": "an entry breaks a ledger rule (unknown item, duplicate ingest, bad body)",
     "OBJECT_MISSING": "an object the ledger refers to is not in the vault",
     "OBJECT_SIZE_MISMATCH": "an object's size differs from the size the ledger recorded",
@@ -76,6 +77,7 @@ class Report:
 
     problems: list[Problem] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    against: list[dict[str, Any]] = field(default_factory=list)  # checkpoints checked against, as proven
 
     def __bool__(self) -> bool:
         return not self.problems
@@ -91,6 +93,7 @@ class Report:
             "ok": not self.problems,
             "counts": dict(self.counts),
             "problems": [p.to_json() for p in self.problems],
+            "against": list(self.against),
         }
 
 

@@ -3,14 +3,15 @@
 Checks, reporting every problem: the document's shape; the checkpoint's signature against a key
 the user trusts (a key merely embedded in the document is not trusted); each entry's bytes against
 its entry hash; each inclusion proof against the checkpoint's root; that each item's facts and
-metadata are exactly what its entries say; and, given a directory, each file's SHA-256.
+metadata are exactly what folding its entries gives (the same item model the archive uses, so
+the comparison is one value against another); and, given a directory, each file's SHA-256.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -19,12 +20,14 @@ from archive import schemas
 from archive.core.checkpoint import Checkpoint, check_checkpoint
 from archive.core.digest import hash_file
 from archive.core.entry import decode, entry_hash
-from archive.core.item import EntryRuleError, ItemState, apply
+from archive.core.item import Fold, Item
 from archive.core.merkle import verify_inclusion
 from archive.core.note import VerifierKey
 from archive.core.problems import Problem, Report
+from archive.core.strict import RuleError
 from archive.errors import ArchiveError
 from archive.evidence.csl import csl_record
+from archive.evidence.proof import tlog_proof_text
 
 
 def _unb64(text: str) -> bytes | None:
@@ -42,7 +45,11 @@ def check_manifest(doc: Any, trusted: Sequence[VerifierKey], files: Path | None 
         report.add([Problem("MANIFEST_MALFORMED", f"{len(shape)} schema errors; first: {shape[0]}")])
         return report
     checkpoint = _check_checkpoint(doc, trusted, report)
+    seen: set[str] = set()
     for item in doc["items"]:
+        if item["id"] in seen:
+            report.add([Problem("MANIFEST_ITEM_MISMATCH", "the item is listed twice", item=item["id"])])
+        seen.add(item["id"])
         _check_item(item, doc["origin"], checkpoint, doc["checkpoint"], report)
     if files is not None:
         _check_files(doc["items"], files, report)
@@ -56,12 +63,7 @@ def _check_checkpoint(doc: Any, trusted: Sequence[VerifierKey], report: Report) 
     keys = list(trusted)
     if not keys:
         report.add(
-            [
-                Problem(
-                    "MANIFEST_KEY_UNTRUSTED",
-                    f"no trusted key: pass --key {embedded} if you trust it, or pin it",
-                )
-            ]
+            [Problem("MANIFEST_KEY_UNTRUSTED", f"no trusted key: pass --key {embedded} if you trust it, or pin it")]
         )
         try:
             keys = [VerifierKey.parse(embedded)]  # only so that every other check still runs
@@ -81,8 +83,7 @@ def _check_checkpoint(doc: Any, trusted: Sequence[VerifierKey], report: Report) 
 
 def _check_item(item: dict[str, Any], origin: str, checkpoint: Checkpoint | None, note: str, report: Report) -> None:
     item_id = item["id"]
-    states: dict[str, ItemState] = {}
-    relations: list[dict[str, Any]] = []
+    fold = Fold(partial=True)
     entries_ok = True
     for e in sorted(item["entries"], key=lambda x: x["seq"]):
         seq = e["seq"]
@@ -90,14 +91,7 @@ def _check_item(item: dict[str, Any], origin: str, checkpoint: Checkpoint | None
         actual = entry_hash(data)
         if actual != e["hash"]:
             report.add(
-                [
-                    Problem(
-                        "MANIFEST_ENTRY_HASH",
-                        f"bytes hash to {actual}, not {e['hash']}",
-                        seq=seq,
-                        item=item_id,
-                    )
-                ]
+                [Problem("MANIFEST_ENTRY_HASH", f"bytes hash to {actual}, not {e['hash']}", seq=seq, item=item_id)]
             )
             entries_ok = False
         if checkpoint is not None and not _proof_holds(e, bytes.fromhex(actual), checkpoint, note):
@@ -114,64 +108,34 @@ def _check_item(item: dict[str, Any], origin: str, checkpoint: Checkpoint | None
         try:
             entry = decode(data)
             if entry.seq != seq:
-                raise EntryRuleError(f"entry says seq {entry.seq}")
-            if entry.kind == "relate":
-                relations.extend(_relation_records(entry.seq, entry.body, item_id))
-                continue
-            apply(states, entry, actual)
-        except (ArchiveError, EntryRuleError) as exc:
+                raise RuleError(f"entry says seq {entry.seq}")
+            if item_id not in fold.apply(entry, actual):
+                raise RuleError("the entry is not about this item")
+        except (ArchiveError, RuleError) as exc:
             report.add([Problem("MANIFEST_ITEM_MISMATCH", f"entry cannot be applied: {exc}", seq=seq, item=item_id)])
             entries_ok = False
-    state = states.get(item_id)
-    if state is None:
+    folded = fold.items.get(item_id)
+    if folded is None:
         if entries_ok:
             report.add([Problem("MANIFEST_ITEM_MISMATCH", "no ingest entry for this item", item=item_id)])
         return
-    state.relations = relations
-    differing = [name for name, (have, want) in _facts(item, state, origin).items() if have != want]
+    differing = _differences(item, folded, origin)
     if differing:
         report.add(
-            [
-                Problem(
-                    "MANIFEST_ITEM_MISMATCH",
-                    f"differs from its entries on {', '.join(differing)}",
-                    item=item_id,
-                )
-            ]
+            [Problem("MANIFEST_ITEM_MISMATCH", f"differs from its entries on {', '.join(differing)}", item=item_id)]
         )
 
 
-def _relation_records(seq: int, body: Mapping[str, Any], item_id: str) -> list[dict[str, Any]]:
-    """How a relate entry shows in this item's relations (both ends may be this item's)."""
-    extra = {"note": body["note"]} if isinstance(body.get("note"), str) else {}
-    records = []
-    if body.get("item") == item_id:
-        records.append({"seq": seq, "relation": body.get("relation"), "to": body.get("to"), **extra})
-    if body.get("to") == item_id:
-        records.append({"seq": seq, "relation": body.get("relation"), "from": body.get("item"), **extra})
-    return records
-
-
-def _facts(item: dict[str, Any], state: ItemState, origin: str) -> dict[str, tuple[Any, Any]]:
-    meta = item["metadata"]
-    return {
-        "sha256": (item["sha256"], state.id),
-        "size": (item["size"], state.size),
-        "media_type": (item["media_type"], state.media_type),
-        "charset": (item.get("charset"), state.charset),
-        "name": (item["name"], state.name),
-        "archived": (
-            item["archived"],
-            {"at": state.ingested_at, "by": state.ingested_by, "seq": state.ingest_seq},
-        ),
-        "acquisition": (item["acquisition"], state.acquisition),
-        "claims": (meta["claims"], state.claims),
-        "current": (meta["current"], state.current()),
-        "conflicts": (meta["conflicts"], state.conflicts()),
-        "csl": (item["csl"], csl_record(state, origin)),
-        "relations": (item.get("relations", []), state.relations),
-        "access": (item.get("access", {"status": "open"}), state.access),
-    }
+def _differences(item: dict[str, Any], folded: Item, origin: str) -> list[str]:
+    """The members of the manifest item that differ from the item its entries fold into."""
+    expected = folded.to_manifest()
+    expected["csl"] = csl_record(folded, origin)
+    differing = [key for key, value in expected.items() if item.get(key) != value]
+    meta = item.get("metadata")
+    if "metadata" in differing and isinstance(meta, dict):
+        differing.remove("metadata")
+        differing += [k for k, v in expected["metadata"].items() if meta.get(k) != v]
+    return differing
 
 
 def _proof_holds(e: dict[str, Any], leaf: bytes, checkpoint: Checkpoint, note: str) -> bool:
@@ -184,13 +148,8 @@ def _proof_holds(e: dict[str, Any], leaf: bytes, checkpoint: Checkpoint, note: s
     return text is None or text == tlog_proof_text(e["seq"], e["inclusion_proof"], note)
 
 
-def tlog_proof_text(seq: int, proof_b64: Sequence[str], note: str) -> str:
-    """C2SP tlog-proof: header, index, the proof hashes, a blank line, the signed checkpoint."""
-    return "c2sp.org/tlog-proof@v1\n" + f"index {seq}\n" + "".join(f"{h}\n" for h in proof_b64) + "\n" + note
-
-
 def _check_files(items: list[dict[str, Any]], directory: Path, report: Report) -> None:
-    paths = [p for p in sorted(directory.rglob("*")) if p.is_file()]
+    paths = [p for p in sorted(directory.rglob("*")) if p.is_file() and not p.is_symlink()]
     with ThreadPoolExecutor(max_workers=4) as pool:
         digests = dict(zip(paths, pool.map(lambda p: hash_file(p)[0].hex, paths), strict=True))
     have = set(digests.values())

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from archive.core.item import ItemState
+from archive.core.item import Item
 
 _APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
@@ -73,10 +73,10 @@ def csl_type(media_type: str) -> str:
     return "article-newspaper"
 
 
-def csl_record(state: ItemState, origin: str) -> dict[str, Any]:
+def csl_record(state: Item, origin: str) -> dict[str, Any]:
     """The CSL-JSON record for an item, from its current metadata."""
     current = state.current()
-    record: dict[str, Any] = {"id": state.id, "type": csl_type(state.media_type)}
+    record: dict[str, Any] = {"id": state.id, "type": csl_type(state.object.media_type)}
     # APA's rule for a work without a title: describe it in square brackets.
     record["title"] = _typographic(str(current.get("title") or f"[Untitled source archived as {state.name}]"))
     if current.get("outlet"):
@@ -89,11 +89,11 @@ def csl_record(state: ItemState, origin: str) -> dict[str, Any]:
         record["issued"] = {"date-parts": [issued]}
     if current.get("url"):
         record["URL"] = str(current["url"])
-        archived = date_parts(state.ingested_at)
+        archived = date_parts(state.archived.at)
         if archived:
             record["accessed"] = {"date-parts": [archived]}
     if current.get("language"):
         record["language"] = str(current["language"])
     record["archive"] = f"Evidence archive {origin}"
-    record["archive_location"] = f"SHA-256 {state.id}, archived {state.ingested_at[:10]}"
+    record["archive_location"] = f"SHA-256 {state.id}, archived {state.archived.at[:10]}"
     return record

@@ -1,117 +1,193 @@
-"""Citation manifests: per item its citations, fingerprints, provenance and ledger proofs.
+"""Citation manifests: per item its citations, fingerprints, provenance and ledger proofs, streamed.
 
 A manifest is made from one consistent snapshot of the vault: the latest signed checkpoint, and
-for every entry that concerns a chosen item, its exact bytes and an RFC 9162 inclusion proof
-against that checkpoint. `archive.manifest_check` verifies it with nothing but itself and a key.
+for every entry that concerns a chosen item (of every kind), its exact bytes and an RFC 9162
+inclusion proof against that checkpoint. Items are read, cited and written a page at a time, so
+memory stays flat however many items a manifest holds; each page's proofs come from one query for
+all the Merkle nodes they need. `archive.evidence.check` verifies a manifest with nothing but
+itself and a key.
 """
 
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TextIO
 
 from archive import TOOL_NAME, __version__
 from archive.core.checkpoint import check_checkpoint
 from archive.core.entry import format_time
-from archive.core.merkle import inclusion_proof
+from archive.core.item import Item
+from archive.core.merkle import batched, inclusion_proof
 from archive.errors import NotFoundError, VaultError
-from archive.evidence.check import tlog_proof_text
-from archive.evidence.citeproc import render_citations
 from archive.evidence.csl import csl_record
-from archive.service.archive import Archive, item_seqs, state_from_bytes
-from archive.service.txn import key_history
-from archive.storage.sqlite import Reader
+from archive.evidence.proof import tlog_proof_text
+from archive.storage.port import Reader
+from archive.storage.reads import item_from_state, key_history
 
 MANIFEST_FORMAT = "archive-manifest"
 PROOF_FORMAT = "archive-proof"
 VERSION = 1
-STYLE_NAMES = {"apa": "APA 7", "chicago": "Chicago 18 (notes and bibliography)", "mla": "MLA 9"}
+STYLES = ("apa", "chicago", "mla")
+PAGE = 200  # items cited and written at a time
 
 
 def b64(raw: bytes) -> str:
     return base64.b64encode(raw).decode("ascii")
 
 
-def _entries_for(reader: Reader, seqs: Sequence[int], size: int, note: str) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class Header:
+    """What a manifest says about the ledger it is proven against."""
+
+    kind: str
+    created: str
+    created_by: str
+    origin: str
+    size: int
+    head: str
+    root: bytes
+    checkpoint: str
+    verifier_key: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": self.kind,
+            "version": VERSION,
+            "created": self.created,
+            "created_by": self.created_by,
+            "tool": {"name": TOOL_NAME, "version": __version__},
+            "origin": self.origin,
+            "ledger": {"size": self.size, "head": self.head, "root": b64(self.root)},
+            "checkpoint": self.checkpoint,
+            "verifier_key": self.verifier_key,
+        }
+
+
+def header(reader: Reader, *, origin: str, actor: str, now: datetime, kind: str) -> Header:
+    """The manifest's header from the snapshot: its latest checkpoint, checked."""
+    latest = reader.latest_checkpoint()
+    if latest is None:
+        raise NotFoundError("the vault has no checkpoint yet")
+    size, note = latest
+    last = reader.head()
+    if last is None or last.seq + 1 != size:
+        raise VaultError("the latest checkpoint does not cover the whole ledger; run `archive verify`")
+    key = key_history(reader).key_for_size(size)
+    check = check_checkpoint(note, [key] if key else [], origin)
+    if check.checkpoint is None:
+        raise VaultError(f"the latest checkpoint does not verify ({check.detail}); run `archive verify`")
+    return Header(kind, format_time(now), actor, origin, size, last.hash, check.checkpoint.root, note, str(key))
+
+
+def _entries(reader: Reader, items: Sequence[Item], head: Header) -> list[list[dict[str, Any]]]:
+    """Each item's entries with their inclusion proofs: one node query for the whole page."""
+    wanted = [(item, seq) for item in items for seq in item.seqs()]
+    sealed = {s.seq: s for s in reader.entries_at(sorted({seq for _, seq in wanted}))}
+    seqs = sorted(sealed)
+    proofs = batched([lambda get, q=q: inclusion_proof(q, head.size, get) for q in seqs], reader)
+    by_seq = dict(zip(seqs, ([b64(h) for h in p] for p in proofs), strict=True))
     out = []
-    for seq in seqs:
-        sealed = reader.entry(seq)
-        proof = inclusion_proof(seq, size, reader.node)
-        out.append(
-            {
-                "seq": seq,
-                "hash": sealed.hash,
-                "canonical": sealed.data.decode("utf-8"),
-                "inclusion_proof": [b64(h) for h in proof],
-                "tlog_proof": tlog_proof_text(seq, [b64(h) for h in proof], note),
-            }
-        )
+    for item in items:
+        records = []
+        for seq in item.seqs():
+            proof = by_seq[seq]
+            records.append(
+                {
+                    "seq": seq,
+                    "hash": sealed[seq].hash,
+                    "canonical": sealed[seq].data.decode("utf-8"),
+                    "inclusion_proof": proof,
+                    "tlog_proof": tlog_proof_text(seq, proof, head.checkpoint),
+                }
+            )
+        out.append(records)
     return out
 
 
-def build_manifest(
-    archive: Archive, item_ids: Sequence[str], now: datetime, *, kind: str = MANIFEST_FORMAT
-) -> dict[str, Any]:
-    """The manifest of the given items (full ids), against the vault's latest checkpoint."""
-    with archive.vault.store.read() as reader:
-        latest = reader.latest_checkpoint()
-        if latest is None:
-            raise NotFoundError("the vault has no checkpoint yet")
-        size, note = latest
-        head = reader.head()
-        if head is None or head.seq + 1 != size:
-            raise VaultError("the latest checkpoint does not cover the whole ledger; run `archive verify`")
-        key = key_history(reader).key_for_size(size)
-        check = check_checkpoint(note, [key] if key else [], archive.vault.origin)
-        if check.checkpoint is None:
-            raise VaultError(f"the latest checkpoint does not verify ({check.detail}); run `archive verify`")
-        checkpoint = check.checkpoint
-        states = []
-        for item_id in item_ids:
-            data = reader.item_state(item_id)
-            if data is None:
-                raise NotFoundError(f"no item with id {item_id}")
-            states.append(state_from_bytes(data))
-        items = []
-        records = [csl_record(s, archive.vault.origin) for s in states]
-        citations = render_citations(records) if records else []
-        for state, record, cited in zip(states, records, citations, strict=True):
-            seqs = sorted(item_seqs(state))
-            items.append(
-                {
-                    "id": state.id,
-                    "sha256": state.id,
-                    "size": state.size,
-                    "media_type": state.media_type,
-                    "charset": state.charset,
-                    "name": state.name,
-                    "archived": {"at": state.ingested_at, "by": state.ingested_by, "seq": state.ingest_seq},
-                    "acquisition": state.acquisition,
-                    "metadata": {
-                        "current": state.current(),
-                        "conflicts": state.conflicts(),
-                        "claims": state.claims,
-                    },
-                    "citations": {
-                        style: {"text": cited[style], "markdown": cited[f"{style}_markdown"]} for style in STYLE_NAMES
-                    },
-                    "csl": record,
-                    "relations": state.relations,
-                    "access": state.access,
-                    "entries": _entries_for(reader, seqs, size, note),
-                }
-            )
-    return {
-        "format": kind,
-        "version": VERSION,
-        "created": format_time(now),
-        "created_by": archive.ctx.actor,
-        "tool": {"name": TOOL_NAME, "version": __version__},
-        "origin": archive.vault.origin,
-        "ledger": {"size": size, "head": head.hash, "root": b64(checkpoint.root)},
-        "checkpoint": note,
-        "verifier_key": str(key),
-        "items": items,
-    }
+def _pages(reader: Reader, ids: Iterable[str] | None) -> Iterator[list[Item]]:
+    """The chosen items (None: all, in ingest order), a page at a time."""
+    if ids is None:
+        page: list[Item] = []
+        for row in reader.items():
+            page.append(item_from_state(row.state))
+            if len(page) == PAGE:
+                yield page
+                page = []
+        if page:
+            yield page
+        return
+    batch: list[Item] = []
+    for item_id in ids:
+        data = reader.item_state(item_id)
+        if data is None:
+            raise NotFoundError(f"no item with id {item_id}")
+        batch.append(item_from_state(data))
+        if len(batch) == PAGE:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def manifest_items(
+    reader: Reader, head: Header, ids: Iterable[str] | None, *, cite: bool = True
+) -> Iterator[tuple[Item, dict[str, Any]]]:
+    """(model, manifest item) pairs, streamed a page at a time (pandoc renders a page's citations at once)."""
+    from archive.evidence.citeproc import render_citations
+
+    for page in _pages(reader, ids):
+        records = [csl_record(item, head.origin) for item in page]
+        citations = render_citations(records) if cite else [{} for _ in page]
+        entries = _entries(reader, page, head)
+        for item, record, cited, proven in zip(page, records, citations, entries, strict=True):
+            doc = item.to_manifest()
+            doc["citations"] = {s: {"text": cited.get(s, ""), "markdown": cited.get(f"{s}_markdown", "")} for s in STYLES}
+            doc["csl"] = record
+            doc["entries"] = proven
+            yield item, doc
+
+
+def csl_records(reader: Reader, origin: str, ids: Iterable[str] | None) -> Iterator[dict[str, Any]]:
+    for page in _pages(reader, ids):
+        for item in page:
+            yield csl_record(item, origin)
+
+
+def write_json(head: Header, items: Iterable[tuple[Item, dict[str, Any]]], out: TextIO) -> int:
+    """The manifest as one JSON document, written as the items come (2-space indent); returns the count."""
+    text = json.dumps(head.to_json(), indent=2, ensure_ascii=False)
+    out.write(text[:-2] + ',\n  "items": [')
+    count = 0
+    for _, item in items:
+        text = json.dumps(item, indent=2, ensure_ascii=False).replace("\n", "\n    ")
+        out.write(("," if count else "") + "\n    " + text)
+        count += 1
+    out.write("\n  ]\n}\n" if count else "]\n}\n")
+    return count
+
+
+def write_csl(records: Iterable[dict[str, Any]], out: TextIO) -> int:
+    """A CSL-JSON array (what Zotero and pandoc import), written as the records come."""
+    out.write("[")
+    count = 0
+    for record in records:
+        out.write(("," if count else "") + "\n  " + json.dumps(record, indent=2, ensure_ascii=False).replace("\n", "\n  "))
+        count += 1
+    out.write("\n]\n" if count else "]\n")
+    return count
+
+
+def write_manifest(reader: Reader, head: Header, item_ids: Iterable[str] | None, out: TextIO, *, fmt: str) -> int:
+    """Write a manifest (json, md or csl) of the items (None: all) from one snapshot; returns the count."""
+    if fmt == "csl":
+        return write_csl(csl_records(reader, head.origin, item_ids), out)
+    items = manifest_items(reader, head, item_ids)
+    if fmt == "md":
+        from archive.evidence.markdown import write_markdown
+
+        return write_markdown(head.to_json(), items, out)
+    return write_json(head, items, out)

@@ -1,28 +1,57 @@
-"""A manifest as Markdown: a report appendix an investigator can paste as is."""
+"""A manifest as Markdown: a report appendix an investigator can paste as is, streamed item by item.
+
+Each item states its citations, fingerprint, acquisition, access, relations, every current value
+with where it came from, the values that were superseded (and are kept in the ledger), conflicts,
+and its ledger entries. The JSON manifest is the checkable form; this one says the same in words.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from collections.abc import Iterable
+from typing import Any, TextIO
 
-from archive.cli.render import claim_provenance, format_value
+from archive.core.claim import Claim
+from archive.core.item import Item
 
 STYLE_TITLES = {"apa": "APA 7", "chicago": "Chicago 18", "mla": "MLA 9"}
+_UNSAFE_LINK = re.compile(r"\]\(\s*(?!https?://)[^)]*\)", re.IGNORECASE)
 
 
-def _cell(text: Any) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+def cell(text: Any) -> str:
+    """Text for a table cell or a line: one line, pipes and markup escaped, control characters dropped."""
+    value = "".join(c if c.isprintable() else " " for c in str(text))
+    for ch in ("\\", "|", "*", "_", "`", "[", "]", "<", ">"):
+        value = value.replace(ch, "\\" + ch)
+    return " ".join(value.split())
 
 
-def manifest_markdown(doc: dict[str, Any]) -> str:
-    lines = [
+def value_text(value: Any) -> str:
+    if value is None:
+        return "(no value)"
+    if isinstance(value, dict):
+        who = "/".join(value[k] for k in ("photographer", "agency") if k in value)
+        return f"{who} — {value['caption']}" if "caption" in value else who
+    if isinstance(value, list):
+        return "; ".join(value_text(v) for v in value)
+    return str(value)
+
+
+def _safe_citation(markdown: str) -> str:
+    # Citations come from pandoc; only http(s) link targets are kept as links.
+    return _UNSAFE_LINK.sub("]", markdown)
+
+
+def _header(doc: dict[str, Any]) -> list[str]:
+    return [
         "# Evidence manifest",
         "",
-        f"Made {doc['created']} by {_cell(doc['created_by'])} with {doc['tool']['name']} {doc['tool']['version']}, "
+        f"Made {doc['created']} by {cell(doc['created_by'])} with {doc['tool']['name']} {doc['tool']['version']}, "
         f"from the ledger of `{doc['origin']}` at size {doc['ledger']['size']} "
         f"(head entry `{doc['ledger']['head']}`, Merkle root `{doc['ledger']['root']}`).",
         "",
-        f"Every item below is in that ledger: each ledger entry's bytes, hash and inclusion proof are in the "
-        f"JSON manifest, checkable offline against the signed checkpoint below with the archive's verifier key "
+        "Every item below is in that ledger: each ledger entry's bytes, hash and inclusion proof are in the "
+        "JSON manifest, checkable offline against the signed checkpoint below with the archive's verifier key "
         f"`{doc['verifier_key']}` (`archive verify-manifest MANIFEST.json --key KEY [--files DIR]`).",
         "",
         "```",
@@ -30,38 +59,89 @@ def manifest_markdown(doc: dict[str, Any]) -> str:
         "```",
         "",
     ]
-    for number, item in enumerate(doc["items"], 1):
-        current = item["metadata"]["current"]
-        lines += [f"## {number}. {_cell(current.get('title') or item['name'])}", ""]
-        for style, title in STYLE_TITLES.items():
-            lines.append(f"- **{title}:** {item['citations'][style]['markdown']}")
-        archived = item["archived"]
-        lines += [
-            "",
-            "| | |",
-            "|---|---|",
-            f"| SHA-256 | `{item['sha256']}` |",
-            f"| Size | {item['size']} bytes |",
-            f"| Media type | {item['media_type']}{'; charset=' + item['charset'] if item['charset'] else ''} |",
-            f"| Archived | {archived['at']} by {_cell(archived['by'])} (ledger entry {archived['seq']}) |",
-        ]
-        for key, value in item["acquisition"].items():
-            lines.append(f"| Acquisition: {key} | {_cell(value)} |")
-        lines += ["", "| Field | Value | Provenance |", "|---|---|---|"]
-        claims = item["metadata"]["claims"]
-        if not claims:
-            lines.append("| (none) | no metadata asserted or extracted | |")
-        for claim in claims:
-            lines.append(
-                f"| {claim['field']} | {_cell(format_value(claim['value']))} | {_cell(claim_provenance(claim))} |"
-            )
-        if item["metadata"]["conflicts"]:
-            lines += [
-                "",
-                f"Sources disagree on: {', '.join(item['metadata']['conflicts'])} (no value chosen).",
-            ]
-        lines += ["", "| Ledger entry | Entry hash | Proof length |", "|---|---|---|"]
-        for e in item["entries"]:
-            lines.append(f"| {e['seq']} | `{e['hash']}` | {len(e['inclusion_proof'])} hashes |")
+
+
+def _claim_line(claim: Claim) -> str:
+    return f"{cell(value_text(claim.value))} — {cell(claim.provenance())}"
+
+
+def _item(number: int, item: Item, doc: dict[str, Any]) -> list[str]:
+    current = item.current()
+    title = current.get("title") or f"[untitled: {item.name}]"
+    lines = [f"## {number}. {cell(title)}", ""]
+    for style, name in STYLE_TITLES.items():
+        lines.append(f"- **{name}:** {_safe_citation(doc['citations'][style]['markdown'])}")
+    archived = item.archived
+    charset = f"; charset={item.object.charset}" if item.object.charset else ""
+    lines += [
+        "",
+        "| | |",
+        "|---|---|",
+        f"| SHA-256 | `{item.object.sha256}` |",
+        f"| Size | {item.object.size} bytes |",
+        f"| Media type | {cell(item.object.media_type + charset)} |",
+        f"| Archived | {archived.at} by {cell(archived.by)} (ledger entry {archived.seq}) |",
+    ]
+    for key, value in item.acquisition.items():
+        lines.append(f"| Acquisition: {cell(key)} | {cell(value)} |")
+    access = item.access
+    if access.seq is None:
+        lines.append("| Access | open |")
+    else:
+        lines.append(f"| Access | {access.status}: {cell(access.reason)} (ledger entry {access.seq}) |")
+    lines.append("")
+    fields = item.fields()
+    if not fields:
+        lines += ["No metadata was asserted or extracted.", ""]
+    else:
+        lines += ["| Field | Current value | Where it came from |", "|---|---|---|"]
+        for name, view in fields.items():
+            if view.conflict:
+                shown = "**conflict: no value chosen**"
+            elif view.value is None:
+                shown = "(no value)"
+            else:
+                shown = cell(value_text(view.value))
+            sources = "<br>".join(cell(c.provenance()) for c in view.in_force) or "—"
+            if view.conflict:
+                sources = "<br>".join(_claim_line(c) for c in view.in_force)
+            lines.append(f"| {name} | {shown} | {sources} |")
         lines.append("")
-    return "\n".join(lines)
+        old = [(name, c) for name, view in fields.items() for c in view.superseded]
+        if old:
+            lines += ["Superseded values (kept in the ledger, not current):", ""]
+            lines += [f"- {name}: {_claim_line(c)}" for name, c in old]
+            lines.append("")
+    for note in item.notes:
+        lines += [f"Extraction: {cell(note.note)}: {cell(note.reason)} (ledger entry {note.seq}).", ""]
+    if item.relations:
+        lines += ["Relations:", ""]
+        for r in item.relations:
+            if r.outgoing:
+                lines.append(f"- this item is the {r.relation} of `{r.other}` (ledger entry {r.seq})")
+            else:
+                lines.append(f"- `{r.other}` is the {r.relation} of this item (ledger entry {r.seq})")
+        lines.append("")
+    lines += ["| Ledger entry | Kind | Entry hash | Proof length |", "|---|---|---|---|"]
+    kinds = {r.seq: r.kind for r in item.history}
+    for e in doc["entries"]:
+        lines.append(f"| {e['seq']} | {kinds.get(e['seq'], '')} | `{e['hash']}` | {len(e['inclusion_proof'])} hashes |")
+    lines.append("")
+    return lines
+
+
+def write_markdown(header: dict[str, Any], items: Iterable[tuple[Item, dict[str, Any]]], out: TextIO) -> int:
+    """Write the Markdown manifest as the items come; returns how many were written."""
+    out.write("\n".join(_header(header)) + "\n")
+    count = 0
+    for count, (item, doc) in enumerate(items, 1):
+        out.write("\n".join(_item(count, item, doc)) + "\n")
+    return count
+
+
+def manifest_markdown(header: dict[str, Any], items: Iterable[tuple[Item, dict[str, Any]]]) -> str:
+    import io
+
+    buffer = io.StringIO()
+    write_markdown(header, items, buffer)
+    return buffer.getvalue()

@@ -1,7 +1,9 @@
-"""The Archive facade: ingest, show, list, log and verify over one vault.
+"""The Archive facade: one opened vault and everything done to it, as a library.
 
 The library never prints and never exits: the actor and the clock come in through `Context`, and
-results go back as values, so the CLI is a thin shell and tests are exact.
+results go back as values (streams where the archive can be large), so the CLI only parses,
+calls and prints, and tests are exact. Ingest lives in `archive.service.ingest`, verification in
+`archive.service.verify`, manifests in `archive.evidence.manifest`.
 """
 
 from __future__ import annotations
@@ -9,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import socket
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,22 +20,19 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from archive.core.announce import KeyHistory, announcement_text, key_body
-from archive.core.canonical import parse_json
+from archive.core.body import RELATIONS, AccessBody, AmendBody, Body, ExtractBody, RelateBody
+from archive.core.claim import Claim
 from archive.core.entry import Entry, Sealed, decode, format_time
-from archive.core.fields import ASSERTABLE, asserted_claims
-from archive.core.item import RELATIONS, ItemState, apply
+from archive.core.fields import ASSERTABLE, asserted_values
+from archive.core.item import Fold, Item
 from archive.core.note import Signer, sign_note
 from archive.errors import AmbiguousIdError, BadInputError, NotFoundError, UsageError, VaultError
-from archive.extract.run import Extraction, extract
-from archive.service.sources import Source
-from archive.service.txn import LedgerTxn, key_history, ledger_write
+from archive.service.extraction import Doc, Extractors
+from archive.service.txn import LedgerTxn, ledger_write
 from archive.storage.keystore import finish_rotation, load_signer, pending_rotation, prepare_rotation
-from archive.storage.objects import Staged, Stager
-from archive.storage.sqlite import ItemRow, Writer
+from archive.storage.port import Reader, Writer
+from archive.storage.reads import item_from_state, key_history
 from archive.storage.vault import Vault, is_vault
-
-ClaimsFor = Callable[[Source], dict[str, list[Any]]]
-Progress = Callable[[int], None]
 
 
 @dataclass(frozen=True)
@@ -43,63 +41,15 @@ class Context:
 
     actor: str
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
-    host: str = socket.gethostname()
+    host: str = dataclasses.field(default_factory=socket.gethostname)
     passphrase: bytes | None = dataclasses.field(default=None, repr=False)
     origin: str | None = None  # for a vault this context creates
     key: Ed25519PrivateKey | None = dataclasses.field(default=None, repr=False)  # likewise; default: a new one
 
 
-@dataclass(frozen=True)
-class IngestResult:
-    """What happened to one file: a new item, or bytes the archive already holds."""
-
-    item: str
-    name: str
-    path: str
-    status: str  # "ingested" | "exists"
-    seq: int | None
-    size: int
-    media_type: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "item": self.item,
-            "name": self.name,
-            "path": self.path,
-            "status": self.status,
-            "seq": self.seq,
-            "size": self.size,
-            "media_type": self.media_type,
-        }
-
-
-def item_row(state: ItemState) -> ItemRow:
-    return ItemRow(
-        id=state.id,
-        size=state.size,
-        media_type=state.media_type,
-        name=state.name,
-        ingest_seq=state.ingest_seq,
-        last_seq=state.last_seq,
-        ingested_at=state.ingested_at,
-        state=state.state_bytes(),
-    )
-
-
-def item_seqs(state: ItemState) -> set[int]:
-    """Every ledger entry that concerns an item: ingest, amendments, extractions, access, relations."""
-    seqs = {state.ingest_seq, state.last_seq, state.extraction_seq}
-    seqs.update(c["seq"] for c in state.claims)
-    seqs.update(r["seq"] for r in state.relations)
-    if "seq" in state.access:
-        seqs.add(state.access["seq"])
-    return seqs
-
-
-def state_from_bytes(data: bytes) -> ItemState:
-    value = parse_json(data)
-    fields = {k: value[k] for k in ItemState.__dataclass_fields__}
-    return ItemState(**fields)
+def asserted(values: dict[str, list[Any]], actor: str, at: str) -> list[Claim]:
+    """Claims for the values a person gives (checked: BadInputError names a bad one)."""
+    return [Claim.asserted(f, v, by=actor, at=at) for f, v in asserted_values(values)]
 
 
 class Archive:
@@ -111,12 +61,12 @@ class Archive:
         self._signer: Signer | None = None
 
     @classmethod
-    def open(cls, path: Path, ctx: Context, *, create: bool = False) -> tuple[Archive, bool]:
+    def open(
+        cls, path: Path, ctx: Context, *, create: bool = False, read_only: bool = False
+    ) -> tuple[Archive, bool]:
         """Open the vault at `path`; with `create`, make it when absent. Returns (archive, created)."""
-        if is_vault(path):
-            return cls(Vault.open(path), ctx), False
-        if not create:
-            Vault.open(path)  # raises the precise reason
+        if is_vault(path) or not create:
+            return cls(Vault.open(path, read_only=read_only), ctx), False
         try:
             vault = Vault.create(path, now=ctx.clock(), origin=ctx.origin, passphrase=ctx.passphrase, key=ctx.key)
         except VaultError:
@@ -124,12 +74,22 @@ class Archive:
                 raise
             return cls(Vault.open(path), ctx), False  # another process made it meanwhile
         archive = cls(vault, ctx)
-        with archive._write():
+        with archive.write():
             pass  # announces the key as entry 0 and signs the first checkpoint
         return archive, True
 
     def close(self) -> None:
         self.vault.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def origin(self) -> str:
+        return self.vault.origin
 
     # ---- writing -------------------------------------------------------------------------
 
@@ -146,190 +106,113 @@ class Archive:
         return self._signer
 
     @contextmanager
-    def _write(self) -> Iterator[LedgerTxn]:
+    def write(self) -> Iterator[LedgerTxn]:
         """A serialised ledger write that also recovers dead writers' staging and signs a checkpoint."""
 
         @contextmanager
         def begin() -> Iterator[Writer]:
-            with self.vault.store.write() as w:
-                self.vault.objects.recover(w.has_item)
+            with self.vault.ledger.write() as w:
+                self.vault.objects.recover(lambda digest: bool(w.known_items([digest])))
                 yield w
 
         with ledger_write(begin, self.signer, self.vault.origin, self.ctx.actor, self.ctx.clock) as txn:
             yield txn
 
-    def ingest(
-        self,
-        sources: Sequence[Source],
-        claims_for: ClaimsFor,
-        *,
-        batch_size: int = 256,
-        workers: int = 4,
-    ) -> Iterator[list[IngestResult]]:
-        """Store and record each source; yields each batch's results once it is durable.
-
-        Per batch: copy and hash into staging (in parallel), one syncfs, one serialised
-        transaction that appends an entry per new item, then the objects move into place.
-        Every source's asserted values are checked first, so a bad value refuses the whole ingest.
-        """
-        for source in sources:
-            asserted_claims(claims_for(source), by=self.ctx.actor, at="")
-        with self.vault.objects.stager() as stager, ThreadPoolExecutor(max_workers=workers) as pool:
-            for start in range(0, len(sources), batch_size):
-                batch = sources[start : start + batch_size]
-                prepared = list(pool.map(lambda s: _stage(stager, s), batch))
-                staged = [p[0] for p in prepared]
-                stager.sync()
-                results, placements = self._commit(batch, prepared, claims_for)
-                for digest, path in placements:
-                    self.vault.objects.place(path, digest)
-                for item in staged:
-                    stager.discard(item)
-                if placements:
-                    stager.sync()
-                yield results
-
-    def _commit(
-        self, batch: Sequence[Source], prepared: Sequence[tuple[Staged, Extraction]], claims_for: ClaimsFor
-    ) -> tuple[list[IngestResult], list[tuple[str, Path]]]:
-        results: list[IngestResult] = []
-        placements: list[tuple[str, Path]] = []
-        with self._write() as txn:
-            w = txn.w
-            known = w.known_items([obj.digest.hex for obj, _ in prepared])
-            rows: list[ItemRow] = []
-            for source, (obj, extracted) in zip(batch, prepared, strict=True):
-                digest = obj.digest.hex
-                if digest in known:
-                    results.append(_result(source, obj, "exists", None))
-                    continue
-                known.add(digest)
-                now = self.ctx.clock()
-                body = {
-                    "item": digest,
-                    "object": _object_json(source, obj),
-                    "acquisition": self._acquisition(source),
-                    "claims": asserted_claims(claims_for(source), by=self.ctx.actor, at=format_time(now))
-                    + extracted.claims,
-                }
-                if extracted.notes:
-                    body["notes"] = extracted.notes
-                sealed = txn.append("ingest", body, now)
-                items: dict[str, ItemState] = {}
-                apply(items, decode(sealed.data), sealed.hash)
-                rows.append(item_row(items[digest]))
-                results.append(_result(source, obj, "ingested", sealed.seq))
-                placements.append((digest, obj.path))
-            w.add_items(rows)
-        return results, placements
-
-    def _acquisition(self, source: Source) -> dict[str, Any]:
-        modified = datetime.fromtimestamp(source.mtime_ns / 1e9, UTC)
-        return {
-            "method": "file-copy",
-            "name": source.name,
-            "path": str(source.path.resolve()),
-            "host": self.ctx.host,
-            "file_modified": format_time(modified),
-        }
+    def _item_entry(self, item_id: str, kind: str, make: Callable[[Item, str], Body | None]) -> Sealed | None:
+        """Append an entry about one item, made from its current state (None: nothing to append)."""
+        with self.write() as txn:
+            item = _load(txn.w, item_id)
+            now = self.ctx.clock()
+            body = make(item, format_time(now))
+            if body is None:
+                return None
+            sealed = txn.append(kind, body, now)
+            _apply(item, sealed)
+            txn.w.put_items([item.index_row()])
+        return sealed
 
     def amend(self, item_id: str, values: dict[str, list[Any]], unset: Sequence[str], reason: str) -> Sealed:
         """Record a correction as a new entry pointing at the item's latest entry; nothing is altered."""
-        if not reason.strip():
+        reason = " ".join(reason.split())
+        if not reason:
             raise UsageError("an amendment needs --reason")
-        for field in unset:
-            if field not in ASSERTABLE:
-                raise BadInputError(f"unknown field {field!r} (known: {', '.join(ASSERTABLE)})")
-            if field in values:
-                raise UsageError(f"{field} is both set and unset")
+        for name in unset:
+            if name not in ASSERTABLE:
+                raise BadInputError(f"unknown field {name[:40]!r} (known: {', '.join(ASSERTABLE)})")
+            if name in values:
+                raise UsageError(f"{name} is both set and unset")
         if not values and not unset:
             raise UsageError("nothing to amend: give --set FIELD=VALUE or --unset FIELD")
-        asserted_claims(values, by=self.ctx.actor, at="")  # refuse bad values before locking
+        asserted(values, self.ctx.actor, "")  # refuse bad values before locking
 
-        def body(state: ItemState, at: str) -> dict[str, Any]:
-            claims = asserted_claims(values, by=self.ctx.actor, at=at)
-            claims += [{"field": f, "value": None, "source": "asserted", "by": self.ctx.actor, "at": at} for f in unset]
-            return {"reason": " ".join(reason.split()), "claims": claims}
+        def body(item: Item, at: str) -> Body:
+            claims = asserted(values, self.ctx.actor, at)
+            claims += [Claim.asserted(name, None, by=self.ctx.actor, at=at) for name in unset]
+            assert item.head is not None
+            return AmendBody(item.id, item.head, reason, tuple(claims))
 
-        return self._item_entry(item_id, "amend", body)
-
-    def _item_entry(self, item_id: str, kind: str, make: Callable[[ItemState, str], dict[str, Any] | None]) -> Sealed:
-        """Append an entry about one item that points at the item's latest entry (None: nothing to say)."""
-        with self._write() as txn:
-            data = txn.w.item_state(item_id)
-            if data is None:
-                raise NotFoundError(f"no item with id {item_id}")
-            state = state_from_bytes(data)
-            now = self.ctx.clock()
-            made = make(state, format_time(now))
-            if made is None:
-                return txn.w.entry(state.last_seq)
-            body = {"item": item_id, "previous": {"seq": state.last_seq, "hash": state.last_hash}, **made}
-            sealed = txn.append(kind, body, now)
-            apply({item_id: state}, decode(sealed.data), sealed.hash)
-            txn.w.put_item(item_row(state))
+        sealed = self._item_entry(item_id, "amend", body)
+        assert sealed is not None
         return sealed
 
-    def reextract(self, item_id: str) -> Sealed | None:
-        """Run the current extractors again; append what changed as an `extract` entry (None: no change)."""
+    def reextract(self, item_id: str, extractors: Extractors) -> Sealed | None:
+        """Run the current extractors again; append what they read differently, else return None."""
         path = self.vault.objects.locate(item_id)
         if path is None:
             raise NotFoundError(f"the object of item {item_id} is missing; run `archive verify`")
-        changed = False
 
-        def body(state: ItemState, _at: str) -> dict[str, Any] | None:
-            nonlocal changed
-            fresh = extract(path, state.media_type, state.size)
-            old = [
-                _strip_seq(c) for c in state.claims if c["source"] == "extracted" and c["seq"] == state.extraction_seq
-            ]
-            old_notes = [_strip_seq(n) for n in state.notes]
-            if old == fresh.claims and old_notes == fresh.notes:
+        def body(item: Item, _at: str) -> Body | None:
+            doc = Doc(path, item.object.media_type, item.object.charset, item.object.size)
+            fresh = next(iter(extractors.run([doc])))
+            old = [_bare(c) for c in item.claims if c.source == "extracted" and c.seq == item.extraction_seq]
+            same_notes = [n.to_json() for n in item.notes] == [n.to_json() for n in fresh.notes]
+            if old == [_bare(c) for c in fresh.claims] and same_notes:
                 return None
-            changed = True
-            return {"claims": fresh.claims, "notes": fresh.notes}
+            assert item.head is not None
+            return ExtractBody(item.id, item.head, fresh.claims, fresh.notes)
 
-        sealed = self._item_entry(item_id, "extract", body)
-        return sealed if changed else None
+        return self._item_entry(item_id, "extract", body)
 
     def set_access(self, item_id: str, status: str, reason: str) -> Sealed:
         """Record who may see an item's bytes (open or restricted); the bytes are never deleted."""
-        if not reason.strip():
+        reason = " ".join(reason.split())
+        if not reason:
             raise UsageError("an access change needs --reason")
-        return self._item_entry(
-            item_id, "access", lambda _s, _a: {"access": status, "reason": " ".join(reason.split())}
-        )
+        if status not in ("open", "restricted"):
+            raise UsageError("access is open or restricted")
 
-    def relate(self, item_id: str, other: str, relation: str, note: str | None = None) -> Sealed:
-        """Record that `item_id` is a `relation` of `other` (e.g. a screenshot of a page)."""
+        def body(item: Item, _at: str) -> Body:
+            assert item.head is not None
+            return AccessBody(item.id, item.head, status, reason)
+
+        sealed = self._item_entry(item_id, "access", body)
+        assert sealed is not None
+        return sealed
+
+    def relate(self, item_id: str, other: str, relation: str, note: str | None = None) -> tuple[Sealed, bool]:
+        """Record that `item_id` is a `relation` of `other`; returns (entry, whether it is new)."""
         if relation not in RELATIONS:
             raise UsageError(f"--as must be one of {', '.join(RELATIONS)}")
         if item_id == other:
             raise UsageError("an item cannot be related to itself")
-        body: dict[str, Any] = {"item": item_id, "to": other, "relation": relation}
-        if note:
-            body["note"] = " ".join(note.split())
-        with self._write() as txn:
-            states = {}
-            for which in (item_id, other):
-                data = txn.w.item_state(which)
-                if data is None:
-                    raise NotFoundError(f"no item with id {which}")
-                states[which] = state_from_bytes(data)
-            for known in states[item_id].relations:
-                if known.get("to") == other and known["relation"] == relation:
-                    return txn.w.entry(known["seq"])  # already recorded: say so, append nothing
-            sealed = txn.append("relate", body, self.ctx.clock())
-            apply(states, decode(sealed.data), sealed.hash)
-            for state in states.values():
-                txn.w.put_item(item_row(state))
-        return sealed
+        text = " ".join(note.split()) if note else None
+        with self.write() as txn:
+            items = {which: _load(txn.w, which) for which in (item_id, other)}
+            for known in items[item_id].relations:
+                if known.outgoing and known.other == other and known.relation == relation:
+                    return txn.w.entries_at([known.seq])[0], False  # already recorded: append nothing
+            sealed = txn.append("relate", RelateBody(item_id, other, relation, text or None), self.ctx.clock())
+            fold = Fold()
+            fold.items = items
+            fold.apply(decode(sealed.data), sealed.hash)
+            txn.w.put_items([i.index_row() for i in items.values()])
+        return sealed, True
 
     def rotate_key(self) -> Sealed:
         """Announce a new signing key in an entry signed by the old key and the new one."""
         old = self.signer()
         new = prepare_rotation(self.vault.path, self.vault.origin, self.ctx.passphrase)
-        with self._write() as txn:
+        with self.write() as txn:
             now = self.ctx.clock()
             note = sign_note(announcement_text(self.vault.origin, new.verifier(), old.verifier()), [new, old])
             sealed = txn.append("key", key_body(self.vault.origin, new.verifier(), old.verifier(), note), now)
@@ -338,78 +221,87 @@ class Archive:
         self._signer = new
         return sealed
 
+    # ---- reading -------------------------------------------------------------------------
+
+    @contextmanager
+    def reading(self) -> Iterator[Reader]:
+        """One consistent snapshot, for reads that must agree with each other."""
+        with self.vault.ledger.read() as r:
+            yield r
+
     def keys(self) -> KeyHistory:
-        with self.vault.store.read() as r:
+        with self.reading() as r:
             return key_history(r)
 
-    def latest_checkpoint(self) -> str:
-        with self.vault.store.read() as r:
+    def latest_checkpoint(self) -> tuple[int, str]:
+        with self.reading() as r:
             latest = r.latest_checkpoint()
         if latest is None:
             raise NotFoundError("the vault has issued no checkpoint yet")
-        return latest[1]
-
-    # ---- reading -------------------------------------------------------------------------
+        return latest
 
     def resolve_id(self, prefix: str) -> str:
         """The item an id or unambiguous id prefix names."""
         wanted = prefix.strip().lower()
-        if len(wanted) < 4 or any(c not in "0123456789abcdef" for c in wanted):
-            raise BadInputError(f"{prefix!r} is not an item id (at least 4 hex digits of its SHA-256)")
-        with self.vault.store.read() as r:
-            found = r.item_ids(wanted)
+        if len(wanted) < 4 or len(wanted) > 64 or any(c not in "0123456789abcdef" for c in wanted):
+            shown = prefix[:70].encode("unicode_escape").decode("ascii")
+            raise BadInputError(f"{shown!r} is not an item id (4 to 64 hex digits of its SHA-256)")
+        with self.reading() as r:
+            found = r.item_ids(wanted, limit=2)
         if not found:
             raise NotFoundError(f"no item with id {wanted}")
         if len(found) > 1:
             raise AmbiguousIdError(f"id prefix {wanted} matches more than one item; give more digits")
         return found[0]
 
-    def item(self, item_id: str) -> ItemState:
-        with self.vault.store.read() as r:
-            data = r.item_state(item_id)
-        if data is None:
-            raise NotFoundError(f"no item with id {item_id}")
-        return state_from_bytes(data)
+    def item(self, item_id: str) -> Item:
+        with self.reading() as r:
+            return _load(r, item_id)
 
-    def items(self) -> list[ItemState]:
-        with self.vault.store.read() as r:
-            return [state_from_bytes(row.state) for row in r.items()]
+    def items(self, *, start: int = 0, limit: int | None = None) -> Iterator[Item]:
+        """Items in ingest order, streamed from one snapshot."""
+        with self.reading() as r:
+            for row in r.items(start=start, limit=limit):
+                yield item_from_state(row.state)
 
-    def entries(self, start: int = 0, limit: int | None = None) -> list[tuple[Sealed, Entry]]:
-        with self.vault.store.read() as r:
+    def item_ids(self) -> list[str]:
+        with self.reading() as r:
+            return [row.id for row in r.items()]
+
+    def count(self) -> int:
+        with self.reading() as r:
+            return r.item_count()
+
+    def entries(self, start: int = 0, limit: int | None = None) -> Iterator[tuple[Sealed, Entry]]:
+        """Ledger entries from `start`, streamed from one snapshot."""
+        with self.reading() as r:
             stop = None if limit is None else start + limit
-            return [(s, decode(s.data)) for s in r.entries(start, stop)]
+            for sealed in r.entries(start, stop):
+                yield sealed, decode(sealed.data)
 
-    def item_history(self, item_id: str) -> list[tuple[Sealed, Entry]]:
-        state = self.item(item_id)
-        seqs = sorted(item_seqs(state))
-        with self.vault.store.read() as r:
-            return [(s, decode(s.data)) for s in (r.entry(q) for q in seqs)]
+    def history(self, item: Item) -> list[tuple[Sealed, Entry]]:
+        """Every entry about an item, of every kind, in ledger order."""
+        with self.reading() as r:
+            return [(s, decode(s.data)) for s in r.entries_at(item.seqs())]
 
     def size(self) -> tuple[int, str | None]:
-        with self.vault.store.read() as r:
+        with self.reading() as r:
             head = r.head()
         return (0, None) if head is None else (head.seq + 1, head.hash)
 
 
-def _strip_seq(record: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in record.items() if k != "seq"}
+def _load(reader: Reader, item_id: str) -> Item:
+    data = reader.item_state(item_id)
+    if data is None:
+        raise NotFoundError(f"no item with id {item_id}")
+    return item_from_state(data)
 
 
-def _stage(stager: Stager, source: Source) -> tuple[Staged, Extraction]:
-    staged = stager.stage(source.path)
-    if staged.size != source.size:
-        raise BadInputError(f"{source.path}: changed while being ingested ({source.size} → {staged.size} bytes)")
-    # Extract from the staged copy: exactly the bytes the ledger will name, not a file that may change.
-    return staged, extract(staged.path, source.media.mime, staged.size)
+def _apply(item: Item, sealed: Sealed) -> None:
+    fold = Fold()
+    fold.items = {item.id: item}
+    fold.apply(decode(sealed.data), sealed.hash)
 
 
-def _object_json(source: Source, obj: Staged) -> dict[str, Any]:
-    body: dict[str, Any] = {"sha256": obj.digest.hex, "size": obj.size, "media_type": source.media.mime}
-    if source.media.charset:
-        body["charset"] = source.media.charset
-    return body
-
-
-def _result(source: Source, obj: Staged, status: str, seq: int | None) -> IngestResult:
-    return IngestResult(obj.digest.hex, source.name, str(source.path), status, seq, obj.size, source.media.mime)
+def _bare(claim: Claim) -> dict[str, Any]:
+    return claim.to_json()

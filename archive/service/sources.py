@@ -1,18 +1,22 @@
-"""Finding the files to ingest and checking each one before anything is written.
+"""Finding the files to ingest and checking every one of them before anything is written.
 
-Every check that can refuse a file (missing, unreadable, empty, unidentified binary, text that is
-not UTF-8) runs on all files first, so a bad file refuses the whole ingest and changes nothing.
+`collect` walks the paths given (skipping hidden entries, links, excluded names and anything that
+is a vault or inside one) and `inspect_all` checks each file (a regular file, readable, not empty,
+a UTF-8 name, a recognised type, UTF-8 if text): every problem of every file is gathered and
+refused in one error, one line per file, before a byte is copied.
 """
 
 from __future__ import annotations
 
 import codecs
+import fnmatch
 import os
+import re
 import stat
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from archive.core.digest import CHUNK
@@ -20,6 +24,9 @@ from archive.errors import BadInputError, NotFoundError
 from archive.extract.media import HEAD_BYTES, MediaType, detect
 
 UNIDENTIFIED = "application/octet-stream"
+VAULT_MARKER = "VAULT.json"
+MAX_LISTED = 20  # problems named in a refusal; the rest are counted
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 @dataclass(frozen=True)
@@ -33,53 +40,119 @@ class Source:
     media: MediaType
 
 
+@dataclass
+class Found:
+    """What a walk found: files with their recorded names, and what it left out (and why)."""
+
+    files: list[tuple[Path, str]] = field(default_factory=list)
+    skipped: int = 0  # hidden entries, links, special files
+    excluded: int = 0  # matched an --exclude pattern
+    vaults: list[str] = field(default_factory=list)  # vault directories left out
+
+
+class BadFiles(BadInputError):
+    """Files that cannot be ingested, each with why; nothing was written."""
+
+    def __init__(self, problems: Sequence[tuple[str, str]]) -> None:
+        self.problems = list(problems)
+        lines = [f"  {shown_path(path)}: {why}" for path, why in self.problems[:MAX_LISTED]]
+        if len(self.problems) > MAX_LISTED:
+            lines.append(f"  ... and {len(self.problems) - MAX_LISTED} more")
+        n = len(self.problems)
+        head = "1 file cannot be ingested" if n == 1 else f"{n} files cannot be ingested"
+        super().__init__(f"{head} (nothing was written; fix or --exclude them):\n" + "\n".join(lines))
+
+
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def collect(paths: Sequence[Path]) -> tuple[list[tuple[Path, str]], int]:
+def shown_path(path: str | Path) -> str:
+    """A path as it may be printed: undecodable bytes and control characters escaped."""
+    text = os.fsencode(path).decode("utf-8", "backslashreplace")
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def _excluded(patterns: Sequence[str], name: str) -> bool:
+    """Whether a recorded name (a relative path) matches an --exclude pattern.
+
+    A pattern without "/" matches any one component (`*.log`, `drafts`); a pattern with "/"
+    matches the whole relative path (`notes/*.txt`). Matching is case-sensitive, as file names are.
+    """
+    parts = name.split("/")
+    for pattern in patterns:
+        bare = pattern.rstrip("/")
+        if "/" in bare:
+            if fnmatch.fnmatchcase(name, bare) or any(
+                fnmatch.fnmatchcase("/".join(parts[:i]), bare) for i in range(1, len(parts))
+            ):
+                return True
+        elif any(fnmatch.fnmatchcase(part, bare) for part in parts):
+            return True
+    return False
+
+
+def collect(paths: Sequence[Path], exclude: Sequence[str] = ()) -> Found:
     """Files named or found under directories, in a stable order, with their recorded names.
 
-    Directories are walked recursively in NFC-sorted order; hidden entries (names starting with a
-    dot) and symbolic links inside directories are skipped and counted. Names are NFC-normalised
-    paths relative to the directory given, or the base name of a file given directly.
+    Directories are walked in NFC-sorted order; hidden entries (names starting with a dot),
+    symbolic links and special files inside them are skipped and counted, and so is every vault
+    (a directory holding a VAULT.json marker: its objects and keys are never evidence). Names are
+    NFC-normalised paths relative to the directory given, or the base name of a file given
+    directly. A path that does not exist, or that is a vault, is an error; so is a URL, with advice.
     """
-    found: list[tuple[Path, str]] = []
-    skipped = 0
+    found = Found()
+    problems: list[tuple[str, str]] = []
     for given in paths:
         try:
             info = given.stat()
         except FileNotFoundError:
-            raise NotFoundError(f"{given}: no such file or directory") from None
+            if _URL.match(str(given)):
+                raise BadInputError(
+                    f"{shown_path(given)}: archive ingests files you have saved, not URLs: save the page "
+                    "first (your browser's Save Page As, `curl -o page.html URL`, or a capture tool's WARC/"
+                    "WACZ), then `archive ingest page.html --url URL`"
+                ) from None
+            problems.append((str(given), "no such file or directory"))
+            continue
         except OSError as exc:
-            raise BadInputError(f"{given}: {exc.strerror}") from None
+            problems.append((str(given), exc.strerror or str(exc)))
+            continue
         if stat.S_ISDIR(info.st_mode):
-            files, hidden = _walk(given)
-            found.extend(files)
-            skipped += hidden
+            if (given / VAULT_MARKER).exists() or _inside_vault(given):
+                problems.append((str(given), "is an archive vault or inside one; vaults are never ingested"))
+                continue
+            _walk(given, exclude, found)
         elif stat.S_ISREG(info.st_mode):
-            found.append((given, nfc(given.name)))
+            if _inside_vault(given.parent):
+                problems.append((str(given), "is inside an archive vault; vaults are never ingested"))
+                continue
+            found.files.append((given, nfc(given.name)))
         else:
-            raise BadInputError(f"{given}: not a regular file or directory")
-    for path, _name in found:
-        _require_utf8_name(path)
-    return found, skipped
+            problems.append((str(given), "not a regular file or directory"))
+    for path, _name in found.files:
+        try:
+            str(path.absolute()).encode("utf-8")
+        except UnicodeEncodeError:
+            problems.append((str(path), "the file name is not UTF-8 (rename it, e.g. with convmv)"))
+    if problems:
+        if all(why == "no such file or directory" for _, why in problems) and len(problems) == 1:
+            raise NotFoundError(f"{shown_path(problems[0][0])}: no such file or directory")
+        raise BadFiles(problems)
+    return found
 
 
-def _require_utf8_name(path: Path) -> None:
-    """Names are recorded as text in the ledger: a path that is not UTF-8 cannot be, faithfully."""
+def _inside_vault(directory: Path) -> bool:
+    """Whether `directory` is a vault or lies inside one (its objects/, keys/, tmp/)."""
     try:
-        str(path.absolute()).encode("utf-8")
-    except UnicodeEncodeError:
-        shown = os.fsencode(path).decode("utf-8", "backslashreplace")
-        hint = "rename it (e.g. with convmv) and ingest again"
-        raise BadInputError(f"{shown}: the file name is not UTF-8; {hint}") from None
+        resolved = directory.resolve()
+    except OSError:
+        return False
+    return any((parent / VAULT_MARKER).is_file() for parent in (resolved, *resolved.parents))
 
 
-def _walk(root: Path) -> tuple[list[tuple[Path, str]], int]:
+def _walk(root: Path, exclude: Sequence[str], found: Found) -> None:
     """Depth-first, each directory in NFC name order; iterative, so no depth is too deep."""
-    files: list[tuple[Path, str]] = []
-    skipped = 0
     stack: list[tuple[Iterator[os.DirEntry[str]], str]] = [(_sorted_entries(root), "")]
     while stack:
         entries, prefix = stack[-1]
@@ -88,15 +161,20 @@ def _walk(root: Path) -> tuple[list[tuple[Path, str]], int]:
             stack.pop()
             continue
         name = nfc(entry.name)
+        rel = f"{prefix}{name}"
         if name.startswith(".") or entry.is_symlink():
-            skipped += 1
+            found.skipped += 1
+        elif exclude and _excluded(exclude, rel):
+            found.excluded += 1
         elif entry.is_dir(follow_symlinks=False):
-            stack.append((_sorted_entries(Path(entry.path)), f"{prefix}{name}/"))
+            if os.path.exists(os.path.join(entry.path, VAULT_MARKER)):
+                found.vaults.append(rel)
+                continue
+            stack.append((_sorted_entries(Path(entry.path)), f"{rel}/"))
         elif entry.is_file(follow_symlinks=False):
-            files.append((Path(entry.path), f"{prefix}{name}"))
+            found.files.append((Path(entry.path), rel))
         else:
-            skipped += 1
-    return files, skipped
+            found.skipped += 1  # a FIFO, socket or device is never opened
 
 
 def _sorted_entries(directory: Path) -> Iterator[os.DirEntry[str]]:
@@ -104,53 +182,64 @@ def _sorted_entries(directory: Path) -> Iterator[os.DirEntry[str]]:
         with os.scandir(directory) as listing:
             entries = list(listing)
     except OSError as exc:
-        raise BadInputError(f"{directory}: cannot list directory: {exc.strerror}") from None
+        raise BadInputError(f"{shown_path(directory)}: cannot list directory: {exc.strerror}") from None
     return iter(sorted(entries, key=lambda e: nfc(e.name)))
 
 
-def check_utf8(path: Path) -> None:
-    """Raise BadInputError naming the byte offset where a text file stops being UTF-8."""
+def _utf8_problem(fd: int, head: bytes) -> str | None:
+    """Where a text file stops being UTF-8, or None if it is UTF-8 throughout."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     offset = 0
-    with path.open("rb") as f:
-        while True:
-            block = f.read(CHUNK)
-            try:
-                decoder.decode(block, final=not block)
-            except UnicodeDecodeError as exc:
-                raise BadInputError(
-                    f"{path}: invalid UTF-8 at byte {offset - len(decoder.getstate()[0]) + exc.start}"
-                    " (text sources must be UTF-8; convert it, or pass --raw to store it as is)"
-                ) from None
-            if not block:
-                return
-            offset += len(block)
+    block = head
+    while True:
+        try:
+            decoder.decode(block, final=not block)
+        except UnicodeDecodeError as exc:
+            at = offset - len(decoder.getstate()[0]) + exc.start
+            return f"invalid UTF-8 at byte {at} (text sources must be UTF-8; pass --raw to store it as is)"
+        if not block:
+            return None
+        offset += len(block)
+        block = os.read(fd, CHUNK)
 
 
-def inspect(path: Path, name: str, *, raw: bool) -> Source:
-    """Check one file and identify its media type; raises on anything that refuses it."""
+def inspect(path: Path, name: str, *, raw: bool) -> Source | str:
+    """Check one file and identify its media type: a Source, or why the file is refused."""
     try:
-        with path.open("rb") as f:
-            info = os.fstat(f.fileno())
-            head = f.read(HEAD_BYTES)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:
-        raise NotFoundError(f"{path}: no such file") from None
+        return "no such file (removed since it was listed)"
     except OSError as exc:
-        raise BadInputError(f"{path}: cannot read: {exc.strerror}") from None
-    if info.st_size == 0:
-        raise BadInputError(f"{path}: empty file (0 bytes); nothing to archive")
-    media = detect(head)
-    if not raw:
-        if media.mime == UNIDENTIFIED:
-            raise BadInputError(f"{path}: binary data of no recognised type; pass --raw to store it as is")
-        if media.mime.startswith("text/"):
-            check_utf8(path)
+        return f"cannot read: {exc.strerror}"
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return "not a regular file"
+        if info.st_size == 0:
+            return "empty file (0 bytes); nothing to archive"
+        head = os.read(fd, HEAD_BYTES)
+        media = detect(head)
+        if not raw:
+            if media.mime == UNIDENTIFIED:
+                return "binary data of no recognised type (pass --raw to store it as is)"
+            if media.mime.startswith("text/"):
+                problem = _utf8_problem(fd, head)
+                if problem:
+                    return problem
+    except OSError as exc:
+        return f"cannot read: {exc.strerror}"
+    finally:
+        os.close(fd)
     charset = media.charset if media.is_text else None
     return Source(path, name, info.st_size, info.st_mtime_ns, MediaType(media.mime, charset))
 
 
 def inspect_all(files: Iterable[tuple[Path, str]], *, raw: bool, workers: int = 4) -> list[Source]:
-    """Inspect files in parallel (libmagic and file reads release the GIL); order is kept."""
+    """Inspect files in parallel (order kept); raises BadFiles naming every file refused."""
     items = list(files)
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(lambda pair: inspect(pair[0], pair[1], raw=raw), items))
+        results = list(pool.map(lambda pair: inspect(pair[0], pair[1], raw=raw), items))
+    problems = [(str(path), r) for (path, _), r in zip(items, results, strict=True) if isinstance(r, str)]
+    if problems:
+        raise BadFiles(problems)
+    return [r for r in results if isinstance(r, Source)]

@@ -12,27 +12,18 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
+from archive.core.body import Body
 from archive import TOOL_NAME, __version__
-from archive.core.announce import KeyHistory, KeyRuleError, announcement_text, key_body
+from archive.core.announce import announcement_text, key_body
 from archive.core.checkpoint import Checkpoint, sign_checkpoint
 from archive.core.entry import GENESIS_PREV, Sealed, decode, entry_hash, format_time, next_entry
-from archive.core.merkle import CompactRange
+from archive.core.merkle import CompactRange, batched
 from archive.core.note import Signer, sign_note
 from archive.errors import CryptoError, VaultError
-from archive.storage.sqlite import Reader, Writer
+from archive.storage.port import Writer
+from archive.storage.reads import key_history
 
 TOOL = {"name": TOOL_NAME, "version": __version__}
-
-
-def key_history(reader: Reader) -> KeyHistory:
-    """The keys the ledger announced; raises VaultError if an announcement is broken."""
-    history = KeyHistory()
-    for sealed in reader.entries_of_kind("key"):
-        try:
-            history.apply(sealed.seq, decode(sealed.data).body)
-        except KeyRuleError as exc:
-            raise VaultError(f"key entry {sealed.seq} is invalid ({exc}); run `archive verify`") from exc
-    return history
 
 
 class LedgerTxn:
@@ -56,14 +47,14 @@ class LedgerTxn:
     def size(self) -> int:
         return self.start + len(self.appended)
 
-    def append(self, kind: str, body: dict[str, Any], now: datetime) -> Sealed:
+    def append(self, kind: str, body: Body, now: datetime) -> Sealed:
         time = format_time(now)
         if time < self.head_time:
             raise VaultError(
-                f"this machine's clock ({time}) is behind the ledger's last entry; "
+                f"this machine's clock ({time}) is behind the ledger's last entry ({self.head_time}); "
                 "refusing to back-date an entry: check the system clock"
             )
-        sealed = next_entry(self.head, time=now, actor=self.actor, tool=TOOL, kind=kind, body=body)
+        sealed = next_entry(self.head, time=now, actor=self.actor, tool=TOOL, kind=kind, body=body.to_json())
         self.pending.append((sealed, kind, GENESIS_PREV if self.head is None else self.head.hash))
         self.head = sealed
         self.head_time = time
@@ -76,7 +67,8 @@ class LedgerTxn:
             return None
         self.w.append(self.pending)
         self.pending = []
-        tree = CompactRange.from_store(self.start, self.w.node)
+        start = self.start
+        [tree] = batched([lambda get: CompactRange.from_store(start, get)], self.w)
         nodes = []
         for sealed in self.appended:
             nodes.extend(tree.append(bytes.fromhex(sealed.hash)))

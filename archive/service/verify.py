@@ -1,7 +1,9 @@
 """Full verification of a vault: ledger, chain, keys, Merkle tree, checkpoints, objects and index.
 
 Like bagit-python's validator it never stops at the first fault: each check adds what it finds to
-one Report, and each problem names its stable code and the entry, item or path it concerns.
+one Report, and each problem names its stable code and the entry, item or path it concerns. A
+damaged vault is reported, never a crash. Every entry is parsed once (its canonical form checked
+in the same step) and folded once; index rows are compared as values.
 """
 
 from __future__ import annotations
@@ -12,23 +14,23 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from archive.core.announce import KeyHistory, KeyRuleError
 from archive.core.checkpoint import Checkpoint, check_checkpoint
 from archive.core.digest import is_hex_digest
 from archive.core.entry import check_entries
-from archive.core.item import EntryRuleError, ItemState, apply
-from archive.core.merkle import CompactRange, consistency_proof, node_hash, verify_consistency
+from archive.core.item import Fold, Item
+from archive.core.merkle import CompactRange, batched, consistency_proof, node_hash, verify_consistency
 from archive.core.note import VerifierKey
 from archive.core.problems import Problem, Report
+from archive.core.strict import RuleError
 from archive.errors import ArchiveError
+from archive.storage.backends import open_ledger
 from archive.storage.objects import ObjectStore
+from archive.storage.port import Reader
 from archive.storage.scan import Hashed, Scan, hash_path, stat_size
-from archive.storage.vault import DATABASE, read_marker
-
-if TYPE_CHECKING:
-    from archive.storage.sqlite import Reader
+from archive.storage.upgrade import index_row
+from archive.storage.vault import DEFAULT_LEDGER, Marker, read_marker
 
 # (phase, done, total): phase is "ledger" (entries) or "objects" (bytes)
 ProgressFn = Callable[[str, int, int], None]
@@ -38,7 +40,7 @@ ProgressFn = Callable[[str, int, int], None]
 class LedgerFacts:
     """What one pass over the entries learned: items, keys, and the tree roots at chosen sizes."""
 
-    items: dict[str, ItemState] = field(default_factory=dict)
+    items: dict[str, Item] = field(default_factory=dict)
     keys: KeyHistory = field(default_factory=KeyHistory)
     size: int = 0
     roots: dict[int, bytes] = field(default_factory=dict)
@@ -51,6 +53,7 @@ class Against:
 
     note: str
     trusted: tuple[VerifierKey, ...] = ()  # keys the user pinned; empty: the ledger's own keys
+    source: str = ""  # where it came from (a file name), for the report
 
 
 def verify_vault(
@@ -61,51 +64,48 @@ def verify_vault(
 ) -> Report:
     """Check everything in the vault at `path` and return a report of every problem found."""
     report = Report()
-    marker: dict[str, Any] = {}
+    marker: Marker | None = None
     try:
         marker = read_marker(path)
+        report.counts["format"] = marker.version
     except ArchiveError as exc:
         report.add([Problem("VAULT_FORMAT", str(exc), path=str(path))])
     # Objects are listed before the ledger is read (so every object listed is one whose entry the
-    # snapshot below already holds) and hashed in the background from here on: while the database
-    # layer loads and while the entries are checked.
+    # snapshot below already holds) and hashed in the background from here on, while the entries
+    # are checked.
     objects = ObjectStore(path)
     files = list(objects.iter_stored())
     scan = Scan([(p, stat_size(p)) for _, p in files], workers or min(8, os.cpu_count() or 2))
     try:
-        from archive.storage.sqlite import Store
-
+        config = marker.ledger if marker is not None else DEFAULT_LEDGER
+        where = str(path / config.get("path", "")) if config.get("backend") == "sqlite" else config.get("backend", "")
         try:
-            store = Store.sqlite(path / DATABASE, create=False)
+            ledger = open_ledger(path, config, read_only=True)
         except ArchiveError as exc:
-            report.add([Problem("DATABASE_UNREADABLE", str(exc), path=str(path / DATABASE))])
+            report.add([Problem("DATABASE_UNREADABLE", str(exc), path=where)])
             return report
         pinned = list(against)
         try:
-            with store.read() as reader:
-                stored = reader.checkpoints()
+            layout = ledger.index_layout()
+            with ledger.read() as reader:
+                stored = list(reader.checkpoints())
                 wanted = {size for size, _ in stored} | {_size_of(a.note) for a in pinned}
                 facts = _check_ledger(reader, report, progress, wanted)
-                _check_index(reader, facts.items, report)
+                _check_index(reader, facts.items, layout, report)
                 _check_nodes(reader, facts, report)
                 _check_checkpoints(reader, stored, facts, report)
-                origin = facts.keys.origin or str(marker.get("origin", ""))
-                if marker and facts.keys.origin and marker.get("origin") != facts.keys.origin:
+                origin = facts.keys.origin or (marker.origin if marker else "")
+                if marker is not None and facts.keys.origin and marker.origin != facts.keys.origin:
                     report.add(
-                        [
-                            Problem(
-                                "VAULT_FORMAT",
-                                f"marker origin {marker.get('origin')!r} is not the ledger's {origin!r}",
-                            )
-                        ]
+                        [Problem("VAULT_FORMAT", f"marker origin {marker.origin!r} is not the ledger's {origin!r}")]
                     )
                 for given in pinned:
                     _check_against(given, origin, facts, report)
         except ArchiveError as exc:
-            report.add([Problem("DATABASE_UNREADABLE", str(exc), path=str(path / DATABASE))])
+            report.add([Problem("DATABASE_UNREADABLE", str(exc), path=where)])
             return report
         finally:
-            store.close()
+            ledger.close()
         _check_objects(objects, files, scan, facts.items, report, progress)
     finally:
         scan.close()
@@ -115,16 +115,17 @@ def verify_vault(
 def _size_of(note: str) -> int:
     """The size a checkpoint claims, read before its signature is checked (to know which root to keep)."""
     text = note.split("\n\n", 1)[0].split("\n")
-    return int(text[1]) if len(text) > 1 and text[1].isdigit() else -1
+    return int(text[1]) if len(text) > 1 and text[1].isascii() and text[1].isdigit() else -1
 
 
 def _check_ledger(reader: Reader, report: Report, progress: ProgressFn | None, wanted: set[int]) -> LedgerFacts:
     total = reader.size()
     facts = LedgerFacts()
+    fold = Fold()
     tree = CompactRange()
     if 0 in wanted:
         facts.roots[0] = tree.root()
-    for checked in check_entries(reader.entries()):
+    for checked in check_entries(reader.rows()):
         report.add(checked.problems)
         entry, seq = checked.entry, checked.row.seq
         if entry is not None:
@@ -135,8 +136,8 @@ def _check_ledger(reader: Reader, report: Report, progress: ProgressFn | None, w
                     report.add([Problem("KEY_INVALID", str(exc), seq=seq)])
             else:
                 try:
-                    apply(facts.items, entry, checked.hash)
-                except EntryRuleError as exc:
+                    fold.apply(entry, checked.hash)
+                except RuleError as exc:
                     report.add([Problem("ENTRY_INVALID", str(exc), seq=seq)])
         leaf = bytes.fromhex(checked.hash)
         tree.append(leaf)
@@ -147,6 +148,7 @@ def _check_ledger(reader: Reader, report: Report, progress: ProgressFn | None, w
             progress("ledger", tree.size, total)
     if progress is not None:
         progress("ledger", tree.size, total)
+    facts.items = fold.items
     facts.size = tree.size
     if facts.size and not facts.keys.keys:
         report.add([Problem("KEY_INVALID", "the ledger announces no key (entry 0 must be a key entry)", seq=0)])
@@ -188,30 +190,22 @@ def _check_checkpoints(reader: Reader, stored: list[tuple[int, str]], facts: Led
             continue
         if check.checkpoint.root != facts.roots.get(size):
             report.add(
-                [
-                    Problem(
-                        "CHECKPOINT_ROOT_MISMATCH",
-                        f"checkpoint {size}: root differs from the tree at that size",
-                    )
-                ]
+                [Problem("CHECKPOINT_ROOT_MISMATCH", f"checkpoint {size}: root differs from the tree at that size")]
             )
             continue
         good.append(check.checkpoint)
-    for older, newer in itertools.pairwise(good):
-        if older.size == 0:
-            continue
-        try:
-            proof = consistency_proof(older.size, newer.size, reader.node)
-        except ArchiveError:
-            proof = []
+    pairs = [(older, newer) for older, newer in itertools.pairwise(good) if older.size]
+    try:
+        proofs = batched(
+            [lambda get, o=o, n=n: consistency_proof(o.size, n.size, get) for o, n in pairs],
+            reader,
+        )
+    except ArchiveError:
+        proofs = [[] for _ in pairs]
+    for (older, newer), proof in zip(pairs, proofs, strict=True):
         if not verify_consistency(older.size, newer.size, proof, older.root, newer.root):
             report.add(
-                [
-                    Problem(
-                        "CHECKPOINT_INCONSISTENT",
-                        f"checkpoints {older.size} and {newer.size} are not consistent",
-                    )
-                ]
+                [Problem("CHECKPOINT_INCONSISTENT", f"checkpoints {older.size} and {newer.size} are not consistent")]
             )
     if facts.size and facts.size not in {size for size, _ in stored}:
         report.add([Problem("CHECKPOINT_MISSING", f"no checkpoint for the current size {facts.size}")])
@@ -226,15 +220,18 @@ def _check_against(given: Against, origin: str, facts: LedgerFacts, report: Repo
     keys = list(given.trusted) or facts.keys.all()
     check = check_checkpoint(given.note, keys, origin or None)
     if check.checkpoint is None:
-        report.add([Problem("PINNED_CHECKPOINT_UNVERIFIED", check.detail)])
+        report.add([Problem("PINNED_CHECKPOINT_UNVERIFIED", check.detail, path=given.source or None)])
         return
     cp = check.checkpoint
+    proved = {"source": given.source, "size": cp.size, "root": _b64(cp.root), "extended": False}
+    report.against.append(proved)
     if cp.size > facts.size:
         report.add(
             [
                 Problem(
                     "LEDGER_ROLLED_BACK",
                     f"the checkpoint covers {cp.size} entries but the ledger has only {facts.size}",
+                    path=given.source or None,
                 )
             ]
         )
@@ -246,66 +243,58 @@ def _check_against(given: Against, origin: str, facts: LedgerFacts, report: Repo
                 Problem(
                     "LEDGER_FORKED",
                     f"root at size {cp.size}: checkpoint {_b64(cp.root)}, ledger {_b64(actual)}",
+                    path=given.source or None,
                 )
             ]
         )
+        return
+    proved["extended"] = True
 
 
-def _check_index(reader: Reader, items: dict[str, ItemState], report: Report) -> None:
-    rows = dict(reader.index_rows())
-    for item_id, state in items.items():
-        row = rows.pop(item_id, None)
-        if row is None:
-            report.add([Problem("INDEX_MISSING", "the index has no row for this item", item=item_id)])
-            continue
-        differing = _differences(row, state)
-        if differing:
+def _check_index(reader: Reader, items: dict[str, Item], layout: int, report: Report) -> None:
+    """Every index row equals, as a value, the row the fold gives for its item (a merge by id)."""
+    expected = iter(sorted(items))
+    pending = next(expected, None)
+    for row in reader.index_rows():
+        row_id = row[0] if isinstance(row, tuple) else row.id
+        while pending is not None and pending < row_id:
+            report.add([Problem("INDEX_MISSING", "the index has no row for this item", item=pending)])
+            pending = next(expected, None)
+        if pending != row_id:
             report.add(
-                [
-                    Problem(
-                        "INDEX_MISMATCH",
-                        f"index disagrees with the ledger on {', '.join(differing)}",
-                        item=item_id,
-                    )
-                ]
+                [Problem("INDEX_EXTRA", "the index has a row for an item the ledger does not have", item=row_id)]
             )
-    for item_id in sorted(rows):
-        report.add([Problem("INDEX_EXTRA", "the index has a row for an item the ledger does not have", item=item_id)])
-
-
-def _differences(row: dict[str, Any], state: ItemState) -> list[str]:
-    expected = {
-        "size": state.size,
-        "media_type": state.media_type,
-        "name": state.name,
-        "ingest_seq": state.ingest_seq,
-        "last_seq": state.last_seq,
-        "ingested_at": state.ingested_at,
-        "state": state.state_bytes(),
-    }
-    return [k for k, v in expected.items() if (bytes(row[k]) if k == "state" else row[k]) != v]
+            continue
+        if isinstance(row, tuple):
+            report.add([Problem("INDEX_MISMATCH", f"the index row is damaged: {row[1]}", item=row_id)])
+        else:
+            differing = index_row(items[row_id], layout).differences(row)
+            if differing:
+                report.add(
+                    [
+                        Problem(
+                            "INDEX_MISMATCH", f"index disagrees with the ledger on {', '.join(differing)}", item=row_id
+                        )
+                    ]
+                )
+        pending = next(expected, None)
+    while pending is not None:
+        report.add([Problem("INDEX_MISSING", "the index has no row for this item", item=pending)])
+        pending = next(expected, None)
 
 
 def _check_objects(
     objects: ObjectStore,
     files: list[tuple[str, Path]],
     scan: Scan,
-    items: dict[str, ItemState],
+    items: dict[str, Item],
     report: Report,
     progress: ProgressFn | None,
 ) -> None:
-    sizes = {item_id: s.size for item_id, s in items.items()}
+    sizes = {item_id: item.object.size for item_id, item in items.items()}
     for name, path in files:
         if not is_hex_digest(name) or name not in sizes or path.parent.name != name[:2]:
-            report.add(
-                [
-                    Problem(
-                        "OBJECT_UNKNOWN",
-                        "a file in the object store the ledger does not know",
-                        path=str(path),
-                    )
-                ]
-            )
+            report.add([Problem("OBJECT_UNKNOWN", "a file in the object store the ledger does not know", path=str(path))])
     found: dict[Path, Hashed] = {}
     for path, result, done in scan.results():
         found[path] = result

@@ -6,6 +6,7 @@ import ctypes
 import ctypes.util
 import os
 import secrets
+import stat
 from pathlib import Path
 
 
@@ -79,5 +80,39 @@ def sync_filesystem(path: Path) -> None:
         if syncfs(fd) != 0:
             err = ctypes.get_errno()
             raise OSError(err, os.strerror(err), str(path))
+    finally:
+        os.close(fd)
+
+
+class NotRegularError(OSError):
+    """The path is not a regular file (a directory, a pipe, a device, a socket)."""
+
+
+class TooLargeError(OSError):
+    """The file is larger than the limit it is read with."""
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """The whole content of a regular file of at most `limit` bytes.
+
+    Opened without blocking (a FIFO never hangs the reader) and checked with fstat on the open
+    descriptor, so what is checked is what is read; raises FileNotFoundError, NotRegularError,
+    TooLargeError or another OSError.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegularError(0, "not a regular file", str(path))
+        if info.st_size > limit:
+            raise TooLargeError(0, f"larger than {limit} bytes", str(path))
+        chunks = []
+        total = 0
+        while chunk := os.read(fd, min(1 << 20, limit + 1 - total)):
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:  # it grew while being read
+                raise TooLargeError(0, f"larger than {limit} bytes", str(path))
+        return b"".join(chunks)
     finally:
         os.close(fd)

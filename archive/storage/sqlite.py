@@ -1,75 +1,34 @@
-"""All SQL lives here: the ledger table, the index, and their transactions (SQLModel/SQLAlchemy).
+"""The SQLite backend of the storage port: one file, WAL mode, driven through the stdlib `sqlite3`.
 
-The ledger table is append-only in the database itself: triggers refuse UPDATE and DELETE, and
-UNIQUE constraints on sequence, previous hash and hash refuse a fork. Writers serialise with
-`BEGIN IMMEDIATE` on SQLite, so concurrent processes can never append two entries after the same
-head. The engine comes from a URL, so another database is a matter of configuration.
+The tables are those of `archive.storage.tables` (created from the SQLModel definitions when a
+vault is made); every query here is plain SQL through the driver, so a command that only reads
+never imports SQLAlchemy. Append-only is the database's own rule: triggers refuse UPDATE and DELETE
+on the ledger and checkpoint tables, and UNIQUE(seq), UNIQUE(prev), UNIQUE(hash) refuse a fork.
+Writers serialise with `BEGIN IMMEDIATE`. A vault on read-only media is opened read-only (and,
+where SQLite cannot even keep its shared-memory file there, as an immutable file).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-
-from sqlalchemy import Column, LargeBinary, event, text
-from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
-from sqlmodel import Field, SQLModel, col, create_engine, delete, func, insert, select
+from urllib.parse import quote
 
 from archive.core.entry import Sealed
+from archive.core.item import IndexRow
 from archive.errors import LedgerError, NotFoundError, VaultError
+from archive.storage.port import StoredRow
 
+NAME = "sqlite"
+INDEX_LAYOUT = 2  # what a new database's index holds (archive.storage.upgrade)
 BUSY_TIMEOUT_MS = 120_000
+PAGE = 2000
+_CHUNK = 500  # parameters per IN (...) query, well under SQLite's limit
 
-
-class LedgerRow(SQLModel, table=True):
-    """One entry, stored as its exact canonical bytes."""
-
-    __tablename__ = "ledger"
-    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
-    prev: str = Field(unique=True, max_length=64)
-    hash: str = Field(unique=True, max_length=64)
-    kind: str = Field(max_length=32, index=True)
-    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
-
-
-class ItemRow(SQLModel, table=True):
-    """The index: each item's current state as the ledger describes it (a rebuildable cache)."""
-
-    __tablename__ = "item"
-    id: str = Field(primary_key=True, max_length=64)
-    size: int
-    media_type: str = Field(max_length=255)
-    name: str
-    ingest_seq: int = Field(index=True)
-    last_seq: int
-    ingested_at: str = Field(max_length=32)
-    state: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
-
-
-class NodeRow(SQLModel, table=True):
-    """A Merkle tree node: the root of the perfect subtree over leaves [idx*2^level, (idx+1)*2^level).
-
-    Level 0 (the leaves) is not stored here: it is the ledger's entry hashes.
-    """
-
-    __tablename__ = "node"
-    level: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
-    idx: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
-    hash: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
-
-
-class CheckpointRow(SQLModel, table=True):
-    """A signed checkpoint the archive issued, kept forever."""
-
-    __tablename__ = "checkpoint"
-    size: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
-    note: str
-
-
-_SQLITE_GUARDS = (
+GUARDS = (
     "CREATE TRIGGER IF NOT EXISTS ledger_no_update BEFORE UPDATE ON ledger "
     "BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: UPDATE refused'); END",
     "CREATE TRIGGER IF NOT EXISTS ledger_no_delete BEFORE DELETE ON ledger "
@@ -79,235 +38,348 @@ _SQLITE_GUARDS = (
     "CREATE TRIGGER IF NOT EXISTS checkpoint_no_delete BEFORE DELETE ON checkpoint "
     "BEGIN SELECT RAISE(ABORT, 'checkpoints are kept as issued: DELETE refused'); END",
 )
+_ITEM_COLUMNS = "id, size, media_type, name, ingest_seq, last_seq, ingested_at, state"
 
 
-def _reason(exc: SQLAlchemyError) -> str:
-    return str(exc.orig) if isinstance(exc, DBAPIError) else str(exc).splitlines()[0]
+def _sealed(row: Any) -> Sealed:
+    seq, hash_, data = row
+    if not isinstance(data, bytes):
+        raise VaultError(f"ledger entry {seq} is not stored as bytes; run `archive verify`")
+    return Sealed(int(seq), str(hash_), data)
 
 
-def _row_to_sealed(row: Any) -> Sealed:
-    return Sealed(int(row.seq), str(row.hash), bytes(row.data))
-
-
-_LEAF = text("SELECT hash FROM ledger WHERE seq = :seq")
-_NODE = text("SELECT hash FROM node WHERE level = :level AND idx = :idx")
-
-
-class Store:
-    """A connection to one vault's database."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-
-    @classmethod
-    def sqlite(cls, path: Path, *, create: bool) -> Store:
-        if not create and not path.is_file():
-            raise VaultError(f"ledger database missing: {path}")
-        engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
-
-        @event.listens_for(engine, "connect")
-        def _connect(dbapi_conn: Any, _record: Any) -> None:
-            # Take transaction control from sqlite3 so that writers can BEGIN IMMEDIATE.
-            dbapi_conn.isolation_level = None
-            cur = dbapi_conn.cursor()
-            cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            cur.execute("PRAGMA journal_mode = WAL")
-            cur.execute("PRAGMA synchronous = FULL")
-            cur.close()
-
-        @event.listens_for(engine, "begin")
-        def _begin(conn: Connection) -> None:
-            write = conn.get_execution_options().get("archive_write", False)
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
-
-        store = cls(engine)
-        try:
-            if create:
-                store.create_schema()
-            else:
-                with store.read() as r:
-                    r.size()
-        except SQLAlchemyError as exc:
-            raise VaultError(f"ledger database unreadable: {path}: {_reason(exc)}") from exc
-        return store
-
-    def create_schema(self) -> None:
-        with self.write() as w:
-            SQLModel.metadata.create_all(w.conn)
-            if self.engine.dialect.name == "sqlite":
-                for statement in _SQLITE_GUARDS:
-                    w.conn.exec_driver_sql(statement)
-
-    @contextmanager
-    def write(self) -> Iterator[Writer]:
-        """A serialised write transaction: commits on success, rolls back on any error."""
-        try:
-            with self.engine.connect().execution_options(archive_write=True) as conn, conn.begin():
-                yield Writer(conn)
-        except IntegrityError as exc:
-            raise LedgerError(f"the ledger refused the write: {_reason(exc)}") from exc
-        except SQLAlchemyError as exc:
-            raise VaultError(f"writing the ledger database failed: {_reason(exc)}") from exc
-
-    @contextmanager
-    def read(self) -> Iterator[Reader]:
-        """A read transaction: one consistent snapshot of ledger and index."""
-        try:
-            with self.engine.connect() as conn, conn.begin():
-                yield Reader(conn)
-        except SQLAlchemyError as exc:
-            raise VaultError(f"reading the ledger database failed: {_reason(exc)}") from exc
-
-    def close(self) -> None:
-        self.engine.dispose()
+def _index_row(row: Any) -> IndexRow:
+    return IndexRow(str(row[0]), int(row[1]), str(row[2]), str(row[3]), int(row[4]), int(row[5]), str(row[6]), row[7])
 
 
 class Reader:
-    """Queries over one snapshot."""
+    """Queries over one snapshot (the connection is inside a transaction)."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
 
-    def size(self) -> int:
-        return int(self.conn.execute(select(func.count()).select_from(LedgerRow)).scalar_one())
+    def _one(self, sql: str, args: Sequence[Any] = ()) -> Any:
+        return self.conn.execute(sql, args).fetchone()
 
     def head(self) -> Sealed | None:
-        row = self.conn.execute(
-            select(LedgerRow.seq, LedgerRow.hash, LedgerRow.data).order_by(LedgerRow.seq.desc()).limit(1)  # type: ignore[attr-defined]
-        ).first()
-        return None if row is None else _row_to_sealed(row)
+        row = self._one("SELECT seq, hash, data FROM ledger ORDER BY seq DESC LIMIT 1")
+        return None if row is None else _sealed(row)
 
-    def entries(self, start: int = 0, stop: int | None = None, batch: int = 2000) -> Iterator[Sealed]:
-        """Stream entries in sequence order (in pages, so memory stays flat)."""
+    def size(self) -> int:
+        row = self._one("SELECT max(seq) FROM ledger")
+        return 0 if row is None or row[0] is None else int(row[0]) + 1
+
+    def entries(self, start: int = 0, stop: int | None = None) -> Iterator[Sealed]:
         after = start - 1
+        end = -1 if stop is None else stop
         while True:
-            query = select(LedgerRow.seq, LedgerRow.hash, LedgerRow.data).where(LedgerRow.seq > after)
-            if stop is not None:
-                query = query.where(LedgerRow.seq < stop)
-            rows = self.conn.execute(query.order_by(LedgerRow.seq).limit(batch)).all()  # type: ignore[arg-type]
+            rows = self.conn.execute(
+                "SELECT seq, hash, data FROM ledger WHERE seq > ? AND (? < 0 OR seq < ?) ORDER BY seq LIMIT ?",
+                (after, end, end, PAGE),
+            ).fetchall()
             if not rows:
                 return
             for row in rows:
-                yield _row_to_sealed(row)
-            after = int(rows[-1].seq)
+                yield _sealed(row)
+            after = int(rows[-1][0])
 
-    def entries_of_kind(self, kind: str) -> list[Sealed]:
-        query = select(LedgerRow.seq, LedgerRow.hash, LedgerRow.data).where(LedgerRow.kind == kind)
-        return [_row_to_sealed(r) for r in self.conn.execute(query.order_by(col(LedgerRow.seq))).all()]
+    def entries_at(self, seqs: Sequence[int]) -> list[Sealed]:
+        found: dict[int, Sealed] = {}
+        wanted = sorted(set(seqs))
+        for i in range(0, len(wanted), _CHUNK):
+            part = wanted[i : i + _CHUNK]
+            marks = ",".join("?" * len(part))
+            for row in self.conn.execute(f"SELECT seq, hash, data FROM ledger WHERE seq IN ({marks})", part):  # noqa: S608
+                found[int(row[0])] = _sealed(row)
+        missing = [s for s in seqs if s not in found]
+        if missing:
+            raise NotFoundError(f"no ledger entry {missing[0]}")
+        return [found[s] for s in seqs]
 
-    def entry(self, seq: int) -> Sealed:
-        row = self.conn.execute(
-            select(LedgerRow.seq, LedgerRow.hash, LedgerRow.data).where(LedgerRow.seq == seq)
-        ).first()
-        if row is None:
-            raise NotFoundError(f"no ledger entry {seq}")
-        return _row_to_sealed(row)
+    def entries_of_kind(self, kind: str) -> Iterator[Sealed]:
+        for row in self.conn.execute("SELECT seq, hash, data FROM ledger WHERE kind = ? ORDER BY seq", (kind,)):
+            yield _sealed(row)
 
-    def leaf(self, seq: int) -> bytes:
-        row = self.conn.execute(_LEAF, {"seq": seq}).first()
-        if row is None:
-            raise NotFoundError(f"no ledger entry {seq}")
-        return bytes.fromhex(str(row[0]))
-
-    def node(self, level: int, idx: int) -> bytes:
-        """A Merkle node (level 0: an entry hash); the `get_node` of archive.merkle.
-
-        Plain prepared text statements: proofs make a few dozen of these lookups, and the ORM's
-        per-statement overhead would dominate them.
-        """
-        if level == 0:
-            return self.leaf(idx)
-        row = self.conn.execute(_NODE, {"level": level, "idx": idx}).first()
-        if row is None:
-            raise NotFoundError(f"Merkle node ({level}, {idx}) is missing")
-        return bytes(row[0])
-
-    def nodes(self, level: int, batch: int = 5000) -> Iterator[tuple[int, bytes]]:
-        """All stored nodes of one level in index order (streamed)."""
+    def rows(self) -> Iterator[StoredRow]:
         after = -1
         while True:
             rows = self.conn.execute(
-                select(NodeRow.idx, NodeRow.hash)
-                .where(NodeRow.level == level, NodeRow.idx > after)
-                .order_by(NodeRow.idx)  # type: ignore[arg-type]
-                .limit(batch)
-            ).all()
+                "SELECT seq, prev, hash, kind, data FROM ledger WHERE seq > ? ORDER BY seq LIMIT ?", (after, PAGE)
+            ).fetchall()
+            if not rows:
+                return
+            for seq, prev, hash_, kind, data in rows:
+                damage = None if isinstance(data, bytes) else f"stored as {type(data).__name__}, not bytes"
+                yield StoredRow(
+                    int(seq), str(prev), str(hash_), str(kind), data if isinstance(data, bytes) else None, damage
+                )
+            after = int(rows[-1][0])
+
+    def nodes_at(self, coordinates: Iterable[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+        wanted = sorted(set(coordinates))
+        found: dict[tuple[int, int], bytes] = {}
+        leaves = [idx for level, idx in wanted if level == 0]
+        for i in range(0, len(leaves), _CHUNK):
+            part = leaves[i : i + _CHUNK]
+            marks = ",".join("?" * len(part))
+            for seq, hash_ in self.conn.execute(f"SELECT seq, hash FROM ledger WHERE seq IN ({marks})", part):  # noqa: S608
+                found[(0, int(seq))] = bytes.fromhex(str(hash_))
+        inner = [(level, idx) for level, idx in wanted if level > 0]
+        for i in range(0, len(inner), _CHUNK):
+            part = inner[i : i + _CHUNK]
+            where = " OR ".join("(level = ? AND idx = ?)" for _ in part)
+            args = [v for pair in part for v in pair]
+            for level, idx, hash_ in self.conn.execute(f"SELECT level, idx, hash FROM node WHERE {where}", args):  # noqa: S608
+                found[(int(level), int(idx))] = bytes(hash_)
+        return found
+
+    def nodes(self, level: int) -> Iterator[tuple[int, bytes]]:
+        after = -1
+        while True:
+            rows = self.conn.execute(
+                "SELECT idx, hash FROM node WHERE level = ? AND idx > ? ORDER BY idx LIMIT ?", (level, after, 5000)
+            ).fetchall()
             if not rows:
                 return
             for idx, hash_ in rows:
-                yield int(idx), bytes(hash_)
+                yield int(idx), hash_ if isinstance(hash_, bytes) else b""
             after = int(rows[-1][0])
 
     def node_levels(self) -> list[int]:
-        return [
-            int(v) for v in self.conn.execute(select(NodeRow.level).distinct().order_by(col(NodeRow.level))).scalars()
-        ]
+        return [int(r[0]) for r in self.conn.execute("SELECT DISTINCT level FROM node ORDER BY level")]
 
-    def checkpoints(self) -> list[tuple[int, str]]:
-        rows = self.conn.execute(select(CheckpointRow.size, CheckpointRow.note).order_by(col(CheckpointRow.size))).all()
-        return [(int(size), str(note)) for size, note in rows]
+    def checkpoints(self) -> Iterator[tuple[int, str]]:
+        for size, note in self.conn.execute("SELECT size, note FROM checkpoint ORDER BY size"):
+            yield int(size), str(note)
 
     def latest_checkpoint(self) -> tuple[int, str] | None:
-        row = self.conn.execute(
-            select(CheckpointRow.size, CheckpointRow.note).order_by(CheckpointRow.size.desc()).limit(1)  # type: ignore[attr-defined]
-        ).first()
+        row = self._one("SELECT size, note FROM checkpoint ORDER BY size DESC LIMIT 1")
         return None if row is None else (int(row[0]), str(row[1]))
 
-    def item_ids(self, prefix: str) -> list[str]:
-        query = select(ItemRow.id).where(ItemRow.id.startswith(prefix)).order_by(ItemRow.id).limit(2)
-        return [str(r) for r in self.conn.execute(query).scalars()]
+    def item_ids(self, prefix: str, limit: int = 2) -> list[str]:
+        # A range scan on the primary key: ids are lowercase hex, so the prefix's upper bound is
+        # the prefix followed by the highest hex digit repeated.
+        rows = self.conn.execute(
+            "SELECT id FROM item WHERE id >= ? AND id <= ? ORDER BY id LIMIT ?",
+            (prefix, prefix + "g", limit),
+        )
+        return [str(r[0]) for r in rows if str(r[0]).startswith(prefix)]
 
-    def has_item(self, item_id: str) -> bool:
-        return self.conn.execute(select(ItemRow.id).where(ItemRow.id == item_id)).first() is not None
-
-    def known_items(self, item_ids: list[str], chunk: int = 500) -> set[str]:
-        """Those of `item_ids` the index holds (one query per `chunk` ids)."""
+    def known_items(self, item_ids: Sequence[str]) -> set[str]:
         known: set[str] = set()
-        for start in range(0, len(item_ids), chunk):
-            query = select(ItemRow.id).where(col(ItemRow.id).in_(item_ids[start : start + chunk]))
-            known.update(str(v) for v in self.conn.execute(query).scalars())
+        for i in range(0, len(item_ids), _CHUNK):
+            part = list(item_ids[i : i + _CHUNK])
+            marks = ",".join("?" * len(part))
+            known.update(str(r[0]) for r in self.conn.execute(f"SELECT id FROM item WHERE id IN ({marks})", part))  # noqa: S608
         return known
 
     def item_state(self, item_id: str) -> bytes | None:
-        row = self.conn.execute(select(ItemRow.state).where(ItemRow.id == item_id)).first()
-        return None if row is None else bytes(row[0])
+        row = self._one("SELECT state FROM item WHERE id = ?", (item_id,))
+        if row is None:
+            return None
+        if not isinstance(row[0], bytes):
+            raise VaultError(f"the index row of item {item_id} is damaged; run `archive verify`")
+        return bytes(row[0])
 
-    def items(self) -> Iterator[ItemRow]:
-        """Index rows in ingest order."""
-        for row in self.conn.execute(select(ItemRow).order_by(ItemRow.ingest_seq)).all():  # type: ignore[arg-type]
-            yield ItemRow.model_validate(row._mapping)
+    def items(self, *, start: int = 0, limit: int | None = None) -> Iterator[IndexRow]:
+        left = limit
+        rows = self.conn.execute(
+            f"SELECT {_ITEM_COLUMNS} FROM item ORDER BY ingest_seq LIMIT ? OFFSET ?",  # noqa: S608
+            (PAGE if left is None else min(PAGE, left), start),
+        ).fetchall()
+        while rows:
+            for row in rows:
+                yield _index_row(row)
+            if left is not None:
+                left -= len(rows)
+                if left <= 0:
+                    return
+            rows = self.conn.execute(
+                f"SELECT {_ITEM_COLUMNS} FROM item WHERE ingest_seq > ? ORDER BY ingest_seq LIMIT ?",  # noqa: S608
+                (int(rows[-1][4]), PAGE if left is None else min(PAGE, left)),
+            ).fetchall()
 
-    def index_rows(self) -> Iterator[tuple[str, dict[str, Any]]]:
-        for row in self.conn.execute(select(ItemRow)).all():
-            mapping = dict(row._mapping)
-            yield str(mapping["id"]), mapping
+    def item_count(self) -> int:
+        return int(self._one("SELECT count(*) FROM item")[0])
+
+    def index_rows(self) -> Iterator[IndexRow | tuple[str, str]]:
+        after = ""
+        while True:
+            rows = self.conn.execute(
+                f"SELECT {_ITEM_COLUMNS} FROM item WHERE id > ? ORDER BY id LIMIT ?",  # noqa: S608
+                (after, PAGE),
+            ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                try:
+                    if not isinstance(row[7], bytes):
+                        raise TypeError("state is not stored as bytes")
+                    yield _index_row(row)
+                except (TypeError, ValueError) as exc:
+                    yield str(row[0]), str(exc)
+            after = str(rows[-1][0])
 
 
 class Writer(Reader):
     """Appends and index updates inside one serialised transaction."""
 
-    def append(self, rows: list[tuple[Sealed, str, str]]) -> None:
-        """Insert entries (sealed, kind, prev) in one executemany."""
-        if rows:
-            self.conn.execute(
-                insert(LedgerRow),
-                [{"seq": s.seq, "prev": prev, "hash": s.hash, "kind": kind, "data": s.data} for s, kind, prev in rows],
-            )
+    def append(self, rows: Sequence[tuple[Sealed, str, str]]) -> None:
+        self.conn.executemany(
+            "INSERT INTO ledger (seq, prev, hash, kind, data) VALUES (?, ?, ?, ?, ?)",
+            [(s.seq, prev, s.hash, kind, s.data) for s, kind, prev in rows],
+        )
 
-    def put_nodes(self, nodes: list[tuple[int, int, bytes]]) -> None:
-        rows = [{"level": lv, "idx": ix, "hash": h} for lv, ix, h in nodes if lv > 0]
-        if rows:
-            self.conn.execute(insert(NodeRow), rows)
+    def put_nodes(self, nodes: Sequence[tuple[int, int, bytes]]) -> None:
+        self.conn.executemany(
+            "INSERT INTO node (level, idx, hash) VALUES (?, ?, ?)", [n for n in nodes if n[0] > 0]
+        )
 
     def put_checkpoint(self, size: int, note: str) -> None:
-        self.conn.execute(insert(CheckpointRow).values(size=size, note=note))
+        self.conn.execute("INSERT INTO checkpoint (size, note) VALUES (?, ?)", (size, note))
 
-    def add_items(self, rows: list[ItemRow]) -> None:
-        """Insert index rows for new items in one executemany."""
-        if rows:
-            self.conn.execute(insert(ItemRow), [row.model_dump() for row in rows])
+    def add_items(self, rows: Sequence[IndexRow]) -> None:
+        self.conn.executemany(
+            f"INSERT INTO item ({_ITEM_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608
+            [_values(r) for r in rows],
+        )
 
-    def put_item(self, row: ItemRow) -> None:
-        values = row.model_dump()
-        self.conn.execute(delete(ItemRow).where(ItemRow.id == row.id))  # type: ignore[arg-type]
-        self.conn.execute(insert(ItemRow).values(**values))
+    def put_items(self, rows: Sequence[IndexRow]) -> None:
+        self.conn.executemany(
+            f"INSERT OR REPLACE INTO item ({_ITEM_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608
+            [_values(r) for r in rows],
+        )
+
+    def clear_items(self) -> None:
+        self.conn.execute("DELETE FROM item")
+
+    def set_index_layout(self, layout: int) -> None:
+        self.conn.execute(f"PRAGMA user_version = {int(layout)}")
+
+
+def _values(r: IndexRow) -> tuple[Any, ...]:
+    return (r.id, r.size, r.media_type, r.name, r.ingest_seq, r.last_seq, r.ingested_at, r.state)
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    if conn.in_transaction:
+        try:
+            conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass  # the connection is unusable; closing it discards the transaction
+
+
+def _reason(exc: sqlite3.Error) -> str:
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+class SQLiteLedger:
+    """A vault's ledger in one SQLite file."""
+
+    name = NAME
+
+    def __init__(self, path: Path, *, create: bool = False, read_only: bool = False) -> None:
+        self.path = path
+        self._read_only = read_only
+        self._conn: sqlite3.Connection | None = None
+        if create:
+            self._create()
+        elif not path.is_file():
+            raise VaultError(f"ledger database missing: {path}")
+        try:
+            with self.read() as r:
+                r.head()
+        except sqlite3.Error as exc:
+            raise VaultError(f"ledger database unreadable: {path}: {_reason(exc)}") from exc
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._conn is not None:
+            return self._conn
+        try:
+            if self._read_only:
+                conn = self._open_read_only()
+            else:
+                conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+                conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = FULL")
+        except sqlite3.Error as exc:
+            raise VaultError(f"ledger database unreadable: {self.path}: {_reason(exc)}") from exc
+        self._conn = conn
+        return conn
+
+    def _open_read_only(self) -> sqlite3.Connection:
+        """Read-only: the WAL's shared-memory file needs a writable directory; failing that, the
+        file is opened as immutable (safe on read-only media, where nobody else can write)."""
+        uri = f"file:{quote(str(self.path.resolve()))}"
+        try:
+            conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return conn
+        except sqlite3.OperationalError:
+            conn = sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return conn
+
+    def _create(self) -> None:
+        from archive.storage.tables import ddl  # SQLModel is the definition of the tables
+
+        with self.write() as w:
+            for statement in ddl("sqlite"):
+                w.conn.execute(statement.replace("CREATE TABLE ", "CREATE TABLE IF NOT EXISTS ", 1).replace(
+                    "CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1
+                ))
+            for statement in GUARDS:
+                w.conn.execute(statement)
+            w.set_index_layout(INDEX_LAYOUT)
+
+    @contextmanager
+    def read(self) -> Iterator[Reader]:
+        conn = self._connect()
+        try:
+            conn.execute("BEGIN")
+            try:
+                yield Reader(conn)
+            finally:
+                conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise VaultError(f"reading the ledger database failed: {_reason(exc)}") from exc
+
+    @contextmanager
+    def write(self) -> Iterator[Writer]:
+        if self._read_only:
+            raise VaultError(f"the vault is opened read-only: {self.path}")
+        conn = self._connect()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise VaultError(f"cannot lock the ledger database for writing: {_reason(exc)}") from exc
+        try:
+            yield Writer(conn)
+            conn.execute("COMMIT")
+        except sqlite3.IntegrityError as exc:
+            _rollback(conn)
+            raise LedgerError(f"the ledger refused the write: {_reason(exc)}") from exc
+        except sqlite3.Error as exc:
+            _rollback(conn)
+            raise VaultError(f"writing the ledger database failed: {_reason(exc)}") from exc
+        except BaseException:
+            _rollback(conn)
+            raise
+
+    def index_layout(self) -> int:
+        version = int(self._connect().execute("PRAGMA user_version").fetchone()[0])
+        return version or 1  # version-1 vaults never set it
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+
+def open_from_marker(vault: Path, config: dict[str, str], *, create: bool, read_only: bool) -> SQLiteLedger:
+    """The backend entry point (`archive.storage.backends`): `path` is a file name in the vault."""
+    name = config.get("path", "")
+    if not name or "/" in name or name.startswith(".") or set(config) - {"backend", "path"}:
+        raise VaultError(f"the vault marker's sqlite ledger must name a file in the vault, not {name!r}")
+    return SQLiteLedger(vault / name, create=create, read_only=read_only)

@@ -1,10 +1,14 @@
-"""The vault on disk: its format marker, its database and its object store.
+"""The vault on disk: its format marker, which names the backends, and opening or making one.
 
-Layout (version 1):
-    VAULT.json          format marker: {"format": "archive-vault", "version": 1, ...}
-    ledger.sqlite       the ledger and the index (SQLite, WAL)
-    objects/sha256/     content-addressed, read-only objects
+Layout (version 2; docs/format.md §1):
+    VAULT.json          the marker: format, version, origin, and where the ledger and objects are
+    ledger.sqlite       the ledger and the index (the `sqlite` backend)
+    objects/sha256/     content-addressed, read-only objects (the `folder` backend)
+    keys/               the signing key (0600 in a 0700 directory)
     tmp/                writers' staging directories
+
+Version 1 vaults (a marker without `ledger` and `objects`) are read by `verify` as they are and
+brought to version 2 by `archive upgrade` (`archive.storage.upgrade`).
 """
 
 from __future__ import annotations
@@ -16,24 +20,27 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from archive.core.canonical import canonical_bytes
 from archive.core.entry import format_time
 from archive.errors import VaultError
-from archive.storage.fsutil import create_once, fsync_dir
+from archive.storage.backends import open_ledger
+from archive.storage.fsutil import create_once, fsync_dir, read_regular
 from archive.storage.keystore import ensure_key
 from archive.storage.objects import ObjectStore
-
-if TYPE_CHECKING:
-    from archive.storage.sqlite import Store
+from archive.storage.port import Ledger
 
 FORMAT = "archive-vault"
-VERSION = 1
+VERSION = 2
+READABLE_VERSIONS = (1, 2)
 MARKER = "VAULT.json"
 DATABASE = "ledger.sqlite"
+DEFAULT_LEDGER = {"backend": "sqlite", "path": DATABASE}
+DEFAULT_OBJECTS = {"backend": "folder", "path": "objects"}
+_MAX_MARKER = 64 << 10
 # Files a fresh checkout keeps in the default vault directory so git tracks an empty vault.
 PLACEHOLDERS = frozenset({".gitignore", "README.md", ".gitkeep"})
 _UNFINISHED = frozenset(
@@ -41,21 +48,54 @@ _UNFINISHED = frozenset(
 )
 
 
-def read_marker(path: Path) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Marker:
+    """VAULT.json, read and checked."""
+
+    version: int
+    origin: str
+    created: str
+    ledger: dict[str, str]
+    objects: dict[str, str]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "version": self.version,
+            "created": self.created,
+            "hash": "sha256",
+            "origin": self.origin,
+            "ledger": dict(self.ledger),
+            "objects": dict(self.objects),
+        }
+
+
+def read_marker(path: Path) -> Marker:
     """The vault's format marker, checked; raises VaultError when absent, unreadable or unknown."""
     marker = path / MARKER
     try:
-        value = json.loads(marker.read_bytes())
+        value = json.loads(read_regular(marker, _MAX_MARKER))
     except FileNotFoundError:
         raise VaultError(f"no vault at {path} (no {MARKER}); `archive init` or `archive ingest` makes one") from None
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:
         raise VaultError(f"unreadable vault marker {marker}: {exc}") from exc
     if not isinstance(value, dict) or value.get("format") != FORMAT:
         raise VaultError(f"{marker} is not an archive vault marker")
     version = value.get("version")
-    if version != VERSION:
-        raise VaultError(f"vault format version {version!r} is not supported (this archive reads version {VERSION})")
-    return value
+    if version not in READABLE_VERSIONS:
+        raise VaultError(f"vault format version {version!r} is not supported (this archive reads {READABLE_VERSIONS})")
+    origin = value.get("origin")
+    if not isinstance(origin, str):
+        raise VaultError(f"{marker} names no origin")
+    ledger = value.get("ledger", DEFAULT_LEDGER if version == 1 else None)
+    objects = value.get("objects", DEFAULT_OBJECTS if version == 1 else None)
+    for what, part in (("ledger", ledger), ("objects", objects)):
+        if not isinstance(part, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in part.items()):
+            raise VaultError(f"{marker}: `{what}` must be an object of strings naming its backend")
+    assert isinstance(ledger, dict) and isinstance(objects, dict)
+    if objects.get("backend") != "folder" or objects.get("path") != "objects":
+        raise VaultError(f"{marker}: object store {objects.get('backend')!r} is not supported")
+    return Marker(int(version), check_origin(origin), str(value.get("created", "")), ledger, objects)
 
 
 def check_origin(origin: str) -> str:
@@ -69,22 +109,37 @@ def is_vault(path: Path) -> bool:
     return (path / MARKER).is_file()
 
 
+def write_marker(path: Path, marker: Marker, *, replace: bool) -> bool:
+    """Publish the marker atomically: once (`replace=False`: False if one exists) or over the old one."""
+    from archive.storage.fsutil import atomic_write
+
+    data = canonical_bytes(marker.to_json()) + b"\n"
+    if replace:
+        atomic_write(path / MARKER, data, mode=0o644)
+        return True
+    return create_once(path / MARKER, data, mode=0o644)
+
+
 @dataclass
 class Vault:
-    """An opened vault: where it is, its database, its objects."""
+    """An opened vault: where it is, its marker, its ledger database, its objects."""
 
     path: Path
-    store: Store
+    marker: Marker
+    ledger: Ledger
     objects: ObjectStore
-    marker: dict[str, Any]
 
     @classmethod
-    def open(cls, path: Path) -> Vault:
+    def open(cls, path: Path, *, read_only: bool = False, any_version: bool = False) -> Vault:
+        """Open an existing vault; a version-1 vault only with `any_version` (verify, upgrade)."""
         marker = read_marker(path)
-        from archive.storage.sqlite import Store  # the database layer loads only when a vault is opened
-
-        store = Store.sqlite(path / DATABASE, create=False)
-        return cls(path, store, ObjectStore(path), marker)
+        if marker.version != VERSION and not any_version:
+            raise VaultError(
+                f"the vault at {path} is format version {marker.version}: run `archive upgrade --vault {path}` "
+                f"to bring it to version {VERSION} (the ledger is kept byte for byte; the index is rebuilt)"
+            )
+        ledger = open_ledger(path, marker.ledger, read_only=read_only)
+        return cls(path, marker, ledger, ObjectStore(path))
 
     @classmethod
     def create(
@@ -121,8 +176,6 @@ class Vault:
         passphrase: bytes | None,
         key: Ed25519PrivateKey | None,
     ) -> Vault:
-        from archive.storage.sqlite import Store
-
         if is_vault(path):
             raise VaultError(f"{path} is already a vault")
         stray = sorted(p.name for p in path.iterdir() if p.name not in PLACEHOLDERS | _UNFINISHED)
@@ -130,34 +183,34 @@ class Vault:
             raise VaultError(f"{path} is not empty and not a vault (holds {stray[0]}); refusing to use it")
         if (path / DATABASE).exists():
             # Left by a creation that died before its marker: reusable only if nothing was written.
-            leftover = Store.sqlite(path / DATABASE, create=True)
+            leftover = open_ledger(path, DEFAULT_LEDGER, create=True)
             try:
                 with leftover.read() as r:
-                    if r.size():
+                    if r.head() is not None:
                         raise VaultError(f"{path} holds a ledger but no {MARKER}: a damaged vault")
             finally:
                 leftover.close()
         for sub in ("objects/sha256", "tmp"):
             (path / sub).mkdir(parents=True, exist_ok=True)
-        store = Store.sqlite(path / DATABASE, create=True)
+        ledger = open_ledger(path, DEFAULT_LEDGER, create=True)
         ensure_key(path, passphrase, key)
-        marker = {
-            "format": FORMAT,
-            "version": VERSION,
-            "created": format_time(now),
-            "hash": "sha256",
-            "origin": check_origin(origin or f"archive.vault/{secrets.token_hex(8)}"),
-        }
+        marker = Marker(
+            VERSION,
+            check_origin(origin or f"archive.vault/{secrets.token_hex(8)}"),
+            format_time(now),
+            dict(DEFAULT_LEDGER),
+            dict(DEFAULT_OBJECTS),
+        )
         # The marker is written last (a vault without one was never finished and can be made
         # again) and only once: of processes creating the same vault at once, the first wins.
-        if not create_once(path / MARKER, canonical_bytes(marker) + b"\n"):
+        if not write_marker(path, marker, replace=False):
             marker = read_marker(path)
         fsync_dir(path.parent)
-        return cls(path, store, ObjectStore(path), marker)
+        return cls(path, marker, ledger, ObjectStore(path))
 
     @property
     def origin(self) -> str:
-        return str(self.marker["origin"])
+        return self.marker.origin
 
     def close(self) -> None:
-        self.store.close()
+        self.ledger.close()

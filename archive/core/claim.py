@@ -1,0 +1,179 @@
+"""Claims: one value of one metadata field with where it came from, read and written strictly. Pure.
+
+A claim is *asserted* (a person said so; who and when are the entry's actor and time) or
+*extracted* (an extractor read it from the bytes: its name and version, the rule, the byte span
+and/or metadata key, the quoted evidence). In an item, each claim also carries the `seq` of the
+entry that made it; in an entry body it does not.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+from archive.core.fields import CREDIT_KEYS, FIELDS
+from archive.core.strict import RuleError, count, members, string
+
+ClaimValue = str | dict[str, str] | None
+SOURCES = ("asserted", "extracted")
+
+
+def check_value(field: str, value: Any, *, nullable: bool) -> ClaimValue:
+    """The value's JSON type for its field: text, or a credit object; null only where allowed."""
+    if value is None:
+        if not nullable:
+            raise RuleError(f"claim of {field}: only an asserted claim may record no value (null)")
+        return None
+    spec = FIELDS[field]
+    if spec.kind == "credit":
+        if not isinstance(value, dict) or not value or set(value) - set(CREDIT_KEYS):
+            raise RuleError(f"claim of credit: the value is an object of {', '.join(CREDIT_KEYS)}")
+        if "photographer" not in value and "agency" not in value:
+            raise RuleError("claim of credit: the value names a photographer or an agency")
+        return {k: string(v, f"credit.{k}") for k, v in value.items()}
+    return string(value, f"claim of {field}: the value")
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractorId:
+    name: str
+    version: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"name": self.name, "version": self.version}
+
+
+_ASSERTED = ("field", "value", "source", "by", "at")
+_EXTRACTED = ("field", "value", "source", "extractor", "rule", "evidence")
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One value of one field, with its provenance."""
+
+    field: str
+    value: ClaimValue
+    source: str  # "asserted" | "extracted"
+    by: str | None = None  # asserted: who (always the entry's actor)
+    at: str | None = None  # asserted: when (always the entry's time)
+    extractor: ExtractorId | None = None
+    rule: str | None = None
+    evidence: str | None = None
+    span: tuple[int, int] | None = None  # bytes [start, end) of the object
+    key: str | None = None  # where in the document's metadata the value was found
+    seq: int | None = None  # the entry that made it (in an item; never in an entry body)
+
+    @classmethod
+    def asserted(cls, field: str, value: ClaimValue, *, by: str, at: str) -> Claim:
+        return cls(field, value, "asserted", by=by, at=at)
+
+    @classmethod
+    def from_json(cls, value: Any, *, stored: bool = False) -> Claim:
+        """A claim as an entry body holds it (`stored`: as an item's state holds it, with `seq`)."""
+        if not isinstance(value, dict):
+            raise RuleError("a claim is an object")
+        seq = count(value.get("seq"), "claim.seq") if stored else None
+        field = value.get("field")
+        if field not in FIELDS:
+            raise RuleError(f"a claim's field must be one of {', '.join(FIELDS)}, not {str(field)[:40]!r}")
+        source = value.get("source")
+        seq_member = ("seq",) if seq is not None else ()
+        if source == "asserted":
+            members(value, "an asserted claim", _ASSERTED + seq_member, ())
+            return cls(
+                str(field),
+                check_value(str(field), value["value"], nullable=True),
+                "asserted",
+                by=string(value["by"], "claim.by"),
+                at=string(value["at"], "claim.at"),
+                seq=seq,
+            )
+        if source == "extracted":
+            members(value, "an extracted claim", _EXTRACTED + seq_member, ("span", "key"))
+            ext = value["extractor"]
+            if not isinstance(ext, dict):
+                raise RuleError("claim.extractor must be an object")
+            members(ext, "claim.extractor", ("name", "version"), ())
+            span = value.get("span")
+            if "span" in value:
+                if (
+                    not isinstance(span, list)
+                    or len(span) != 2
+                    or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in span)
+                    or span[0] > span[1]
+                ):
+                    raise RuleError("claim.span must be [start, end] with 0 <= start <= end")
+            if "span" not in value and "key" not in value:
+                raise RuleError("an extracted claim names its evidence's byte span, its metadata key, or both")
+            evidence = value["evidence"]
+            if not isinstance(evidence, str):
+                raise RuleError("claim.evidence must be a string")
+            return cls(
+                str(field),
+                check_value(str(field), value["value"], nullable=False),
+                "extracted",
+                extractor=ExtractorId(string(ext["name"], "extractor.name"), string(ext["version"], "extractor.version")),
+                rule=string(value["rule"], "claim.rule"),
+                evidence=evidence,
+                span=(span[0], span[1]) if isinstance(span, list) else None,
+                key=string(value["key"], "claim.key") if "key" in value else None,
+                seq=seq,
+            )
+        raise RuleError(f"a claim's source must be one of {', '.join(SOURCES)}")
+
+    def to_json(self, *, with_seq: bool = False) -> dict[str, Any]:
+        """The claim as an entry body holds it (with `with_seq`: as an item's state holds it)."""
+        out: dict[str, Any] = {"field": self.field, "value": self.value, "source": self.source}
+        if self.source == "asserted":
+            out["by"] = self.by
+            out["at"] = self.at
+        else:
+            assert self.extractor is not None
+            out["extractor"] = self.extractor.to_json()
+            out["rule"] = self.rule
+            out["evidence"] = self.evidence
+            if self.span is not None:
+                out["span"] = list(self.span)
+            if self.key is not None:
+                out["key"] = self.key
+        if with_seq:
+            out["seq"] = self.seq
+        return out
+
+    def with_seq(self, seq: int) -> Claim:
+        return dataclasses.replace(self, seq=seq)
+
+    def provenance(self) -> str:
+        """Where the value came from, in words (for `show` and the Markdown manifest)."""
+        if self.source == "asserted":
+            return f"asserted by {self.by} at {self.at} (entry {self.seq})"
+        ext = self.extractor
+        where = f"bytes {self.span[0]}-{self.span[1]}" if self.span is not None else (self.key or "")
+        if self.span is not None and self.key:
+            where = f"{self.key}, {where}"
+        name = f"{ext.name} {ext.version}" if ext else "?"
+        return f"extracted by {name} ({self.rule}) from {where}: “{self.evidence}” (entry {self.seq})"
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractionNote:
+    """What an extraction could not do, and why."""
+
+    note: str
+    reason: str
+    seq: int | None = None
+
+    @classmethod
+    def from_json(cls, value: Any, *, stored: bool = False) -> ExtractionNote:
+        if not isinstance(value, dict):
+            raise RuleError("a note is an object")
+        members(value, "a note", ("note", "reason") + (("seq",) if stored else ()), ())
+        seq = count(value["seq"], "note.seq") if stored else None
+        return cls(string(value["note"], "note.note"), string(value["reason"], "note.reason"), seq)
+
+    def to_json(self, *, with_seq: bool = False) -> dict[str, Any]:
+        out: dict[str, Any] = {"note": self.note, "reason": self.reason}
+        if with_seq:
+            out["seq"] = self.seq
+        return out

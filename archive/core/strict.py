@@ -1,0 +1,48 @@
+"""Strict reading of JSON objects from entries: exact member sets and typed values. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from archive.core.digest import is_hex_digest
+
+
+class RuleError(ValueError):
+    """An entry that decodes but breaks a rule of the format (an unknown member, a bad value...)."""
+
+
+def members(value: Mapping[str, Any], what: str, required: Sequence[str], optional: Sequence[str] = ()) -> None:
+    """Refuse an object that lacks a required member or has one the format does not define."""
+    missing = [k for k in required if k not in value]
+    if missing:
+        raise RuleError(f"{what} lacks {', '.join(missing)}")
+    extra = sorted(set(value) - set(required) - set(optional))
+    if extra:
+        raise RuleError(f"{what} has unknown member {extra[0][:40]!r}")
+
+
+def string(value: Any, what: str) -> str:
+    """A non-empty string (not only whitespace)."""
+    if not isinstance(value, str) or not value.strip():
+        raise RuleError(f"{what} must be a non-empty string")
+    return value
+
+
+def count(value: Any, what: str) -> int:
+    """A non-negative integer (not a boolean)."""
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise RuleError(f"{what} must be a non-negative integer")
+    return value
+
+
+def hex64(value: Any, what: str) -> str:
+    if not isinstance(value, str) or not is_hex_digest(value):
+        raise RuleError(f"{what} must be 64 lowercase hex digits")
+    return value
+
+
+def mapping(value: Any, what: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise RuleError(f"{what} must be an object")
+    return value
