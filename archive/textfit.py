@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
@@ -21,7 +21,6 @@ _BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _NUMBER = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)*")
 
 _BASE, _EXTEND, _JOINER, _ESCAPE = range(4)
-_chars: dict[str, tuple[str, int, int]] = {}
 
 
 def _escape_char(ch: str) -> str | None:
@@ -38,59 +37,89 @@ def _escape_char(ch: str) -> str | None:
     return None
 
 
-def _char(ch: str) -> tuple[str, int, int]:
-    """A character as shown, its width in cells, and how it joins its neighbours (memoised)."""
-    info = _chars.get(ch)
-    if info is None:
-        escaped = _escape_char(ch)
-        cat = unicodedata.category(ch)
-        if escaped is not None:
-            info = (escaped, len(escaped), _ESCAPE)
-        elif ch == "\u200d":
-            info = (ch, 0, _JOINER)
-        elif cat in ("Mn", "Me", "Mc") or 0x1160 <= ord(ch) <= 0x11FF:
-            # Marks and Hangul medial/final jamo belong to the character before them.
-            info = (ch, 1 if cat == "Mc" else 0, _EXTEND)
-        elif cat == "Cf":
-            info = (ch, 0, _BASE)
-        else:
-            info = (ch, 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1, _BASE)
-        if len(_chars) < 65536:
-            _chars[ch] = info
-    return info
+def _describe(ch: str) -> tuple[str, int, int]:
+    """A character as shown, its width in cells, and how it joins its neighbours."""
+    escaped = _escape_char(ch)
+    cat = unicodedata.category(ch)
+    if escaped is not None:
+        return escaped, len(escaped), _ESCAPE
+    if ch == "\u200d":
+        return ch, 0, _JOINER
+    if cat in ("Mn", "Me", "Mc") or 0x1160 <= ord(ch) <= 0x11FF:
+        # Marks and Hangul medial/final jamo belong to the character before them.
+        return ch, 1 if cat == "Mc" else 0, _EXTEND
+    if cat == "Cf":
+        return ch, 0, _BASE
+    return ch, 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1, _BASE
 
 
-def _clusters(text: str) -> list[tuple[str, int]]:
-    """Text as the units a cut may not split: a character with its marks, a joined sequence, an escape."""
-    out: list[tuple[str, int]] = []
+class _Memo(dict[str, tuple[str, int, int]]):
+    """Each character described once, on first use; bounded, since text can hold any character."""
+
+    def __missing__(self, ch: str) -> tuple[str, int, int]:
+        info = _describe(ch)
+        if len(self) < 65536:
+            self[ch] = info
+        return info
+
+
+class _Widths(dict[str, int]):
+    def __missing__(self, ch: str) -> int:
+        width = _CHARS[ch][1]
+        if len(self) < 65536:
+            self[ch] = width
+        return width
+
+
+_CHARS = _Memo()
+_WIDTHS = _Widths()
+
+
+def _clusters(text: str) -> Iterator[tuple[str, int]]:
+    """Text as the units a cut may not split: a character with its marks, a joined sequence, an escape.
+
+    Lazy, so that cutting a long title looks only at the characters it keeps.
+    """
+    unit, unit_width = "", 0
     glue = False
     for ch in text:
-        shown, width, role = _char(ch)
-        if out and role != _ESCAPE and (glue or role in (_EXTEND, _JOINER)):
-            prev, prev_width = out[-1]
-            out[-1] = (prev + shown, prev_width + width)
+        shown, width, role = _CHARS[ch]
+        if unit and role != _ESCAPE and (glue or role in (_EXTEND, _JOINER)):
+            unit += shown
+            unit_width += width
         else:
-            out.append((shown, width))
+            if unit:
+                yield unit, unit_width
+            unit, unit_width = shown, width
         glue = role == _JOINER
-    return out
+    if unit:
+        yield unit, unit_width
 
 
 class _Shown(NamedTuple):
+    """A cell's text as it will be printed, its width, and its units once known."""
+
     text: str
     width: int
-    clusters: list[tuple[str, int]] | None  # None: printable ASCII, one cell per character
+    plain: bool  # printable ASCII: one cell per character
+    clusters: list[tuple[str, int]] | None
 
-    def units(self) -> list[tuple[str, int]]:
-        return [(c, 1) for c in self.text] if self.clusters is None else self.clusters
+    def units(self) -> Iterable[tuple[str, int]]:
+        if self.clusters is not None:
+            return self.clusters
+        return ((c, 1) for c in self.text) if self.plain else _clusters(self.text)
 
 
 def _show(text: str, verbatim: bool) -> _Shown:
     if not verbatim:
         text = " ".join(text.split())
-    if text.isascii() and text.isprintable():
-        return _Shown(text, len(text), None)
-    clusters = _clusters(text)
-    return _Shown("".join(c for c, _ in clusters), sum(w for _, w in clusters), clusters)
+    if text.isprintable():
+        # Nothing to escape (the common case), so units are only worked out if the text is cut.
+        if text.isascii():
+            return _Shown(text, len(text), True, None)
+        return _Shown(text, sum(map(_WIDTHS.__getitem__, text)), False, None)
+    clusters = list(_clusters(text))
+    return _Shown("".join(c for c, _ in clusters), sum(w for _, w in clusters), False, clusters)
 
 
 def _cut(shown: _Shown, width: int) -> tuple[str, int]:
@@ -99,6 +128,9 @@ def _cut(shown: _Shown, width: int) -> tuple[str, int]:
         return shown.text, shown.width
     if width < 1:
         return "", 0
+    if shown.plain:
+        text = shown.text[: width - 1].rstrip(" ")
+        return text + ELLIPSIS, len(text) + 1
     kept: list[str] = []
     used = 0
     for unit, unit_width in shown.units():
@@ -270,7 +302,7 @@ def _wrap(shown: _Shown, room: int) -> list[str]:
             used += unit_width
 
     for unit in [*shown.units(), (" ", 1)]:
-        if unit[0] == " ":
+        if unit == (" ", 1):
             place(word)
             word = []
         else:
@@ -283,9 +315,9 @@ def _wrap(shown: _Shown, room: int) -> list[str]:
 def render_pairs(pairs: Sequence[Pair], width: int) -> list[str]:
     """Labels in one column and values beside them, wrapped at word boundaries under the value column.
 
-    When the longest label leaves less than MIN_TEXT cells, each value goes under its label instead. An atom
-    value too long for its place starts further left; only an atom or a label wider than `width` (or a wide
-    character on a one-cell line) makes a line exceed it.
+    When the longest label leaves less than MIN_TEXT cells, each value goes under its label instead, as does
+    an atom value too long for its place (whole, indented less). Only an atom or a label wider than `width`,
+    or a wide character on a one-cell line, makes a line exceed it.
     """
     if width < 1:
         raise ValueError(f"block width must be at least 1 cell, not {width}")
@@ -301,7 +333,7 @@ def render_pairs(pairs: Sequence[Pair], width: int) -> list[str]:
         elif value.width <= width - indent:
             chunks = [value.text] if value.text else []
         else:
-            lines += [label.text, " " * max(0, min(indent, width - value.width)) + value.text]
+            lines += [label.text, (GAP if value.width <= width - len(GAP) else "") + value.text]
             continue
         if beside and chunks:
             lines.append(_pad(label.text, label.width, label_width, False) + GAP + chunks.pop(0))
