@@ -317,7 +317,7 @@ def render_pairs(pairs: Sequence[Pair], width: int) -> list[str]:
 
     When the longest label leaves less than MIN_TEXT cells, each value goes under its label instead, as does
     an atom value too long for its place (whole, indented less). Only an atom or a label wider than `width`,
-    or a wide character on a one-cell line, makes a line exceed it.
+    or on a line of a few cells a character or escape wider than the value column, makes a line exceed it.
     """
     if width < 1:
         raise ValueError(f"block width must be at least 1 cell, not {width}")
