@@ -64,6 +64,8 @@ class _Memo(dict[str, tuple[str, int, int]]):
 
 
 class _Widths(dict[str, int]):
+    """The widths alone, so that measuring text is one `sum(map(...))` at C speed."""
+
     def __missing__(self, ch: str) -> int:
         width = _CHARS[ch][1]
         if len(self) < 65536:
@@ -261,7 +263,7 @@ def render_table(
         return GAP.join(out).rstrip(" ")
 
     rule = "-" if ascii else "─"
-    lines = [line([titles[i] for i in kept]), GAP.join(rule * w for w in widths)]
+    lines = [line([titles[i] for i in kept]), GAP.join(rule * w for w in widths).rstrip(" ")]
     lines += [line([cells[i][n] for i in kept]) for n in range(len(rows))]
     return lines
 

@@ -214,6 +214,11 @@ def test_among_equal_priorities_the_rightmost_column_goes_first() -> None:
     assert render_table(columns, [["x" * 10, "y" * 10, "z" * 10]], 25)[0].split() == ["a", "b"]
 
 
+def test_empty_tables_and_empty_columns_leave_no_trailing_spaces() -> None:
+    assert render_table([Column("seq", "atom"), Column("reason")], [], 80) == ["seq  reason", "───  ──────"]
+    assert render_table([Column("seq", "atom"), Column("", "atom")], [["7", ""]], 80) == ["seq", "───", "  7"]
+
+
 def test_bad_input_is_refused() -> None:
     with pytest.raises(ValueError, match="kind"):
         Column("id", "number")  # type: ignore[arg-type]
