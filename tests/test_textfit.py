@@ -1,4 +1,4 @@
-"""Tests of archive.textfit: widths in cells, escaping, cutting, and tables and key/value blocks that keep
+"""Tests of archive.cli.textfit: widths in cells, escaping, cutting, and tables and key/value blocks that keep
 to the terminal's width. Widths are checked against a reference written here for the test alphabet."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archive.textfit import Column, Pair, display_width, escape, fit, render_pairs, render_table
+from archive.cli.textfit import Column, Pair, display_width, escape, fit, render_pairs, render_table
 
 ACUTE = "\u0301"
 ZWJ = "\u200d"
