@@ -10,8 +10,8 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from archive.service.archive import Archive, Context, IngestResult
-from archive.service.sources import collect, inspect_all
+from archive.service.archive import Archive, Context
+from archive.service.ingest import IngestRequest, IngestResult
 
 # RFC 8032 test 1 secret key: a fixed key makes signatures (Ed25519 is deterministic) reproducible.
 RFC8032_SEED = bytes.fromhex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60")
@@ -46,9 +46,5 @@ def open_archive(
 def ingest(
     archive: Archive, paths: Sequence[Path], values: dict[str, list[Any]] | None = None, batch_size: int = 256
 ) -> list[IngestResult]:
-    files, _ = collect(list(paths))
-    sources = inspect_all(files, raw=False)
-    results: list[IngestResult] = []
-    for batch in archive.ingest(sources, lambda _s: dict(values or {}), batch_size=batch_size):
-        results.extend(batch)
-    return results
+    request = IngestRequest(paths=list(paths), values=dict(values or {}), batch_size=batch_size)
+    return archive.ingest(request).results

@@ -24,16 +24,16 @@ def test_amendment_sets_the_current_value_and_keeps_history(people: tuple[Path, 
     vault, item = people
     archive = open_archive(vault, actor="editor")
     before = archive.item(item)
-    original = archive.entries(before.ingest_seq, 1)[0][0]
+    original = next(archive.entries(before.archived.seq, 1))[0]
     assert before.current()["outlet"] == "People"  # extracted from the text
     sealed = archive.amend(item, {"outlet": ["People Magazine"], "published": ["2022-03-23"]}, [], "checked the site")
     after = archive.item(item)
     assert after.current()["outlet"] == "People Magazine"
     assert after.current()["published"] == "2022-03-23"
-    outlets = [(c["source"], c["value"]) for c in after.claims if c["field"] == "outlet"]
+    outlets = [(c.source, c.value) for c in after.claims if c.field == "outlet"]
     assert outlets == [("extracted", "People"), ("asserted", "People Magazine")]
-    assert archive.entries(before.ingest_seq, 1)[0][0] == original  # the ingest entry is untouched
-    history = archive.item_history(item)
+    assert next(archive.entries(before.archived.seq, 1))[0] == original  # the ingest entry is untouched
+    history = archive.history(after)
     assert [e.kind for _, e in history] == ["ingest", "amend"]
     amend = history[-1][1]
     assert amend.actor == "editor" and amend.body["reason"] == "checked the site"

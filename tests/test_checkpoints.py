@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -12,10 +13,9 @@ from lib import ingest, open_archive
 
 from archive.core.checkpoint import check_checkpoint, sign_checkpoint
 from archive.core.entry import GENESIS_PREV, Entry, decode, seal
-from archive.core.item import ItemState, apply
-from archive.core.merkle import CompactRange, root_at
+from archive.core.item import Fold
+from archive.core.merkle import CompactRange, batched, root_at
 from archive.core.note import Signer
-from archive.service.archive import item_row
 from archive.service.verify import Against, verify_vault
 from archive.storage.keystore import load_signer
 
@@ -32,7 +32,7 @@ def vault(tmp_path: Path, seeds: Path) -> Path:
 def _latest(path: Path) -> str:
     archive = open_archive(path)
     try:
-        return archive.latest_checkpoint()
+        return archive.latest_checkpoint()[1]
     finally:
         archive.close()
 
@@ -46,10 +46,10 @@ def _grow(path: Path, seeds: Path) -> None:
 def test_every_write_leaves_a_signed_checkpoint_of_the_whole_ledger(vault: Path) -> None:
     archive = open_archive(vault)
     size, head = archive.size()
-    note = archive.latest_checkpoint()
+    _, note = archive.latest_checkpoint()
     key = archive.keys().current
-    with archive.vault.store.read() as r:
-        root = root_at(size, r.node)
+    with archive.reading() as r:
+        [root] = batched([partial(root_at, size)], r)
         sizes = [s for s, _ in r.checkpoints()]
     archive.close()
     check = check_checkpoint(note, [key] if key else [], "example.org/test-archive")
@@ -109,7 +109,7 @@ def _rewrite_history(vault: Path, target_seq: int, signer: Signer) -> None:
     db.execute("DELETE FROM item")
     prev = None
     tree = CompactRange()
-    items: dict[str, ItemState] = {}
+    fold = Fold()
     notes = {}
     for seq, data in rows:
         entry = decode(bytes(data))
@@ -132,7 +132,7 @@ def _rewrite_history(vault: Path, target_seq: int, signer: Signer) -> None:
             if level > 0:
                 db.execute("INSERT INTO node (level, idx, hash) VALUES (?, ?, ?)", (level, idx, h))
         if entry.kind != "key":
-            apply(items, decode(sealed.data), sealed.hash)
+            fold.apply(decode(sealed.data), sealed.hash)
         if tree.size in sizes:
             from archive.core.checkpoint import Checkpoint
 
@@ -140,8 +140,8 @@ def _rewrite_history(vault: Path, target_seq: int, signer: Signer) -> None:
         prev = sealed
     for size, note in notes.items():
         db.execute("INSERT INTO checkpoint (size, note) VALUES (?, ?)", (size, note))
-    for state in items.values():
-        row = item_row(state)
+    for state in fold.items.values():
+        row = state.index_row()
         db.execute(
             "INSERT INTO item (id, size, media_type, name, ingest_seq, last_seq, ingested_at, state)"
             " VALUES (?,?,?,?,?,?,?,?)",
@@ -210,7 +210,7 @@ def test_key_rotation_is_followed_and_an_unannounced_key_fails(vault: Path, seed
         first,
         sign_note(announcement_text("example.org/test-archive", intruder.verifier(), first), [intruder]),
     )
-    forged = seal(Entry(entry.seq, entry.prev, entry.time, entry.actor, entry.tool, "key", body))
+    forged = seal(Entry(entry.seq, entry.prev, entry.time, entry.actor, entry.tool, "key", body.to_json()))
     db.execute("UPDATE ledger SET data = ?, hash = ? WHERE seq = ?", (forged.data, forged.hash, seq))
     db.commit()
     db.close()

@@ -158,7 +158,7 @@ def test_show_accepts_a_unique_prefix(seeded: tuple[Path, dict[str, Any]]) -> No
 
 def asserted(shown: dict[str, Any]) -> list[dict[str, Any]]:
     """The claims a person made (extractors may add claims of their own beside them)."""
-    return [c for c in shown["claims"] if c["source"] == "asserted"]
+    return [c for c in shown["metadata"]["claims"] if c["source"] == "asserted"]
 
 
 def asserted_values(shown: dict[str, Any]) -> dict[str, list[Any]]:
@@ -169,7 +169,7 @@ def asserted_values(shown: dict[str, Any]) -> dict[str, list[Any]]:
 
 
 def current_of(shown: dict[str, Any], fields: Iterable[str]) -> dict[str, Any]:
-    return {f: shown["current"][f] for f in fields if f in shown["current"]}
+    return {f: shown["metadata"]["current"][f] for f in fields if f in shown["metadata"]["current"]}
 
 
 ASSERTED = {
@@ -211,9 +211,9 @@ def test_show_json_gives_claims_with_provenance(attributed: Path, seed: int) -> 
     for claim in asserted(shown):
         assert claim["by"] == "alice"
         assert TIME.fullmatch(claim["at"])
-        assert claim["at"] == shown["ingested_at"]
-        assert claim["seq"] == shown["ingest_seq"]
-    assert shown["ingested_by"] == "alice"
+        assert claim["at"] == shown["archived"]["at"]
+        assert claim["seq"] == shown["archived"]["seq"]
+    assert shown["archived"]["by"] == "alice"
     assert current_of(shown, ASSERTED) == {
         "outlet": "Courthouse News Service",
         "published": "2022-03-23",
@@ -225,7 +225,7 @@ def test_show_json_gives_claims_with_provenance(attributed: Path, seed: int) -> 
 
 def test_actor_option_wins_over_environment(attributed: Path) -> None:
     shown = ok("show", seed_sums()[seed_files()[2].name], "--json", vault=attributed).json()
-    assert shown["ingested_by"] == "bob"
+    assert shown["archived"]["by"] == "bob"
     assert [c["by"] for c in asserted(shown)] == ["bob"]
 
 

@@ -143,8 +143,8 @@ vault, end, failures, rounds = Vault.open(Path(sys.argv[1])), time.monotonic() +
 while time.monotonic() < end:
     rounds += 1
     try:
-        with vault.store.write() as w:  # exactly as a writer starts committing each batch
-            vault.objects.recover(w.has_item)
+        with vault.ledger.write() as w:  # exactly as a writer starts committing each batch
+            vault.objects.recover(lambda digest: bool(w.known_items([digest])))
     except Exception as exc:
         failures.append(f"{type(exc).__name__}: {exc}")
 print(json.dumps({"rounds": rounds, "failures": failures}))

@@ -9,7 +9,7 @@ from conftest import REPO
 
 from archive.core.canonical import canonical_bytes
 from archive.core.entry import decode, entry_hash
-from archive.core.item import ItemState, apply
+from archive.core.item import Fold
 from archive.core.problems import CODES
 
 DOC = (REPO / "docs" / "format.md").read_text("utf-8")
@@ -33,8 +33,7 @@ def test_worked_example_is_a_canonical_valid_ingest_entry() -> None:
     data = _example()
     entry = decode(data)
     assert canonical_bytes(entry.to_json()) == data
-    items: dict[str, ItemState] = {}
-    assert apply(items, entry, entry_hash(data)) == entry.body["item"]
+    assert Fold().apply(entry, entry_hash(data)) == [entry.body["item"]]
 
 
 def test_every_problem_code_is_documented() -> None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import copy
+import io
 import json
 import shutil
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +16,6 @@ from archive import schemas
 from archive.core.entry import entry_hash
 from archive.core.note import VerifierKey
 from archive.evidence.check import check_manifest
-from archive.evidence.manifest import build_manifest
-from archive.evidence.markdown import manifest_markdown
 
 PEOPLE = "004_1ff66ad646ea374e.txt"
 
@@ -39,11 +37,20 @@ def made(tmp_path_factory: pytest.TempPathFactory, seeds: Path) -> tuple[Path, d
         [],
         "from the article page",
     )
-    doc = build_manifest(archive, [s.id for s in archive.items()], datetime(2026, 11, 22, tzinfo=UTC))
+    doc = archive.manifest(archive.item_ids())
     key = archive.keys().current
     archive.close()
     assert key is not None
     return vault, doc, key
+
+
+@pytest.fixture(scope="module")
+def markdown(made: tuple[Path, dict[str, Any], VerifierKey]) -> str:
+    archive = open_archive(made[0])
+    out = io.StringIO()
+    archive.write_manifest(None, out, fmt="md")
+    archive.close()
+    return out.getvalue()
 
 
 def test_manifest_is_schema_valid_and_true_to_the_vault(
@@ -56,9 +63,10 @@ def test_manifest_is_schema_valid_and_true_to_the_vault(
     for item in doc["items"]:
         assert item["sha256"] == sums[item["name"]]
         state = archive.item(item["id"])
-        assert item["archived"]["seq"] == state.ingest_seq
+        assert item["archived"]["seq"] == state.archived.seq
+        assert [e["seq"] for e in item["entries"]] == state.seqs()
         for e in item["entries"]:
-            stored = archive.entries(e["seq"], 1)[0][0]
+            stored = next(archive.entries(e["seq"], 1))[0]
             assert e["hash"] == stored.hash == entry_hash(e["canonical"].encode())
     size, head = archive.size()
     archive.close()
@@ -94,9 +102,9 @@ def test_unknown_outlet_and_date_are_said_not_invented(made: tuple[Path, dict[st
     assert "issued" not in item["csl"]
 
 
-def test_markdown_is_a_report_appendix(made: tuple[Path, dict[str, Any], VerifierKey]) -> None:
+def test_markdown_is_a_report_appendix(made: tuple[Path, dict[str, Any], VerifierKey], markdown: str) -> None:
     _, doc, _ = made
-    text = manifest_markdown(doc)
+    text = markdown
     assert text.startswith("# Evidence manifest")
     assert text.count("\n## ") == len(doc["items"])
     for item in doc["items"]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import struct
 import subprocess
@@ -12,10 +13,13 @@ from pathlib import Path
 import pytest
 from lib import ingest, open_archive
 
+from archive.core.body import ExtractBody, Pointer
+from archive.core.claim import ExtractorId
+from archive.core.item import Access
 from archive.errors import NotFoundError, UsageError
 from archive.evidence.check import check_manifest
-from archive.evidence.manifest import build_manifest
 from archive.extract import plaintext
+from archive.service.extraction import Extractors
 from archive.service.verify import verify_vault
 
 
@@ -45,15 +49,16 @@ def pair(tmp_path: Path, seeds: Path) -> tuple[Path, str, str]:
 def test_a_relation_shows_both_ways_and_is_recorded_once(pair: tuple[Path, str, str]) -> None:
     vault, article, shot = pair
     archive = open_archive(vault)
-    first = archive.relate(shot, article, "screenshot", "full-page capture")
-    again = archive.relate(shot, article, "screenshot")
-    assert again.seq == first.seq
-    assert archive.item(shot).relations == [
+    first, new = archive.relate(shot, article, "screenshot", "full-page capture")
+    again, new_again = archive.relate(shot, article, "screenshot")
+    assert again.seq == first.seq and new and not new_again
+    assert [r.to_json() for r in archive.item(shot).relations] == [
         {"seq": first.seq, "relation": "screenshot", "to": article, "note": "full-page capture"}
     ]
-    assert archive.item(article).relations == [
+    assert [r.to_json() for r in archive.item(article).relations] == [
         {"seq": first.seq, "relation": "screenshot", "from": shot, "note": "full-page capture"}
     ]
+    assert first.seq in archive.item(article).seqs() and first.seq in archive.item(shot).seqs()
     with pytest.raises(UsageError):
         archive.relate(shot, article, "cousin-of")
     with pytest.raises(UsageError):
@@ -70,9 +75,9 @@ def test_a_redaction_keeps_the_original_and_access_is_its_own_entry(pair: tuple[
     archive.relate(shot, article, "redaction")
     sealed = archive.set_access(article, "restricted", "names a witness")
     state = archive.item(article)
-    assert state.access == {"status": "restricted", "reason": "names a witness", "seq": sealed.seq}
+    assert state.access == Access("restricted", "names a witness", sealed.seq)
     assert archive.vault.objects.locate(article) is not None  # the bytes are still there
-    doc = build_manifest(archive, [article, shot], archive.ctx.clock())
+    doc = archive.manifest([article, shot])
     key = archive.keys().current
     archive.close()
     assert key is not None
@@ -87,29 +92,28 @@ def test_reextract_appends_only_what_changed(pair: tuple[Path, str, str]) -> Non
     vault, article, _ = pair
     archive = open_archive(vault)
     size = archive.size()[0]
-    assert archive.reextract(article) is None  # same extractor, same bytes: nothing to say
+    extractors = Extractors()
+    assert archive.reextract(article, extractors) is None  # same extractor, same bytes: nothing to say
     assert archive.size()[0] == size
     current = archive.item(article).current()
     # An older extractor's result, recorded the way any extraction is: one credit fewer, old version.
-    older = [
-        {**c, "extractor": {"name": "plaintext", "version": "0.9.0"}}
+    older = tuple(
+        dataclasses.replace(c, extractor=ExtractorId("plaintext", "0.9.0"), seq=None)
         for c in archive.item(article).claims
-        if c["source"] == "extracted"
-    ][:-1]
-    archive._item_entry(article, "extract", lambda _s, _a: {"claims": [_no_seq(c) for c in older], "notes": []})
+        if c.source == "extracted"
+    )[:-1]
+    archive._item_entry(
+        article, "extract", lambda item, _at: ExtractBody(item.id, item.head or Pointer(0, ""), older, ())
+    )
     assert len(archive.item(article).current()["credit"]) == len(current["credit"]) - 1
-    sealed = archive.reextract(article)
+    sealed = archive.reextract(article, extractors)
     assert sealed is not None
     state = archive.item(article)
     assert state.current() == current
-    versions = {c["extractor"]["version"] for c in state.claims if c["source"] == "extracted"}
+    versions = {c.extractor.version for c in state.claims if c.extractor is not None}
     assert versions == {"0.9.0", plaintext.VERSION}  # the earlier values stay in the history
     archive.close()
     assert verify_vault(vault)
-
-
-def _no_seq(claim: dict[str, object]) -> dict[str, object]:
-    return {k: v for k, v in claim.items() if k != "seq"}
 
 
 def test_ingest_with_captures_relates_them(tmp_path: Path, seeds: Path) -> None:

@@ -1,7 +1,10 @@
-"""The `archive` command line: thin commands over the Archive facade, one error boundary in main().
+"""The `archive` command line: commands parse, call the library, and print; one error boundary.
 
 Exit codes: 0 success; 1 checked and found bad; 2 usage error; 3 any other error. Errors are one
-`error: ...` line on stderr; `--debug` shows the traceback (never with local variables).
+`error: ...` line on stderr (a refusal of several files adds one indented line per file);
+`--debug` shows the traceback (never with local variables). Global options (`--vault`, `--actor`,
+`--json`, `--debug`) go before or after the command. Only typer and the standard library load at
+start; each command imports what it uses.
 """
 
 from __future__ import annotations
@@ -12,16 +15,20 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
 from archive import __version__
 
+if TYPE_CHECKING:
+    from archive.service.archive import Archive, Context
+
 app = typer.Typer(
     name="archive",
     help="An evidence archive with a provenance ledger: ingest sources unchanged, verify that nothing "
-    "changed, cite items with checkable manifests.",
+    "changed, cite items with checkable manifests. Global options (--vault, --actor, --json, --debug) "
+    "may come before or after the command.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -29,22 +36,21 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-_state: dict[str, bool] = {"debug": False}
+DEFAULT_VAULT = Path("vault")
+_root: dict[str, Any] = {"vault": None, "actor": None, "json": False, "debug": False}
 
 VaultOpt = Annotated[
-    Path,
-    typer.Option("--vault", envvar="ARCHIVE_VAULT", help="Vault directory (env ARCHIVE_VAULT).", show_default=True),
+    Path | None,
+    typer.Option("--vault", help="Vault directory (else ARCHIVE_VAULT, else ./vault).", show_default=False),
 ]
 ActorOpt = Annotated[
     str | None,
-    typer.Option(
-        "--actor",
-        envvar="ARCHIVE_ACTOR",
-        help="Who acts, recorded in the ledger (env ARCHIVE_ACTOR; default: OS user).",
-    ),
+    typer.Option("--actor", help="Who acts, recorded in the ledger (else ARCHIVE_ACTOR, else your OS user name)."),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Exact machine-readable JSON on stdout.")]
-DEFAULT_VAULT = Path("vault")
+OutputOpt = Annotated[
+    Path | None, typer.Option("-o", "--output", help="Write to this file (default: stdout).", show_default=False)
+]
 
 
 def _version(value: bool) -> None:
@@ -54,26 +60,41 @@ def _version(value: bool) -> None:
 
 
 @app.callback()
-def _root(
+def _callback(
+    vault: VaultOpt = None,
+    actor: ActorOpt = None,
+    json: JsonOpt = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
     ] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
 ) -> None:
-    _state["debug"] = debug
+    _root.update(vault=vault, actor=actor, json=json, debug=debug)
+
+
+def _vault(given: Path | None) -> Path:
+    if given is not None:
+        return given
+    if _root["vault"] is not None:
+        return Path(_root["vault"])
+    env = os.environ.get("ARCHIVE_VAULT")
+    return Path(env) if env else DEFAULT_VAULT
+
+
+def _json(given: bool) -> bool:
+    return given or bool(_root["json"])
 
 
 def _passphrase() -> bytes | None:
     value = os.environ.get("ARCHIVE_KEY_PASSPHRASE")
-    return value.encode("utf-8") if value else None
+    return value.encode("utf-8", "surrogateescape") if value else None
 
 
-def _context(actor: str | None, *, origin: str | None = None, passphrase: bytes | None = None) -> Any:
+def _context(actor: str | None, *, origin: str | None = None, passphrase: bytes | None = None) -> Context:
+    from archive.errors import UsageError
     from archive.service.archive import Context
 
-    who = actor if actor is not None else getpass.getuser()
-    from archive.errors import UsageError
-
+    who = actor or _root["actor"] or os.environ.get("ARCHIVE_ACTOR") or getpass.getuser()
     if not who.strip():
         raise UsageError("--actor must not be empty")
     try:
@@ -91,34 +112,64 @@ def _trusted_keys_path() -> Path:
     return Path(base) / "archive" / "trusted-keys"
 
 
-def _write_output(path: Path, text: str) -> None:
-    from archive.storage.fsutil import atomic_write
-
-    atomic_write(path, text.encode("utf-8"))
-
-
 @contextmanager
-def _open(vault: Path, actor: str | None, *, create: bool = False, ctx: Any = None) -> Iterator[tuple[Any, bool]]:
+def _open(
+    vault: Path | None, actor: str | None, *, create: bool = False, ctx: Context | None = None, read_only: bool = False
+) -> Iterator[tuple[Archive, bool]]:
     from archive.service.archive import Archive
 
-    archive, created = Archive.open(vault, ctx or _context(actor), create=create)
+    archive, created = Archive.open(_vault(vault), ctx or _context(actor), create=create, read_only=read_only)
     try:
         yield archive, created
     finally:
         archive.close()
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+@contextmanager
+def _output(path: Path | None) -> Iterator[TextIO]:
+    """Where a command writes: stdout, or a file written whole or not at all."""
+    if path is None:
+        yield sys.stdout
+        return
+    from archive.cli.output import atomic_text
+
+    with atomic_text(path) as out:
+        yield out
 
 
 def _say(text: str) -> None:
     sys.stdout.write(text + "\n")
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _read_text(path: Path, what: str = "file", limit: int = 1 << 20) -> str:
+    from archive.errors import BadInputError, NotFoundError
+    from archive.service.sources import shown_path
+    from archive.storage.fsutil import NotRegularError, TooLargeError, read_regular
+
+    try:
+        return read_regular(path, limit).decode("utf-8")
+    except FileNotFoundError:
+        raise NotFoundError(f"{shown_path(path)}: no such {what}") from None
+    except NotRegularError:
+        raise BadInputError(f"{shown_path(path)}: not a regular file") from None
+    except TooLargeError:
+        raise BadInputError(f"{shown_path(path)}: larger than {limit} bytes; not a {what}") from None
+    except UnicodeDecodeError:
+        raise BadInputError(f"{shown_path(path)}: not UTF-8 text") from None
+    except OSError as exc:
+        raise BadInputError(f"{shown_path(path)}: cannot read: {exc.strerror}") from None
+
+
+# ---- init, ingest ----------------------------------------------------------------------------
+
+
 @app.command()
 def init(
-    vault: VaultOpt = DEFAULT_VAULT,
+    vault: VaultOpt = None,
     actor: ActorOpt = None,
     origin: Annotated[
         str | None,
@@ -140,8 +191,9 @@ def init(
     from archive.errors import UsageError, VaultError
     from archive.storage.vault import is_vault
 
-    if is_vault(vault):
-        raise VaultError(f"{vault} is already a vault")
+    where = _vault(vault)
+    if is_vault(where):
+        raise VaultError(f"{where} is already a vault")
     passphrase = _passphrase()
     if encrypt_key and passphrase is None:
         if not sys.stdin.isatty():
@@ -151,14 +203,15 @@ def init(
             raise UsageError("passphrases were empty or did not match")
         passphrase = first.encode("utf-8")
     ctx = _context(actor, origin=origin, passphrase=passphrase if encrypt_key else None)
-    with _open(vault, actor, create=True, ctx=ctx) as (archive, _):
+    with _open(where, actor, create=True, ctx=ctx) as (archive, _):
         key = str(archive.keys().current)
-    if json:
+        name = archive.origin
+    if _json(json):
         from archive.cli.render import emit_json
 
-        emit_json({"vault": str(vault), "created": True, "origin": archive.vault.origin, "verifier_key": key})
+        emit_json({"vault": str(where), "created": True, "origin": name, "verifier_key": key})
     else:
-        _say(f"created vault at {vault}\nverifier key: {key}")
+        _say(f"created vault at {where}\nverifier key: {key}")
 
 
 @app.command()
@@ -166,7 +219,7 @@ def ingest(
     paths: Annotated[
         list[Path], typer.Argument(help="Files and directories (walked recursively).", show_default=False)
     ],
-    vault: VaultOpt = DEFAULT_VAULT,
+    vault: VaultOpt = None,
     actor: ActorOpt = None,
     outlet: Annotated[str | None, typer.Option(help="Publication that published it.")] = None,
     published: Annotated[str | None, typer.Option(help="Publication date (YYYY-MM-DD, or RFC 3339).")] = None,
@@ -179,6 +232,15 @@ def ingest(
     meta: Annotated[
         Path | None,
         typer.Option("--meta", help="Metadata sidecar, JSON or YAML (schemas/sidecar.schema.json)."),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--exclude",
+            metavar="GLOB",
+            help="Leave out files and folders matching GLOB (repeatable): a pattern without '/' matches any "
+            "name ('*.log'), one with '/' the path under the folder given ('drafts/*').",
+        ),
     ] = None,
     raw: Annotated[
         bool, typer.Option("--raw", help="Store unidentified binary or non-UTF-8 text as is (no extraction).")
@@ -197,122 +259,169 @@ def ingest(
 ) -> None:
     """Store files unchanged, fingerprint them, and record each in the ledger.
 
-    A capture set in one step: `archive ingest page.html --url URL --with screenshot.png --with
-    print.pdf` ingests all three and records each capture's relation to the page.
+    The archive ingests files you have saved (a page saved from the browser, a PDF, a photo, a
+    text); it does not fetch URLs. A capture set in one step: `archive ingest page.html --url URL
+    --with screenshot.png --with print.pdf` ingests all three and records each capture's relation.
 
-    Every file is checked first (readable, not empty, a recognised type, UTF-8 if text): one bad
-    file refuses the whole ingest and changes nothing. Identical bytes are stored once; a file the
-    archive already holds is reported with its item id and nothing is appended.
+    Every file is checked first (a regular file, readable, not empty, a recognised type, UTF-8 if
+    text): bad files are all named in one refusal and nothing is written. Vaults found in a folder
+    are never ingested. Identical bytes are stored once; a file the archive already holds is
+    reported with its item id and nothing is appended.
     """
     from archive.cli.render import progress_bar
-    from archive.service.sidecar import Sidecar, load_sidecar
-    from archive.service.sources import collect, inspect_all
+    from archive.service.extraction import Extractors
+    from archive.service.ingest import IngestRequest, plan, relate_captures, run
 
-    options: dict[str, list[Any]] = {
-        k: v
-        for k, v in {
-            "outlet": [outlet] if outlet else [],
-            "published": [published] if published else [],
-            "title": [title] if title else [],
-            "author": author or [],
-            "credit": credit or [],
-            "url": [url] if url else [],
-            "language": [language] if language else [],
-            "note": [note] if note else [],
-        }.items()
-        if v
+    options = {
+        "outlet": [outlet] if outlet else [],
+        "published": [published] if published else [],
+        "title": [title] if title else [],
+        "author": author or [],
+        "credit": credit or [],
+        "url": [url] if url else [],
+        "language": [language] if language else [],
+        "note": [note] if note else [],
     }
-    sidecar = load_sidecar(meta) if meta is not None else Sidecar({}, {})
-    files, skipped = collect(paths)
-    captures = with_ or []
-    if captures and (len(files) != 1 or len(paths) != 1):
-        from archive.errors import UsageError
-
-        raise UsageError("--with relates captures to one source: give exactly one PATH (a file)")
-    capture_files, _ = collect(captures)
-    sources = inspect_all(files + capture_files, raw=raw)
-    relations = [capture_relation(s.media.mime, sources[0].media.mime) for s in sources[len(files) :]]
-    unused = sidecar.unused_names({s.name for s in sources})
-    if unused:
-        from archive.errors import BadInputError
-
-        raise BadInputError(f"{meta}: names a file that is not being ingested: {unused[0]}")
-
-    def claims_for(source: Any) -> dict[str, list[Any]]:
-        return {**sidecar.values_for(source.name), **options}
-
-    from archive.core.fields import asserted_claims
-
-    for source in sources:  # every value is checked before a vault is created or touched
-        asserted_claims(claims_for(source), by="-", at="-")
-
-    results = []
-    with _open(vault, actor, create=True) as (archive, created), progress_bar(not json) as bar:
-        if created and not json:
-            _say(f"created vault at {vault}")
-        for batch in archive.ingest(sources, claims_for, batch_size=batch_size):
+    request = IngestRequest(
+        paths=paths,
+        values={k: list(v) for k, v in options.items() if v},
+        meta=meta,
+        captures=with_ or [],
+        exclude=exclude or [],
+        raw=raw,
+        batch_size=batch_size,
+    )
+    ctx = _context(actor)
+    planned = plan(request, ctx.actor)  # everything is checked before a vault is made or touched
+    as_json = _json(json)
+    results: list[Any] = []
+    where = _vault(vault)
+    with (
+        _open(where, actor, create=True, ctx=ctx) as (archive, created),
+        Extractors() as extractors,
+        progress_bar(not as_json) as bar,
+    ):
+        if created and not as_json:
+            _say(f"created vault at {where}")
+        for batch in run(archive, planned, extractors, batch_size=batch_size):
             results.extend(batch)
             if bar is not None:
-                bar("ingest", len(results), len(sources))
-            if not json:
+                bar("ingest", len(results), len(planned.sources))
+            if not as_json:
                 for r in batch:
                     if r.status == "ingested":
                         _say(f"ingested  {r.item}  {r.name}  (entry {r.seq}, {r.media_type}, {r.size} bytes)")
                     else:
                         _say(f"exists    {r.item}  {r.name}  (already in the archive; nothing appended)")
-        related = []
-        for r, relation in zip(results[len(files) :], relations, strict=True):
-            if r.item != results[0].item:
-                sealed = archive.relate(r.item, results[0].item, relation)
-                related.append({"item": r.item, "to": results[0].item, "relation": relation, "seq": sealed.seq})
-                if not json:
-                    _say(f"related   {r.item} is {relation} of {results[0].item}  (entry {sealed.seq})")
+        related = relate_captures(archive, planned, results)
+    if not as_json:
+        for rel in related:
+            _say(f"related   {rel.item} is {rel.relation} of {rel.to}  (entry {rel.seq})")
     new = sum(1 for r in results if r.status == "ingested")
-    if json:
+    found = planned.found
+    if as_json:
         from archive.cli.render import emit_json
 
         emit_json(
             {
-                "vault": str(vault),
+                "vault": str(where),
                 "created": created,
                 "ingested": new,
                 "existing": len(results) - new,
-                "skipped": skipped,
+                "skipped": found.skipped,
+                "excluded": found.excluded,
+                "vaults_skipped": found.vaults,
                 "items": [r.to_json() for r in results],
-                "relations": related,
+                "relations": [r.to_json() for r in related],
             }
         )
     else:
-        extra = f"; skipped {skipped} hidden files or links" if skipped else ""
+        extra = f"; skipped {found.skipped} hidden files or links" if found.skipped else ""
+        extra += f"; excluded {found.excluded}" if found.excluded else ""
+        extra += f"; left out {_count(len(found.vaults), 'vault')} ({', '.join(found.vaults)})" if found.vaults else ""
         _say(f"{new} ingested, {len(results) - new} already present{extra}")
 
 
+# ---- reading ---------------------------------------------------------------------------------
+
+
+ItemArg = Annotated[str, typer.Argument(metavar="ID", help="Item id: its SHA-256, or an unambiguous prefix.")]
+
+
 @app.command()
-def show(
-    item_id: Annotated[str, typer.Argument(metavar="ID", help="Item id: its SHA-256, or an unambiguous prefix.")],
-    vault: VaultOpt = DEFAULT_VAULT,
-    json: JsonOpt = False,
-) -> None:
-    """Show one item: object facts, acquisition, every metadata value with its provenance, history."""
-    with _open(vault, None) as (archive, _):
-        full = archive.resolve_id(item_id)
-        state = archive.item(full)
-        history = archive.item_history(full)
-    if json:
+def show(item_id: ItemArg, vault: VaultOpt = None, json: JsonOpt = False) -> None:
+    """Show one item: object facts, acquisition, each current value with where it came from,
+    superseded values, relations, access, and the item's whole history."""
+    with _open(vault, None, read_only=True) as (archive, _):
+        item = archive.item(archive.resolve_id(item_id))
+        history = archive.history(item)
+    if _json(json):
         from archive.cli.render import emit_json
 
-        doc = state.to_json()
+        doc = item.to_json()
         doc["history"] = [{"seq": s.seq, "hash": s.hash, **e.to_json()} for s, e in history]
         emit_json(doc)
     else:
-        from archive.cli.render import show_item
+        from archive.cli.render import item_lines, width
 
-        show_item(state, history)
+        _say("\n".join(item_lines(item, history, width())))
+
+
+@app.command(name="list")
+def list_(
+    vault: VaultOpt = None,
+    start: Annotated[int, typer.Option(min=0, help="Skip this many items (in ingest order).")] = 0,
+    limit: Annotated[int | None, typer.Option(min=1, help="At most this many items.")] = None,
+    json: JsonOpt = False,
+) -> None:
+    """List items in ingest order with their current date, outlet and title (--json: each item whole)."""
+    with _open(vault, None, read_only=True) as (archive, _):
+        items = archive.items(start=start, limit=limit)
+        if _json(json):
+            from archive.cli.render import emit_json_lines
+
+            emit_json_lines(item.to_json() for item in items)
+            return
+        from archive.cli.render import list_lines, width
+
+        lines = list_lines(items, width())
+        total = archive.count()
+    shown = max(0, len(lines) - 2)
+    _say("\n".join(lines) if lines else "no items")
+    if shown < total:
+        sys.stderr.write(f"{shown} of {total} items (--start, --limit)\n")
+
+
+@app.command()
+def log(
+    vault: VaultOpt = None,
+    start: Annotated[int, typer.Option(min=0, help="First sequence number.")] = 0,
+    limit: Annotated[int | None, typer.Option(min=1, help="At most this many entries.")] = None,
+    json: JsonOpt = False,
+) -> None:
+    """Show ledger entries in order (with --json: each entry's fields, hash and canonical bytes)."""
+    with _open(vault, None, read_only=True) as (archive, _):
+        entries = archive.entries(start, limit)
+        if _json(json):
+            from archive.cli.render import emit_json_lines
+
+            emit_json_lines(
+                {"seq": s.seq, "hash": s.hash, "canonical": s.data.decode("utf-8"), "entry": e.to_json()}
+                for s, e in entries
+            )
+            return
+        from archive.cli.render import log_lines, width
+
+        lines = log_lines(entries, width())
+    _say("\n".join(lines) if lines else "no entries")
+
+
+# ---- writing about items ---------------------------------------------------------------------
 
 
 @app.command()
 def amend(
-    item_id: Annotated[str, typer.Argument(metavar="ID", help="Item id: its SHA-256, or an unambiguous prefix.")],
+    item_id: ItemArg,
     set_: Annotated[
         list[str] | None,
         typer.Option("--set", metavar="FIELD=VALUE", help="New value (repeat for repeatable fields: author, credit)."),
@@ -321,14 +430,14 @@ def amend(
         list[str] | None, typer.Option("--unset", metavar="FIELD", help="Record that FIELD has no value.")
     ] = None,
     reason: Annotated[str, typer.Option("--reason", help="Why the correction is made (required).")] = "",
-    vault: VaultOpt = DEFAULT_VAULT,
+    vault: VaultOpt = None,
     actor: ActorOpt = None,
     json: JsonOpt = False,
 ) -> None:
     """Correct an item's metadata: a new ledger entry that points at the old one; nothing is rewritten.
 
-    Fields: title, outlet, published, modified, author, credit, url, language, note. `show` then gives
-    the current value and the history of every value.
+    Fields: title, outlet, published, modified, created, author, credit, url, language, note. `show`
+    then gives the current value and the history of every value.
     """
     from archive.errors import UsageError
 
@@ -336,12 +445,12 @@ def amend(
     for pair in set_ or []:
         field, sep, value = pair.partition("=")
         if not sep or not field.strip():
-            raise UsageError(f"--set takes FIELD=VALUE, got {pair!r}")
+            raise UsageError(f"--set takes FIELD=VALUE, got {pair[:80]!r}")
         values.setdefault(field.strip(), []).append(value)
     with _open(vault, actor) as (archive, _):
         full = archive.resolve_id(item_id)
         sealed = archive.amend(full, values, [f.strip() for f in unset or []], reason)
-    if json:
+    if _json(json):
         from archive.cli.render import emit_json
 
         emit_json({"item": full, "seq": sealed.seq, "hash": sealed.hash})
@@ -352,7 +461,7 @@ def amend(
 @app.command()
 def reextract(
     ids: Annotated[list[str] | None, typer.Argument(metavar="[ID...]", help="Items (default: every item).")] = None,
-    vault: VaultOpt = DEFAULT_VAULT,
+    vault: VaultOpt = None,
     actor: ActorOpt = None,
     json: JsonOpt = False,
 ) -> None:
@@ -360,13 +469,15 @@ def reextract(
 
     Earlier extracted values stay in the ledger and in `show`'s history; asserted values still win.
     """
+    from archive.service.extraction import Extractors
+
     results = []
-    with _open(vault, actor) as (archive, _):
-        full = [archive.resolve_id(i) for i in ids] if ids else [s.id for s in archive.items()]
+    with _open(vault, actor) as (archive, _), Extractors() as extractors:
+        full = [archive.resolve_id(i) for i in ids] if ids else archive.item_ids()
         for item_id in dict.fromkeys(full):
-            sealed = archive.reextract(item_id)
+            sealed = archive.reextract(item_id, extractors)
             results.append({"item": item_id, "changed": sealed is not None, "seq": sealed.seq if sealed else None})
-    if json:
+    if _json(json):
         from archive.cli.render import emit_json
 
         emit_json(results)
@@ -391,7 +502,7 @@ def relate(
         ),
     ],
     note: Annotated[str | None, typer.Option(help="A note on the relation.")] = None,
-    vault: VaultOpt = DEFAULT_VAULT,
+    vault: VaultOpt = None,
     actor: ActorOpt = None,
     json: JsonOpt = False,
 ) -> None:
@@ -402,30 +513,37 @@ def relate(
     """
     with _open(vault, actor) as (archive, _):
         a, b = archive.resolve_id(item_id), archive.resolve_id(to)
-        sealed = archive.relate(a, b, as_, note)
-    if json:
+        sealed, new = archive.relate(a, b, as_, note)
+    if _json(json):
         from archive.cli.render import emit_json
 
-        emit_json({"item": a, "to": b, "relation": as_, "seq": sealed.seq})
-    else:
+        emit_json({"item": a, "to": b, "relation": as_, "seq": sealed.seq, "new": new})
+    elif new:
         _say(f"related   {a} is {as_} of {b}  (entry {sealed.seq})")
+    else:
+        _say(f"already   {a} is {as_} of {b}  (entry {sealed.seq}; nothing appended)")
 
 
 @app.command()
 def access(
-    item_id: Annotated[str, typer.Argument(metavar="ID", help="Item id or prefix.")],
-    restrict: Annotated[bool, typer.Option("--restrict/--open", help="Restrict access to the bytes, or open it.")],
+    item_id: ItemArg,
+    restrict: Annotated[bool, typer.Option("--restrict", help="Restrict access to the bytes.")] = False,
+    open_: Annotated[bool, typer.Option("--open", help="Open access to the bytes again.")] = False,
     reason: Annotated[str, typer.Option("--reason", help="Why (required).")] = "",
-    vault: VaultOpt = DEFAULT_VAULT,
+    vault: VaultOpt = None,
     actor: ActorOpt = None,
     json: JsonOpt = False,
 ) -> None:
-    """Record who may see an item's bytes: open or restricted. The bytes are never deleted."""
+    """Record who may see an item's bytes: --restrict or --open. The bytes are never deleted."""
+    from archive.errors import UsageError
+
+    if restrict == open_:
+        raise UsageError("give exactly one of --restrict and --open")
+    status = "restricted" if restrict else "open"
     with _open(vault, actor) as (archive, _):
         full = archive.resolve_id(item_id)
-        sealed = archive.set_access(full, "restricted" if restrict else "open", reason)
-    status = "restricted" if restrict else "open"
-    if json:
+        sealed = archive.set_access(full, status, reason)
+    if _json(json):
         from archive.cli.render import emit_json
 
         emit_json({"item": full, "access": status, "seq": sealed.seq})
@@ -433,49 +551,12 @@ def access(
         _say(f"{status:9} {full}  (entry {sealed.seq})")
 
 
-@app.command(name="list")
-def list_(vault: VaultOpt = DEFAULT_VAULT, json: JsonOpt = False) -> None:
-    """List every item with its current outlet, date and title."""
-    with _open(vault, None) as (archive, _):
-        items = archive.items()
-    if json:
-        from archive.cli.render import emit_json
-
-        emit_json([{**s.to_json(), "claims": None} | {"claims": s.claims} for s in items])
-    else:
-        from archive.cli.render import list_items
-
-        list_items(items)
-
-
-@app.command()
-def log(
-    vault: VaultOpt = DEFAULT_VAULT,
-    start: Annotated[int, typer.Option(min=0, help="First sequence number.")] = 0,
-    limit: Annotated[int | None, typer.Option(min=1, help="At most this many entries.")] = None,
-    json: JsonOpt = False,
-) -> None:
-    """Show ledger entries in order (with --json: each entry's fields, hash and canonical bytes)."""
-    with _open(vault, None) as (archive, _):
-        entries = archive.entries(start, limit)
-    if json:
-        from archive.cli.render import emit_json
-
-        emit_json(
-            [
-                {"seq": s.seq, "hash": s.hash, "canonical": s.data.decode("utf-8"), "entry": e.to_json()}
-                for s, e in entries
-            ]
-        )
-    else:
-        from archive.cli.render import show_log
-
-        show_log(entries)
+# ---- verification ----------------------------------------------------------------------------
 
 
 @app.command()
 def verify(
-    vault: VaultOpt = DEFAULT_VAULT,
+    vault: VaultOpt = None,
     against: Annotated[
         list[Path] | None,
         typer.Option(
@@ -494,38 +575,33 @@ def verify(
 
     Reports every problem with a stable code (see docs/format.md). With --against, also proves the
     current ledger extends a checkpoint obtained earlier: a ledger rolled back, forked or rewritten
-    fails even if every hash inside the vault was recomputed. Exit 0 when clean, 1 when not.
+    fails even if every hash inside the vault was recomputed. Opens the vault read-only: it works on
+    write-once media. Exit 0 when clean, 1 when not.
     """
-    from archive.cli.render import emit_json, progress_bar
+    from archive.cli.render import emit_json, problem_line, progress_bar
+    from archive.core.note import VerifierKey
     from archive.errors import VaultError
-    from archive.service.verify import verify_vault
+    from archive.service.verify import Against, verify_vault
     from archive.storage.vault import PLACEHOLDERS
 
-    if not vault.is_dir() or all(p.name in PLACEHOLDERS for p in vault.iterdir()):
-        raise VaultError(f"no vault at {vault}")
-    from archive.core.note import VerifierKey
-    from archive.service.verify import Against
-
-    trusted = tuple(VerifierKey.parse(k) for k in key or [])
-    pinned = [Against(_read_text(p), trusted) for p in against or []]
-    with progress_bar(not json) as bar:
-        report = verify_vault(vault, progress=bar, against=pinned)
-    if json:
-        emit_json({"vault": str(vault), **report.to_json()})
+    where = _vault(vault)
+    if not where.is_dir() or all(p.name in PLACEHOLDERS for p in where.iterdir()):
+        raise VaultError(f"no vault at {where}")
+    trusted = tuple(VerifierKey.parse(k.strip()) for k in key or [])
+    pinned = [Against(_read_text(p, "checkpoint file", 64 << 10), trusted, str(p)) for p in against or []]
+    as_json = _json(json)
+    with progress_bar(not as_json) as bar:
+        report = verify_vault(where, progress=bar, against=pinned)
+    if as_json:
+        emit_json({"vault": str(where), **report.to_json()})
     else:
         for p in report.problems:
-            where = " ".join(
-                x
-                for x in (
-                    f"entry {p.seq}" if p.seq is not None else "",
-                    f"item {p.item}" if p.item else "",
-                    p.path or "",
-                )
-                if x
-            )
-            sys.stderr.write(f"{p.code}: {where + ': ' if where else ''}{p.message}\n")
+            sys.stderr.write(problem_line(p.code, p.seq, p.item, p.path, p.message) + "\n")
         c = report.counts
         summary = f"{c.get('entries', 0)} entries, {c.get('items', 0)} items, {c.get('bytes', 0)} bytes checked"
+        for proved in report.against:
+            verdict = "the ledger extends it" if proved["extended"] else "the ledger does NOT extend it"
+            _say(f"checkpoint {proved['source']}: size {proved['size']}, root {proved['root']}: {verdict}")
         if report:
             _say(f"ok: {summary}; no problems")
         else:
@@ -535,45 +611,66 @@ def verify(
 
 
 @app.command()
+def upgrade(vault: VaultOpt = None, json: JsonOpt = False) -> None:
+    """Bring a vault made by an earlier version to the current format (the ledger is kept byte for
+    byte; the index is rebuilt from it). Safe to run again; verify before and after."""
+    from archive.storage.upgrade import upgrade as run_upgrade
+    from archive.storage.vault import VERSION, Vault
+
+    where = _vault(vault)
+    opened = Vault.open(where, any_version=True)
+    try:
+        old, count = run_upgrade(opened)
+    finally:
+        opened.close()
+    if _json(json):
+        from archive.cli.render import emit_json
+
+        emit_json({"vault": str(where), "from": old, "to": VERSION, "reindexed": count})
+    elif old == VERSION and not count:
+        _say(f"{where} is already format version {VERSION}")
+    else:
+        _say(f"upgraded {where} from format version {old} to {VERSION}; {_count(count, 'item')} reindexed")
+
+
+# ---- evidence --------------------------------------------------------------------------------
+
+
+def _write_manifest(
+    vault: Path | None, actor: str | None, ids: list[str] | None, fmt: str, kind: str, out: TextIO
+) -> int:
+    with _open(vault, actor, read_only=True) as (archive, _):
+        full = list(dict.fromkeys(archive.resolve_id(i) for i in ids)) if ids else None
+        return archive.write_manifest(full, out, fmt=fmt, kind=kind)
+
+
+@app.command()
 def manifest(
     ids: Annotated[list[str] | None, typer.Argument(metavar="ID...", help="Items to cite (ids or prefixes).")] = None,
     all_: Annotated[bool, typer.Option("--all", help="Every item in the vault.")] = False,
-    fmt: Annotated[str, typer.Option("--format", help="json (checkable) or md (for a report).")] = "json",
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file (default: stdout).")] = None,
-    vault: VaultOpt = DEFAULT_VAULT,
+    fmt: Annotated[
+        str,
+        typer.Option("--format", help="json (checkable), md (a report appendix) or csl (CSL-JSON for Zotero, pandoc)."),
+    ] = "json",
+    output: OutputOpt = None,
+    vault: VaultOpt = None,
     actor: ActorOpt = None,
 ) -> None:
     """A citation manifest: per item APA/Chicago/MLA citations, CSL-JSON, SHA-256, acquisition,
-    every metadata value with its provenance, its ledger entries with inclusion proofs, and the
-    signed checkpoint they are proven against. Verify it offline with `archive verify-manifest`.
+    every metadata value with its provenance, access, relations, its ledger entries with inclusion
+    proofs, and the signed checkpoint they are proven against. Verify it offline with
+    `archive verify-manifest`. `--format csl` writes the CSL-JSON array alone.
     """
     from archive.errors import UsageError
 
-    if fmt not in ("json", "md"):
-        raise UsageError("--format is json or md")
+    if fmt not in ("json", "md", "csl"):
+        raise UsageError("--format is json, md or csl")
     if bool(ids) == all_:
         raise UsageError("give item ids, or --all")
-    text = _manifest_text(vault, actor, ids or [], fmt)
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        _write_output(output, text)
-        sys.stderr.write(f"wrote {output}\n")
-
-
-def _manifest_text(vault: Path, actor: str | None, ids: list[str], fmt: str, *, kind: str = "archive-manifest") -> str:
-    import json as json_
-
-    from archive.evidence.manifest import build_manifest
-
-    with _open(vault, actor) as (archive, _):
-        full = [archive.resolve_id(i) for i in ids] if ids else [s.id for s in archive.items()]
-        doc = build_manifest(archive, list(dict.fromkeys(full)), archive.ctx.clock(), kind=kind)
-    if fmt == "md":
-        from archive.evidence.markdown import manifest_markdown
-
-        return manifest_markdown(doc)
-    return json_.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    with _output(output) as out:
+        count = _write_manifest(vault, actor, ids, fmt, "archive-manifest", out)
+    if output is not None:
+        sys.stderr.write(f"wrote {output} ({_count(count, 'item')})\n")
 
 
 export_app = typer.Typer(help="Export evidence for use outside the archive.", no_args_is_help=True)
@@ -582,15 +679,16 @@ app.add_typer(export_app, name="export")
 
 @export_app.command("proof")
 def export_proof(
-    item_id: Annotated[str, typer.Argument(metavar="ID", help="Item id or prefix.")],
+    item_id: ItemArg,
     output: Annotated[Path, typer.Option("-o", "--output", help="Proof file to write.")],
-    vault: VaultOpt = DEFAULT_VAULT,
+    vault: VaultOpt = None,
     actor: ActorOpt = None,
 ) -> None:
     """One item's self-contained evidence: its entries, their inclusion proofs (also as C2SP
     tlog-proofs) and the signed checkpoint; check it with `archive verify-manifest FILE --key KEY`.
     """
-    _write_output(output, _manifest_text(vault, actor, [item_id], "json", kind="archive-proof"))
+    with _output(output) as out:
+        _write_manifest(vault, actor, [item_id], "json", "archive-proof", out)
     _say(f"wrote {output}")
 
 
@@ -612,32 +710,29 @@ def verify_manifest(
     """
     import json as json_
 
-    from archive.cli.render import emit_json
+    from archive.cli.render import emit_json, problem_line
     from archive.core.note import VerifierKey
     from archive.errors import BadInputError, NotFoundError
     from archive.evidence.check import check_manifest
     from archive.evidence.pinned import read_trusted
 
-    text = _read_text(path)
+    text = _read_text(path, "manifest", 4 << 30)
     try:
         try:
             doc = json_.loads(text)
         except ValueError as exc:
-            raise BadInputError(f"{path}: not JSON: {exc}") from None
+            raise BadInputError(f"{path}: not JSON: {str(exc)[:200]}") from None
         if files is not None and not files.is_dir():
             raise NotFoundError(f"{files}: no such directory")
         trusted = [VerifierKey.parse(k.strip()) for k in key] if key else read_trusted(_trusted_keys_path())
         report = check_manifest(doc, trusted, files)
     except RecursionError:  # from parsing or from checking a deeply nested document
         raise BadInputError(f"{path}: not a manifest (JSON nested too deeply)") from None
-    if json:
+    if _json(json):
         emit_json({"manifest": str(path), **report.to_json()})
     else:
         for p in report.problems:
-            where = " ".join(
-                x for x in (f"entry {p.seq}" if p.seq is not None else "", f"item {p.item}" if p.item else "") if x
-            )
-            sys.stderr.write(f"{p.code}: {where + ': ' if where else ''}{p.message}\n")
+            sys.stderr.write(problem_line(p.code, p.seq, p.item, None, p.message) + "\n")
         c = report.counts
         if report:
             _say(f"ok: {c.get('items', 0)} items, {c.get('entries', 0)} entries proven against the signed checkpoint")
@@ -647,49 +742,24 @@ def verify_manifest(
         raise typer.Exit(1)
 
 
-def capture_relation(capture: str, source: str) -> str:
-    """What a capture given with --with is of its source, from its media type."""
-    from archive.errors import UsageError
-
-    if capture.startswith("image/"):
-        return "screenshot"
-    if capture == "application/pdf":
-        return "pdf-print"
-    if capture in ("text/html", "application/xhtml+xml") and source != capture:
-        return "html-source"
-    raise UsageError(f"cannot tell what a {capture} capture is of a {source} source; ingest it, then `archive relate`")
-
-
-def _read_text(path: Path) -> str:
-    from archive.errors import BadInputError, NotFoundError
-
-    try:
-        return path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise NotFoundError(f"{path}: no such file") from None
-    except UnicodeDecodeError:
-        raise BadInputError(f"{path}: not UTF-8 text") from None
-    except OSError as exc:
-        raise BadInputError(f"{path}: cannot read: {exc.strerror}") from None
-
-
 @app.command()
-def checkpoint(
-    vault: VaultOpt = DEFAULT_VAULT,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write it to this file.")] = None,
-) -> None:
+def checkpoint(vault: VaultOpt = None, output: OutputOpt = None, json: JsonOpt = False) -> None:
     """Print the latest signed checkpoint (C2SP tlog-checkpoint in a signed note).
 
     Keep it, publish it or timestamp it outside the archive: `archive verify --against FILE` later
     proves the ledger still extends it.
     """
-    with _open(vault, None) as (archive, _):
-        note = archive.latest_checkpoint()
-    if output is None:
-        sys.stdout.write(note)
-    else:
-        _write_output(output, note)
-        _say(f"wrote {output}")
+    with _open(vault, None, read_only=True) as (archive, _):
+        size, note = archive.latest_checkpoint()
+    if _json(json) and output is None:
+        from archive.cli.render import emit_json
+
+        emit_json({"size": size, "note": note})
+        return
+    with _output(output) as out:
+        out.write(note)
+    if output is not None:
+        _say(f"wrote {output} (checkpoint of {size} entries)")
 
 
 key_app = typer.Typer(help="The vault's signing key: show it, rotate it, trust others' keys.", no_args_is_help=True)
@@ -697,11 +767,11 @@ app.add_typer(key_app, name="key")
 
 
 @key_app.command("show")
-def key_show(vault: VaultOpt = DEFAULT_VAULT, json: JsonOpt = False) -> None:
+def key_show(vault: VaultOpt = None, json: JsonOpt = False) -> None:
     """Print the vault's current verifier key (C2SP signed-note form: name+keyid+base64)."""
-    with _open(vault, None) as (archive, _):
+    with _open(vault, None, read_only=True) as (archive, _):
         history = archive.keys()
-    if json:
+    if _json(json):
         from archive.cli.render import emit_json
 
         emit_json(
@@ -716,7 +786,7 @@ def key_show(vault: VaultOpt = DEFAULT_VAULT, json: JsonOpt = False) -> None:
 
 
 @key_app.command("rotate")
-def key_rotate(vault: VaultOpt = DEFAULT_VAULT, actor: ActorOpt = None) -> None:
+def key_rotate(vault: VaultOpt = None, actor: ActorOpt = None) -> None:
     """Make a new signing key, announced by an entry signed with the old key and the new one."""
     with _open(vault, actor) as (archive, _):
         sealed = archive.rotate_key()
@@ -737,6 +807,9 @@ def key_trust(
     _say(f"{'trusted' if added else 'already trusted'}: {vkey.strip()} ({path})")
 
 
+# ---- the error boundary ----------------------------------------------------------------------
+
+
 def _undecodable_argument(args: list[str]) -> str | None:
     """The first argument that is not UTF-8 text and not a path that exists (shown escaped).
 
@@ -751,17 +824,26 @@ def _undecodable_argument(args: list[str]) -> str | None:
     return None
 
 
+def _bounded(text: str, limit: int = 4000) -> str:
+    """An error message as it may be printed: bounded, and control characters escaped."""
+    lines = text.split("\n")
+    shown = [" ".join(c if c.isprintable() else repr(c)[1:-1] for c in line.split(" ")) for line in lines]
+    out = "\n".join(shown)
+    return out if len(out) <= limit else out[:limit] + f"… ({len(out) - limit} more characters)"
+
+
 def main() -> None:
     """Entry point: run the app, turning every error into one line and an exit code."""
     from archive.errors import ArchiveError
 
-    debug = "--debug" in sys.argv[1:] or os.environ.get("ARCHIVE_DEBUG") == "1"
-    undecodable = _undecodable_argument(sys.argv[1:])
+    argv = sys.argv[1:]
+    debug = "--debug" in argv or os.environ.get("ARCHIVE_DEBUG") == "1"
+    undecodable = _undecodable_argument(argv)
     if undecodable is not None:
         sys.stderr.write(f"error: argument {undecodable} is not valid UTF-8 text\n")
         sys.exit(2)
     try:
-        code = app(standalone_mode=False)
+        code = app(args=argv, standalone_mode=False)
     except typer.Exit as exc:
         code = exc.exit_code
     except typer.Abort:
@@ -771,12 +853,12 @@ def main() -> None:
         # Click's usage errors (bad option, missing argument: exit code 2), as one line.
         ctx = getattr(exc, "ctx", None)
         hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
-        sys.stderr.write(f"error: {exc.format_message()}{hint}\n")
+        sys.stderr.write(f"error: {_bounded(exc.format_message(), 400)}{hint}\n")
         code = exc.exit_code
     except ArchiveError as exc:
         if debug:
             raise
-        sys.stderr.write(f"error: {exc}\n")
+        sys.stderr.write(f"error: {_bounded(str(exc))}\n")
         code = exc.exit_code
     except KeyboardInterrupt:
         sys.stderr.write("error: interrupted\n")
@@ -786,6 +868,8 @@ def main() -> None:
     except Exception as exc:
         if debug:
             raise
-        sys.stderr.write(f"error: internal error: {type(exc).__name__}: {exc} (rerun with --debug)\n")
+        sys.stderr.write(
+            f"error: internal error: {type(exc).__name__}: {_bounded(str(exc), 400)} (rerun with --debug)\n"
+        )
         code = 3
     sys.exit(code if isinstance(code, int) else 0)

@@ -1,49 +1,56 @@
-"""Human-readable output: tables and item views for a terminal (rich, imported lazily)."""
+"""Human-readable output: item views, lists and the log, laid out to fit the terminal.
+
+Pure text (`archive.cli.textfit`): no third-party imports, so commands answer fast. Every function
+returns lines; the commands print them. Values that came from files (names, titles, evidence) are
+escaped by textfit, so a control character never reaches the terminal raw.
+"""
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Protocol
 
+from archive.cli.textfit import Column, Pair, escape, render_pairs, render_table
+from archive.core.claim import Claim
 from archive.core.entry import Entry, Sealed
-from archive.core.item import ItemState
+from archive.core.item import Item
+
+UNLIMITED = 10_000  # piped output is not cut: another program reads it
+
+
+def width() -> int:
+    """The terminal's width on a terminal; COLUMNS if set; else effectively unlimited (piped)."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size((80, 24)).columns
+    return UNLIMITED
 
 
 def emit_json(value: Any) -> None:
-    sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False, sort_keys=False) + "\n")
+    sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
 
 
-def _console() -> Any:
-    import os
-
-    from rich.console import Console
-
-    # On a terminal, its width; piped or redirected, wide enough that tables do not fold
-    # (COLUMNS, if set, wins either way).
-    width = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 200
-    return Console(highlight=False, soft_wrap=False, width=width)
-
-
-_NO_WRAP = frozenset({"seq", "time", "kind", "item", "entry hash", "id", "entry"})
-
-
-def _table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
-    from rich import box
-    from rich.table import Table
-
-    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
-    for col in columns:
-        # Times, numbers and short hashes stay on one line; free text folds to the terminal.
-        table.add_column(col, overflow="fold", no_wrap=col in _NO_WRAP)
-    for row in rows:
-        table.add_row(*row)
-    _console().print(table)
+def emit_json_lines(values: Iterable[Any]) -> None:
+    """A JSON array written as its elements come, so memory stays flat."""
+    out = sys.stdout
+    out.write("[")
+    first = True
+    for value in values:
+        out.write(
+            ("\n  " if first else ",\n  ") + json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+        )
+        first = False
+    out.write("]\n" if first else "\n]\n")
 
 
-def format_value(value: Any) -> str:
+def value_text(value: Any) -> str:
     if value is None:
         return "(no value)"
     if isinstance(value, dict):
@@ -52,93 +59,121 @@ def format_value(value: Any) -> str:
     return str(value)
 
 
-def claim_provenance(claim: dict[str, Any]) -> str:
-    if claim["source"] == "asserted":
-        return f"asserted by {claim['by']} at {claim['at']} (entry {claim['seq']})"
-    ext = claim.get("extractor", {})
-    where = f"bytes {claim['span'][0]}-{claim['span'][1]}" if "span" in claim else claim.get("key", "")
-    return f"extracted by {ext.get('name')} {ext.get('version')} from {where}: “{claim.get('evidence', '')}”"
-
-
-def show_item(state: ItemState, history: Sequence[tuple[Sealed, Entry]]) -> None:
-    console = _console()
-    console.print(f"[bold]{state.id}[/bold]")
-    rows = [
-        ("name", state.name),
-        ("size", f"{state.size} bytes"),
-        ("media type", state.media_type + (f"; charset={state.charset}" if state.charset else "")),
-        ("ingested", f"{state.ingested_at} by {state.ingested_by} (entry {state.ingest_seq})"),
-    ]
-    rows += [(f"acquisition.{k}", str(v)) for k, v in state.acquisition.items()]
-    _table(None, ("", ""), rows)
-    current = state.current()
-    conflicts = state.conflicts()
-    meta_rows: list[tuple[str, str, str]] = []
-    for claim in state.claims:
-        field = claim["field"]
-        value = claim["value"]
-        chosen = current.get(field)
-        in_use = value == chosen or (isinstance(chosen, list) and value in chosen)
-        stale = claim["source"] == "extracted" and claim["seq"] != state.extraction_seq
-        mark = "conflict" if field in conflicts else ("current" if in_use and not stale else "superseded")
-        meta_rows.append((field, format_value(value), f"{mark}; {claim_provenance(claim)}"))
-    if meta_rows:
-        _table("metadata", ("field", "value", "status and provenance"), meta_rows)
-    else:
-        console.print("metadata: none recorded or extracted")
-    if conflicts:
-        console.print(f"[yellow]sources disagree on: {', '.join(conflicts)} (no value chosen)[/yellow]")
-    for note in state.notes:
-        console.print(f"extraction: {note.get('note')}: {note.get('reason')} (entry {note.get('seq')})")
-    if state.access.get("status") != "open":
-        console.print(
-            f"[red]access: {state.access['status']}: {state.access.get('reason')}"
-            f" (entry {state.access.get('seq')})[/red]"
-        )
-    if state.relations:
-        _table(
-            "relations",
-            ("relation", "item", "entry"),
-            [
-                (
-                    f"this is the {r['relation']} of" if "to" in r else f"its {r['relation']} is",
-                    r.get("to") or r.get("from", ""),
-                    str(r["seq"]),
-                )
-                for r in state.relations
-            ],
-        )
-    _table(
-        "history",
-        ("seq", "time", "actor", "kind", "reason", "entry hash"),
-        [
-            (str(s.seq), _short_time(e.time), e.actor, e.kind, str(e.body.get("reason", "")), s.hash[:16])
-            for s, e in history
-        ],
-    )
-
-
-def list_items(items: Sequence[ItemState]) -> None:
-    rows = []
-    for state in items:
-        cur = state.current()
-        rows.append(
-            (
-                state.id[:16],
-                state.name,
-                str(cur.get("outlet", "")),
-                str(cur.get("published", "")),
-                str(cur.get("title", ""))[:60],
-                state.media_type,
-                str(state.size),
-            )
-        )
-    _table(f"{len(items)} items", ("id", "name", "outlet", "published", "title", "type", "bytes"), rows)
-
-
-def _short_time(time: str) -> str:
+def short_time(time: str) -> str:
     """An entry's time to the second, for tables ('2026-11-22T08:01:00Z'); --json has it exact."""
     return time[:19] + "Z" if len(time) > 20 and time.endswith("Z") else time
+
+
+def _why(claim: Claim) -> str:
+    return "↳ " + claim.provenance()
+
+
+def item_lines(item: Item, history: Sequence[tuple[Sealed, Entry]], cols: int) -> list[str]:
+    """`show`: the item's facts, each current value once with its sources, what was superseded, history."""
+    facts = item.object
+    acq = item.acquisition
+    lines = [f"item {item.id}"]
+    pairs = [
+        Pair("name", item.name, verbatim=True),
+        Pair("size", f"{facts.size} bytes", "atom"),
+        Pair("media type", facts.media_type + (f"; charset={facts.charset}" if facts.charset else ""), "atom"),
+        Pair("archived", f"{short_time(item.archived.at)} by {item.archived.by} (entry {item.archived.seq})"),
+        Pair("acquired", f"{acq.get('method')} of {acq.get('path')} on {acq.get('host')}"),
+        Pair("file modified", short_time(acq.get("file_modified", "")), "atom"),
+    ]
+    access = item.access
+    pairs.append(
+        Pair("access", "open")
+        if access.seq is None
+        else Pair("access", f"{access.status}: {access.reason} (entry {access.seq})")
+    )
+    lines += render_pairs(pairs, cols)
+    fields = item.fields()
+    lines += ["", "metadata" if fields else "metadata: none asserted or extracted"]
+    current: list[Pair] = []
+    for name, view in fields.items():
+        if view.conflict:
+            current.append(Pair(name, "CONFLICT: the sources disagree; no value is chosen"))
+            for claim in view.in_force:
+                current.append(Pair("", f"{value_text(claim.value)} {_why(claim)}"))
+        elif view.value is None:
+            current.append(Pair(name, "(no value)"))
+            current += [Pair("", _why(c)) for c in view.in_force]
+        else:
+            values = view.value if isinstance(view.value, list) else [view.value]
+            for n, value in enumerate(values):
+                current.append(Pair(name if n == 0 else "", value_text(value)))
+                current += [Pair("", _why(c)) for c in view.in_force if c.value == value]
+    lines += ["  " + line for line in render_pairs(current, cols - 2)] if current else []
+    old = [Pair(name, f"{value_text(c.value)} {_why(c)}") for name, view in fields.items() for c in view.superseded]
+    if old:
+        lines += ["", "superseded (kept in the ledger, not current)"]
+        lines += ["  " + line for line in render_pairs(old, cols - 2)]
+    if item.notes:
+        lines += ["", "extraction notes"]
+        notes = [Pair(n.note, f"{n.reason} (entry {n.seq})") for n in item.notes]
+        lines += ["  " + line for line in render_pairs(notes, cols - 2)]
+    if item.relations:
+        lines += ["", "relations"]
+        rel = [
+            Pair(
+                f"this is the {r.relation} of" if r.outgoing else f"its {r.relation} is",
+                f"{r.other} (entry {r.seq})" + (f": {r.note}" if r.note else ""),
+            )
+            for r in item.relations
+        ]
+        lines += ["  " + line for line in render_pairs(rel, cols - 2)]
+    lines += ["", "history"]
+    columns = [
+        Column("seq", "atom", 5),
+        Column("time", "atom", 4),
+        Column("actor", "text", 2),
+        Column("kind", "atom", 3),
+        Column("reason", "text", 1),
+        Column("entry hash", "atom", 0),
+    ]
+    rows = [
+        (str(s.seq), short_time(e.time), e.actor, e.kind, str(e.body.get("reason", "")), s.hash[:16])
+        for s, e in history
+    ]
+    lines += render_table(columns, rows, cols)
+    return lines
+
+
+LIST_COLUMNS = (
+    Column("id", "atom", 9),
+    Column("published", "atom", 6),
+    Column("outlet", "text", 7, minimum=12),
+    Column("title (or [file name])", "text", 8, minimum=20),
+    Column("type", "atom", 2),
+    Column("bytes", "atom", 1),
+)
+
+
+def _date(current: dict[str, Any]) -> str:
+    """The publication date, or the labelled lower bound when only that is known."""
+    if current.get("published"):
+        return str(current["published"])[:10]
+    if current.get("published_not_before"):
+        return "≥" + str(current["published_not_before"])[:10]
+    return ""
+
+
+def list_lines(items: Iterable[Item], cols: int) -> list[str]:
+    rows = []
+    for item in items:
+        cur = item.current()
+        rows.append(
+            (
+                item.id[:16],
+                _date(cur),
+                str(cur.get("outlet", "")),
+                str(cur.get("title") or f"[{item.name}]"),
+                item.object.media_type,
+                str(item.object.size),
+            )
+        )
+    return render_table(LIST_COLUMNS, rows, cols) if rows else []
 
 
 def entry_subject(entry: Entry) -> str:
@@ -146,12 +181,26 @@ def entry_subject(entry: Entry) -> str:
     return str(item) if isinstance(item, str) else ""
 
 
-def show_log(entries: Sequence[tuple[Sealed, Entry]]) -> None:
-    _table(
-        None,
-        ("seq", "time", "actor", "kind", "item", "entry hash"),
-        [(str(s.seq), _short_time(e.time), e.actor, e.kind, entry_subject(e)[:12], s.hash[:12]) for s, e in entries],
+LOG_COLUMNS = (
+    Column("seq", "atom", 6),
+    Column("time", "atom", 5),
+    Column("actor", "text", 2),
+    Column("kind", "atom", 4),
+    Column("item", "atom", 3),
+    Column("entry hash", "atom", 1),
+)
+
+
+def log_lines(entries: Iterable[tuple[Sealed, Entry]], cols: int) -> list[str]:
+    rows = [(str(s.seq), short_time(e.time), e.actor, e.kind, entry_subject(e)[:12], s.hash[:12]) for s, e in entries]
+    return render_table(LOG_COLUMNS, rows, cols) if rows else []
+
+
+def problem_line(code: str, seq: int | None, item: str | None, path: str | None, message: str) -> str:
+    where = " ".join(
+        x for x in (f"entry {seq}" if seq is not None else "", f"item {item}" if item else "", path or "") if x
     )
+    return escape(f"{code}: {where + ': ' if where else ''}{message[:2000]}")
 
 
 class ProgressSink(Protocol):
@@ -160,26 +209,21 @@ class ProgressSink(Protocol):
 
 @contextmanager
 def progress_bar(enabled: bool) -> Iterator[ProgressSink | None]:
-    """A progress bar on stderr when it is a terminal; nothing when piped."""
+    """A progress line on stderr when it is a terminal; nothing when piped."""
     if not enabled or not sys.stderr.isatty():
         yield None
         return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    state = {"shown": False}
 
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    ) as bar:
-        tasks: dict[str, Any] = {}
+    def update(phase: str, done: int, total: int) -> None:
+        percent = f" {100 * done // total:3d}%" if total else ""
+        sys.stderr.write(f"\r{phase}: {done}/{total}{percent}   ")
+        sys.stderr.flush()
+        state["shown"] = True
 
-        def update(phase: str, done: int, total: int) -> None:
-            if phase not in tasks:
-                tasks[phase] = bar.add_task(phase, total=total)
-            bar.update(tasks[phase], completed=done, total=total)
-
+    try:
         yield update
+    finally:
+        if state["shown"]:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()

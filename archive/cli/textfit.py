@@ -83,16 +83,18 @@ def _clusters(text: str) -> Iterator[tuple[str, int]]:
     Lazy, so that cutting a long title looks only at the characters it keeps.
     """
     unit, unit_width = "", 0
-    glue = False
+    glue = escaped = False
     for ch in text:
         shown, width, role = _CHARS[ch]
-        if unit and role != _ESCAPE and (glue or role in (_EXTEND, _JOINER)):
+        # Nothing joins onto an escape: it stands for a character that is not shown as itself.
+        if unit and not escaped and role != _ESCAPE and (glue or role in (_EXTEND, _JOINER)):
             unit += shown
             unit_width += width
         else:
             if unit:
                 yield unit, unit_width
             unit, unit_width = shown, width
+            escaped = role == _ESCAPE
         glue = role == _JOINER
     if unit:
         yield unit, unit_width

@@ -6,7 +6,7 @@ writer, so what the archive writes and what every verifier accepts cannot drift 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -260,12 +260,20 @@ def _relate(b: Mapping[str, Any]) -> RelateBody:
     return RelateBody(item, to, str(relation), note)
 
 
-_READERS = {"key": _key, "ingest": _ingest, "amend": _amend, "extract": _extract, "access": _access, "relate": _relate}
+_READERS: dict[str, Callable[[Mapping[str, Any]], Body]] = {
+    "key": _key,
+    "ingest": _ingest,
+    "amend": _amend,
+    "extract": _extract,
+    "access": _access,
+    "relate": _relate,
+}
 
 
 def parse_body(kind: str, body: Mapping[str, Any]) -> Body:
     """The typed body of an entry of `kind`; raises RuleError for an unknown kind or a bad body."""
     reader = _READERS.get(kind)
     if reader is None:
-        raise RuleError(f"unknown entry kind {kind!r}")
-    return reader(body)
+        raise RuleError(f"unknown entry kind {kind[:40]!r}")
+    parsed: Body = reader(body)
+    return parsed

@@ -96,14 +96,13 @@ class Claim:
                 raise RuleError("claim.extractor must be an object")
             members(ext, "claim.extractor", ("name", "version"), ())
             span = value.get("span")
-            if "span" in value:
-                if (
-                    not isinstance(span, list)
-                    or len(span) != 2
-                    or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in span)
-                    or span[0] > span[1]
-                ):
-                    raise RuleError("claim.span must be [start, end] with 0 <= start <= end")
+            if "span" in value and (
+                not isinstance(span, list)
+                or len(span) != 2
+                or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in span)
+                or span[0] > span[1]
+            ):
+                raise RuleError("claim.span must be [start, end] with 0 <= start <= end")
             if "span" not in value and "key" not in value:
                 raise RuleError("an extracted claim names its evidence's byte span, its metadata key, or both")
             evidence = value["evidence"]
@@ -113,7 +112,9 @@ class Claim:
                 str(field),
                 check_value(str(field), value["value"], nullable=False),
                 "extracted",
-                extractor=ExtractorId(string(ext["name"], "extractor.name"), string(ext["version"], "extractor.version")),
+                extractor=ExtractorId(
+                    string(ext["name"], "extractor.name"), string(ext["version"], "extractor.version")
+                ),
                 rule=string(value["rule"], "claim.rule"),
                 evidence=evidence,
                 span=(span[0], span[1]) if isinstance(span, list) else None,

@@ -48,7 +48,11 @@ class Relation:
     note: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"seq": self.seq, "relation": self.relation, ("to" if self.outgoing else "from"): self.other}
+        out: dict[str, Any] = {
+            "seq": self.seq,
+            "relation": self.relation,
+            ("to" if self.outgoing else "from"): self.other,
+        }
         if self.note is not None:
             out["note"] = self.note
         return out

@@ -15,13 +15,14 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any, TextIO
 
 from archive import TOOL_NAME, __version__
 from archive.core.checkpoint import check_checkpoint
 from archive.core.entry import format_time
 from archive.core.item import Item
-from archive.core.merkle import batched, inclusion_proof
+from archive.core.merkle import NodeGetter, batched, inclusion_proof
 from archive.errors import NotFoundError, VaultError
 from archive.evidence.csl import csl_record
 from archive.evidence.proof import tlog_proof_text
@@ -88,7 +89,8 @@ def _entries(reader: Reader, items: Sequence[Item], head: Header) -> list[list[d
     wanted = [(item, seq) for item in items for seq in item.seqs()]
     sealed = {s.seq: s for s in reader.entries_at(sorted({seq for _, seq in wanted}))}
     seqs = sorted(sealed)
-    proofs = batched([lambda get, q=q: inclusion_proof(q, head.size, get) for q in seqs], reader)
+    size = head.size
+    proofs = batched([partial(_inclusion, q, size) for q in seqs], reader)
     by_seq = dict(zip(seqs, ([b64(h) for h in p] for p in proofs), strict=True))
     out = []
     for item in items:
@@ -106,6 +108,10 @@ def _entries(reader: Reader, items: Sequence[Item], head: Header) -> list[list[d
             )
         out.append(records)
     return out
+
+
+def _inclusion(seq: int, size: int, get: NodeGetter) -> list[bytes]:
+    return inclusion_proof(seq, size, get)
 
 
 def _pages(reader: Reader, ids: Iterable[str] | None) -> Iterator[list[Item]]:
@@ -145,7 +151,9 @@ def manifest_items(
         entries = _entries(reader, page, head)
         for item, record, cited, proven in zip(page, records, citations, entries, strict=True):
             doc = item.to_manifest()
-            doc["citations"] = {s: {"text": cited.get(s, ""), "markdown": cited.get(f"{s}_markdown", "")} for s in STYLES}
+            doc["citations"] = {
+                s: {"text": cited.get(s, ""), "markdown": cited.get(f"{s}_markdown", "")} for s in STYLES
+            }
             doc["csl"] = record
             doc["entries"] = proven
             yield item, doc
@@ -175,7 +183,9 @@ def write_csl(records: Iterable[dict[str, Any]], out: TextIO) -> int:
     out.write("[")
     count = 0
     for record in records:
-        out.write(("," if count else "") + "\n  " + json.dumps(record, indent=2, ensure_ascii=False).replace("\n", "\n  "))
+        out.write(
+            ("," if count else "") + "\n  " + json.dumps(record, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+        )
         count += 1
     out.write("\n]\n" if count else "]\n")
     return count

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -33,6 +33,9 @@ from archive.storage.keystore import finish_rotation, load_signer, pending_rotat
 from archive.storage.port import Reader, Writer
 from archive.storage.reads import item_from_state, key_history
 from archive.storage.vault import Vault, is_vault
+
+if TYPE_CHECKING:
+    from archive.service.ingest import IngestReport, IngestRequest
 
 
 @dataclass(frozen=True)
@@ -61,9 +64,7 @@ class Archive:
         self._signer: Signer | None = None
 
     @classmethod
-    def open(
-        cls, path: Path, ctx: Context, *, create: bool = False, read_only: bool = False
-    ) -> tuple[Archive, bool]:
+    def open(cls, path: Path, ctx: Context, *, create: bool = False, read_only: bool = False) -> tuple[Archive, bool]:
         """Open the vault at `path`; with `create`, make it when absent. Returns (archive, created)."""
         if is_vault(path) or not create:
             return cls(Vault.open(path, read_only=read_only), ctx), False
@@ -220,6 +221,33 @@ class Archive:
         finish_rotation(self.vault.path, old.verifier())
         self._signer = new
         return sealed
+
+    def ingest(self, request: IngestRequest, extractors: Extractors | None = None) -> IngestReport:
+        """Check, store and record files (and relate captures): `archive ingest` as a library call."""
+        from archive.service import ingest as steps
+
+        planned = steps.plan(request, self.ctx.actor)
+        with extractors or Extractors() as runner:
+            results = [r for batch in steps.run(self, planned, runner, batch_size=request.batch_size) for r in batch]
+        return steps.IngestReport(results, steps.relate_captures(self, planned, results), planned.found)
+
+    def manifest(self, item_ids: Sequence[str] | None, *, kind: str = "archive-manifest") -> dict[str, Any]:
+        """A whole manifest as one value (None: every item); `write_manifest` streams one instead."""
+        from archive.evidence.manifest import header, manifest_items
+
+        with self.reading() as reader:
+            head = header(reader, origin=self.origin, actor=self.ctx.actor, now=self.ctx.clock(), kind=kind)
+            return {**head.to_json(), "items": [doc for _, doc in manifest_items(reader, head, item_ids)]}
+
+    def write_manifest(
+        self, item_ids: Sequence[str] | None, out: TextIO, *, fmt: str = "json", kind: str = "archive-manifest"
+    ) -> int:
+        """Write a manifest (json, md or csl) from one snapshot as it is made; returns the item count."""
+        from archive.evidence.manifest import header, write_manifest
+
+        with self.reading() as reader:
+            head = header(reader, origin=self.origin, actor=self.ctx.actor, now=self.ctx.clock(), kind=kind)
+            return write_manifest(reader, head, item_ids, out, fmt=fmt)
 
     # ---- reading -------------------------------------------------------------------------
 

@@ -79,6 +79,19 @@ class RelateResult:
         return {"item": self.item, "to": self.to, "relation": self.relation, "seq": self.seq, "new": self.new}
 
 
+@dataclass(frozen=True)
+class IngestReport:
+    """What an ingest did: one result per file, the captures related, what the walk left out."""
+
+    results: list[IngestResult]
+    relations: list[RelateResult]
+    found: Found
+
+    @property
+    def ingested(self) -> int:
+        return sum(1 for r in self.results if r.status == "ingested")
+
+
 @dataclass
 class Plan:
     """Every file found and checked, and every value checked: ready to store."""
@@ -139,7 +152,9 @@ def run(
             batch = sources[start : start + batch_size]
             staged = list(pool.map(lambda s: _stage(stager, s), batch))
             stager.sync()
-            docs = [Doc(obj.path, s.media.mime, s.media.charset, obj.size) for s, obj in zip(batch, staged, strict=True)]
+            docs = [
+                Doc(obj.path, s.media.mime, s.media.charset, obj.size) for s, obj in zip(batch, staged, strict=True)
+            ]
             extracted = list(extractors.run(docs))
             results, placements = _commit(archive, planned, batch, staged, extracted)
             for digest, path in placements:

@@ -50,17 +50,20 @@ class Found:
     vaults: list[str] = field(default_factory=list)  # vault directories left out
 
 
-class BadFiles(BadInputError):
+class BadFilesError(BadInputError):
     """Files that cannot be ingested, each with why; nothing was written."""
 
     def __init__(self, problems: Sequence[tuple[str, str]]) -> None:
         self.problems = list(problems)
+        if len(self.problems) == 1:
+            path, why = self.problems[0]
+            super().__init__(f"{shown_path(path)}: {why} (nothing was written)")
+            return
         lines = [f"  {shown_path(path)}: {why}" for path, why in self.problems[:MAX_LISTED]]
         if len(self.problems) > MAX_LISTED:
             lines.append(f"  ... and {len(self.problems) - MAX_LISTED} more")
-        n = len(self.problems)
-        head = "1 file cannot be ingested" if n == 1 else f"{n} files cannot be ingested"
-        super().__init__(f"{head} (nothing was written; fix or --exclude them):\n" + "\n".join(lines))
+        head = f"{len(self.problems)} files cannot be ingested (nothing was written; fix or --exclude them):"
+        super().__init__(head + "\n" + "\n".join(lines))
 
 
 def nfc(text: str) -> str:
@@ -138,7 +141,7 @@ def collect(paths: Sequence[Path], exclude: Sequence[str] = ()) -> Found:
     if problems:
         if all(why == "no such file or directory" for _, why in problems) and len(problems) == 1:
             raise NotFoundError(f"{shown_path(problems[0][0])}: no such file or directory")
-        raise BadFiles(problems)
+        raise BadFilesError(problems)
     return found
 
 
@@ -241,5 +244,5 @@ def inspect_all(files: Iterable[tuple[Path, str]], *, raw: bool, workers: int = 
         results = list(pool.map(lambda pair: inspect(pair[0], pair[1], raw=raw), items))
     problems = [(str(path), r) for (path, _), r in zip(items, results, strict=True) if isinstance(r, str)]
     if problems:
-        raise BadFiles(problems)
+        raise BadFilesError(problems)
     return [r for r in results if isinstance(r, Source)]

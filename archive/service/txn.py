@@ -12,9 +12,9 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from archive.core.body import Body
 from archive import TOOL_NAME, __version__
 from archive.core.announce import announcement_text, key_body
+from archive.core.body import Body
 from archive.core.checkpoint import Checkpoint, sign_checkpoint
 from archive.core.entry import GENESIS_PREV, Sealed, decode, entry_hash, format_time, next_entry
 from archive.core.merkle import CompactRange, batched

@@ -13,6 +13,7 @@ import itertools
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from archive.core.announce import KeyHistory, KeyRuleError
@@ -196,10 +197,7 @@ def _check_checkpoints(reader: Reader, stored: list[tuple[int, str]], facts: Led
         good.append(check.checkpoint)
     pairs = [(older, newer) for older, newer in itertools.pairwise(good) if older.size]
     try:
-        proofs = batched(
-            [lambda get, o=o, n=n: consistency_proof(o.size, n.size, get) for o, n in pairs],
-            reader,
-        )
+        proofs = batched([partial(consistency_proof, o.size, n.size) for o, n in pairs], reader)
     except ArchiveError:
         proofs = [[] for _ in pairs]
     for (older, newer), proof in zip(pairs, proofs, strict=True):
@@ -294,7 +292,9 @@ def _check_objects(
     sizes = {item_id: item.object.size for item_id, item in items.items()}
     for name, path in files:
         if not is_hex_digest(name) or name not in sizes or path.parent.name != name[:2]:
-            report.add([Problem("OBJECT_UNKNOWN", "a file in the object store the ledger does not know", path=str(path))])
+            report.add(
+                [Problem("OBJECT_UNKNOWN", "a file in the object store the ledger does not know", path=str(path))]
+            )
     found: dict[Path, Hashed] = {}
     for path, result, done in scan.results():
         found[path] = result

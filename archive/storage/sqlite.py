@@ -10,6 +10,7 @@ where SQLite cannot even keep its shared-memory file there, as an immutable file
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -125,10 +126,10 @@ class Reader:
             for seq, hash_ in self.conn.execute(f"SELECT seq, hash FROM ledger WHERE seq IN ({marks})", part):  # noqa: S608
                 found[(0, int(seq))] = bytes.fromhex(str(hash_))
         inner = [(level, idx) for level, idx in wanted if level > 0]
-        for i in range(0, len(inner), _CHUNK):
-            part = inner[i : i + _CHUNK]
-            where = " OR ".join("(level = ? AND idx = ?)" for _ in part)
-            args = [v for pair in part for v in pair]
+        for i in range(0, len(inner), _CHUNK // 2):
+            pairs = inner[i : i + _CHUNK // 2]
+            where = " OR ".join("(level = ? AND idx = ?)" for _ in pairs)
+            args = [v for pair in pairs for v in pair]
             for level, idx, hash_ in self.conn.execute(f"SELECT level, idx, hash FROM node WHERE {where}", args):  # noqa: S608
                 found[(int(level), int(idx))] = bytes(hash_)
         return found
@@ -231,9 +232,7 @@ class Writer(Reader):
         )
 
     def put_nodes(self, nodes: Sequence[tuple[int, int, bytes]]) -> None:
-        self.conn.executemany(
-            "INSERT INTO node (level, idx, hash) VALUES (?, ?, ?)", [n for n in nodes if n[0] > 0]
-        )
+        self.conn.executemany("INSERT INTO node (level, idx, hash) VALUES (?, ?, ?)", [n for n in nodes if n[0] > 0])
 
     def put_checkpoint(self, size: int, note: str) -> None:
         self.conn.execute("INSERT INTO checkpoint (size, note) VALUES (?, ?)", (size, note))
@@ -263,10 +262,8 @@ def _values(r: IndexRow) -> tuple[Any, ...]:
 
 def _rollback(conn: sqlite3.Connection) -> None:
     if conn.in_transaction:
-        try:
+        with contextlib.suppress(sqlite3.Error):  # an unusable connection discards it when closed
             conn.execute("ROLLBACK")
-        except sqlite3.Error:
-            pass  # the connection is unusable; closing it discards the transaction
 
 
 def _reason(exc: sqlite3.Error) -> str:
@@ -326,9 +323,11 @@ class SQLiteLedger:
 
         with self.write() as w:
             for statement in ddl("sqlite"):
-                w.conn.execute(statement.replace("CREATE TABLE ", "CREATE TABLE IF NOT EXISTS ", 1).replace(
-                    "CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1
-                ))
+                w.conn.execute(
+                    statement.replace("CREATE TABLE ", "CREATE TABLE IF NOT EXISTS ", 1).replace(
+                        "CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1
+                    )
+                )
             for statement in GUARDS:
                 w.conn.execute(statement)
             w.set_index_layout(INDEX_LAYOUT)

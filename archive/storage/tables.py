@@ -6,6 +6,8 @@ reads and writes go through each backend's driver with the same table and column
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Column, LargeBinary
 from sqlmodel import Field, SQLModel
 
@@ -61,7 +63,7 @@ def ddl(dialect: str) -> list[str]:
     from sqlalchemy.dialects import postgresql, sqlite
     from sqlalchemy.schema import CreateIndex, CreateTable
 
-    compiler = {"sqlite": sqlite.dialect(), "postgresql": postgresql.dialect()}[dialect]
+    compiler: Any = {"sqlite": sqlite.dialect(), "postgresql": postgresql.dialect()}[dialect]  # type: ignore[no-untyped-call]
     statements = []
     for table in SQLModel.metadata.sorted_tables:
         statements.append(str(CreateTable(table).compile(dialect=compiler)).strip())

@@ -105,6 +105,22 @@ def check_origin(origin: str) -> str:
     return origin
 
 
+def _holds_entries(database: Path) -> bool:
+    """Whether a database file left in a directory holds ledger entries (read without writing)."""
+    import sqlite3
+
+    try:
+        conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+        try:
+            return conn.execute("SELECT 1 FROM ledger LIMIT 1").fetchone() is not None
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        if "no such table" in str(exc):
+            return False
+        raise VaultError(f"{database} is not a ledger database: {exc}") from exc
+
+
 def is_vault(path: Path) -> bool:
     return (path / MARKER).is_file()
 
@@ -181,15 +197,9 @@ class Vault:
         stray = sorted(p.name for p in path.iterdir() if p.name not in PLACEHOLDERS | _UNFINISHED)
         if stray:
             raise VaultError(f"{path} is not empty and not a vault (holds {stray[0]}); refusing to use it")
-        if (path / DATABASE).exists():
-            # Left by a creation that died before its marker: reusable only if nothing was written.
-            leftover = open_ledger(path, DEFAULT_LEDGER, create=True)
-            try:
-                with leftover.read() as r:
-                    if r.head() is not None:
-                        raise VaultError(f"{path} holds a ledger but no {MARKER}: a damaged vault")
-            finally:
-                leftover.close()
+        if (path / DATABASE).exists() and _holds_entries(path / DATABASE):
+            # Left by a creation that died before its marker, it is reusable only if nothing was written.
+            raise VaultError(f"{path} holds a ledger but no {MARKER}: a damaged vault")
         for sub in ("objects/sha256", "tmp"):
             (path / sub).mkdir(parents=True, exist_ok=True)
         ledger = open_ledger(path, DEFAULT_LEDGER, create=True)

@@ -34,10 +34,10 @@ def build(vault: Path) -> tuple[list[bytes], list[str]]:
         vault, actor="golden", origin="example.org/golden", clock=ticking_clock(EPOCH), host="golden-host"
     )
     ingest(archive, sorted(SOURCE_DIR.glob("*.txt")), batch_size=2)
-    first = archive.items()[0].id
+    first = next(archive.items()).id
     archive.amend(first, {"outlet": ["CNN"]}, [], "seen on the original page")
     entries = [sealed.data for sealed, _ in archive.entries()]
-    with archive.vault.store.read() as r:
+    with archive.reading() as r:
         notes = [note for _, note in r.checkpoints()]
     archive.close()
     return entries, notes
