@@ -152,7 +152,7 @@ def _name_table() -> mimetypes.MimeTypes:
 def _name_signal(name: str) -> str:
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
     # "./" keeps guess_type from reading a name such as "data:text/html,x" as a data: URL.
-    media_type, encoding = _name_table().guess_type("./" + base, strict=True)
+    media_type, encoding = _name_table().guess_type("./" + base, strict=False)
     if media_type is None:
         return "unknown"
     return f"{media_type} ({encoding})" if encoding else media_type
