@@ -6,7 +6,10 @@ ones decompressed) and the test fixtures. Each file's first 64 KiB is identified
 by each side (after a warm-up, so loading libmagic's rules is not counted); a file's figure is its
 fastest run, in CPU time of this one thread. "same" counts files where both sides give the same
 media type and charset; the paths say which step of `identify` decided.
-Run: `.venv/bin/python -m bench.bench_identify [--reps N] [--articles N]`.
+`--texts DIR` adds the text files under DIR (up to `--limit`, at most 40 of each file extension):
+how often `identify` agrees with the full call there, and where it does not (how the pre-filter in
+front of libmagic's text rules was checked, e.g. on /usr/share and /usr/lib).
+Run: `.venv/bin/python -m bench.bench_identify [--reps N] [--articles N] [--texts DIR]`.
 """
 
 from __future__ import annotations
@@ -81,10 +84,43 @@ def report(label: str, heads: list[tuple[bytes, str]], reps: int, full: Any) -> 
         print(f"    path {path:<11} {len(times):5} files, mean {statistics.mean(times):8.1f} us")
 
 
+def text_files(root: Path, limit: int, full: Any) -> list[tuple[bytes, str]]:
+    """Up to `limit` regular files under `root` that libmagic calls text, at most 40 per extension."""
+    per_kind: collections.Counter[str] = collections.Counter()
+    found: list[tuple[bytes, str]] = []
+    for path in sorted(root.rglob("*")):
+        if len(found) >= limit:
+            break
+        if path.is_symlink() or not path.is_file() or per_kind[path.suffix.lower()] >= 40:
+            continue
+        try:
+            with path.open("rb") as f:
+                head = f.read(HEAD_BYTES)
+        except OSError:
+            continue
+        if split(full.from_buffer(head))[1] is not None:  # a charset: libmagic's text test says text
+            per_kind[path.suffix.lower()] += 1
+            found.append((head, str(path)))
+    return found
+
+
+def disagreements(heads: list[tuple[bytes, str]], full: Any) -> None:
+    rows = collections.Counter[tuple[str, str, str]]()
+    for head, name in heads:
+        result, theirs = identify(head, name), split(full.from_buffer(head))
+        if (result.media_type, result.charset) != theirs:
+            rows[(theirs[0], result.media_type, result.signals["path"])] += 1
+            print(f"    {name}: full {theirs[0]}, identify {result.media_type} ({result.signals['path']})")
+    for (full_type, our_type, path), count in rows.most_common():
+        print(f"  {count:5}  full {full_type} -> identify {our_type} (path {path})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--reps", type=int, default=5, help="runs per file; the fastest counts (default 5)")
     parser.add_argument("--articles", type=int, default=1000, help="generated articles (default 1000)")
+    parser.add_argument("--texts", type=Path, action="append", default=[], help="a tree of text files to compare on")
+    parser.add_argument("--limit", type=int, default=5000, help="text files taken from each --texts tree")
     args = parser.parse_args()
 
     full = magic.Magic(mime=True, mime_encoding=True)  # the call archive/media.py makes today
@@ -105,6 +141,10 @@ def main() -> None:
     report("corpus pages", [(head_of(p), p.name.removesuffix(".gz")) for p in corpus_pages()], args.reps, full)
     fixtures = sorted(p for p in (REPO / "tests" / "data").glob("*/*") if p.suffix not in (".json", ".py"))
     report("test fixtures", [(p.read_bytes()[:HEAD_BYTES], p.name) for p in fixtures], args.reps, full)
+    for root in args.texts:
+        texts = text_files(root, args.limit, full)
+        report(f"text files under {root}", texts, 1, full)
+        disagreements(texts, full)
 
 
 if __name__ == "__main__":

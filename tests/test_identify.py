@@ -388,6 +388,45 @@ def test_prose_skips_libmagic_text_rules(head: bytes) -> None:
     assert identify(head, "article.txt").signals["path"] == "text test"
 
 
+STRUCTURED = {
+    "WebVTT": (
+        b"WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nHello there\n\n00:00:02.500 --> 00:00:04.000\nAgain\n",
+        "text/vtt",
+    ),
+    "troff": (b'.TH "NPM-DIFF" "1" "August 2026"\n.SH "NAME"\n\\fBnpm-diff\\fR - The registry diff\n', "text/troff"),
+    "LaTeX": (b"\\documentclass{article}\n\\begin{document}\nHello\n\\end{document}\n", "text/x-tex"),
+    "diff": (b"--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n", "text/x-diff"),
+    "git diff": (b"diff --git a/x b/x\nindex 1..2 100644\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n", "text/x-diff"),
+    "C": (b"#include <stdio.h>\nint main(void) { return 0; }\n", "text/x-c"),
+    "m4": (b"dnl Check for something\nAC_DEFUN([X], [y])\n", "text/x-m4"),
+    "Ruby": (b"require 'json'\n\nclass Foo\n  def bar\n    1\n  end\nend\n", "text/x-ruby"),
+    "news": (b"Path: news.example.org!not-for-mail\nFrom: a@b\nNewsgroups: x\nSubject: y\n\nbody\n", "message/news"),
+    "mail from": (b"From: Alice <a@example.org>\nTo: Bob\nSubject: x\n\nbody\n", "message/rfc822"),
+    "SubRip": (
+        b"1\n00:00:06,500 --> 00:00:09,000\nAbout two months ago\n\n2\n00:00:09,500 --> 00:00:10,000\nYes\n",
+        "application/x-subrip",
+    ),
+    "Lisp": (b";;; mode.el --- Major mode\n(defun foo () 1)\n", "text/x-lisp"),
+    "DOS batch": (b"@echo off\r\necho hello\r\n", "text/x-msdos-batch"),
+    "PHP": (b"<?php\necho 'hi';\n?>\n", "text/x-php"),
+    "Node.js": (b"#!/usr/bin/env node\nconsole.log(1)\n", "application/javascript"),
+    "ES module": (b"import { readdir } from 'fs';\nexport const x = 1;\n", "application/javascript"),
+    "gettext": (
+        b'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "Hi"\nmsgstr "Salut"\n',
+        "text/x-po",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", STRUCTURED)
+def test_structured_text_gets_libmagic_text_rules(kind: str) -> None:
+    head, expected = STRUCTURED[kind]
+    result = identify(head, "file")
+    assert full_libmagic(head)[0] == expected
+    assert answer(result) == full_libmagic(head)
+    assert result.signals["path"] == "all rules"
+
+
 def test_the_name_is_recorded_and_never_decides() -> None:
     png = _image("PNG")
     result = identify(png, "report.pdf")

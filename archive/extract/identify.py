@@ -232,15 +232,15 @@ def _comment_end(data: bytes, pos: int) -> int:
 # --- the pre-filter before libmagic's text rules ----------------------------------------------
 
 _BLANK = re.compile(rb"[\t\n\x0b\x0c\r ]*")
-# First lines libmagic's mail and news rules look for (case-insensitively here: asking costs
-# time, never a wrong answer).
+# First lines libmagic's mail and news rules look for (case-insensitively here: asking only costs
+# time, as the answer is libmagic's either way).
 _MAIL_START = re.compile(
     rb"From |Article |Forward to |Pipe to |BABYL|N#! rnews|"
     rb"(?:From|Date|Received|Return-Path|Delivered-To|Relay-Version|Path|Xref|Message-ID|MIME-Version):",
     re.IGNORECASE,
 )
 _HEADER_FIELD = re.compile(rb"[A-Za-z][A-Za-z0-9-]*:[ \t]")
-_CODE_MARKS = re.compile(rb"[{};=]")
+_CODE_MARKS = re.compile(rb"[{};=]|\w\(")  # braces, statements, assignments, calls
 _LOWERCASE = re.compile(rb"[a-z]")
 
 
@@ -268,7 +268,7 @@ def may_be_structured(head: bytes) -> bool:
     lines = data[pos : pos + 2048].split(b"\n", 2)
     line = lines[0]
     if _MAIL_START.match(line) or line.strip().isdigit() or _CODE_MARKS.search(line):
-        return True  # a mail or news header, a subtitle number, "BODY {", "PROC x ="
+        return True  # a mail or news header, a subtitle number, "BODY {", "PROC x =", "INCLUDE(x)"
     if not _LOWERCASE.search(line):
         return True  # "WEBVTT", "BEGIN": a keyword line (an all-caps headline only costs time)
     return len(lines) > 1 and bool(_HEADER_FIELD.match(line) and _HEADER_FIELD.match(lines[1]))
