@@ -158,6 +158,14 @@ def test_bad_arguments_raise_before_anything_is_sent() -> None:
         Pool("no such; module")
 
 
+def test_a_handlers_module_that_does_not_import_fails_each_task_with_why() -> None:
+    with Pool("no_such_handlers_module", workers=1) as pool:
+        answers = list(pool.map("echo", [{}, {}]))
+    assert [a.error for a in answers] == [
+        "worker died: exit 1 (ModuleNotFoundError: No module named 'no_such_handlers_module')"
+    ] * 2
+
+
 def test_close_reaps_every_worker_idle_or_busy() -> None:
     pool = Pool(HANDLERS, workers=3)
     list(pool.map("echo", [{"value": i} for i in range(10)]))

@@ -231,6 +231,7 @@ class Pool:
                         break
                     self._send(w, pending)
                     pending = None
+                self._flush()  # before yielding: workers run while the caller looks at an answer
                 if done in job.answers:
                     yield job.answers.pop(done)
                     done += 1
@@ -271,17 +272,19 @@ class Pool:
         return w
 
     def _send(self, w: _Worker, task: _Task) -> None:
+        """Queue a task on a worker; `_flush` writes it, so frames sent in one round go in one write."""
         if not w.tasks:
             w.since = time.monotonic()
         w.tasks.append(task)
-        if w.outgoing:  # already waiting for room in the pipe
-            w.outgoing += task.frame
-            return
-        w.outgoing = bytearray(task.frame)
-        self._write(w)
-        if w.outgoing:
-            self._by_fd[w.fds[_OUT]] = (w, _OUT)
-            self._poll.register(w.fds[_OUT], select.POLLOUT)
+        w.outgoing += task.frame
+
+    def _flush(self) -> None:
+        for w in self._workers:
+            if w.outgoing and w.fds[_OUT] not in self._by_fd:
+                self._write(w)
+                if w.outgoing:  # the pipe is full: the rest goes when the poll says there is room
+                    self._by_fd[w.fds[_OUT]] = (w, _OUT)
+                    self._poll.register(w.fds[_OUT], select.POLLOUT)
 
     def _write(self, w: _Worker) -> None:
         try:
@@ -296,7 +299,9 @@ class Pool:
     def _pump(self) -> None:
         """Wait for pipes or the nearest deadline, handle what happened, and stop tasks that ran over."""
         deadlines = [w.since + self._seconds for w in self._workers if w.tasks]
-        wait = max(0, int((min(deadlines) - time.monotonic()) * 1000) + 1) if deadlines else None
+        if not deadlines:  # cannot happen while an answer is awaited; never wait for nothing
+            raise RuntimeError("sandbox: no task in flight to wait for")
+        wait = max(0, int((min(deadlines) - time.monotonic()) * 1000) + 1)
         for fd, _events in self._poll.poll(wait):
             found = self._by_fd.get(fd)
             if found is None:  # its worker was retired earlier in this round

@@ -19,15 +19,20 @@ def _reject(constant: str) -> Any:
     raise ValueError(f"{constant} is not JSON")
 
 
+# Built once: json.dumps and json.loads with options build a new coder on every call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+_DECODER = json.JSONDecoder(parse_constant=_reject)
+
+
 def encode(message: Any) -> bytes:
     """One frame holding `message` (strict JSON: no NaN or infinities, no lone surrogates)."""
-    body = json.dumps(message, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+    body = _ENCODER.encode(message).encode("utf-8")
     return HEADER.pack(len(body)) + body
 
 
 def decode(body: bytes) -> Any:
     """The message in a frame's body; ValueError or RecursionError when it is not strict UTF-8 JSON."""
-    return json.loads(body.decode("utf-8"), parse_constant=_reject)
+    return _DECODER.decode(body.decode("utf-8"))
 
 
 def reason(text: str) -> str:
