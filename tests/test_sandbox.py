@@ -77,6 +77,15 @@ def test_deadline_counts_from_when_a_task_starts_not_when_it_was_queued() -> Non
     assert all(a.ok for a in answers), answers
 
 
+def test_an_answer_in_the_pipe_while_the_caller_dawdles_is_not_a_timeout() -> None:
+    """Nobody reads the pipes while the caller holds an answer; a 600 kB answer still lands in time."""
+    with Pool(HANDLERS, workers=1, seconds=1) as pool:
+        answers = pool.map("big", [{"size": 10}, {"size": 600_000}])
+        assert next(answers) == Answer(True, "x" * 10)
+        time.sleep(1.5)  # the second task runs and answers meanwhile
+        assert next(answers) == Answer(True, "x" * 600_000)
+
+
 def test_out_of_memory_is_a_failure_and_the_worker_lives_on() -> None:
     with Pool(HANDLERS, workers=1, memory=256 << 20) as pool:
         before = pool.call("pid").value

@@ -10,6 +10,7 @@ started it ends (Linux's parent-death signal follows the thread), so keep a pool
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import select
 import subprocess
@@ -27,6 +28,7 @@ PER_WORKER = 2  # tasks in flight per worker: the next one waits in its pipe, so
 AHEAD = 256  # a `map` runs at most this far past its oldest unanswered task: bounds the answers we hold
 TAIL = 4096  # bytes of each worker's stderr kept for failure reasons; the rest is read and dropped
 READ = 1 << 20
+PIPE_BYTES = 1 << 20  # Linux's default ceiling for an unprivileged process (/proc/sys/fs/pipe-max-size)
 EXIT_GRACE = 1.0  # seconds a worker that closed stdout, or was told to stop, has to exit before SIGKILL
 _IN, _ERR, _OUT = 0, 1, 2
 
@@ -67,6 +69,8 @@ class _Worker:
         self.fds = (self.proc.stdout.fileno(), self.proc.stderr.fileno(), self.proc.stdin.fileno())
         for fd in self.fds:
             os.set_blocking(fd, False)
+        for fd in self.fds[:2]:
+            _widen(fd)
         self.tasks: deque[_Task] = deque()
         self.since = 0.0  # when tasks[0] started running
         self.outgoing = bytearray()  # frames the pipe did not take yet
@@ -90,6 +94,14 @@ class _Worker:
 
     def last_line(self) -> str:
         return wire.reason(self.tail.decode("utf-8", "replace").strip().rpartition("\n")[2])
+
+
+def _widen(fd: int) -> None:
+    """Let a pipe hold PIPE_BYTES, where Linux allows: while the caller holds an answer nobody reads the
+    pipes, and a worker whose answer or stderr fits in them finishes instead of waiting for us (and its deadline)."""
+    if hasattr(fcntl, "F_SETPIPE_SZ"):
+        with contextlib.suppress(OSError):
+            fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
 
 
 def _child_env() -> dict[str, str]:
