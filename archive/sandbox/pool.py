@@ -97,8 +97,11 @@ class _Worker:
 
 
 def _widen(fd: int) -> None:
-    """Let a pipe hold PIPE_BYTES, where Linux allows: while the caller holds an answer nobody reads the
-    pipes, and a worker whose answer or stderr fits in them finishes instead of waiting for us (and its deadline)."""
+    """Let a pipe hold PIPE_BYTES where Linux allows it.
+
+    Nobody reads the pipes while the caller holds an answer: a worker whose answer and stderr fit in them
+    finishes meanwhile, instead of waiting for us while its deadline runs.
+    """
     if hasattr(fcntl, "F_SETPIPE_SZ"):
         with contextlib.suppress(OSError):
             fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
@@ -138,6 +141,10 @@ class Pool:
     `HANDLERS[name](**args)` in a worker. `seconds` bounds each task's wall time from when it starts
     running (a fresh worker's start-up counts towards its first task), `memory` each worker's address
     space in bytes, `max_frame` the JSON of one task or answer. Use it as a context manager, or `close` it.
+
+    The pool reads its workers' pipes only inside `map` and `call`; the clock runs on while the caller
+    holds an answer, so a caller that dawdles longer than `seconds` can see a task whose answer or
+    stderr overflows its pipe (over PIPE_BYTES) run over.
     """
 
     def __init__(
