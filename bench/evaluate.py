@@ -3,7 +3,7 @@
 The labelled set: the five seeds (`tests/data/seeds.labels.json`) and every fixture with a
 hand-written `NAME.expected.json` beside it under `tests/data/{plaintext,html,pdf,image}/`
 (imitations of how real outlets publish, with traps: cited outlets, agency credits, caption dates,
-updated dates). Each document runs through `archive.extraction.extract`, exactly as at ingest.
+updated dates). Each document is identified and runs through the sandboxed extractors, exactly as at ingest.
 
 A predicted value is a true positive when the label has the same field and value (credits match
 on photographer and agency, the caption is scored separately; a published date-time matches on
@@ -20,8 +20,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from archive.extract.media import detect
-from archive.extract.run import extract
+from archive.extract.identify import identify
+from archive.service.extraction import Doc, Extractors
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
@@ -61,10 +61,15 @@ def evaluate() -> dict[str, Any]:
     stated_dates = exact_dates = 0
     misses: list[str] = []
     docs = labelled()
-    for path, facts in docs:
+    inputs = []
+    for path, _ in docs:
         data = path.read_bytes()
-        media = detect(data[: 1 << 16])
-        got = extract(path, media.mime, len(data)).claims
+        found = identify(data[: 1 << 16], path.name)
+        inputs.append(Doc(path, found.media_type, found.charset, len(data)))
+    with Extractors() as extractors:
+        results = list(extractors.run(inputs))
+    for (path, facts), result in zip(docs, results, strict=True):
+        got = [{"field": c.field, "value": c.value} for c in result.claims]
         for field in FIELDS:
             # Distinct values: two sources giving the same value corroborate, they do not count twice.
             want = {_key(field, f["value"]) for f in facts if f["field"] == field}

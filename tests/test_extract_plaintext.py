@@ -568,22 +568,21 @@ def test_random_bytes_are_read_or_refused(data: bytes) -> None:
         assert_valid(data, extract(data))
 
 
-def test_long_text_is_read_in_the_bounded_child_with_the_same_answer(seeds: Path, tmp_path: Path) -> None:
-    from archive.extract.run import IN_PROCESS_TEXT_BYTES
-    from archive.extract.run import extract as extract_stored
+def test_a_long_text_read_in_the_sandbox_gives_the_same_answer(seeds: Path, tmp_path: Path) -> None:
+    from archive.service.extraction import Doc, Extractors
 
     article = seed_bytes(seeds, "004")
     filler = b"\n\nThe hearing continued with testimony from several residents of the district.\n"
-    data = article + filler * (IN_PROCESS_TEXT_BYTES // len(filler) + 1)
+    data = article + filler * ((1 << 20) // len(filler) + 1)
     path = tmp_path / "long.txt"
     path.write_bytes(data)
-    assert len(data) > IN_PROCESS_TEXT_BYTES
-    child = extract_stored(path, "text/plain", len(data))
-    assert child.notes == []
-    assert [(c["field"], c["value"], c["span"]) for c in child.claims] == [
-        (e.field, e.value, [e.start, e.end]) for e in extract(data)
+    with Extractors(workers=1) as extractors:
+        (sandboxed,) = extractors.run([Doc(path, "text/plain", "utf-8", len(data))])
+    assert sandboxed.notes == ()
+    assert [(c.field, c.value, c.span) for c in sandboxed.claims] == [
+        (e.field, e.value, (e.start, e.end)) for e in extract(data)
     ]
-    assert {c["extractor"]["name"] for c in child.claims} == {NAME}
+    assert {c.extractor.name for c in sandboxed.claims if c.extractor} == {NAME}
 
 
 def test_many_dates_on_one_line_stay_linear() -> None:

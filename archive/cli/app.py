@@ -13,7 +13,7 @@ import getpass
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
@@ -375,8 +375,7 @@ def list_(
     json: JsonOpt = False,
 ) -> None:
     """List items in ingest order with their current date, outlet and title (--json: each item whole)."""
-    with _open(vault, None, read_only=True) as (archive, _):
-        items = archive.items(start=start, limit=limit)
+    with _open(vault, None, read_only=True) as (archive, _), closing(archive.items(start=start, limit=limit)) as items:
         if _json(json):
             from archive.cli.render import emit_json_lines
 
@@ -400,8 +399,7 @@ def log(
     json: JsonOpt = False,
 ) -> None:
     """Show ledger entries in order (with --json: each entry's fields, hash and canonical bytes)."""
-    with _open(vault, None, read_only=True) as (archive, _):
-        entries = archive.entries(start, limit)
+    with _open(vault, None, read_only=True) as (archive, _), closing(archive.entries(start, limit)) as entries:
         if _json(json):
             from archive.cli.render import emit_json_lines
 
@@ -864,6 +862,9 @@ def main() -> None:
         sys.stderr.write("error: interrupted\n")
         code = 3
     except BrokenPipeError:
+        # The reader went away (`archive log | head`): not an error; stop writing to the closed pipe.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
         code = 0
     except Exception as exc:
         if debug:

@@ -46,6 +46,31 @@ class Pointer:
         return {"seq": self.seq, "hash": self.hash}
 
 
+IDENTIFICATION = ("by", "libmagic", "libmagic_rules", "libmagic_version", "sniff", "name")
+
+
+@dataclass(frozen=True, slots=True)
+class Identified:
+    """How the media type was decided at ingest: which signal decided, and what every signal said."""
+
+    by: str  # "libmagic" or "sniff"
+    libmagic: str  # libmagic's answer, "type; charset=..."
+    libmagic_rules: str  # which of its rule sets gave it: "signatures", "text test" or "all rules"
+    libmagic_version: str
+    sniff: str  # the WHATWG HTML sniff: a media type, "no HTML pattern" or "not run"
+    name: str  # what the file name's extension suggests, or "unknown" (it never decides)
+
+    @classmethod
+    def from_json(cls, value: Any) -> Identified:
+        if not isinstance(value, dict):
+            raise RuleError("body.object.identification must be an object")
+        members(value, "body.object.identification", IDENTIFICATION)
+        return cls(*(string(value[k], f"identification.{k}") for k in IDENTIFICATION))
+
+    def to_json(self) -> dict[str, str]:
+        return {k: getattr(self, k) for k in IDENTIFICATION}
+
+
 @dataclass(frozen=True, slots=True)
 class ObjectFacts:
     """What the bytes are: address, size, and what they were identified as at ingest."""
@@ -54,26 +79,31 @@ class ObjectFacts:
     size: int
     media_type: str
     charset: str | None = None
+    identification: Identified | None = None  # absent in entries written before it was recorded
 
     @classmethod
     def from_json(cls, value: Any) -> ObjectFacts:
         if not isinstance(value, dict):
             raise RuleError("body.object must be an object")
-        members(value, "body.object", ("sha256", "size", "media_type"), ("charset",))
+        members(value, "body.object", ("sha256", "size", "media_type"), ("charset", "identification"))
         charset = value.get("charset")
         if "charset" in value and (not isinstance(charset, str) or not charset):
             raise RuleError("body.object.charset must be a non-empty string when present")
+        found = Identified.from_json(value["identification"]) if "identification" in value else None
         return cls(
             digest(value, "sha256", "body.object"),
             count(value.get("size"), "body.object.size"),
             text(value, "media_type", "body.object"),
             charset,
+            found,
         )
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"sha256": self.sha256, "size": self.size, "media_type": self.media_type}
         if self.charset is not None:
             out["charset"] = self.charset
+        if self.identification is not None:
+            out["identification"] = self.identification.to_json()
         return out
 
 

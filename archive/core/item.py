@@ -184,6 +184,7 @@ class Item:
             "size": self.object.size,
             "media_type": self.object.media_type,
             "charset": self.object.charset,
+            "identification": self.object.identification.to_json() if self.object.identification else None,
             "name": self.name,
             "archived": self.archived.to_json(),
             "acquisition": dict(self.acquisition),
@@ -236,6 +237,7 @@ class Item:
                 "size",
                 "media_type",
                 "charset",
+                "identification",
                 "name",
                 "archived",
                 "acquisition",
@@ -249,8 +251,9 @@ class Item:
             ),
         )
         facts = {"sha256": v["sha256"], "size": v["size"], "media_type": v["media_type"]}
-        if v["charset"] is not None:
-            facts["charset"] = v["charset"]
+        for optional in ("charset", "identification"):
+            if v[optional] is not None:
+                facts[optional] = v[optional]
         archived = mapping(v["archived"], "archived")
         meta = mapping(v["metadata"], "metadata")
         item = cls(

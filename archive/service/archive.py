@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import socket
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -286,7 +286,7 @@ class Archive:
         with self.reading() as r:
             return _load(r, item_id)
 
-    def items(self, *, start: int = 0, limit: int | None = None) -> Iterator[Item]:
+    def items(self, *, start: int = 0, limit: int | None = None) -> Generator[Item]:
         """Items in ingest order, streamed from one snapshot."""
         with self.reading() as r:
             for row in r.items(start=start, limit=limit):
@@ -300,7 +300,7 @@ class Archive:
         with self.reading() as r:
             return r.item_count()
 
-    def entries(self, start: int = 0, limit: int | None = None) -> Iterator[tuple[Sealed, Entry]]:
+    def entries(self, start: int = 0, limit: int | None = None) -> Generator[tuple[Sealed, Entry]]:
         """Ledger entries from `start`, streamed from one snapshot."""
         with self.reading() as r:
             stop = None if limit is None else start + limit

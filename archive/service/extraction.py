@@ -9,10 +9,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from archive.core.claim import Claim, ExtractionNote
 from archive.core.strict import RuleError
+
+if TYPE_CHECKING:
+    from archive.sandbox import Pool
+
+SECONDS = 60.0  # one document's wall-time limit
+MEMORY = 2 << 30  # one worker's address-space limit
 
 
 @dataclass(frozen=True)
@@ -32,23 +38,55 @@ class Extracted:
     notes: tuple[ExtractionNote, ...] = ()
 
 
-def from_result(claims: Iterable[dict[str, Any]], notes: Iterable[dict[str, Any]]) -> Extracted:
-    """Claims and notes from an extractor's answer (JSON-shaped); a malformed claim becomes a note."""
-    good: list[Claim] = []
-    said = [ExtractionNote(str(n.get("note", "")) or "note", str(n.get("reason", "")) or "-") for n in notes]
-    for raw in claims:
+def _claim(fact: dict[str, Any], name: str, version: str) -> dict[str, Any]:
+    claim: dict[str, Any] = {
+        "field": fact.get("field"),
+        "value": fact.get("value"),
+        "source": "extracted",
+        "extractor": {"name": name, "version": version},
+        "rule": fact.get("rule"),
+        "evidence": fact.get("evidence"),
+    }
+    if fact.get("start") is not None and fact.get("end") is not None:
+        claim["span"] = [fact["start"], fact["end"]]
+    if fact.get("key") is not None:
+        claim["key"] = fact["key"]
+    return claim
+
+
+def from_result(result: Any) -> Extracted:
+    """Claims and notes from an extractor's Result as JSON data; anything malformed becomes a note."""
+    if not isinstance(result, dict):
+        return Extracted(notes=(ExtractionNote("not extracted", "the extractor gave no readable answer"),))
+    notes: list[ExtractionNote] = []
+    for n in result.get("notes") or []:
         try:
-            good.append(Claim.from_json(raw))
-        except RuleError as exc:
-            said.append(ExtractionNote("value dropped", f"an extractor gave a malformed value: {exc}"[:300]))
-    return Extracted(tuple(good), tuple(said))
+            notes.append(ExtractionNote.from_json({"note": n.get("note"), "reason": n.get("reason")}))
+        except (RuleError, AttributeError):
+            notes.append(ExtractionNote("note", "an extractor gave a malformed note"))
+    claims: list[Claim] = []
+    name, version = str(result.get("name") or ""), str(result.get("version") or "")
+    for fact in result.get("facts") or []:
+        try:
+            claims.append(Claim.from_json(_claim(fact, name, version)))
+        except (RuleError, AttributeError) as exc:
+            notes.append(ExtractionNote("value dropped", f"{name} gave a malformed value: {exc}"[:300]))
+    return Extracted(tuple(claims), tuple(notes))
+
+
+def failed(reason: str) -> Extracted:
+    return Extracted(notes=(ExtractionNote("not extracted", reason[:300]),))
 
 
 class Extractors:
-    """Runs the extractors over documents (in a bounded sandbox); use as a context manager."""
+    """Runs the extractors over documents in the bounded sandbox: a pool of worker processes, one
+    time limit and one memory limit per document. Use as a context manager (it reaps the workers)."""
 
-    def __init__(self, workers: int | None = None) -> None:
+    def __init__(self, workers: int | None = None, *, seconds: float = SECONDS, memory: int = MEMORY) -> None:
         self.workers = workers
+        self.seconds = seconds
+        self.memory = memory
+        self._pool: Pool | None = None
 
     def __enter__(self) -> Extractors:
         return self
@@ -57,11 +95,19 @@ class Extractors:
         self.close()
 
     def run(self, docs: Iterable[Doc]) -> Iterator[Extracted]:
-        from archive.extract.run import extract
+        """One result per document, in order, streamed."""
+        if self._pool is None:
+            from archive.sandbox import Pool
 
-        for doc in docs:
-            result = extract(doc.path, doc.media_type, doc.size, doc.url)
-            yield from_result(result.claims, result.notes)
+            self._pool = Pool("archive.extract.tasks", self.workers, seconds=self.seconds, memory=self.memory)
+        tasks = (
+            {"path": str(d.path), "media_type": d.media_type, "charset": d.charset, "size": d.size, "url": d.url}
+            for d in docs
+        )
+        for answer in self._pool.map("extract", tasks):
+            yield from_result(answer.value) if answer.ok else failed(f"extraction failed: {answer.error}")
 
     def close(self) -> None:
-        pass
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None

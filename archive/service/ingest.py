@@ -16,10 +16,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from archive.core.body import IngestBody, ObjectFacts
+from archive.core.body import Identified, IngestBody, ObjectFacts
 from archive.core.entry import decode, format_time
 from archive.core.item import Fold, IndexRow
 from archive.errors import BadInputError, UsageError
+from archive.extract.identify import libmagic_version
 from archive.service.archive import Archive, asserted
 from archive.service.extraction import Doc, Extracted, Extractors
 from archive.service.sidecar import Sidecar, load_sidecar
@@ -126,7 +127,7 @@ def plan(request: IngestRequest, actor: str) -> Plan:
         raise UsageError("--with relates captures to one source: give exactly one PATH (a file)")
     captured = collect(request.captures)
     sources = inspect_all(found.files + captured.files, raw=request.raw)
-    relations = [capture_relation(s.media.mime, sources[0].media.mime) for s in sources[len(found.files) :]]
+    relations = [capture_relation(s.media_type, sources[0].media_type) for s in sources[len(found.files) :]]
     unused = sidecar.unused_names({s.name for s in sources})
     if unused:
         raise BadInputError(f"{request.meta}: names a file that is not being ingested: {unused[0]}")
@@ -152,9 +153,7 @@ def run(
             batch = sources[start : start + batch_size]
             staged = list(pool.map(lambda s: _stage(stager, s), batch))
             stager.sync()
-            docs = [
-                Doc(obj.path, s.media.mime, s.media.charset, obj.size) for s, obj in zip(batch, staged, strict=True)
-            ]
+            docs = [Doc(obj.path, s.media_type, s.charset, obj.size) for s, obj in zip(batch, staged, strict=True)]
             extracted = list(extractors.run(docs))
             results, placements = _commit(archive, planned, batch, staged, extracted)
             for digest, path in placements:
@@ -185,7 +184,7 @@ def _commit(
             now = ctx.clock()
             body = IngestBody(
                 item=digest,
-                object=ObjectFacts(digest, obj.size, source.media.mime, source.media.charset),
+                object=ObjectFacts(digest, obj.size, source.media_type, source.charset, _identified(source)),
                 acquisition=_acquisition(source, ctx.host),
                 claims=tuple(asserted(planned.values_for(source), ctx.actor, format_time(now))) + found.claims,
                 notes=found.notes,
@@ -213,6 +212,19 @@ def relate_captures(archive: Archive, planned: Plan, results: Sequence[IngestRes
     return related
 
 
+def _identified(source: Source) -> Identified:
+    found = source.identification
+    signals = found.signals
+    return Identified(
+        by=found.decided_by,
+        libmagic=signals.get("libmagic", ""),
+        libmagic_rules=signals.get("libmagic_rules", ""),
+        libmagic_version=libmagic_version(),
+        sniff=signals.get("sniff", "not run"),
+        name=signals.get("name", "unknown"),
+    )
+
+
 def _acquisition(source: Source, host: str) -> dict[str, str]:
     modified = datetime.fromtimestamp(source.mtime_ns / 1e9, UTC)
     return {
@@ -232,4 +244,4 @@ def _stage(stager: Stager, source: Source) -> Staged:
 
 
 def _result(source: Source, obj: Staged, status: str, seq: int | None) -> IngestResult:
-    return IngestResult(obj.digest.hex, source.name, str(source.path), status, seq, obj.size, source.media.mime)
+    return IngestResult(obj.digest.hex, source.name, str(source.path), status, seq, obj.size, source.media_type)

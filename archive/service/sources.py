@@ -21,12 +21,15 @@ from pathlib import Path
 
 from archive.core.digest import CHUNK
 from archive.errors import BadInputError, NotFoundError
-from archive.extract.media import HEAD_BYTES, MediaType, detect
+from archive.extract.identify import HEAD_BYTES, Identification, identify
 
 UNIDENTIFIED = "application/octet-stream"
 VAULT_MARKER = "VAULT.json"
 MAX_LISTED = 20  # problems named in a refusal; the rest are counted
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+TEXT_TYPES = frozenset({"application/json", "application/xml", "application/xhtml+xml", "image/svg+xml"})
 
 
 @dataclass(frozen=True)
@@ -37,7 +40,18 @@ class Source:
     name: str
     size: int
     mtime_ns: int
-    media: MediaType
+    identification: Identification
+
+    @property
+    def media_type(self) -> str:
+        return self.identification.media_type
+
+    @property
+    def charset(self) -> str | None:
+        """The charset, for text types only (a binary format's charset says nothing)."""
+        ident = self.identification
+        text = ident.media_type.startswith("text/") or ident.media_type in TEXT_TYPES
+        return ident.charset if text else None
 
 
 @dataclass
@@ -221,11 +235,11 @@ def inspect(path: Path, name: str, *, raw: bool) -> Source | str:
         if info.st_size == 0:
             return "empty file (0 bytes); nothing to archive"
         head = os.read(fd, HEAD_BYTES)
-        media = detect(head)
+        found = identify(head, name)
         if not raw:
-            if media.mime == UNIDENTIFIED:
+            if found.media_type == UNIDENTIFIED:
                 return "binary data of no recognised type (pass --raw to store it as is)"
-            if media.mime.startswith("text/"):
+            if found.media_type.startswith("text/"):
                 problem = _utf8_problem(fd, head)
                 if problem:
                     return problem
@@ -233,8 +247,7 @@ def inspect(path: Path, name: str, *, raw: bool) -> Source | str:
         return f"cannot read: {exc.strerror}"
     finally:
         os.close(fd)
-    charset = media.charset if media.is_text else None
-    return Source(path, name, info.st_size, info.st_mtime_ns, MediaType(media.mime, charset))
+    return Source(path, name, info.st_size, info.st_mtime_ns, found)
 
 
 def inspect_all(files: Iterable[tuple[Path, str]], *, raw: bool, workers: int = 4) -> list[Source]:

@@ -340,7 +340,8 @@ class SQLiteLedger:
             try:
                 yield Reader(conn)
             finally:
-                conn.execute("COMMIT")
+                if self._conn is conn and conn.in_transaction:  # a stream left late may outlive close()
+                    conn.execute("COMMIT")
         except sqlite3.Error as exc:
             raise VaultError(f"reading the ledger database failed: {_reason(exc)}") from exc
 
