@@ -26,8 +26,9 @@ from archive.core.merkle import NodeGetter, batched, inclusion_proof
 from archive.errors import NotFoundError, VaultError
 from archive.evidence.csl import csl_record
 from archive.evidence.proof import tlog_proof_text
+from archive.storage.announced import key_history
 from archive.storage.port import Reader
-from archive.storage.reads import item_from_state, key_history
+from archive.storage.reads import item_from_state
 
 MANIFEST_FORMAT = "archive-manifest"
 PROOF_FORMAT = "archive-proof"

@@ -17,25 +17,27 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-from archive.core.announce import KeyHistory, announcement_text, key_body
 from archive.core.body import RELATIONS, AccessBody, AmendBody, Body, ExtractBody, RelateBody
 from archive.core.claim import Claim
 from archive.core.entry import Entry, Sealed, decode, format_time
 from archive.core.fields import ASSERTABLE, asserted_values
 from archive.core.item import Fold, Item
-from archive.core.note import Signer, sign_note
 from archive.errors import AmbiguousIdError, BadInputError, NotFoundError, UsageError, VaultError
 from archive.service.extraction import Doc, Extractors
-from archive.service.txn import LedgerTxn, ledger_write
-from archive.storage.keystore import finish_rotation, load_signer, pending_rotation, prepare_rotation
 from archive.storage.port import Reader, Writer
-from archive.storage.reads import item_from_state, key_history
+from archive.storage.reads import item_from_state
 from archive.storage.vault import Vault, is_vault
 
 if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from archive.core.announce import KeyHistory
+    from archive.core.note import Signer
     from archive.service.ingest import IngestReport, IngestRequest
+    from archive.service.txn import LedgerTxn
+
+# Signing (cryptography, keys, checkpoints) is imported where a write needs it, so that commands
+# that only read start without it.
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,8 @@ class Archive:
     # ---- writing -------------------------------------------------------------------------
 
     def signer(self) -> Signer:
+        from archive.storage.keystore import finish_rotation, load_signer, pending_rotation, prepare_rotation
+
         if self._signer is None:
             signer = load_signer(self.vault.path, self.vault.origin, self.ctx.passphrase)
             if pending_rotation(self.vault.path):
@@ -109,6 +113,7 @@ class Archive:
     @contextmanager
     def write(self) -> Iterator[LedgerTxn]:
         """A serialised ledger write that also recovers dead writers' staging and signs a checkpoint."""
+        from archive.service.txn import ledger_write
 
         @contextmanager
         def begin() -> Iterator[Writer]:
@@ -211,6 +216,9 @@ class Archive:
 
     def rotate_key(self) -> Sealed:
         """Announce a new signing key in an entry signed by the old key and the new one."""
+        from archive.core.announce import announcement_text, key_body
+        from archive.core.note import sign_note
+        from archive.storage.keystore import finish_rotation, prepare_rotation
         old = self.signer()
         new = prepare_rotation(self.vault.path, self.vault.origin, self.ctx.passphrase)
         with self.write() as txn:
@@ -258,6 +266,8 @@ class Archive:
             yield r
 
     def keys(self) -> KeyHistory:
+        from archive.storage.announced import key_history
+
         with self.reading() as r:
             return key_history(r)
 

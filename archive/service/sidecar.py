@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Any
 
@@ -14,14 +13,18 @@ from archive.errors import BadInputError, NotFoundError
 Values = dict[str, list[Any]]
 
 
-def _plain(value: Any) -> Any:
-    # YAML turns 2022-03-23 into a date; the ledger records the text the user meant.
+def _plain(value: Any, budget: list[int]) -> Any:
+    """The document as plain JSON-like values, refused once it holds more than MAX_NODES values
+    (YAML aliases share one value many times over: a few lines can stand for billions)."""
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise BadInputError(f"more than {MAX_NODES} values (aliases expanded)")
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): _plain(v, budget) for k, v in value.items()}
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [_plain(v, budget) for v in value]
     return value
 
 
@@ -43,40 +46,76 @@ class Sidecar:
         return sorted(set(self.per_item) - names)
 
 
+MAX_BYTES = 16 << 20
+MAX_ITEMS = 100_000
+MAX_NODES = 1_000_000  # YAML nodes after aliases are expanded: a "billion laughs" stops here
+
+
+def _yaml(text: str) -> Any:
+    """YAML read as text: dates and times stay the strings written (2022-02-30 is a bad date for
+    the field's check to name, not a crash), and the document is refused once aliases would make it
+    larger than MAX_NODES (counted by `_plain`, which every document goes through)."""
+    import yaml  # lazily: only sidecars need it
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return yaml.load(text, Loader=Loader)  # noqa: S506 - a SafeLoader subclass
+
+
 def load_sidecar(path: Path) -> Sidecar:
+    """A sidecar file, checked: a regular file, UTF-8, at most MAX_BYTES, no duplicate keys in JSON."""
+    from archive.core.canonical import parse_json
+    from archive.errors import LedgerError
+    from archive.service.sources import shown_path
+    from archive.storage.fsutil import NotRegularError, TooLargeError, read_regular
+
+    shown = shown_path(path)
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path, MAX_BYTES)
     except FileNotFoundError:
-        raise NotFoundError(f"{path}: no such metadata file") from None
+        raise NotFoundError(f"{shown}: no such metadata file") from None
+    except NotRegularError:
+        raise BadInputError(f"{shown}: the metadata file is not a regular file") from None
+    except TooLargeError:
+        raise BadInputError(f"{shown}: metadata file larger than {MAX_BYTES} bytes") from None
     except OSError as exc:
-        raise BadInputError(f"{path}: cannot read: {exc.strerror}") from None
+        raise BadInputError(f"{shown}: cannot read: {exc.strerror}") from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise BadInputError(f"{path}: metadata file is not UTF-8") from None
+        raise BadInputError(f"{shown}: metadata file is not UTF-8") from None
     if path.suffix.lower() == ".json":
         try:
-            document = json.loads(text)
-        except ValueError as exc:
-            raise BadInputError(f"{path}: malformed JSON metadata file: {exc}") from None
-        except RecursionError:
-            raise BadInputError(f"{path}: malformed JSON metadata file: nested too deeply") from None
+            document = parse_json(raw)
+        except LedgerError as exc:
+            raise BadInputError(f"{shown}: malformed JSON metadata file: {str(exc)[:200]}") from None
     else:
-        import yaml  # lazily: only sidecars need it
+        import yaml
 
         try:
-            document = yaml.safe_load(text)
+            document = _yaml(text)
         except yaml.YAMLError as exc:
             first = str(exc).splitlines()[0] if str(exc) else "unparseable"
-            raise BadInputError(f"{path}: malformed YAML metadata file: {first}") from None
+            raise BadInputError(f"{shown}: malformed YAML metadata file: {first[:200]}") from None
         except RecursionError:
-            raise BadInputError(f"{path}: malformed YAML metadata file: nested too deeply") from None
+            raise BadInputError(f"{shown}: malformed YAML metadata file: nested too deeply") from None
     try:
-        document = _plain(document)
+        try:
+            document = _plain(document, [MAX_NODES])
+        except BadInputError as exc:
+            raise BadInputError(f"{shown}: metadata file too large: {exc}") from None
         if not isinstance(document, dict):
-            raise BadInputError(f"{path}: a metadata file holds a mapping of fields")
-        schemas.check("sidecar", document, f"{path}")
+            raise BadInputError(f"{shown}: a metadata file holds a mapping of fields")
+        items = document.get("items", {})
+        if isinstance(items, dict) and len(items) > MAX_ITEMS:
+            raise BadInputError(f"{shown}: more than {MAX_ITEMS} items")
+        schemas.check("sidecar", document, shown)
     except RecursionError:
-        raise BadInputError(f"{path}: metadata file nested too deeply") from None
+        raise BadInputError(f"{shown}: metadata file nested too deeply") from None
     items = document.pop("items", {})
     return Sidecar(_as_lists(document), {str(k): _as_lists(v) for k, v in items.items()})

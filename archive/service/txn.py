@@ -20,8 +20,8 @@ from archive.core.entry import GENESIS_PREV, Sealed, decode, entry_hash, format_
 from archive.core.merkle import CompactRange, batched
 from archive.core.note import Signer, sign_note
 from archive.errors import CryptoError, VaultError
+from archive.storage.announced import key_history
 from archive.storage.port import Writer
-from archive.storage.reads import key_history
 
 TOOL = {"name": TOOL_NAME, "version": __version__}
 

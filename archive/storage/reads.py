@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from archive.core.announce import KeyHistory, KeyRuleError
 from archive.core.canonical import parse_json
-from archive.core.entry import decode
 from archive.core.item import Item
 from archive.core.strict import RuleError
 from archive.errors import LedgerError, VaultError
@@ -22,14 +20,3 @@ def item_from_state(data: bytes) -> Item:
 def load_item(reader: Reader, item_id: str) -> Item | None:
     data = reader.item_state(item_id)
     return None if data is None else item_from_state(data)
-
-
-def key_history(reader: Reader) -> KeyHistory:
-    """The keys the ledger announced; raises VaultError if an announcement is broken."""
-    history = KeyHistory()
-    for sealed in reader.entries_of_kind("key"):
-        try:
-            history.apply(sealed.seq, decode(sealed.data).body)
-        except (KeyRuleError, LedgerError) as exc:
-            raise VaultError(f"key entry {sealed.seq} is invalid ({exc}); run `archive verify`") from exc
-    return history

@@ -20,18 +20,18 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
-
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from typing import TYPE_CHECKING, Any
 
 from archive.core.canonical import canonical_bytes
 from archive.core.entry import format_time
 from archive.errors import VaultError
 from archive.storage.backends import open_ledger
 from archive.storage.fsutil import create_once, fsync_dir, read_regular
-from archive.storage.keystore import ensure_key
 from archive.storage.objects import ObjectStore
 from archive.storage.port import Ledger
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 FORMAT = "archive-vault"
 VERSION = 2
@@ -202,6 +202,8 @@ class Vault:
             raise VaultError(f"{path} holds a ledger but no {MARKER}: a damaged vault")
         for sub in ("objects/sha256", "tmp"):
             (path / sub).mkdir(parents=True, exist_ok=True)
+        from archive.storage.keystore import ensure_key
+
         ledger = open_ledger(path, DEFAULT_LEDGER, create=True)
         ensure_key(path, passphrase, key)
         marker = Marker(
