@@ -1,8 +1,10 @@
-"""What the sandbox's workers run (the handlers module of `archive.sandbox`): one extraction per task.
+"""What the sandbox's workers run (the handlers module of `archive.sandbox`).
 
-A task names a stored object and what it was identified as; the answer is the extractor's Result as
-JSON data. Time and memory limits are the sandbox's, one of each for every document; the extractor
-modules load in a worker only when a document needs them.
+`extract` reads one stored object; `stage_and_extract` first copies a file being ingested into the
+writer's staging directory (hashing it as it goes) and then reads that copy, so that the copying,
+hashing and extraction of many small files run on every core. Time and memory limits are the
+sandbox's, one of each per task; the extractor modules load in a worker only when a document
+needs them. Extraction failures are notes in the answer; a staging failure is the task's error.
 """
 
 from __future__ import annotations
@@ -18,4 +20,17 @@ def extract(path: str, media_type: str, charset: str | None, size: int, url: str
     return dataclasses.asdict(extract_in_process(Path(path), media_type, size, url))
 
 
-HANDLERS = {"extract": extract}
+def stage_and_extract(
+    source: str | None, stage: str, media_type: str, charset: str | None, url: str | None = None
+) -> dict[str, Any] | None:
+    """Stage `source` into `stage` and read the copy; None for a file the writer stages itself."""
+    from archive.storage.objects import stage_file
+
+    if source is None:
+        return None
+    staged = stage_file(Path(source), Path(stage))
+    result = extract_in_process(staged.path, media_type, staged.size, url)
+    return {"sha256": staged.digest.hex, "size": staged.size, "result": dataclasses.asdict(result)}
+
+
+HANDLERS = {"extract": extract, "stage_and_extract": stage_and_extract}
