@@ -37,7 +37,7 @@ Progress = Callable[[int, int], None]
 class IngestRequest:
     """What to ingest and what a person says about it (everything `archive ingest` takes)."""
 
-    paths: Sequence[Path]
+    paths: Sequence[Path | str]
     values: Values = field(default_factory=dict)  # asserted for every file
     meta: Path | None = None  # a sidecar: values for every file and per file
     captures: Sequence[Path] = ()  # captures of the one source given (--with)
