@@ -45,6 +45,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from typing import NamedTuple
 
 NAME = "plaintext"
 VERSION = "1.0.1"
@@ -93,16 +94,33 @@ _SPACE = (
     "".join(chr(i) for i in range(0x3001) if chr(i).isspace() and chr(i) not in "\r\n")
     + "\ufeff\u200b\u200c\u200d\u2060"
 )
-_LINE = re.compile(r"[^\r\n]*")
+_BREAK = re.compile(r"(\r\n|\r|\n)")
 
 
-@dataclass(frozen=True)
-class _Line:
-    """One line with surrounding blanks stripped; `start` is its offset in the text."""
+# re's case-insensitive matching takes these for 'i' and 's' ('İmage', 'ſhutterſtock'), where
+# str.lower() does not (and only U+0130 lowers to two characters).
+_CASE_TRAPS = re.compile("[\u0130\u0131\u017f]")
+_TRAP_LETTERS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+
+
+def _fold_traps(text: str) -> str:
+    return text.translate(_TRAP_LETTERS).lower()
+
+
+class _Line(NamedTuple):
+    """One line with surrounding blanks stripped; `start` is its offset in the text.
+
+    `folded` is the text in lower case, character for character (same length, same offsets),
+    such that wherever a case-insensitive pattern matches ASCII letters, the folded text has
+    those letters in lower case: `word in line.folded` is a cheap test that rules out patterns
+    which need the word (ten times faster than a case-insensitive search, which Python's re
+    makes character by character).
+    """
 
     number: int
     start: int
     text: str
+    folded: str
 
     @property
     def end(self) -> int:
@@ -111,18 +129,24 @@ class _Line:
 
 def _split_lines(text: str) -> list[_Line]:
     """Split on LF, CRLF and lone CR, keeping the offsets of each line's stripped text."""
+    fold = _fold_traps if _CASE_TRAPS.search(text) else str.lower
     lines: list[_Line] = []
     pos = 0
-    while True:
-        match = _LINE.match(text, pos)
-        assert match is not None  # `[^\r\n]*` matches the empty string anywhere
-        raw = match.group()
-        lead = len(raw) - len(raw.lstrip(_SPACE))
-        lines.append(_Line(len(lines), pos + lead, raw.strip(_SPACE)))
-        end = match.end()
-        if end >= len(text):
-            return lines
-        pos = end + (2 if text.startswith("\r\n", end) else 1)
+    parts = _BREAK.split(text)  # line, break, line, ..., line
+    for number, raw in enumerate(parts[::2]):
+        stripped = raw.strip(_SPACE) if raw else raw
+        lead = len(raw) - len(raw.lstrip(_SPACE)) if stripped else 0
+        lines.append(_Line(number, pos + lead, stripped, fold(stripped)))
+        pos += len(raw) + (len(parts[2 * number + 1]) if 2 * number + 1 < len(parts) else 0)
+    return lines
+
+
+def _has_any(folded: str, words: tuple[str, ...]) -> bool:
+    """Whether folded text (see `_Line`) holds one of words (lower-case ASCII)."""
+    for word in words:  # noqa: SIM110 (any() over a generator costs twice as much, on every line)
+        if word in folded:
+            return True
+    return False
 
 
 class _Doc:
@@ -430,6 +454,8 @@ _DATES = (
     re.compile(rf"(?<![\w.]){_WEEKDAY}{_DAY}\s+(?:of\s+)?(?P<m>{_MONTH}),?\s+{_YEAR}"),
     re.compile(r"(?<![\w-])(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?!\d)"),
 )
+# What every match of the patterns above contains: a line without it holds no full date.
+_YEAR_NEEDLE = re.compile(r"(?:19|20)\d\d")
 _MONTHS = {
     name: number
     for number, name in enumerate(
@@ -485,6 +511,8 @@ def _date_at(text: str, pos: int) -> tuple[int, date] | None:
 
 def _dates_in(text: str) -> list[tuple[int, int, date]]:
     """Every full date in text as (start, end, value), without overlaps."""
+    if not _YEAR_NEEDLE.search(text):
+        return []  # most lines: the three patterns cost more than this test
     found: list[tuple[int, int, date]] = []
     for pattern in _DATES:
         for match in pattern.finditer(text):
@@ -624,6 +652,8 @@ def _date_line(text: str) -> list[_DateSegment] | None:
     'March 23, 2022 6:02 PM UTC Updated 2 years ago', 'Posted on March 23, 2022 by Jane Doe'.
     Any other text on the line (a sentence, a caption) makes it not a date line.
     """
+    if not _YEAR_NEEDLE.search(text):
+        return None  # every segment holds a full date, so a year
     segments: list[_DateSegment] = []
     labelled = False
     pos = 0
@@ -766,7 +796,7 @@ def _not_before(doc: _Doc, skip: set[int], captions: set[int]) -> _Hit | None:
         if line.number in skip:
             continue
         text = line.text
-        sentences = _Sentences(text)
+        sentences: _Sentences | None = None  # built on the first date that needs it
         for start, end, day in _dates_in(text):
             # Windows, not whole prefixes: the scan must stay linear in the line's length.
             before = text[max(0, start - 40) : start]
@@ -776,6 +806,7 @@ def _not_before(doc: _Doc, skip: set[int], captions: set[int]) -> _Hit | None:
                 or (start == 0 and above is not None and _POST_SIGNATURE.search(above.text[-40:]))
             )
             if not signed:
+                sentences = sentences or _Sentences(text)
                 sentence = sentences.around(start, end)
                 # The date itself may contain "May"; judge only the words around it.
                 words = sentence.replace(text[start:end], " ")
@@ -834,10 +865,11 @@ _COVERAGE = re.compile(
     re.I,
 )
 _FOUNDATION = re.compile(r"(?:\b[Tt]he\s+)?(?P<name>(?:[A-Z][\w&\-]*\s+){1,4}News\s+Foundation)\b")
-# What every match of the pattern above contains: texts without it skip the pattern.
-_NEWSLETTER_NEEDLE = re.compile("newsletter", re.I)
-_COVERAGE_NEEDLE = re.compile("coverage", re.I)
-_FOUNDATION_NEEDLE = re.compile(r"News\s+Foundation")
+# What every match of the pattern above contains, folded (see `_Line`): lines without it
+# skip the pattern.
+_NEWSLETTER_NEEDLE = ("newsletter",)
+_COVERAGE_NEEDLE = ("coverage",)
+_FOUNDATION_NEEDLE = ("foundation",)
 _CITATION = re.compile(
     r"\b(?:according\s+to|reported|reports|reporting\s+by|citing|cited|first\s+reported"
     r"|published\s+by|investigation\s+by)\b",
@@ -910,17 +942,17 @@ def _whole_line(doc: _Doc, pattern: re.Pattern[str], rule: str) -> Iterator[_Sig
             yield _Signal(name, line.start, line.start + match.end(), rule)
 
 
-def _in_text(doc: _Doc, pattern: re.Pattern[str], needle: re.Pattern[str], rule: str) -> Iterator[_Signal]:
+def _in_text(doc: _Doc, pattern: re.Pattern[str], needle: tuple[str, ...], rule: str) -> Iterator[_Signal]:
     """Self-promotion within a line: 'sign up for PEOPLE's free daily newsletter'
     (newsletter), 'Follow PEOPLE's complete coverage' (follow-coverage), '…request for
     comment from the Daily Caller News Foundation' (news-foundation). A sentence that
     cites a report ('according to', 'reported') is skipped: there the outlet is a source.
-    `needle` is a cheap test that every match must pass ('newsletter' for the first), so
-    most texts skip the costly pattern altogether.
+    `needle` holds words one of which every match contains ('newsletter' for the first), so
+    most lines skip the costly pattern altogether.
     """
-    if not needle.search(doc.text):
-        return
     for line in doc.nonblank:
+        if not _has_any(line.folded, needle):
+            continue  # a match lies within one line, so the needle must too
         sentences: _Sentences | None = None  # built on a line's first match only
         for match in pattern.finditer(line.text):
             sentences = sentences or _Sentences(line.text)
@@ -1228,7 +1260,14 @@ _BOUNDARY = re.compile(
     r"[.!?\u2026\"\u201d\u2019')\]]\s+|\s[|\u2013\u2014]\s+|[(\[]|(?<=[^\W\d_][.!?])(?=(?:Credit|Photo)\b)"
 )
 _CLOSERS = {"(": ")", "[": "]"}
+# What a line's credits must contain, in lower case: a label's word (_CREDIT_LABEL), the '/'
+# of 'Name/Agency', or a photo agency written alone (_PHOTO_AGENCY). A line whose tail has
+# none of them skips the costly search.
+_CREDIT_WORDS = ("/", "photo", "image", "pic", "credit", "courtesy", "getty", "shutterstock", "alamy", "epa-efe")
 _MAX_CREDITS = 300  # characters: enough for three 'Name/Agency via Getty Images' credits
+
+
+_AGENCY_TOKEN = re.compile(r"[\w.&'\u2019\-]+")
 
 
 def _agency(text: str) -> str | None:
@@ -1241,16 +1280,19 @@ def _agency(text: str) -> str | None:
     for word in tokens[1:]:
         if not (word[0].isupper() or word in _AGENCY_CONNECTORS or word == "alliance"):
             return None
-    if any(not re.fullmatch(r"[\w.&'\u2019\-]+", t) or any(c.isdigit() for c in t) for t in tokens):
+    if any(not _AGENCY_TOKEN.fullmatch(t) or any(c.isdigit() for c in t) for t in tokens):
         return None
     return " ".join(tokens)
+
+
+_ARCHIVE_MARKER = re.compile(r"(?:,\s*|/)(?:File|FILE|Pool|POOL)(?:\s+(?:Photo|PHOTO))?$")
 
 
 def _credit(text: str, *, labelled: bool) -> dict[str, str] | None:
     """One credit: 'Nariman El-Mofty/AP', 'AP Photo/Evan Vucci', 'Jane Doe / Getty Images',
     and, after a label, 'Jane Doe for The New York Times', 'Jane Doe', 'Getty Images'."""
     # 'AP Photo/Evan Vucci, File', 'REUTERS/Gleb Garanich/File Photo': archive markers.
-    text = re.sub(r"(?:,\s*|/)(?:File|FILE|Pool|POOL)(?:\s+(?:Photo|PHOTO))?$", "", text.strip())
+    text = _ARCHIVE_MARKER.sub("", text.strip())
     if "/" in text:
         parts = [part.strip() for part in text.split("/")]
         if len(parts) == 2 and parts[0] in _AGENCY_FIRST and _is_person(parts[1]):
@@ -1284,7 +1326,7 @@ class _CreditMatch:
     rule: str
 
 
-def _line_credits(text: str) -> _CreditMatch | None:
+def _line_credits(line: _Line) -> _CreditMatch | None:
     """Credits closing a line: after a sentence, a separator or an opening bracket, the
     rest of the line is a ';'-separated list of credits, labelled ('Photo by', 'Photo:',
     'Photograph:', 'Credit:', 'Image source,', 'Courtesy of') or not. Unlabelled credits
@@ -1292,7 +1334,10 @@ def _line_credits(text: str) -> _CreditMatch | None:
     never qualify."""
     # Credits are short: only the end of a long line can hold them, which also keeps the
     # scan linear in the length of the line.
+    text = line.text
     tail = max(0, len(text) - _MAX_CREDITS)
+    if not _has_any(line.folded[tail:], _CREDIT_WORDS):
+        return None  # most lines: no label, no '/' and no photo agency, so no credit
     starts = [0] + [m.end() for m in _BOUNDARY.finditer(text, tail)]
     for start in starts:
         if len(text) - start > _MAX_CREDITS:
@@ -1348,7 +1393,7 @@ def _credits(doc: _Doc, skip: set[int]) -> tuple[list[_Hit], set[int]]:
     for line in doc.nonblank:
         if line.number in skip:
             continue
-        found = _line_credits(line.text)
+        found = _line_credits(line)
         if not found:
             continue
         lines.add(line.number)
@@ -1372,7 +1417,7 @@ def _caption_nearby(doc: _Doc, line: _Line, skip: set[int]) -> str:
     above = doc.above(line)
     first = doc.nonblank[0].number
     if above and above.number != first and above.number not in skip and len(above.text) <= 300:
-        return "" if _line_credits(above.text) else above.text
+        return "" if _line_credits(above) else above.text
     return ""
 
 
