@@ -58,13 +58,14 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from archive.extract import plaintext
-from archive.extract.base import Fact, Note, Result
+from archive.extract.api import Document, Fact, FunctionExtractor, Note, Result
 from archive.extract.common.dates import When, same_time
 from archive.extract.common.outlets import outlet_key
 from archive.extract.common.text import fold, has_any
 
 NAME = "html"
 VERSION = "1.0.0"
+MEDIA_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
 FIELDS = ("outlet", "published", "modified", "title", "author", "credit", "url", "language")
 MAX_BYTES = 20_000_000  # beyond this a page is refused: parsing and text extraction grow with size
@@ -1300,3 +1301,11 @@ def _add_htmldate(page: _Page, dates: _Dates) -> None:
     if when is None or when.day in modified_days:
         return
     dates.published.append(_Cand(when.iso(), "htmldate", "htmldate", found))
+
+
+def _extract_document(doc: Document) -> Result:
+    """The extractor protocol's entry; the page's own charset declaration is read, not `doc.charset`."""
+    return extract(doc.read(MAX_BYTES), base_url=doc.url)
+
+
+EXTRACTOR = FunctionExtractor(NAME, VERSION, MEDIA_TYPES, MAX_BYTES, _extract_document)

@@ -54,12 +54,16 @@ from datetime import date, time
 from pathlib import Path
 from typing import Any
 
-from archive.extract.base import Fact, Note, Result
+from archive.extract.api import Document, Fact, FunctionExtractor, Note, Result
 from archive.extract.common.dates import When
 from archive.extract.common.names import capitalize_words, shouting
 
 NAME = "image"
 VERSION = "1.0.0"
+MEDIA_TYPES = frozenset({"image/jpeg", "image/png", "image/tiff", "image/webp"})
+# ExifTool reads the metadata segments, not the whole picture: ingest has never bounded an
+# image's size, and this only keeps the declaration an honest number.
+MAX_BYTES = 1 << 40
 
 TIMEOUT = 30.0
 MAX_OUTPUT_BYTES = 64 << 20  # ExifTool's JSON for one file; more is not metadata worth reading
@@ -552,3 +556,11 @@ def _same_when(a: When, b: When) -> bool:
     if a.day != b.day:
         return False
     return a.time is None or b.time is None or (a.time.hour, a.time.minute) == (b.time.hour, b.time.minute)
+
+
+def _extract_document(doc: Document) -> Result:
+    """The extractor protocol's entry: ExifTool reads the file by path."""
+    return extract(doc.checked_path())
+
+
+EXTRACTOR = FunctionExtractor(NAME, VERSION, MEDIA_TYPES, MAX_BYTES, _extract_document)

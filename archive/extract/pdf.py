@@ -45,17 +45,21 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from archive.extract.base import Fact, Note, Result
+from archive.extract.api import Document, Fact, FunctionExtractor, Note, Result
 from archive.extract.common.dates import When, same_time
 from archive.extract.common.names import capitalize_words, is_person_name, shouting
 
 NAME = "pdf"
 VERSION = "1.0.0"
+MEDIA_TYPES = frozenset({"application/pdf"})
 
 TIMEOUT = 60.0  # seconds for the whole parse, metadata and text
 MAX_PAGES = 200  # pages of text; metadata is read whatever the page count
 MAX_TEXT_BYTES = 16 << 20  # as `archive.extraction` bounds plain text: `plaintext` reads it all
 MAX_FILE_BYTES = 256 << 20  # above this, metadata only: a text pass over it would not finish in time
+# Through the dispatcher a larger PDF is stored, not read, as ingest has always done (`extract`
+# itself would still read its metadata).
+MAX_BYTES = MAX_FILE_BYTES
 MAX_XMP_BYTES = 1 << 20
 MAX_VALUE_CHARS = 4096  # one metadata value; longer is not a title or a name
 MEMORY_LIMIT = 2 << 30  # the worker's address space: a decompression bomb fails instead of swapping
@@ -861,12 +865,19 @@ def _furniture_facts(furniture: Sequence[_Furniture], has_created: bool, notes: 
     return facts
 
 
+def _extract_document(doc: Document) -> Result:
+    """The extractor protocol's entry: the file is read by path, in the bounded child process."""
+    return extract(doc.checked_path())
+
+
 def _main(argv: Sequence[str]) -> int:
     if len(argv) == 5 and argv[0] == "--worker":
         return _worker(argv[1], int(argv[2]), int(argv[3]), int(argv[4]))
     print("usage: python -m archive.extract.pdf --worker PATH MAX_PAGES MAX_TEXT_BYTES SECONDS", file=sys.stderr)
     return 2
 
+
+EXTRACTOR = FunctionExtractor(NAME, VERSION, MEDIA_TYPES, MAX_BYTES, _extract_document)
 
 if __name__ == "__main__":
     sys.exit(_main(sys.argv[1:]))

@@ -47,6 +47,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import NamedTuple
 
+from archive.extract.api import Document, Fact, FunctionExtractor, Note, Result
 from archive.extract.common.dates import When
 from archive.extract.common.names import INITIALS, SUFFIXES, is_person_name, person_value, shouting, title_case
 from archive.extract.common.outlets import outlet_key
@@ -54,6 +55,8 @@ from archive.extract.common.text import fold, has_any
 
 NAME = "plaintext"
 VERSION = "1.0.1"
+MEDIA_TYPES = frozenset({"text/plain"})
+MAX_BYTES = 16 << 20  # the whole text is read, and the rules are linear in it: bound it
 
 FIELDS = (
     "outlet",
@@ -1219,6 +1222,14 @@ class _CreditMatch:
 
 
 def _line_credits(line: _Line) -> _CreditMatch | None:
+    """The credits closing a line (see `_credits_in`), after a cheap test that rules most
+    lines out: no label's word, no '/' and no photo agency near the end, so no credit."""
+    if not has_any(line.folded[max(0, len(line.text) - _MAX_CREDITS) :], _CREDIT_WORDS):
+        return None
+    return _credits_in(line.text)
+
+
+def _credits_in(text: str) -> _CreditMatch | None:
     """Credits closing a line: after a sentence, a separator or an opening bracket, the
     rest of the line is a ';'-separated list of credits, labelled ('Photo by', 'Photo:',
     'Photograph:', 'Credit:', 'Image source,', 'Courtesy of') or not. Unlabelled credits
@@ -1226,10 +1237,7 @@ def _line_credits(line: _Line) -> _CreditMatch | None:
     never qualify."""
     # Credits are short: only the end of a long line can hold them, which also keeps the
     # scan linear in the length of the line.
-    text = line.text
     tail = max(0, len(text) - _MAX_CREDITS)
-    if not has_any(line.folded[tail:], _CREDIT_WORDS):
-        return None  # most lines: no label, no '/' and no photo agency, so no credit
     starts = [0] + [m.end() for m in _BOUNDARY.finditer(text, tail)]
     for start in starts:
         if len(text) - start > _MAX_CREDITS:
@@ -1354,3 +1362,16 @@ def _to_bytes(data: bytes, text: str, hits: Iterable[_Hit]) -> list[Extracted]:
         evidence = data[start:end].decode("utf-8")
         result.append(Extracted(hit.field, hit.value, start, end, evidence, hit.rule))
     return result
+
+
+def _extract_document(doc: Document) -> Result:
+    """The extractor protocol's entry: the facts of `extract`, with their byte spans."""
+    data = doc.read(MAX_BYTES)
+    try:
+        found = extract(data)
+    except ValueError as exc:  # not UTF-8: offsets must be exact, so the text is not read
+        return Result(NAME, VERSION, notes=(Note("not extracted", f"plaintext extractor failed: {exc}"),))
+    return Result(NAME, VERSION, tuple(Fact(e.field, e.value, e.rule, e.evidence, e.start, e.end) for e in found))
+
+
+EXTRACTOR = FunctionExtractor(NAME, VERSION, MEDIA_TYPES, MAX_BYTES, _extract_document)
