@@ -91,10 +91,16 @@ class Document:
         """
         # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
         flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-        with open(os.open(self.path, flags), "rb") as file:
-            info = os.fstat(file.fileno())
+        fd = os.open(self.path, flags)
+        try:
+            info = os.fstat(fd)
             if not stat.S_ISREG(info.st_mode):
                 raise NotARegularFileError(f"{self.path} is not a regular file")
+            file = open(fd, "rb")  # noqa: SIM115 (closed by the with below; fd is its from here)
+        except BaseException:
+            os.close(fd)
+            raise
+        with file:
             if info.st_size > limit:
                 raise DocumentTooLargeError(f"{info.st_size} bytes, more than the {limit} this reader takes")
             # One byte more than the size shows a file that grew since; read on only then.

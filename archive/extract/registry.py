@@ -21,12 +21,14 @@ class RegistrationError(ArchiveError):
 
 @dataclass(frozen=True)
 class Registration:
-    """One extractor: its name and version, the module that defines it, the media types it reads."""
+    """One extractor: its name and version, the module that defines it (as `attribute`), the media
+    types it reads."""
 
     name: str
     version: str
     module: str
     media_types: frozenset[str]
+    attribute: str = "EXTRACTOR"
 
 
 REGISTRATIONS: tuple[Registration, ...] = (
@@ -73,10 +75,11 @@ def load(registration: Registration) -> Extractor:
     media types are not the registration's.
     """
     module = importlib.import_module(registration.module)
-    extractor = getattr(module, "EXTRACTOR", None)
+    where = f"{registration.module}.{registration.attribute}"
+    extractor = getattr(module, registration.attribute, None)
     if not isinstance(extractor, Extractor):
-        raise RegistrationError(f"{registration.module} defines no EXTRACTOR")
+        raise RegistrationError(f"{where} is not an extractor")
     declared = (extractor.name, extractor.version, extractor.media_types)
     if declared != (registration.name, registration.version, registration.media_types):
-        raise RegistrationError(f"{registration.module}.EXTRACTOR declares {declared}, registered as {registration}")
+        raise RegistrationError(f"{where} declares {declared}, registered as {registration}")
     return extractor
