@@ -131,7 +131,7 @@ def _split_lines(text: str) -> list[_Line]:
     pos = 0
     for number, raw in enumerate(parts[::step]):
         stripped = raw.strip(_SPACE) if raw else raw
-        lead = len(raw) - len(raw.lstrip(_SPACE)) if stripped else 0
+        lead = len(raw) - len(raw.lstrip(_SPACE)) if stripped and raw[0] in _SPACE else 0
         lines.append(_Line(number, pos + lead, stripped, fold(stripped)))
         index = step * number + 1
         pos += len(raw) + (1 if step == 1 else len(parts[index]) if index < len(parts) else 0)
@@ -1193,8 +1193,7 @@ def _credit(text: str, *, labelled: bool) -> dict[str, str] | None:
         if len(parts) == 2 and parts[0] in _AGENCY_FIRST and _is_person(parts[1]):
             return {"photographer": person_value(parts[1]), "agency": _AGENCY_FIRST[parts[0]]}
         # 'Fadel Senna/AFP/Getty Images': the agencies are kept together, as written.
-        agencies = [_agency(part) for part in parts[1:]]
-        if len(parts) <= 3 and _is_person(parts[0]) and all(agencies):
+        if len(parts) <= 3 and _is_person(parts[0]) and all(_agency(part) for part in parts[1:]):
             return {"photographer": person_value(parts[0]), "agency": "/".join(parts[1:])}
         return None
     if _PHOTO_AGENCY.fullmatch(text):
