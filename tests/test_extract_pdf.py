@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from archive.extract import pdf
-from archive.extract.base import Fact, Note, Result
+from archive.extract.api import Fact, Note, Result
 from archive.extract.pdf import NAME, VERSION, extract
 
 DATA = Path(__file__).resolve().parent / "data" / "pdf"

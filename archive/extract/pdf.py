@@ -55,7 +55,7 @@ MEDIA_TYPES = frozenset({"application/pdf"})
 
 TIMEOUT = 60.0  # seconds for the whole parse, metadata and text
 MAX_PAGES = 200  # pages of text; metadata is read whatever the page count
-MAX_TEXT_BYTES = 16 << 20  # as `archive.extraction` bounds plain text: `plaintext` reads it all
+MAX_TEXT_BYTES = 16 << 20  # as the plain-text extractor bounds what it reads
 MAX_FILE_BYTES = 256 << 20  # above this, metadata only: a text pass over it would not finish in time
 # Through the dispatcher a larger PDF is stored, not read, as ingest has always done (`extract`
 # itself would still read its metadata).

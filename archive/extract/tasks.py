@@ -13,11 +13,12 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
-from archive.extract.run import extract_in_process
+from archive.extract.api import Document
+from archive.extract.dispatch import run
 
 
 def extract(path: str, media_type: str, charset: str | None, size: int, url: str | None = None) -> dict[str, Any]:
-    return dataclasses.asdict(extract_in_process(Path(path), media_type, size, url))
+    return dataclasses.asdict(run(Document(Path(path), media_type, charset, size, url)))
 
 
 def stage_and_extract(
@@ -29,7 +30,7 @@ def stage_and_extract(
     if source is None:
         return None
     staged = stage_file(Path(source), Path(stage))
-    result = extract_in_process(staged.path, media_type, staged.size, url)
+    result = run(Document(staged.path, media_type, charset, staged.size, url))
     return {"sha256": staged.digest.hex, "size": staged.size, "result": dataclasses.asdict(result)}
 
 
