@@ -18,7 +18,6 @@ from typing import Any
 
 from archive import schemas
 from archive.core.checkpoint import Checkpoint, check_checkpoint
-from archive.core.digest import hash_file
 from archive.core.entry import decode, entry_hash
 from archive.core.item import Fold, Item
 from archive.core.merkle import verify_inclusion
@@ -28,6 +27,7 @@ from archive.core.strict import RuleError
 from archive.errors import ArchiveError
 from archive.evidence.csl import csl_record
 from archive.evidence.proof import tlog_proof_text
+from archive.storage.scan import hash_path
 
 
 def _unb64(text: str) -> bytes | None:
@@ -151,7 +151,7 @@ def _proof_holds(e: dict[str, Any], leaf: bytes, checkpoint: Checkpoint, note: s
 def _check_files(items: list[dict[str, Any]], directory: Path, report: Report) -> None:
     paths = [p for p in sorted(directory.rglob("*")) if p.is_file() and not p.is_symlink()]
     with ThreadPoolExecutor(max_workers=4) as pool:
-        digests = dict(zip(paths, pool.map(lambda p: hash_file(p)[0].hex, paths), strict=True))
+        digests = {p: h.sha256 for p, h in zip(paths, pool.map(hash_path, paths), strict=True) if h.sha256}
     have = set(digests.values())
     by_name = {p.name: d for p, d in digests.items()}
     for item in items:

@@ -95,11 +95,11 @@ class Extractors:
         self.close()
 
     def map(self, task: str, args: Iterable[dict[str, Any]]) -> Iterator[Answer]:
-        """Answers of one task of `archive.extract.tasks` per argument set, in order, streamed."""
+        """Answers of one task of `archive.service.tasks` per argument set, in order, streamed."""
         if self._pool is None:
             from archive.sandbox import Pool
 
-            self._pool = Pool("archive.extract.tasks", self.workers, seconds=self.seconds, memory=self.memory)
+            self._pool = Pool("archive.service.tasks", self.workers, seconds=self.seconds, memory=self.memory)
         return self._pool.map(task, args)
 
     def run(self, docs: Iterable[Doc]) -> Iterator[Extracted]:
