@@ -13,7 +13,6 @@ import pytest
 from helpers import assert_one_error_line, ok, run, seed_files, write_text
 
 
-
 def test_an_impossible_yaml_date_is_named(tmp_path: Path) -> None:
     meta = write_text(tmp_path / "meta.yaml", "published: 2022-02-30\n")
     result = run("ingest", seed_files()[0], "--meta", meta, vault=tmp_path / "v")
