@@ -28,7 +28,7 @@ def digest(value: Mapping[str, Any], key: str, what: str) -> str:
     return hex64(value.get(key), f"{what}.{key}")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Pointer:
     """`previous`: the entry an item entry follows in the item's own chain."""
 
@@ -49,7 +49,7 @@ class Pointer:
 IDENTIFICATION = ("by", "libmagic", "libmagic_rules", "libmagic_version", "sniff", "name")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Identified:
     """How the media type was decided at ingest: which signal decided, and what every signal said."""
 
@@ -71,7 +71,7 @@ class Identified:
         return {k: getattr(self, k) for k in IDENTIFICATION}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ObjectFacts:
     """What the bytes are: address, size, and what they were identified as at ingest."""
 
@@ -138,7 +138,7 @@ def _notes(value: Mapping[str, Any], seq: int | None) -> tuple[ExtractionNote, .
     return tuple(ExtractionNote.from_json(n, seq=seq) for n in raw)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class KeyBody:
     origin: str
     verifier_key: str
@@ -152,7 +152,7 @@ class KeyBody:
         return out
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class IngestBody:
     item: str
     object: ObjectFacts
@@ -172,7 +172,7 @@ class IngestBody:
         return out
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class AmendBody:
     item: str
     previous: Pointer
@@ -188,7 +188,7 @@ class AmendBody:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ExtractBody:
     item: str
     previous: Pointer
@@ -204,7 +204,7 @@ class ExtractBody:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class AccessBody:
     item: str
     previous: Pointer
@@ -215,7 +215,7 @@ class AccessBody:
         return {"item": self.item, "previous": self.previous.to_json(), "access": self.access, "reason": self.reason}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RelateBody:
     item: str
     to: str
