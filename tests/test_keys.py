@@ -180,3 +180,27 @@ def test_verifier_key_matches_the_private_key(tmp_path: Path) -> None:
     vkey = verifier_key("example.com/vault", key)
     assert vkey == VerifierKey.from_public_key("example.com/vault", key.public_key())
     assert vkey.verify(b"message", key.sign(b"message"))
+
+
+def test_pinning_keeps_the_pinned_keys_file_as_written(tmp_path: Path) -> None:
+    from archive.evidence.pinned import add_trusted, read_trusted
+
+    first = verifier_key("example.org/a", generate_key())
+    second = verifier_key("example.org/b", generate_key())
+    pins = tmp_path / "trusted-keys"
+    pins.write_text(f"# the newsroom's archive\n{first}\n", "utf-8")
+    assert add_trusted(pins, second)
+    assert pins.read_text("utf-8") == f"# the newsroom's archive\n{first}\n{second}\n"
+    assert [str(k) for k in read_trusted(pins)] == [str(first), str(second)]
+    assert not add_trusted(pins, first)
+
+
+def test_a_pinned_keys_file_that_is_a_fifo_is_refused_without_hanging(tmp_path: Path) -> None:
+    import os
+
+    from archive.evidence.pinned import read_trusted
+
+    pins = tmp_path / "trusted-keys"
+    os.mkfifo(pins)
+    with pytest.raises(CryptoError, match="cannot read"):
+        read_trusted(pins)

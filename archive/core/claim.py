@@ -49,6 +49,8 @@ _EXTRACTORS: dict[tuple[Any, Any], ExtractorId] = {}
 
 def _extractor(name: Any, version: Any) -> ExtractorId:
     """One ExtractorId per (name, version): thousands of claims name the same few extractors."""
+    if not isinstance(name, str) or not isinstance(version, str):
+        return ExtractorId(string(name, "extractor.name"), string(version, "extractor.version"))
     found = _EXTRACTORS.get((name, version))
     if found is None:
         found = ExtractorId(string(name, "extractor.name"), string(version, "extractor.version"))
@@ -90,7 +92,7 @@ class Claim:
         if stored:
             seq = count(value.get("seq"), "claim.seq")
         field = value.get("field")
-        if field not in FIELDS:
+        if not isinstance(field, str) or field not in FIELDS:
             raise RuleError(f"a claim's field must be one of {', '.join(FIELDS)}, not {str(field)[:40]!r}")
         source = value.get("source")
         seq_member = ("seq",) if stored else ()

@@ -130,6 +130,10 @@ def _check_ledger(reader: Reader, report: Report, progress: ProgressFn | None, w
         report.add(checked.problems)
         entry, seq = checked.entry, checked.row.seq
         if entry is not None:
+            if seq == 0 and entry.kind != "key":
+                report.add(
+                    [Problem("KEY_INVALID", "entry 0 is not a key entry: the ledger must open with its key", seq=0)]
+                )
             if entry.kind == "key":
                 try:
                     facts.keys.apply(seq, entry.body)
