@@ -204,3 +204,20 @@ def test_a_pinned_keys_file_that_is_a_fifo_is_refused_without_hanging(tmp_path: 
     os.mkfifo(pins)
     with pytest.raises(CryptoError, match="cannot read"):
         read_trusted(pins)
+
+
+def test_a_manifest_after_a_rotation_verifies_with_the_key_pinned_before_it(tmp_path: Path) -> None:
+    """The manifest carries the key entries, so a reader who pinned the first key follows the rotation."""
+    from helpers import ok, run, seed_files
+
+    vault = tmp_path / "vault"
+    ok("ingest", seed_files()[0], vault=vault)
+    first = ok("key", "show", vault=vault).out.strip()
+    ok("key", "rotate", vault=vault)
+    ok("ingest", seed_files()[1], vault=vault)
+    manifest = tmp_path / "m.json"
+    ok("manifest", "--all", "-o", manifest, vault=vault)
+    assert run("verify-manifest", manifest, "--key", first).code == 0
+    stranger = verifier_key(first.split("+")[0], generate_key())
+    refused = run("verify-manifest", manifest, "--key", str(stranger), "--json")
+    assert refused.code == 1 and "MANIFEST_CHECKPOINT_INVALID" in refused.out

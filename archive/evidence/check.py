@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from archive import schemas
+from archive.core.announce import KeyHistory
 from archive.core.checkpoint import Checkpoint, check_checkpoint
 from archive.core.entry import decode, entry_hash
 from archive.core.item import Fold, Item
@@ -58,9 +59,35 @@ def check_manifest(doc: Any, trusted: Sequence[VerifierKey], files: Path | None 
     return report
 
 
+def _announced(doc: Any, trusted: Sequence[VerifierKey], report: Report) -> list[VerifierKey]:
+    """The keys to trust for the checkpoint: those given, and every key the manifest's key entries
+    announce by rotation after one of them (each rotation is signed by the key it replaces)."""
+    entries = doc.get("keys")
+    if not entries:
+        return list(trusted)
+    history = KeyHistory()
+    for e in sorted(entries, key=lambda x: x["seq"]):
+        data = e["canonical"].encode("utf-8")
+        if entry_hash(data) != e["hash"]:
+            report.add([Problem("MANIFEST_ENTRY_HASH", "a key entry's bytes do not hash to its hash", seq=e["seq"])])
+            return list(trusted)
+        try:
+            entry = decode(data)
+            if entry.kind != "key" or entry.seq != e["seq"]:
+                raise RuleError("not the key entry it says it is")
+            history.apply(entry.seq, entry.body)
+        except (ArchiveError, RuleError) as exc:
+            report.add([Problem("MANIFEST_KEYS_INVALID", f"key entry: {exc}", seq=e["seq"])])
+            return list(trusted)
+    pinned = {str(k) for k in trusted}
+    announced = history.all()
+    first = next((i for i, k in enumerate(announced) if str(k) in pinned), None)
+    return list(trusted) + ([] if first is None else announced[first + 1 :])
+
+
 def _check_checkpoint(doc: Any, trusted: Sequence[VerifierKey], report: Report) -> Checkpoint | None:
     embedded = doc["verifier_key"]
-    keys = list(trusted)
+    keys = _announced(doc, trusted, report)
     if not keys:
         report.add(
             [Problem("MANIFEST_KEY_UNTRUSTED", f"no trusted key: pass --key {embedded} if you trust it, or pin it")]
@@ -78,6 +105,9 @@ def _check_checkpoint(doc: Any, trusted: Sequence[VerifierKey], report: Report) 
     ledger = doc["ledger"]
     if cp.size != ledger["size"] or _unb64(ledger["root"]) != cp.root:
         report.add([Problem("MANIFEST_CHECKPOINT_INVALID", "ledger size or root differ from the signed checkpoint's")])
+    for e in doc.get("keys") or []:
+        if not _proof_holds(e, bytes.fromhex(entry_hash(e["canonical"].encode("utf-8"))), cp, doc["checkpoint"]):
+            report.add([Problem("MANIFEST_PROOF_INVALID", "a key entry's inclusion proof fails", seq=e["seq"])])
     return cp
 
 
