@@ -70,8 +70,9 @@ class Sealed:
     data: bytes
 
 
-def seal(entry: Entry) -> Sealed:
-    data = canonical_bytes(entry.to_json())
+def seal(entry: Entry, *, model: bool = False) -> Sealed:
+    """The entry's canonical bytes and hash (`model`: its body was built by the archive's model)."""
+    data = canonical_bytes(entry.to_json(), model=model)
     return Sealed(entry.seq, entry_hash(data), data)
 
 
@@ -89,7 +90,7 @@ def next_entry(
         raise LedgerError("an entry needs an actor")
     seq = 0 if head is None else head.seq + 1
     prev = GENESIS_PREV if head is None else head.hash
-    return seal(Entry(seq, prev, format_time(time), actor, tool, kind, body))
+    return seal(Entry(seq, prev, format_time(time), actor, tool, kind, body), model=True)
 
 
 def decode(data: bytes) -> Entry:

@@ -209,7 +209,7 @@ class Item:
         }
 
     def state_bytes(self) -> bytes:
-        return canonical_bytes(self.to_json())
+        return canonical_bytes(self.to_json(), model=True)
 
     def index_row(self) -> IndexRow:
         assert self.head is not None

@@ -33,6 +33,7 @@ from archive.storage.scan import Hashed, Scan, hash_path, stat_size
 from archive.storage.upgrade import index_row
 from archive.storage.vault import DEFAULT_LEDGER, Marker, read_marker
 
+SMALL_AVERAGE = 1 << 20  # bytes per object below which objects are hashed after the entries are checked
 # (phase, done, total): phase is "ledger" (entries) or "objects" (bytes)
 ProgressFn = Callable[[str, int, int], None]
 
@@ -76,7 +77,12 @@ def verify_vault(
     # are checked.
     objects = ObjectStore(path)
     files = list(objects.iter_stored())
-    scan = Scan([(p, stat_size(p)) for _, p in files], workers or min(8, os.cpu_count() or 2))
+    sized = [(p, stat_size(p)) for _, p in files]
+    # Large objects hash at C speed with the GIL released: hashing them in the background while the
+    # entries are checked is free. Many small ones keep the hashing threads in Python, where they
+    # would slow the entry checks more than they gain, so they are hashed after.
+    small = sum(max(size, 0) for _, size in sized) < SMALL_AVERAGE * max(len(sized), 1)
+    scan = Scan(sized, workers or min(8, os.cpu_count() or 2), deferred=small)
     try:
         config = marker.ledger if marker is not None else DEFAULT_LEDGER
         where = describe(path, config)
