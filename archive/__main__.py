@@ -1,5 +1,5 @@
 """`python -m archive` runs the command line."""
 
-from archive.cli.app import main
+from archive.cli.main import main
 
 main()

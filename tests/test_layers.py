@@ -22,7 +22,7 @@ ALLOWED = {
 OWNERS = {
     "sqlmodel": {"storage/tables.py"},
     "sqlalchemy": {"storage/tables.py"},
-    "typer": {"cli/app.py"},
+    "typer": {"cli/app.py", "cli/main.py"},
     "magic": {"extract/identify.py"},
     "yaml": {"service/sidecar.py"},
     "jsonschema": {"schemas/__init__.py"},

@@ -10,19 +10,30 @@ start; each command imports what it uses.
 from __future__ import annotations
 
 import getpass
-import os
 import sys
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
 from archive import __version__
+from archive.cli import reading
+from archive.cli.common import (
+    as_json,
+    context,
+    globals_passphrase,
+    open_vault,
+    plural,
+    read_text,
+    root,
+    say,
+    trusted_keys_path,
+    vault_path,
+)
+from archive.cli.common import output as output_to
 
 if TYPE_CHECKING:
-    from archive.service.archive import Archive, Context
+    pass
 
 app = typer.Typer(
     name="archive",
@@ -35,9 +46,6 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
     rich_markup_mode=None,
 )
-
-DEFAULT_VAULT = Path("vault")
-_root: dict[str, Any] = {"vault": None, "actor": None, "json": False, "debug": False}
 
 VaultOpt = Annotated[
     Path | None,
@@ -69,99 +77,7 @@ def _callback(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
     ] = False,
 ) -> None:
-    _root.update(vault=vault, actor=actor, json=json, debug=debug)
-
-
-def _vault(given: Path | None) -> Path:
-    if given is not None:
-        return given
-    if _root["vault"] is not None:
-        return Path(_root["vault"])
-    env = os.environ.get("ARCHIVE_VAULT")
-    return Path(env) if env else DEFAULT_VAULT
-
-
-def _json(given: bool) -> bool:
-    return given or bool(_root["json"])
-
-
-def _passphrase() -> bytes | None:
-    value = os.environ.get("ARCHIVE_KEY_PASSPHRASE")
-    return value.encode("utf-8", "surrogateescape") if value else None
-
-
-def _context(actor: str | None, *, origin: str | None = None, passphrase: bytes | None = None) -> Context:
-    from archive.errors import UsageError
-    from archive.service.archive import Context
-
-    who = actor or _root["actor"] or os.environ.get("ARCHIVE_ACTOR") or getpass.getuser()
-    if not who.strip():
-        raise UsageError("--actor must not be empty")
-    try:
-        who.encode("utf-8")
-    except UnicodeEncodeError:
-        raise UsageError("--actor (or ARCHIVE_ACTOR) is not valid UTF-8 text") from None
-    return Context(actor=who.strip(), origin=origin, passphrase=passphrase or _passphrase())
-
-
-def _trusted_keys_path() -> Path:
-    explicit = os.environ.get("ARCHIVE_TRUSTED_KEYS")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "archive" / "trusted-keys"
-
-
-@contextmanager
-def _open(
-    vault: Path | None, actor: str | None, *, create: bool = False, ctx: Context | None = None, read_only: bool = False
-) -> Iterator[tuple[Archive, bool]]:
-    from archive.service.archive import Archive
-
-    archive, created = Archive.open(_vault(vault), ctx or _context(actor), create=create, read_only=read_only)
-    try:
-        yield archive, created
-    finally:
-        archive.close()
-
-
-@contextmanager
-def _output(path: Path | None) -> Iterator[TextIO]:
-    """Where a command writes: stdout, or a file written whole or not at all."""
-    if path is None:
-        yield sys.stdout
-        return
-    from archive.cli.output import atomic_text
-
-    with atomic_text(path) as out:
-        yield out
-
-
-def _say(text: str) -> None:
-    sys.stdout.write(text + "\n")
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
-def _read_text(path: Path, what: str = "file", limit: int = 1 << 20) -> str:
-    from archive.errors import BadInputError, NotFoundError
-    from archive.service.sources import shown_path
-    from archive.storage.fsutil import NotRegularError, TooLargeError, read_regular
-
-    try:
-        return read_regular(path, limit).decode("utf-8")
-    except FileNotFoundError:
-        raise NotFoundError(f"{shown_path(path)}: no such {what}") from None
-    except NotRegularError:
-        raise BadInputError(f"{shown_path(path)}: not a regular file") from None
-    except TooLargeError:
-        raise BadInputError(f"{shown_path(path)}: larger than {limit} bytes; not a {what}") from None
-    except UnicodeDecodeError:
-        raise BadInputError(f"{shown_path(path)}: not UTF-8 text") from None
-    except OSError as exc:
-        raise BadInputError(f"{shown_path(path)}: cannot read: {exc.strerror}") from None
+    root.update(vault=vault, actor=actor, json=json, debug=debug)
 
 
 # ---- init, ingest ----------------------------------------------------------------------------
@@ -191,10 +107,10 @@ def init(
     from archive.errors import UsageError, VaultError
     from archive.storage.vault import is_vault
 
-    where = _vault(vault)
+    where = vault_path(vault)
     if is_vault(where):
         raise VaultError(f"{where} is already a vault")
-    passphrase = _passphrase()
+    passphrase = globals_passphrase()
     if encrypt_key and passphrase is None:
         if not sys.stdin.isatty():
             raise UsageError("--encrypt-key needs ARCHIVE_KEY_PASSPHRASE or a terminal to ask on")
@@ -202,16 +118,16 @@ def init(
         if not first or first != getpass.getpass("again: "):
             raise UsageError("passphrases were empty or did not match")
         passphrase = first.encode("utf-8")
-    ctx = _context(actor, origin=origin, passphrase=passphrase if encrypt_key else None)
-    with _open(where, actor, create=True, ctx=ctx) as (archive, _):
+    ctx = context(actor, origin=origin, passphrase=passphrase if encrypt_key else None)
+    with open_vault(where, actor, create=True, ctx=ctx) as (archive, _):
         key = str(archive.keys().current)
         name = archive.origin
-    if _json(json):
+    if as_json(json):
         from archive.cli.render import emit_json
 
         emit_json({"vault": str(where), "created": True, "origin": name, "verifier_key": key})
     else:
-        _say(f"created vault at {where}\nverifier key: {key}")
+        say(f"created vault at {where}\nverifier key: {key}")
 
 
 @app.command()
@@ -292,35 +208,35 @@ def ingest(
         raw=raw,
         batch_size=batch_size,
     )
-    ctx = _context(actor)
+    ctx = context(actor)
     planned = plan(request, ctx.actor)  # everything is checked before a vault is made or touched
-    as_json = _json(json)
+    machine = as_json(json)
     results: list[Any] = []
-    where = _vault(vault)
+    where = vault_path(vault)
     with (
-        _open(where, actor, create=True, ctx=ctx) as (archive, created),
+        open_vault(where, actor, create=True, ctx=ctx) as (archive, created),
         Extractors() as extractors,
-        progress_bar(not as_json) as bar,
+        progress_bar(not machine) as bar,
     ):
-        if created and not as_json:
-            _say(f"created vault at {where}")
+        if created and not machine:
+            say(f"created vault at {where}")
         for batch in run(archive, planned, extractors, batch_size=batch_size):
             results.extend(batch)
             if bar is not None:
                 bar("ingest", len(results), len(planned.sources))
-            if not as_json:
+            if not machine:
                 for r in batch:
                     if r.status == "ingested":
-                        _say(f"ingested  {r.item}  {r.name}  (entry {r.seq}, {r.media_type}, {r.size} bytes)")
+                        say(f"ingested  {r.item}  {r.name}  (entry {r.seq}, {r.media_type}, {r.size} bytes)")
                     else:
-                        _say(f"exists    {r.item}  {r.name}  (already in the archive; nothing appended)")
+                        say(f"exists    {r.item}  {r.name}  (already in the archive; nothing appended)")
         related = relate_captures(archive, planned, results)
-    if not as_json:
+    if not machine:
         for rel in related:
-            _say(f"related   {rel.item} is {rel.relation} of {rel.to}  (entry {rel.seq})")
+            say(f"related   {rel.item} is {rel.relation} of {rel.to}  (entry {rel.seq})")
     new = sum(1 for r in results if r.status == "ingested")
     found = planned.found
-    if as_json:
+    if machine:
         from archive.cli.render import emit_json
 
         emit_json(
@@ -339,8 +255,8 @@ def ingest(
     else:
         extra = f"; skipped {found.skipped} hidden files or links" if found.skipped else ""
         extra += f"; excluded {found.excluded}" if found.excluded else ""
-        extra += f"; left out {_count(len(found.vaults), 'vault')} ({', '.join(found.vaults)})" if found.vaults else ""
-        _say(f"{new} ingested, {len(results) - new} already present{extra}")
+        extra += f"; left out {plural(len(found.vaults), 'vault')} ({', '.join(found.vaults)})" if found.vaults else ""
+        say(f"{new} ingested, {len(results) - new} already present{extra}")
 
 
 # ---- reading ---------------------------------------------------------------------------------
@@ -353,19 +269,7 @@ ItemArg = Annotated[str, typer.Argument(metavar="ID", help="Item id: its SHA-256
 def show(item_id: ItemArg, vault: VaultOpt = None, json: JsonOpt = False) -> None:
     """Show one item: object facts, acquisition, each current value with where it came from,
     superseded values, relations, access, and the item's whole history."""
-    with _open(vault, None, read_only=True) as (archive, _):
-        item = archive.item(archive.resolve_id(item_id))
-        history = archive.history(item)
-    if _json(json):
-        from archive.cli.render import emit_json
-
-        doc = item.to_json()
-        doc["history"] = [{"seq": s.seq, "hash": s.hash, **e.to_json()} for s, e in history]
-        emit_json(doc)
-    else:
-        from archive.cli.render import item_lines, width
-
-        _say("\n".join(item_lines(item, history, width())))
+    reading.show(item_id, vault, json)
 
 
 @app.command(name="list")
@@ -376,20 +280,7 @@ def list_(
     json: JsonOpt = False,
 ) -> None:
     """List items in ingest order with their current date, outlet and title (--json: each item whole)."""
-    with _open(vault, None, read_only=True) as (archive, _), closing(archive.items(start=start, limit=limit)) as items:
-        if _json(json):
-            from archive.cli.render import emit_json_lines
-
-            emit_json_lines(item.to_json() for item in items)
-            return
-        from archive.cli.render import list_lines, width
-
-        lines = list_lines(items, width())
-        total = archive.count()
-    shown = max(0, len(lines) - 2)
-    _say("\n".join(lines) if lines else "no items")
-    if shown < total:
-        sys.stderr.write(f"{shown} of {total} items (--start, --limit)\n")
+    reading.list_items(vault, start, limit, json)
 
 
 @app.command()
@@ -400,19 +291,7 @@ def log(
     json: JsonOpt = False,
 ) -> None:
     """Show ledger entries in order (with --json: each entry's fields, hash and canonical bytes)."""
-    with _open(vault, None, read_only=True) as (archive, _), closing(archive.entries(start, limit)) as entries:
-        if _json(json):
-            from archive.cli.render import emit_json_lines
-
-            emit_json_lines(
-                {"seq": s.seq, "hash": s.hash, "canonical": s.data.decode("utf-8"), "entry": e.to_json()}
-                for s, e in entries
-            )
-            return
-        from archive.cli.render import log_lines, width
-
-        lines = log_lines(entries, width())
-    _say("\n".join(lines) if lines else "no entries")
+    reading.log(vault, start, limit, json)
 
 
 # ---- writing about items ---------------------------------------------------------------------
@@ -446,15 +325,15 @@ def amend(
         if not sep or not field.strip():
             raise UsageError(f"--set takes FIELD=VALUE, got {pair[:80]!r}")
         values.setdefault(field.strip(), []).append(value)
-    with _open(vault, actor) as (archive, _):
+    with open_vault(vault, actor) as (archive, _):
         full = archive.resolve_id(item_id)
         sealed = archive.amend(full, values, [f.strip() for f in unset or []], reason)
-    if _json(json):
+    if as_json(json):
         from archive.cli.render import emit_json
 
         emit_json({"item": full, "seq": sealed.seq, "hash": sealed.hash})
     else:
-        _say(f"amended   {full}  (entry {sealed.seq})")
+        say(f"amended   {full}  (entry {sealed.seq})")
 
 
 @app.command()
@@ -471,18 +350,18 @@ def reextract(
     from archive.service.extraction import Extractors
 
     results = []
-    with _open(vault, actor) as (archive, _), Extractors() as extractors:
+    with open_vault(vault, actor) as (archive, _), Extractors() as extractors:
         full = [archive.resolve_id(i) for i in ids] if ids else archive.item_ids()
         for item_id in dict.fromkeys(full):
             sealed = archive.reextract(item_id, extractors)
             results.append({"item": item_id, "changed": sealed is not None, "seq": sealed.seq if sealed else None})
-    if _json(json):
+    if as_json(json):
         from archive.cli.render import emit_json
 
         emit_json(results)
     else:
         for r in results:
-            _say(
+            say(
                 f"{'changed' if r['changed'] else 'same':9} {r['item']}"
                 + (f"  (entry {r['seq']})" if r["changed"] else "")
             )
@@ -510,17 +389,17 @@ def relate(
     A redaction never deletes the original: restricting access to the original is a separate
     entry (`archive access`).
     """
-    with _open(vault, actor) as (archive, _):
+    with open_vault(vault, actor) as (archive, _):
         a, b = archive.resolve_id(item_id), archive.resolve_id(to)
         sealed, new = archive.relate(a, b, as_, note)
-    if _json(json):
+    if as_json(json):
         from archive.cli.render import emit_json
 
         emit_json({"item": a, "to": b, "relation": as_, "seq": sealed.seq, "new": new})
     elif new:
-        _say(f"related   {a} is {as_} of {b}  (entry {sealed.seq})")
+        say(f"related   {a} is {as_} of {b}  (entry {sealed.seq})")
     else:
-        _say(f"already   {a} is {as_} of {b}  (entry {sealed.seq}; nothing appended)")
+        say(f"already   {a} is {as_} of {b}  (entry {sealed.seq}; nothing appended)")
 
 
 @app.command()
@@ -539,15 +418,15 @@ def access(
     if restrict == open_:
         raise UsageError("give exactly one of --restrict and --open")
     status = "restricted" if restrict else "open"
-    with _open(vault, actor) as (archive, _):
+    with open_vault(vault, actor) as (archive, _):
         full = archive.resolve_id(item_id)
         sealed = archive.set_access(full, status, reason)
-    if _json(json):
+    if as_json(json):
         from archive.cli.render import emit_json
 
         emit_json({"item": full, "access": status, "seq": sealed.seq})
     else:
-        _say(f"{status:9} {full}  (entry {sealed.seq})")
+        say(f"{status:9} {full}  (entry {sealed.seq})")
 
 
 # ---- verification ----------------------------------------------------------------------------
@@ -583,15 +462,15 @@ def verify(
     from archive.service.verify import Against, verify_vault
     from archive.storage.vault import PLACEHOLDERS
 
-    where = _vault(vault)
+    where = vault_path(vault)
     if not where.is_dir() or all(p.name in PLACEHOLDERS for p in where.iterdir()):
         raise VaultError(f"no vault at {where}")
     trusted = tuple(VerifierKey.parse(k.strip()) for k in key or [])
-    pinned = [Against(_read_text(p, "checkpoint file", 64 << 10), trusted, str(p)) for p in against or []]
-    as_json = _json(json)
-    with progress_bar(not as_json) as bar:
+    pinned = [Against(read_text(p, "checkpoint file", 64 << 10), trusted, str(p)) for p in against or []]
+    machine = as_json(json)
+    with progress_bar(not machine) as bar:
         report = verify_vault(where, progress=bar, against=pinned)
-    if as_json:
+    if machine:
         emit_json({"vault": str(where), **report.to_json()})
     else:
         for p in report.problems:
@@ -600,11 +479,11 @@ def verify(
         summary = f"{c.get('entries', 0)} entries, {c.get('items', 0)} items, {c.get('bytes', 0)} bytes checked"
         for proved in report.against:
             verdict = "the ledger extends it" if proved["extended"] else "the ledger does NOT extend it"
-            _say(f"checkpoint {proved['source']}: size {proved['size']}, root {proved['root']}: {verdict}")
+            say(f"checkpoint {proved['source']}: size {proved['size']}, root {proved['root']}: {verdict}")
         if report:
-            _say(f"ok: {summary}; no problems")
+            say(f"ok: {summary}; no problems")
         else:
-            _say(f"FAILED: {summary}; {_count(len(report.problems), 'problem')}")
+            say(f"FAILED: {summary}; {plural(len(report.problems), 'problem')}")
     if not report:
         raise typer.Exit(1)
 
@@ -616,20 +495,20 @@ def upgrade(vault: VaultOpt = None, json: JsonOpt = False) -> None:
     from archive.storage.upgrade import upgrade as run_upgrade
     from archive.storage.vault import VERSION, Vault
 
-    where = _vault(vault)
+    where = vault_path(vault)
     opened = Vault.open(where, any_version=True)
     try:
         old, count = run_upgrade(opened)
     finally:
         opened.close()
-    if _json(json):
+    if as_json(json):
         from archive.cli.render import emit_json
 
         emit_json({"vault": str(where), "from": old, "to": VERSION, "reindexed": count})
     elif old == VERSION and not count:
-        _say(f"{where} is already format version {VERSION}")
+        say(f"{where} is already format version {VERSION}")
     else:
-        _say(f"upgraded {where} from format version {old} to {VERSION}; {_count(count, 'item')} reindexed")
+        say(f"upgraded {where} from format version {old} to {VERSION}; {plural(count, 'item')} reindexed")
 
 
 # ---- evidence --------------------------------------------------------------------------------
@@ -638,7 +517,7 @@ def upgrade(vault: VaultOpt = None, json: JsonOpt = False) -> None:
 def _write_manifest(
     vault: Path | None, actor: str | None, ids: list[str] | None, fmt: str, kind: str, out: TextIO
 ) -> int:
-    with _open(vault, actor, read_only=True) as (archive, _):
+    with open_vault(vault, actor, read_only=True) as (archive, _):
         full = list(dict.fromkeys(archive.resolve_id(i) for i in ids)) if ids else None
         return archive.write_manifest(full, out, fmt=fmt, kind=kind)
 
@@ -666,10 +545,10 @@ def manifest(
         raise UsageError("--format is json, md or csl")
     if bool(ids) == all_:
         raise UsageError("give item ids, or --all")
-    with _output(output) as out:
+    with output_to(output) as out:
         count = _write_manifest(vault, actor, ids, fmt, "archive-manifest", out)
     if output is not None:
-        sys.stderr.write(f"wrote {output} ({_count(count, 'item')})\n")
+        sys.stderr.write(f"wrote {output} ({plural(count, 'item')})\n")
 
 
 export_app = typer.Typer(help="Export evidence for use outside the archive.", no_args_is_help=True)
@@ -686,9 +565,9 @@ def export_proof(
     """One item's self-contained evidence: its entries, their inclusion proofs (also as C2SP
     tlog-proofs) and the signed checkpoint; check it with `archive verify-manifest FILE --key KEY`.
     """
-    with _output(output) as out:
+    with output_to(output) as out:
         _write_manifest(vault, actor, [item_id], "json", "archive-proof", out)
-    _say(f"wrote {output}")
+    say(f"wrote {output}")
 
 
 @app.command("verify-manifest")
@@ -715,7 +594,7 @@ def verify_manifest(
     from archive.evidence.check import check_manifest
     from archive.evidence.pinned import read_trusted
 
-    text = _read_text(path, "manifest", 4 << 30)
+    text = read_text(path, "manifest", 4 << 30)
     try:
         try:
             doc = json_.loads(text)
@@ -723,20 +602,20 @@ def verify_manifest(
             raise BadInputError(f"{path}: not JSON: {str(exc)[:200]}") from None
         if files is not None and not files.is_dir():
             raise NotFoundError(f"{files}: no such directory")
-        trusted = [VerifierKey.parse(k.strip()) for k in key] if key else read_trusted(_trusted_keys_path())
+        trusted = [VerifierKey.parse(k.strip()) for k in key] if key else read_trusted(trusted_keys_path())
         report = check_manifest(doc, trusted, files)
     except RecursionError:  # from parsing or from checking a deeply nested document
         raise BadInputError(f"{path}: not a manifest (JSON nested too deeply)") from None
-    if _json(json):
+    if as_json(json):
         emit_json({"manifest": str(path), **report.to_json()})
     else:
         for p in report.problems:
             sys.stderr.write(problem_line(p.code, p.seq, p.item, None, p.message) + "\n")
         c = report.counts
         if report:
-            _say(f"ok: {c.get('items', 0)} items, {c.get('entries', 0)} entries proven against the signed checkpoint")
+            say(f"ok: {c.get('items', 0)} items, {c.get('entries', 0)} entries proven against the signed checkpoint")
         else:
-            _say(f"FAILED: {_count(len(report.problems), 'problem')}")
+            say(f"FAILED: {plural(len(report.problems), 'problem')}")
     if not report:
         raise typer.Exit(1)
 
@@ -748,17 +627,17 @@ def checkpoint(vault: VaultOpt = None, output: OutputOpt = None, json: JsonOpt =
     Keep it, publish it or timestamp it outside the archive: `archive verify --against FILE` later
     proves the ledger still extends it.
     """
-    with _open(vault, None, read_only=True) as (archive, _):
+    with open_vault(vault, None, read_only=True) as (archive, _):
         size, note = archive.latest_checkpoint()
-    if _json(json) and output is None:
+    if as_json(json) and output is None:
         from archive.cli.render import emit_json
 
         emit_json({"size": size, "note": note})
         return
-    with _output(output) as out:
+    with output_to(output) as out:
         out.write(note)
     if output is not None:
-        _say(f"wrote {output} (checkpoint of {size} entries)")
+        say(f"wrote {output} (checkpoint of {size} entries)")
 
 
 key_app = typer.Typer(help="The vault's signing key: show it, rotate it, trust others' keys.", no_args_is_help=True)
@@ -768,9 +647,9 @@ app.add_typer(key_app, name="key")
 @key_app.command("show")
 def key_show(vault: VaultOpt = None, json: JsonOpt = False) -> None:
     """Print the vault's current verifier key (C2SP signed-note form: name+keyid+base64)."""
-    with _open(vault, None, read_only=True) as (archive, _):
+    with open_vault(vault, None, read_only=True) as (archive, _):
         history = archive.keys()
-    if _json(json):
+    if as_json(json):
         from archive.cli.render import emit_json
 
         emit_json(
@@ -781,16 +660,16 @@ def key_show(vault: VaultOpt = None, json: JsonOpt = False) -> None:
             }
         )
     else:
-        _say(str(history.current))
+        say(str(history.current))
 
 
 @key_app.command("rotate")
 def key_rotate(vault: VaultOpt = None, actor: ActorOpt = None) -> None:
     """Make a new signing key, announced by an entry signed with the old key and the new one."""
-    with _open(vault, actor) as (archive, _):
+    with open_vault(vault, actor) as (archive, _):
         sealed = archive.rotate_key()
         key = archive.keys().current
-    _say(f"rotated: entry {sealed.seq} announces {key}")
+    say(f"rotated: entry {sealed.seq} announces {key}")
 
 
 @key_app.command("trust")
@@ -801,77 +680,6 @@ def key_trust(
     from archive.core.note import VerifierKey
     from archive.evidence.pinned import add_trusted
 
-    path = _trusted_keys_path()
+    path = trusted_keys_path()
     added = add_trusted(path, VerifierKey.parse(vkey.strip()))
-    _say(f"{'trusted' if added else 'already trusted'}: {vkey.strip()} ({path})")
-
-
-# ---- the error boundary ----------------------------------------------------------------------
-
-
-def _undecodable_argument(args: list[str]) -> str | None:
-    """The first argument that is not UTF-8 text and not a path that exists (shown escaped).
-
-    Everything a command records is text; an existing path is left to ingest, which names it.
-    """
-    for arg in args:
-        try:
-            arg.encode("utf-8")
-        except UnicodeEncodeError:
-            if not os.path.lexists(arg):
-                return os.fsencode(arg).decode("utf-8", "backslashreplace")
-    return None
-
-
-def _bounded(text: str, limit: int = 4000) -> str:
-    """An error message as it may be printed: bounded, and control characters escaped."""
-    lines = text.split("\n")
-    shown = [" ".join(c if c.isprintable() else repr(c)[1:-1] for c in line.split(" ")) for line in lines]
-    out = "\n".join(shown)
-    return out if len(out) <= limit else out[:limit] + f"… ({len(out) - limit} more characters)"
-
-
-def main() -> None:
-    """Entry point: run the app, turning every error into one line and an exit code."""
-    from archive.errors import ArchiveError
-
-    argv = sys.argv[1:]
-    debug = "--debug" in argv or os.environ.get("ARCHIVE_DEBUG") == "1"
-    undecodable = _undecodable_argument(argv)
-    if undecodable is not None:
-        sys.stderr.write(f"error: argument {undecodable} is not valid UTF-8 text\n")
-        sys.exit(2)
-    try:
-        code = app(args=argv, standalone_mode=False)
-    except typer.Exit as exc:
-        code = exc.exit_code
-    except typer.Abort:
-        sys.stderr.write("error: aborted\n")
-        code = 3
-    except typer.TyperException as exc:
-        # Click's usage errors (bad option, missing argument: exit code 2), as one line.
-        ctx = getattr(exc, "ctx", None)
-        hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
-        sys.stderr.write(f"error: {_bounded(exc.format_message(), 400)}{hint}\n")
-        code = exc.exit_code
-    except ArchiveError as exc:
-        if debug:
-            raise
-        sys.stderr.write(f"error: {_bounded(str(exc))}\n")
-        code = exc.exit_code
-    except KeyboardInterrupt:
-        sys.stderr.write("error: interrupted\n")
-        code = 3
-    except BrokenPipeError:
-        # The reader went away (`archive log | head`): not an error; stop writing to the closed pipe.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        code = 0
-    except Exception as exc:
-        if debug:
-            raise
-        sys.stderr.write(
-            f"error: internal error: {type(exc).__name__}: {_bounded(str(exc), 400)} (rerun with --debug)\n"
-        )
-        code = 3
-    sys.exit(code if isinstance(code, int) else 0)
+    say(f"{'trusted' if added else 'already trusted'}: {vkey.strip()} ({path})")

@@ -11,7 +11,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from archive.errors import BadInputError
 
@@ -80,6 +79,8 @@ def normalise_date(field: str, value: Any) -> str:
 
 
 def _url(field: str, value: Any) -> str:
+    from urllib.parse import urlsplit  # lazily: only a URL needs it
+
     text = _text(field, value)
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.netloc or " " in text:

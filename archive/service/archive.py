@@ -9,7 +9,6 @@ calls and prints, and tests are exact. Ingest lives in `archive.service.ingest`,
 from __future__ import annotations
 
 import dataclasses
-import socket
 from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,7 +22,6 @@ from archive.core.entry import Entry, Sealed, decode, format_time
 from archive.core.fields import ASSERTABLE, asserted_values
 from archive.core.item import Fold, Item
 from archive.errors import AmbiguousIdError, BadInputError, NotFoundError, UsageError, VaultError
-from archive.service.extraction import Doc, Extractors
 from archive.storage.port import Reader, Writer
 from archive.storage.reads import item_from_state
 from archive.storage.vault import Vault, is_vault
@@ -33,11 +31,18 @@ if TYPE_CHECKING:
 
     from archive.core.announce import KeyHistory
     from archive.core.note import Signer
+    from archive.service.extraction import Extractors
     from archive.service.ingest import IngestReport, IngestRequest
     from archive.service.txn import LedgerTxn
 
 # Signing (cryptography, keys, checkpoints) is imported where a write needs it, so that commands
 # that only read start without it.
+
+
+def hostname() -> str:
+    import socket  # lazily: commands that only read never need it
+
+    return socket.gethostname()
 
 
 @dataclass(frozen=True)
@@ -46,7 +51,7 @@ class Context:
 
     actor: str
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
-    host: str = dataclasses.field(default_factory=socket.gethostname)
+    host: str = ""  # the machine acquisitions are made on; "" means this one (`hostname()`)
     passphrase: bytes | None = dataclasses.field(default=None, repr=False)
     origin: str | None = None  # for a vault this context creates
     key: Ed25519PrivateKey | None = dataclasses.field(default=None, repr=False)  # likewise; default: a new one
@@ -163,6 +168,7 @@ class Archive:
 
     def reextract(self, item_id: str, extractors: Extractors) -> Sealed | None:
         """Run the current extractors again; append what they read differently, else return None."""
+        from archive.service.extraction import Doc
         path = self.vault.objects.locate(item_id)
         if path is None:
             raise NotFoundError(f"the object of item {item_id} is missing; run `archive verify`")
@@ -234,6 +240,7 @@ class Archive:
     def ingest(self, request: IngestRequest, extractors: Extractors | None = None) -> IngestReport:
         """Check, store and record files (and relate captures): `archive ingest` as a library call."""
         from archive.service import ingest as steps
+        from archive.service.extraction import Extractors
 
         planned = steps.plan(request, self.ctx.actor)
         with extractors or Extractors() as runner:

@@ -23,7 +23,7 @@ from archive.core.entry import format_time
 from archive.core.item import Fold, IndexRow
 from archive.errors import BadInputError, UsageError
 from archive.extract.identify import libmagic_version
-from archive.service.archive import Archive, asserted
+from archive.service.archive import Archive, asserted, hostname
 from archive.service.extraction import Doc, Extracted, Extractors, failed, from_result
 from archive.service.sidecar import Sidecar, load_sidecar
 from archive.service.sources import Found, Source, collect, inspect_all
@@ -281,6 +281,7 @@ def _commit(
     results: list[IngestResult] = []
     placements: list[tuple[str, Path]] = []
     ctx = archive.ctx
+    host = ctx.host or hostname()
     with archive.write() as txn:
         known = txn.w.known_items([p.staged.digest.hex for p in batch])
         rows: list[IndexRow] = []
@@ -296,7 +297,7 @@ def _commit(
             body = IngestBody(
                 item=digest,
                 object=ObjectFacts(digest, obj.size, source.media_type, source.charset, _identified(source)),
-                acquisition=_acquisition(source, ctx.host),
+                acquisition=_acquisition(source, host),
                 claims=tuple(asserted(planned.values_for(source), ctx.actor, format_time(now))) + found.claims,
                 notes=found.notes,
             )

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import os
 import secrets
 import stat
 from pathlib import Path
+from typing import Any
 
 
 def fsync_dir(path: Path) -> None:
@@ -58,7 +57,7 @@ def create_once(path: Path, data: bytes, mode: int = 0o644) -> bool:
     return True
 
 
-_libc: ctypes.CDLL | None = None
+_libc: Any = None  # ctypes.CDLL, loaded on the first syncfs (ctypes is slow to import)
 
 
 def sync_filesystem(path: Path) -> None:
@@ -69,6 +68,9 @@ def sync_filesystem(path: Path) -> None:
     """
     global _libc
     if _libc is None:
+        import ctypes
+        import ctypes.util
+
         name = ctypes.util.find_library("c")
         _libc = ctypes.CDLL(name, use_errno=True) if name else ctypes.CDLL(None, use_errno=True)
     syncfs = getattr(_libc, "syncfs", None)
@@ -78,6 +80,8 @@ def sync_filesystem(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
     try:
         if syncfs(fd) != 0:
+            import ctypes
+
             err = ctypes.get_errno()
             raise OSError(err, os.strerror(err), str(path))
     finally:

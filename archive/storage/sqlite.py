@@ -72,11 +72,11 @@ class Reader:
 
     def entries(self, start: int = 0, stop: int | None = None) -> Iterator[Sealed]:
         after = start - 1
-        end = -1 if stop is None else stop
+        end = (1 << 62) if stop is None else stop  # a plain range, so SQLite walks the primary key
         while True:
             rows = self.conn.execute(
-                "SELECT seq, hash, data FROM ledger WHERE seq > ? AND (? < 0 OR seq < ?) ORDER BY seq LIMIT ?",
-                (after, end, end, PAGE),
+                "SELECT seq, hash, data FROM ledger WHERE seq > ? AND seq < ? ORDER BY seq LIMIT ?",
+                (after, end, PAGE if stop is None else max(1, min(PAGE, stop - after - 1))),
             ).fetchall()
             if not rows:
                 return

@@ -16,7 +16,6 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -123,6 +122,12 @@ def _holds_entries(database: Path) -> bool:
         raise VaultError(f"{database} is not a ledger database: {exc}") from exc
 
 
+def _random_origin() -> str:
+    import secrets
+
+    return f"archive.vault/{secrets.token_hex(8)}"
+
+
 def is_vault(path: Path) -> bool:
     return (path / MARKER).is_file()
 
@@ -210,7 +215,7 @@ class Vault:
         ensure_key(path, passphrase, key)
         marker = Marker(
             VERSION,
-            check_origin(origin or f"archive.vault/{secrets.token_hex(8)}"),
+            check_origin(origin or _random_origin()),
             format_time(now),
             dict(DEFAULT_LEDGER),
             dict(DEFAULT_OBJECTS),
