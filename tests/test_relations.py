@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import struct
 import subprocess
@@ -98,7 +97,7 @@ def test_reextract_appends_only_what_changed(pair: tuple[Path, str, str]) -> Non
     current = archive.item(article).current()
     # An older extractor's result, recorded the way any extraction is: one credit fewer, old version.
     older = tuple(
-        dataclasses.replace(c, extractor=ExtractorId("plaintext", "0.9.0"), seq=None)
+        c.replace(extractor=ExtractorId("plaintext", "0.9.0"), seq=None)
         for c in archive.item(article).claims
         if c.source == "extracted"
     )[:-1]

@@ -221,9 +221,9 @@ def test_empty_tables_and_empty_columns_leave_no_trailing_spaces() -> None:
 
 def test_bad_input_is_refused() -> None:
     with pytest.raises(ValueError, match="kind"):
-        Column("id", "number")  # type: ignore[arg-type]
+        render_table([Column("id", "number")], [], 80)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="minimum"):
-        Column("title", minimum=0)
+        render_table([Column("title", minimum=0)], [], 80)
     with pytest.raises(ValueError, match="row 1 has 1 cells"):
         render_table([Column("a"), Column("b")], [["1", "2"], ["3"]], 80)
     with pytest.raises(ValueError, match="width"):

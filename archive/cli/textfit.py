@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
 Kind = Literal["atom", "text"]
@@ -166,11 +165,11 @@ def fit(text: str, width: int, *, verbatim: bool = False) -> str:
     return _cut(_show(text, verbatim), width)[0]
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     """A table column. An atom (id, date, media type, number) is never cut; text is cut down to `minimum`.
 
-    Higher `priority` is kept longer when the table is too wide.
+    Higher `priority` is kept longer when the table is too wide. (A NamedTuple, not a dataclass: the
+    table is drawn by commands that must start fast; `render_table` checks kind and minimum.)
     """
 
     title: str
@@ -179,7 +178,7 @@ class Column:
     minimum: int = MIN_TEXT
     verbatim: bool = False
 
-    def __post_init__(self) -> None:
+    def check(self) -> None:
         if self.kind not in ("atom", "text"):
             raise ValueError(f"column kind must be 'atom' or 'text', not {self.kind!r}")
         if self.minimum < 1:
@@ -232,6 +231,8 @@ def render_table(
         raise ValueError(f"table width must be at least 1 cell, not {width}")
     if not columns:
         raise ValueError("a table needs at least one column")
+    for column in columns:
+        column.check()
     for n, row in enumerate(rows):
         if len(row) != len(columns):
             raise ValueError(f"row {n} has {len(row)} cells for {len(columns)} columns")
@@ -270,8 +271,7 @@ def render_table(
     return lines
 
 
-@dataclass(frozen=True)
-class Pair:
+class Pair(NamedTuple):
     """A labelled value in a key/value block: text may wrap onto more lines, an atom is never split."""
 
     label: str

@@ -7,8 +7,7 @@ writer, so what the archive writes and what every verifier accepts cannot drift 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from archive.core.claim import Claim, ExtractionNote
 from archive.core.strict import RuleError, count, hex64, members, string
@@ -28,8 +27,7 @@ def digest(value: Mapping[str, Any], key: str, what: str) -> str:
     return hex64(value.get(key), f"{what}.{key}")
 
 
-@dataclass(frozen=True)
-class Pointer:
+class Pointer(NamedTuple):
     """`previous`: the entry an item entry follows in the item's own chain."""
 
     seq: int
@@ -49,8 +47,7 @@ class Pointer:
 IDENTIFICATION = ("by", "libmagic", "libmagic_rules", "libmagic_version", "sniff", "name")
 
 
-@dataclass(frozen=True)
-class Identified:
+class Identified(NamedTuple):
     """How the media type was decided at ingest: which signal decided, and what every signal said."""
 
     by: str  # "libmagic" or "sniff"
@@ -71,8 +68,7 @@ class Identified:
         return {k: getattr(self, k) for k in IDENTIFICATION}
 
 
-@dataclass(frozen=True)
-class ObjectFacts:
+class ObjectFacts(NamedTuple):
     """What the bytes are: address, size, and what they were identified as at ingest."""
 
     sha256: str
@@ -138,8 +134,7 @@ def _notes(value: Mapping[str, Any], seq: int | None) -> tuple[ExtractionNote, .
     return tuple(ExtractionNote.from_json(n, seq=seq) for n in raw)
 
 
-@dataclass(frozen=True)
-class KeyBody:
+class KeyBody(NamedTuple):
     origin: str
     verifier_key: str
     note: str
@@ -152,8 +147,7 @@ class KeyBody:
         return out
 
 
-@dataclass(frozen=True)
-class IngestBody:
+class IngestBody(NamedTuple):
     item: str
     object: ObjectFacts
     acquisition: Mapping[str, str]
@@ -172,8 +166,7 @@ class IngestBody:
         return out
 
 
-@dataclass(frozen=True)
-class AmendBody:
+class AmendBody(NamedTuple):
     item: str
     previous: Pointer
     reason: str
@@ -188,8 +181,7 @@ class AmendBody:
         }
 
 
-@dataclass(frozen=True)
-class ExtractBody:
+class ExtractBody(NamedTuple):
     item: str
     previous: Pointer
     claims: tuple[Claim, ...]
@@ -204,8 +196,7 @@ class ExtractBody:
         }
 
 
-@dataclass(frozen=True)
-class AccessBody:
+class AccessBody(NamedTuple):
     item: str
     previous: Pointer
     access: str
@@ -215,8 +206,7 @@ class AccessBody:
         return {"item": self.item, "previous": self.previous.to_json(), "access": self.access, "reason": self.reason}
 
 
-@dataclass(frozen=True)
-class RelateBody:
+class RelateBody(NamedTuple):
     item: str
     to: str
     relation: str

@@ -8,9 +8,7 @@ entry that made it; in an entry body it does not.
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from archive.core.fields import CREDIT_KEYS, FIELDS
 from archive.core.strict import RuleError, count, members, string
@@ -35,8 +33,7 @@ def check_value(field: str, value: Any, *, nullable: bool) -> ClaimValue:
     return string(value, f"claim of {field}: the value")
 
 
-@dataclass(frozen=True, slots=True)
-class ExtractorId:
+class ExtractorId(NamedTuple):
     name: str
     version: str
 
@@ -63,24 +60,76 @@ _ASSERTED = ("field", "value", "source", "by", "at")
 _EXTRACTED = ("field", "value", "source", "extractor", "rule", "evidence")
 
 
-@dataclass(frozen=True, slots=True)
-class Claim:
-    """One value of one field, with its provenance."""
+_CLAIM_FIELDS = ("field", "value", "source", "by", "at", "extractor", "rule", "evidence", "span", "key", "seq")
 
+
+class Claim:
+    """One value of one field, with its provenance. Immutable; compared by its fields.
+
+    A plain class rather than a dataclass (claims are the most numerous objects the archive makes,
+    and defining dataclasses costs every command a noticeable share of its start-up).
+    """
+
+    __slots__ = (*_CLAIM_FIELDS, "read_as")
     field: str
     value: ClaimValue
     source: str  # "asserted" | "extracted"
-    by: str | None = None  # asserted: who (always the entry's actor)
-    at: str | None = None  # asserted: when (always the entry's time)
-    extractor: ExtractorId | None = None
-    rule: str | None = None
-    evidence: str | None = None
-    span: tuple[int, int] | None = None  # bytes [start, end) of the object
-    key: str | None = None  # where in the document's metadata the value was found
-    seq: int | None = None  # the entry that made it (in an item; never in an entry body)
-    # The claim's JSON as read (without `seq`), so writing it back costs a dict copy. Read-only, and
-    # not an init field: `dataclasses.replace` makes a claim without it, whose JSON is rebuilt.
-    read_as: dict[str, Any] | None = dataclasses.field(default=None, init=False, compare=False, repr=False)
+    by: str | None  # asserted: who (always the entry's actor)
+    at: str | None  # asserted: when (always the entry's time)
+    extractor: ExtractorId | None
+    rule: str | None
+    evidence: str | None
+    span: tuple[int, int] | None  # bytes [start, end) of the object
+    key: str | None  # where in the document's metadata the value was found
+    seq: int | None  # the entry that made it (in an item; never in an entry body)
+    # The claim's JSON as read (without `seq`), so writing it back costs a dict copy; not compared,
+    # and dropped by `replace` unless only `seq` changes.
+    read_as: dict[str, Any] | None
+
+    def __init__(
+        self,
+        field: str,
+        value: ClaimValue,
+        source: str,
+        by: str | None = None,
+        at: str | None = None,
+        extractor: ExtractorId | None = None,
+        rule: str | None = None,
+        evidence: str | None = None,
+        span: tuple[int, int] | None = None,
+        key: str | None = None,
+        seq: int | None = None,
+    ) -> None:
+        setter = object.__setattr__
+        for name, value_ in zip(
+            _CLAIM_FIELDS, (field, value, source, by, at, extractor, rule, evidence, span, key, seq), strict=True
+        ):
+            setter(self, name, value_)
+        setter(self, "read_as", None)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"a Claim is immutable (cannot set {name})")
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in _CLAIM_FIELDS)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Claim) and self._values() == other._values()
+
+    __hash__ = None  # type: ignore[assignment]  # a credit's value is a dict
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{n}={getattr(self, n)!r}" for n in _CLAIM_FIELDS if getattr(self, n) is not None)
+        return f"Claim({shown})"
+
+    def replace(self, **changes: Any) -> Claim:
+        """A copy with some fields changed."""
+        values = dict(zip(_CLAIM_FIELDS, self._values(), strict=True))
+        values.update(changes)
+        made = Claim(**values)
+        if set(changes) <= {"seq"} and self.read_as is not None:
+            object.__setattr__(made, "read_as", self.read_as)
+        return made
 
     @classmethod
     def asserted(cls, field: str, value: ClaimValue, *, by: str, at: str) -> Claim:
@@ -168,7 +217,7 @@ class Claim:
         return self
 
     def with_seq(self, seq: int) -> Claim:
-        return dataclasses.replace(self, seq=seq)
+        return self.replace(seq=seq)
 
     def provenance(self) -> str:
         """Where the value came from, in words (for `show` and the Markdown manifest)."""
@@ -182,8 +231,7 @@ class Claim:
         return f"extracted by {name} ({self.rule}) from {where}: “{self.evidence}” (entry {self.seq})"
 
 
-@dataclass(frozen=True, slots=True)
-class ExtractionNote:
+class ExtractionNote(NamedTuple):
     """What an extraction could not do, and why."""
 
     note: str

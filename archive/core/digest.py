@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
-from dataclasses import dataclass
+from typing import Any
 
 from archive.errors import BadInputError
 
@@ -12,18 +11,36 @@ _HEX64 = re.compile(r"[0-9a-f]{64}")
 CHUNK = 1 << 20  # 1 MiB: large enough for throughput, small enough for flat memory
 
 
-@dataclass(frozen=True, order=True)
 class Digest:
-    """A SHA-256 digest, held as 64 lowercase hex digits."""
+    """A SHA-256 digest, held as 64 lowercase hex digits; immutable, ordered, hashable."""
 
+    __slots__ = ("hex",)
     hex: str
 
-    def __post_init__(self) -> None:
-        if not _HEX64.fullmatch(self.hex):
-            raise BadInputError(f"not a SHA-256 hex digest: {self.hex[:80]!r}")
+    def __init__(self, hex: str) -> None:
+        if not isinstance(hex, str) or not _HEX64.fullmatch(hex):
+            raise BadInputError(f"not a SHA-256 hex digest: {str(hex)[:80]!r}")
+        object.__setattr__(self, "hex", hex)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("a Digest is immutable")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Digest) and other.hex == self.hex
+
+    def __lt__(self, other: Digest) -> bool:
+        return self.hex < other.hex
+
+    def __hash__(self) -> int:
+        return hash(self.hex)
+
+    def __repr__(self) -> str:
+        return f"Digest({self.hex!r})"
 
     @classmethod
     def of(cls, data: bytes) -> Digest:
+        import hashlib
+
         return cls(hashlib.sha256(data).hexdigest())
 
     @classmethod

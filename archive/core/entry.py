@@ -5,12 +5,10 @@ Pure: no database and no clock. Storage hands rows in, these functions decide.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from archive.core.canonical import canonical_bytes, parse_json, read_canonical
 from archive.core.problems import Problem
@@ -33,11 +31,12 @@ def format_time(moment: datetime) -> str:
 
 def entry_hash(data: bytes) -> str:
     """SHA-256(0x00 || bytes): the chain hash and the RFC 9162 Merkle leaf hash at once."""
+    import hashlib  # here, not at the top: reading commands never hash, and OpenSSL is slow to load
+
     return hashlib.sha256(LEAF_PREFIX + data).hexdigest()
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """One ledger entry, as its fields."""
 
     seq: int
@@ -61,8 +60,7 @@ class Entry:
         }
 
 
-@dataclass(frozen=True)
-class Sealed:
+class Sealed(NamedTuple):
     """An entry as stored: its position, its canonical bytes and their hash."""
 
     seq: int
@@ -128,8 +126,7 @@ def decode_value(value: Any) -> Entry:
     return Entry(seq, prev, time, actor, tool, kind, body)
 
 
-@dataclass(frozen=True)
-class Checked:
+class Checked(NamedTuple):
     """A stored row as judged by the chain rules."""
 
     row: StoredRowLike

@@ -12,10 +12,8 @@ every kind). Everything else derives from this one model: the index row storage 
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from archive.core.body import (
     AccessBody,
@@ -39,8 +37,7 @@ from archive.core.strict import RuleError, count, hex64, mapping, members, strin
 STATE_VERSION = 2  # the layout of `Item.to_json` as the index stores it
 
 
-@dataclass(frozen=True, slots=True)
-class Relation:
+class Relation(NamedTuple):
     """A relate entry as one end of it sees it: `this item is the <relation> of <other>` or the reverse."""
 
     seq: int
@@ -74,8 +71,7 @@ class Relation:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Access:
+class Access(NamedTuple):
     """Who may see the bytes: `open` until an access entry says otherwise."""
 
     status: str = "open"
@@ -97,8 +93,7 @@ class Access:
         return cls(string(v["status"], "access.status"), string(v["reason"], "access.reason"), count(v["seq"], "seq"))
 
 
-@dataclass(frozen=True, slots=True)
-class Record:
+class Record(NamedTuple):
     """One entry about an item: its position, kind and entry hash."""
 
     seq: int
@@ -115,8 +110,7 @@ class Record:
         return cls(count(v["seq"], "history.seq"), string(v["kind"], "history.kind"), hex64(v["hash"], "history.hash"))
 
 
-@dataclass(frozen=True, slots=True)
-class Archived:
+class Archived(NamedTuple):
     """The ingest entry: when, by whom, at which position the item entered the ledger."""
 
     seq: int
@@ -127,22 +121,53 @@ class Archived:
         return {"at": self.at, "by": self.by, "seq": self.seq}
 
 
-@dataclass(slots=True)
 class Item:
-    """One item as the ledger describes it after some prefix of its entries."""
+    """One item as the ledger describes it after some prefix of its entries (the fold changes it)."""
 
-    id: str
-    object: ObjectFacts
-    acquisition: dict[str, str]
-    archived: Archived
-    claims: list[Claim] = field(default_factory=list)
-    notes: list[ExtractionNote] = field(default_factory=list)
-    extraction_seq: int = 0  # the entry whose extracted claims are the current extraction
-    relations: list[Relation] = field(default_factory=list)
-    access: Access = field(default_factory=Access)
-    history: list[Record] = field(default_factory=list)  # every entry about the item, in ledger order
-    head: Pointer | None = None  # the item's own chain: its ingest or latest amend/extract/access
-    _views: dict[str, FieldView] | None = None
+    __slots__ = (
+        "_views",
+        "access",
+        "acquisition",
+        "archived",
+        "claims",
+        "extraction_seq",
+        "head",
+        "history",
+        "id",
+        "notes",
+        "object",
+        "relations",
+    )
+
+    def __init__(
+        self,
+        id: str,
+        object: ObjectFacts,
+        acquisition: dict[str, str],
+        archived: Archived,
+        claims: list[Claim] | None = None,
+        notes: list[ExtractionNote] | None = None,
+        extraction_seq: int = 0,
+        relations: list[Relation] | None = None,
+        access: Access | None = None,
+        history: list[Record] | None = None,
+        head: Pointer | None = None,
+    ) -> None:
+        self.id = id
+        self.object = object
+        self.acquisition = acquisition
+        self.archived = archived
+        self.claims: list[Claim] = claims if claims is not None else []
+        self.notes: list[ExtractionNote] = notes if notes is not None else []
+        self.extraction_seq = extraction_seq  # the entry whose extracted claims are the current extraction
+        self.relations: list[Relation] = relations if relations is not None else []
+        self.access = access if access is not None else Access()
+        self.history: list[Record] = history if history is not None else []  # every entry about it, in order
+        self.head = head  # the item's own chain: its ingest or latest amend/extract/access
+        self._views: dict[str, FieldView] | None = None
+
+    def __repr__(self) -> str:
+        return f"Item({self.id}, {len(self.history)} entries)"
 
     # ---- derived -----------------------------------------------------------------------
 
@@ -274,8 +299,7 @@ class Item:
         return item
 
 
-@dataclass(frozen=True, slots=True)
-class IndexRow:
+class IndexRow(NamedTuple):
     """An item's row in the index, as a value: verification compares these, column by column."""
 
     id: str
@@ -287,10 +311,9 @@ class IndexRow:
     ingested_at: str
     state: bytes
 
-    COLUMNS = ("id", "size", "media_type", "name", "ingest_seq", "last_seq", "ingested_at", "state")
-
     def differences(self, other: IndexRow) -> list[str]:
-        return [c for c in self.COLUMNS if getattr(self, c) != getattr(other, c)]
+        """The columns in which two rows differ."""
+        return [c for c, mine, theirs in zip(self._fields, self, other, strict=True) if mine != theirs]
 
 
 def _provenance(claims: Iterable[Claim], entry: Entry) -> None:
@@ -398,9 +421,9 @@ def _with_seq(body: IngestBody | AmendBody | ExtractBody, seq: int) -> Any:
         return body
     claims = tuple(c if c.seq == seq else c.with_seq(seq) for c in body.claims)
     if isinstance(body, AmendBody):
-        return dataclasses.replace(body, claims=claims)
+        return body._replace(claims=claims)
     notes = tuple(ExtractionNote(n.note, n.reason, seq) for n in body.notes)
-    return dataclasses.replace(body, claims=claims, notes=notes)
+    return body._replace(claims=claims, notes=notes)
 
 
 def fold(entries: Iterable[tuple[Entry, str]]) -> dict[str, Item]:

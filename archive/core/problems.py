@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 # Every code verification can report, with what it means. Codes are stable: tests, scripts and
 # docs/format.md refer to them; a new situation gets a new code, an old code keeps its meaning.
@@ -54,8 +53,7 @@ CODES: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing found wrong, with the entry, item or path it concerns."""
 
     code: str
@@ -64,27 +62,31 @@ class Problem:
     item: str | None = None
     path: str | None = None
 
-    def __post_init__(self) -> None:
-        if self.code not in CODES:
-            raise ValueError(f"unregistered problem code {self.code}")
-
     def to_json(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v is not None}
+        return {k: v for k, v in self._asdict().items() if v is not None}
 
 
-@dataclass
 class Report:
     """Everything a verification found; true when nothing is wrong."""
 
-    problems: list[Problem] = field(default_factory=list)
-    counts: dict[str, int] = field(default_factory=dict)
-    against: list[dict[str, Any]] = field(default_factory=list)  # checkpoints checked against, as proven
+    __slots__ = ("against", "counts", "problems")
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.counts: dict[str, int] = {}
+        self.against: list[dict[str, Any]] = []  # checkpoints checked against, as proven
 
     def __bool__(self) -> bool:
         return not self.problems
 
+    def __repr__(self) -> str:
+        return f"Report({self.codes()})"
+
     def add(self, problems: Iterable[Problem]) -> None:
-        self.problems.extend(problems)
+        for problem in problems:
+            if problem.code not in CODES:
+                raise ValueError(f"unregistered problem code {problem.code}")
+            self.problems.append(problem)
 
     def codes(self) -> list[str]:
         return [p.code for p in self.problems]

@@ -17,15 +17,13 @@ Pure: the result is a function of the claims and the extraction's seq.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from archive.core.claim import Claim
 from archive.core.fields import FIELDS, FieldSpec
 
 
-@dataclass(frozen=True, slots=True)
-class FieldView:
+class FieldView(NamedTuple):
     """One field of one item: its current value (if any), and the claims behind it."""
 
     field: str

@@ -8,10 +8,8 @@ calls and prints, and tests are exact. Ingest lives in `archive.service.ingest`,
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -45,16 +43,36 @@ def hostname() -> str:
     return socket.gethostname()
 
 
-@dataclass(frozen=True)
-class Context:
-    """Who acts and what time it is: passed in, never read from the environment here."""
+def _now() -> datetime:
+    return datetime.now(UTC)
 
-    actor: str
-    clock: Callable[[], datetime] = lambda: datetime.now(UTC)
-    host: str = ""  # the machine acquisitions are made on; "" means this one (`hostname()`)
-    passphrase: bytes | None = dataclasses.field(default=None, repr=False)
-    origin: str | None = None  # for a vault this context creates
-    key: Ed25519PrivateKey | None = dataclasses.field(default=None, repr=False)  # likewise; default: a new one
+
+class Context:
+    """Who acts and what time it is: passed in, never read from the environment here.
+
+    Its repr never shows the passphrase or the key.
+    """
+
+    __slots__ = ("actor", "clock", "host", "key", "origin", "passphrase")
+
+    def __init__(
+        self,
+        actor: str,
+        clock: Callable[[], datetime] = _now,
+        host: str = "",  # the machine acquisitions are made on; "" means this one (`hostname()`)
+        passphrase: bytes | None = None,
+        origin: str | None = None,  # for a vault this context creates
+        key: Ed25519PrivateKey | None = None,  # likewise; default: a new one
+    ) -> None:
+        self.actor = actor
+        self.clock = clock
+        self.host = host
+        self.passphrase = passphrase
+        self.origin = origin
+        self.key = key
+
+    def __repr__(self) -> str:
+        return f"Context(actor={self.actor!r}, host={self.host!r}, origin={self.origin!r})"
 
 
 def asserted(values: dict[str, list[Any]], actor: str, at: str) -> list[Claim]:
@@ -169,6 +187,7 @@ class Archive:
     def reextract(self, item_id: str, extractors: Extractors) -> Sealed | None:
         """Run the current extractors again; append what they read differently, else return None."""
         from archive.service.extraction import Doc
+
         path = self.vault.objects.locate(item_id)
         if path is None:
             raise NotFoundError(f"the object of item {item_id} is missing; run `archive verify`")

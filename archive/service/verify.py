@@ -21,7 +21,7 @@ from archive.core.announce import KeyHistory, KeyRuleError
 from archive.core.checkpoint import Checkpoint, check_checkpoint
 from archive.core.digest import is_hex_digest
 from archive.core.entry import check_entries
-from archive.core.item import Fold, Item
+from archive.core.item import Fold, IndexRow, Item
 from archive.core.merkle import CompactRange, batched, consistency_proof, node_hash, verify_consistency
 from archive.core.note import VerifierKey
 from archive.core.problems import Problem, Report
@@ -277,7 +277,7 @@ def _check_index(reader: Reader, items: dict[str, Item], layout: int, report: Re
     expected = iter(sorted(items))
     pending = next(expected, None)
     for row in reader.index_rows():
-        row_id = row[0] if isinstance(row, tuple) else row.id
+        row_id = row.id if isinstance(row, IndexRow) else row[0]
         while pending is not None and pending < row_id:
             report.add([Problem("INDEX_MISSING", "the index has no row for this item", item=pending)])
             pending = next(expected, None)
@@ -286,7 +286,7 @@ def _check_index(reader: Reader, items: dict[str, Item], layout: int, report: Re
                 [Problem("INDEX_EXTRA", "the index has a row for an item the ledger does not have", item=row_id)]
             )
             continue
-        if isinstance(row, tuple):
+        if not isinstance(row, IndexRow):
             report.add([Problem("INDEX_MISMATCH", f"the index row is damaged: {row[1]}", item=row_id)])
         else:
             differing = index_row(items[row_id], layout).differences(row)

@@ -20,8 +20,8 @@ import secrets
 import stat
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from archive.core.digest import CHUNK, Digest, is_hex_digest
 from archive.errors import BadInputError, VaultError
@@ -36,8 +36,7 @@ _LEAVING = ".leaving-"
 _LEFTOVER_AGE = 3600.0
 
 
-@dataclass(frozen=True)
-class Staged:
+class Staged(NamedTuple):
     """Bytes copied into staging: their digest, size and the staged file."""
 
     digest: Digest

@@ -11,15 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from archive.core.entry import Sealed
 from archive.core.item import IndexRow
 
 
-@dataclass(frozen=True, slots=True)
-class StoredRow:
+class StoredRow(NamedTuple):
     """A ledger row exactly as stored, for verification: every column, none trusted.
 
     `data` is None and `damage` says why when the stored value is not bytes at all (a column

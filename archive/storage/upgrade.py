@@ -11,7 +11,6 @@ Index layouts: 1 (vault version 1): the flat state below; 2: `Item.to_json()`.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from archive.core.canonical import canonical_bytes
@@ -55,7 +54,7 @@ def legacy_state(item: Item) -> bytes:
 def index_row(item: Item, layout: int) -> IndexRow:
     """The row an index of `layout` holds for the item."""
     row = item.index_row()
-    return row if layout == INDEX_LAYOUT else replace(row, state=legacy_state(item))
+    return row if layout == INDEX_LAYOUT else row._replace(state=legacy_state(item))
 
 
 def upgrade(vault: Vault) -> tuple[int, int]:
@@ -81,5 +80,5 @@ def upgrade(vault: Vault) -> tuple[int, int]:
             w.set_index_layout(INDEX_LAYOUT)
             count = len(rows)
     if old != VERSION:
-        write_marker(vault.path, replace(vault.marker, version=VERSION), replace=True)
+        write_marker(vault.path, vault.marker._replace(version=VERSION), replace=True)
     return old, count

@@ -16,10 +16,9 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from archive.core.canonical import canonical_bytes
 from archive.core.entry import format_time
@@ -47,8 +46,7 @@ _UNFINISHED = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Marker:
+class Marker(NamedTuple):
     """VAULT.json, read and checked."""
 
     version: int
@@ -143,14 +141,16 @@ def write_marker(path: Path, marker: Marker, *, replace: bool) -> bool:
     return create_once(path / MARKER, data, mode=0o644)
 
 
-@dataclass
 class Vault:
     """An opened vault: where it is, its marker, its ledger database, its objects."""
 
-    path: Path
-    marker: Marker
-    ledger: Ledger
-    objects: ObjectStore
+    __slots__ = ("ledger", "marker", "objects", "path")
+
+    def __init__(self, path: Path, marker: Marker, ledger: Ledger, objects: ObjectStore) -> None:
+        self.path = path
+        self.marker = marker
+        self.ledger = ledger
+        self.objects = objects
 
     @classmethod
     def open(cls, path: Path, *, read_only: bool = False, any_version: bool = False) -> Vault:
