@@ -8,7 +8,8 @@ child that Python starts with vfork inherits this process's high-water mark when
 wait4's `ru_maxrss` would never be below the harness's own RSS (the fallback, an upper bound).
 It also reads the machine's busy CPU time from /proc/stat around the run, so that the CPU time
 other processes took meanwhile (`Run.foreign`) shows how disturbed a measurement was, and
-`wait_idle` can hold a run back until the machine is quiet.
+`wait_idle` can hold a run back until the machine is quiet. Where only CPU time matters (`rss=False`)
+the command runs bare, so that GNU time's own start-up is not in the figure.
 """
 
 from __future__ import annotations
@@ -71,6 +72,10 @@ class Run:
     stderr: bytes
     rss_exact: bool = True
 
+    @property
+    def cpu(self) -> float:
+        return self.user + self.sys
+
     def check(self) -> Run:
         if self.returncode != 0:
             tail = self.stderr.decode("utf-8", "replace").strip().splitlines()[-5:]
@@ -84,14 +89,28 @@ def run(
     cwd: Path | None = None,
     env: Mapping[str, str] | None = None,
     scratch: Path,
+    rss: bool = True,
+    stdout: Path | None = None,
+    cpus: int | None = None,
 ) -> Run:
-    """Run `argv` to completion, its output into files under `scratch` (no pipes to drain)."""
+    """Run `argv` to completion, its output into files under `scratch` (no pipes to drain).
+
+    `stdout`: write standard output to this file and leave it there (`Run.stdout` is then empty),
+    for output too large to read back whole. `rss=False`: no GNU time around the command (its
+    peak RSS is then wait4's upper bound). `cpus`: run on the first N CPUs only.
+    """
     scratch.mkdir(parents=True, exist_ok=True)
-    out_path, err_path, rss_path = scratch / "stdout", scratch / "stderr", scratch / "maxrss"
+    out_path, err_path, rss_path = stdout or scratch / "stdout", scratch / "stderr", scratch / "maxrss"
     args = tuple(str(a) for a in argv)
-    exact = GNU_TIME.exists()
+    exact = rss and GNU_TIME.exists()
     rss_path.unlink(missing_ok=True)
     command = (str(GNU_TIME), "-f", "%M", "-o", str(rss_path), *args) if exact else args
+    affinity = sorted(os.sched_getaffinity(0))[:cpus] if cpus else None
+
+    def pin() -> None:
+        if affinity:
+            os.sched_setaffinity(0, affinity)
+
     with out_path.open("wb") as out, err_path.open("wb") as err:
         busy = busy_cpu_seconds()
         start = time.perf_counter()
@@ -102,6 +121,7 @@ def run(
             stdout=out,
             stderr=err,
             start_new_session=True,  # its own process group, so an interrupted run is killed whole
+            preexec_fn=pin if affinity else None,
         )
         try:
             _, status, usage = os.wait4(proc.pid, 0)
@@ -126,7 +146,7 @@ def run(
         maxrss,
         max(0.0, busy - usage.ru_utime - usage.ru_stime),
         proc.returncode,
-        out_path.read_bytes(),
+        b"" if stdout is not None else out_path.read_bytes(),
         err_path.read_bytes(),
         exact,
     )
@@ -160,10 +180,6 @@ class Caches:
 
 def median(values: Sequence[float]) -> float:
     return float(statistics.median(values))
-
-
-def repeat(times: int, once: Callable[[int], float]) -> list[float]:
-    return [once(i) for i in range(times)]
 
 
 def remove_tree(path: Path) -> None:
