@@ -133,10 +133,20 @@ class Harness:
         stdout: Path | None = None,
         rss: bool = True,
         cpus: int | None = None,
+        sample: bool = False,
+        timeout: float | None = None,
     ) -> Run:
         """Run one command as is (no cache drop, no wait), from the work directory unless told."""
         return run(
-            argv, cwd=cwd or self.work, env=env or self.env, scratch=self.scratch, stdout=stdout, rss=rss, cpus=cpus
+            argv,
+            cwd=cwd or self.work,
+            env=env or self.env,
+            scratch=self.scratch,
+            stdout=stdout,
+            rss=rss,
+            cpus=cpus,
+            sample=sample,
+            timeout=timeout,
         )
 
     def quiet(self) -> None:

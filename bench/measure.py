@@ -15,6 +15,7 @@ the command runs bare, so that GNU time's own start-up is not in the figure.
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import signal
 import stat
@@ -25,9 +26,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.proctree import TreeMemory, TreeSampler
+
 DROP_CACHES = Path("/proc/sys/vm/drop_caches")
 PROC_STAT = Path("/proc/stat")
 GNU_TIME = Path("/usr/bin/time")
+SAMPLE_INTERVAL = 0.2  # seconds between samples of a process tree (and polls for its end)
 _HZ = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
@@ -71,6 +75,7 @@ class Run:
     stdout: bytes
     stderr: bytes
     rss_exact: bool = True
+    tree: TreeMemory | None = None  # sampled memory of the process tree, when asked for
 
     @property
     def cpu(self) -> float:
@@ -92,6 +97,8 @@ def run(
     rss: bool = True,
     stdout: Path | None = None,
     cpus: int | None = None,
+    sample: bool = False,
+    timeout: float | None = None,
 ) -> Run:
     """Run `argv` to completion, its output into files under `scratch` (no pipes to drain).
 
@@ -123,8 +130,9 @@ def run(
             start_new_session=True,  # its own process group, so an interrupted run is killed whole
             preexec_fn=pin if affinity else None,
         )
+        sampler = TreeSampler(proc.pid, skip_root=exact) if sample else None
         try:
-            _, status, usage = os.wait4(proc.pid, 0)
+            status, usage = _wait(proc.pid, sampler, timeout)
         except BaseException:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
@@ -149,7 +157,25 @@ def run(
         b"" if stdout is not None else out_path.read_bytes(),
         err_path.read_bytes(),
         exact,
+        sampler.seen if sampler is not None else None,
     )
+
+
+def _wait(pid: int, sampler: TreeSampler | None, timeout: float | None) -> tuple[int, resource.struct_rusage]:
+    """Reap `pid` (wait4: its own resource usage), sampling its tree meanwhile; RuntimeError after `timeout`."""
+    deadline = None if timeout is None else time.perf_counter() + timeout
+    if sampler is None and deadline is None:
+        _, status, usage = os.wait4(pid, 0)
+        return status, usage
+    while True:
+        done, status, usage = os.wait4(pid, os.WNOHANG)
+        if done == pid:
+            return status, usage
+        if deadline is not None and time.perf_counter() > deadline:
+            raise RuntimeError(f"ran over its time limit of {timeout:.0f} s and was killed")
+        if sampler is not None:
+            sampler.sample()
+        time.sleep(SAMPLE_INTERVAL)
 
 
 class Caches:

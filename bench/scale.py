@@ -18,16 +18,17 @@ import json
 import re
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from bench.corpus import write_articles
+from bench.corpus import write_articles_in_parallel
 from bench.harness import MB, Harness, importtime, say, secs
 from bench.measure import Run, median, remove_tree
 
 CPU_TARGET = 5.0  # times `python -c pass`
 RSS_TARGET = 150 * MB
 RSS_GROWTH = 20 * MB  # the large vault's peak over the small one's
+STREAM_TIMEOUT = 1800.0  # seconds for one streaming command before it is killed (and FAILs)
 WARMUP = 2  # runs of each quick command not counted (page cache, first-run effects)
 
 
@@ -56,10 +57,11 @@ def _n(count: int) -> str:
 class Scale:
     """Builds the two vaults, then measures the quick commands and the streaming commands on each."""
 
-    def __init__(self, h: Harness, sizes: ScaleSizes) -> None:
+    def __init__(self, h: Harness, sizes: ScaleSizes, *, timeout: float = STREAM_TIMEOUT) -> None:
         self.h = h
         self.sizes = sizes
         self.base = h.work / "scale"
+        self.timeout = timeout  # for each streaming command
 
     def section(self) -> None:
         s = self.sizes
@@ -80,8 +82,8 @@ class Scale:
         s = self.sizes
         root = self.base / "corpus"
         t = time.perf_counter()
-        a = write_articles(root / "a", s.small, size=s.article_size)
-        b = write_articles(root / "b", s.large - s.small, size=s.article_size, start=s.small)
+        a = write_articles_in_parallel(root / "a", s.small, size=s.article_size)
+        b = write_articles_in_parallel(root / "b", s.large - s.small, size=s.article_size, start=s.small)
         say(
             f"  generated {_n(a.files + b.files)} articles ({(a.bytes + b.bytes) / MB:,.0f} MB; "
             f"a/ the first {_n(a.files)}, b/ the rest) in {secs(time.perf_counter() - t)}"
@@ -132,8 +134,11 @@ class Scale:
             f"  quick commands: CPU time (user+sys), median of {n} warm runs each (round-robin, "
             f"after {WARMUP} not counted), as a multiple of `python -c pass`"
         )
+        # The two imports show how much of a command is start-up before it reads anything.
         commands: dict[str, list[str | Path]] = {
             "python -c pass": [h.tools.python, "-c", "pass"],
+            "import typer": [h.tools.python, "-c", "import typer"],
+            "import archive.cli.app": [h.tools.python, "-c", "import archive.cli.app"],
             "archive --help": [h.tools.archive, "--help"],
         }
         for v, label in ((large, "large"), (small, "small")):
@@ -152,7 +157,7 @@ class Scale:
         floor = cpu["python -c pass"]
         for key in commands:
             shown = key.replace("|", ", ") + (" vault" if "|" in key else "")
-            say(f"    {shown:34} CPU {cpu[key]:.3f} s ({cpu[key] / floor:5.1f}x), wall {wall[key]:.3f} s")
+            say(f"    {shown:30} CPU {cpu[key]:.3f} s ({cpu[key] / floor:5.1f}x), wall {wall[key]:.3f} s")
         self.h.figure(
             "scale_quick",
             {k: {"cpu_s": [r.cpu for r in v], "wall_s": [r.wall for r in v]} for k, v in runs.items()},
@@ -209,7 +214,10 @@ class Scale:
         self.h.figure(
             "scale_streaming",
             {
-                label: {k: {"maxrss": r.maxrss, "s": r.wall, "cpu_s": r.cpu} for k, r in runs.items()}
+                label: {
+                    k: {"maxrss": r.maxrss, "s": r.wall, "cpu_s": r.cpu, "tree": asdict(r.tree) if r.tree else None}
+                    for k, r in runs.items()
+                }
                 for label, runs in measured.items()
             },
         )
@@ -231,7 +239,9 @@ class Scale:
         h = self.h
         out = self.base / f"{command}.json"
         try:
-            r = h.run([h.tools.archive, command, "--json", "--vault", v.path], stdout=out).check()
+            r = h.run(
+                [h.tools.archive, command, "--json", "--vault", v.path], stdout=out, sample=True, timeout=self.timeout
+            ).check()
             got = json_array_length(out)
             if got != expected:
                 raise RuntimeError(f"`{command} --json` on {_n(v.items)} items printed {got} elements, not {expected}")
@@ -239,7 +249,7 @@ class Scale:
         finally:
             out.unlink(missing_ok=True)
         say(
-            f"    {command} --json, {_n(v.items)} items: peak RSS {r.maxrss / MB:.1f} MB, {secs(r.wall)} "
+            f"    {command} --json, {_n(v.items)} items: peak RSS {r.maxrss / MB:.1f} MB{_tree(r)}, {secs(r.wall)} "
             f"(CPU {r.cpu:.1f} s), {size / MB:,.0f} MB of JSON"
         )
         return r
@@ -248,7 +258,9 @@ class Scale:
         h = self.h
         out = self.base / "manifest.json"
         try:
-            r = h.run([h.tools.archive, "manifest", "--all", "-o", out, "--vault", v.path]).check()
+            r = h.run(
+                [h.tools.archive, "manifest", "--all", "-o", out, "--vault", v.path], sample=True, timeout=self.timeout
+            ).check()
             wrote = re.search(r"\((\d+) items?\)", r.stderr.decode("utf-8", "replace"))
             if wrote is None or int(wrote.group(1)) != v.items or not out.is_file():
                 raise RuntimeError(
@@ -258,10 +270,23 @@ class Scale:
         finally:
             out.unlink(missing_ok=True)
         say(
-            f"    manifest --all, {_n(v.items)} items: peak RSS {r.maxrss / MB:.1f} MB, {secs(r.wall)} "
+            f"    manifest --all, {_n(v.items)} items: peak RSS {r.maxrss / MB:.1f} MB{_tree(r)}, {secs(r.wall)} "
             f"(CPU {r.cpu:.1f} s), {size / MB:,.0f} MB file"
         )
         return r
+
+
+def _tree(r: Run) -> str:
+    """What the sampled process tree adds to GNU time's figure (that of the largest process)."""
+    tree = r.tree
+    if tree is None or not tree.samples:
+        return ""
+    helpers = ", ".join(f"{name} {peak / MB:.0f}" for name, peak in sorted(tree.helpers.items()))
+    return (
+        f" [sampled: archive process {tree.main_peak / MB:.1f} MB"
+        + (f", helpers {helpers} MB" if helpers else "")
+        + f", whole tree at most {tree.total_peak / MB:.1f} MB at once]"
+    )
 
 
 def json_array_length(path: Path, chunk: int = 16 << 20) -> int:
