@@ -6,4 +6,7 @@ scripts/setup.sh
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy
-.venv/bin/python -m pytest -q "$@"
+# Two workers: the machine CI runs on has two cores (pytest-xdist; pass -n 0 to run in one process).
+.venv/bin/python -m pytest -q -n 2 "$@"
+# The package as users install it: a wheel in a fresh venv outside the checkout.
+scripts/smoke-installed.sh

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archive.extract.base import Fact, Result
+from archive.extract.api import Fact, Result
 from archive.extract.html import FIELDS, MAX_BYTES, NAME, VERSION, extract
 
 DATA = Path(__file__).resolve().parent / "data" / "html"

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from archive.extract import image
-from archive.extract.base import Fact, Note, Result
+from archive.extract.api import Fact, Note, Result
 from archive.extract.image import NAME, VERSION, extract
 
 DATA = Path(__file__).resolve().parent / "data" / "image"

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from archive.extract import pdf
-from archive.extract.base import Fact, Note, Result
+from archive.extract.api import Fact, Note, Result
 from archive.extract.pdf import NAME, VERSION, extract
 
 DATA = Path(__file__).resolve().parent / "data" / "pdf"
@@ -213,7 +213,8 @@ def test_damaged_pdfs_never_raise(tmp_path: Path, name: str, data: bytes) -> Non
     ],
 )
 def test_pdf_dates(raw: str, iso: str | None) -> None:
-    assert pdf._pdf_date(raw) == iso
+    when = pdf._pdf_date(raw)
+    assert (when.iso() if when else None) == iso
 
 
 @pytest.mark.parametrize(

@@ -180,3 +180,44 @@ def test_verifier_key_matches_the_private_key(tmp_path: Path) -> None:
     vkey = verifier_key("example.com/vault", key)
     assert vkey == VerifierKey.from_public_key("example.com/vault", key.public_key())
     assert vkey.verify(b"message", key.sign(b"message"))
+
+
+def test_pinning_keeps_the_pinned_keys_file_as_written(tmp_path: Path) -> None:
+    from archive.evidence.pinned import add_trusted, read_trusted
+
+    first = verifier_key("example.org/a", generate_key())
+    second = verifier_key("example.org/b", generate_key())
+    pins = tmp_path / "trusted-keys"
+    pins.write_text(f"# the newsroom's archive\n{first}\n", "utf-8")
+    assert add_trusted(pins, second)
+    assert pins.read_text("utf-8") == f"# the newsroom's archive\n{first}\n{second}\n"
+    assert [str(k) for k in read_trusted(pins)] == [str(first), str(second)]
+    assert not add_trusted(pins, first)
+
+
+def test_a_pinned_keys_file_that_is_a_fifo_is_refused_without_hanging(tmp_path: Path) -> None:
+    import os
+
+    from archive.evidence.pinned import read_trusted
+
+    pins = tmp_path / "trusted-keys"
+    os.mkfifo(pins)
+    with pytest.raises(CryptoError, match="cannot read"):
+        read_trusted(pins)
+
+
+def test_a_manifest_after_a_rotation_verifies_with_the_key_pinned_before_it(tmp_path: Path) -> None:
+    """The manifest carries the key entries, so a reader who pinned the first key follows the rotation."""
+    from helpers import ok, run, seed_files
+
+    vault = tmp_path / "vault"
+    ok("ingest", seed_files()[0], vault=vault)
+    first = ok("key", "show", vault=vault).out.strip()
+    ok("key", "rotate", vault=vault)
+    ok("ingest", seed_files()[1], vault=vault)
+    manifest = tmp_path / "m.json"
+    ok("manifest", "--all", "-o", manifest, vault=vault)
+    assert run("verify-manifest", manifest, "--key", first).code == 0
+    stranger = verifier_key(first.split("+")[0], generate_key())
+    refused = run("verify-manifest", manifest, "--key", str(stranger), "--json")
+    assert refused.code == 1 and "MANIFEST_CHECKPOINT_INVALID" in refused.out

@@ -310,13 +310,36 @@ def test_extra_index_row(vault: Path) -> None:
     assert items(problems, "INDEX_EXTRA") == {fake}
 
 
+def test_a_ledger_that_does_not_open_with_its_key(vault: Path) -> None:
+    # The key entry's kind column and bytes relabelled (rehashed, re-chained): entry 0 is no key entry.
+    rechain_from(vault, 0, {"kind": "relate"})
+    with database(vault) as conn:
+        conn.execute("UPDATE ledger SET kind = 'relate' WHERE seq = 0")
+    problems = verify_finds(vault, "KEY_INVALID")
+    assert 0 in seqs(problems, "KEY_INVALID")
+
+
+def test_a_kind_column_that_lies_about_its_entry(vault: Path) -> None:
+    with database(vault) as conn:
+        drop_guards(conn)
+        conn.execute("UPDATE ledger SET kind = 'ingest' WHERE seq = 0")
+    problems = verify_finds(vault, "ENTRY_COLUMN_MISMATCH")
+    assert seqs(problems, "ENTRY_COLUMN_MISMATCH") == {0}
+
+
 # ---- the vault as a whole ---------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
     "marker",
-    [None, b"{not json", b'{"format": "something-else", "version": 1}', b'{"format": "archive-vault"}'],
-    ids=["missing", "garbled", "foreign", "no-version"],
+    [
+        None,
+        b"{not json",
+        b'{"format": "something-else", "version": 1}',
+        b'{"format": "archive-vault"}',
+        b'{"format":"archive-vault","hash":"md5","origin":"example.org/x","version":1}\n',
+    ],
+    ids=["missing", "garbled", "foreign", "no-version", "another-hash"],
 )
 def test_bad_vault_marker(vault: Path, marker: bytes | None) -> None:
     if marker is None:

@@ -217,7 +217,8 @@ def init(
 @app.command()
 def ingest(
     paths: Annotated[
-        list[Path], typer.Argument(help="Files and directories (walked recursively).", show_default=False)
+        list[str],
+        typer.Argument(metavar="PATH...", help="Files and directories (walked recursively).", show_default=False),
     ],
     vault: VaultOpt = None,
     actor: ActorOpt = None,

@@ -64,8 +64,13 @@ def short_time(time: str) -> str:
     return time[:19] + "Z" if len(time) > 20 and time.endswith("Z") else time
 
 
-def _why(claim: Claim) -> str:
-    return "↳ " + claim.provenance()
+def _why(claim: Claim, prefix: str = "") -> str:
+    return "↳ " + prefix + claim.provenance()
+
+
+def _same(value: Any, current: Any) -> bool:
+    """Whether a claim's value is (one of) the field's current value(s)."""
+    return value == current or (isinstance(current, list) and value in current)
 
 
 def item_lines(item: Item, history: Sequence[tuple[Sealed, Entry]], cols: int) -> list[str]:
@@ -104,8 +109,15 @@ def item_lines(item: Item, history: Sequence[tuple[Sealed, Entry]], cols: int) -
             for n, value in enumerate(values):
                 current.append(Pair(name if n == 0 else "", value_text(value)))
                 current += [Pair("", _why(c)) for c in view.in_force if c.value == value]
+                # Sources outside the current set that say the same corroborate it: shown with it.
+                current += [Pair("", _why(c, "also ")) for c in view.superseded if c.value == value]
     lines += ["  " + line for line in render_pairs(current, cols - 2)] if current else []
-    old = [Pair(name, f"{value_text(c.value)} {_why(c)}") for name, view in fields.items() for c in view.superseded]
+    old = [
+        Pair(name, f"{value_text(c.value)} {_why(c)}")
+        for name, view in fields.items()
+        for c in view.superseded
+        if not _same(c.value, view.value)
+    ]
     if old:
         lines += ["", "superseded (kept in the ledger, not current)"]
         lines += ["  " + line for line in render_pairs(old, cols - 2)]
@@ -115,13 +127,11 @@ def item_lines(item: Item, history: Sequence[tuple[Sealed, Entry]], cols: int) -
         lines += ["  " + line for line in render_pairs(notes, cols - 2)]
     if item.relations:
         lines += ["", "relations"]
-        rel = [
-            Pair(
-                f"this is the {r.relation} of" if r.outgoing else f"its {r.relation} is",
-                f"{r.other} (entry {r.seq})" + (f": {r.note}" if r.note else ""),
-            )
-            for r in item.relations
-        ]
+        rel: list[Pair] = []
+        for r in item.relations:
+            label = f"this is the {r.relation} of" if r.outgoing else f"its {r.relation} is"
+            rel.append(Pair(label, r.other, "atom"))  # an id is never split
+            rel.append(Pair("", f"(entry {r.seq})" + (f": {r.note}" if r.note else "")))
         lines += ["  " + line for line in render_pairs(rel, cols - 2)]
     lines += ["", "history"]
     columns = [

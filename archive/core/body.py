@@ -28,7 +28,7 @@ def digest(value: Mapping[str, Any], key: str, what: str) -> str:
     return hex64(value.get(key), f"{what}.{key}")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Pointer:
     """`previous`: the entry an item entry follows in the item's own chain."""
 
@@ -49,7 +49,7 @@ class Pointer:
 IDENTIFICATION = ("by", "libmagic", "libmagic_rules", "libmagic_version", "sniff", "name")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Identified:
     """How the media type was decided at ingest: which signal decided, and what every signal said."""
 
@@ -71,7 +71,7 @@ class Identified:
         return {k: getattr(self, k) for k in IDENTIFICATION}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ObjectFacts:
     """What the bytes are: address, size, and what they were identified as at ingest."""
 
@@ -121,24 +121,24 @@ def acquisition_from_json(value: Any) -> dict[str, str]:
     return {k: text(value, k, "body.acquisition") for k in _FILE_COPY}
 
 
-def _claims(value: Mapping[str, Any], source: str | None) -> tuple[Claim, ...]:
+def _claims(value: Mapping[str, Any], source: str | None, seq: int | None) -> tuple[Claim, ...]:
     raw = value.get("claims")
     if not isinstance(raw, list):
         raise RuleError("body.claims must be a list")
-    claims = tuple(Claim.from_json(c) for c in raw)
+    claims = tuple(Claim.from_json(c, seq=seq) for c in raw)
     if source is not None and any(c.source != source for c in claims):
         raise RuleError(f"this kind of entry carries only {source} claims")
     return claims
 
 
-def _notes(value: Mapping[str, Any]) -> tuple[ExtractionNote, ...]:
+def _notes(value: Mapping[str, Any], seq: int | None) -> tuple[ExtractionNote, ...]:
     raw = value.get("notes")
     if not isinstance(raw, list):
         raise RuleError("body.notes must be a list")
-    return tuple(ExtractionNote.from_json(n) for n in raw)
+    return tuple(ExtractionNote.from_json(n, seq=seq) for n in raw)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class KeyBody:
     origin: str
     verifier_key: str
@@ -152,7 +152,7 @@ class KeyBody:
         return out
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class IngestBody:
     item: str
     object: ObjectFacts
@@ -172,7 +172,7 @@ class IngestBody:
         return out
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class AmendBody:
     item: str
     previous: Pointer
@@ -188,7 +188,7 @@ class AmendBody:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ExtractBody:
     item: str
     previous: Pointer
@@ -204,7 +204,7 @@ class ExtractBody:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class AccessBody:
     item: str
     previous: Pointer
@@ -215,7 +215,7 @@ class AccessBody:
         return {"item": self.item, "previous": self.previous.to_json(), "access": self.access, "reason": self.reason}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RelateBody:
     item: str
     to: str
@@ -233,7 +233,7 @@ Body = KeyBody | IngestBody | AmendBody | ExtractBody | AccessBody | RelateBody
 ItemBody = AmendBody | ExtractBody | AccessBody
 
 
-def _key(b: Mapping[str, Any]) -> KeyBody:
+def _key(b: Mapping[str, Any], seq: int | None) -> KeyBody:
     members(b, "body", ("origin", "verifier_key", "note"), ("previous_key",))
     previous = b.get("previous_key")
     if "previous_key" in b and not isinstance(previous, str):
@@ -241,34 +241,35 @@ def _key(b: Mapping[str, Any]) -> KeyBody:
     return KeyBody(text(b, "origin", "body"), text(b, "verifier_key", "body"), text(b, "note", "body"), previous)
 
 
-def _ingest(b: Mapping[str, Any]) -> IngestBody:
+def _ingest(b: Mapping[str, Any], seq: int | None) -> IngestBody:
     members(b, "body", ("item", "object", "acquisition", "claims"), ("notes",))
     item = digest(b, "item", "body")
     facts = ObjectFacts.from_json(b["object"])
     if facts.sha256 != item:
         raise RuleError("body.item must be the object's SHA-256")
-    notes = _notes(b) if "notes" in b else ()
-    return IngestBody(item, facts, acquisition_from_json(b["acquisition"]), _claims(b, None), notes)
+    notes = _notes(b, seq) if "notes" in b else ()
+    return IngestBody(item, facts, acquisition_from_json(b["acquisition"]), _claims(b, None, seq), notes)
 
 
 def _reason(b: Mapping[str, Any]) -> str:
     return text(b, "reason", "body")
 
 
-def _amend(b: Mapping[str, Any]) -> AmendBody:
+def _amend(b: Mapping[str, Any], seq: int | None) -> AmendBody:
     members(b, "body", ("item", "previous", "reason", "claims"))
-    claims = _claims(b, "asserted")
+    claims = _claims(b, "asserted", seq)
     if not claims:
         raise RuleError("an amendment carries one or more asserted claims")
     return AmendBody(digest(b, "item", "body"), Pointer.from_json(b["previous"]), _reason(b), claims)
 
 
-def _extract(b: Mapping[str, Any]) -> ExtractBody:
+def _extract(b: Mapping[str, Any], seq: int | None) -> ExtractBody:
     members(b, "body", ("item", "previous", "claims", "notes"))
-    return ExtractBody(digest(b, "item", "body"), Pointer.from_json(b["previous"]), _claims(b, "extracted"), _notes(b))
+    claims = _claims(b, "extracted", seq)
+    return ExtractBody(digest(b, "item", "body"), Pointer.from_json(b["previous"]), claims, _notes(b, seq))
 
 
-def _access(b: Mapping[str, Any]) -> AccessBody:
+def _access(b: Mapping[str, Any], seq: int | None) -> AccessBody:
     members(b, "body", ("item", "previous", "access", "reason"))
     status = b.get("access")
     if status not in ACCESS:
@@ -276,7 +277,7 @@ def _access(b: Mapping[str, Any]) -> AccessBody:
     return AccessBody(digest(b, "item", "body"), Pointer.from_json(b["previous"]), str(status), _reason(b))
 
 
-def _relate(b: Mapping[str, Any]) -> RelateBody:
+def _relate(b: Mapping[str, Any], seq: int | None) -> RelateBody:
     members(b, "body", ("item", "to", "relation"), ("note",))
     relation = b.get("relation")
     if relation not in RELATIONS:
@@ -290,7 +291,7 @@ def _relate(b: Mapping[str, Any]) -> RelateBody:
     return RelateBody(item, to, str(relation), note)
 
 
-_READERS: dict[str, Callable[[Mapping[str, Any]], Body]] = {
+_READERS: dict[str, Callable[[Mapping[str, Any], int | None], Body]] = {
     "key": _key,
     "ingest": _ingest,
     "amend": _amend,
@@ -300,10 +301,11 @@ _READERS: dict[str, Callable[[Mapping[str, Any]], Body]] = {
 }
 
 
-def parse_body(kind: str, body: Mapping[str, Any]) -> Body:
-    """The typed body of an entry of `kind`; raises RuleError for an unknown kind or a bad body."""
+def parse_body(kind: str, body: Mapping[str, Any], seq: int | None = None) -> Body:
+    """The typed body of an entry of `kind` (its claims and notes marked as made by entry `seq`, if
+    given); raises RuleError for an unknown kind or a bad body."""
     reader = _READERS.get(kind)
     if reader is None:
         raise RuleError(f"unknown entry kind {kind[:40]!r}")
-    parsed: Body = reader(body)
+    parsed: Body = reader(body, seq)
     return parsed

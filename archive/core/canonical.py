@@ -102,18 +102,26 @@ def parse_json(data: bytes) -> Any:
         raise LedgerError(f"not valid JSON: {exc}") from exc
 
 
-# Bytes that send `read_canonical` down the full path: a UTF-8 lead byte of an astral-plane
-# character (where JCS's UTF-16 key order can differ from code-point order) or a digit run long
-# enough to be an integer beyond 2**53 (which JCS, working in IEEE doubles, cannot keep exact).
-_UNUSUAL = re.compile(rb"[\xf0-\xf4]|[0-9]{16}")
+# A UTF-8 lead byte of an astral-plane character: where JCS's UTF-16 key order can differ from
+# the code-point order Python sorts by, so such bytes send `read_canonical` down the full path.
+_ASTRAL_BYTES = re.compile(rb"[\xf0-\xf4]")
+_EXACT_INT = 2**53  # beyond this JCS (working in IEEE doubles) cannot keep an integer exact
 
 
-class _Floats:
-    seen = False
+class _Numbers:
+    """parse_float and parse_int hooks that note a float or an integer too large for JCS."""
 
-    def __call__(self, text: str) -> float:
-        self.seen = True
+    unusual = False
+
+    def float(self, text: str) -> float:
+        self.unusual = True
         return float(text)
+
+    def int(self, text: str) -> int:
+        value = int(text)
+        if len(text) > 15 and abs(value) >= _EXACT_INT:
+            self.unusual = True
+        return value
 
 
 def read_canonical(data: bytes) -> tuple[Any, bool]:
@@ -125,12 +133,14 @@ def read_canonical(data: bytes) -> tuple[Any, bool]:
     goes through the strict parser and the reference serialiser. Raises LedgerError if `data` is
     not JSON at all (or has duplicate keys, NaN or Infinity).
     """
-    floats = _Floats()
+    numbers = _Numbers()
     try:
-        value = json.loads(data.decode("utf-8"), parse_float=floats, parse_constant=_no_constants)
+        value = json.loads(
+            data.decode("utf-8"), parse_float=numbers.float, parse_int=numbers.int, parse_constant=_no_constants
+        )
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise LedgerError(f"not valid JSON: {exc}") from exc
-    if not floats.seen and _UNUSUAL.search(data) is None:
+    if not numbers.unusual and (data.isascii() or _ASTRAL_BYTES.search(data) is None):
         try:
             text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
             if text.encode("utf-8") == data:

@@ -44,6 +44,21 @@ class ExtractorId:
         return {"name": self.name, "version": self.version}
 
 
+_EXTRACTORS: dict[tuple[Any, Any], ExtractorId] = {}
+
+
+def _extractor(name: Any, version: Any) -> ExtractorId:
+    """One ExtractorId per (name, version): thousands of claims name the same few extractors."""
+    if not isinstance(name, str) or not isinstance(version, str):
+        return ExtractorId(string(name, "extractor.name"), string(version, "extractor.version"))
+    found = _EXTRACTORS.get((name, version))
+    if found is None:
+        found = ExtractorId(string(name, "extractor.name"), string(version, "extractor.version"))
+        if len(_EXTRACTORS) < 1024:
+            _EXTRACTORS[(name, version)] = found
+    return found
+
+
 _ASSERTED = ("field", "value", "source", "by", "at")
 _EXTRACTED = ("field", "value", "source", "extractor", "rule", "evidence")
 
@@ -69,16 +84,18 @@ class Claim:
         return cls(field, value, "asserted", by=by, at=at)
 
     @classmethod
-    def from_json(cls, value: Any, *, stored: bool = False) -> Claim:
-        """A claim as an entry body holds it (`stored`: as an item's state holds it, with `seq`)."""
+    def from_json(cls, value: Any, *, stored: bool = False, seq: int | None = None) -> Claim:
+        """A claim as an entry body holds it, made by entry `seq` if given (`stored`: as an item's state
+        holds it, with its own `seq` member)."""
         if not isinstance(value, dict):
             raise RuleError("a claim is an object")
-        seq = count(value.get("seq"), "claim.seq") if stored else None
+        if stored:
+            seq = count(value.get("seq"), "claim.seq")
         field = value.get("field")
-        if field not in FIELDS:
+        if not isinstance(field, str) or field not in FIELDS:
             raise RuleError(f"a claim's field must be one of {', '.join(FIELDS)}, not {str(field)[:40]!r}")
         source = value.get("source")
-        seq_member = ("seq",) if seq is not None else ()
+        seq_member = ("seq",) if stored else ()
         if source == "asserted":
             members(value, "an asserted claim", _ASSERTED + seq_member, ())
             return cls(
@@ -112,9 +129,7 @@ class Claim:
                 str(field),
                 check_value(str(field), value["value"], nullable=False),
                 "extracted",
-                extractor=ExtractorId(
-                    string(ext["name"], "extractor.name"), string(ext["version"], "extractor.version")
-                ),
+                extractor=_extractor(ext["name"], ext["version"]),
                 rule=string(value["rule"], "claim.rule"),
                 evidence=evidence,
                 span=(span[0], span[1]) if isinstance(span, list) else None,
@@ -166,11 +181,12 @@ class ExtractionNote:
     seq: int | None = None
 
     @classmethod
-    def from_json(cls, value: Any, *, stored: bool = False) -> ExtractionNote:
+    def from_json(cls, value: Any, *, stored: bool = False, seq: int | None = None) -> ExtractionNote:
         if not isinstance(value, dict):
             raise RuleError("a note is an object")
         members(value, "a note", ("note", "reason") + (("seq",) if stored else ()), ())
-        seq = count(value["seq"], "note.seq") if stored else None
+        if stored:
+            seq = count(value["seq"], "note.seq")
         return cls(string(value["note"], "note.note"), string(value["reason"], "note.reason"), seq)
 
     def to_json(self, *, with_seq: bool = False) -> dict[str, Any]:

@@ -1,12 +1,10 @@
-"""SHA-256 digests as a value type, and streaming hashing of files and byte chunks."""
+"""SHA-256 digests as a value type. Pure (files are hashed by `archive.storage.scan`)."""
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 from archive.errors import BadInputError
 
@@ -44,24 +42,3 @@ class Digest:
 
 def is_hex_digest(text: str) -> bool:
     return _HEX64.fullmatch(text) is not None
-
-
-def hash_chunks(chunks: Iterable[bytes]) -> tuple[Digest, int]:
-    """Hash a stream of chunks; returns the digest and the total size."""
-    h = hashlib.sha256()
-    size = 0
-    for chunk in chunks:
-        h.update(chunk)
-        size += len(chunk)
-    return Digest(h.hexdigest()), size
-
-
-def read_chunks(path: Path, chunk: int = CHUNK) -> Iterable[bytes]:
-    with path.open("rb") as f:
-        while block := f.read(chunk):
-            yield block
-
-
-def hash_file(path: Path) -> tuple[Digest, int]:
-    """Stream a file through SHA-256 (hashlib releases the GIL, so threads hash in parallel)."""
-    return hash_chunks(read_chunks(path))

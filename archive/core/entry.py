@@ -20,7 +20,7 @@ FORMAT_VERSION = 1
 GENESIS_PREV = "0" * 64
 LEAF_PREFIX = b"\x00"
 ENTRY_FIELDS = ("v", "seq", "prev", "time", "actor", "tool", "kind", "body")
-_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z")
+_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z")  # ASCII digits only
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 
 

@@ -320,7 +320,7 @@ class Fold:
         have, an item entry whose `previous` is not the item's head, a claim whose provenance is
         not its entry's.
         """
-        body = parse_body(entry.kind, entry.body)
+        body = parse_body(entry.kind, entry.body, entry.seq)
         record = Record(entry.seq, entry.kind, entry_hash)
         if isinstance(body, KeyBody):
             return []
@@ -336,10 +336,10 @@ class Fold:
             raise RuleError(f"{entry.kind} points at entry {body.previous.seq}, but the item's latest entry is {head}")
         if isinstance(body, AmendBody):
             _provenance(body.claims, entry)
-            item.claims.extend(c.with_seq(entry.seq) for c in body.claims)
+            item.claims.extend(body.claims)
         elif isinstance(body, ExtractBody):
-            item.claims.extend(c.with_seq(entry.seq) for c in body.claims)
-            item.notes = [ExtractionNote(n.note, n.reason, entry.seq) for n in body.notes]
+            item.claims.extend(body.claims)
+            item.notes = list(body.notes)
             item.extraction_seq = entry.seq
         elif isinstance(body, AccessBody):
             item.access = Access(body.access, body.reason, entry.seq)
@@ -358,8 +358,8 @@ class Fold:
             object=body.object,
             acquisition=dict(body.acquisition),
             archived=Archived(entry.seq, entry.time, entry.actor),
-            claims=[c.with_seq(entry.seq) for c in body.claims],
-            notes=[ExtractionNote(n.note, n.reason, entry.seq) for n in body.notes],
+            claims=list(body.claims),
+            notes=list(body.notes),
             extraction_seq=entry.seq,
             history=[record],
             head=Pointer(entry.seq, record.hash),

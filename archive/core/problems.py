@@ -43,6 +43,7 @@ CODES: dict[str, str] = {
     "that checkpoint's root (history was rewritten)",
     "MANIFEST_MALFORMED": "a manifest or proof file is not valid against its schema",
     "MANIFEST_KEY_UNTRUSTED": "the manifest's key is only embedded in it: pass --key or pin it (key trust)",
+    "MANIFEST_KEYS_INVALID": "the manifest's key entries do not announce its keys properly (a broken rotation)",
     "MANIFEST_CHECKPOINT_INVALID": "the manifest's checkpoint is malformed, for another origin, or its "
     "signature does not verify with the trusted key",
     "MANIFEST_ENTRY_HASH": "an entry's bytes in the manifest do not hash to its entry hash",

@@ -39,18 +39,21 @@ class FieldView:
         return self.value is not None and not self.conflict
 
 
-def _agree(spec: FieldSpec, values: list[Any]) -> Any | None:
+def _agree(spec: FieldSpec, values: list[Any], same_day: bool) -> Any | None:
     if len(values) == 1:
         return values[0]
     if spec.kind == "date" and all(isinstance(v, str) for v in values):
         longest = max(values, key=len)
-        if all(longest[: len(v[:10])] == v[:10] for v in values):
+        if same_day:  # the rule of version-1 indexes: the written days agree, whatever the times
+            if all(longest[: len(v[:10])] == v[:10] for v in values):
+                return longest
+        elif all(longest.startswith(v) for v in values):
             return longest
     return None
 
 
-def resolve(claims: Sequence[Claim], extraction_seq: int) -> dict[str, FieldView]:
-    """Every field that has claims, in the order of FIELDS."""
+def resolve(claims: Sequence[Claim], extraction_seq: int, *, same_day: bool = False) -> dict[str, FieldView]:
+    """Every field that has claims, in the order of FIELDS (`same_day`: version 1's date rule)."""
     by_field: dict[str, list[Claim]] = {}
     for claim in claims:
         by_field.setdefault(claim.field, []).append(claim)
@@ -76,7 +79,7 @@ def resolve(claims: Sequence[Claim], extraction_seq: int) -> dict[str, FieldView
             if spec.multi:
                 value = [v for v in chosen if v is not None]
             else:
-                value = _agree(spec, chosen)
+                value = _agree(spec, chosen, same_day)
                 conflict = value is None
         views[name] = FieldView(name, value, conflict, tuple(in_force), superseded)
     return views

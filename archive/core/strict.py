@@ -12,8 +12,17 @@ class RuleError(ValueError):
     """An entry that decodes but breaks a rule of the format (an unknown member, a bad value...)."""
 
 
+_SETS: dict[tuple[Sequence[str], Sequence[str]], tuple[frozenset[str], frozenset[str]]] = {}
+
+
 def members(value: Mapping[str, Any], what: str, required: Sequence[str], optional: Sequence[str] = ()) -> None:
     """Refuse an object that lacks a required member or has one the format does not define."""
+    sets = _SETS.get((required, optional))
+    if sets is None:
+        sets = _SETS[(tuple(required), tuple(optional))] = (frozenset(required), frozenset(required) | set(optional))
+    keys = value.keys()
+    if sets[0] <= keys <= sets[1]:  # the common case, at C speed
+        return
     missing = [k for k in required if k not in value]
     if missing:
         raise RuleError(f"{what} lacks {', '.join(missing)}")

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from archive import schemas
+from archive.core.announce import KeyHistory
 from archive.core.checkpoint import Checkpoint, check_checkpoint
-from archive.core.digest import hash_file
 from archive.core.entry import decode, entry_hash
 from archive.core.item import Fold, Item
 from archive.core.merkle import verify_inclusion
@@ -28,6 +28,7 @@ from archive.core.strict import RuleError
 from archive.errors import ArchiveError
 from archive.evidence.csl import csl_record
 from archive.evidence.proof import tlog_proof_text
+from archive.storage.scan import hash_path
 
 
 def _unb64(text: str) -> bytes | None:
@@ -58,9 +59,35 @@ def check_manifest(doc: Any, trusted: Sequence[VerifierKey], files: Path | None 
     return report
 
 
+def _announced(doc: Any, trusted: Sequence[VerifierKey], report: Report) -> list[VerifierKey]:
+    """The keys to trust for the checkpoint: those given, and every key the manifest's key entries
+    announce by rotation after one of them (each rotation is signed by the key it replaces)."""
+    entries = doc.get("keys")
+    if not entries:
+        return list(trusted)
+    history = KeyHistory()
+    for e in sorted(entries, key=lambda x: x["seq"]):
+        data = e["canonical"].encode("utf-8")
+        if entry_hash(data) != e["hash"]:
+            report.add([Problem("MANIFEST_ENTRY_HASH", "a key entry's bytes do not hash to its hash", seq=e["seq"])])
+            return list(trusted)
+        try:
+            entry = decode(data)
+            if entry.kind != "key" or entry.seq != e["seq"]:
+                raise RuleError("not the key entry it says it is")
+            history.apply(entry.seq, entry.body)
+        except (ArchiveError, RuleError) as exc:
+            report.add([Problem("MANIFEST_KEYS_INVALID", f"key entry: {exc}", seq=e["seq"])])
+            return list(trusted)
+    pinned = {str(k) for k in trusted}
+    announced = history.all()
+    first = next((i for i, k in enumerate(announced) if str(k) in pinned), None)
+    return list(trusted) + ([] if first is None else announced[first + 1 :])
+
+
 def _check_checkpoint(doc: Any, trusted: Sequence[VerifierKey], report: Report) -> Checkpoint | None:
     embedded = doc["verifier_key"]
-    keys = list(trusted)
+    keys = _announced(doc, trusted, report)
     if not keys:
         report.add(
             [Problem("MANIFEST_KEY_UNTRUSTED", f"no trusted key: pass --key {embedded} if you trust it, or pin it")]
@@ -78,6 +105,9 @@ def _check_checkpoint(doc: Any, trusted: Sequence[VerifierKey], report: Report) 
     ledger = doc["ledger"]
     if cp.size != ledger["size"] or _unb64(ledger["root"]) != cp.root:
         report.add([Problem("MANIFEST_CHECKPOINT_INVALID", "ledger size or root differ from the signed checkpoint's")])
+    for e in doc.get("keys") or []:
+        if not _proof_holds(e, bytes.fromhex(entry_hash(e["canonical"].encode("utf-8"))), cp, doc["checkpoint"]):
+            report.add([Problem("MANIFEST_PROOF_INVALID", "a key entry's inclusion proof fails", seq=e["seq"])])
     return cp
 
 
@@ -151,7 +181,7 @@ def _proof_holds(e: dict[str, Any], leaf: bytes, checkpoint: Checkpoint, note: s
 def _check_files(items: list[dict[str, Any]], directory: Path, report: Report) -> None:
     paths = [p for p in sorted(directory.rglob("*")) if p.is_file() and not p.is_symlink()]
     with ThreadPoolExecutor(max_workers=4) as pool:
-        digests = dict(zip(paths, pool.map(lambda p: hash_file(p)[0].hex, paths), strict=True))
+        digests = {p: h.sha256 for p, h in zip(paths, pool.map(hash_path, paths), strict=True) if h.sha256}
     have = set(digests.values())
     by_name = {p.name: d for p, d in digests.items()}
     for item in items:

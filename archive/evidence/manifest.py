@@ -20,7 +20,7 @@ from typing import Any, TextIO
 
 from archive import TOOL_NAME, __version__
 from archive.core.checkpoint import check_checkpoint
-from archive.core.entry import format_time
+from archive.core.entry import Sealed, format_time
 from archive.core.item import Item
 from archive.core.merkle import NodeGetter, batched, inclusion_proof
 from archive.errors import NotFoundError, VaultError
@@ -54,6 +54,7 @@ class Header:
     root: bytes
     checkpoint: str
     verifier_key: str
+    keys: tuple[dict[str, Any], ...] = ()  # the key entries, with proofs: rotations a reader can follow
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -66,6 +67,7 @@ class Header:
             "ledger": {"size": self.size, "head": self.head, "root": b64(self.root)},
             "checkpoint": self.checkpoint,
             "verifier_key": self.verifier_key,
+            "keys": list(self.keys),
         }
 
 
@@ -82,33 +84,33 @@ def header(reader: Reader, *, origin: str, actor: str, now: datetime, kind: str)
     check = check_checkpoint(note, [key] if key else [], origin)
     if check.checkpoint is None:
         raise VaultError(f"the latest checkpoint does not verify ({check.detail}); run `archive verify`")
-    return Header(kind, format_time(now), actor, origin, size, last.hash, check.checkpoint.root, note, str(key))
+    keys = tuple(_proven(reader, [s for s in reader.entries_of_kind("key") if s.seq < size], size, note))
+    return Header(kind, format_time(now), actor, origin, size, last.hash, check.checkpoint.root, note, str(key), keys)
+
+
+def _proven(reader: Reader, sealed: Sequence[Sealed], size: int, note: str) -> list[dict[str, Any]]:
+    """Entries as a manifest carries them: bytes, hash, and inclusion proofs (one node query for all)."""
+    proofs = batched([partial(_inclusion, s.seq, size) for s in sealed], reader)
+    out = []
+    for s, proof in zip(sealed, proofs, strict=True):
+        encoded = [b64(h) for h in proof]
+        out.append(
+            {
+                "seq": s.seq,
+                "hash": s.hash,
+                "canonical": s.data.decode("utf-8"),
+                "inclusion_proof": encoded,
+                "tlog_proof": tlog_proof_text(s.seq, encoded, note),
+            }
+        )
+    return out
 
 
 def _entries(reader: Reader, items: Sequence[Item], head: Header) -> list[list[dict[str, Any]]]:
     """Each item's entries with their inclusion proofs: one node query for the whole page."""
-    wanted = [(item, seq) for item in items for seq in item.seqs()]
-    sealed = {s.seq: s for s in reader.entries_at(sorted({seq for _, seq in wanted}))}
-    seqs = sorted(sealed)
-    size = head.size
-    proofs = batched([partial(_inclusion, q, size) for q in seqs], reader)
-    by_seq = dict(zip(seqs, ([b64(h) for h in p] for p in proofs), strict=True))
-    out = []
-    for item in items:
-        records = []
-        for seq in item.seqs():
-            proof = by_seq[seq]
-            records.append(
-                {
-                    "seq": seq,
-                    "hash": sealed[seq].hash,
-                    "canonical": sealed[seq].data.decode("utf-8"),
-                    "inclusion_proof": proof,
-                    "tlog_proof": tlog_proof_text(seq, proof, head.checkpoint),
-                }
-            )
-        out.append(records)
-    return out
+    wanted = sorted({seq for item in items for seq in item.seqs()})
+    proven = {e["seq"]: e for e in _proven(reader, reader.entries_at(wanted), head.size, head.checkpoint)}
+    return [[proven[seq] for seq in item.seqs()] for item in items]
 
 
 def _inclusion(seq: int, size: int, get: NodeGetter) -> list[bytes]:

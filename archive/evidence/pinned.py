@@ -10,16 +10,25 @@ from pathlib import Path
 
 from archive.core.note import VerifierKey
 from archive.errors import CryptoError
-from archive.storage.fsutil import atomic_write
+from archive.storage.fsutil import atomic_write, read_regular
+
+MAX_BYTES = 1 << 20
+
+
+def _read(path: Path) -> str:
+    try:
+        return read_regular(path, MAX_BYTES).decode("utf-8")
+    except FileNotFoundError:
+        return ""
+    except UnicodeDecodeError:
+        raise CryptoError(f"trusted keys {path}: not UTF-8 text") from None
+    except OSError as exc:
+        raise CryptoError(f"cannot read trusted keys {path}: {exc.strerror}") from None
 
 
 def read_trusted(path: Path) -> list[VerifierKey]:
-    try:
-        text = path.read_text("utf-8")
-    except FileNotFoundError:
-        return []
-    except OSError as exc:
-        raise CryptoError(f"cannot read trusted keys {path}: {exc.strerror}") from None
+    """The pinned keys: one verifier key per line; blank lines and `#` comments are skipped."""
+    text = _read(path)
     keys = []
     for number, line in enumerate(text.splitlines(), 1):
         line = line.strip()
@@ -37,5 +46,8 @@ def add_trusted(path: Path, key: VerifierKey) -> bool:
     if any(str(k) == str(key) for k in keys):
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, "".join(f"{k}\n" for k in [*keys, key]).encode("utf-8"))
+    text = _read(path)  # the file as it is, comments and all, with the new key appended
+    if text and not text.endswith("\n"):
+        text += "\n"
+    atomic_write(path, (text + f"{key}\n").encode("utf-8"), mode=0o644)
     return True

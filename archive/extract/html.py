@@ -52,16 +52,20 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from copy import deepcopy
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from archive.extract import plaintext
-from archive.extract.base import Fact, Note, Result
+from archive.extract.api import Document, Fact, FunctionExtractor, Note, Result
+from archive.extract.common.dates import When, same_time
+from archive.extract.common.outlets import outlet_key
+from archive.extract.common.text import fold, has_any
 
 NAME = "html"
 VERSION = "1.0.0"
+MEDIA_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
 FIELDS = ("outlet", "published", "modified", "title", "author", "credit", "url", "language")
 MAX_BYTES = 20_000_000  # beyond this a page is refused: parsing and text extraction grow with size
@@ -188,7 +192,12 @@ _CHROME_WORDS = re.compile(
     r"|outbrain|taboola|newsletter|comments?\b|teaser",
     re.I,
 )
-_CHROME_ATTRIBUTES = ("class", "id", "data-component", "data-link-name", "data-testid", "aria-label")
+_CHROME_ATTRIBUTES = frozenset({"class", "id", "data-component", "data-link-name", "data-testid", "aria-label"})
+# What every match of _CHROME_WORDS contains, folded (`archive.extract.common.text`).
+_CHROME_NEEDLES = (
+    "related", "recirc", "recommend", "promo", "sidebar", "most", "more", "outbrain", "taboola", "newsletter",
+    "comment", "teaser",
+)  # fmt: skip
 
 
 def _types(node: JsonObject) -> set[str]:
@@ -344,8 +353,15 @@ def _article_nodes(page: _Page, nodes: Iterable[JsonObject]) -> list[JsonObject]
     return found
 
 
-def _attribute_text(element: Element) -> str:
-    return " ".join(element.get(name, "") for name in _CHROME_ATTRIBUTES)
+def _marked_as_chrome(element: Element) -> bool:
+    """Whether the element's class, id or labels name furniture ('sidebar', 'related-stories').
+
+    No word of the pattern spans a blank, so it is searched in each attribute's value alone,
+    after a folded test for the words it needs (most elements have none of them)."""
+    for name, value in element.items():
+        if name in _CHROME_ATTRIBUTES and has_any(fold(value), _CHROME_NEEDLES) and _CHROME_WORDS.search(value):
+            return True
+    return False
 
 
 def _scope(page: _Page) -> Element:
@@ -365,7 +381,7 @@ def _scope(page: _Page) -> Element:
     for element in body.iter():
         if not isinstance(element.tag, str):
             continue
-        if element.tag in _CHROME_TAGS or (element not in protected and _CHROME_WORDS.search(_attribute_text(element))):
+        if element.tag in _CHROME_TAGS or (element not in protected and _marked_as_chrome(element)):
             page.chrome.add(element)
     page.scope = body
     articles = [a for a in body.iter("article") if not page.in_chrome(a)]
@@ -470,16 +486,10 @@ def _grouped(
 # outlet
 # ---------------------------------------------------------------------------------------
 
-# Names of the same outlet that no spelling rule joins (og:site_name vs JSON-LD publisher).
-_OUTLET_ALIASES = {"ap": "associated press", "ap news": "associated press", "afp": "agence france-presse"}
-
 
 def _outlet_key(name: str) -> str:
     """'The Guardian', 'the Guardian' and 'guardian.com' -> 'guardian'."""
-    key = " ".join(name.casefold().split()).strip(" .,:;|-")
-    key = re.sub(r"^the\s+", "", key)
-    key = re.sub(r"\.(?:com|co\.uk|org|net)$", "", key)
-    return _OUTLET_ALIASES.get(key, key)
+    return outlet_key(name, web=True)
 
 
 def _outlet_name(value: object) -> str:
@@ -518,17 +528,7 @@ def _first(values: list[str]) -> str:
 # ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _When:
-    day: date
-    moment: datetime | None
-
-    @property
-    def value(self) -> str:
-        return self.moment.isoformat() if self.moment else self.day.isoformat()
-
-
-def _when(raw: str) -> _When | None:
+def _when(raw: str) -> When | None:
     """An ISO 8601 (or RFC 2822) date or datetime; a datetime without a zone is a date only."""
     text = raw.strip()
     if not text or len(text) > 64:
@@ -546,9 +546,8 @@ def _when(raw: str) -> _When | None:
     if not 1991 <= parsed.year <= 2100 or (parsed.year, parsed.month, parsed.day) == (1970, 1, 1):
         return None
     if parsed.tzinfo is None or parsed.utcoffset() is None:
-        return _When(parsed.date(), None)
-    moment = parsed.replace(microsecond=0)
-    return _When(moment.date(), moment)
+        return When(parsed.date())
+    return When.of(parsed.replace(microsecond=0))
 
 
 def _same_time(a: str, b: str) -> bool:
@@ -556,9 +555,7 @@ def _same_time(a: str, b: str) -> bool:
     first, second = _when(a), _when(b)
     if first is None or second is None:
         return a == b
-    if first.moment and second.moment:
-        return first.moment == second.moment
-    return first.day == second.day
+    return same_time(first, second)
 
 
 def _most_precise(values: list[str]) -> str:
@@ -576,7 +573,7 @@ class _Dates:
             page.notes.append(Note("date not read", f"{key}: {raw.strip()[:80]!r} is not an ISO 8601 date"))
             return
         target = self.published if name == "published" else self.modified
-        target.append(_Cand(when.value, rule, key, raw))
+        target.append(_Cand(when.iso(), rule, key, raw))
 
 
 _UPDATED = re.compile(r"\b(?:updated|modified|revised|last\s+(?:updated|modified))\b", re.I)
@@ -745,8 +742,10 @@ _BYLINE_PART = re.compile(r"byline|^authors?$|^authorname$")
 def _is_byline(element: Element) -> bool:
     if (element.get("itemprop") or "").strip() == "author":
         return True
-    words = " ".join(element.get(a, "") for a in ("class", "data-component", "data-testid", "data-link-name"))
-    return any(_BYLINE_PART.search(part) for part in re.split(r"[\s_-]+", words.lower()) if part)
+    words = " ".join(element.get(a, "") for a in ("class", "data-component", "data-testid", "data-link-name")).lower()
+    if "byline" not in words and "author" not in words:
+        return False  # what every match of _BYLINE_PART holds; most elements have neither
+    return any(_BYLINE_PART.search(part) for part in re.split(r"[\s_-]+", words) if part)
 
 
 def _authors(page: _Page, outlet_keys: set[str]) -> list[Fact]:
@@ -778,13 +777,16 @@ def _authors(page: _Page, outlet_keys: set[str]) -> list[Fact]:
     for raw in page.og.get("article:author", []):
         found.extend((n, "og-article-author", "article:author", raw) for n in _person_names(raw, structured=False))
     for element in page.scope.iter():
-        if not isinstance(element.tag, str) or page.in_chrome(element) or _inside(element, "figure", page.scope):
+        if not isinstance(element.tag, str):
             continue
         if "author" in (element.get("rel") or "").lower().split():
             rule, key = "rel-author", "a[rel=author]"
         elif _is_byline(element):
             rule, key = "byline", "[itemprop=author]" if element.get("itemprop") == "author" else "byline"
         else:
+            continue
+        # Tested after the element's own markup: walking up to the root is the costly part.
+        if page.in_chrome(element) or _inside(element, "figure", page.scope):
             continue
         for line in _text(element).split("\n"):
             found.extend((n, rule, key, line) for n in _person_names(line, structured=False))
@@ -1298,4 +1300,12 @@ def _add_htmldate(page: _Page, dates: _Dates) -> None:
     when = _when(found)
     if when is None or when.day in modified_days:
         return
-    dates.published.append(_Cand(when.value, "htmldate", "htmldate", found))
+    dates.published.append(_Cand(when.iso(), "htmldate", "htmldate", found))
+
+
+def _extract_document(doc: Document) -> Result:
+    """The extractor protocol's entry; the page's own charset declaration is read, not `doc.charset`."""
+    return extract(doc.read(MAX_BYTES), base_url=doc.url)
+
+
+EXTRACTOR = FunctionExtractor(NAME, VERSION, MEDIA_TYPES, MAX_BYTES, _extract_document)

@@ -50,14 +50,20 @@ import subprocess
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 from typing import Any
 
-from archive.extract.base import Fact, Note, Result
+from archive.extract.api import Document, Fact, FunctionExtractor, Note, Result
+from archive.extract.common.dates import When
+from archive.extract.common.names import capitalize_words, shouting
 
 NAME = "image"
 VERSION = "1.0.0"
+MEDIA_TYPES = frozenset({"image/jpeg", "image/png", "image/tiff", "image/webp"})
+# ExifTool reads the metadata segments, not the whole picture: ingest has never bounded an
+# image's size, and this only keeps the declaration an honest number.
+MAX_BYTES = 1 << 40
 
 TIMEOUT = 30.0
 MAX_OUTPUT_BYTES = 64 << 20  # ExifTool's JSON for one file; more is not metadata worth reading
@@ -323,17 +329,11 @@ _NOBODY = frozenset(
 )
 
 
-def _title_case(name: str) -> str:
-    if any(c.islower() for c in name) or not any(c.isalpha() for c in name):
-        return name
-    return " ".join("-".join(part.capitalize() for part in word.split("-")) for word in name.split())
-
-
 def _photographer(value: str) -> str:
     name = value.split("/")[0].strip() if "/" in value else value
     if not name or name.casefold() in _NOBODY or any(c.isdigit() for c in name) or "@" in name:
         return ""
-    return _title_case(name)
+    return capitalize_words(name) if shouting(name) else name
 
 
 def _agency(value: str) -> str:
@@ -467,19 +467,6 @@ _OFFSET = re.compile(r"^(?P<z>Z|[+\-]\d{2}:?\d{2})$")
 _TIME = re.compile(r"^(?P<h>\d{2}):?(?P<mi>\d{2})(?::?(?P<s>\d{2}))?\s*(?P<z>Z|[+\-]\d{2}:?\d{2})?$")
 
 
-@dataclass(frozen=True)
-class _When:
-    day: date
-    time: tuple[int, int, int] | None
-    offset: str | None  # "+02:00"
-
-    def iso(self) -> str:
-        if self.time is None or self.offset is None:
-            return self.day.isoformat()  # a time in an unknown zone is not an instant
-        h, m, s = self.time
-        return f"{self.day.isoformat()}T{h:02d}:{m:02d}:{s:02d}{self.offset}"
-
-
 def _offset(text: str | None) -> str | None:
     if not text:
         return None
@@ -490,7 +477,7 @@ def _offset(text: str | None) -> str | None:
     return f"{sign}{hours:02d}:{minutes:02d}" if hours <= 14 and minutes < 60 else None
 
 
-def _when(text: str, time_text: str | None = None, offset_text: str | None = None) -> _When | None:
+def _when(text: str, time_text: str | None = None, offset_text: str | None = None) -> When | None:
     match = _DATE.match(text.strip())
     if not match:
         return None
@@ -508,15 +495,15 @@ def _when(text: str, time_text: str | None = None, offset_text: str | None = Non
     if offset_text and _OFFSET.match(offset_text.strip()):
         zone = zone or offset_text.strip()
     if hour is None:
-        return _When(day, None, None)
+        return When(day)
     h, m, s = int(hour), int(minute), int(second or 0)
     if h > 23 or m > 59 or s > 60:
         return None
-    return _When(day, (h, m, min(s, 59)), _offset(zone))
+    return When(day, time(h, m, min(s, 59)), _offset(zone))
 
 
 def _created(tags: _Tags, notes: list[Note]) -> Fact | None:
-    readings: list[tuple[str, str, _When]] = []
+    readings: list[tuple[str, str, When]] = []
     exif = tags.first("ExifIFD:DateTimeOriginal")
     if exif:
         offset = tags.first("ExifIFD:OffsetTimeOriginal")
@@ -527,9 +514,9 @@ def _created(tags: _Tags, notes: list[Note]) -> Fact | None:
             notes.append(Note("created not taken", f"ExifIFD:DateTimeOriginal {exif[0]!r} is not a valid date"))
     iptc = tags.first("IPTC:DateCreated")
     if iptc:
-        time = tags.first("IPTC:TimeCreated")
-        when = _when(iptc[1], time_text=time[1] if time else None)
-        raw = f"{iptc[0]} {time[0]}" if time else iptc[0]
+        clock = tags.first("IPTC:TimeCreated")
+        when = _when(iptc[1], time_text=clock[1] if clock else None)
+        raw = f"{iptc[0]} {clock[0]}" if clock else iptc[0]
         if when:
             readings.append(("IPTC:DateCreated", raw, when))
         else:
@@ -557,10 +544,23 @@ def _created(tags: _Tags, notes: list[Note]) -> Fact | None:
             notes.append(Note(f"created from {key}", f"{other_key} says {other.iso()}: not used"))
         elif when.offset is None and other.offset and other.time and when.time:
             # The camera gave local time without a zone; the editor's copy of the same time has one.
-            when = _When(when.day, when.time, other.offset)
+            when = When(when.day, when.time, other.offset)
     return Fact("created", when.iso(), "image-created", raw, key=key)
 
 
-def _same_when(a: _When, b: _When) -> bool:
-    """The same day, and the same local hour and minute when both have a time."""
-    return a.day == b.day and (a.time is None or b.time is None or a.time[:2] == b.time[:2])
+def _same_when(a: When, b: When) -> bool:
+    """The same day, and the same local hour and minute when both have a time.
+
+    Not `common.dates.same_time`: these are copies of one field, the camera's often without a
+    zone, so their local clock readings are compared, not instants."""
+    if a.day != b.day:
+        return False
+    return a.time is None or b.time is None or (a.time.hour, a.time.minute) == (b.time.hour, b.time.minute)
+
+
+def _extract_document(doc: Document) -> Result:
+    """The extractor protocol's entry: ExifTool reads the file by path."""
+    return extract(doc.checked_path())
+
+
+EXTRACTOR = FunctionExtractor(NAME, VERSION, MEDIA_TYPES, MAX_BYTES, _extract_document)

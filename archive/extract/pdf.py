@@ -40,20 +40,26 @@ import sys
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, time
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from archive.extract.base import Fact, Note, Result
+from archive.extract.api import Document, Fact, FunctionExtractor, Note, Result
+from archive.extract.common.dates import When, same_time
+from archive.extract.common.names import capitalize_words, is_person_name, shouting
 
 NAME = "pdf"
 VERSION = "1.0.0"
+MEDIA_TYPES = frozenset({"application/pdf"})
 
 TIMEOUT = 60.0  # seconds for the whole parse, metadata and text
 MAX_PAGES = 200  # pages of text; metadata is read whatever the page count
-MAX_TEXT_BYTES = 16 << 20  # as `archive.extraction` bounds plain text: `plaintext` reads it all
+MAX_TEXT_BYTES = 16 << 20  # as the plain-text extractor bounds what it reads
 MAX_FILE_BYTES = 256 << 20  # above this, metadata only: a text pass over it would not finish in time
+# Through the dispatcher a larger PDF is stored, not read, as ingest has always done (`extract`
+# itself would still read its metadata).
+MAX_BYTES = MAX_FILE_BYTES
 MAX_XMP_BYTES = 1 << 20
 MAX_VALUE_CHARS = 4096  # one metadata value; longer is not a title or a name
 MEMORY_LIMIT = 2 << 30  # the worker's address space: a decompression bomb fails instead of swapping
@@ -465,13 +471,6 @@ def _title_facts(info: dict[str, Any], xmp: dict[str, list[str]], notes: list[No
     return [Fact("title", value, "pdf-info-title" if key == "pdf:/Title" else "xmp-title", raw, key=key)]
 
 
-_NAME_WORD = re.compile(r"[^\W\d_]+(?:['\u2019\-][^\W\d_]+)*")
-_INITIAL = re.compile(r"(?:[^\W\d_]\.){1,3}")
-_PARTICLES = frozenset(
-    """
-    al bin da das de del della der di do dos du el ibn la le ten ter van von y zu
-    """.split()  # noqa: SIM905
-)
 # Words that make a value software, an account or an institution rather than a person.
 _NOT_NAME = frozenset(
     """
@@ -487,22 +486,9 @@ _NOT_NAME = frozenset(
 def _person(value: str) -> str | None:
     """The value as a person's name ('Jane Doe', 'JANE DOE' -> 'Jane Doe'), or None."""
     tokens = value.split()
-    if not 2 <= len(tokens) <= 5:
+    if not is_person_name(tokens, not_names=_NOT_NAME, any_case=True):
         return None
-    words = 0
-    for i, token in enumerate(tokens):
-        if token.lower() in _PARTICLES and 0 < i < len(tokens) - 1:
-            continue
-        if _INITIAL.fullmatch(token):
-            continue
-        if not _NAME_WORD.fullmatch(token) or not token[0].isupper() or token.lower() in _NOT_NAME:
-            return None
-        words += 1
-    if words < 2:
-        return None
-    if not any(c.islower() for c in value):
-        return " ".join("-".join(p.capitalize() for p in t.split("-")) for t in tokens)
-    return " ".join(tokens)
+    return capitalize_words(value) if shouting(value) else " ".join(tokens)
 
 
 _NAME_LIST = re.compile(r"\s*;\s*|\s*,\s*|\s+(?:and|&)\s+")
@@ -547,8 +533,8 @@ _ISO_DATE = re.compile(
 _EARLIEST_YEAR = 1993  # PDF 1.0: an earlier date was never a PDF's
 
 
-def _pdf_date(raw: str) -> str | None:
-    """A PDF or XMP date as ISO 8601: a datetime with offset when one is stated, else a date."""
+def _pdf_date(raw: str) -> When | None:
+    """A PDF or XMP date: a datetime with offset when one is stated, else a date."""
     text = raw.strip()
     match = _PDF_DATE.match(text) or _ISO_DATE.match(text)
     if not match or not match["mo"] or not match["d"]:
@@ -560,61 +546,52 @@ def _pdf_date(raw: str) -> str | None:
     if day.year < _EARLIEST_YEAR:
         return None
     if match["h"] is None or (match["z"] is None and match["sign"] is None):
-        return day.isoformat()  # no time, or a time in an unknown zone: the date is all we know
+        return When(day)  # no time, or a time in an unknown zone: the date is all we know
     hour, minute, second = int(match["h"]), int(match["mi"] or 0), int(match["s"] or 0)
     oh, om = int(match["oh"] or 0), int(match["om"] or 0)
     if hour > 23 or minute > 59 or second > 59 or oh > 23 or om > 59:
         return None
     offset = "+00:00" if match["z"] else f"{match['sign']}{oh:02d}:{om:02d}"
-    return f"{day.isoformat()}T{hour:02d}:{minute:02d}:{second:02d}{offset}"
-
-
-def _instant(value: str) -> datetime | date:
-    return datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
-
-
-def _same_time(a: str, b: str) -> bool:
-    if "T" in a and "T" in b:
-        return _instant(a) == _instant(b)
-    return a[:10] == b[:10]  # a bare date agrees with any time on that day
+    return When(day, time(hour, minute, second), offset)
 
 
 def _created_facts(info: dict[str, Any], xmp: dict[str, list[str]], notes: list[Note]) -> list[Fact]:
-    readings: list[tuple[str, str, str]] = []
+    readings: list[tuple[str, str, When]] = []
     for key, raw in (
         ("pdf:/CreationDate", info.get("/CreationDate")),
         ("XMP-xmp:CreateDate", _first(xmp, "XMP-xmp:CreateDate")),
     ):
         if not isinstance(raw, str) or not raw.strip():
             continue
-        value = _pdf_date(raw)
-        if value is None:
+        when = _pdf_date(raw)
+        if when is None:
             notes.append(Note("created not taken", f"{key} {raw.strip()!r} is not a valid date"))
         else:
-            readings.append((key, raw, value))
-    if len(readings) == 2 and not _same_time(readings[0][2], readings[1][2]):
+            readings.append((key, raw, when))
+    if len(readings) == 2 and not same_time(readings[0][2], readings[1][2]):
         notes.append(
             Note(
                 "created not taken",
-                f"pdf:/CreationDate and XMP-xmp:CreateDate disagree: {readings[0][2]} and {readings[1][2]}",
+                f"pdf:/CreationDate and XMP-xmp:CreateDate disagree: {readings[0][2].iso()} and {readings[1][2].iso()}",
             )
         )
         return []
     for key, raw in (("pdf:/ModDate", info.get("/ModDate")), ("XMP-xmp:ModifyDate", _first(xmp, "XMP-xmp:ModifyDate"))):
         changed = _pdf_date(raw) if isinstance(raw, str) else None
-        if changed and readings and not _same_time(changed, readings[0][2]):
+        if changed and readings and not same_time(changed, readings[0][2]):
             notes.append(
                 Note(
                     "file modified",
-                    f"{key} {changed}: the file was changed after it was made "
+                    f"{key} {changed.iso()}: the file was changed after it was made "
                     f"(when the file changed, not when the article was updated)",
                 )
             )
             break
     if not readings:
         return []
-    key, raw, value = readings[0]
-    return [Fact("created", value, "pdf-info-created" if key == "pdf:/CreationDate" else "xmp-created", raw, key=key)]
+    key, raw, when = readings[0]
+    rule = "pdf-info-created" if key == "pdf:/CreationDate" else "xmp-created"
+    return [Fact("created", when.iso(), rule, raw, key=key)]
 
 
 def _first(xmp: dict[str, list[str]], key: str) -> str | None:
@@ -888,12 +865,19 @@ def _furniture_facts(furniture: Sequence[_Furniture], has_created: bool, notes: 
     return facts
 
 
+def _extract_document(doc: Document) -> Result:
+    """The extractor protocol's entry: the file is read by path, in the bounded child process."""
+    return extract(doc.checked_path())
+
+
 def _main(argv: Sequence[str]) -> int:
     if len(argv) == 5 and argv[0] == "--worker":
         return _worker(argv[1], int(argv[2]), int(argv[3]), int(argv[4]))
     print("usage: python -m archive.extract.pdf --worker PATH MAX_PAGES MAX_TEXT_BYTES SECONDS", file=sys.stderr)
     return 2
 
+
+EXTRACTOR = FunctionExtractor(NAME, VERSION, MEDIA_TYPES, MAX_BYTES, _extract_document)
 
 if __name__ == "__main__":
     sys.exit(_main(sys.argv[1:]))

@@ -45,9 +45,18 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from typing import NamedTuple
+
+from archive.extract.api import Document, Fact, FunctionExtractor, Note, Result
+from archive.extract.common.dates import When
+from archive.extract.common.names import INITIALS, SUFFIXES, is_person_name, person_value, shouting, title_case
+from archive.extract.common.outlets import outlet_key
+from archive.extract.common.text import fold, has_any
 
 NAME = "plaintext"
 VERSION = "1.0.1"
+MEDIA_TYPES = frozenset({"text/plain"})
+MAX_BYTES = 16 << 20  # the whole text is read, and the rules are linear in it: bound it
 
 FIELDS = (
     "outlet",
@@ -93,16 +102,20 @@ _SPACE = (
     "".join(chr(i) for i in range(0x3001) if chr(i).isspace() and chr(i) not in "\r\n")
     + "\ufeff\u200b\u200c\u200d\u2060"
 )
-_LINE = re.compile(r"[^\r\n]*")
+_BREAK = re.compile(r"(\r\n|\r|\n)")
 
 
-@dataclass(frozen=True)
-class _Line:
-    """One line with surrounding blanks stripped; `start` is its offset in the text."""
+class _Line(NamedTuple):
+    """One line with surrounding blanks stripped; `start` is its offset in the text.
+
+    `folded` is the text folded for cheap tests (`archive.extract.common.text`): a line whose
+    folded text lacks every word a pattern needs skips the pattern.
+    """
 
     number: int
     start: int
     text: str
+    folded: str
 
     @property
     def end(self) -> int:
@@ -111,18 +124,18 @@ class _Line:
 
 def _split_lines(text: str) -> list[_Line]:
     """Split on LF, CRLF and lone CR, keeping the offsets of each line's stripped text."""
+    # Without a CR every break is one LF, and str.split is ten times faster than the pattern.
+    parts = _BREAK.split(text) if "\r" in text else text.split("\n")
+    step = 2 if "\r" in text else 1  # the pattern's split keeps the breaks: line, break, line, ...
     lines: list[_Line] = []
     pos = 0
-    while True:
-        match = _LINE.match(text, pos)
-        assert match is not None  # `[^\r\n]*` matches the empty string anywhere
-        raw = match.group()
-        lead = len(raw) - len(raw.lstrip(_SPACE))
-        lines.append(_Line(len(lines), pos + lead, raw.strip(_SPACE)))
-        end = match.end()
-        if end >= len(text):
-            return lines
-        pos = end + (2 if text.startswith("\r\n", end) else 1)
+    for number, raw in enumerate(parts[::step]):
+        stripped = raw.strip(_SPACE) if raw else raw
+        lead = len(raw) - len(raw.lstrip(_SPACE)) if stripped and raw[0] in _SPACE else 0
+        lines.append(_Line(number, pos + lead, stripped, fold(stripped)))
+        index = step * number + 1
+        pos += len(raw) + (1 if step == 1 else len(parts[index]) if index < len(parts) else 0)
+    return lines
 
 
 class _Doc:
@@ -240,11 +253,6 @@ def _mid_sentence(text: str, index: int) -> bool:
 # Names: people, outlets, agencies
 # ---------------------------------------------------------------------------------------
 
-_PARTICLES = frozenset(
-    """
-    al bin da das de del della der di do dos du el ibn la le ten ter van von y zu
-    """.split()  # noqa: SIM905
-)
 # Words that make a capitalised phrase an institution, a title or a date, not a person.
 _NOT_PERSON = frozenset(
     """
@@ -263,93 +271,12 @@ _NOT_PERSON = frozenset(
     follow
     """.split()  # noqa: SIM905
 )
-_NAME_WORD = re.compile(r"[^\W\d_]+(?:['\u2019\-][^\W\d_]+)*")
-_INITIALS = re.compile(r"(?:[^\W\d_]\.){1,3}")
-_SUFFIXES = frozenset({"Jr.", "Sr.", "Jr", "Sr", "II", "III", "IV"})
 
 
 def _is_person(phrase: str) -> bool:
-    """Whether a phrase looks like a person's name: 'Nariman El-Mofty', 'Jane A. Doe'.
-
-    Two to five tokens, capitalised (or lowercase particles such as 'de', 'van'), with at
-    least two that are neither initials nor particles, none of them a word that marks an
-    institution, a title or a date ('Associated Press', 'President Biden', 'Monday Morning').
-    """
-    tokens = phrase.split()
-    if not 2 <= len(tokens) <= 5:
-        return False
-    words = 0
-    for i, token in enumerate(tokens):
-        if token in _SUFFIXES and i == len(tokens) - 1 and i >= 2:
-            continue
-        if token in _PARTICLES and 0 < i < len(tokens) - 1:
-            continue
-        if not token[0].isupper():
-            return False
-        if _INITIALS.fullmatch(token):
-            continue
-        if not _NAME_WORD.fullmatch(token) or token.lower() in _NOT_PERSON:
-            return False
-        words += 1
-    return words >= 2
-
-
-# Acronyms that title-casing must leave alone.
-_ACRONYMS = frozenset(
-    """
-    AA ABC AFP AP ARD BBC CBC CBS CNBC CNN DC DW EFE EPA ESPN EU II III ITV IV MSNBC NBC
-    NHK NPR NY NYT ORF PBS PTI RT RTE TASS TV UK UN UPI US USA VOA WSJ ZDF ANI IANS
-    """.split()  # noqa: SIM905
-)
-_SMALL_WORDS = frozenset(
-    """
-    a an and as at by de for in of on or the to via van von
-    """.split()  # noqa: SIM905
-)
-_APOSTROPHE_PREFIX = re.compile(r"([^\W\d_])(['\u2019])([^\W\d_]{2,})")
-
-
-def _title_word(word: str) -> str:
-    """'EL-MOFTY' -> 'El-Mofty', "O'BRIEN" -> "O'Brien", "PEOPLE'S" -> "People's"."""
-    parts = []
-    for part in word.split("-"):
-        low = part.lower()
-        prefix = _APOSTROPHE_PREFIX.fullmatch(low)
-        if prefix:
-            parts.append(prefix[1].upper() + prefix[2] + prefix[3].capitalize())
-        else:
-            parts.append(low[:1].upper() + low[1:])
-    return "-".join(parts)
-
-
-def _title_case(text: str) -> str:
-    """Title-case an ALL-CAPS phrase: 'WASHINGTON EXAMINER' -> 'Washington Examiner'.
-
-    Known acronyms, dotted abbreviations ('U.S.') and short vowel-less tokens ('NPR')
-    stay upper case; small words stay lower case except first.
-    """
-    words = []
-    for i, word in enumerate(text.split()):
-        bare = word.strip(".,;:'\u2019\"")
-        vowelless = bare.isalpha() and len(bare) <= 4 and not set(bare.lower()) & set("aeiouy")
-        if bare in _ACRONYMS or "." in bare or vowelless:
-            words.append(word)
-        elif i > 0 and word.lower() in _SMALL_WORDS:
-            words.append(word.lower())
-        else:
-            words.append(_title_word(word))
-    return " ".join(words)
-
-
-def _shouting(text: str) -> bool:
-    """Whether text has letters and none of them lowercase."""
-    return any(c.isalpha() for c in text) and not any(c.islower() for c in text)
-
-
-def _person_value(phrase: str) -> str:
-    """A person's name as a value: whitespace collapsed, ALL CAPS title-cased."""
-    name = " ".join(phrase.split())
-    return _title_case(name) if _shouting(name) else name
+    """Whether a phrase looks like a person's name: 'Nariman El-Mofty', 'Jane A. Doe', not
+    'Associated Press', 'President Biden' or 'Monday Morning' (see `is_person_name`)."""
+    return is_person_name(phrase.split(), not_names=_NOT_PERSON, suffixes=SUFFIXES)
 
 
 # Canonical styling of outlets, keyed by the casefolded name without a leading "the".
@@ -394,7 +321,7 @@ def _outlet_name(raw: str, *, mid_sentence: bool) -> str | None:
     keep_the = False
     had_the = bool(words) and words[0].lower() == "the"
     if had_the:
-        keep_the = words[0] == "The" and mid_sentence and not _shouting(raw)
+        keep_the = words[0] == "The" and mid_sentence and not shouting(raw)
         words = words[1:]
     if not words or len(words) > 6 or not words[0][:1].isupper():
         return None
@@ -402,8 +329,8 @@ def _outlet_name(raw: str, *, mid_sentence: bool) -> str | None:
         if not (word[:1].isupper() or word[:1].isdigit() or word.lower() in _OUTLET_CONNECTORS):
             return None
     name = " ".join(words)
-    if _shouting(name):
-        name = _title_case(name)
+    if shouting(name):
+        name = title_case(name)
     brand = _BRANDS.get(name.casefold())
     if brand:
         return brand
@@ -430,6 +357,8 @@ _DATES = (
     re.compile(rf"(?<![\w.]){_WEEKDAY}{_DAY}\s+(?:of\s+)?(?P<m>{_MONTH}),?\s+{_YEAR}"),
     re.compile(r"(?<![\w-])(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?!\d)"),
 )
+# What every match of the patterns above contains: a line without it holds no full date.
+_YEAR_NEEDLE = re.compile(r"(?:19|20)\d\d")
 _MONTHS = {
     name: number
     for number, name in enumerate(
@@ -454,21 +383,16 @@ _OFFSET = re.compile(r"(?:UTC|GMT)?\s?([+-])\s?(\d{1,2}):?(\d\d)?")
 
 
 @dataclass(frozen=True)
-class _When:
-    """A date, with a time and zone offset when the text states both."""
+class _Dated:
+    """A date found at text[start:end], with a time and zone offset when the text states both."""
 
     start: int
     end: int
-    day: date
-    moment: datetime | None = None
+    when: When
 
-    @property
-    def value(self) -> str:
-        return self.moment.isoformat() if self.moment else self.day.isoformat()
-
-    def shifted(self, base: int) -> _When:
+    def shifted(self, base: int) -> _Dated:
         """The same date with offsets relative to base (a line's start)."""
-        return _When(base + self.start, base + self.end, self.day, self.moment)
+        return _Dated(base + self.start, base + self.end, self.when)
 
 
 def _date_at(text: str, pos: int) -> tuple[int, date] | None:
@@ -485,6 +409,8 @@ def _date_at(text: str, pos: int) -> tuple[int, date] | None:
 
 def _dates_in(text: str) -> list[tuple[int, int, date]]:
     """Every full date in text as (start, end, value), without overlaps."""
+    if not _YEAR_NEEDLE.search(text):
+        return []  # most lines: the three patterns cost more than this test
     found: list[tuple[int, int, date]] = []
     for pattern in _DATES:
         for match in pattern.finditer(text):
@@ -559,7 +485,7 @@ _DATE_TIME_SEP = re.compile(r"\s*(?:,|\bat\b|@|-|\u2013|\u2014|\||T(?=\d))?\s*")
 _TIME_DATE_SEP = re.compile(r"\s*,?\s*(?:on\s+)?")
 
 
-def _when_at(text: str, pos: int) -> _When | None:
+def _when_at(text: str, pos: int) -> _Dated | None:
     """A date, or date and time, starting at pos, in any order a dateline uses:
     'March 23, 2022 9:15 AM ET', 'Wed 23 Mar 2022 18.32 GMT', '9:15 AM EDT, March 23, 2022',
     '2022-03-23T09:15:00Z'."""
@@ -570,7 +496,7 @@ def _when_at(text: str, pos: int) -> _When | None:
         timed = _time_at(text, sep.end()) if sep else None
         if timed:
             return _timed(pos, day, timed)
-        return _When(pos, end, day)
+        return _Dated(pos, end, When(day))
     timed = _time_at(text, pos)
     if timed:
         sep = _TIME_DATE_SEP.match(text, timed[0])
@@ -581,14 +507,14 @@ def _when_at(text: str, pos: int) -> _When | None:
     return None
 
 
-def _timed(start: int, day: date, timed: tuple[int, int, int, str | None]) -> _When:
+def _timed(start: int, day: date, timed: tuple[int, int, int, str | None]) -> _Dated:
     end, hour, minute, zone = timed
     offset = _zone_offset(zone, day)
     if offset is None:
         # A time without a known zone does not fix an instant: keep the date only.
-        return _When(start, end, day)
+        return _Dated(start, end, When(day))
     moment = datetime(day.year, day.month, day.day, hour, minute, tzinfo=timezone(timedelta(minutes=offset)))
-    return _When(start, end, day, moment)
+    return _Dated(start, end, When.of(moment))
 
 
 # ---------------------------------------------------------------------------------------
@@ -614,7 +540,7 @@ class _DateSegment:
 
     kind: str
     start: int  # of the label, or of the date when bare
-    when: _When
+    dated: _Dated
 
 
 def _date_line(text: str) -> list[_DateSegment] | None:
@@ -624,6 +550,8 @@ def _date_line(text: str) -> list[_DateSegment] | None:
     'March 23, 2022 6:02 PM UTC Updated 2 years ago', 'Posted on March 23, 2022 by Jane Doe'.
     Any other text on the line (a sentence, a caption) makes it not a date line.
     """
+    if not _YEAR_NEEDLE.search(text):
+        return None  # every segment holds a full date, so a year
     segments: list[_DateSegment] = []
     labelled = False
     pos = 0
@@ -640,11 +568,11 @@ def _date_line(text: str) -> list[_DateSegment] | None:
             kind = "published" if name in _PUBLISHED_LABELS else "modified"
             labelled = True
             pos = label.end()
-        when = _when_at(text, pos)
-        if when:
-            segments.append(_DateSegment(kind, start, when))
-            pos = when.end
-            repeat = text[when.start : when.end]
+        dated = _when_at(text, pos)
+        if dated:
+            segments.append(_DateSegment(kind, start, dated))
+            pos = dated.end
+            repeat = text[dated.start : dated.end]
             if text.startswith(repeat, pos):
                 pos += len(repeat)
             continue
@@ -671,8 +599,8 @@ def _self_dates(doc: _Doc) -> tuple[list[_Hit], set[int]]:
     that is only a date, in the header), "updated-line" ('Updated: March 24, 2022').
     A label alone on a line takes the date on the next line ('Published' / '23 March 2022').
     """
-    labelled: list[tuple[str, int, _When]] = []  # (kind, start of the label, date)
-    bare: list[tuple[int, _When]] = []
+    labelled: list[tuple[str, int, _Dated]] = []  # (kind, start of the label, date)
+    bare: list[tuple[int, _Dated]] = []
     date_lines: set[int] = set()
     for line in doc.nonblank:
         segments = _date_line(line.text)
@@ -683,21 +611,21 @@ def _self_dates(doc: _Doc) -> tuple[list[_Hit], set[int]]:
             if following and later and all(s.kind == "bare" for s in later):
                 revised = re.search(r"(?i:updated|modified)", line.text)
                 date_lines.update({line.number, following.number})
-                first = later[0].when
-                when = _When(line.start, following.start + first.end, first.day, first.moment)
-                labelled.append(("modified" if revised else "published", line.start, when))
+                first = later[0].dated
+                dated = _Dated(line.start, following.start + first.end, first.when)
+                labelled.append(("modified" if revised else "published", line.start, dated))
             continue
         in_header = line.number in doc.header_numbers
         if segments is None or (not in_header and all(s.kind == "bare" for s in segments)):
             continue  # a date alone on a line in the story is the story's (a timeline entry)
         date_lines.add(line.number)
         for segment in segments:
-            when = segment.when.shifted(base)
+            dated = segment.dated.shifted(base)
             if segment.kind == "bare":
                 if in_header:
-                    bare.append((base + segment.start, when))
+                    bare.append((base + segment.start, dated))
             else:
-                labelled.append((segment.kind, base + segment.start, when))
+                labelled.append((segment.kind, base + segment.start, dated))
 
     hits: list[_Hit] = []
     published = [(s, w) for kind, s, w in labelled if kind == "published"]
@@ -707,30 +635,30 @@ def _self_dates(doc: _Doc) -> tuple[list[_Hit], set[int]]:
         rule = "header-date"
     chosen = _single_value(published)
     if chosen:
-        start, when = chosen
-        hits.append(_Hit("published", when.value, start, when.end, rule))
+        start, dated = chosen
+        hits.append(_Hit("published", dated.when.iso(), start, dated.end, rule))
     modified = _single_value([(s, w) for kind, s, w in labelled if kind == "modified"])
     if modified:
-        start, when = modified
-        if not chosen or chosen[1].day <= when.day:
-            hits.append(_Hit("modified", when.value, start, when.end, "updated-line"))
+        start, dated = modified
+        if not chosen or chosen[1].when.day <= dated.when.day:
+            hits.append(_Hit("modified", dated.when.iso(), start, dated.end, "updated-line"))
     return hits, date_lines
 
 
-def _single_value(candidates: list[tuple[int, _When]]) -> tuple[int, _When] | None:
+def _single_value(candidates: list[tuple[int, _Dated]]) -> tuple[int, _Dated] | None:
     """The first candidate, if all agree on the day; None if they disagree.
 
     A date with a time and one without agree when they name the same day, and the more
     precise one wins.
     """
-    if not candidates or len({when.day for _, when in candidates}) != 1:
+    if not candidates or len({dated.when.day for _, dated in candidates}) != 1:
         return None
-    moments = {when.moment for _, when in candidates if when.moment}
+    moments = {moment for _, dated in candidates if (moment := dated.when.moment)}
     if len(moments) > 1:
         return None
-    for start, when in candidates:
-        if when.moment or not moments:
-            return start, when
+    for start, dated in candidates:
+        if dated.when.moment or not moments:
+            return start, dated
     return None
 
 
@@ -766,7 +694,7 @@ def _not_before(doc: _Doc, skip: set[int], captions: set[int]) -> _Hit | None:
         if line.number in skip:
             continue
         text = line.text
-        sentences = _Sentences(text)
+        sentences: _Sentences | None = None  # built on the first date that needs it
         for start, end, day in _dates_in(text):
             # Windows, not whole prefixes: the scan must stay linear in the line's length.
             before = text[max(0, start - 40) : start]
@@ -776,6 +704,7 @@ def _not_before(doc: _Doc, skip: set[int], captions: set[int]) -> _Hit | None:
                 or (start == 0 and above is not None and _POST_SIGNATURE.search(above.text[-40:]))
             )
             if not signed:
+                sentences = sentences or _Sentences(text)
                 sentence = sentences.around(start, end)
                 # The date itself may contain "May"; judge only the words around it.
                 words = sentence.replace(text[start:end], " ")
@@ -834,10 +763,11 @@ _COVERAGE = re.compile(
     re.I,
 )
 _FOUNDATION = re.compile(r"(?:\b[Tt]he\s+)?(?P<name>(?:[A-Z][\w&\-]*\s+){1,4}News\s+Foundation)\b")
-# What every match of the pattern above contains: texts without it skip the pattern.
-_NEWSLETTER_NEEDLE = re.compile("newsletter", re.I)
-_COVERAGE_NEEDLE = re.compile("coverage", re.I)
-_FOUNDATION_NEEDLE = re.compile(r"News\s+Foundation")
+# What every match of the pattern above contains, folded (see `_Line`): lines without it
+# skip the pattern.
+_NEWSLETTER_NEEDLE = ("newsletter",)
+_COVERAGE_NEEDLE = ("coverage",)
+_FOUNDATION_NEEDLE = ("foundation",)
 _CITATION = re.compile(
     r"\b(?:according\s+to|reported|reports|reporting\s+by|citing|cited|first\s+reported"
     r"|published\s+by|investigation\s+by)\b",
@@ -874,6 +804,8 @@ def _dateline(doc: _Doc) -> Iterator[_Signal]:
     different codes (two wire stories pasted together) make the outlet unclear.
     """
     for line in doc.nonblank[:15]:
+        if "(" not in line.text:
+            continue  # the pattern needs the code's parenthesis
         match = _DATELINE.match(line.text)
         if not match or match["code"] not in _DATELINE_CODES:
             continue
@@ -910,17 +842,17 @@ def _whole_line(doc: _Doc, pattern: re.Pattern[str], rule: str) -> Iterator[_Sig
             yield _Signal(name, line.start, line.start + match.end(), rule)
 
 
-def _in_text(doc: _Doc, pattern: re.Pattern[str], needle: re.Pattern[str], rule: str) -> Iterator[_Signal]:
+def _in_text(doc: _Doc, pattern: re.Pattern[str], needle: tuple[str, ...], rule: str) -> Iterator[_Signal]:
     """Self-promotion within a line: 'sign up for PEOPLE's free daily newsletter'
     (newsletter), 'Follow PEOPLE's complete coverage' (follow-coverage), '…request for
     comment from the Daily Caller News Foundation' (news-foundation). A sentence that
     cites a report ('according to', 'reported') is skipped: there the outlet is a source.
-    `needle` is a cheap test that every match must pass ('newsletter' for the first), so
-    most texts skip the costly pattern altogether.
+    `needle` holds words one of which every match contains ('newsletter' for the first), so
+    most lines skip the costly pattern altogether.
     """
-    if not needle.search(doc.text):
-        return
     for line in doc.nonblank:
+        if not has_any(line.folded, needle):
+            continue  # a match lies within one line, so the needle must too
         sentences: _Sentences | None = None  # built on a line's first match only
         for match in pattern.finditer(line.text):
             sentences = sentences or _Sentences(line.text)
@@ -946,15 +878,10 @@ def _outlet(doc: _Doc) -> list[_Hit]:
         *_in_text(doc, _COVERAGE, _COVERAGE_NEEDLE, "follow-coverage"),
         *_in_text(doc, _FOUNDATION, _FOUNDATION_NEEDLE, "news-foundation"),
     ]
-    if not signals or len({_outlet_key(s.name) for s in signals}) != 1:
+    if not signals or len({outlet_key(s.name) for s in signals}) != 1:
         return []
     best = min(signals, key=lambda s: (_OUTLET_RULES.index(s.rule), s.start))
     return [_Hit("outlet", best.name, best.start, best.end, best.rule)]
-
-
-def _outlet_key(name: str) -> str:
-    words = name.casefold().split()
-    return " ".join(words[1:] if words[:1] == ["the"] else words)
 
 
 # ---------------------------------------------------------------------------------------
@@ -980,7 +907,7 @@ def _is_kicker(text: str) -> bool:
     """A section label above a headline: 'News | Russia-Ukraine war', 'Europe', 'BREAKING
     NEWS'."""
     words = text.split()
-    label = (len(words) == 1 or (_shouting(text) and len(words) <= 4)) and text[-1] not in ".!?"
+    label = (len(words) == 1 or (shouting(text) and len(words) <= 4)) and text[-1] not in ".!?"
     return label or bool(_BREADCRUMB.fullmatch(text))
 
 
@@ -1015,7 +942,7 @@ def _headline_like(text: str) -> bool:
     not a date, masthead, page title ('Headline | Section | Site') or page furniture ('Skip
     to content')."""
     words = text.split()
-    if not 3 <= len(words) <= 30 or len(text) > 200 or _shouting(text):
+    if not 3 <= len(words) <= 30 or len(text) > 200 or shouting(text):
         return False
     if not (text[0].isupper() or text[0].isdigit() or text[0] in "\"\u201c\u2018'"):
         return False
@@ -1028,7 +955,7 @@ def _headline_like(text: str) -> bool:
         return False
     if _date_line(text) is not None:
         return False
-    return _outlet_key(text) not in _BRANDS and not _PAGE_CHROME.match(text)
+    return outlet_key(text) not in _BRANDS and not _PAGE_CHROME.match(text)
 
 
 # ---------------------------------------------------------------------------------------
@@ -1093,7 +1020,7 @@ def _is_affiliation(text: str) -> bool:
     tokens = text.replace(",", " ").split()
     if not 0 < len(tokens) <= 10 or len(text) > 80:
         return False
-    if text.rstrip().endswith(".") and not _INITIALS.fullmatch(tokens[-1]):
+    if text.rstrip().endswith(".") and not INITIALS.fullmatch(tokens[-1]):
         return False
     return all(t[0].isupper() or t[0].isdigit() or t in _AFFILIATION_CONNECTORS for t in tokens)
 
@@ -1137,7 +1064,7 @@ def _authors(doc: _Doc, date_lines: set[int]) -> list[_Hit]:
             rule = "reporting-credit"
         if not found and header:
             found, rule = _header_byline(doc, line, date_lines)
-        hits.extend(_Hit("author", _person_value(text[s:e]), line.start + s, line.start + e, rule) for s, e in found)
+        hits.extend(_Hit("author", person_value(text[s:e]), line.start + s, line.start + e, rule) for s, e in found)
     unique: dict[str, _Hit] = {}
     for hit in hits:
         unique.setdefault(str(hit.value).casefold(), hit)
@@ -1228,7 +1155,14 @@ _BOUNDARY = re.compile(
     r"[.!?\u2026\"\u201d\u2019')\]]\s+|\s[|\u2013\u2014]\s+|[(\[]|(?<=[^\W\d_][.!?])(?=(?:Credit|Photo)\b)"
 )
 _CLOSERS = {"(": ")", "[": "]"}
+# What a line's credits must contain, in lower case: a label's word (_CREDIT_LABEL), the '/'
+# of 'Name/Agency', or a photo agency written alone (_PHOTO_AGENCY). A line whose tail has
+# none of them skips the costly search.
+_CREDIT_WORDS = ("/", "photo", "image", "pic", "credit", "courtesy", "getty", "shutterstock", "alamy", "epa-efe")
 _MAX_CREDITS = 300  # characters: enough for three 'Name/Agency via Getty Images' credits
+
+
+_AGENCY_TOKEN = re.compile(r"[\w.&'\u2019\-]+")
 
 
 def _agency(text: str) -> str | None:
@@ -1241,24 +1175,26 @@ def _agency(text: str) -> str | None:
     for word in tokens[1:]:
         if not (word[0].isupper() or word in _AGENCY_CONNECTORS or word == "alliance"):
             return None
-    if any(not re.fullmatch(r"[\w.&'\u2019\-]+", t) or any(c.isdigit() for c in t) for t in tokens):
+    if any(not _AGENCY_TOKEN.fullmatch(t) or any(c.isdigit() for c in t) for t in tokens):
         return None
     return " ".join(tokens)
+
+
+_ARCHIVE_MARKER = re.compile(r"(?:,\s*|/)(?:File|FILE|Pool|POOL)(?:\s+(?:Photo|PHOTO))?$")
 
 
 def _credit(text: str, *, labelled: bool) -> dict[str, str] | None:
     """One credit: 'Nariman El-Mofty/AP', 'AP Photo/Evan Vucci', 'Jane Doe / Getty Images',
     and, after a label, 'Jane Doe for The New York Times', 'Jane Doe', 'Getty Images'."""
     # 'AP Photo/Evan Vucci, File', 'REUTERS/Gleb Garanich/File Photo': archive markers.
-    text = re.sub(r"(?:,\s*|/)(?:File|FILE|Pool|POOL)(?:\s+(?:Photo|PHOTO))?$", "", text.strip())
+    text = _ARCHIVE_MARKER.sub("", text.strip())
     if "/" in text:
         parts = [part.strip() for part in text.split("/")]
         if len(parts) == 2 and parts[0] in _AGENCY_FIRST and _is_person(parts[1]):
-            return {"photographer": _person_value(parts[1]), "agency": _AGENCY_FIRST[parts[0]]}
+            return {"photographer": person_value(parts[1]), "agency": _AGENCY_FIRST[parts[0]]}
         # 'Fadel Senna/AFP/Getty Images': the agencies are kept together, as written.
-        agencies = [_agency(part) for part in parts[1:]]
-        if len(parts) <= 3 and _is_person(parts[0]) and all(agencies):
-            return {"photographer": _person_value(parts[0]), "agency": "/".join(parts[1:])}
+        if len(parts) <= 3 and _is_person(parts[0]) and all(_agency(part) for part in parts[1:]):
+            return {"photographer": person_value(parts[0]), "agency": "/".join(parts[1:])}
         return None
     if _PHOTO_AGENCY.fullmatch(text):
         return {"agency": " ".join(text.split())}
@@ -1266,9 +1202,9 @@ def _credit(text: str, *, labelled: bool) -> dict[str, str] | None:
         return None
     name, sep, outlet = text.partition(" for ")
     if sep and _is_person(name) and (agency := _agency(outlet)):
-        return {"photographer": _person_value(name), "agency": agency}
+        return {"photographer": person_value(name), "agency": agency}
     if _is_person(text):
-        return {"photographer": _person_value(text)}
+        return {"photographer": person_value(text)}
     agency = _agency(text)
     if agency and (agency in _AGENCY_FIRST or {t.lower() for t in text.split()} & _ORG_WORDS):
         return {"agency": agency}
@@ -1284,7 +1220,15 @@ class _CreditMatch:
     rule: str
 
 
-def _line_credits(text: str) -> _CreditMatch | None:
+def _line_credits(line: _Line) -> _CreditMatch | None:
+    """The credits closing a line (see `_credits_in`), after a cheap test that rules most
+    lines out: no label's word, no '/' and no photo agency near the end, so no credit."""
+    if not has_any(line.folded[max(0, len(line.text) - _MAX_CREDITS) :], _CREDIT_WORDS):
+        return None
+    return _credits_in(line.text)
+
+
+def _credits_in(text: str) -> _CreditMatch | None:
     """Credits closing a line: after a sentence, a separator or an opening bracket, the
     rest of the line is a ';'-separated list of credits, labelled ('Photo by', 'Photo:',
     'Photograph:', 'Credit:', 'Image source,', 'Courtesy of') or not. Unlabelled credits
@@ -1348,7 +1292,7 @@ def _credits(doc: _Doc, skip: set[int]) -> tuple[list[_Hit], set[int]]:
     for line in doc.nonblank:
         if line.number in skip:
             continue
-        found = _line_credits(line.text)
+        found = _line_credits(line)
         if not found:
             continue
         lines.add(line.number)
@@ -1372,7 +1316,7 @@ def _caption_nearby(doc: _Doc, line: _Line, skip: set[int]) -> str:
     above = doc.above(line)
     first = doc.nonblank[0].number
     if above and above.number != first and above.number not in skip and len(above.text) <= 300:
-        return "" if _line_credits(above.text) else above.text
+        return "" if _line_credits(above) else above.text
     return ""
 
 
@@ -1417,3 +1361,16 @@ def _to_bytes(data: bytes, text: str, hits: Iterable[_Hit]) -> list[Extracted]:
         evidence = data[start:end].decode("utf-8")
         result.append(Extracted(hit.field, hit.value, start, end, evidence, hit.rule))
     return result
+
+
+def _extract_document(doc: Document) -> Result:
+    """The extractor protocol's entry: the facts of `extract`, with their byte spans."""
+    data = doc.read(MAX_BYTES)
+    try:
+        found = extract(data)
+    except ValueError as exc:  # not UTF-8: offsets must be exact, so the text is not read
+        return Result(NAME, VERSION, notes=(Note("not extracted", f"plaintext extractor failed: {exc}"),))
+    return Result(NAME, VERSION, tuple(Fact(e.field, e.value, e.rule, e.evidence, e.start, e.end) for e in found))
+
+
+EXTRACTOR = FunctionExtractor(NAME, VERSION, MEDIA_TYPES, MAX_BYTES, _extract_document)

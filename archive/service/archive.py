@@ -219,6 +219,7 @@ class Archive:
         from archive.core.announce import announcement_text, key_body
         from archive.core.note import sign_note
         from archive.storage.keystore import finish_rotation, prepare_rotation
+
         old = self.signer()
         new = prepare_rotation(self.vault.path, self.vault.origin, self.ctx.passphrase)
         with self.write() as txn:

@@ -15,7 +15,7 @@ from archive.core.claim import Claim, ExtractionNote
 from archive.core.strict import RuleError
 
 if TYPE_CHECKING:
-    from archive.sandbox import Pool
+    from archive.sandbox import Answer, Pool
 
 SECONDS = 60.0  # one document's wall-time limit
 MEMORY = 2 << 30  # one worker's address-space limit
@@ -94,17 +94,21 @@ class Extractors:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def run(self, docs: Iterable[Doc]) -> Iterator[Extracted]:
-        """One result per document, in order, streamed."""
+    def map(self, task: str, args: Iterable[dict[str, Any]]) -> Iterator[Answer]:
+        """Answers of one task of `archive.service.tasks` per argument set, in order, streamed."""
         if self._pool is None:
             from archive.sandbox import Pool
 
-            self._pool = Pool("archive.extract.tasks", self.workers, seconds=self.seconds, memory=self.memory)
+            self._pool = Pool("archive.service.tasks", self.workers, seconds=self.seconds, memory=self.memory)
+        return self._pool.map(task, args)
+
+    def run(self, docs: Iterable[Doc]) -> Iterator[Extracted]:
+        """One result per document, in order, streamed."""
         tasks = (
             {"path": str(d.path), "media_type": d.media_type, "charset": d.charset, "size": d.size, "url": d.url}
             for d in docs
         )
-        for answer in self._pool.map("extract", tasks):
+        for answer in self.map("extract", tasks):
             yield from_result(answer.value) if answer.ok else failed(f"extraction failed: {answer.error}")
 
     def close(self) -> None:

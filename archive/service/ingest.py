@@ -9,20 +9,22 @@ then the objects move into place and another syncfs makes that durable.
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from archive.core.body import Identified, IngestBody, ObjectFacts
+from archive.core.digest import Digest
 from archive.core.entry import decode, format_time
 from archive.core.item import Fold, IndexRow
 from archive.errors import BadInputError, UsageError
 from archive.extract.identify import libmagic_version
 from archive.service.archive import Archive, asserted
-from archive.service.extraction import Doc, Extracted, Extractors
+from archive.service.extraction import Doc, Extracted, Extractors, failed, from_result
 from archive.service.sidecar import Sidecar, load_sidecar
 from archive.service.sources import Found, Source, collect, inspect_all
 from archive.storage.objects import Staged, Stager
@@ -35,7 +37,7 @@ Progress = Callable[[int, int], None]
 class IngestRequest:
     """What to ingest and what a person says about it (everything `archive ingest` takes)."""
 
-    paths: Sequence[Path]
+    paths: Sequence[Path | str]
     values: Values = field(default_factory=dict)  # asserted for every file
     meta: Path | None = None  # a sidecar: values for every file and per file
     captures: Sequence[Path] = ()  # captures of the one source given (--with)
@@ -137,45 +139,154 @@ def plan(request: IngestRequest, actor: str) -> Plan:
     return result
 
 
+WORKER_STAGE_LIMIT = 64 << 20  # files up to this size are copied by the sandbox workers; larger by the writer
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    source: Source
+    staged: Staged
+    extracted: Extracted
+
+
 def run(
     archive: Archive,
     planned: Plan,
     extractors: Extractors,
     *,
     batch_size: int = 256,
-    workers: int = 4,
 ) -> Iterator[list[IngestResult]]:
-    """Store and record each source; yields each batch's results once it is durable."""
+    """Store and record each source; yields each batch's results once it is durable.
+
+    Three things overlap: the sandbox workers copy, hash and read files (on every core); this
+    thread collects their answers into batches; a committer thread makes each batch durable (one
+    syncfs), appends its entries in one transaction and moves the objects into place. Answers and
+    batches are bounded queues, so memory stays flat however many files there are.
+    """
     sources = planned.sources
     objects = archive.vault.objects
-    with objects.stager() as stager, ThreadPoolExecutor(max_workers=workers) as pool:
-        for start in range(0, len(sources), batch_size):
-            batch = sources[start : start + batch_size]
-            staged = list(pool.map(lambda s: _stage(stager, s), batch))
-            stager.sync()
-            docs = [Doc(obj.path, s.media_type, s.charset, obj.size) for s, obj in zip(batch, staged, strict=True)]
-            extracted = list(extractors.run(docs))
-            results, placements = _commit(archive, planned, batch, staged, extracted)
-            for digest, path in placements:
-                objects.place(path, digest)
-            for obj in staged:
-                stager.discard(obj)
-            if placements:
-                stager.sync()
-            yield results
+    with objects.stager() as stager:
+        committed: queue.Queue[tuple[list[IngestResult] | None, BaseException | None]] = queue.Queue()
+        batches: queue.Queue[list[_Prepared] | None] = queue.Queue(maxsize=2)
+
+        def committer() -> None:
+            try:
+                while (batch := batches.get()) is not None:
+                    stager.sync()
+                    results, placements = _commit(archive, planned, batch)
+                    for digest, path in placements:
+                        objects.place(path, digest)
+                    for prepared in batch:
+                        stager.discard(prepared.staged)
+                    if placements:
+                        stager.sync()
+                    committed.put((results, None))
+            except BaseException as exc:  # handed to the ingesting thread, which raises it
+                committed.put((None, exc))
+            committed.put((None, None))
+
+        thread = threading.Thread(target=committer, name="ingest-commit", daemon=True)
+        thread.start()
+        done = False
+        try:
+            batch: list[_Prepared] = []
+            for prepared in _prepare(sources, stager, extractors):
+                batch.append(prepared)
+                if len(batch) >= batch_size:
+                    _hand_over(batches, batch, thread)
+                    batch = []
+                    yield from _finished(committed, block=False)
+            if batch:
+                _hand_over(batches, batch, thread)
+            batches.put(None)
+            yield from _finished(committed, block=True)
+            done = True
+        finally:
+            if not done:
+                _stop(batches, thread)
+            thread.join()
+
+
+def _hand_over(batches: queue.Queue[list[_Prepared] | None], batch: list[_Prepared], thread: threading.Thread) -> None:
+    while thread.is_alive():
+        try:
+            batches.put(batch, timeout=0.5)
+            return
+        except queue.Full:
+            continue
+    # The committer stopped (it failed): its error comes out of `_finished`.
+
+
+def _stop(batches: queue.Queue[list[_Prepared] | None], thread: threading.Thread) -> None:
+    """After an error here or in the caller: let the committer finish what it holds, then stop."""
+    while thread.is_alive():
+        try:
+            batches.put(None, timeout=0.5)
+            return
+        except queue.Full:
+            continue
+
+
+def _finished(
+    committed: queue.Queue[tuple[list[IngestResult] | None, BaseException | None]], *, block: bool
+) -> Iterator[list[IngestResult]]:
+    """Batches the committer has made durable; raises what it failed with."""
+    while True:
+        try:
+            results, error = committed.get(block=block)
+        except queue.Empty:
+            return
+        if error is not None:
+            raise error
+        if results is None:
+            return
+        yield results
+
+
+def _prepare(sources: Sequence[Source], stager: Stager, extractors: Extractors) -> Iterator[_Prepared]:
+    """Each source staged and read, in order: small files by the sandbox workers, large ones here."""
+
+    def tasks() -> Iterator[dict[str, Any]]:
+        for source in sources:
+            small = source.size <= WORKER_STAGE_LIMIT
+            yield {
+                "source": str(source.path) if small else None,  # None: staged below, by the writer
+                "stage": str(stager.dir),
+                "media_type": source.media_type,
+                "charset": source.charset,
+            }
+
+    answers = extractors.map("stage_and_extract", tasks())
+    for source, answer in zip(sources, answers, strict=True):
+        if source.size > WORKER_STAGE_LIMIT:
+            staged = _stage(stager, source)
+            doc = Doc(staged.path, source.media_type, source.charset, staged.size)
+            yield _Prepared(source, staged, next(iter(extractors.run([doc]))))
+            continue
+        if answer.ok and isinstance(answer.value, dict):
+            digest = Digest(str(answer.value["sha256"]))
+            staged = Staged(digest, int(answer.value["size"]), stager.dir / digest.hex)
+            _check_size(source, staged)
+            yield _Prepared(source, staged, from_result(answer.value.get("result")))
+        else:
+            # The worker failed (a read error, or it ran over its time while reading the copy):
+            # stage it here, where a read error is reported as such, and note the extraction.
+            staged = _stage(stager, source)
+            yield _Prepared(source, staged, failed(f"extraction failed: {answer.error}"))
 
 
 def _commit(
-    archive: Archive, planned: Plan, batch: Sequence[Source], staged: Sequence[Staged], extracted: Sequence[Extracted]
+    archive: Archive, planned: Plan, batch: Sequence[_Prepared]
 ) -> tuple[list[IngestResult], list[tuple[str, Path]]]:
     results: list[IngestResult] = []
     placements: list[tuple[str, Path]] = []
     ctx = archive.ctx
     with archive.write() as txn:
-        known = txn.w.known_items([obj.digest.hex for obj in staged])
+        known = txn.w.known_items([p.staged.digest.hex for p in batch])
         rows: list[IndexRow] = []
         fold = Fold()
-        for source, obj, found in zip(batch, staged, extracted, strict=True):
+        for prepared in batch:
+            source, obj, found = prepared.source, prepared.staged, prepared.extracted
             digest = obj.digest.hex
             if digest in known:
                 results.append(_result(source, obj, "exists", None))
@@ -238,9 +349,13 @@ def _acquisition(source: Source, host: str) -> dict[str, str]:
 
 def _stage(stager: Stager, source: Source) -> Staged:
     staged = stager.stage(source.path)
+    _check_size(source, staged)
+    return staged
+
+
+def _check_size(source: Source, staged: Staged) -> None:
     if staged.size != source.size:
         raise BadInputError(f"{source.path}: changed while being ingested ({source.size} → {staged.size} bytes)")
-    return staged
 
 
 def _result(source: Source, obj: Staged, status: str, seq: int | None) -> IngestResult:

@@ -109,7 +109,7 @@ def _excluded(patterns: Sequence[str], name: str) -> bool:
     return False
 
 
-def collect(paths: Sequence[Path], exclude: Sequence[str] = ()) -> Found:
+def collect(paths: Sequence[Path | str], exclude: Sequence[str] = ()) -> Found:
     """Files named or found under directories, in a stable order, with their recorded names.
 
     Directories are walked in NFC-sorted order; hidden entries (names starting with a dot),
@@ -120,13 +120,14 @@ def collect(paths: Sequence[Path], exclude: Sequence[str] = ()) -> Found:
     """
     found = Found()
     problems: list[tuple[str, str]] = []
-    for given in paths:
+    for named in paths:
+        given = Path(named)
         try:
             info = given.stat()
         except FileNotFoundError:
-            if _URL.match(str(given)):
+            if _URL.match(str(named)):  # as typed: a Path would collapse "https://" to "https:/"
                 raise BadInputError(
-                    f"{shown_path(given)}: archive ingests files you have saved, not URLs: save the page "
+                    f"{shown_path(str(named))}: archive ingests files you have saved, not URLs: save the page "
                     "first (your browser's Save Page As, `curl -o page.html URL`, or a capture tool's WARC/"
                     "WACZ), then `archive ingest page.html --url URL`"
                 ) from None

@@ -26,7 +26,7 @@ from archive.core.note import VerifierKey
 from archive.core.problems import Problem, Report
 from archive.core.strict import RuleError
 from archive.errors import ArchiveError
-from archive.storage.backends import open_ledger
+from archive.storage.backends import describe, open_ledger
 from archive.storage.objects import ObjectStore
 from archive.storage.port import Reader
 from archive.storage.scan import Hashed, Scan, hash_path, stat_size
@@ -79,7 +79,7 @@ def verify_vault(
     scan = Scan([(p, stat_size(p)) for _, p in files], workers or min(8, os.cpu_count() or 2))
     try:
         config = marker.ledger if marker is not None else DEFAULT_LEDGER
-        where = str(path / config.get("path", "")) if config.get("backend") == "sqlite" else config.get("backend", "")
+        where = describe(path, config)
         try:
             ledger = open_ledger(path, config, read_only=True)
         except ArchiveError as exc:
@@ -130,6 +130,10 @@ def _check_ledger(reader: Reader, report: Report, progress: ProgressFn | None, w
         report.add(checked.problems)
         entry, seq = checked.entry, checked.row.seq
         if entry is not None:
+            if seq == 0 and entry.kind != "key":
+                report.add(
+                    [Problem("KEY_INVALID", "entry 0 is not a key entry: the ledger must open with its key", seq=0)]
+                )
             if entry.kind == "key":
                 try:
                     facts.keys.apply(seq, entry.body)

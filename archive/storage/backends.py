@@ -30,3 +30,10 @@ def open_ledger(vault: Path, config: dict[str, str], *, create: bool = False, re
     opener: Any = getattr(importlib.import_module(module), attribute)
     ledger: Ledger = opener(vault, config, create=create, read_only=read_only)
     return ledger
+
+
+def describe(vault: Path, config: dict[str, str]) -> str:
+    """Where a vault's ledger is, in words for a report (a file's path, or the backend's name)."""
+    name = config.get("backend", "")
+    path = config.get("path")
+    return str(vault / path) if path else name

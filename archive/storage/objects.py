@@ -198,29 +198,9 @@ class Stager:
             os.close(self._lock)
             self._lock = None
 
-    def stage(self, source: Path, observe: Callable[[bytes], None] | None = None) -> Staged:
+    def stage(self, source: Path) -> Staged:
         """Copy a file into staging while hashing it, in one streaming pass (no fsync here)."""
-        partial = self.dir / f".partial-{secrets.token_hex(8)}"
-        h = hashlib.sha256()
-        size = 0
-        try:
-            with source.open("rb") as src, partial.open("xb") as dst:
-                while block := src.read(CHUNK):
-                    h.update(block)
-                    size += len(block)
-                    if observe is not None:
-                        observe(block)
-                    dst.write(block)
-        except OSError as exc:
-            partial.unlink(missing_ok=True)
-            raise BadInputError(f"cannot read {source}: {exc.strerror or exc}") from exc
-        digest = Digest(h.hexdigest())
-        final = self.dir / digest.hex
-        if final.exists():
-            partial.unlink()
-        else:
-            partial.rename(final)
-        return Staged(digest, size, final)
+        return stage_file(source, self.dir)
 
     def sync(self) -> None:
         """Make everything staged so far durable (one syncfs for a whole batch)."""
@@ -228,3 +208,56 @@ class Stager:
 
     def discard(self, staged: Staged) -> None:
         staged.path.unlink(missing_ok=True)
+
+
+def stage_file(source: Path, directory: Path) -> Staged:
+    """Copy `source` into a staging `directory` while hashing it; the copy is named by its digest.
+
+    Written under a temporary name and renamed once complete, so a staged file named by a digest
+    always holds those bytes. No fsync: the writer makes a whole batch durable with one syncfs.
+    Runs in a sandbox worker at ingest (next to the extraction of the same copy) or in the writer.
+    """
+    partial = directory / f".partial-{secrets.token_hex(8)}"
+    h = hashlib.sha256()
+    size = 0
+    try:
+        src = os.open(source, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        raise BadInputError(f"cannot read {source}: {exc.strerror or exc}") from exc
+    try:
+        if not stat.S_ISREG(os.fstat(src).st_mode):
+            raise BadInputError(f"cannot read {source}: not a regular file")
+        try:
+            dst = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+        except OSError as exc:
+            raise VaultError(f"cannot write to the vault's staging directory: {exc.strerror or exc}") from exc
+        try:
+            while True:
+                try:
+                    block = os.read(src, CHUNK)
+                except OSError as exc:
+                    raise BadInputError(f"cannot read {source}: {exc.strerror or exc}") from exc
+                if not block:
+                    break
+                h.update(block)
+                size += len(block)
+                view = memoryview(block)
+                try:
+                    while view:
+                        view = view[os.write(dst, view) :]
+                except OSError as exc:  # out of space or inodes: say so, keep nothing half-written
+                    raise VaultError(f"cannot write to the vault: {exc.strerror or exc}") from exc
+        finally:
+            os.close(dst)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    finally:
+        os.close(src)
+    digest = Digest(h.hexdigest())
+    final = directory / digest.hex
+    if final.exists():
+        partial.unlink()
+    else:
+        partial.rename(final)
+    return Staged(digest, size, final)

@@ -17,6 +17,7 @@ from typing import Any
 from archive.core.canonical import canonical_bytes
 from archive.core.entry import decode
 from archive.core.item import Fold, IndexRow, Item
+from archive.core.resolve import conflicts, current_values, resolve
 from archive.core.strict import RuleError
 from archive.errors import LedgerError, VaultError
 from archive.storage.vault import VERSION, Vault, write_marker
@@ -25,8 +26,9 @@ INDEX_LAYOUT = 2
 
 
 def legacy_state(item: Item) -> bytes:
-    """The item as a version-1 index stored it."""
+    """The item as a version-1 index stored it (with version 1's rule for dates that agree)."""
     assert item.head is not None
+    views = resolve(item.claims, item.extraction_seq, same_day=True)
     state: dict[str, Any] = {
         "id": item.id,
         "size": item.object.size,
@@ -44,8 +46,8 @@ def legacy_state(item: Item) -> bytes:
         "extraction_seq": item.extraction_seq,
         "relations": [r.to_json() for r in item.relations],
         "access": item.access.to_json(),
-        "current": item.current(),
-        "conflicts": item.conflicts(),
+        "current": current_values(views),
+        "conflicts": conflicts(views),
     }
     return canonical_bytes(state)
 

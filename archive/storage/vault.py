@@ -84,6 +84,8 @@ def read_marker(path: Path) -> Marker:
     version = value.get("version")
     if version not in READABLE_VERSIONS:
         raise VaultError(f"vault format version {version!r} is not supported (this archive reads {READABLE_VERSIONS})")
+    if value.get("hash") != "sha256":
+        raise VaultError(f"{marker}: hash {str(value.get('hash'))[:20]!r} is not supported (this archive uses sha256)")
     origin = value.get("origin")
     if not isinstance(origin, str):
         raise VaultError(f"{marker} names no origin")

@@ -1,0 +1,92 @@
+"""Extractor speed, in process: plain text per ~4 KB article, HTML pages per second.
+
+Plain text: every seed (`seeds/*.txt`) and plain-text fixture (`tests/data/plaintext/*.txt`) is read
+by `plaintext.extract` `--reps` times (1,000 by default, in 10 batches); prints µs of CPU per article
+for each file, the fastest batch's and the mean, and their means over all files. HTML: every page of
+the shared corpus (`../shared/corpus`, gzipped pages decompressed first, outside the timing) is read
+once by `html.extract`; prints pages/s and the slowest pages. Figures only, no targets asserted:
+ingest's budget is ~2 ms of CPU per article.
+
+Run: `.venv/bin/python -m bench.bench_extract [--reps N] [--no-html] [--corpus DIR]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent.parent / "shared" / "corpus"
+
+
+def _plaintext(reps: int) -> None:
+    from archive.extract import plaintext
+
+    paths = sorted((ROOT / "seeds").glob("*.txt")) + sorted((ROOT / "tests" / "data" / "plaintext").glob("*.txt"))
+    batches = 10
+    size = max(1, reps // batches)
+    best_total = mean_total = 0.0
+    print(f"plaintext.extract, {size * batches} repetitions each, CPU time per article in µs")
+    print(f"  (best: the fastest of {batches} batches of {size}, the steadier figure when other work shares the CPUs)")
+    print(f"  {'best':>8}  {'mean':>8}  {'bytes':>6}  file")
+    for path in paths:
+        data = path.read_bytes()
+        plaintext.extract(data)  # warm: compiled patterns, caches
+        times = []
+        for _ in range(batches):
+            start = time.process_time()
+            for _ in range(size):
+                plaintext.extract(data)
+            times.append((time.process_time() - start) / size * 1e6)
+        best, mean = min(times), sum(times) / len(times)
+        best_total += best
+        mean_total += mean
+        print(f"  {best:8.1f}  {mean:8.1f}  {len(data):6d}  {path.relative_to(ROOT)}")
+    print(f"  {best_total / len(paths):8.1f}  {mean_total / len(paths):8.1f}  mean over {len(paths)} articles")
+
+
+def _pages(corpus: Path) -> list[tuple[str, bytes]]:
+    pages = []
+    for path in sorted(corpus.rglob("*.html")) + sorted(corpus.rglob("*.html.gz")):
+        data = path.read_bytes()
+        pages.append((str(path.relative_to(corpus)), gzip.decompress(data) if path.suffix == ".gz" else data))
+    return pages
+
+
+def _html(corpus: Path) -> None:
+    from archive.extract import html
+
+    pages = _pages(corpus)
+    if not pages:
+        print(f"html: no pages under {corpus}")
+        return
+    html.extract(pages[0][1])  # warm: imports of lxml, extruct, trafilatura, htmldate
+    times: list[tuple[float, str]] = []
+    start = time.process_time()
+    for name, data in pages:
+        one = time.process_time()
+        html.extract(data)
+        times.append((time.process_time() - one, name))
+    spent = time.process_time() - start
+    size = sum(len(data) for _, data in pages) / len(pages)
+    print(f"html.extract over {len(pages)} pages (mean {size / 1024:.0f} KiB), CPU time")
+    print(f"  {len(pages) / spent:8.1f} pages/s, {spent / len(pages) * 1e3:.1f} ms per page")
+    for seconds, name in sorted(times, reverse=True)[:5]:
+        print(f"  slowest: {seconds * 1e3:7.1f} ms  {name}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reps", type=int, default=1000)
+    parser.add_argument("--no-html", action="store_true")
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    args = parser.parse_args()
+    _plaintext(args.reps)
+    if not args.no_html:
+        _html(args.corpus)
+
+
+if __name__ == "__main__":
+    main()
