@@ -1,9 +1,10 @@
 """In-process ingest through the library, timed after imports: `python bench/inproc.py CORPUS VAULT`.
 
-Runs what `archive ingest` runs (`plan`: find, check and identify every file; then `run`: stage,
-extract in the sandbox pool, commit, place, per batch) without the CLI, and prints one JSON object:
-the wall time of each phase, and the time spent inside a few package functions (summed over the
-threads that call them, so these can exceed the wall time of their phase). Run it as a script with
+Runs what `archive ingest` runs (`plan`: find, check and identify every file; then `run`: the
+sandbox's workers copy, hash and read each file while a committer thread makes each batch durable)
+without the CLI, and prints one JSON object: the wall time of each phase, and the time spent inside
+a few package functions, or waiting on them (summed over the threads that call them, so these can
+exceed the wall time of their phase). Run it as a script with
 the benchmark venv's python, so that `archive` is the installed package, not the checkout.
 With `--profile FILE` the run is under cProfile instead (main thread only: time that worker
 threads and the extraction processes spend shows as waiting) and the statistics go to FILE.
@@ -18,6 +19,7 @@ import json
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,27 +33,42 @@ _counts: dict[str, int] = {}
 _lock = threading.Lock()
 
 
-def _instrument(owner: object, name: str, label: str, *, eager: bool = False) -> None:
+def _add(label: str, spent: float) -> None:
+    with _lock:
+        _totals[label] = _totals.get(label, 0.0) + spent
+        _counts[label] = _counts.get(label, 0) + 1
+
+
+def _instrument(owner: object, name: str, label: str, *, waits: bool = False) -> None:
     """Wrap `owner.name` (a class or a module) to add its time to `label` (skipped when absent).
 
-    `eager`: the function returns an iterator, which is consumed inside the timing (the caller
-    consumes it whole anyway).
+    `waits`: the function returns an iterator; what counts is the time its caller waits in each
+    `next` (the work itself runs elsewhere, in the sandbox's processes).
     """
     original = getattr(owner, name, None)
     if original is None:
         return
+
+    def waited(items: Iterator[Any]) -> Iterator[Any]:
+        while True:
+            start = time.perf_counter()
+            try:
+                item = next(items)
+            except StopIteration:
+                return
+            finally:
+                _add(label, time.perf_counter() - start)
+            yield item
 
     @functools.wraps(original)
     def timed(*args: Any, **kwargs: Any) -> Any:
         start = time.perf_counter()
         try:
             result = original(*args, **kwargs)
-            return iter(list(result)) if eager else result
+            return waited(iter(result)) if waits else result
         finally:
-            spent = time.perf_counter() - start
-            with _lock:
-                _totals[label] = _totals.get(label, 0.0) + spent
-                _counts[label] = _counts.get(label, 0) + 1
+            if not waits:
+                _add(label, time.perf_counter() - start)
 
     setattr(owner, name, timed)
 
@@ -63,15 +80,16 @@ def _instrument_all() -> None:
     hooks: list[tuple[object, str, str, bool]] = [
         (sources_module, "identify", "identify (libmagic + sniff)", False),
         (sources_module, "_utf8_problem", "utf-8 check", False),
-        (Stager, "stage", "stage (copy+hash)", False),
+        (Extractors, "map", "waiting for the sandbox (copy+hash+extract)", True),
+        (Stager, "stage", "stage in the writer (large files)", False),
+        (ingest_module, "_hand_over", "waiting for the committer", False),
         (Stager, "sync", "syncfs", False),
-        (Extractors, "run", "extract (sandbox pool)", True),
         (ingest_module, "_commit", "commit (ledger+index transaction)", False),
         (ObjectStore, "place", "place", False),
         (ObjectStore, "recover", "recover", False),
     ]
-    for owner, name, label, eager in hooks:
-        _instrument(owner, name, label, eager=eager)
+    for owner, name, label, waits in hooks:
+        _instrument(owner, name, label, waits=waits)
 
 
 def ingest(corpus: Path, vault: Path, *, raw: bool, batch_size: int) -> dict[str, Any]:
