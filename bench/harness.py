@@ -116,11 +116,13 @@ class Harness:
         env: dict[str, str] | None = None,
         stdout: Path | None = None,
         cpus: int | None = None,
+        sample: bool = False,
+        timeout: float | None = None,
     ) -> Run:
         """Drop caches (when cold), wait for a quiet machine, then run and check one command."""
         self.caches.drop()
         self.quiet()
-        r = self.run(argv, cwd=cwd, env=env, stdout=stdout, cpus=cpus).check()
+        r = self.run(argv, cwd=cwd, env=env, stdout=stdout, cpus=cpus, sample=sample, timeout=timeout).check()
         self.disturbance.append(r.foreign / r.wall)
         return r
 

@@ -527,18 +527,18 @@ def _pstats_text(path: Path, key: str, count: int) -> str:
 
 
 def _commit() -> str:
-    """The commit measured, and whether the checkout has changes beyond it."""
+    """The commit measured, and whether what goes into the wheel (the package, its build) differs from it."""
 
     def git(*args: str) -> str:
         done = subprocess.run(["git", "-C", str(PROJECT), *args], capture_output=True, text=True, check=False)
         return done.stdout.strip() if done.returncode == 0 else ""
 
     head = git("rev-parse", "HEAD") or "unknown"
-    dirty = git("status", "--porcelain", "--untracked-files=no")
-    return head + (" (with uncommitted changes)" if dirty else "")
+    dirty = git("status", "--porcelain", "--", "archive", "pyproject.toml", "constraints.txt")
+    return head + (" (with uncommitted changes to the package)" if dirty else "")
 
 
-def _environment(bench: Bench) -> dict[str, Any]:
+def _environment(bench: Bench, commit: str) -> dict[str, Any]:
     def version(argv: Sequence[str | Path]) -> str:
         try:
             out = subprocess.run([str(a) for a in argv], capture_output=True, text=True, check=False, timeout=60)
@@ -549,7 +549,7 @@ def _environment(bench: Bench) -> dict[str, Any]:
 
     tools = bench.tools
     return {
-        "commit": _commit(),
+        "commit": commit,
         "archive": f"{tools.package} ({tools.wheel or 'venv reused'})",
         "python": platform.python_version(),
         "platform": platform.platform(),
@@ -626,6 +626,7 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(143)  # unwinds: the running child is killed, the work directory removed
 
     signal.signal(signal.SIGTERM, terminate)
+    commit = _commit()  # before the wheel is built from the checkout as it is now
     t = time.perf_counter()
     try:
         tools = install(PROJECT, args.venv, OUT / "install.log", reuse=args.reuse_venv)
@@ -634,7 +635,7 @@ def main(argv: list[str] | None = None) -> int:
         return 3
     installed_in = time.perf_counter() - t
     bench = Bench(args, tools)
-    env = _environment(bench)
+    env = _environment(bench, commit)
     say(f"archive benchmark{' (--quick)' if args.quick else ''}: sections {', '.join(selected)}")
     say("  " + "; ".join(f"{k} {v}" for k, v in env.items()))
     say(f"  built and installed the wheel in {secs(installed_in)} (log: {OUT / 'install.log'})")

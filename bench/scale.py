@@ -28,7 +28,7 @@ from bench.measure import Run, median, remove_tree
 CPU_TARGET = 5.0  # times `python -c pass`
 RSS_TARGET = 150 * MB
 RSS_GROWTH = 20 * MB  # the large vault's peak over the small one's
-STREAM_TIMEOUT = 1800.0  # seconds for one streaming command before it is killed (and FAILs)
+TIMEOUT = 1800.0  # seconds for one ingest or streaming command before it is killed (and FAILs)
 WARMUP = 2  # runs of each quick command not counted (page cache, first-run effects)
 
 
@@ -57,11 +57,11 @@ def _n(count: int) -> str:
 class Scale:
     """Builds the two vaults, then measures the quick commands and the streaming commands on each."""
 
-    def __init__(self, h: Harness, sizes: ScaleSizes, *, timeout: float = STREAM_TIMEOUT) -> None:
+    def __init__(self, h: Harness, sizes: ScaleSizes, *, timeout: float = TIMEOUT) -> None:
         self.h = h
         self.sizes = sizes
         self.base = h.work / "scale"
-        self.timeout = timeout  # for each streaming command
+        self.timeout = timeout  # for each ingest and streaming command
 
     def section(self) -> None:
         s = self.sizes
@@ -97,7 +97,10 @@ class Scale:
         out = h.scratch / "ingest.json"
         h.scratch.mkdir(parents=True, exist_ok=True)
         argv: list[str | Path] = [h.tools.archive, "ingest", corpus, "--vault", vault, "--json"]
-        r = h.timed(argv, stdout=out, cpus=h.cpus) if timed else h.run(argv, stdout=out, cpus=h.cpus).check()
+        if timed:
+            r = h.timed(argv, stdout=out, cpus=h.cpus, sample=True, timeout=self.timeout)
+        else:
+            r = h.run(argv, stdout=out, cpus=h.cpus, sample=True, timeout=self.timeout).check()
         with out.open("rb") as f:
             got = json.load(f)
         out.unlink()
@@ -107,12 +110,19 @@ class Scale:
         size = sum(p.stat().st_size for p in vault.rglob("*") if p.is_file())
         say(
             f"  archive ingest of {_n(expected)} articles: {secs(r.wall)} ({expected / r.wall:,.0f}/s; "
-            f"CPU {r.cpu:.1f} s; peak RSS {r.maxrss / MB:.0f} MB); vault {size / MB:,.0f} MB"
+            f"CPU {r.cpu:.1f} s; peak RSS {r.maxrss / MB:.0f} MB{_tree(r)}); vault {size / MB:,.0f} MB"
         )
         key = "large" if timed else "small"
         self.h.figure(
             f"scale_ingest_{key}",
-            {"items": expected, "s": r.wall, "cpu_s": r.cpu, "maxrss": r.maxrss, "vault_bytes": size},
+            {
+                "items": expected,
+                "s": r.wall,
+                "cpu_s": r.cpu,
+                "maxrss": r.maxrss,
+                "tree": asdict(r.tree) if r.tree else None,
+                "vault_bytes": size,
+            },
         )
         if timed:
             h.row(
