@@ -54,9 +54,15 @@ def _plain(value: Any) -> bool:
     return True
 
 
-def canonical_bytes(value: Any) -> bytes:
-    """Serialise to RFC 8785 canonical JSON bytes."""
-    if _plain(value):
+def canonical_bytes(value: Any, *, model: bool = False) -> bytes:
+    """Serialise to RFC 8785 canonical JSON bytes.
+
+    `model`: the value is one the archive's own model built (entries it writes, index states): its
+    keys are the format's ASCII member names and field names, and its numbers integers within
+    2**53 (the strict readers refuse others), so the stdlib's sorted compact form is its JCS form
+    without walking it first.
+    """
+    if model or _plain(value):
         text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
         try:
             return text.encode("utf-8")

@@ -78,6 +78,9 @@ class Claim:
     span: tuple[int, int] | None = None  # bytes [start, end) of the object
     key: str | None = None  # where in the document's metadata the value was found
     seq: int | None = None  # the entry that made it (in an item; never in an entry body)
+    # The claim's JSON as read (without `seq`), so writing it back costs a dict copy. Read-only, and
+    # not an init field: `dataclasses.replace` makes a claim without it, whose JSON is rebuilt.
+    read_as: dict[str, Any] | None = dataclasses.field(default=None, init=False, compare=False, repr=False)
 
     @classmethod
     def asserted(cls, field: str, value: ClaimValue, *, by: str, at: str) -> Claim:
@@ -91,6 +94,7 @@ class Claim:
             raise RuleError("a claim is an object")
         if stored:
             seq = count(value.get("seq"), "claim.seq")
+        read_as = {k: v for k, v in value.items() if k != "seq"} if stored else value
         field = value.get("field")
         if not isinstance(field, str) or field not in FIELDS:
             raise RuleError(f"a claim's field must be one of {', '.join(FIELDS)}, not {str(field)[:40]!r}")
@@ -105,7 +109,7 @@ class Claim:
                 by=string(value["by"], "claim.by"),
                 at=string(value["at"], "claim.at"),
                 seq=seq,
-            )
+            )._read(read_as)
         if source == "extracted":
             members(value, "an extracted claim", _EXTRACTED + seq_member, ("span", "key"))
             ext = value["extractor"]
@@ -135,11 +139,13 @@ class Claim:
                 span=(span[0], span[1]) if isinstance(span, list) else None,
                 key=string(value["key"], "claim.key") if "key" in value else None,
                 seq=seq,
-            )
+            )._read(read_as)
         raise RuleError(f"a claim's source must be one of {', '.join(SOURCES)}")
 
     def to_json(self, *, with_seq: bool = False) -> dict[str, Any]:
         """The claim as an entry body holds it (with `with_seq`: as an item's state holds it)."""
+        if self.read_as is not None:
+            return {**self.read_as, "seq": self.seq} if with_seq else dict(self.read_as)
         out: dict[str, Any] = {"field": self.field, "value": self.value, "source": self.source}
         if self.source == "asserted":
             out["by"] = self.by
@@ -156,6 +162,10 @@ class Claim:
         if with_seq:
             out["seq"] = self.seq
         return out
+
+    def _read(self, value: dict[str, Any]) -> Claim:
+        object.__setattr__(self, "read_as", value)
+        return self
 
     def with_seq(self, seq: int) -> Claim:
         return dataclasses.replace(self, seq=seq)

@@ -70,8 +70,9 @@ class Sealed:
     data: bytes
 
 
-def seal(entry: Entry) -> Sealed:
-    data = canonical_bytes(entry.to_json())
+def seal(entry: Entry, *, model: bool = False) -> Sealed:
+    """The entry's canonical bytes and hash (`model`: its body was built by the archive's model)."""
+    data = canonical_bytes(entry.to_json(), model=model)
     return Sealed(entry.seq, entry_hash(data), data)
 
 
@@ -83,13 +84,14 @@ def next_entry(
     tool: Mapping[str, str],
     kind: str,
     body: Mapping[str, Any],
-) -> Sealed:
+) -> tuple[Entry, Sealed]:
     """Make and seal the entry that follows `head` (None: the first entry of a ledger)."""
     if not actor.strip():
         raise LedgerError("an entry needs an actor")
     seq = 0 if head is None else head.seq + 1
     prev = GENESIS_PREV if head is None else head.hash
-    return seal(Entry(seq, prev, format_time(time), actor, tool, kind, body))
+    entry = Entry(seq, prev, format_time(time), actor, tool, kind, body)
+    return entry, seal(entry, model=True)
 
 
 def decode(data: bytes) -> Entry:

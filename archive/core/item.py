@@ -12,6 +12,7 @@ every kind). Everything else derives from this one model: the index row storage 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 from archive.core.body import (
     AccessBody,
     AmendBody,
+    Body,
     ExtractBody,
     IngestBody,
     KeyBody,
@@ -209,7 +211,7 @@ class Item:
         }
 
     def state_bytes(self) -> bytes:
-        return canonical_bytes(self.to_json())
+        return canonical_bytes(self.to_json(), model=True)
 
     def index_row(self) -> IndexRow:
         assert self.head is not None
@@ -320,7 +322,15 @@ class Fold:
         have, an item entry whose `previous` is not the item's head, a claim whose provenance is
         not its entry's.
         """
-        body = parse_body(entry.kind, entry.body, entry.seq)
+        return self.apply_body(entry, parse_body(entry.kind, entry.body, entry.seq), entry_hash)
+
+    def apply_body(self, entry: Entry, body: Body, entry_hash: str) -> list[str]:
+        """`apply` for a body already read (or just built by the writer): the same rules, no parse.
+
+        Claims and notes without a `seq` are given the entry's.
+        """
+        if isinstance(body, IngestBody | AmendBody | ExtractBody):
+            body = _with_seq(body, entry.seq)
         record = Record(entry.seq, entry.kind, entry_hash)
         if isinstance(body, KeyBody):
             return []
@@ -381,6 +391,16 @@ class Fold:
             target.history.append(record)
             touched.append(target.id)
         return touched
+
+
+def _with_seq(body: IngestBody | AmendBody | ExtractBody, seq: int) -> Any:
+    if all(c.seq == seq for c in body.claims) and all(n.seq == seq for n in getattr(body, "notes", ())):
+        return body
+    claims = tuple(c if c.seq == seq else c.with_seq(seq) for c in body.claims)
+    if isinstance(body, AmendBody):
+        return dataclasses.replace(body, claims=claims)
+    notes = tuple(ExtractionNote(n.note, n.reason, seq) for n in body.notes)
+    return dataclasses.replace(body, claims=claims, notes=notes)
 
 
 def fold(entries: Iterable[tuple[Entry, str]]) -> dict[str, Item]:

@@ -68,7 +68,11 @@ def resolve(claims: Sequence[Claim], extraction_seq: int, *, same_day: bool = Fa
             in_force = [c for c in asserted if c.seq == last]
         else:
             in_force = [c for c in mine if c.seq == extraction_seq]
-        superseded = tuple(c for c in mine if not any(c is f for f in in_force))
+        if len(in_force) == len(mine):
+            superseded: tuple[Claim, ...] = ()
+        else:
+            kept = {id(c) for c in in_force}
+            superseded = tuple(c for c in mine if id(c) not in kept)
         chosen: list[Any] = []
         for claim in in_force:
             if claim.value not in chosen:

@@ -38,10 +38,13 @@ def string(value: Any, what: str) -> str:
     return value
 
 
+MAX_COUNT = 2**53 - 1  # sizes, positions and offsets stay exact in every JSON reader (RFC 8785: IEEE doubles)
+
+
 def count(value: Any, what: str) -> int:
-    """A non-negative integer (not a boolean)."""
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise RuleError(f"{what} must be a non-negative integer")
+    """A non-negative integer (not a boolean) no larger than MAX_COUNT."""
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_COUNT:
+        raise RuleError(f"{what} must be an integer from 0 to 2^53 - 1")
     return value
 
 

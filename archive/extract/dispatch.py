@@ -12,12 +12,11 @@ and the dispatcher's own (`NAME`, `VERSION`) when none reads the media type.
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import Any
 
 from archive.errors import BadInputError
-from archive.extract.api import Document, Note, Result
+from archive.extract.api import Document, Note, Result, result_to_json
 from archive.extract.registry import REGISTRY, Registry, load
 
 NAME = "dispatch"
@@ -50,7 +49,7 @@ def run(doc: Document, table: Registry = REGISTRY) -> Result:
 def run_json(args: dict[str, Any]) -> dict[str, Any]:
     """`run` over JSON data: `{"path", "media_type", "charset", "size", "url"}` in, the Result as
     `dataclasses.asdict` gives it out. Raises BadInputError if the arguments are not of that shape."""
-    return dataclasses.asdict(run(document_from_json(args)))
+    return result_to_json(run(document_from_json(args)))
 
 
 def document_from_json(args: dict[str, Any]) -> Document:

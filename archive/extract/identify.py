@@ -44,21 +44,25 @@ class Identification:
 def identify(head: bytes, name: str) -> Identification:
     """Identify a file from its first 64 KiB (`head`; more is ignored) and its file name.
 
-    1. libmagic's binary signatures: any type but "unidentified" is the answer.
-    2. libmagic's text test: binary stays unidentified; text gets its charset here.
+    1. libmagic's text test: text gets its charset here; binary goes on to
+    2. libmagic's binary signatures: any type but "unidentified" is the answer (else the text
+       test's answer, "unidentified" binary).
     3. For text, the WHATWG HTML sniff: HTML (or XHTML) is the answer.
     4. Text that may be a structured format libmagic's text rules know (code, markup, mail, ...)
        gets libmagic's full call; other text is step 2's "text/plain".
     """
     head = head[:HEAD_BYTES]
     signals = {"name": _name_signal(name), "sniff": "not run"}
-    answer = _libmagic(head, SIGNATURES)
-    media_type, charset = _parse(answer)
-    if media_type != UNIDENTIFIED:
-        return _decided(media_type, charset, "libmagic", SIGNATURES, answer, signals)
+    # The text test first: it costs ~25 µs where the binary signatures cost ~350 µs, and text (the
+    # common case: articles and pages) never needs those; text that might carry a signature
+    # (%PDF, {\rtf, <?xml, ...) is sent to the full rules by the pre-filter of step 4.
     answer = _libmagic(head, TEXT_TEST)
     media_type, charset = _parse(answer)
     if not media_type.startswith("text/"):
+        found = _libmagic(head, SIGNATURES)
+        found_type, found_charset = _parse(found)
+        if found_type != UNIDENTIFIED:
+            return _decided(found_type, found_charset, "libmagic", SIGNATURES, found, signals)
         return _decided(media_type, charset, "libmagic", TEXT_TEST, answer, signals)
     sniffed = sniff_html(head)
     signals["sniff"] = sniffed or "no HTML pattern"
@@ -72,7 +76,6 @@ def identify(head: bytes, name: str) -> Identification:
     return _decided(media_type, charset, "libmagic", TEXT_TEST, answer, signals)
 
 
-@functools.cache
 def libmagic_version() -> str:
     """The libmagic release in use, e.g. "5.44" (recorded beside what it identified)."""
     import magic

@@ -8,6 +8,7 @@ one row; `tests/test_extract_registry.py` checks that every row agrees with its 
 
 from __future__ import annotations
 
+import functools
 import importlib
 from dataclasses import dataclass
 
@@ -68,6 +69,7 @@ def for_media_type(media_type: str) -> Registration | None:
     return REGISTRY.for_media_type(media_type)
 
 
+@functools.cache
 def load(registration: Registration) -> Extractor:
     """The registered extractor: imports its module and returns its EXTRACTOR.
 

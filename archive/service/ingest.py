@@ -19,7 +19,7 @@ from typing import Any
 
 from archive.core.body import Identified, IngestBody, ObjectFacts
 from archive.core.digest import Digest
-from archive.core.entry import decode, format_time
+from archive.core.entry import format_time
 from archive.core.item import Fold, IndexRow
 from archive.errors import BadInputError, UsageError
 from archive.extract.identify import libmagic_version
@@ -301,7 +301,8 @@ def _commit(
                 notes=found.notes,
             )
             sealed = txn.append("ingest", body, now)
-            fold.apply(decode(sealed.data), sealed.hash)
+            assert txn.entry is not None
+            fold.apply_body(txn.entry, body, sealed.hash)
             rows.append(fold.items[digest].index_row())
             results.append(_result(source, obj, "ingested", sealed.seq))
             placements.append((digest, obj.path))

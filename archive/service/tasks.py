@@ -9,16 +9,15 @@ needs them. Extraction failures are notes in the answer; a staging failure is th
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import Any
 
-from archive.extract.api import Document
+from archive.extract.api import Document, result_to_json
 from archive.extract.dispatch import run
 
 
 def extract(path: str, media_type: str, charset: str | None, size: int, url: str | None = None) -> dict[str, Any]:
-    return dataclasses.asdict(run(Document(Path(path), media_type, charset, size, url)))
+    return result_to_json(run(Document(Path(path), media_type, charset, size, url)))
 
 
 def stage_and_extract(
@@ -31,7 +30,7 @@ def stage_and_extract(
         return None
     staged = stage_file(Path(source), Path(stage))
     result = run(Document(staged.path, media_type, charset, staged.size, url))
-    return {"sha256": staged.digest.hex, "size": staged.size, "result": dataclasses.asdict(result)}
+    return {"sha256": staged.digest.hex, "size": staged.size, "result": result_to_json(result)}
 
 
 HANDLERS = {"extract": extract, "stage_and_extract": stage_and_extract}

@@ -16,7 +16,7 @@ from archive import TOOL_NAME, __version__
 from archive.core.announce import announcement_text, key_body
 from archive.core.body import Body
 from archive.core.checkpoint import Checkpoint, sign_checkpoint
-from archive.core.entry import GENESIS_PREV, Sealed, decode, entry_hash, format_time, next_entry
+from archive.core.entry import GENESIS_PREV, Entry, Sealed, decode, entry_hash, format_time, next_entry
 from archive.core.merkle import CompactRange, batched
 from archive.core.note import Signer, sign_note
 from archive.errors import CryptoError, VaultError
@@ -41,6 +41,7 @@ class LedgerTxn:
         self.head_time = "" if head is None else decode(head.data).time
         self.start = 0 if head is None else head.seq + 1
         self.appended: list[Sealed] = []
+        self.entry: Entry | None = None  # the entry `append` last made
         self.pending: list[tuple[Sealed, str, str]] = []  # inserted together by finish()
 
     @property
@@ -54,7 +55,9 @@ class LedgerTxn:
                 f"this machine's clock ({time}) is behind the ledger's last entry ({self.head_time}); "
                 "refusing to back-date an entry: check the system clock"
             )
-        sealed = next_entry(self.head, time=now, actor=self.actor, tool=TOOL, kind=kind, body=body.to_json())
+        self.entry, sealed = next_entry(
+            self.head, time=now, actor=self.actor, tool=TOOL, kind=kind, body=body.to_json()
+        )
         self.pending.append((sealed, kind, GENESIS_PREV if self.head is None else self.head.hash))
         self.head = sealed
         self.head_time = time

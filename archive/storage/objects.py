@@ -28,6 +28,7 @@ from archive.errors import BadInputError, VaultError
 from archive.storage.fsutil import sync_filesystem
 
 READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH
+FAN_MODE = 0o755
 _LOCK_NAME = ".lock"
 _STAGE = "stage-"
 _ENTERING = ".entering-"
@@ -51,6 +52,7 @@ class ObjectStore:
         self.vault = vault
         self.root = vault / "objects" / "sha256"
         self.staging = vault / "tmp"
+        self._fans: set[Path] = set()  # fan-out directories known to exist
 
     def path_for(self, digest: str) -> Path:
         return self.root / digest[:2] / digest
@@ -88,8 +90,10 @@ class ObjectStore:
     def place(self, staged: Path, digest: str) -> None:
         """Move a staged file to its address; never overwrites an object already there."""
         target = self.path_for(digest)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.chmod(staged, READ_ONLY)
+        if target.parent not in self._fans:
+            target.parent.mkdir(mode=FAN_MODE, parents=True, exist_ok=True)
+            self._fans.add(target.parent)
+        os.chmod(staged, READ_ONLY)  # staged read-only already; made sure for what a dead writer left
         # link then unlink, not rename: link fails on an existing target, so no overwrite.
         with contextlib.suppress(FileExistsError):
             os.link(staged, target)
@@ -228,7 +232,7 @@ def stage_file(source: Path, directory: Path) -> Staged:
         if not stat.S_ISREG(os.fstat(src).st_mode):
             raise BadInputError(f"cannot read {source}: not a regular file")
         try:
-            dst = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+            dst = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, READ_ONLY)
         except OSError as exc:
             raise VaultError(f"cannot write to the vault's staging directory: {exc.strerror or exc}") from exc
         try:

@@ -20,6 +20,7 @@ from pathlib import Path
 # Large reads: a hashing thread takes the GIL once per read and once per update, and while the
 # main thread is busy (loading modules, checking entries) each take can wait a switch interval.
 READ_BYTES = 4 << 20
+SMALL_READ = 1 << 20  # files under this are read with plain reads
 GROUP_BYTES = 32 << 20  # a task hashes files until it has this many bytes...
 GROUP_FILES = 256  # ...or this many files
 
@@ -51,17 +52,20 @@ def hash_path(path: Path) -> Hashed:
             return Hashed(-1, None, "a directory, not a file" if stat.S_ISDIR(info.st_mode) else "not a regular file")
         h = hashlib.sha256()
         size = 0  # of the bytes hashed, not of the stat before: the two agree unless it changes
-        with os.fdopen(fd, "rb", closefd=False) as f:
-            if info.st_size <= READ_BYTES:
-                data = f.read()
+        if info.st_size < SMALL_READ:
+            # One read of a small file (plus one that finds its end): no file object to make.
+            data = os.read(fd, SMALL_READ)
+            while data:
                 h.update(data)
-                size = len(data)
-            else:
-                buffer = bytearray(READ_BYTES)
-                view = memoryview(buffer)
-                while n := f.readinto(buffer):
-                    h.update(view[:n])
-                    size += n
+                size += len(data)
+                data = os.read(fd, SMALL_READ)
+            return Hashed(size, h.hexdigest())
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            buffer = bytearray(READ_BYTES)
+            view = memoryview(buffer)
+            while n := f.readinto(buffer):
+                h.update(view[:n])
+                size += n
         return Hashed(size, h.hexdigest())
     except OSError as exc:
         return Hashed(-1, None, exc.strerror or str(exc))
@@ -76,10 +80,21 @@ def _hash_group(paths: list[Path]) -> list[tuple[Path, Hashed]]:
 class Scan:
     """Files hashed in the background; `results` waits for them, in the order they were given."""
 
-    def __init__(self, files: list[tuple[Path, int]], workers: int) -> None:
+    def __init__(self, files: list[tuple[Path, int]], workers: int, *, deferred: bool = False) -> None:
+        """Start hashing `files` (path, size) now, or with `deferred` when `start` is called."""
         self.total = sum(size for _, size in files)
+        self._files = files
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="hash")
         self._futures: list[tuple[Future[list[tuple[Path, Hashed]]], int]] = []
+        self._started = False
+        if not deferred:
+            self.start()
+
+    def start(self) -> None:
+        if self._started:
+            return
+        self._started = True
+        files = self._files
         group: list[Path] = []
         group_bytes = 0
         for path, size in files:
@@ -93,6 +108,7 @@ class Scan:
 
     def results(self) -> Iterator[tuple[Path, Hashed, int]]:
         """(path, result, bytes hashed so far), as each group finishes, in submission order."""
+        self.start()
         done = 0
         try:
             for future, group_bytes in self._futures:
