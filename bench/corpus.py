@@ -189,15 +189,19 @@ def _slug(text: str, words: int = 6) -> str:
     return "-".join(kept.split()[:words]) or "article"
 
 
-def write_articles(root: Path, count: int, *, seed: int = 1, size: int = 4096, tree: bool = True) -> CorpusInfo:
+def write_articles(
+    root: Path, count: int, *, seed: int = 1, size: int = 4096, tree: bool = True, start: int = 0
+) -> CorpusInfo:
     """Write `count` articles of about `size` bytes (from 80 % of it plus one paragraph) under `root`.
 
     With `tree`, files go to `root/YEAR/MM/` (six years of twelve months: 72 directories);
-    otherwise all in `root`. File names are `NNNNN-headline-slug.txt`.
+    otherwise all in `root`. File names are `NNNNN-headline-slug.txt` (at least five digits).
+    `start`: the number of the first article, so that a large corpus can be written in parts
+    (articles 0 to 9,999 in one directory, 10,000 on in another) with the same bytes as in one.
     """
     root.mkdir(parents=True, exist_ok=True)
     total = 0
-    for i in range(count):
+    for i in range(start, start + count):
         rng = random.Random(f"{seed}-article-{i}")
         target = rng.randint(size * 80 // 100, size * 104 // 100)
         head, text = article(rng, target)
@@ -207,6 +211,30 @@ def write_articles(root: Path, count: int, *, seed: int = 1, size: int = 4096, t
         (folder / f"{i:05d}-{_slug(head)}.txt").write_bytes(data)
         total += len(data)
     return CorpusInfo(root, count, total, "tree YEAR/MM/ (72 dirs)" if tree else "flat")
+
+
+def write_articles_in_parallel(
+    root: Path, count: int, *, start: int = 0, size: int = 4096, workers: int | None = None, chunk: int = 5_000
+) -> CorpusInfo:
+    """`write_articles` (in a tree) spread over worker processes, chunk by chunk: the same bytes, sooner."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    starts = range(start, start + count, chunk)
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        parts = list(
+            pool.map(
+                write_articles_chunk,
+                [root] * len(starts),
+                starts,
+                [min(chunk, start + count - s) for s in starts],
+                [size] * len(starts),
+            )
+        )
+    return CorpusInfo(root, sum(p.files for p in parts), sum(p.bytes for p in parts), "tree YEAR/MM/ (72 dirs)")
+
+
+def write_articles_chunk(root: Path, start: int, count: int, size: int) -> CorpusInfo:
+    return write_articles(root, count, size=size, start=start)
 
 
 _FILLER = b"The council will meet again next month to discuss the matter further. "

@@ -8,12 +8,14 @@ child that Python starts with vfork inherits this process's high-water mark when
 wait4's `ru_maxrss` would never be below the harness's own RSS (the fallback, an upper bound).
 It also reads the machine's busy CPU time from /proc/stat around the run, so that the CPU time
 other processes took meanwhile (`Run.foreign`) shows how disturbed a measurement was, and
-`wait_idle` can hold a run back until the machine is quiet.
+`wait_idle` can hold a run back until the machine is quiet. Where only CPU time matters (`rss=False`)
+the command runs bare, so that GNU time's own start-up is not in the figure.
 """
 
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import signal
 import stat
@@ -24,9 +26,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.proctree import TreeMemory, TreeSampler
+
 DROP_CACHES = Path("/proc/sys/vm/drop_caches")
 PROC_STAT = Path("/proc/stat")
 GNU_TIME = Path("/usr/bin/time")
+SAMPLE_INTERVAL = 0.2  # seconds between samples of a process tree (and polls for its end)
 _HZ = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
@@ -70,6 +75,11 @@ class Run:
     stdout: bytes
     stderr: bytes
     rss_exact: bool = True
+    tree: TreeMemory | None = None  # sampled memory of the process tree, when asked for
+
+    @property
+    def cpu(self) -> float:
+        return self.user + self.sys
 
     def check(self) -> Run:
         if self.returncode != 0:
@@ -84,14 +94,30 @@ def run(
     cwd: Path | None = None,
     env: Mapping[str, str] | None = None,
     scratch: Path,
+    rss: bool = True,
+    stdout: Path | None = None,
+    cpus: int | None = None,
+    sample: bool = False,
+    timeout: float | None = None,
 ) -> Run:
-    """Run `argv` to completion, its output into files under `scratch` (no pipes to drain)."""
+    """Run `argv` to completion, its output into files under `scratch` (no pipes to drain).
+
+    `stdout`: write standard output to this file and leave it there (`Run.stdout` is then empty),
+    for output too large to read back whole. `rss=False`: no GNU time around the command (its
+    peak RSS is then wait4's upper bound). `cpus`: run on the first N CPUs only.
+    """
     scratch.mkdir(parents=True, exist_ok=True)
-    out_path, err_path, rss_path = scratch / "stdout", scratch / "stderr", scratch / "maxrss"
+    out_path, err_path, rss_path = stdout or scratch / "stdout", scratch / "stderr", scratch / "maxrss"
     args = tuple(str(a) for a in argv)
-    exact = GNU_TIME.exists()
+    exact = rss and GNU_TIME.exists()
     rss_path.unlink(missing_ok=True)
     command = (str(GNU_TIME), "-f", "%M", "-o", str(rss_path), *args) if exact else args
+    affinity = sorted(os.sched_getaffinity(0))[:cpus] if cpus else None
+
+    def pin() -> None:
+        if affinity:
+            os.sched_setaffinity(0, affinity)
+
     with out_path.open("wb") as out, err_path.open("wb") as err:
         busy = busy_cpu_seconds()
         start = time.perf_counter()
@@ -102,9 +128,11 @@ def run(
             stdout=out,
             stderr=err,
             start_new_session=True,  # its own process group, so an interrupted run is killed whole
+            preexec_fn=pin if affinity else None,
         )
+        sampler = TreeSampler(proc.pid, skip_root=exact) if sample else None
         try:
-            _, status, usage = os.wait4(proc.pid, 0)
+            status, usage = _wait(proc.pid, sampler, timeout)
         except BaseException:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
@@ -126,10 +154,28 @@ def run(
         maxrss,
         max(0.0, busy - usage.ru_utime - usage.ru_stime),
         proc.returncode,
-        out_path.read_bytes(),
+        b"" if stdout is not None else out_path.read_bytes(),
         err_path.read_bytes(),
         exact,
+        sampler.seen if sampler is not None else None,
     )
+
+
+def _wait(pid: int, sampler: TreeSampler | None, timeout: float | None) -> tuple[int, resource.struct_rusage]:
+    """Reap `pid` (wait4: its own resource usage), sampling its tree meanwhile; RuntimeError after `timeout`."""
+    deadline = None if timeout is None else time.perf_counter() + timeout
+    if sampler is None and deadline is None:
+        _, status, usage = os.wait4(pid, 0)
+        return status, usage
+    while True:
+        done, status, usage = os.wait4(pid, os.WNOHANG)
+        if done == pid:
+            return status, usage
+        if deadline is not None and time.perf_counter() > deadline:
+            raise RuntimeError(f"ran over its time limit of {timeout:.0f} s and was killed")
+        if sampler is not None:
+            sampler.sample()
+        time.sleep(SAMPLE_INTERVAL)
 
 
 class Caches:
@@ -160,10 +206,6 @@ class Caches:
 
 def median(values: Sequence[float]) -> float:
     return float(statistics.median(values))
-
-
-def repeat(times: int, once: Callable[[int], float]) -> list[float]:
-    return [once(i) for i in range(times)]
 
 
 def remove_tree(path: Path) -> None:

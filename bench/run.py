@@ -1,15 +1,18 @@
-"""The archive's benchmark: ingest, verify, memory and start-up, each beside a peer in the same run.
+"""The archive's benchmark: ingest, verify, memory, start-up and scale, each beside a peer in the same run.
 
     cd /work/main && .venv/bin/python -m bench.run [--quick] [--only SECTION] [--profile]
 
-Sections (see bench/README.md): `ingest` (small articles through the CLI vs git add+commit),
-`verify-small` and `verify-large` (archive verify vs bagit.py --validate), `memory` (peak RSS of
-ingesting one large file), `startup` (`archive --help`). Corpora are generated (seeded) under the
-work directory (default bench/out/work) and removed after their section. Every timed command runs
-`--reps` times (default 3; the page cache dropped before each when permitted) and the median counts.
-The table at the end gives the archive's figure, the peer's, the ratio (peer time / archive time,
-or peer bytes / archive bytes: above 1.0 the archive does better), the target and the verdict;
-a JSON copy of every figure goes to bench/out/results-*.json.
+Every archive command runs as users install it: a wheel built from this checkout, installed in a
+fresh venv outside it (`bench/install.py`). Sections (see bench/README.md): `ingest` (articles
+through the CLI vs git add+commit), `verify-small` and `verify-large` (archive verify vs
+bagit.py --validate), `memory` (peak RSS of ingesting one large file), `startup` (`archive
+--help`), `scale` (quick commands and peak RSS on a 100,000-item vault, `bench/scale.py`).
+Corpora are generated (seeded) under the work directory (default bench/out/work) and removed
+after their section. Every timed command runs `--reps` times (default 3; the page cache dropped
+before each when permitted) and the median counts. The table at the end gives the archive's
+figure, the peer's, the ratio (peer time / archive time, or peer bytes / archive bytes: above 1.0
+the archive does better), the target and the verdict; a JSON copy of every figure goes to
+bench/out/results-*.json. Exit status 1 when a target is missed.
 """
 
 from __future__ import annotations
@@ -19,29 +22,31 @@ import json
 import os
 import platform
 import pstats
-import re
-import shutil
 import signal
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from bench.corpus import CorpusInfo, write_articles, write_random_files, write_text_file
-from bench.measure import Caches, Run, median, remove_tree, run, wait_idle
+from bench.harness import MB, GiB, Harness, MiB, importtime, noise, print_table, say, secs
+from bench.install import Installed, InstallError, install
+from bench.measure import Run, median, remove_tree
+from bench.scale import FULL as SCALE_FULL
+from bench.scale import QUICK as SCALE_QUICK
+from bench.scale import Scale, ScaleSizes
 
 BENCH = Path(__file__).resolve().parent
 PROJECT = BENCH.parent
 OUT = BENCH / "out"
-MiB = 1 << 20
-GiB = 1 << 30
-MB = 1_000_000
-SECTIONS = ("ingest", "verify-small", "verify-large", "memory", "startup")
+DEFAULT_VENV = Path("/tmp/archive-bench/venv")
+SECTIONS = ("ingest", "verify-small", "verify-large", "memory", "startup", "scale")
 GIT_SH = "git init -q && git add -A && git commit -q -m x"
+INGEST_TARGET = 1000.0  # articles per second
 
 
 @dataclass(frozen=True)
@@ -52,41 +57,11 @@ class Sizes:
     large_size: int
     single_size: int
 
-
-FULL = Sizes(small_files=10_000, small_size=4096, large_files=64, large_size=16 * MiB, single_size=2 * GiB)
-QUICK = Sizes(small_files=1_000, small_size=4096, large_files=16, large_size=16 * MiB, single_size=256 * MiB)
+    scale: ScaleSizes
 
 
-@dataclass
-class Row:
-    """One line of the final table."""
-
-    metric: str
-    archive: str
-    peer: str
-    ratio: float | None
-    target: str
-    passed: bool | None  # None: for information only
-
-    @property
-    def verdict(self) -> str:
-        return "info" if self.passed is None else ("PASS" if self.passed else "FAIL")
-
-
-@dataclass
-class Results:
-    rows: list[Row] = field(default_factory=list)
-    figures: dict[str, Any] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-
-
-def _say(text: str = "") -> None:
-    sys.stdout.write(text + "\n")
-    sys.stdout.flush()
-
-
-def _secs(value: float) -> str:
-    return f"{value:.3f} s" if value < 10 else f"{value:.1f} s"
+FULL = Sizes(10_000, 4096, 64, 16 * MiB, 2 * GiB, SCALE_FULL)
+QUICK = Sizes(1_000, 4096, 16, 16 * MiB, 256 * MiB, SCALE_QUICK)
 
 
 def _git_env(*, durable: bool) -> dict[str, str]:
@@ -110,50 +85,29 @@ def _git_env(*, durable: bool) -> dict[str, str]:
     return env
 
 
-class Bench:
+class Bench(Harness):
     """Runs the sections and collects their rows."""
 
-    def __init__(self, args: argparse.Namespace) -> None:
+    def __init__(self, args: argparse.Namespace, tools: Installed) -> None:
+        super().__init__(
+            tools,
+            args.workdir.resolve(),
+            cold=not args.warm,
+            idle_wait=args.idle_wait,
+            reps=args.reps,
+            runs=args.startup_runs,
+            cpus=args.cpus or None,
+        )
         self.sizes = QUICK if args.quick else FULL
-        self.reps: int = args.reps
-        self.startup_runs: int = args.startup_runs
         self.profile: bool = args.profile
         self.batch_size: int | None = args.batch_size
-        self.work: Path = args.workdir.resolve()
-        self.caches = Caches(cold=not args.warm)
-        self.idle_wait: float = args.idle_wait
-        self.disturbance: list[float] = []  # CPUs other processes used during each timed run
-        bindir = Path(sys.executable).parent
-        self.python = Path(sys.executable)
-        self.archive = _tool(bindir, "archive")
-        self.bagit = _tool(bindir, "bagit.py")
-        self.git = shutil.which("git") or "git"
-        self.res = Results()
         self.cpu = (0.0, 0.0)  # CPU seconds (archive, peer) of the last verify pair
-        self.env = {k: v for k, v in os.environ.items() if k not in {"ARCHIVE_VAULT", "ARCHIVE_DEBUG"}}
-        self.env["ARCHIVE_ACTOR"] = "bench"
-        self.env["PYTHONPATH"] = str(PROJECT)
-        self.scratch = self.work / "scratch"
         self._small: tuple[Path, Path, CorpusInfo] | None = None  # corpus, vault, info
 
     # ---- helpers -------------------------------------------------------------------------
 
-    def timed(self, argv: Sequence[str | Path], *, cwd: Path | None = None, env: dict[str, str] | None = None) -> Run:
-        """Drop caches (when cold), wait for a quiet machine, then run and check one command."""
-        self.caches.drop()
-        self.quiet()
-        r = run(argv, cwd=cwd, env=env or self.env, scratch=self.scratch).check()
-        self.disturbance.append(r.foreign / r.wall)
-        return r
-
-    def quiet(self) -> None:
-        if self.idle_wait > 0:
-            load = wait_idle(self.idle_wait)
-            if load >= 0.2:
-                _say(f"  (machine still busy after {self.idle_wait:.0f} s: {load:.1f} CPUs used by others)")
-
     def ingest_cmd(self, paths: Sequence[Path], vault: Path, *, raw: bool = False) -> list[str | Path]:
-        cmd: list[str | Path] = [self.archive, "ingest", *paths, "--vault", vault, "--json"]
+        cmd: list[str | Path] = [self.tools.archive, "ingest", *paths, "--vault", vault, "--json"]
         if raw:
             cmd.append("--raw")
         if self.batch_size is not None:
@@ -161,7 +115,7 @@ class Bench:
         return cmd
 
     def archive_ingest(self, paths: Sequence[Path], vault: Path, expected: int, *, raw: bool = False) -> Run:
-        r = self.timed(self.ingest_cmd(paths, vault, raw=raw))
+        r = self.timed(self.ingest_cmd(paths, vault, raw=raw), cpus=self.cpus)
         got = json.loads(r.stdout)
         if got.get("ingested") != expected:
             raise RuntimeError(f"archive ingested {got.get('ingested')} files, expected {expected}")
@@ -169,15 +123,9 @@ class Bench:
 
     def git_commit(self, directory: Path, *, durable: bool = False) -> Run:
         try:
-            return self.timed(["sh", "-c", GIT_SH], cwd=directory, env=_git_env(durable=durable))
+            return self.timed(["sh", "-c", GIT_SH], cwd=directory, env=_git_env(durable=durable), cpus=self.cpus)
         finally:
             remove_tree(directory / ".git")
-
-    def row(self, *args: Any) -> None:
-        self.res.rows.append(Row(*args))
-
-    def figure(self, key: str, value: Any) -> None:
-        self.res.figures[key] = value
 
     # ---- small corpus --------------------------------------------------------------------
 
@@ -186,16 +134,19 @@ class Bench:
         remove_tree(corpus)
         t = time.perf_counter()
         info = write_articles(corpus, self.sizes.small_files, size=self.sizes.small_size)
-        _say(
+        say(
             f"  generated {info.files} articles, {info.bytes / MB:.1f} MB "
-            f"(mean {info.bytes / info.files:.0f} bytes), {info.layout}, in {_secs(time.perf_counter() - t)}"
+            f"(mean {info.bytes / info.files:.0f} bytes), {info.layout}, in {secs(time.perf_counter() - t)}"
         )
         self.figure("small_corpus", {"files": info.files, "bytes": info.bytes, "layout": info.layout})
         return corpus, info
 
     def section_ingest(self, keep: bool) -> None:
         n = self.sizes.small_files
-        _say(f"\n== ingest: {n} articles of ~{self.sizes.small_size} bytes, CLI vs git add+commit")
+        say(
+            f"\n== ingest: {n} articles of ~{self.sizes.small_size} bytes (identified and extracted), "
+            "CLI vs git add+commit"
+        )
         corpus, info = self.small_corpus()
         vault = self.work / "small" / "vault"
         cli: list[Run] = []
@@ -211,19 +162,19 @@ class Bench:
                         cli.append(self.archive_ingest([corpus], vault, n))
                     except RuntimeError as exc:
                         cli_error = str(exc)
-                        _say(f"  archive CLI failed, measuring the rest without it: {cli_error}")
+                        say(f"  archive CLI failed, measuring the rest without it: {cli_error}")
                 git.append(self.git_commit(corpus))
                 git_durable.append(self.git_commit(corpus, durable=True))
                 inproc.append(self.inproc_ingest(corpus, self.work / "small" / "vault-inproc"))
                 shown = (
-                    f"archive CLI {_secs(cli[-1].wall)} (user {cli[-1].user:.2f} + sys {cli[-1].sys:.2f} s CPU)"
+                    f"archive CLI {secs(cli[-1].wall)} (user {cli[-1].user:.2f} + sys {cli[-1].sys:.2f} s CPU)"
                     if cli and not cli_error
                     else "archive CLI failed"
                 )
-                _say(
-                    f"  rep {rep + 1}: {shown}, in-process {_secs(inproc[-1]['phases']['total'])}, "
-                    f"git {_secs(git[-1].wall)}, git durable {_secs(git_durable[-1].wall)}"
-                    + _noise(*cli[-1:], git[-1], git_durable[-1])
+                say(
+                    f"  rep {rep + 1}: {shown}, in-process {secs(inproc[-1]['phases']['total'])}, "
+                    f"git {secs(git[-1].wall)}, git durable {secs(git_durable[-1].wall)}"
+                    + noise(*cli[-1:], git[-1], git_durable[-1])
                 )
             t_git = median([r.wall for r in git])
             t_gitd = median([r.wall for r in git_durable])
@@ -232,8 +183,8 @@ class Bench:
             inside = {
                 k: median([p["inside"].get(k, {}).get("seconds", 0.0) for p in inproc]) for k in inproc[0]["inside"]
             }
-            _say("  in-process phases (median, wall s): " + ", ".join(f"{k} {v:.2f}" for k, v in phases.items()))
-            _say(
+            say("  in-process phases (median, wall s): " + ", ".join(f"{k} {v:.2f}" for k, v in phases.items()))
+            say(
                 "  time inside (median, summed over threads, s): "
                 + ", ".join(f"{k} {v:.2f}" for k, v in inside.items())
             )
@@ -250,24 +201,25 @@ class Bench:
                 },
             )
             if cli_error:
-                self.row(f"ingest {n} articles, CLI", "FAILED: " + cli_error[-50:], "", None, "ratio >= 1.0", False)
+                target = f">= {INGEST_TARGET:,.0f}/s"
+                self.row(f"ingest {n} articles, CLI", "FAILED: " + cli_error[-50:], "", None, target, False)
                 cli_mark = "(CLI failed)"
             else:
                 t_cli = median([r.wall for r in cli])
                 self.row(
                     f"ingest {n} articles, CLI (articles/s)",
-                    f"{n / t_cli:,.0f}/s ({_secs(t_cli)})",
-                    f"git {n / t_git:,.0f}/s ({_secs(t_git)})",
+                    f"{n / t_cli:,.0f}/s ({secs(t_cli)})",
+                    f"git {n / t_git:,.0f}/s ({secs(t_git)})",
                     t_git / t_cli,
-                    "ratio >= 1.0",
-                    t_git / t_cli >= 1.0,
+                    f">= {INGEST_TARGET:,.0f}/s" + (f" on {self.cpus} CPUs" if self.cpus else ""),
+                    n / t_cli >= INGEST_TARGET,
                 )
                 cli_mark = f"{n / t_cli:,.0f}/s"
                 c_cli, c_git = median([r.user + r.sys for r in cli]), median([r.user + r.sys for r in git])
-                self.row("  same, CPU time (user+sys)", _secs(c_cli), f"git {_secs(c_git)}", c_git / c_cli, "", None)
+                self.row("  same, CPU time (user+sys)", secs(c_cli), f"git {secs(c_git)}", c_git / c_cli, "", None)
             self.row(
                 "  same, in-process library (no start-up)",
-                f"{n / t_lib:,.0f}/s ({_secs(t_lib)})",
+                f"{n / t_lib:,.0f}/s ({secs(t_lib)})",
                 f"git {n / t_git:,.0f}/s",
                 t_git / t_lib,
                 "",
@@ -276,7 +228,7 @@ class Bench:
             self.row(
                 "  same, vs git with core.fsync=all (durable)",
                 cli_mark,
-                f"git {n / t_gitd:,.0f}/s ({_secs(t_gitd)})",
+                f"git {n / t_gitd:,.0f}/s ({secs(t_gitd)})",
                 None if cli_error else t_gitd / median([r.wall for r in cli]),
                 "",
                 None,
@@ -300,12 +252,12 @@ class Bench:
         """Ingest through the library in a fresh process (timed after imports); the vault is removed."""
         remove_tree(vault)
         try:
-            cmd: list[str | Path] = [self.python, "-m", "bench.inproc", corpus, vault]
+            cmd: list[str | Path] = [self.tools.python, BENCH / "inproc.py", corpus, vault]
             if raw:
                 cmd.append("--raw")
             if self.batch_size is not None:
                 cmd += ["--batch-size", str(self.batch_size)]
-            r = self.timed(cmd, cwd=PROJECT)
+            r = self.timed(cmd)
             result: dict[str, Any] = json.loads(r.stdout)
             if result["ingested"] != result["files"]:
                 raise RuntimeError(f"in-process ingest stored {result['ingested']} of {result['files']} files")
@@ -319,7 +271,7 @@ class Bench:
         try:
             return self.archive_ingest([corpus], vault, expected, raw=raw)
         except RuntimeError as exc:
-            _say(f"  archive CLI ingest failed ({exc}); building the vault through the library instead")
+            say(f"  archive CLI ingest failed ({exc}); building the vault through the library instead")
             remove_tree(vault)
             self.inproc_ingest(corpus, vault, raw=raw, keep=True)
             return None
@@ -328,13 +280,13 @@ class Bench:
         stats_file = OUT / "ingest.prof"
         OUT.mkdir(parents=True, exist_ok=True)
         remove_tree(vault)
-        self.timed([self.python, "-m", "bench.inproc", corpus, vault, "--profile", stats_file], cwd=PROJECT)
+        self.timed([self.tools.python, BENCH / "inproc.py", corpus, vault, "--profile", stats_file])
         remove_tree(vault)
         for key, title in (("cumulative", "cumulative time"), ("tottime", "own time")):
-            _say(f"\n  cProfile of the in-process ingest (main thread), top 10 by {title} ({stats_file}):")
+            say(f"\n  cProfile of the in-process ingest (main thread), top 10 by {title} ({stats_file}):")
             text = _pstats_text(stats_file, key, 10)
             for line in text.splitlines():
-                _say("    " + line)
+                say("    " + line)
         self.figure("profile", {"file": str(stats_file), "top_cumulative": _pstats_text(stats_file, "cumulative", 10)})
 
     # ---- verify --------------------------------------------------------------------------
@@ -343,12 +295,12 @@ class Bench:
         arch: list[Run] = []
         bag_runs: list[Run] = []
         for rep in range(self.reps):
-            arch.append(self.timed([self.archive, "verify", "--vault", vault, "--json"]))
-            bag_runs.append(self.timed([self.bagit, "--validate", "--processes", "2", bag]))
-            _say(
-                f"  rep {rep + 1}: archive verify {_secs(arch[-1].wall)} "
-                f"(CPU {arch[-1].user + arch[-1].sys:.2f} s), bagit --validate {_secs(bag_runs[-1].wall)} "
-                f"(CPU {bag_runs[-1].user + bag_runs[-1].sys:.2f} s)" + _noise(arch[-1], bag_runs[-1])
+            arch.append(self.timed([self.tools.archive, "verify", "--vault", vault, "--json"]))
+            bag_runs.append(self.timed([self.tools.bagit, "--validate", "--processes", "2", bag]))
+            say(
+                f"  rep {rep + 1}: archive verify {secs(arch[-1].wall)} "
+                f"(CPU {arch[-1].user + arch[-1].sys:.2f} s), bagit --validate {secs(bag_runs[-1].wall)} "
+                f"(CPU {bag_runs[-1].user + bag_runs[-1].sys:.2f} s)" + noise(arch[-1], bag_runs[-1])
             )
         t_a = median([r.wall for r in arch])
         t_b = median([r.wall for r in bag_runs])
@@ -368,15 +320,15 @@ class Bench:
 
     def cpu_row(self, peer: str) -> None:
         c_a, c_b = self.cpu
-        self.row("  same, CPU time (user+sys)", _secs(c_a), f"{peer} {_secs(c_b)}", c_b / c_a, "", None)
+        self.row("  same, CPU time (user+sys)", secs(c_a), f"{peer} {secs(c_b)}", c_b / c_a, "", None)
 
     def make_bag(self, directory: Path) -> float:
         """Make a bag of `directory` in place (its files move into data/); returns the time it took."""
-        return self.timed([self.bagit, "--processes", "2", "--sha256", directory]).wall
+        return self.timed([self.tools.bagit, "--processes", "2", "--sha256", directory]).wall
 
     def section_verify_small(self) -> None:
         n = self.sizes.small_files
-        _say(f"\n== verify-small: {n} articles, archive verify vs bagit.py --validate --processes 2")
+        say(f"\n== verify-small: {n} articles, archive verify vs bagit.py --validate --processes 2")
         try:
             if self._small is None:
                 self.drop_small()
@@ -386,12 +338,12 @@ class Bench:
             else:
                 corpus, vault, info = self._small
             t_make = self.make_bag(corpus)
-            _say(f"  made the bag (sha256, 2 processes) in {_secs(t_make)}")
+            say(f"  made the bag (sha256, 2 processes) in {secs(t_make)}")
             t_a, t_b = self.verify_pair(vault, corpus, "verify_small", info.files, info.bytes)
             self.row(
                 f"verify {n} articles (files/s)",
-                f"{n / t_a:,.0f}/s, {info.bytes / MB / t_a:.1f} MB/s ({_secs(t_a)})",
-                f"bagit {n / t_b:,.0f}/s, {info.bytes / MB / t_b:.1f} MB/s ({_secs(t_b)})",
+                f"{n / t_a:,.0f}/s, {info.bytes / MB / t_a:.1f} MB/s ({secs(t_a)})",
+                f"bagit {n / t_b:,.0f}/s, {info.bytes / MB / t_b:.1f} MB/s ({secs(t_b)})",
                 t_b / t_a,
                 "ratio >= 2.0",
                 t_b / t_a >= 2.0,
@@ -403,7 +355,7 @@ class Bench:
     def section_verify_large(self) -> None:
         s = self.sizes
         total = s.large_files * s.large_size
-        _say(
+        say(
             f"\n== verify-large: {s.large_files} files of {s.large_size // MiB} MiB ({total / GiB:.2f} GiB), "
             "random bytes ingested with --raw"
         )
@@ -413,18 +365,18 @@ class Bench:
             remove_tree(base)
             t = time.perf_counter()
             info = write_random_files(corpus, s.large_files, s.large_size)
-            _say(f"  generated {info.files} files, {info.bytes / MB:.0f} MB, in {_secs(time.perf_counter() - t)}")
+            say(f"  generated {info.files} files, {info.bytes / MB:.0f} MB, in {secs(time.perf_counter() - t)}")
             r = self.build_vault(corpus, vault, info.files, raw=True)
             if r is not None:
-                _say(f"  archive ingest --raw (one run): {_secs(r.wall)}, {total / MB / r.wall:.0f} MB/s")
+                say(f"  archive ingest --raw (one run): {secs(r.wall)}, {total / MB / r.wall:.0f} MB/s")
                 self.figure("ingest_large_s", r.wall)
             t_make = self.make_bag(corpus)
-            _say(f"  made the bag (sha256, 2 processes) in {_secs(t_make)}")
+            say(f"  made the bag (sha256, 2 processes) in {secs(t_make)}")
             t_a, t_b = self.verify_pair(vault, corpus, "verify_large", info.files, info.bytes)
             self.row(
                 f"verify {s.large_files} x {s.large_size // MiB} MiB (MB/s)",
-                f"{total / MB / t_a:,.0f} MB/s, {info.files / t_a:.1f} files/s ({_secs(t_a)})",
-                f"bagit {total / MB / t_b:,.0f} MB/s ({_secs(t_b)})",
+                f"{total / MB / t_a:,.0f} MB/s, {info.files / t_a:.1f} files/s ({secs(t_a)})",
+                f"bagit {total / MB / t_b:,.0f} MB/s ({secs(t_b)})",
                 t_b / t_a,
                 "ratio >= 1.0",
                 t_b / t_a >= 1.0,
@@ -433,7 +385,7 @@ class Bench:
             if r is not None:
                 self.row(
                     "  ingest of the same, --raw, 1 run",
-                    f"{total / MB / r.wall:,.0f} MB/s ({_secs(r.wall)})",
+                    f"{total / MB / r.wall:,.0f} MB/s ({secs(r.wall)})",
                     f"bag creation {total / MB / t_make:,.0f} MB/s",
                     t_make / r.wall,
                     "",
@@ -446,27 +398,27 @@ class Bench:
 
     def section_memory(self) -> None:
         size = self.sizes.single_size
-        _say(f"\n== memory: ingest of one {size / GiB:.2f} GiB UTF-8 text file (peak RSS of the process)")
+        say(f"\n== memory: ingest of one {size / GiB:.2f} GiB UTF-8 text file (peak RSS of the process)")
         base = self.work / "memory"
         corpus, vault = base / "corpus", base / "vault"
         try:
             remove_tree(base)
             t = time.perf_counter()
             write_text_file(corpus / "big.txt", size)
-            _say(f"  generated {size / MB:.0f} MB of text in {_secs(time.perf_counter() - t)}")
+            say(f"  generated {size / MB:.0f} MB of text in {secs(time.perf_counter() - t)}")
             arch: list[Run] = []
             git: list[Run] = []
             for rep in range(self.reps):
                 remove_tree(vault)
                 arch.append(self.archive_ingest([corpus / "big.txt"], vault, 1))
                 git.append(self.git_commit(corpus))
-                _say(
+                say(
                     f"  rep {rep + 1}: archive max RSS {arch[-1].maxrss / MiB:.1f} MiB "
-                    f"in {_secs(arch[-1].wall)}, "
-                    f"git max RSS {git[-1].maxrss / MiB:.1f} MiB in {_secs(git[-1].wall)}" + _noise(arch[-1], git[-1])
+                    f"in {secs(arch[-1].wall)}, "
+                    f"git max RSS {git[-1].maxrss / MiB:.1f} MiB in {secs(git[-1].wall)}" + noise(arch[-1], git[-1])
                 )
             remove_tree(vault)
-            base_rss = run([self.archive, "--help"], env=self.env, scratch=self.scratch).check().maxrss
+            base_rss = self.run([self.tools.archive, "--help"]).check().maxrss
             m_a = median([r.maxrss for r in arch])
             m_g = median([r.maxrss for r in git])
             t_a = median([r.wall for r in arch])
@@ -493,8 +445,8 @@ class Bench:
             )
             self.row(
                 "  same, time (MB/s)",
-                f"{size / MB / t_a:,.0f} MB/s ({_secs(t_a)})",
-                f"git {size / MB / t_g:,.0f} MB/s ({_secs(t_g)})",
+                f"{size / MB / t_a:,.0f} MB/s ({secs(t_a)})",
+                f"git {size / MB / t_g:,.0f} MB/s ({secs(t_g)})",
                 t_g / t_a,
                 "",
                 None,
@@ -506,19 +458,19 @@ class Bench:
     # ---- start-up ------------------------------------------------------------------------
 
     def section_startup(self) -> None:
-        n = self.startup_runs
-        _say(f"\n== startup: `archive --help`, median of {n} warm runs, vs `python -c pass` (same venv)")
+        n = self.runs
+        say(f"\n== startup: `archive --help`, median of {n} warm runs, vs `python -c pass` (same venv)")
 
         def times(argv: Sequence[str | Path], count: int, *, cold: bool) -> list[float]:
             out = []
             for _ in range(count):
                 if cold:
                     self.caches.drop()
-                out.append(run(argv, env=self.env, scratch=self.scratch).check().wall)
+                out.append(self.run(argv).check().wall)
             return out
 
-        help_cmd: list[str | Path] = [self.archive, "--help"]
-        pass_cmd: list[str | Path] = [self.python, "-c", "pass"]
+        help_cmd: list[str | Path] = [self.tools.archive, "--help"]
+        pass_cmd: list[str | Path] = [self.tools.python, "-c", "pass"]
         self.quiet()
         times(help_cmd, 2, cold=False)  # warm-up
         warm = times(help_cmd, n, cold=False)
@@ -526,8 +478,8 @@ class Bench:
         t_h, t_p = median(warm), median(floor)
         self.row(
             "start-up `archive --help` (s)",
-            _secs(t_h),
-            f"python -c pass {_secs(t_p)}",
+            secs(t_h),
+            f"python -c pass {secs(t_p)}",
             t_p / t_h,
             "< 0.5 s",
             t_h < 0.5,
@@ -538,57 +490,28 @@ class Bench:
             cold_pass = times(pass_cmd, self.reps, cold=True)
             self.row(
                 "  same, cold page cache",
-                _secs(median(cold_help)),
-                f"python -c pass {_secs(median(cold_pass))}",
+                secs(median(cold_help)),
+                f"python -c pass {secs(median(cold_pass))}",
                 median(cold_pass) / median(cold_help),
                 "",
                 None,
             )
             figures.update(archive_help_cold_s=cold_help, python_pass_cold_s=cold_pass)
-        _say("  " + ", ".join(f"{t:.3f}" for t in warm) + " s")
-        r = run([self.python, "-X", "importtime", self.archive, "--help"], env=self.env, scratch=self.scratch)
-        imports = _importtime(r.stderr.decode("utf-8", "replace"))
+        say("  " + ", ".join(f"{t:.3f}" for t in warm) + " s")
+        r = self.run([self.tools.python, "-X", "importtime", self.tools.archive, "--help"])
+        imports = importtime(r.stderr.decode("utf-8", "replace"))
         total = sum(self_us for _, self_us, _ in imports)
-        _say(f"  python -X importtime: {len(imports)} modules, {total / 1e3:.0f} ms own import time in all")
+        say(f"  python -X importtime: {len(imports)} modules, {total / 1e3:.0f} ms own import time in all")
         for by_self, title in ((False, "cumulative"), (True, "self")):
-            _say(f"  top 5 imports by {title} time:")
+            say(f"  top 5 imports by {title} time:")
             ranked = sorted(imports, key=lambda x: x[1] if by_self else x[2], reverse=True)
             for name, self_us, cum_us in ranked[:5]:
-                _say(f"    {cum_us / 1e3:8.1f} ms cumulative {self_us / 1e3:8.1f} ms self  {name.strip()}")
+                say(f"    {cum_us / 1e3:8.1f} ms cumulative {self_us / 1e3:8.1f} ms self  {name.strip()}")
         top = sorted(imports, key=lambda x: -x[2])[:5]
         figures["importtime_top_cumulative"] = [
             {"module": m.strip(), "self_us": s, "cumulative_us": c} for m, s, c in top
         ]
         self.figure("startup", figures)
-
-
-def _noise(*runs: Run) -> str:
-    """A note when other processes used a noticeable share of the machine during these runs."""
-    worst = max(r.foreign / r.wall for r in runs)
-    return f" [others used up to {worst:.1f} CPUs]" if worst >= 0.1 else ""
-
-
-def _tool(bindir: Path, name: str) -> Path:
-    path = bindir / name
-    if path.exists():
-        return path
-    found = shutil.which(name)
-    if found is None:
-        raise SystemExit(f"bench: {name} not found (next to {sys.executable} or on PATH)")
-    return Path(found)
-
-
-_IMPORT_LINE = re.compile(r"import time:\s+(\d+)\s+\|\s+(\d+)\s+\|(.*)")
-
-
-def _importtime(stderr: str) -> list[tuple[str, int, int]]:
-    """(module, self µs, cumulative µs) for each line of `python -X importtime` output."""
-    out = []
-    for line in stderr.splitlines():
-        m = _IMPORT_LINE.match(line)
-        if m:
-            out.append((m.group(3).rstrip(), int(m.group(1)), int(m.group(2))))
-    return out
 
 
 def _pstats_text(path: Path, key: str, count: int) -> str:
@@ -603,33 +526,37 @@ def _pstats_text(path: Path, key: str, count: int) -> str:
     return "\n".join(head + [line for line in lines[start:] if line.strip()])
 
 
-def print_table(rows: Sequence[Row]) -> None:
-    header = ("metric", "archive", "peer", "ratio", "target", "result")
-    cells = [header] + [
-        (r.metric, r.archive, r.peer, "" if r.ratio is None else f"{r.ratio:.2f}", r.target, r.verdict) for r in rows
-    ]
-    widths = [max(len(c[i]) for c in cells) for i in range(len(header))]
-    line = "-+-".join("-" * w for w in widths)
-    for i, c in enumerate(cells):
-        _say(" | ".join(c[j].ljust(widths[j]) for j in range(len(header))))
-        if i == 0:
-            _say(line)
+def _commit() -> str:
+    """The commit measured, and whether what goes into the wheel (the package, its build) differs from it."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", "-C", str(PROJECT), *args], capture_output=True, text=True, check=False)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    head = git("rev-parse", "HEAD") or "unknown"
+    dirty = git("status", "--porcelain", "--", "archive", "pyproject.toml", "constraints.txt")
+    return head + (" (with uncommitted changes to the package)" if dirty else "")
 
 
-def _environment(bench: Bench) -> dict[str, Any]:
+def _environment(bench: Bench, commit: str) -> dict[str, Any]:
     def version(argv: Sequence[str | Path]) -> str:
         try:
-            out = subprocess.run([str(a) for a in argv], capture_output=True, text=True, check=False)
-        except OSError:
+            out = subprocess.run([str(a) for a in argv], capture_output=True, text=True, check=False, timeout=60)
+        except (OSError, subprocess.TimeoutExpired):
             return "unknown"
-        return (out.stdout or out.stderr).strip().splitlines()[0] if (out.stdout or out.stderr).strip() else "?"
+        text = (out.stdout or out.stderr).strip()
+        return text.splitlines()[0] if text else "?"
 
+    tools = bench.tools
     return {
+        "commit": commit,
+        "archive": f"{tools.package} ({tools.wheel or 'venv reused'})",
         "python": platform.python_version(),
         "platform": platform.platform(),
         "cpus": os.cpu_count(),
+        "ingest on": f"{bench.cpus} CPUs" if bench.cpus else "all CPUs",
         "git": version([bench.git, "--version"]),
-        "bagit": version([bench.python, "-c", "import bagit; print(bagit.VERSION)"]),
+        "bagit": version([tools.python, "-c", "import bagit; print(bagit.VERSION)"]),
         "caches": bench.caches.label,
     }
 
@@ -640,7 +567,11 @@ def main(argv: list[str] | None = None) -> int:
         description=(__doc__ or "").splitlines()[0],
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--quick", action="store_true", help="small corpora: 1,000 articles, 256 MiB large and single")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="small corpora: 1,000 articles, 256 MiB large and single; scale on 10,000 and 1,000 items",
+    )
     parser.add_argument(
         "--only",
         action="append",
@@ -649,7 +580,12 @@ def main(argv: list[str] | None = None) -> int:
         help=f"run only this section (repeatable): {', '.join(SECTIONS)}",
     )
     parser.add_argument("--reps", type=int, default=3, help="runs of each timed command; the median counts (default 3)")
-    parser.add_argument("--startup-runs", type=int, default=10, help="runs of `archive --help` (default 10)")
+    parser.add_argument(
+        "--startup-runs",
+        type=int,
+        default=10,
+        help="runs of each quick command (`archive --help`, scale's show/list/log; default 10)",
+    )
     parser.add_argument("--warm", action="store_true", help="do not drop the page cache before timed runs")
     parser.add_argument("--profile", action="store_true", help="also profile the in-process small ingest (cProfile)")
     parser.add_argument(
@@ -661,10 +597,27 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--batch-size", type=int, help="pass --batch-size to archive ingest (default: its own)")
     parser.add_argument(
+        "--cpus",
+        type=int,
+        default=2,
+        help="run archive ingest and its git peer on the first N CPUs (default 2, as the ingest target says; 0: all)",
+    )
+    parser.add_argument(
         "--workdir",
         type=Path,
         default=OUT / "work",
         help="where corpora and vaults go (default bench/out/work)",
+    )
+    parser.add_argument(
+        "--venv",
+        type=Path,
+        default=DEFAULT_VENV,
+        help=f"where the wheel is installed, outside the checkout; remade every run (default {DEFAULT_VENV})",
+    )
+    parser.add_argument(
+        "--reuse-venv",
+        action="store_true",
+        help="use the archive already installed in --venv (when iterating on the benchmark itself)",
     )
     args = parser.parse_args(argv)
     selected = [s for s in SECTIONS if not args.only or s in args.only]
@@ -673,12 +626,21 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(143)  # unwinds: the running child is killed, the work directory removed
 
     signal.signal(signal.SIGTERM, terminate)
-    bench = Bench(args)
-    env = _environment(bench)
-    _say(f"archive benchmark{' (--quick)' if args.quick else ''}: sections {', '.join(selected)}")
-    _say("  " + "; ".join(f"{k} {v}" for k, v in env.items()))
+    commit = _commit()  # before the wheel is built from the checkout as it is now
+    t = time.perf_counter()
+    try:
+        tools = install(PROJECT, args.venv, OUT / "install.log", reuse=args.reuse_venv)
+    except InstallError as exc:
+        sys.stderr.write(f"bench: {exc}\n")
+        return 3
+    installed_in = time.perf_counter() - t
+    bench = Bench(args, tools)
+    env = _environment(bench, commit)
+    say(f"archive benchmark{' (--quick)' if args.quick else ''}: sections {', '.join(selected)}")
+    say("  " + "; ".join(f"{k} {v}" for k, v in env.items()))
+    say(f"  built and installed the wheel in {secs(installed_in)} (log: {OUT / 'install.log'})")
     if bench.caches.reason:
-        _say(f"  note: {bench.caches.reason}; every run is warm, for the archive and its peers alike")
+        say(f"  note: {bench.caches.reason}; every run is warm, for the archive and its peers alike")
     bench.work.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     sections: dict[str, Callable[[], None]] = {
@@ -687,6 +649,7 @@ def main(argv: list[str] | None = None) -> int:
         "verify-large": bench.section_verify_large,
         "memory": bench.section_memory,
         "startup": bench.section_startup,
+        "scale": Scale(bench, bench.sizes.scale).section,
     }
     try:
         for name in selected:
@@ -694,21 +657,21 @@ def main(argv: list[str] | None = None) -> int:
                 sections[name]()
             except (RuntimeError, OSError, ValueError, KeyError) as exc:
                 # one section failing (say, the archive refusing its input) does not stop the others
-                _say(f"  section {name} failed: {exc}")
+                say(f"  section {name} failed: {exc}")
                 bench.row(f"{name}: FAILED to run", str(exc)[:60], "", None, "", False)
     finally:
         remove_tree(bench.work)
     elapsed = time.perf_counter() - started
-    _say(f"\n== results ({bench.caches.label}; median of {bench.reps} runs; ratio > 1.0: the archive does better)")
+    say(f"\n== results ({bench.caches.label}; median of {bench.reps} runs; ratio > 1.0: the archive does better)")
     print_table(bench.res.rows)
     if bench.disturbance:
         worst, typical = max(bench.disturbance), median(bench.disturbance)
-        _say(
+        say(
             f"\nother processes during timed runs: median {typical:.2f} CPUs, worst {worst:.2f} CPUs "
             f"(of {os.cpu_count()})" + ("; figures are disturbed" if worst >= 0.25 else "")
         )
         bench.figure("other_cpus_during_runs", bench.disturbance)
-    _say(f"\ntotal {elapsed:.0f} s")
+    say(f"\ntotal {elapsed:.0f} s (and {installed_in:.0f} s to build and install)")
     OUT.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     out = OUT / f"results-{stamp}{'-quick' if args.quick else ''}.json"
@@ -720,7 +683,7 @@ def main(argv: list[str] | None = None) -> int:
         "figures": bench.res.figures,
     }
     out.write_text(json.dumps(doc, indent=2) + "\n")
-    _say(f"figures: {out}")
+    say(f"figures: {out}")
     failed = [r for r in bench.res.rows if r.passed is False]
     return 1 if failed else 0
 
