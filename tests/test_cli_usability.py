@@ -200,3 +200,11 @@ def test_contradictory_access_flags_are_a_usage_error(seeded: Path) -> None:
     item = ok("list", "--json", vault=seeded).json()[0]["id"]
     result = run("access", item, "--restrict", "--open", "--reason", "x", vault=seeded)
     assert_one_error_line(result, 2)
+
+
+def test_a_vault_whose_path_holds_uri_characters_opens_read_only(tmp_path: Path) -> None:
+    # Reads open the database through an SQLite URI, where ?, # and % mean something.
+    vault = tmp_path / "case ?#%20 files" / "vault"
+    ok("ingest", seed_files()[0], vault=vault)
+    assert ok("verify", "--json", vault=vault).json()["ok"] is True
+    assert len(ok("list", "--json", vault=vault).json()) == 1

@@ -5,7 +5,6 @@ The read commands' fast path (`archive.cli.fast`) uses this module without loadi
 
 from __future__ import annotations
 
-import getpass
 import os
 import sys
 from collections.abc import Iterator
@@ -40,11 +39,17 @@ def globals_passphrase() -> bytes | None:
     return value.encode("utf-8", "surrogateescape") if value else None
 
 
+def _user() -> str:
+    import getpass  # lazily: it loads termios, and a command given --actor never needs it
+
+    return getpass.getuser()
+
+
 def context(actor: str | None, *, origin: str | None = None, passphrase: bytes | None = None) -> Context:
     from archive.errors import UsageError
     from archive.service.archive import Context
 
-    who = actor or root["actor"] or os.environ.get("ARCHIVE_ACTOR") or getpass.getuser()
+    who = actor or root["actor"] or os.environ.get("ARCHIVE_ACTOR") or _user()
     if not who.strip():
         raise UsageError("--actor must not be empty")
     try:

@@ -9,7 +9,6 @@ directory is refused, naming it.
 from __future__ import annotations
 
 import os
-import secrets
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -38,7 +37,7 @@ def atomic_text(path: Path) -> Iterator[TextIO]:
             yield device
         return
     parent = path.parent if str(path.parent) else Path(".")
-    tmp = parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
+    tmp = parent / f".{path.name}.{os.urandom(6).hex()}.tmp"
     try:
         fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_CLOEXEC, FILE_MODE)
     except OSError as exc:

@@ -13,9 +13,11 @@ from pathlib import Path
 
 from archive.cli.common import as_json, open_vault, say
 
+READER = "reader"  # these commands record nothing, so who runs them is not asked for
+
 
 def show(item_id: str, vault: Path | None = None, json: bool = False) -> None:
-    with open_vault(vault, None, read_only=True) as (archive, _):
+    with open_vault(vault, READER, read_only=True) as (archive, _):
         item = archive.item(archive.resolve_id(item_id))
         history = archive.history(item)
     if as_json(json):
@@ -32,7 +34,7 @@ def show(item_id: str, vault: Path | None = None, json: bool = False) -> None:
 
 def list_items(vault: Path | None = None, start: int = 0, limit: int | None = None, json: bool = False) -> None:
     with (
-        open_vault(vault, None, read_only=True) as (archive, _),
+        open_vault(vault, READER, read_only=True) as (archive, _),
         closing(archive.items(start=start, limit=limit)) as items,
     ):
         if as_json(json):
@@ -51,7 +53,7 @@ def list_items(vault: Path | None = None, start: int = 0, limit: int | None = No
 
 
 def log(vault: Path | None = None, start: int = 0, limit: int | None = None, json: bool = False) -> None:
-    with open_vault(vault, None, read_only=True) as (archive, _), closing(archive.entries(start, limit)) as entries:
+    with open_vault(vault, READER, read_only=True) as (archive, _), closing(archive.entries(start, limit)) as entries:
         if as_json(json):
             from archive.cli.render import emit_json_lines
 

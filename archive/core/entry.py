@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import UTC, datetime
-from typing import Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from archive.core.canonical import canonical_bytes, parse_json, read_canonical
 from archive.core.problems import Problem
+
+if TYPE_CHECKING:
+    from datetime import datetime
 from archive.errors import LedgerError
 
 FORMAT_VERSION = 1
@@ -24,6 +26,8 @@ _HEX64 = re.compile(r"[0-9a-f]{64}")
 
 def format_time(moment: datetime) -> str:
     """RFC 3339 UTC with exactly six fractional digits, so times sort as strings."""
+    from datetime import UTC  # lazily, as the module's other users: reading commands never write a time
+
     if moment.tzinfo is None:
         raise LedgerError("entry times must be timezone-aware")
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

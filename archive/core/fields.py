@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from archive.errors import BadInputError
@@ -59,6 +58,8 @@ def _text(field: str, value: Any) -> str:
 
 def normalise_date(field: str, value: Any) -> str:
     """Accept YYYY, YYYY-MM, YYYY-MM-DD or an RFC 3339 date-time with a zone; keep the precision given."""
+    from datetime import date, datetime  # lazily: only checking a date needs them
+
     text = _text(field, value)
     if _DATE.fullmatch(text):
         parts = [int(p) for p in text.split("-")]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 import stat
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ def fsync_dir(path: Path) -> None:
 
 def _durable_temp(path: Path, data: bytes, mode: int) -> Path:
     """Write `data` to a new temporary file beside `path` and fsync it; returns its path."""
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    tmp = path.with_name(f".{path.name}.{os.urandom(6).hex()}.tmp")
     fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, mode)
     try:
         with os.fdopen(fd, "wb") as f:

@@ -6,7 +6,6 @@ Errors name the file and the fault, never key material or passphrases.
 from __future__ import annotations
 
 import os
-import secrets
 import stat
 from pathlib import Path
 
@@ -53,7 +52,7 @@ def _fsync_dir(directory: Path) -> None:
 def save_private_key(path: Path, key: Ed25519PrivateKey, passphrase: bytes | None) -> None:
     """Write `key` to a new file at `path` atomically, mode 0600 from the start; never overwrite."""
     data = _encode(key, passphrase)
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+    tmp = path.with_name(f".{path.name}.{os.urandom(8).hex()}.tmp")
     try:
         # O_EXCL: never write through a file or symlink planted at the temporary name.
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, KEY_FILE_MODE)

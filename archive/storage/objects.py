@@ -14,9 +14,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
-import hashlib
 import os
-import secrets
 import stat
 import time
 from collections.abc import Callable, Iterator
@@ -175,7 +173,7 @@ class Stager:
 
     def __init__(self, store: ObjectStore) -> None:
         self.store = store
-        self.dir = store.staging / f"{_STAGE}{os.getpid()}-{secrets.token_hex(6)}"
+        self.dir = store.staging / f"{_STAGE}{os.getpid()}-{os.urandom(6).hex()}"
         self._lock: int | None = None
 
     def __enter__(self) -> Stager:
@@ -220,7 +218,9 @@ def stage_file(source: Path, directory: Path) -> Staged:
     always holds those bytes. No fsync: the writer makes a whole batch durable with one syncfs.
     Runs in a sandbox worker at ingest (next to the extraction of the same copy) or in the writer.
     """
-    partial = directory / f".partial-{secrets.token_hex(8)}"
+    partial = directory / f".partial-{os.urandom(8).hex()}"
+    import hashlib  # here: reading commands open the object store but never hash
+
     h = hashlib.sha256()
     size = 0
     try:

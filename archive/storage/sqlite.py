@@ -16,7 +16,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from archive.core.entry import Sealed
 from archive.core.item import IndexRow
@@ -39,6 +38,8 @@ GUARDS = (
     "CREATE TRIGGER IF NOT EXISTS checkpoint_no_delete BEFORE DELETE ON checkpoint "
     "BEGIN SELECT RAISE(ABORT, 'checkpoints are kept as issued: DELETE refused'); END",
 )
+# What an SQLite URI filename must escape: its own delimiters and the escape character itself.
+_URI_ESCAPES = {"%": "%25", "?": "%3F", "#": "%23"}
 _ITEM_COLUMNS = "id, size, media_type, name, ingest_seq, last_seq, ingested_at, state"
 
 
@@ -311,7 +312,7 @@ class SQLiteLedger:
     def _open_read_only(self) -> sqlite3.Connection:
         """Read-only: the WAL's shared-memory file needs a writable directory; failing that, the
         file is opened as immutable (safe on read-only media, where nobody else can write)."""
-        uri = f"file:{quote(str(self.path.resolve()))}"
+        uri = "file:" + "".join(_URI_ESCAPES.get(c, c) for c in str(self.path.resolve()))
         try:
             conn = sqlite3.connect(
                 f"{uri}?mode=ro",

@@ -13,10 +13,8 @@ brought to version 2 by `archive upgrade` (`archive.storage.upgrade`).
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -29,6 +27,8 @@ from archive.storage.objects import ObjectStore
 from archive.storage.port import Ledger
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 FORMAT = "archive-vault"
@@ -121,9 +121,7 @@ def _holds_entries(database: Path) -> bool:
 
 
 def _random_origin() -> str:
-    import secrets
-
-    return f"archive.vault/{secrets.token_hex(8)}"
+    return f"archive.vault/{os.urandom(8).hex()}"
 
 
 def is_vault(path: Path) -> bool:
@@ -184,6 +182,8 @@ class Vault:
         path.mkdir(parents=True, exist_ok=True)
         lock = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
         try:
+            import fcntl  # only a creator needs the lock
+
             fcntl.flock(lock, fcntl.LOCK_EX)
             return cls._create_locked(path, now=now, origin=origin, passphrase=passphrase, key=key)
         finally:
