@@ -353,3 +353,19 @@ def test_help_exits_zero(command: list[str]) -> None:
     result = ok(*command, "--help")
     assert "Usage" in result.out
     assert result.err == ""
+
+
+def test_acquisition_path_is_the_real_path_with_links_resolved(tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    direct = write_text(real / "direct.txt", article("direct"))
+    inside = write_text(real / "sub" / "inside.txt", article("inside"))
+    (tmp_path / "link.txt").symlink_to(direct)
+    (tmp_path / "linked-dir").symlink_to(real / "sub", target_is_directory=True)
+    vault = tmp_path / "vault"
+    ok("ingest", tmp_path / "link.txt", tmp_path / "linked-dir" / "inside.txt", vault=vault)
+    paths = {
+        row.entry()["body"]["acquisition"]["name"]: row.entry()["body"]["acquisition"]["path"]
+        for row in ledger_rows(vault)
+        if row.kind == "ingest"
+    }
+    assert paths == {"link.txt": str(direct.resolve()), "inside.txt": str(inside.resolve())}

@@ -76,6 +76,7 @@ def identify(head: bytes, name: str) -> Identification:
     return _decided(media_type, charset, "libmagic", TEXT_TEST, answer, signals)
 
 
+@functools.cache
 def libmagic_version() -> str:
     """The libmagic release in use, e.g. "5.44" (recorded beside what it identified)."""
     import magic

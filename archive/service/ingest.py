@@ -9,6 +9,7 @@ then the objects move into place and another syncfs makes that durable.
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -285,6 +286,7 @@ def _commit(
     with archive.write() as txn:
         known = txn.w.known_items([p.staged.digest.hex for p in batch])
         rows: list[IndexRow] = []
+        real_dirs: dict[str, str] = {}
         fold = Fold()
         for prepared in batch:
             source, obj, found = prepared.source, prepared.staged, prepared.extracted
@@ -297,7 +299,7 @@ def _commit(
             body = IngestBody(
                 item=digest,
                 object=ObjectFacts(digest, obj.size, source.media_type, source.charset, _identified(source)),
-                acquisition=_acquisition(source, host),
+                acquisition=_acquisition(source, host, real_dirs),
                 claims=tuple(asserted(planned.values_for(source), ctx.actor, format_time(now))) + found.claims,
                 notes=found.notes,
             )
@@ -338,15 +340,26 @@ def _identified(source: Source) -> Identified:
     )
 
 
-def _acquisition(source: Source, host: str) -> dict[str, str]:
+def _acquisition(source: Source, host: str, real_dirs: dict[str, str]) -> dict[str, str]:
     modified = datetime.fromtimestamp(source.mtime_ns / 1e9, UTC)
     return {
         "method": "file-copy",
         "name": source.name,
-        "path": str(source.path.resolve()),
+        "path": _real_path(source.path, real_dirs),
         "host": host,
         "file_modified": format_time(modified),
     }
+
+
+def _real_path(path: Path, real_dirs: dict[str, str]) -> str:
+    """The absolute path with symbolic links resolved; each directory of a batch is resolved once."""
+    if path.is_symlink():  # a file given directly may be a link (a directory's links are skipped)
+        return str(path.resolve())
+    directory = os.path.dirname(os.path.abspath(path))
+    real = real_dirs.get(directory)
+    if real is None:
+        real = real_dirs[directory] = os.path.realpath(directory)
+    return os.path.join(real, path.name)
 
 
 def _stage(stager: Stager, source: Source) -> Staged:
