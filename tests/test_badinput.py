@@ -468,3 +468,22 @@ def test_actor_from_the_environment_must_be_text(vault: Path, tmp_path: Path) ->
     result = run("ingest", good_file(tmp_path), vault=vault, env={"ARCHIVE_ACTOR": os.fsdecode(b"caf\xe9")})
     assert_one_error_line(result, 2)
     assert_refused(result.code, vault, before)
+
+
+def test_special_files_in_a_directory_are_skipped_unopened(vault: Path, tmp_path: Path) -> None:
+    import socket
+
+    directory = tmp_path / "clippings"
+    write_text(directory / "a.txt", article("beside a pipe"))
+    os.mkfifo(directory / "pipe.txt")  # opening it for reading would block forever
+    listener = socket.socket(socket.AF_UNIX)
+    try:
+        listener.bind(str(directory / "sock.txt"))
+        result = ok("ingest", directory, "--json", vault=vault)
+    finally:
+        listener.close()
+    answer = result.json()
+    assert [i["name"] for i in answer["items"]] == ["a.txt"]
+    assert answer["skipped"] == 2
+    text = ok("ingest", directory, vault=vault)
+    assert "skipped 2 hidden files, links or special files" in text.out

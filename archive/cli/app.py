@@ -253,7 +253,7 @@ def ingest(
             }
         )
     else:
-        extra = f"; skipped {found.skipped} hidden files or links" if found.skipped else ""
+        extra = f"; skipped {found.skipped} hidden files, links or special files" if found.skipped else ""
         extra += f"; excluded {found.excluded}" if found.excluded else ""
         extra += f"; left out {plural(len(found.vaults), 'vault')} ({', '.join(found.vaults)})" if found.vaults else ""
         say(f"{new} ingested, {len(results) - new} already present{extra}")
