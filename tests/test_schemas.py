@@ -574,3 +574,29 @@ def test_rules_beyond_the_schema_are_the_folds(corpus: list[Case]) -> None:
     altered.append((amend, value))
     for case, changed in altered:
         assert schema_accepts(changed) and not code_accepts(case, changed), changed["body"]
+
+
+SIDECAR_SAMPLES: list[Any] = [
+    {"outlet": "Reuters", "published": "2022-03-23", "items": {"a.txt": {"title": "T", "author": ["A B"]}}},
+    {"outlet": 5},
+    {"published": ["2022-03-23", 7], "items": {"a.txt": {"nonsense": 1}, "b.txt": []}},
+    {"credit": [{"name": "N", "role": "photographer"}, {"role": 3}]},
+    ["not", "a", "mapping"],
+]
+
+
+@pytest.mark.parametrize("name", ["sidecar", "manifest", "entry", "item"])
+def test_inlined_references_validate_as_the_schema_does(name: str) -> None:
+    from jsonschema import Draft202012Validator
+
+    from archive.schemas import inline_refs, load
+
+    raw = load(name)
+    inlined = inline_refs(raw)
+    assert "$ref" not in json.dumps(inlined) or name != "sidecar"  # sidecar has no self-reference
+    plain = Draft202012Validator(raw, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    fast = Draft202012Validator(inlined, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    for sample in SIDECAR_SAMPLES:
+        assert sorted(e.message for e in plain.iter_errors(sample)) == sorted(
+            e.message for e in fast.iter_errors(sample)
+        )

@@ -59,3 +59,40 @@ def test_a_sidecar_that_is_not_a_regular_file_is_refused_without_reading(tmp_pat
     result = run("ingest", seed_files()[0], "--meta", meta, vault=tmp_path / "v", timeout=30)
     assert_one_error_line(result, 3)
     assert "not a regular file" in result.err
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["outlet: A\noutlet: B\n", "items:\n  a.txt: {title: x}\n  a.txt: {title: y}\n"],
+    ids=["top", "items"],
+)
+def test_duplicate_keys_in_a_yaml_sidecar_are_refused(tmp_path: Path, text: str) -> None:
+    meta = write_text(tmp_path / "meta.yaml", text)
+    result = run("ingest", seed_files()[0], "--meta", meta, vault=tmp_path / "v")
+    assert_one_error_line(result, 3)
+    assert "duplicate key" in result.err
+
+
+def test_equal_looking_yaml_keys_of_different_types_are_not_duplicates(tmp_path: Path) -> None:
+    meta = write_text(tmp_path / "meta.yaml", 'items:\n  "1": {title: x}\n  1: {title: y}\n')
+    result = run("ingest", seed_files()[0], "--meta", meta, vault=tmp_path / "v")
+    assert_one_error_line(result, 3)
+    assert "duplicate" not in result.err  # refused, but for naming files not being ingested
+
+
+def test_a_large_yaml_sidecar_is_refused_before_parsing_with_advice(tmp_path: Path) -> None:
+    from archive.service.sidecar import MAX_YAML_BYTES
+
+    lines = "".join(f"  f{i}.txt:\n    title: t{i}\n" for i in range(MAX_YAML_BYTES // 20))
+    meta = write_text(tmp_path / "meta.yaml", "items:\n" + lines)
+    result = run("ingest", seed_files()[0], "--meta", meta, vault=tmp_path / "v", timeout=60)
+    assert_one_error_line(result, 3)
+    assert "larger than" in result.err and "JSON" in result.err
+
+
+@pytest.mark.parametrize("depth", [65, 100_000])
+def test_deep_yaml_is_refused_before_it_is_composed(tmp_path: Path, depth: int) -> None:
+    meta = write_text(tmp_path / "meta.yaml", "outlet: " + "[" * depth + "]" * depth + "\n")
+    result = run("ingest", seed_files()[0], "--meta", meta, vault=tmp_path / "v", timeout=60)
+    assert_one_error_line(result, 3)
+    assert "nested more than 64 levels" in result.err
