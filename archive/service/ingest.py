@@ -22,7 +22,7 @@ from archive.core.body import Identified, IngestBody, ObjectFacts
 from archive.core.digest import Digest
 from archive.core.entry import format_time
 from archive.core.item import Fold, IndexRow
-from archive.errors import BadInputError, UsageError
+from archive.errors import BadInputError, UsageError, VaultError
 from archive.extract.identify import libmagic_version
 from archive.service.archive import Archive, asserted, hostname
 from archive.service.extraction import Doc, Extracted, Extractors, failed, from_result
@@ -164,9 +164,29 @@ def run(
     syncfs), appends its entries in one transaction and moves the objects into place. Answers and
     batches are bounded queues, so memory stays flat however many files there are.
     """
+    recorded = [0]  # files whose entries committed, for the error message if a later step fails
+    try:
+        yield from _run(archive, planned, extractors, batch_size, recorded)
+    except (VaultError, OSError) as exc:
+        # Out of space or inodes, most often: say what could not be written and what is recorded.
+        if isinstance(exc, OSError):
+            where = exc.filename or archive.vault.path
+            exc = VaultError(f"cannot write to the vault at {where}: {exc.strerror or exc}")
+        done = "nothing was recorded" if not recorded[0] else f"{recorded[0]} files were recorded before it"
+        raise VaultError(f"{exc}; {done}") from exc
+
+
+def _run(
+    archive: Archive, planned: Plan, extractors: Extractors, batch_size: int, recorded: list[int]
+) -> Iterator[list[IngestResult]]:
     sources = planned.sources
     objects = archive.vault.objects
-    with objects.stager() as stager:
+
+    def in_ledger(digest: str) -> bool:  # asked only after a failure, to clean up staging
+        with archive.vault.ledger.read() as r:
+            return bool(r.known_items([digest]))
+
+    with objects.stager(in_ledger) as stager:
         committed: queue.Queue[tuple[list[IngestResult] | None, BaseException | None]] = queue.Queue()
         batches: queue.Queue[list[_Prepared] | None] = queue.Queue(maxsize=2)
 
@@ -175,6 +195,7 @@ def run(
                 while (batch := batches.get()) is not None:
                     stager.sync()
                     results, placements = _commit(archive, planned, batch)
+                    recorded[0] += len(placements)
                     for digest, path in placements:
                         objects.place(path, digest)
                     for prepared in batch:

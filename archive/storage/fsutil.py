@@ -1,4 +1,8 @@
-"""Durable file-system primitives: fsync of files and directories, atomic writes, syncfs."""
+"""Durable file-system primitives: fsync of files and directories, atomic writes, syncfs, explicit modes.
+
+Every directory and file the archive makes gets its mode set explicitly (mkdir or open, then chmod
+or fchmod), never left to the umask, which could widen it (umask 000) or narrow it (umask 077).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,31 @@ import os
 import stat
 from pathlib import Path
 from typing import Any
+
+# The vault's mode table (docs/format.md §1.2); objects (0444) and key files (0600) are set where written.
+DIR_MODE = 0o755  # the vault, objects/, objects/sha256/ and its fan-out directories
+PRIVATE_DIR_MODE = 0o700  # tmp/ and the staging directories in it, keys/
+FILE_MODE = 0o644  # VAULT.json, ledger.sqlite and SQLite's -wal and -shm beside it, files written with -o
+
+
+def make_dir(path: Path, mode: int, *, parent_mode: int = DIR_MODE) -> bool:
+    """Make `path` with exactly `mode` (and any missing parents with `parent_mode`); True if it was made.
+
+    A directory that already exists is left as it is: it may be someone else's.
+    """
+    missing: list[Path] = []
+    at = path
+    while not os.path.lexists(at):
+        missing.append(at)
+        at = at.parent
+    for directory in reversed(missing):
+        wanted = mode if directory == path else parent_mode
+        try:
+            os.mkdir(directory, wanted)
+        except FileExistsError:
+            continue  # made by another process meanwhile, which sets the same mode
+        os.chmod(directory, wanted)  # mkdir's mode passes through the umask; chmod does not
+    return bool(missing)
 
 
 def fsync_dir(path: Path) -> None:
@@ -20,9 +49,10 @@ def fsync_dir(path: Path) -> None:
 def _durable_temp(path: Path, data: bytes, mode: int) -> Path:
     """Write `data` to a new temporary file beside `path` and fsync it; returns its path."""
     tmp = path.with_name(f".{path.name}.{os.urandom(6).hex()}.tmp")
-    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, mode)
+    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_CLOEXEC, mode)
     try:
         with os.fdopen(fd, "wb") as f:
+            os.fchmod(f.fileno(), mode)  # exactly `mode`, whatever the umask
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
