@@ -131,6 +131,19 @@ def _holds_entries(database: Path) -> bool:
         raise VaultError(f"{database} is not a ledger database: {exc}") from exc
 
 
+def _out_of_room(path: Path) -> str | None:
+    """What the file system holding `path` has run out of (space or inodes), or None."""
+    try:
+        fs = os.statvfs(path)
+    except OSError:
+        return None
+    if fs.f_files and not fs.f_favail:
+        return "out of inodes (no file can be made)"
+    if not fs.f_bavail:
+        return "out of space"
+    return None
+
+
 def _random_origin() -> str:
     return f"archive.vault/{os.urandom(8).hex()}"
 
@@ -194,7 +207,16 @@ class Vault:
                 f"the vault at {path} is format version {marker.version}: run `archive upgrade --vault {path}` "
                 f"to bring it to version {VERSION} (the ledger is kept byte for byte; the index is rebuilt)"
             )
-        ledger = open_ledger(path, marker.ledger, read_only=read_only)
+        try:
+            ledger = open_ledger(path, marker.ledger, read_only=read_only)
+        except VaultError as exc:
+            full = None if read_only else _out_of_room(path)
+            if full is None:
+                raise
+            # SQLite says only "unable to open database file" when it cannot make its -wal or -shm.
+            raise VaultError(
+                f"cannot write to the vault at {path}: its file system is {full}; nothing was recorded"
+            ) from exc
         return cls(path, marker, ledger, ObjectStore(path))
 
     @classmethod
