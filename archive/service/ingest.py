@@ -172,7 +172,8 @@ def run(
         if isinstance(exc, OSError):
             where = exc.filename or archive.vault.path
             exc = VaultError(f"cannot write to the vault at {where}: {exc.strerror or exc}")
-        done = "nothing was recorded" if not recorded[0] else f"{recorded[0]} files were recorded before it"
+        n = recorded[0]
+        done = "nothing was recorded" if not n else f"{n} file{'s' if n > 1 else ''} recorded before it stay recorded"
         raise VaultError(f"{exc}; {done}") from exc
 
 
@@ -193,6 +194,8 @@ def _run(
         def committer() -> None:
             try:
                 while (batch := batches.get()) is not None:
+                    for prepared in batch:
+                        objects.make_room(prepared.staged.digest.hex)
                     stager.sync()
                     results, placements = _commit(archive, planned, batch)
                     recorded[0] += len(placements)

@@ -6,6 +6,7 @@ or fchmod), never left to the umask, which could widen it (umask 000) or narrow 
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -95,14 +96,7 @@ def sync_filesystem(path: Path) -> None:
     One syncfs after writing a batch of files costs about as much as one fsync, where an fsync per
     file costs one each; both leave the data durable. Elsewhere falls back to os.sync().
     """
-    global _libc
-    if _libc is None:
-        import ctypes
-        import ctypes.util
-
-        name = ctypes.util.find_library("c")
-        _libc = ctypes.CDLL(name, use_errno=True) if name else ctypes.CDLL(None, use_errno=True)
-    syncfs = getattr(_libc, "syncfs", None)
+    syncfs = getattr(_load_libc(), "syncfs", None)
     if syncfs is None:
         os.sync()
         return
@@ -115,6 +109,49 @@ def sync_filesystem(path: Path) -> None:
             raise OSError(err, os.strerror(err), str(path))
     finally:
         os.close(fd)
+
+
+_RENAME_NOREPLACE = 1
+_AT_FDCWD = -100
+
+
+def _load_libc() -> Any:
+    global _libc
+    if _libc is None:
+        import ctypes
+        import ctypes.util
+
+        name = ctypes.util.find_library("c")
+        _libc = ctypes.CDLL(name, use_errno=True) if name else ctypes.CDLL(None, use_errno=True)
+    return _libc
+
+
+def move_no_replace(source: Path, target: Path) -> bool:
+    """Move a file to a new name in the same file system unless the name is taken (False if it was).
+
+    renameat2(RENAME_NOREPLACE) where the kernel and file system have it: one atomic step that
+    needs no new inode (tmpfs counts every extra hard link as one). Elsewhere a hard link, which
+    also fails on an existing target, then unlinking the source.
+    """
+    renameat2 = getattr(_load_libc(), "renameat2", None)
+    if renameat2 is not None:
+        import ctypes
+
+        if renameat2(_AT_FDCWD, os.fsencode(source), _AT_FDCWD, os.fsencode(target), _RENAME_NOREPLACE) == 0:
+            return True
+        err = ctypes.get_errno()
+        if err == errno.EEXIST:
+            os.unlink(source)
+            return False
+        if err not in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+            raise OSError(err, os.strerror(err), str(target))
+    try:
+        os.link(source, target)
+    except FileExistsError:
+        os.unlink(source)
+        return False
+    os.unlink(source)
+    return True
 
 
 class NotRegularError(OSError):

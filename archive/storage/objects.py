@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 from archive.core.digest import CHUNK, Digest, is_hex_digest
 from archive.errors import BadInputError, VaultError
-from archive.storage.fsutil import DIR_MODE, PRIVATE_DIR_MODE, make_dir, sync_filesystem
+from archive.storage.fsutil import DIR_MODE, PRIVATE_DIR_MODE, make_dir, move_no_replace, sync_filesystem
 
 READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH
 FAN_MODE = DIR_MODE
@@ -89,22 +89,34 @@ class ObjectStore:
     def stager(self, committed: Callable[[str], bool] | None = None) -> Stager:
         return Stager(self, committed)
 
+    def make_room(self, digest: str) -> None:
+        """Make the directory an object will be placed in, before its entry commits.
+
+        Then placing it after the commit only links a file (no new inode), so running out of inodes
+        fails the write before anything is recorded rather than after.
+        """
+        target = self.path_for(digest).parent
+        try:
+            self._make_fan(target)
+        except OSError as exc:
+            raise StoreWriteError(f"cannot write to the vault's objects at {target}: {exc.strerror or exc}") from exc
+
+    def _make_fan(self, directory: Path) -> None:
+        if directory not in self._fans:
+            make_dir(directory, FAN_MODE)
+            self._fans.add(directory)
+
     def place(self, staged: Path, digest: str) -> None:
         """Move a staged file to its address; never overwrites an object already there."""
         target = self.path_for(digest)
         try:
-            if target.parent not in self._fans:
-                make_dir(target.parent, FAN_MODE)
-                self._fans.add(target.parent)
+            self._make_fan(target.parent)
             os.chmod(staged, READ_ONLY)  # staged read-only already; made sure for what a dead writer left
-            # link then unlink, not rename: link fails on an existing target, so no overwrite.
-            with contextlib.suppress(FileExistsError):
-                os.link(staged, target)
+            move_no_replace(staged, target)  # an object already there is never overwritten
         except OSError as exc:  # out of space or inodes: the bytes stay staged, found there by verify
             raise StoreWriteError(
                 f"cannot write to the vault's objects at {target.parent}: {exc.strerror or exc}"
             ) from exc
-        staged.unlink()
 
     def recover(self, committed: Callable[[str], bool]) -> int:
         """Finish or discard what dead writers left staged; returns how many objects it placed.
