@@ -135,3 +135,18 @@ def test_reading_commands_and_verify_work_with_no_inode_left(tiny_fs: Path, tmp_
     vault, item = vault_with_one_item(tiny_fs)
     fill_inodes(tiny_fs, 0)
     assert_refused_cleanly(vault, write_bytes(tmp_path / "src" / "small.txt", b"a small new article\n"), item)
+
+
+def test_a_later_batch_that_does_not_fit_says_what_the_earlier_ones_recorded(tiny_fs: Path, tmp_path: Path) -> None:
+    vault, _ = vault_with_one_item(tiny_fs)
+    small = write_bytes(tmp_path / "src" / "a-small.txt", b"a small new article\n")
+    big = write_bytes(tmp_path / "src" / "b-big.txt", b"a line of text that will not fit\n" * 8000)
+    fill_space(tiny_fs, 24)
+    refused = run("ingest", small, big, "--batch-size", "1", vault=vault)
+    assert refused.code == 3 and "Traceback" not in refused.err, str(refused)
+    [error] = [line for line in refused.err.splitlines() if line.startswith("error: ")]
+    assert "cannot write" in error and "1 file was recorded before it" in error, str(refused)
+    assert "small.txt" in refused.out  # the batch that was recorded was reported as it became durable
+    assert tmp_leftovers(vault) == []
+    assert len(ok("list", "--json", vault=vault).json()) == 2
+    assert ok("verify", "--json", vault=vault).json()["ok"]

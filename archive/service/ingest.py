@@ -173,7 +173,7 @@ def run(
             where = exc.filename or archive.vault.path
             exc = VaultError(f"cannot write to the vault at {where}: {exc.strerror or exc}")
         n = recorded[0]
-        done = "nothing was recorded" if not n else f"{n} file{'s' if n > 1 else ''} recorded before it stay recorded"
+        done = "nothing was recorded" if not n else f"{n} file{' was' if n == 1 else 's were'} recorded before it"
         raise VaultError(f"{exc}; {done}") from exc
 
 
@@ -226,6 +226,12 @@ def _run(
             batches.put(None)
             yield from _finished(committed, block=True)
             done = True
+        except Exception:
+            _stop(batches, thread)
+            thread.join()
+            # What the committer made durable before the failure is still reported, then the error.
+            yield from _drained(committed)
+            raise
         finally:
             if not done:
                 _stop(batches, thread)
@@ -266,6 +272,19 @@ def _finished(
         if results is None:
             return
         yield results
+
+
+def _drained(
+    committed: queue.Queue[tuple[list[IngestResult] | None, BaseException | None]],
+) -> Iterator[list[IngestResult]]:
+    """The durable batches left in the queue once the committer has stopped (its error is dropped)."""
+    while True:
+        try:
+            results, _ = committed.get_nowait()
+        except queue.Empty:
+            return
+        if results is not None:
+            yield results
 
 
 def _prepare(sources: Sequence[Source], stager: Stager, extractors: Extractors) -> Iterator[_Prepared]:

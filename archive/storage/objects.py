@@ -92,8 +92,8 @@ class ObjectStore:
     def make_room(self, digest: str) -> None:
         """Make the directory an object will be placed in, before its entry commits.
 
-        Then placing it after the commit only links a file (no new inode), so running out of inodes
-        fails the write before anything is recorded rather than after.
+        Then placing it after the commit only renames a file (no new inode), so running out of
+        inodes fails the write before anything is recorded rather than after.
         """
         target = self.path_for(digest).parent
         try:
