@@ -221,3 +221,67 @@ def test_a_manifest_after_a_rotation_verifies_with_the_key_pinned_before_it(tmp_
     stranger = verifier_key(first.split("+")[0], generate_key())
     refused = run("verify-manifest", manifest, "--key", str(stranger), "--json")
     assert refused.code == 1 and "MANIFEST_CHECKPOINT_INVALID" in refused.out
+
+
+def _private_key_files(vault: Path) -> list[str]:
+    """Every file under the vault that holds an OpenSSH private key, wherever it is."""
+    found = []
+    for path in sorted(vault.rglob("*")):
+        if path.is_file() and not path.is_symlink() and b"OPENSSH PRIVATE KEY" in path.read_bytes():
+            found.append(str(path.relative_to(vault)))
+    return found
+
+
+def test_after_rotations_only_the_current_private_key_exists_and_old_checkpoints_verify(tmp_path: Path) -> None:
+    from helpers import ok, seed_files
+
+    vault = tmp_path / "vault"
+    ok("ingest", seed_files()[0], vault=vault)
+    ok("key", "rotate", vault=vault)
+    ok("ingest", seed_files()[1], vault=vault)
+    ok("key", "rotate", vault=vault)
+    assert _private_key_files(vault) == ["keys/signing.key"]
+    assert not (vault / "keys" / "retired").exists()
+    current = ok("key", "show", vault=vault).out.strip()
+    assert str(verifier_key(current.split("+")[0], load_private_key(vault / "keys" / "signing.key", None))) == current
+    report = ok("verify", "--json", vault=vault).json()
+    # A checkpoint per write (the key entry, two ingests, two rotations): three of them signed by
+    # keys whose private halves are gone, each checked against the public key the ledger announced.
+    assert report["ok"] and report["counts"]["checkpoints"] == 5 and report["problems"] == []
+
+
+def test_upgrade_destroys_the_retired_private_keys_an_earlier_version_kept(tmp_path: Path) -> None:
+    """Earlier versions linked each retired key into keys/retired/; verification never needed them."""
+    from helpers import ok, seed_files
+
+    vault = tmp_path / "vault"
+    ok("ingest", seed_files()[0], vault=vault)
+    old = (vault / "keys" / "signing.key").read_bytes()
+    old_id = ok("key", "show", vault=vault).out.strip().split("+")[1]
+    ok("key", "rotate", vault=vault)
+    retired = vault / "keys" / "retired"
+    retired.mkdir(mode=0o700)
+    (retired / f"{old_id}.key").write_bytes(old)  # what an earlier version's rotation left
+    os.chmod(retired / f"{old_id}.key", 0o600)
+    assert _private_key_files(vault) == [f"keys/retired/{old_id}.key", "keys/signing.key"]
+    ok("upgrade", vault=vault)
+    assert _private_key_files(vault) == ["keys/signing.key"]
+    assert not retired.exists()
+    assert ok("verify", "--json", vault=vault).json()["counts"]["checkpoints"] == 3
+
+
+def test_the_next_rotation_destroys_retired_private_keys_too(tmp_path: Path) -> None:
+    from helpers import ok, seed_files
+
+    from archive.storage.keystore import destroy_retired
+
+    vault = tmp_path / "vault"
+    ok("ingest", seed_files()[0], vault=vault)
+    retired = vault / "keys" / "retired"
+    retired.mkdir(mode=0o700)
+    save_private_key(retired / "0badc0de.key", generate_key(), None)
+    (retired / "notes.txt").write_text("not a key: left alone\n")
+    ok("key", "rotate", vault=vault)
+    assert _private_key_files(vault) == ["keys/signing.key"]
+    assert sorted(p.name for p in retired.iterdir()) == ["notes.txt"]
+    assert destroy_retired(vault) == []  # nothing left to destroy; the directory stays for its other file

@@ -22,7 +22,7 @@ from archive.core.body import Identified, IngestBody, ObjectFacts
 from archive.core.digest import Digest
 from archive.core.entry import format_time
 from archive.core.item import Fold, IndexRow
-from archive.errors import BadInputError, UsageError
+from archive.errors import BadInputError, UsageError, VaultError
 from archive.extract.identify import libmagic_version
 from archive.service.archive import Archive, asserted, hostname
 from archive.service.extraction import Doc, Extracted, Extractors, failed, from_result
@@ -164,17 +164,41 @@ def run(
     syncfs), appends its entries in one transaction and moves the objects into place. Answers and
     batches are bounded queues, so memory stays flat however many files there are.
     """
+    recorded = [0]  # files whose entries committed, for the error message if a later step fails
+    try:
+        yield from _run(archive, planned, extractors, batch_size, recorded)
+    except (VaultError, OSError) as exc:
+        # Out of space or inodes, most often: say what could not be written and what is recorded.
+        if isinstance(exc, OSError):
+            where = exc.filename or archive.vault.path
+            exc = VaultError(f"cannot write to the vault at {where}: {exc.strerror or exc}")
+        n = recorded[0]
+        done = "nothing was recorded" if not n else f"{n} file{' was' if n == 1 else 's were'} recorded before it"
+        raise VaultError(f"{exc}; {done}") from exc
+
+
+def _run(
+    archive: Archive, planned: Plan, extractors: Extractors, batch_size: int, recorded: list[int]
+) -> Iterator[list[IngestResult]]:
     sources = planned.sources
     objects = archive.vault.objects
-    with objects.stager() as stager:
+
+    def in_ledger(digest: str) -> bool:  # asked only after a failure, to clean up staging
+        with archive.vault.ledger.read() as r:
+            return bool(r.known_items([digest]))
+
+    with objects.stager(in_ledger) as stager:
         committed: queue.Queue[tuple[list[IngestResult] | None, BaseException | None]] = queue.Queue()
         batches: queue.Queue[list[_Prepared] | None] = queue.Queue(maxsize=2)
 
         def committer() -> None:
             try:
                 while (batch := batches.get()) is not None:
+                    for prepared in batch:
+                        objects.make_room(prepared.staged.digest.hex)
                     stager.sync()
                     results, placements = _commit(archive, planned, batch)
+                    recorded[0] += len(placements)
                     for digest, path in placements:
                         objects.place(path, digest)
                     for prepared in batch:
@@ -202,6 +226,12 @@ def run(
             batches.put(None)
             yield from _finished(committed, block=True)
             done = True
+        except Exception:
+            _stop(batches, thread)
+            thread.join()
+            # What the committer made durable before the failure is still reported, then the error.
+            yield from _drained(committed)
+            raise
         finally:
             if not done:
                 _stop(batches, thread)
@@ -242,6 +272,19 @@ def _finished(
         if results is None:
             return
         yield results
+
+
+def _drained(
+    committed: queue.Queue[tuple[list[IngestResult] | None, BaseException | None]],
+) -> Iterator[list[IngestResult]]:
+    """The durable batches left in the queue once the committer has stopped (its error is dropped)."""
+    while True:
+        try:
+            results, _ = committed.get_nowait()
+        except queue.Empty:
+            return
+        if results is not None:
+            yield results
 
 
 def _prepare(sources: Sequence[Source], stager: Stager, extractors: Extractors) -> Iterator[_Prepared]:

@@ -1,11 +1,41 @@
-"""Durable file-system primitives: fsync of files and directories, atomic writes, syncfs."""
+"""Durable file-system primitives: fsync of files and directories, atomic writes, syncfs, explicit modes.
+
+Every directory and file the archive makes gets its mode set explicitly (mkdir or open, then chmod
+or fchmod), never left to the umask, which could widen it (umask 000) or narrow it (umask 077).
+"""
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
 from typing import Any
+
+# The vault's mode table (docs/format.md §1.2); objects (0444) and key files (0600) are set where written.
+DIR_MODE = 0o755  # the vault, objects/, objects/sha256/ and its fan-out directories
+PRIVATE_DIR_MODE = 0o700  # tmp/ and the staging directories in it, keys/
+FILE_MODE = 0o644  # VAULT.json, ledger.sqlite and SQLite's -wal and -shm beside it, files written with -o
+
+
+def make_dir(path: Path, mode: int, *, parent_mode: int = DIR_MODE) -> bool:
+    """Make `path` with exactly `mode` (and any missing parents with `parent_mode`); True if it was made.
+
+    A directory that already exists is left as it is: it may be someone else's.
+    """
+    missing: list[Path] = []
+    at = path
+    while not os.path.lexists(at):
+        missing.append(at)
+        at = at.parent
+    for directory in reversed(missing):
+        wanted = mode if directory == path else parent_mode
+        try:
+            os.mkdir(directory, wanted)
+        except FileExistsError:
+            continue  # made by another process meanwhile, which sets the same mode
+        os.chmod(directory, wanted)  # mkdir's mode passes through the umask; chmod does not
+    return bool(missing)
 
 
 def fsync_dir(path: Path) -> None:
@@ -20,9 +50,10 @@ def fsync_dir(path: Path) -> None:
 def _durable_temp(path: Path, data: bytes, mode: int) -> Path:
     """Write `data` to a new temporary file beside `path` and fsync it; returns its path."""
     tmp = path.with_name(f".{path.name}.{os.urandom(6).hex()}.tmp")
-    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, mode)
+    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_CLOEXEC, mode)
     try:
         with os.fdopen(fd, "wb") as f:
+            os.fchmod(f.fileno(), mode)  # exactly `mode`, whatever the umask
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
@@ -65,14 +96,7 @@ def sync_filesystem(path: Path) -> None:
     One syncfs after writing a batch of files costs about as much as one fsync, where an fsync per
     file costs one each; both leave the data durable. Elsewhere falls back to os.sync().
     """
-    global _libc
-    if _libc is None:
-        import ctypes
-        import ctypes.util
-
-        name = ctypes.util.find_library("c")
-        _libc = ctypes.CDLL(name, use_errno=True) if name else ctypes.CDLL(None, use_errno=True)
-    syncfs = getattr(_libc, "syncfs", None)
+    syncfs = getattr(_load_libc(), "syncfs", None)
     if syncfs is None:
         os.sync()
         return
@@ -85,6 +109,49 @@ def sync_filesystem(path: Path) -> None:
             raise OSError(err, os.strerror(err), str(path))
     finally:
         os.close(fd)
+
+
+_RENAME_NOREPLACE = 1
+_AT_FDCWD = -100
+
+
+def _load_libc() -> Any:
+    global _libc
+    if _libc is None:
+        import ctypes
+        import ctypes.util
+
+        name = ctypes.util.find_library("c")
+        _libc = ctypes.CDLL(name, use_errno=True) if name else ctypes.CDLL(None, use_errno=True)
+    return _libc
+
+
+def move_no_replace(source: Path, target: Path) -> bool:
+    """Move a file to a new name in the same file system unless the name is taken (False if it was).
+
+    renameat2(RENAME_NOREPLACE) where the kernel and file system have it: one atomic step that
+    needs no new inode (tmpfs counts every extra hard link as one). Elsewhere a hard link, which
+    also fails on an existing target, then unlinking the source.
+    """
+    renameat2 = getattr(_load_libc(), "renameat2", None)
+    if renameat2 is not None:
+        import ctypes
+
+        if renameat2(_AT_FDCWD, os.fsencode(source), _AT_FDCWD, os.fsencode(target), _RENAME_NOREPLACE) == 0:
+            return True
+        err = ctypes.get_errno()
+        if err == errno.EEXIST:
+            os.unlink(source)
+            return False
+        if err not in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+            raise OSError(err, os.strerror(err), str(target))
+    try:
+        os.link(source, target)
+    except FileExistsError:
+        os.unlink(source)
+        return False
+    os.unlink(source)
+    return True
 
 
 class NotRegularError(OSError):

@@ -23,15 +23,20 @@ from typing import NamedTuple
 
 from archive.core.digest import CHUNK, Digest, is_hex_digest
 from archive.errors import BadInputError, VaultError
-from archive.storage.fsutil import sync_filesystem
+from archive.storage.fsutil import DIR_MODE, PRIVATE_DIR_MODE, make_dir, move_no_replace, sync_filesystem
 
 READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH
-FAN_MODE = 0o755
+FAN_MODE = DIR_MODE
+LOCK_MODE = 0o600
 _LOCK_NAME = ".lock"
 _STAGE = "stage-"
 _ENTERING = ".entering-"
 _LEAVING = ".leaving-"
 _LEFTOVER_AGE = 3600.0
+
+
+class StoreWriteError(VaultError):
+    """Bytes could not be written into the vault (out of space or inodes, a read-only file system)."""
 
 
 class Staged(NamedTuple):
@@ -81,20 +86,37 @@ class ObjectStore:
         """Writers' staging directories (a writer's is named stage-* only while it is locked)."""
         return sorted(p for p in self.staging.iterdir() if p.name.startswith(_STAGE))
 
-    def stager(self) -> Stager:
-        return Stager(self)
+    def stager(self, committed: Callable[[str], bool] | None = None) -> Stager:
+        return Stager(self, committed)
+
+    def make_room(self, digest: str) -> None:
+        """Make the directory an object will be placed in, before its entry commits.
+
+        Then placing it after the commit only renames a file (no new inode), so running out of
+        inodes fails the write before anything is recorded rather than after.
+        """
+        target = self.path_for(digest).parent
+        try:
+            self._make_fan(target)
+        except OSError as exc:
+            raise StoreWriteError(f"cannot write to the vault's objects at {target}: {exc.strerror or exc}") from exc
+
+    def _make_fan(self, directory: Path) -> None:
+        if directory not in self._fans:
+            make_dir(directory, FAN_MODE)
+            self._fans.add(directory)
 
     def place(self, staged: Path, digest: str) -> None:
         """Move a staged file to its address; never overwrites an object already there."""
         target = self.path_for(digest)
-        if target.parent not in self._fans:
-            target.parent.mkdir(mode=FAN_MODE, parents=True, exist_ok=True)
-            self._fans.add(target.parent)
-        os.chmod(staged, READ_ONLY)  # staged read-only already; made sure for what a dead writer left
-        # link then unlink, not rename: link fails on an existing target, so no overwrite.
-        with contextlib.suppress(FileExistsError):
-            os.link(staged, target)
-        staged.unlink()
+        try:
+            self._make_fan(target.parent)
+            os.chmod(staged, READ_ONLY)  # staged read-only already; made sure for what a dead writer left
+            move_no_replace(staged, target)  # an object already there is never overwritten
+        except OSError as exc:  # out of space or inodes: the bytes stay staged, found there by verify
+            raise StoreWriteError(
+                f"cannot write to the vault's objects at {target.parent}: {exc.strerror or exc}"
+            ) from exc
 
     def recover(self, committed: Callable[[str], bool]) -> int:
         """Finish or discard what dead writers left staged; returns how many objects it placed.
@@ -155,10 +177,12 @@ def _remove_locked(directory: Path) -> None:
 
 def _try_lock(path: Path, *, create: bool = False) -> int | None:
     try:
-        fd = os.open(path, os.O_RDWR | (os.O_CREAT if create else 0), 0o600)
+        fd = os.open(path, os.O_RDWR | os.O_CLOEXEC | (os.O_CREAT if create else 0), LOCK_MODE)
     except FileNotFoundError:
         return None
     try:
+        if create:
+            os.fchmod(fd, LOCK_MODE)  # whatever the umask
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError as exc:
         os.close(fd)
@@ -169,22 +193,45 @@ def _try_lock(path: Path, *, create: bool = False) -> int | None:
 
 
 class Stager:
-    """A writer's private staging directory, locked for as long as the writer lives."""
+    """A writer's private staging directory, locked for as long as the writer lives.
 
-    def __init__(self, store: ObjectStore) -> None:
+    Given `committed` (whether the ledger names a digest), a writer that fails cleans up after
+    itself: what no entry names is deleted and, if that was everything, the directory goes too.
+    """
+
+    def __init__(self, store: ObjectStore, committed: Callable[[str], bool] | None = None) -> None:
         self.store = store
         self.dir = store.staging / f"{_STAGE}{os.getpid()}-{os.urandom(6).hex()}"
         self._lock: int | None = None
+        self._committed = committed
 
     def __enter__(self) -> Stager:
         # Made and locked under another name, then renamed in: a stage-* directory is always
         # locked by its live writer, so recovery can never mistake it for a dead one's.
         entering = self.dir.with_name(f"{_ENTERING}{self.dir.name}")
-        entering.mkdir(parents=True)
-        self._lock = _try_lock(entering / _LOCK_NAME, create=True)
-        if self._lock is None:
-            raise VaultError(f"cannot lock staging directory {entering}")
-        entering.rename(self.dir)
+        try:
+            make_dir(self.store.staging, PRIVATE_DIR_MODE)
+            entering.mkdir(mode=PRIVATE_DIR_MODE)
+        except OSError as exc:
+            raise StoreWriteError(
+                f"cannot write to the vault's staging directory {self.store.staging}: {exc.strerror or exc}"
+            ) from exc
+        try:
+            os.chmod(entering, PRIVATE_DIR_MODE)  # mkdir's mode passes through the umask
+            self._lock = _try_lock(entering / _LOCK_NAME, create=True)
+            if self._lock is None:
+                raise VaultError(f"cannot lock staging directory {entering}")
+            entering.rename(self.dir)
+        except BaseException as exc:
+            self._close()
+            with contextlib.suppress(OSError):
+                (entering / _LOCK_NAME).unlink(missing_ok=True)
+                entering.rmdir()
+            if isinstance(exc, OSError):
+                raise StoreWriteError(
+                    f"cannot write to the vault's staging directory {self.store.staging}: {exc.strerror or exc}"
+                ) from exc
+            raise
         return self
 
     def __exit__(self, exc_type: object, *exc: object) -> None:
@@ -193,11 +240,36 @@ class Stager:
         try:
             if exc_type is None:
                 _remove_locked(self.dir)
-            # After an error the directory stays: it may hold bytes whose entry committed just
-            # before the error. Unlocked now, the next writer's recovery places or discards them.
+            else:
+                self._clean_after_error()
         finally:
+            self._close()
+
+    def _close(self) -> None:
+        if self._lock is not None:
             os.close(self._lock)
             self._lock = None
+
+    def _clean_after_error(self) -> None:
+        """Delete what no committed entry names; keep the rest (and the directory) for recovery.
+
+        Without `committed`, or when the ledger cannot say, the directory stays as it is: it may
+        hold bytes whose entry committed just before the error, and the next writer's recovery
+        (once this one's lock is gone) places or discards them.
+        """
+        if self._committed is None:
+            return
+        with contextlib.suppress(OSError, VaultError):
+            kept = False
+            for path in sorted(self.dir.iterdir()):
+                if path.name == _LOCK_NAME:
+                    continue
+                if is_hex_digest(path.name) and self._committed(path.name):
+                    kept = True
+                else:
+                    path.unlink()
+            if not kept:
+                _remove_locked(self.dir)
 
     def stage(self, source: Path) -> Staged:
         """Copy a file into staging while hashing it, in one streaming pass (no fsync here)."""
@@ -233,8 +305,11 @@ def stage_file(source: Path, directory: Path) -> Staged:
         try:
             dst = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, READ_ONLY)
         except OSError as exc:
-            raise VaultError(f"cannot write to the vault's staging directory: {exc.strerror or exc}") from exc
+            raise StoreWriteError(
+                f"cannot write to the vault's staging directory {directory}: {exc.strerror or exc}"
+            ) from exc
         try:
+            os.fchmod(dst, READ_ONLY)  # whatever the umask
             while True:
                 try:
                     block = os.read(src, CHUNK)
@@ -249,7 +324,9 @@ def stage_file(source: Path, directory: Path) -> Staged:
                     while view:
                         view = view[os.write(dst, view) :]
                 except OSError as exc:  # out of space or inodes: say so, keep nothing half-written
-                    raise VaultError(f"cannot write to the vault: {exc.strerror or exc}") from exc
+                    raise StoreWriteError(
+                        f"cannot write to the vault's staging directory {directory}: {exc.strerror or exc}"
+                    ) from exc
         finally:
             os.close(dst)
     except BaseException:

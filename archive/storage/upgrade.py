@@ -7,10 +7,15 @@ that can simply be run again. `verify` reads the layout from the database, so it
 either version as it stands.
 
 Index layouts: 1 (vault version 1): the flat state below; 2: `Item.to_json()`.
+
+An upgrade also brings what earlier versions left on disk to today's rules, whatever the version:
+it destroys retired private keys (`keys/retired/`, which verification never needed) and gives the
+vault's fixed paths the modes of docs/format.md §1.2.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from archive.core.canonical import canonical_bytes
@@ -19,7 +24,8 @@ from archive.core.item import Fold, IndexRow, Item
 from archive.core.resolve import conflicts, current_values, resolve
 from archive.core.strict import RuleError
 from archive.errors import LedgerError, VaultError
-from archive.storage.vault import VERSION, Vault, write_marker
+from archive.storage.keystore import destroy_retired
+from archive.storage.vault import VERSION, Vault, settle_modes, write_marker
 
 INDEX_LAYOUT = 2
 
@@ -57,10 +63,11 @@ def index_row(item: Item, layout: int) -> IndexRow:
     return row if layout == INDEX_LAYOUT else row._replace(state=legacy_state(item))
 
 
-def upgrade(vault: Vault) -> tuple[int, int]:
+def upgrade(vault: Vault, destroyed: Callable[[str], None] | None = None) -> tuple[int, int]:
     """Bring an opened vault to the current version; returns (old version, items reindexed).
 
     Refuses a ledger that breaks a rule: a damaged vault is verified first, never upgraded blind.
+    `destroyed` is told the file name of each retired private key removed.
     """
     old = vault.marker.version
     count = 0
@@ -81,4 +88,9 @@ def upgrade(vault: Vault) -> tuple[int, int]:
             count = len(rows)
     if old != VERSION:
         write_marker(vault.path, vault.marker._replace(version=VERSION), replace=True)
+    # Last, so that an upgrade the ledger refuses changes nothing.
+    for name in destroy_retired(vault.path):
+        if destroyed is not None:
+            destroyed(name)
+    settle_modes(vault.path, vault.marker.ledger.get("path", "ledger.sqlite"))
     return old, count

@@ -5,7 +5,9 @@ Layout (version 2; docs/format.md §1):
     ledger.sqlite       the ledger and the index (the `sqlite` backend)
     objects/sha256/     content-addressed, read-only objects (the `folder` backend)
     keys/               the signing key (0600 in a 0700 directory)
-    tmp/                writers' staging directories
+    tmp/                writers' staging directories (0700)
+
+Every mode is set explicitly, never left to the umask (the table: docs/format.md §1.2).
 
 Version 1 vaults (a marker without `ledger` and `objects`) are read by `verify` as they are and
 brought to version 2 by `archive upgrade` (`archive.storage.upgrade`).
@@ -13,6 +15,7 @@ brought to version 2 by `archive upgrade` (`archive.storage.upgrade`).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from pathlib import Path
@@ -22,7 +25,15 @@ from archive.core.canonical import canonical_bytes
 from archive.core.entry import format_time
 from archive.errors import VaultError
 from archive.storage.backends import open_ledger
-from archive.storage.fsutil import create_once, fsync_dir, read_regular
+from archive.storage.fsutil import (
+    DIR_MODE,
+    FILE_MODE,
+    PRIVATE_DIR_MODE,
+    create_once,
+    fsync_dir,
+    make_dir,
+    read_regular,
+)
 from archive.storage.objects import ObjectStore
 from archive.storage.port import Ledger
 
@@ -120,6 +131,19 @@ def _holds_entries(database: Path) -> bool:
         raise VaultError(f"{database} is not a ledger database: {exc}") from exc
 
 
+def _out_of_room(path: Path) -> str | None:
+    """What the file system holding `path` has run out of (space or inodes), or None."""
+    try:
+        fs = os.statvfs(path)
+    except OSError:
+        return None
+    if fs.f_files and not fs.f_favail:
+        return "out of inodes (no file can be made)"
+    if not fs.f_bavail:
+        return "out of space"
+    return None
+
+
 def _random_origin() -> str:
     return f"archive.vault/{os.urandom(8).hex()}"
 
@@ -134,9 +158,33 @@ def write_marker(path: Path, marker: Marker, *, replace: bool) -> bool:
 
     data = canonical_bytes(marker.to_json()) + b"\n"
     if replace:
-        atomic_write(path / MARKER, data, mode=0o644)
+        atomic_write(path / MARKER, data, mode=FILE_MODE)
         return True
-    return create_once(path / MARKER, data, mode=0o644)
+    return create_once(path / MARKER, data, mode=FILE_MODE)
+
+
+def settle_modes(path: Path, database: str = DATABASE) -> None:
+    """Give the vault's fixed paths their modes (§1.2) whatever the umask they were made under.
+
+    The database is chmodded after SQLite made it: SQLite creates the file itself (its mode passes
+    through the umask) and gives the -wal and -shm files it makes later the database file's mode.
+    A vault directory made elsewhere keeps its mode but loses group and other write: whoever can
+    write there can replace the marker or the database.
+    """
+    top = os.stat(path).st_mode
+    if top & 0o022:
+        os.chmod(path, top & 0o7755)
+    for sub, mode in (("objects", DIR_MODE), ("objects/sha256", DIR_MODE), ("tmp", PRIVATE_DIR_MODE)):
+        if (path / sub).is_dir():
+            os.chmod(path / sub, mode)
+    if (path / "objects" / "sha256").is_dir():
+        for fan in (path / "objects" / "sha256").iterdir():
+            if fan.is_dir() and not fan.is_symlink():
+                os.chmod(fan, DIR_MODE)
+    for name in (MARKER, database, f"{database}-wal", f"{database}-shm", f"{database}-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            if (path / name).is_file() and not (path / name).is_symlink():
+                os.chmod(path / name, FILE_MODE)
 
 
 class Vault:
@@ -159,7 +207,16 @@ class Vault:
                 f"the vault at {path} is format version {marker.version}: run `archive upgrade --vault {path}` "
                 f"to bring it to version {VERSION} (the ledger is kept byte for byte; the index is rebuilt)"
             )
-        ledger = open_ledger(path, marker.ledger, read_only=read_only)
+        try:
+            ledger = open_ledger(path, marker.ledger, read_only=read_only)
+        except VaultError as exc:
+            full = None if read_only else _out_of_room(path)
+            if full is None:
+                raise
+            # SQLite says only "unable to open database file" when it cannot make its -wal or -shm.
+            raise VaultError(
+                f"cannot write to the vault at {path}: its file system is {full}; nothing was recorded"
+            ) from exc
         return cls(path, marker, ledger, ObjectStore(path))
 
     @classmethod
@@ -179,13 +236,21 @@ class Vault:
         """
         if path.exists() and not path.is_dir():
             raise VaultError(f"{path} exists and is not a directory")
-        path.mkdir(parents=True, exist_ok=True)
-        lock = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            make_dir(path, DIR_MODE)
+            lock = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+        except OSError as exc:
+            raise VaultError(f"cannot make a vault at {path}: {exc.strerror or exc}") from None
         try:
             import fcntl  # only a creator needs the lock
 
             fcntl.flock(lock, fcntl.LOCK_EX)
             return cls._create_locked(path, now=now, origin=origin, passphrase=passphrase, key=key)
+        except OSError as exc:  # out of space or inodes, or a read-only file system
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise VaultError(
+                f"cannot write the new vault at {path}: {where}{exc.strerror or exc}; no vault was made"
+            ) from None
         finally:
             os.close(lock)
 
@@ -207,11 +272,12 @@ class Vault:
         if (path / DATABASE).exists() and _holds_entries(path / DATABASE):
             # Left by a creation that died before its marker, it is reusable only if nothing was written.
             raise VaultError(f"{path} holds a ledger but no {MARKER}: a damaged vault")
-        for sub in ("objects/sha256", "tmp"):
-            (path / sub).mkdir(parents=True, exist_ok=True)
+        make_dir(path / "objects" / "sha256", DIR_MODE)
+        make_dir(path / "tmp", PRIVATE_DIR_MODE)
         from archive.storage.keystore import ensure_key
 
         ledger = open_ledger(path, DEFAULT_LEDGER, create=True)
+        settle_modes(path)
         ensure_key(path, passphrase, key)
         marker = Marker(
             VERSION,
