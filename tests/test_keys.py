@@ -264,7 +264,8 @@ def test_upgrade_destroys_the_retired_private_keys_an_earlier_version_kept(tmp_p
     (retired / f"{old_id}.key").write_bytes(old)  # what an earlier version's rotation left
     os.chmod(retired / f"{old_id}.key", 0o600)
     assert _private_key_files(vault) == [f"keys/retired/{old_id}.key", "keys/signing.key"]
-    ok("upgrade", vault=vault)
+    said = ok("upgrade", "--json", vault=vault).json()
+    assert said["destroyed_keys"] == [f"{old_id}.key"]
     assert _private_key_files(vault) == ["keys/signing.key"]
     assert not retired.exists()
     assert ok("verify", "--json", vault=vault).json()["counts"]["checkpoints"] == 3

@@ -497,15 +497,19 @@ def upgrade(vault: VaultOpt = None, json: JsonOpt = False) -> None:
 
     where = vault_path(vault)
     opened = Vault.open(where, any_version=True)
+    destroyed: list[str] = []
     try:
-        old, count = run_upgrade(opened)
+        old, count = run_upgrade(opened, destroyed.append)
     finally:
         opened.close()
     if as_json(json):
         from archive.cli.render import emit_json
 
-        emit_json({"vault": str(where), "from": old, "to": VERSION, "reindexed": count})
-    elif old == VERSION and not count:
+        emit_json({"vault": str(where), "from": old, "to": VERSION, "reindexed": count, "destroyed_keys": destroyed})
+        return
+    for name in destroyed:
+        say(f"destroyed the retired private key keys/retired/{name} (verify needs only the announced public keys)")
+    if old == VERSION and not count:
         say(f"{where} is already format version {VERSION}")
     else:
         say(f"upgraded {where} from format version {old} to {VERSION}; {plural(count, 'item')} reindexed")
