@@ -11,6 +11,7 @@ where SQLite cannot even keep its shared-memory file there, as an immutable file
 from __future__ import annotations
 
 import contextlib
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -38,6 +39,17 @@ GUARDS = (
     "CREATE TRIGGER IF NOT EXISTS checkpoint_no_delete BEFORE DELETE ON checkpoint "
     "BEGIN SELECT RAISE(ABORT, 'checkpoints are kept as issued: DELETE refused'); END",
 )
+# A guard as SQLite keeps it (sqlite_master.sql, spaces collapsed): any other text (a WHEN clause,
+# a body that does not abort) no longer guards. The message inside is free.
+_GUARD_SQL = re.compile(
+    r"CREATE TRIGGER (\w+) BEFORE (UPDATE|DELETE) ON (\w+) BEGIN SELECT RAISE\(ABORT, '[^']*'\); END", re.IGNORECASE
+)
+_GUARDED = {
+    "ledger_no_update": ("UPDATE", "ledger"),
+    "ledger_no_delete": ("DELETE", "ledger"),
+    "checkpoint_no_update": ("UPDATE", "checkpoint"),
+    "checkpoint_no_delete": ("DELETE", "checkpoint"),
+}
 # What an SQLite URI filename must escape: its own delimiters and the escape character itself.
 _URI_ESCAPES = {"%": "%25", "?": "%3F", "#": "%23"}
 _ITEM_COLUMNS = "id, size, media_type, name, ingest_seq, last_seq, ingested_at, state"
@@ -153,6 +165,14 @@ class Reader:
     def checkpoints(self) -> Iterator[tuple[int, str]]:
         for size, note in self.conn.execute("SELECT size, note FROM checkpoint ORDER BY size"):
             yield int(size), str(note)
+
+    def missing_guards(self) -> list[str]:
+        intact = set()
+        for name, sql in self.conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"):
+            match = _GUARD_SQL.fullmatch(" ".join(str(sql).split()))
+            if match and (match[2].upper(), match[3]) == _GUARDED.get(str(name)) and match[1] == name:
+                intact.add(str(name))
+        return sorted(set(_GUARDED) - intact)
 
     def latest_checkpoint(self) -> tuple[int, str] | None:
         row = self._one("SELECT size, note FROM checkpoint ORDER BY size DESC LIMIT 1")
