@@ -24,6 +24,8 @@ CODES: dict[str, str] = {
     "TIME_REGRESSION": "an entry's time is earlier than the time of the entry before it",
     "ENTRY_COLUMN_MISMATCH": "a ledger row's prev or kind column differs from what its entry's bytes say",
     "ENTRY_FROM_FUTURE": "an entry's time is later than the verifier's clock plus the tolerance (5 minutes)",
+    "COLUMN_TYPE_MISMATCH": "a database column holds a value of another type than its own (text or NULL where "
+    "bytes belong, a number where text does); such rows are left out of every other check",
     "ENTRY_INVALID": "an entry breaks a ledger rule (unknown item, duplicate ingest, bad body)",
     "OBJECT_MISSING": "an object the ledger refers to is not in the vault",
     "OBJECT_SIZE_MISMATCH": "an object's size differs from the size the ledger recorded",

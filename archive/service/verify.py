@@ -126,6 +126,10 @@ def _verify(
             with ledger.read() as reader:
                 stored = list(reader.checkpoints())
                 wanted = {size for size, _ in stored} | {_size_of(a.note) for a in pinned}
+                report.add(
+                    Problem("COLUMN_TYPE_MISMATCH", f"{rows} rows of {table}.{column} hold a value of another type")
+                    for table, column, rows in reader.storage_faults()
+                )
                 facts = _check_ledger(reader, report, progress, wanted, latest)
                 report.warn(
                     Problem("GUARD_MISSING", f"the trigger {name} is missing or altered: history can be changed")
