@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import random
@@ -725,3 +726,15 @@ def test_entry_bytes_overwritten_with_another_type(vault: Path, value: Any) -> N
         conn.execute("UPDATE ledger SET data = ? WHERE seq = 5", (value,))
     problems = verify_finds(vault, "COLUMN_TYPE_MISMATCH", "ENTRY_MALFORMED")
     assert seqs(problems, "ENTRY_MALFORMED") == {5}
+
+
+def test_every_warning_code_is_documented() -> None:
+    """docs/format.md §17.1 lists the warning codes in the code's order, and a step says when each is given."""
+    from archive.core.problems import WARNINGS
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "format.md").read_text("utf-8")
+    lines = doc.split("<!-- table: warnings -->\n", 1)[1].splitlines()[2:]
+    rows = [line.split("|")[1].strip().strip("`") for line in itertools.takewhile(lambda x: x.startswith("|"), lines)]
+    assert rows == list(WARNINGS)
+    for code in WARNINGS:
+        assert doc.count(f"`{code}`") >= 2, f"{code} is in the table but no step says when it is given"
