@@ -591,6 +591,27 @@ def test_a_key_file_others_can_read_is_a_warning(vault: Path, mode: int) -> None
     assert [w["code"] for w in warnings] == ["KEY_FILE_MODE"]
 
 
+def test_a_rotated_key_verifies_and_an_unfinished_rotation_is_a_warning(vault: Path) -> None:
+    ok("key", "rotate", vault=vault)
+    doc = ok("verify", "--json", vault=vault).json()
+    assert (doc["problems"], doc["warnings"]) == ([], [])
+    # As if the writer died between committing the rotation and swapping the key files.
+    keys = vault / "keys"
+    [retired] = list((keys / "retired").iterdir())
+    (keys / "signing.key").rename(keys / "signing.key.next")
+    os.link(retired, keys / "signing.key")
+    assert [w["code"] for w in verify_warns(vault, "KEY_ROTATION_UNFINISHED")] == ["KEY_ROTATION_UNFINISHED"]
+
+
+def test_the_old_key_back_in_place_after_a_rotation_is_a_mismatch(vault: Path) -> None:
+    ok("key", "rotate", vault=vault)
+    keys = vault / "keys"
+    [retired] = list((keys / "retired").iterdir())
+    (keys / "signing.key").unlink()
+    os.link(retired, keys / "signing.key")
+    assert {p["code"] for p in verify_finds(vault, "KEY_FILE_MISMATCH")} == {"KEY_FILE_MISMATCH"}
+
+
 def test_verify_never_shows_the_key(vault: Path) -> None:
     body = [line for line in key_file(vault).read_text("ascii").splitlines() if "PRIVATE KEY" not in line]
     key_file(vault).chmod(0o644)
