@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import random
@@ -94,8 +95,10 @@ def items(problems: Problems, code: str) -> set[str]:
 
 
 def test_untouched_copy_verifies(vault: Path) -> None:
-    assert ok("verify", "--json", vault=vault).json()["problems"] == []
-    assert verify_vault(vault).codes() == []
+    doc = ok("verify", "--json", vault=vault).json()
+    assert (doc["problems"], doc["warnings"]) == ([], [])
+    report = verify_vault(vault)
+    assert (report.codes(), report.warning_codes()) == ([], [])
 
 
 # ---- objects ----------------------------------------------------------------------------------
@@ -418,3 +421,341 @@ def test_object_replaced_by_a_symlink_to_the_same_bytes_is_unreadable(vault: Pat
     problems = verify_finds(vault, "OBJECT_UNREADABLE")
     assert items(problems, "OBJECT_UNREADABLE") == {seed_id(3)}
     assert "symbolic link" in where(problems, "OBJECT_UNREADABLE")[0]["message"]
+
+
+# ---- checkpoints deleted ----------------------------------------------------------------------
+
+
+def grown(vault: Path) -> list[int]:
+    """One more write (an amendment), so the vault holds at least three checkpoints; their sizes."""
+    ok("amend", seed_id(0), "--set", "outlet=Example Outlet", "--reason", "seen on the page", vault=vault)
+    sizes = checkpoint_sizes(vault)
+    assert len(sizes) >= 3
+    return sizes
+
+
+def checkpoint_sizes(vault: Path) -> list[int]:
+    with database(vault) as conn:
+        return [int(s) for (s,) in conn.execute("SELECT size FROM checkpoint ORDER BY size")]
+
+
+def delete_checkpoint(vault: Path, size: int) -> None:
+    with database(vault) as conn:
+        conn.execute("DROP TRIGGER checkpoint_no_delete")
+        conn.execute("DELETE FROM checkpoint WHERE size = ?", (size,))
+
+
+@pytest.mark.parametrize("which", [0, 1], ids=["first", "middle"])
+def test_a_deleted_historical_checkpoint_is_a_gap(vault: Path, which: int) -> None:
+    sizes = grown(vault)
+    delete_checkpoint(vault, sizes[which])
+    problems = verify_finds(vault, "CHECKPOINT_GAP")
+    assert {p["code"] for p in problems} == {"CHECKPOINT_GAP"}
+    assert str(sizes[which]) in where(problems, "CHECKPOINT_GAP")[0]["message"]
+
+
+def test_a_deleted_latest_checkpoint_is_missing(vault: Path) -> None:
+    sizes = grown(vault)
+    delete_checkpoint(vault, sizes[-1])
+    problems = verify_finds(vault, "CHECKPOINT_MISSING")
+    assert {p["code"] for p in problems} == {"CHECKPOINT_MISSING"}
+
+
+def test_every_checkpoint_names_the_one_issued_before_it(vault: Path) -> None:
+    from archive.core.checkpoint import FIRST, Checkpoint
+
+    sizes = grown(vault)
+    with database(vault) as conn:
+        notes = [str(n) for (n,) in conn.execute("SELECT note FROM checkpoint ORDER BY size")]
+    named = [Checkpoint.parse(note.split("\n\n", 1)[0] + "\n").previous() for note in notes]
+    assert named == [FIRST, *sizes[:-1]]
+
+
+def resign_without_previous(vault: Path) -> None:
+    """Checkpoints as an archive wrote them before the `previous` line existed (same key)."""
+    from archive.core.checkpoint import Checkpoint, sign_checkpoint
+    from archive.storage.keystore import load_signer
+
+    origin = json.loads((vault / "VAULT.json").read_text("utf-8"))["origin"]
+    signer = load_signer(vault, origin, None)
+    with database(vault) as conn:
+        conn.execute("DROP TRIGGER checkpoint_no_update")
+        for size, note in conn.execute("SELECT size, note FROM checkpoint").fetchall():
+            old = Checkpoint.parse(str(note).split("\n\n", 1)[0] + "\n")
+            plain = sign_checkpoint(Checkpoint(old.origin, old.size, old.root), signer)
+            conn.execute("UPDATE checkpoint SET note = ? WHERE size = ?", (plain, size))
+        conn.execute(
+            "CREATE TRIGGER checkpoint_no_update BEFORE UPDATE ON checkpoint BEGIN SELECT RAISE(ABORT, 'x'); END"
+        )
+
+
+def test_checkpoints_written_before_the_previous_line_are_accepted(vault: Path) -> None:
+    sizes = grown(vault)
+    resign_without_previous(vault)
+    doc = ok("verify", "--json", vault=vault).json()
+    assert (doc["problems"], doc["warnings"]) == ([], [])
+    # The next write names the last old checkpoint; deleting that one is then a gap.
+    ok("amend", seed_id(1), "--set", "outlet=Another", "--reason", "r", vault=vault)
+    delete_checkpoint(vault, sizes[-1])
+    assert {p["code"] for p in verify_finds(vault, "CHECKPOINT_GAP")} == {"CHECKPOINT_GAP"}
+
+
+def test_a_checkpoint_row_whose_size_column_differs_from_its_note(vault: Path) -> None:
+    sizes = grown(vault)
+    with database(vault) as conn:
+        conn.execute("DROP TRIGGER checkpoint_no_update")
+        conn.execute("UPDATE checkpoint SET size = ? WHERE size = ?", (sizes[1] - 1, sizes[1]))
+    verify_finds(vault, "CHECKPOINT_INVALID")
+
+
+# ---- the signing key file ---------------------------------------------------------------------
+
+
+def key_file(vault: Path) -> Path:
+    return vault / "keys" / "signing.key"
+
+
+def verify_warns(vault: Path, *codes: str) -> Problems:
+    """verify passes (exit 0, no problems) and warns with at least these codes, in JSON and text."""
+    doc = ok("verify", "--json", vault=vault).json()
+    assert doc["ok"] is True and doc["problems"] == [], doc
+    found = [w["code"] for w in doc["warnings"]]
+    report = verify_vault(vault)
+    assert report and sorted(report.warning_codes()) == sorted(found)
+    text = ok("verify", vault=vault)
+    for code in codes:
+        assert code in found, doc
+        assert f"warning: {code}" in text.err, str(text)
+    warnings: Problems = doc["warnings"]
+    return warnings
+
+
+def replace_key(vault: Path, passphrase: bytes | None = None, key: Any = None) -> None:
+    from archive.storage.keyfile import generate_key, save_private_key
+
+    key_file(vault).unlink()
+    save_private_key(key_file(vault), key if key is not None else generate_key(), passphrase)
+
+
+def test_a_replaced_signing_key_is_a_problem(vault: Path) -> None:
+    replace_key(vault)
+    problems = verify_finds(vault, "KEY_FILE_MISMATCH")
+    assert {p["code"] for p in problems} == {"KEY_FILE_MISMATCH"}
+    result = run("amend", seed_id(0), "--set", "outlet=X", "--reason", "r", vault=vault)
+    assert result.code != 0  # the writer refuses to sign with it too
+
+
+def test_a_replaced_key_is_found_even_when_encrypted(vault: Path) -> None:
+    replace_key(vault, passphrase=b"correct horse")
+    assert {p["code"] for p in verify_finds(vault, "KEY_FILE_MISMATCH")} == {"KEY_FILE_MISMATCH"}
+
+
+def test_the_right_key_encrypted_verifies_without_its_passphrase(vault: Path) -> None:
+    from archive.storage.keyfile import load_private_key
+
+    replace_key(vault, passphrase=b"correct horse", key=load_private_key(key_file(vault), None))
+    doc = ok("verify", "--json", vault=vault).json()
+    assert (doc["problems"], doc["warnings"]) == ([], [])
+
+
+@pytest.mark.parametrize("damage", ["garbage", "empty", "truncated", "directory", "huge"])
+def test_a_damaged_signing_key_file_is_a_problem(vault: Path, damage: str) -> None:
+    path = key_file(vault)
+    data = path.read_bytes()
+    path.unlink()
+    if damage == "directory":
+        path.mkdir()
+    else:
+        content = {
+            "garbage": b"not a key\n",
+            "empty": b"",
+            "truncated": data[: len(data) // 2],
+            "huge": b"A" * (1 << 17),
+        }
+        path.write_bytes(content[damage])
+        path.chmod(0o600)
+    problems = verify_finds(vault, "KEY_FILE_UNREADABLE")
+    assert {p["code"] for p in problems} == {"KEY_FILE_UNREADABLE"}
+
+
+def test_a_vault_without_its_key_verifies_with_a_warning(vault: Path) -> None:
+    key_file(vault).unlink()
+    warnings = verify_warns(vault, "KEY_FILE_MISSING")
+    assert [w["code"] for w in warnings] == ["KEY_FILE_MISSING"]
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o604, 0o666])
+def test_a_key_file_others_can_read_is_a_warning(vault: Path, mode: int) -> None:
+    key_file(vault).chmod(mode)
+    warnings = verify_warns(vault, "KEY_FILE_MODE")
+    assert [w["code"] for w in warnings] == ["KEY_FILE_MODE"]
+
+
+def test_a_rotated_key_verifies_and_an_unfinished_rotation_is_a_warning(vault: Path) -> None:
+    ok("key", "rotate", vault=vault)
+    doc = ok("verify", "--json", vault=vault).json()
+    assert (doc["problems"], doc["warnings"]) == ([], [])
+    # As if the writer died between committing the rotation and swapping the key files.
+    keys = vault / "keys"
+    [retired] = list((keys / "retired").iterdir())
+    (keys / "signing.key").rename(keys / "signing.key.next")
+    os.link(retired, keys / "signing.key")
+    assert [w["code"] for w in verify_warns(vault, "KEY_ROTATION_UNFINISHED")] == ["KEY_ROTATION_UNFINISHED"]
+
+
+def test_the_old_key_back_in_place_after_a_rotation_is_a_mismatch(vault: Path) -> None:
+    ok("key", "rotate", vault=vault)
+    keys = vault / "keys"
+    [retired] = list((keys / "retired").iterdir())
+    (keys / "signing.key").unlink()
+    os.link(retired, keys / "signing.key")
+    assert {p["code"] for p in verify_finds(vault, "KEY_FILE_MISMATCH")} == {"KEY_FILE_MISMATCH"}
+
+
+def test_verify_never_shows_the_key(vault: Path) -> None:
+    body = [line for line in key_file(vault).read_text("ascii").splitlines() if "PRIVATE KEY" not in line]
+    key_file(vault).chmod(0o644)
+    with database(vault) as conn:
+        conn.execute("DROP TRIGGER ledger_no_update")
+    for args in (("verify",), ("verify", "--json")):
+        result = run(*args, vault=vault)
+        assert not any(line in result.out + result.err for line in body)
+
+
+# ---- hardening lost: warnings, never problems -------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o666, 0o744, 0o446])
+def test_a_writable_object_is_a_warning(vault: Path, mode: int) -> None:
+    target = object_path(vault, seed_id(2))
+    target.chmod(mode)
+    warnings = verify_warns(vault, "OBJECT_WRITABLE")
+    assert [w["path"] for w in warnings] == [str(target)]
+
+
+@pytest.mark.parametrize(
+    "trigger", ["ledger_no_update", "ledger_no_delete", "checkpoint_no_update", "checkpoint_no_delete"]
+)
+def test_a_dropped_trigger_is_a_warning(vault: Path, trigger: str) -> None:
+    with database(vault) as conn:
+        conn.execute(f"DROP TRIGGER {trigger}")
+    warnings = verify_warns(vault, "GUARD_MISSING")
+    assert [w["code"] for w in warnings] == ["GUARD_MISSING"]
+    assert trigger in warnings[0]["message"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "BEFORE UPDATE ON ledger BEGIN SELECT 1; END",
+        "BEFORE UPDATE ON ledger WHEN 0 BEGIN SELECT RAISE(ABORT, 'x'); END",
+    ],
+    ids=["no-op", "never-fires"],
+)
+def test_a_trigger_replaced_by_one_that_does_not_guard_is_a_warning(vault: Path, body: str) -> None:
+    with database(vault) as conn:
+        conn.execute("DROP TRIGGER ledger_no_update")
+        conn.execute(f"CREATE TRIGGER ledger_no_update {body}")
+    assert [w["code"] for w in verify_warns(vault, "GUARD_MISSING")] == ["GUARD_MISSING"]
+
+
+@pytest.mark.parametrize("directory", ["objects", "objects/sha256", "keys", "."])
+def test_a_vault_directory_others_can_write_is_a_warning(vault: Path, directory: str) -> None:
+    (vault / directory).chmod(0o777)
+    warnings = verify_warns(vault, "DIRECTORY_WRITABLE")
+    assert [Path(w["path"]) for w in warnings] == [vault / directory if directory != "." else vault]
+
+
+def test_hardening_lost_everywhere_is_still_exit_0(vault: Path) -> None:
+    object_path(vault, seed_id(0)).chmod(0o666)
+    key_file(vault).chmod(0o644)
+    (vault / "objects").chmod(0o777)
+    with database(vault) as conn:
+        drop_guards(conn)
+    warnings = verify_warns(vault, "OBJECT_WRITABLE", "KEY_FILE_MODE", "DIRECTORY_WRITABLE", "GUARD_MISSING")
+    assert len(warnings) == 5
+
+
+# ---- times from the future ---------------------------------------------------------------------
+
+
+def test_an_entry_dated_in_the_future_is_a_problem_and_the_writer_names_the_remedy(vault: Path) -> None:
+    import forger
+
+    forger.forge(vault, forger.future_entry)
+    problems = verify_finds(vault, "ENTRY_FROM_FUTURE")
+    assert {p["code"] for p in problems} == {"ENTRY_FROM_FUTURE"}
+    assert seqs(problems, "ENTRY_FROM_FUTURE") == {ledger_rows(vault)[-1].seq}
+    refused = run("amend", seed_id(0), "--set", "outlet=X", "--reason", "r", vault=vault)
+    assert refused.code == 3, str(refused)
+    assert "check the system clock" in refused.err and "archive verify" in refused.err
+
+
+def test_entries_within_the_tolerance_pass_and_beyond_it_fail(vault: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    last = datetime.strptime(ledger_rows(vault)[-1].entry()["time"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    assert verify_vault(vault, now=last - timedelta(minutes=4, seconds=59))
+    late = verify_vault(vault, now=last - timedelta(minutes=5, seconds=1))
+    assert set(late.codes()) == {"ENTRY_FROM_FUTURE"}
+
+
+# ---- every column of every table, with every SQLite storage class -------------------------------
+
+COLUMNS = {
+    "ledger": ["seq", "prev", "hash", "kind", "data"],
+    "node": ["level", "idx", "hash"],
+    "checkpoint": ["size", "note"],
+    "item": ["id", "size", "media_type", "name", "ingest_seq", "last_seq", "ingested_at", "state"],
+}
+BLOB_COLUMNS = {("ledger", "data"), ("node", "hash"), ("item", "state")}
+INTEGER_COLUMNS = {("ledger", "seq"), ("node", "level"), ("node", "idx"), ("checkpoint", "size")}
+INTEGER_COLUMNS |= {("item", c) for c in ("size", "ingest_seq", "last_seq")}
+VALUES: dict[str, Any] = {"text": "x", "integer": 5, "real": 1.5, "null": None, "blob": b"\x00\x01"}
+
+
+def loosen(conn: sqlite3.Connection, table: str) -> None:
+    """The table rebuilt without its constraints (NOT NULL, keys) or triggers, as an attacker can."""
+    for trigger in ("ledger_no_update", "ledger_no_delete", "checkpoint_no_update", "checkpoint_no_delete"):
+        conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    conn.execute(f"CREATE TABLE loose AS SELECT * FROM {table}")
+    conn.execute(f"DROP TABLE {table}")
+    conn.execute(f"ALTER TABLE loose RENAME TO {table}")
+
+
+@pytest.mark.parametrize("kind", sorted(VALUES))
+@pytest.mark.parametrize("column", [f"{t}.{c}" for t, cs in COLUMNS.items() for c in cs])
+def test_any_value_in_any_column_is_reported_never_a_crash(vault: Path, column: str, kind: str) -> None:
+    table, name = column.split(".")
+    with database(vault) as conn:
+        loosen(conn, table)
+        victim = f"(SELECT rowid FROM {table} ORDER BY rowid LIMIT 1 OFFSET 1)"
+        conn.execute(f"UPDATE {table} SET {name} = ? WHERE rowid = {victim}", (VALUES[kind],))
+        stored = conn.execute(f"SELECT typeof({name}) FROM {table} WHERE rowid = {victim}").fetchone()[0]
+    result = run("verify", "--json", vault=vault)
+    assert result.code == 1, str(result)
+    assert "internal error" not in result.err and "Traceback" not in result.err
+    codes = {p["code"] for p in result.json()["problems"]}
+    own = "blob" if (table, name) in BLOB_COLUMNS else "integer" if (table, name) in INTEGER_COLUMNS else "text"
+    assert ("COLUMN_TYPE_MISMATCH" in codes) == (stored != own), (stored, codes)
+
+
+@pytest.mark.parametrize("value", ["", 5], ids=["text", "integer"])
+def test_entry_bytes_overwritten_with_another_type(vault: Path, value: Any) -> None:
+    with database(vault) as conn:
+        drop_guards(conn)
+        conn.execute("UPDATE ledger SET data = ? WHERE seq = 5", (value,))
+    problems = verify_finds(vault, "COLUMN_TYPE_MISMATCH", "ENTRY_MALFORMED")
+    assert seqs(problems, "ENTRY_MALFORMED") == {5}
+
+
+def test_every_warning_code_is_documented() -> None:
+    """docs/format.md §17.1 lists the warning codes in the code's order, and a step says when each is given."""
+    from archive.core.problems import WARNINGS
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "format.md").read_text("utf-8")
+    lines = doc.split("<!-- table: warnings -->\n", 1)[1].splitlines()[2:]
+    rows = [line.split("|")[1].strip().strip("`") for line in itertools.takewhile(lambda x: x.startswith("|"), lines)]
+    assert rows == list(WARNINGS)
+    for code in WARNINGS:
+        assert doc.count(f"`{code}`") >= 2, f"{code} is in the table but no step says when it is given"

@@ -454,7 +454,8 @@ def verify(
     Reports every problem with a stable code (see docs/format.md). With --against, also proves the
     current ledger extends a checkpoint obtained earlier: a ledger rolled back, forked or rewritten
     fails even if every hash inside the vault was recomputed. Opens the vault read-only: it works on
-    write-once media. Exit 0 when clean, 1 when not.
+    write-once media. Warnings (lost hardening: writable objects, dropped triggers, an exposed or
+    missing key file) are shown beside the problems and do not fail. Exit 0 when clean, 1 when not.
     """
     from archive.cli.render import emit_json, problem_line, progress_bar
     from archive.core.note import VerifierKey
@@ -475,15 +476,18 @@ def verify(
     else:
         for p in report.problems:
             sys.stderr.write(problem_line(p.code, p.seq, p.item, p.path, p.message) + "\n")
+        for w in report.warnings:
+            sys.stderr.write("warning: " + problem_line(w.code, w.seq, w.item, w.path, w.message) + "\n")
         c = report.counts
         summary = f"{c.get('entries', 0)} entries, {c.get('items', 0)} items, {c.get('bytes', 0)} bytes checked"
         for proved in report.against:
             verdict = "the ledger extends it" if proved["extended"] else "the ledger does NOT extend it"
             say(f"checkpoint {proved['source']}: size {proved['size']}, root {proved['root']}: {verdict}")
+        warned = f", {plural(len(report.warnings), 'warning')}" if report.warnings else ""
         if report:
-            say(f"ok: {summary}; no problems")
+            say(f"ok: {summary}; no problems{warned}")
         else:
-            say(f"FAILED: {summary}; {plural(len(report.problems), 'problem')}")
+            say(f"FAILED: {summary}; {plural(len(report.problems), 'problem')}{warned}")
     if not report:
         raise typer.Exit(1)
 

@@ -24,6 +24,12 @@ from archive.errors import CryptoError
 
 _SIZE = re.compile(r"0|[1-9][0-9]*")  # ASCII digits only: str.isdigit would admit other scripts
 _MAX_SIZE = 2**64 - 1  # the uint64 every other implementation parses the size into
+# The extension line naming the checkpoint issued before this one: `previous <size>`, or
+# `previous none` on the first. A verifier that finds a named predecessor missing knows a
+# checkpoint the archive issued was deleted (docs/format.md §12.2).
+PREVIOUS = "previous"
+NO_PREVIOUS = "none"
+FIRST = -1  # what `Checkpoint.previous` returns for `previous none`
 
 
 def _check_line(line: str, what: str) -> None:
@@ -52,6 +58,17 @@ class Checkpoint:
     def to_text(self) -> str:
         lines = [self.origin, str(self.size), base64.b64encode(self.root).decode("ascii")]
         return "".join(f"{line}\n" for line in (*lines, *self.extensions))
+
+    def previous(self) -> int | None:
+        """The size of the checkpoint issued before this one, FIRST if it was the first, or None when
+        no single well-formed `previous` line says (a checkpoint written before the line existed)."""
+        named = [line for line in self.extensions if line.split(" ", 1)[0] == PREVIOUS]
+        if len(named) != 1:
+            return None
+        value = named[0][len(PREVIOUS) + 1 :]
+        if value == NO_PREVIOUS:
+            return FIRST
+        return int(value) if _SIZE.fullmatch(value) and int(value) <= _MAX_SIZE else None
 
     @classmethod
     def parse(cls, text: str) -> Checkpoint:
@@ -84,6 +101,11 @@ class CheckpointCheck:
 
     def __bool__(self) -> bool:
         return self.problem is None
+
+
+def previous_line(size: int | None) -> str:
+    """The extension line a new checkpoint carries: the size of the one issued before it (None: none was)."""
+    return f"{PREVIOUS} {NO_PREVIOUS if size is None else size}"
 
 
 def sign_checkpoint(checkpoint: Checkpoint, signer: Signer) -> str:

@@ -1,4 +1,9 @@
-"""Verification problems: stable codes (never reworded), and the report that collects them."""
+"""Verification problems and warnings: stable codes (never reworded), and the report that collects them.
+
+A problem means the archive is not what it says (verification fails, exit 1). A warning means a
+protection is missing while everything checked is still as it should be (hardening lost, a vault
+that cannot be written): reported beside the problems, it never changes the outcome.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +23,9 @@ CODES: dict[str, str] = {
     "CHAIN_BROKEN": "an entry's prev is not the hash of the entry before it",
     "TIME_REGRESSION": "an entry's time is earlier than the time of the entry before it",
     "ENTRY_COLUMN_MISMATCH": "a ledger row's prev or kind column differs from what its entry's bytes say",
+    "ENTRY_FROM_FUTURE": "an entry's time is later than the verifier's clock plus the tolerance (5 minutes)",
+    "COLUMN_TYPE_MISMATCH": "a database column holds a value of another type than its own (text or NULL where "
+    "bytes belong, a number where text does); such rows are left out of every other check",
     "ENTRY_INVALID": "an entry breaks a ledger rule (unknown item, duplicate ingest, bad body)",
     "OBJECT_MISSING": "an object the ledger refers to is not in the vault",
     "OBJECT_SIZE_MISMATCH": "an object's size differs from the size the ledger recorded",
@@ -35,6 +43,9 @@ CODES: dict[str, str] = {
     "CHECKPOINT_AHEAD": "a stored checkpoint covers more entries than the ledger has (entries were removed)",
     "CHECKPOINT_INCONSISTENT": "a stored checkpoint is not consistent with the next one",
     "CHECKPOINT_MISSING": "the ledger's current size has no signed checkpoint",
+    "CHECKPOINT_GAP": "a stored checkpoint names a previous checkpoint that is not stored (one was deleted)",
+    "KEY_FILE_MISMATCH": "the vault's signing key file is not the key the ledger announced last",
+    "KEY_FILE_UNREADABLE": "the vault's signing key file cannot be read or is not an Ed25519 OpenSSH private key",
     "PINNED_CHECKPOINT_UNVERIFIED": "a checkpoint given to check against is malformed, for another "
     "origin, or not signed by a trusted key",
     "LEDGER_ROLLED_BACK": "the ledger has fewer entries than a checkpoint given to check against",
@@ -50,6 +61,16 @@ CODES: dict[str, str] = {
     "MANIFEST_ITEM_MISMATCH": "an item's facts or metadata in the manifest differ from what its entries say",
     "MANIFEST_FILE_MISSING": "with --files, no file in the directory has the item's SHA-256",
     "MANIFEST_FILE_MISMATCH": "with --files, the file of the item's name does not hash to its SHA-256",
+}
+
+# Warnings: hardening lost or a vault that cannot be written; stable like the problem codes.
+WARNINGS: dict[str, str] = {
+    "KEY_FILE_MISSING": "the vault has no signing key file: it verifies, but cannot be written",
+    "KEY_FILE_MODE": "the signing key file is readable or writable by group or others (it should be 0600)",
+    "KEY_ROTATION_UNFINISHED": "a key rotation committed but its key files were not swapped; the next write does it",
+    "OBJECT_WRITABLE": "an object file has a write bit (objects are stored read-only, 0444)",
+    "DIRECTORY_WRITABLE": "a vault directory (the vault, objects/, keys/) is writable by group or others",
+    "GUARD_MISSING": "a trigger that makes the database refuse UPDATE or DELETE of history is missing or altered",
 }
 
 
@@ -69,10 +90,11 @@ class Problem(NamedTuple):
 class Report:
     """Everything a verification found; true when nothing is wrong."""
 
-    __slots__ = ("against", "counts", "problems")
+    __slots__ = ("against", "counts", "problems", "warnings")
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []  # never make the report false
         self.counts: dict[str, int] = {}
         self.against: list[dict[str, Any]] = []  # checkpoints checked against, as proven
 
@@ -88,6 +110,15 @@ class Report:
                 raise ValueError(f"unregistered problem code {problem.code}")
             self.problems.append(problem)
 
+    def warn(self, warnings: Iterable[Problem]) -> None:
+        for warning in warnings:
+            if warning.code not in WARNINGS:
+                raise ValueError(f"unregistered warning code {warning.code}")
+            self.warnings.append(warning)
+
+    def warning_codes(self) -> list[str]:
+        return [w.code for w in self.warnings]
+
     def codes(self) -> list[str]:
         return [p.code for p in self.problems]
 
@@ -96,6 +127,7 @@ class Report:
             "ok": not self.problems,
             "counts": dict(self.counts),
             "problems": [p.to_json() for p in self.problems],
+            "warnings": [w.to_json() for w in self.warnings],
             "against": list(self.against),
         }
 

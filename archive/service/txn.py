@@ -15,7 +15,7 @@ from typing import Any
 from archive import TOOL_NAME, __version__
 from archive.core.announce import announcement_text, key_body
 from archive.core.body import Body
-from archive.core.checkpoint import Checkpoint, sign_checkpoint
+from archive.core.checkpoint import Checkpoint, previous_line, sign_checkpoint
 from archive.core.entry import GENESIS_PREV, Entry, Sealed, decode, entry_hash, format_time, next_entry
 from archive.core.merkle import CompactRange, batched
 from archive.core.note import Signer, sign_note
@@ -53,7 +53,8 @@ class LedgerTxn:
         if time < self.head_time:
             raise VaultError(
                 f"this machine's clock ({time}) is behind the ledger's last entry ({self.head_time}); "
-                "refusing to back-date an entry: check the system clock"
+                "refusing to back-date an entry: check the system clock, and run `archive verify`, "
+                "which reports an entry dated in the future (ENTRY_FROM_FUTURE)"
             )
         self.entry, sealed = next_entry(
             self.head, time=now, actor=self.actor, tool=TOOL, kind=kind, body=body.to_json()
@@ -76,7 +77,10 @@ class LedgerTxn:
         for sealed in self.appended:
             nodes.extend(tree.append(bytes.fromhex(sealed.hash)))
         self.w.put_nodes(nodes)
-        note = sign_checkpoint(Checkpoint(self.origin, tree.size, tree.root()), self.signer)
+        # Each checkpoint names the one before it, so a verifier can tell a deleted one from none issued.
+        latest = self.w.latest_checkpoint()
+        extension = previous_line(None if latest is None else latest[0])
+        note = sign_checkpoint(Checkpoint(self.origin, tree.size, tree.root(), (extension,)), self.signer)
         self.w.put_checkpoint(tree.size, note)
         return note
 

@@ -14,26 +14,30 @@ import itertools
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 
 from archive.core.announce import KeyHistory, KeyRuleError
-from archive.core.checkpoint import Checkpoint, check_checkpoint
+from archive.core.checkpoint import FIRST, Checkpoint, check_checkpoint
 from archive.core.digest import is_hex_digest
-from archive.core.entry import check_entries
+from archive.core.entry import check_entries, format_time
 from archive.core.item import Fold, IndexRow, Item
 from archive.core.merkle import CompactRange, batched, consistency_proof, node_hash, verify_consistency
 from archive.core.note import VerifierKey
 from archive.core.problems import Problem, Report
 from archive.core.strict import RuleError
 from archive.errors import ArchiveError
+from archive.service.vaultfiles import check_key_file, writable_directories, writable_object
 from archive.storage.backends import describe, open_ledger
+from archive.storage.keystore import key_dir
 from archive.storage.objects import ObjectStore
 from archive.storage.port import Reader
 from archive.storage.scan import Hashed, Scan, hash_path, stat_size
 from archive.storage.upgrade import index_row
 from archive.storage.vault import DEFAULT_LEDGER, Marker, read_marker
 
+FUTURE_TOLERANCE_S = 300  # an entry up to this far past the verifier's clock is clock skew, not forgery
 SMALL_AVERAGE = 1 << 20  # bytes per object below which objects are hashed after the entries are checked
 # (phase, done, total): phase is "ledger" (entries) or "objects" (bytes)
 ProgressFn = Callable[[str, int, int], None]
@@ -64,20 +68,32 @@ def verify_vault(
     progress: ProgressFn | None = None,
     workers: int | None = None,
     against: Iterable[Against] = (),
+    now: datetime | None = None,
 ) -> Report:
-    """Check everything in the vault at `path` and return a report of every problem found."""
+    """Check everything in the vault at `path` and return a report of every problem found.
+
+    `now` is the verifier's clock (default: the system's): an entry dated more than
+    FUTURE_TOLERANCE_S after it is ENTRY_FROM_FUTURE.
+    """
+    if now is None:
+        from datetime import UTC
+
+        now = datetime.now(UTC)
+    latest = format_time(now + timedelta(seconds=FUTURE_TOLERANCE_S))
     # The fold keeps every item alive and makes no reference cycles: the cyclic collector would
     # only rescan a growing heap over and over (about a tenth of the time), so it waits until done.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _verify(path, progress, workers, against)
+        return _verify(path, progress, workers, against, latest)
     finally:
         if collecting:
             gc.enable()
 
 
-def _verify(path: Path, progress: ProgressFn | None, workers: int | None, against: Iterable[Against]) -> Report:
+def _verify(
+    path: Path, progress: ProgressFn | None, workers: int | None, against: Iterable[Against], latest: str
+) -> Report:
     report = Report()
     marker: Marker | None = None
     try:
@@ -110,7 +126,15 @@ def _verify(path: Path, progress: ProgressFn | None, workers: int | None, agains
             with ledger.read() as reader:
                 stored = list(reader.checkpoints())
                 wanted = {size for size, _ in stored} | {_size_of(a.note) for a in pinned}
-                facts = _check_ledger(reader, report, progress, wanted)
+                report.add(
+                    Problem("COLUMN_TYPE_MISMATCH", f"{rows} rows of {table}.{column} hold a value of another type")
+                    for table, column, rows in reader.storage_faults()
+                )
+                facts = _check_ledger(reader, report, progress, wanted, latest)
+                report.warn(
+                    Problem("GUARD_MISSING", f"the trigger {name} is missing or altered: history can be changed")
+                    for name in reader.missing_guards()
+                )
                 _check_index(reader, facts.items, layout, report)
                 _check_nodes(reader, facts, report)
                 _check_checkpoints(reader, stored, facts, report)
@@ -127,6 +151,12 @@ def _verify(path: Path, progress: ProgressFn | None, workers: int | None, agains
         finally:
             ledger.close()
         _check_objects(objects, files, scan, facts.items, report, progress)
+        current = facts.keys.current
+        problems, warnings = check_key_file(path, current.public_key if current else None)
+        report.add(problems)
+        report.warn(warnings)
+        fans = sorted({p.parent for _, p in files})
+        report.warn(writable_directories([path, path / "objects", path / "objects" / "sha256", *fans, key_dir(path)]))
     finally:
         scan.close()
     return report
@@ -138,7 +168,9 @@ def _size_of(note: str) -> int:
     return int(text[1]) if len(text) > 1 and text[1].isascii() and text[1].isdigit() else -1
 
 
-def _check_ledger(reader: Reader, report: Report, progress: ProgressFn | None, wanted: set[int]) -> LedgerFacts:
+def _check_ledger(
+    reader: Reader, report: Report, progress: ProgressFn | None, wanted: set[int], latest: str
+) -> LedgerFacts:
     total = reader.size()
     facts = LedgerFacts()
     fold = Fold()
@@ -149,6 +181,9 @@ def _check_ledger(reader: Reader, report: Report, progress: ProgressFn | None, w
         report.add(checked.problems)
         entry, seq = checked.entry, checked.row.seq
         if entry is not None:
+            # Times sort as strings (one fixed format); a future time would make every write refuse.
+            if entry.time > latest:
+                report.add([Problem("ENTRY_FROM_FUTURE", f"dated {entry.time}, after the verifier's clock", seq=seq)])
             if seq == 0 and entry.kind != "key":
                 report.add(
                     [Problem("KEY_INVALID", "entry 0 is not a key entry: the ledger must open with its key", seq=0)]
@@ -203,6 +238,7 @@ def _check_nodes(reader: Reader, facts: LedgerFacts, report: Report) -> None:
 def _check_checkpoints(reader: Reader, stored: list[tuple[int, str]], facts: LedgerFacts, report: Report) -> None:
     origin = facts.keys.origin
     good: list[Checkpoint] = []
+    sizes = {size for size, _ in stored}
     for size, note in stored:
         if size > facts.size:
             report.add([Problem("CHECKPOINT_AHEAD", f"checkpoint for {size} entries, the ledger has {facts.size}")])
@@ -217,6 +253,15 @@ def _check_checkpoints(reader: Reader, stored: list[tuple[int, str]], facts: Led
                 [Problem("CHECKPOINT_ROOT_MISMATCH", f"checkpoint {size}: root differs from the tree at that size")]
             )
             continue
+        named = check.checkpoint.previous()
+        if named is not None and named != FIRST and named not in sizes:
+            report.add(
+                [
+                    Problem(
+                        "CHECKPOINT_GAP", f"checkpoint {size} names checkpoint {named} before it, which is not stored"
+                    )
+                ]
+            )
         good.append(check.checkpoint)
     pairs = [(older, newer) for older, newer in itertools.pairwise(good) if older.size]
     try:
@@ -313,6 +358,7 @@ def _check_objects(
     progress: ProgressFn | None,
 ) -> None:
     sizes = {item_id: item.object.size for item_id, item in items.items()}
+    report.warn(w for _, path in files if (w := writable_object(path)) is not None)
     for name, path in files:
         if not is_hex_digest(name) or name not in sizes or path.parent.name != name[:2]:
             report.add(

@@ -67,6 +67,12 @@ class Reader(Protocol):
 
     def latest_checkpoint(self) -> tuple[int, str] | None: ...
 
+    def storage_faults(self) -> list[tuple[str, str, int]]:
+        """(table, column, rows) for each column with rows whose value is not of the column's type."""
+
+    def missing_guards(self) -> list[str]:
+        """The names of the database's append-only guards (triggers, rules) that are absent or altered."""
+
     def item_ids(self, prefix: str, limit: int = 2) -> list[str]:
         """Up to `limit` item ids starting with `prefix`, sorted."""
 

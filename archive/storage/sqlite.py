@@ -11,12 +11,14 @@ where SQLite cannot even keep its shared-memory file there, as an immutable file
 from __future__ import annotations
 
 import contextlib
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from archive.core.digest import is_hex_digest
 from archive.core.entry import Sealed
 from archive.core.item import IndexRow
 from archive.errors import LedgerError, NotFoundError, VaultError
@@ -38,6 +40,35 @@ GUARDS = (
     "CREATE TRIGGER IF NOT EXISTS checkpoint_no_delete BEFORE DELETE ON checkpoint "
     "BEGIN SELECT RAISE(ABORT, 'checkpoints are kept as issued: DELETE refused'); END",
 )
+# A guard as SQLite keeps it (sqlite_master.sql, spaces collapsed): any other text (a WHEN clause,
+# a body that does not abort) no longer guards. The message inside is free.
+_GUARD_SQL = re.compile(
+    r"CREATE TRIGGER (\w+) BEFORE (UPDATE|DELETE) ON (\w+) BEGIN SELECT RAISE\(ABORT, '[^']*'\); END", re.IGNORECASE
+)
+_GUARDED = {
+    "ledger_no_update": ("UPDATE", "ledger"),
+    "ledger_no_delete": ("DELETE", "ledger"),
+    "checkpoint_no_update": ("UPDATE", "checkpoint"),
+    "checkpoint_no_delete": ("DELETE", "checkpoint"),
+}
+# The storage class every column must hold (SQLite keeps whatever it is given in a BLOB column, and
+# a value its affinity cannot convert in any other): verification reports each column that holds
+# another, and the readers below skip such rows rather than read them as what they are not.
+STORAGE_CLASSES = {
+    "ledger": {"seq": "integer", "prev": "text", "hash": "text", "kind": "text", "data": "blob"},
+    "node": {"level": "integer", "idx": "integer", "hash": "blob"},
+    "checkpoint": {"size": "integer", "note": "text"},
+    "item": {
+        "id": "text",
+        "size": "integer",
+        "media_type": "text",
+        "name": "text",
+        "ingest_seq": "integer",
+        "last_seq": "integer",
+        "ingested_at": "text",
+        "state": "blob",
+    },
+}
 # What an SQLite URI filename must escape: its own delimiters and the escape character itself.
 _URI_ESCAPES = {"%": "%25", "?": "%3F", "#": "%23"}
 _ITEM_COLUMNS = "id, size, media_type, name, ingest_seq, last_seq, ingested_at, state"
@@ -64,11 +95,11 @@ class Reader:
         return self.conn.execute(sql, args).fetchone()
 
     def head(self) -> Sealed | None:
-        row = self._one("SELECT seq, hash, data FROM ledger ORDER BY seq DESC LIMIT 1")
+        row = self._one("SELECT seq, hash, data FROM ledger WHERE typeof(seq) = 'integer' ORDER BY seq DESC LIMIT 1")
         return None if row is None else _sealed(row)
 
     def size(self) -> int:
-        row = self._one("SELECT max(seq) FROM ledger")
+        row = self._one("SELECT max(seq) FROM ledger WHERE typeof(seq) = 'integer'")
         return 0 if row is None or row[0] is None else int(row[0]) + 1
 
     def entries(self, start: int = 0, stop: int | None = None) -> Iterator[Sealed]:
@@ -106,7 +137,9 @@ class Reader:
         after = -1
         while True:
             rows = self.conn.execute(
-                "SELECT seq, prev, hash, kind, data FROM ledger WHERE seq > ? ORDER BY seq LIMIT ?", (after, PAGE)
+                "SELECT seq, prev, hash, kind, data FROM ledger WHERE typeof(seq) = 'integer' AND seq > ? "
+                "ORDER BY seq LIMIT ?",
+                (after, PAGE),
             ).fetchall()
             if not rows:
                 return
@@ -125,21 +158,25 @@ class Reader:
             part = leaves[i : i + _CHUNK]
             marks = ",".join("?" * len(part))
             for seq, hash_ in self.conn.execute(f"SELECT seq, hash FROM ledger WHERE seq IN ({marks})", part):  # noqa: S608
-                found[(0, int(seq))] = bytes.fromhex(str(hash_))
+                if isinstance(seq, int) and isinstance(hash_, str) and is_hex_digest(hash_):
+                    found[(0, seq)] = bytes.fromhex(hash_)
         inner = [(level, idx) for level, idx in wanted if level > 0]
         for i in range(0, len(inner), _CHUNK // 2):
             pairs = inner[i : i + _CHUNK // 2]
             where = " OR ".join("(level = ? AND idx = ?)" for _ in pairs)
             args = [v for pair in pairs for v in pair]
             for level, idx, hash_ in self.conn.execute(f"SELECT level, idx, hash FROM node WHERE {where}", args):  # noqa: S608
-                found[(int(level), int(idx))] = bytes(hash_)
+                if isinstance(level, int) and isinstance(idx, int) and isinstance(hash_, bytes):
+                    found[(level, idx)] = hash_
         return found
 
     def nodes(self, level: int) -> Iterator[tuple[int, bytes]]:
         after = -1
         while True:
             rows = self.conn.execute(
-                "SELECT idx, hash FROM node WHERE level = ? AND idx > ? ORDER BY idx LIMIT ?", (level, after, 5000)
+                "SELECT idx, hash FROM node WHERE level = ? AND typeof(idx) = 'integer' AND idx > ? "
+                "ORDER BY idx LIMIT ?",
+                (level, after, 5000),
             ).fetchall()
             if not rows:
                 return
@@ -148,14 +185,33 @@ class Reader:
             after = int(rows[-1][0])
 
     def node_levels(self) -> list[int]:
-        return [int(r[0]) for r in self.conn.execute("SELECT DISTINCT level FROM node ORDER BY level")]
+        query = "SELECT DISTINCT level FROM node WHERE typeof(level) = 'integer' ORDER BY level"
+        return [int(r[0]) for r in self.conn.execute(query)]
 
     def checkpoints(self) -> Iterator[tuple[int, str]]:
-        for size, note in self.conn.execute("SELECT size, note FROM checkpoint ORDER BY size"):
-            yield int(size), str(note)
+        for size, note in self.conn.execute(
+            "SELECT size, note FROM checkpoint WHERE typeof(size) = 'integer' ORDER BY size"
+        ):
+            yield int(size), note if isinstance(note, str) else ""
+
+    def storage_faults(self) -> list[tuple[str, str, int]]:
+        faults: list[tuple[str, str, int]] = []
+        for table, columns in STORAGE_CLASSES.items():
+            counts = ", ".join(f"sum(typeof({c}) != '{kind}')" for c, kind in columns.items())
+            found = self._one(f"SELECT {counts} FROM {table}")  # noqa: S608 - names from the table above
+            faults.extend((table, c, int(n)) for c, n in zip(columns, found, strict=True) if n)
+        return faults
+
+    def missing_guards(self) -> list[str]:
+        intact = set()
+        for name, sql in self.conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"):
+            match = _GUARD_SQL.fullmatch(" ".join(str(sql).split()))
+            if match and (match[2].upper(), match[3]) == _GUARDED.get(str(name)) and match[1] == name:
+                intact.add(str(name))
+        return sorted(set(_GUARDED) - intact)
 
     def latest_checkpoint(self) -> tuple[int, str] | None:
-        row = self._one("SELECT size, note FROM checkpoint ORDER BY size DESC LIMIT 1")
+        row = self._one("SELECT size, note FROM checkpoint WHERE typeof(size) = 'integer' ORDER BY size DESC LIMIT 1")
         return None if row is None else (int(row[0]), str(row[1]))
 
     def item_ids(self, prefix: str, limit: int = 2) -> list[str]:
@@ -208,7 +264,7 @@ class Reader:
         after = ""
         while True:
             rows = self.conn.execute(
-                f"SELECT {_ITEM_COLUMNS} FROM item WHERE id > ? ORDER BY id LIMIT ?",  # noqa: S608
+                f"SELECT {_ITEM_COLUMNS} FROM item WHERE typeof(id) = 'text' AND id > ? ORDER BY id LIMIT ?",  # noqa: S608
                 (after, PAGE),
             ).fetchall()
             if not rows:
@@ -286,7 +342,7 @@ class SQLiteLedger:
             raise VaultError(f"ledger database missing: {path}")
         try:
             with self.read() as r:
-                r.head()
+                r.size()  # a probe that reads no entry: a damaged one is for verify to report
         except sqlite3.Error as exc:
             raise VaultError(f"ledger database unreadable: {path}: {_reason(exc)}") from exc
 
