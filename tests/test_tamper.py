@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from helpers import (
     Row,
+    article,
     canonical,
     copy_vault,
     database,
@@ -31,6 +32,7 @@ from helpers import (
     seed_sums,
     set_entry_data,
     sha256_hex,
+    write_text,
 )
 
 from archive.service.verify import verify_vault
@@ -602,6 +604,11 @@ def test_a_rotated_key_verifies_and_an_unfinished_rotation_is_a_warning(vault: P
     (keys / "signing.key").write_bytes(old)
     (keys / "signing.key").chmod(0o600)
     assert [w["code"] for w in verify_warns(vault, "KEY_ROTATION_UNFINISHED")] == ["KEY_ROTATION_UNFINISHED"]
+    # The next write finishes the rotation (regression: it failed, a read nested in its transaction).
+    ok("ingest", write_text(vault.parent / "after.txt", article("after the rotation")), vault=vault)
+    doc = ok("verify", "--json", vault=vault).json()
+    assert (doc["problems"], doc["warnings"]) == ([], [])
+    assert sorted(p.name for p in keys.iterdir()) == ["signing.key"]
 
 
 def test_the_old_key_back_in_place_after_a_rotation_is_a_mismatch(vault: Path) -> None:

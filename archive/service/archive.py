@@ -141,6 +141,8 @@ class Archive:
         """A serialised ledger write that also recovers dead writers' staging and signs a checkpoint."""
         from archive.service.txn import ledger_write
 
+        self.signer()  # before the transaction: finishing an interrupted rotation reads the key history
+
         @contextmanager
         def begin() -> Iterator[Writer]:
             with self.vault.ledger.write() as w:
