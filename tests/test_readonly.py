@@ -62,7 +62,8 @@ def test_verify_and_reads_work_on_a_read_only_mount(mounted: Path, tmp_path: Pat
         (mounted / "probe").write_text("x")
     files = sorted(p.name for p in mounted.iterdir())
     before = object_files(mounted)
-    assert ok("verify", "--json", vault=mounted).json()["ok"] is True
+    report = ok("verify", "--json", vault=mounted).json()
+    assert (report["ok"], report["problems"], report["warnings"]) == (True, [], [])
     items = ok("list", "--json", vault=mounted).json()
     assert len(items) == len(seed_files())
     ok("show", items[0]["id"], vault=mounted)
