@@ -14,6 +14,7 @@ import pytest
 from helpers import (
     Row,
     article,
+    assert_one_error_line,
     canonical,
     copy_vault,
     database,
@@ -766,3 +767,29 @@ def test_every_warning_code_is_documented() -> None:
     assert rows == list(WARNINGS)
     for code in WARNINGS:
         assert doc.count(f"`{code}`") >= 2, f"{code} is in the table but no step says when it is given"
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE item SET size = 'x'",
+        "UPDATE item SET state = 5",
+        "UPDATE item SET ingest_seq = 'a'",
+        "UPDATE item SET last_seq = 2.5",
+        "UPDATE item SET id = x'00' WHERE rowid = 1",
+        "UPDATE item SET ingested_at = x'00'",
+    ],
+)
+def test_reads_of_a_damaged_index_row_say_so_in_one_line(vault: Path, statement: str, tmp_path: Path) -> None:
+    with database(vault) as conn:
+        conn.execute(statement)
+    for args in (("list",), ("list", "--json"), ("manifest", "--all", "-o", tmp_path / "m.json")):
+        result = run(*args, vault=vault)
+        assert_one_error_line(result, 3)
+        assert "damaged; run `archive verify`" in result.err
+    for item in seed_sums().values():  # show reads the item's state alone: only a damaged state stops it
+        result = run("show", item, vault=vault)
+        if "state" in statement:
+            assert_one_error_line(result, 3)
+        else:
+            assert "internal error" not in result.err and "Traceback" not in result.err, str(result)

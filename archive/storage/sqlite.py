@@ -81,8 +81,17 @@ def _sealed(row: Any) -> Sealed:
     return Sealed(int(seq), str(hash_), data)
 
 
+_ITEM_TYPES = (str, int, str, str, int, int, str, bytes)
+
+
 def _index_row(row: Any) -> IndexRow:
-    return IndexRow(str(row[0]), int(row[1]), str(row[2]), str(row[3]), int(row[4]), int(row[5]), str(row[6]), row[7])
+    """An index row as stored, or VaultError if a column holds another kind of value (a damaged
+    or tampered index is reported, never a crash: the index is rebuilt from the ledger)."""
+    for value, kind in zip(row, _ITEM_TYPES, strict=True):
+        if type(value) is not kind:
+            shown = row[0] if isinstance(row[0], str) else repr(row[0])[:80]
+            raise VaultError(f"the index row of item {shown} is damaged; run `archive verify`")
+    return IndexRow(*row)
 
 
 class Reader:
