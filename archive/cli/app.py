@@ -586,25 +586,25 @@ def verify_manifest(
     each entry against its hash, each inclusion proof against the checkpoint, each item against its
     entries, and with --files each file's SHA-256. Exit 0 when all holds, 1 when not.
     """
-    import json as json_
-
     from archive.cli.render import emit_json, problem_line
     from archive.core.note import VerifierKey
     from archive.errors import BadInputError, NotFoundError
     from archive.evidence.check import check_manifest
+    from archive.evidence.limits import MAX_MANIFEST_BYTES, parse_document
     from archive.evidence.pinned import read_trusted
 
-    text = read_text(path, "manifest", 4 << 30)
+    text = read_text(path, "manifest", MAX_MANIFEST_BYTES)
     try:
         try:
-            doc = json_.loads(text)
-        except ValueError as exc:
-            raise BadInputError(f"{path}: not JSON: {str(exc)[:200]}") from None
+            doc = parse_document(text)
+        except BadInputError as exc:
+            raise BadInputError(f"{path}: {exc}") from None
+        del text  # the parsed document is what is checked; the text would only double the memory held
         if files is not None and not files.is_dir():
             raise NotFoundError(f"{files}: no such directory")
         trusted = [VerifierKey.parse(k.strip()) for k in key] if key else read_trusted(trusted_keys_path())
         report = check_manifest(doc, trusted, files)
-    except RecursionError:  # from parsing or from checking a deeply nested document
+    except RecursionError:  # a safety net: parse_document already refuses deep nesting
         raise BadInputError(f"{path}: not a manifest (JSON nested too deeply)") from None
     if as_json(json):
         emit_json({"manifest": str(path), **report.to_json()})
