@@ -528,7 +528,11 @@ def manifest(
     all_: Annotated[bool, typer.Option("--all", help="Every item in the vault.")] = False,
     fmt: Annotated[
         str,
-        typer.Option("--format", help="json (checkable), md (a report appendix) or csl (CSL-JSON for Zotero, pandoc)."),
+        typer.Option(
+            "--format",
+            help="json (checkable: signed, with proofs), md (a report appendix) or csl (CSL-JSON for Zotero, "
+            "pandoc); md and csl carry no proof or signature.",
+        ),
     ] = "json",
     output: OutputOpt = None,
     vault: VaultOpt = None,
@@ -536,8 +540,10 @@ def manifest(
 ) -> None:
     """A citation manifest: per item APA/Chicago/MLA citations, CSL-JSON, SHA-256, acquisition,
     every metadata value with its provenance, access, relations, its ledger entries with inclusion
-    proofs, and the signed checkpoint they are proven against. Verify it offline with
-    `archive verify-manifest`. `--format csl` writes the CSL-JSON array alone.
+    proofs, and the signed checkpoint they are proven against, all signed as a whole by the vault's
+    key. Verify it offline with `archive verify-manifest`. `--format md` and `--format csl` (the
+    CSL-JSON array alone) cannot carry the proofs or the signature: check the JSON manifest, and
+    quote citations from it.
     """
     from archive.errors import UsageError
 
@@ -583,8 +589,11 @@ def verify_manifest(
     json: JsonOpt = False,
 ) -> None:
     """Check a manifest offline, with no vault: the checkpoint signature against a trusted key,
+    the manifest's signature over all of it (citation texts included) by the checkpoint's key,
     each entry against its hash, each inclusion proof against the checkpoint, each item against its
-    entries, and with --files each file's SHA-256. Exit 0 when all holds, 1 when not.
+    entries, and with --files each file's SHA-256 (only files of an item's size are read). Files
+    over 2 GiB, JSON nested over 32 levels, numbers over 20 characters and proofs longer than the
+    tree allows are refused before anything is hashed. Exit 0 when all holds, 1 when not.
     """
     from archive.cli.render import emit_json, problem_line
     from archive.core.note import VerifierKey

@@ -26,30 +26,30 @@ def max_proof_length(size: int) -> int:
     return (size - 1).bit_length() if size > 1 else 0
 
 
-class _Refused(ValueError):
+class _RefusedError(ValueError):
     """A JSON value beyond a bound, raised from inside the parser."""
 
 
 def _number(text: str) -> int:
     if len(text) > MAX_NUMBER_CHARS:
-        raise _Refused(f"a number of {len(text)} characters (at most {MAX_NUMBER_CHARS})")
+        raise _RefusedError(f"a number of {len(text)} characters (at most {MAX_NUMBER_CHARS})")
     return int(text)
 
 
 def _float(text: str) -> float:
     if len(text) > MAX_NUMBER_CHARS:
-        raise _Refused(f"a number of {len(text)} characters (at most {MAX_NUMBER_CHARS})")
+        raise _RefusedError(f"a number of {len(text)} characters (at most {MAX_NUMBER_CHARS})")
     return float(text)
 
 
 def _constant(name: str) -> Any:
-    raise _Refused(f"{name} is not JSON")
+    raise _RefusedError(f"{name} is not JSON")
 
 
 def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result = dict(pairs)
     if len(result) != len(pairs):
-        raise _Refused("an object with a duplicated member name")
+        raise _RefusedError("an object with a duplicated member name")
     return result
 
 
@@ -63,7 +63,7 @@ def parse_document(text: str) -> Any:
         doc = json.loads(
             text, parse_int=_number, parse_float=_float, parse_constant=_constant, object_pairs_hook=_object
         )
-    except _Refused as exc:
+    except _RefusedError as exc:
         raise BadInputError(f"not a manifest: {exc}") from None
     except RecursionError:
         raise BadInputError(f"not a manifest: JSON nested deeper than {MAX_DEPTH} levels") from None

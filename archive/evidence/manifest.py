@@ -24,8 +24,8 @@ from archive import TOOL_NAME, __version__
 from archive.core.checkpoint import check_checkpoint
 from archive.core.entry import Sealed, format_time
 from archive.core.item import Item
-from archive.core.note import Signer
 from archive.core.merkle import NodeGetter, batched, inclusion_proof
+from archive.core.note import Signer
 from archive.errors import NotFoundError, VaultError
 from archive.evidence.csl import csl_record
 from archive.evidence.proof import tlog_proof_text
