@@ -91,6 +91,8 @@ def _check_signature(doc: Any, keys: Sequence[VerifierKey], report: Report) -> N
             ]
         )
         return
+    if not keys:
+        return  # the checkpoint failed, and with it every key the signature could be checked with
     problem = signature_problem(note, doc["origin"], manifest_digest(doc), keys)
     if problem is not None:
         report.add([Problem("MANIFEST_SIGNATURE_INVALID", problem)])
@@ -125,8 +127,8 @@ def _announced(doc: Any, trusted: Sequence[VerifierKey], report: Report) -> list
 def _check_checkpoint(
     doc: Any, trusted: Sequence[VerifierKey], report: Report
 ) -> tuple[Checkpoint | None, list[VerifierKey]]:
-    """The checkpoint, if it verifies, and the keys the manifest's signature must be by: the one
-    that signed the checkpoint (else the keys tried, so that the signature is still checked)."""
+    """The checkpoint, if it verifies, and the key the manifest's signature must be by: the one
+    that signed the checkpoint (none when the checkpoint fails)."""
     embedded = doc["verifier_key"]
     keys = _announced(doc, trusted, report)
     if not keys:
@@ -141,7 +143,7 @@ def _check_checkpoint(
     check = check_checkpoint(doc["checkpoint"], keys, doc["origin"])
     if check.checkpoint is None:
         report.add([Problem("MANIFEST_CHECKPOINT_INVALID", check.detail)])
-        return None, keys
+        return None, []  # no key is known to have signed the checkpoint, so none can vouch for the rest
     cp = check.checkpoint
     ledger = doc["ledger"]
     if cp.size != ledger["size"] or _unb64(ledger["root"]) != cp.root:
@@ -149,7 +151,7 @@ def _check_checkpoint(
     for e in doc.get("keys") or []:
         if not _proof_holds(e, bytes.fromhex(entry_hash(e["canonical"].encode("utf-8"))), cp, doc["checkpoint"]):
             report.add([Problem("MANIFEST_PROOF_INVALID", "a key entry's inclusion proof fails", seq=e["seq"])])
-    return cp, list(check.note.verified_by) if check.note is not None else keys
+    return cp, list(check.note.verified_by) if check.note is not None else []
 
 
 def _check_item(item: dict[str, Any], origin: str, checkpoint: Checkpoint | None, note: str, report: Report) -> None:

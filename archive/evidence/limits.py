@@ -1,7 +1,7 @@
 """Bounds on what checking a manifest or proof file reads: its size, nesting, integers and proofs.
 
 Each bound is checked before the part it limits is parsed further, validated or hashed, so no file
-makes `verify-manifest` hang, exhaust memory or fail with a traceback (docs/format.md §14.4).
+makes `verify-manifest` hang, exhaust memory or fail with a traceback (docs/format.md §14.3).
 """
 
 from __future__ import annotations
