@@ -324,3 +324,15 @@ def test_an_exported_proof_is_signed_and_bounded_alike(tmp_path: Path) -> None:
     assert result.code == 1
     (problem,) = result.json()["problems"]
     assert problem["code"] == "MANIFEST_MALFORMED" and "longer than the tree of size" in problem["message"]
+
+
+def test_a_manifest_from_before_signatures_is_told_its_citations_are_unproven(tmp_path: Path) -> None:
+    from lib import fixed_key
+
+    v1 = Path(__file__).resolve().parent / "data" / "v1" / "manifest.json"
+    key = str(VerifierKey.from_public_key("example.org/v1", fixed_key().public_key()))
+    result = run("verify-manifest", v1, "--key", key, "--json", cwd=tmp_path)
+    assert result.code == 1
+    assert json.loads(v1.read_text("utf-8"))["version"] == 1
+    assert [p["code"] for p in result.json()["problems"]] == ["MANIFEST_SIGNATURE_MISSING"]
+    assert "archive manifest" in result.json()["problems"][0]["message"]  # says how to make a new one
