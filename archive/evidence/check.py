@@ -228,16 +228,22 @@ def _regular_files(directory: Path) -> Iterator[tuple[Path, int]]:
     seen = 0
     stack = [directory]
     while stack:
-        with os.scandir(stack.pop()) as it:
-            for entry in sorted(it, key=lambda x: x.name):
-                seen += 1
-                if seen > MAX_FILES:
-                    raise BadInputError(f"{directory}: more than {MAX_FILES} entries; give the directory of the files")
-                info = entry.stat(follow_symlinks=False)
-                if stat.S_ISDIR(info.st_mode):
-                    stack.append(Path(entry.path))
-                elif stat.S_ISREG(info.st_mode):
-                    yield Path(entry.path), info.st_size
+        folder = stack.pop()
+        found = []
+        try:
+            with os.scandir(folder) as it:
+                for e in it:
+                    seen += 1
+                    if seen > MAX_FILES:
+                        raise BadInputError(f"{directory}: more than {MAX_FILES} entries; give the files' directory")
+                    found.append((e.path, e.stat(follow_symlinks=False)))
+        except OSError as exc:
+            raise BadInputError(f"{folder}: cannot read: {exc.strerror}") from None
+        for path, info in sorted(found, key=lambda x: x[0]):
+            if stat.S_ISDIR(info.st_mode):
+                stack.append(Path(path))
+            elif stat.S_ISREG(info.st_mode):
+                yield Path(path), info.st_size
 
 
 def _check_files(items: list[dict[str, Any]], directory: Path, report: Report) -> None:
