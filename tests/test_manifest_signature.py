@@ -126,6 +126,13 @@ def test_a_signature_over_another_origin_is_invalid(made: Made) -> None:
     assert _codes(bad, key) == ["MANIFEST_SIGNATURE_INVALID"]
 
 
+def test_content_with_no_canonical_form_fails_the_signature(made: Made) -> None:
+    _, doc, key, _ = made
+    bad = copy.deepcopy(doc)
+    bad["created_by"] = "lone \ud800 surrogate"
+    assert _codes(bad, key) == ["MANIFEST_SIGNATURE_INVALID"]
+
+
 def test_an_unparseable_signature_is_invalid(made: Made) -> None:
     _, doc, key, _ = made
     bad = copy.deepcopy(doc)

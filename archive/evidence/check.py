@@ -29,7 +29,7 @@ from archive.core.merkle import verify_inclusion
 from archive.core.note import VerifierKey
 from archive.core.problems import Problem, Report
 from archive.core.strict import RuleError
-from archive.errors import ArchiveError, BadInputError
+from archive.errors import ArchiveError, BadInputError, LedgerError
 from archive.evidence.codes import ManifestReport
 from archive.evidence.csl import csl_record
 from archive.evidence.limits import MAX_DEPTH, MAX_FILES, max_proof_length, oversized_proof, too_deep
@@ -93,7 +93,12 @@ def _check_signature(doc: Any, keys: Sequence[VerifierKey], report: Report) -> N
         return
     if not keys:
         return  # the checkpoint failed, and with it every key the signature could be checked with
-    problem = signature_problem(note, doc["origin"], manifest_digest(doc), keys)
+    try:
+        digest = manifest_digest(doc)
+    except LedgerError as exc:  # a lone surrogate, say: JSON that has no canonical form
+        report.add([Problem("MANIFEST_SIGNATURE_INVALID", f"the manifest has no canonical form: {exc}")])
+        return
+    problem = signature_problem(note, doc["origin"], digest, keys)
     if problem is not None:
         report.add([Problem("MANIFEST_SIGNATURE_INVALID", problem)])
 
