@@ -178,4 +178,5 @@ def test_a_key_that_is_not_trusted_does_not_verify(made: tuple[Path, dict[str, A
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     other = VerifierKey.from_public_key("example.org/test-archive", Ed25519PrivateKey.generate().public_key())
+    # The manifest's own signature is by the checkpoint's key; with that unproven, it is not checked.
     assert check_manifest(doc, [other]).codes() == ["MANIFEST_CHECKPOINT_INVALID"]

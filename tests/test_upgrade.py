@@ -89,8 +89,10 @@ def test_an_interrupted_upgrade_can_be_run_again(v1: Path) -> None:
     assert verify_vault(v1)
 
 
-def test_a_v1_manifest_still_verifies_offline(tmp_path: Path) -> None:
+def test_a_v1_manifest_is_checked_offline_and_told_its_citations_are_unproven(tmp_path: Path) -> None:
     # The fixture was signed with the RFC 8032 test key: its verifier key, worked out independently.
+    # Its entries and proofs still check; only the signature over the whole (version 2) is missing.
     key = str(VerifierKey.from_public_key("example.org/v1", fixed_key().public_key()))
-    result = run("verify-manifest", V1 / "manifest.json", "--key", key, cwd=tmp_path)
-    assert result.code == 0, str(result)
+    result = run("verify-manifest", V1 / "manifest.json", "--key", key, "--json", cwd=tmp_path)
+    assert result.code == 1, str(result)
+    assert [p["code"] for p in result.json()["problems"]] == ["MANIFEST_SIGNATURE_MISSING"]

@@ -536,7 +536,11 @@ def manifest(
     all_: Annotated[bool, typer.Option("--all", help="Every item in the vault.")] = False,
     fmt: Annotated[
         str,
-        typer.Option("--format", help="json (checkable), md (a report appendix) or csl (CSL-JSON for Zotero, pandoc)."),
+        typer.Option(
+            "--format",
+            help="json (checkable: signed, with proofs), md (a report appendix) or csl (CSL-JSON for Zotero, "
+            "pandoc); md and csl carry no proof or signature.",
+        ),
     ] = "json",
     output: OutputOpt = None,
     vault: VaultOpt = None,
@@ -544,8 +548,10 @@ def manifest(
 ) -> None:
     """A citation manifest: per item APA/Chicago/MLA citations, CSL-JSON, SHA-256, acquisition,
     every metadata value with its provenance, access, relations, its ledger entries with inclusion
-    proofs, and the signed checkpoint they are proven against. Verify it offline with
-    `archive verify-manifest`. `--format csl` writes the CSL-JSON array alone.
+    proofs, and the signed checkpoint they are proven against, all signed as a whole by the vault's
+    key. Verify it offline with `archive verify-manifest`. `--format md` and `--format csl` (the
+    CSL-JSON array alone) cannot carry the proofs or the signature: check the JSON manifest, and
+    quote citations from it.
     """
     from archive.errors import UsageError
 
@@ -591,28 +597,31 @@ def verify_manifest(
     json: JsonOpt = False,
 ) -> None:
     """Check a manifest offline, with no vault: the checkpoint signature against a trusted key,
+    the manifest's signature over all of it (citation texts included) by the checkpoint's key,
     each entry against its hash, each inclusion proof against the checkpoint, each item against its
-    entries, and with --files each file's SHA-256. Exit 0 when all holds, 1 when not.
+    entries, and with --files each file's SHA-256 (only files of an item's size are read). Files
+    over 2 GiB, JSON nested over 32 levels, numbers over 20 characters and proofs longer than the
+    tree allows are refused before anything is hashed. Exit 0 when all holds, 1 when not.
     """
-    import json as json_
-
     from archive.cli.render import emit_json, problem_line
     from archive.core.note import VerifierKey
     from archive.errors import BadInputError, NotFoundError
     from archive.evidence.check import check_manifest
+    from archive.evidence.limits import MAX_MANIFEST_BYTES, parse_document
     from archive.evidence.pinned import read_trusted
 
-    text = read_text(path, "manifest", 4 << 30)
+    text = read_text(path, "manifest", MAX_MANIFEST_BYTES)
     try:
         try:
-            doc = json_.loads(text)
-        except ValueError as exc:
-            raise BadInputError(f"{path}: not JSON: {str(exc)[:200]}") from None
+            doc = parse_document(text)
+        except BadInputError as exc:
+            raise BadInputError(f"{path}: {exc}") from None
+        del text  # the parsed document is what is checked; the text would only double the memory held
         if files is not None and not files.is_dir():
             raise NotFoundError(f"{files}: no such directory")
         trusted = [VerifierKey.parse(k.strip()) for k in key] if key else read_trusted(trusted_keys_path())
         report = check_manifest(doc, trusted, files)
-    except RecursionError:  # from parsing or from checking a deeply nested document
+    except RecursionError:  # a safety net: parse_document already refuses deep nesting
         raise BadInputError(f"{path}: not a manifest (JSON nested too deeply)") from None
     if as_json(json):
         emit_json({"manifest": str(path), **report.to_json()})

@@ -51,7 +51,7 @@ CODES: dict[str, str] = {
     "LEDGER_ROLLED_BACK": "the ledger has fewer entries than a checkpoint given to check against",
     "LEDGER_FORKED": "the ledger's Merkle root at a given checkpoint's size differs from "
     "that checkpoint's root (history was rewritten)",
-    "MANIFEST_MALFORMED": "a manifest or proof file is not valid against its schema",
+    "MANIFEST_MALFORMED": "a manifest or proof file is not valid against its schema or beyond the check's bounds",
     "MANIFEST_KEY_UNTRUSTED": "the manifest's key is only embedded in it: pass --key or pin it (key trust)",
     "MANIFEST_KEYS_INVALID": "the manifest's key entries do not announce its keys properly (a broken rotation)",
     "MANIFEST_CHECKPOINT_INVALID": "the manifest's checkpoint is malformed, for another origin, or its "
@@ -61,6 +61,11 @@ CODES: dict[str, str] = {
     "MANIFEST_ITEM_MISMATCH": "an item's facts or metadata in the manifest differ from what its entries say",
     "MANIFEST_FILE_MISSING": "with --files, no file in the directory has the item's SHA-256",
     "MANIFEST_FILE_MISMATCH": "with --files, the file of the item's name does not hash to its SHA-256",
+    "MANIFEST_SIGNATURE_MISSING": "the manifest has no signature over its whole content (made before version 2, "
+    "or stripped): its citation texts, Markdown and header are unproven",
+    "MANIFEST_SIGNATURE_INVALID": "the manifest's signature is malformed, not by the key that signed its "
+    "checkpoint, or over other content than the manifest holds",
+    "MANIFEST_ITEM_DUPLICATE": "an item is listed twice in the manifest",
 }
 
 # Warnings: hardening lost or a vault that cannot be written; stable like the problem codes.

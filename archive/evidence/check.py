@@ -1,7 +1,9 @@
 """Offline verification of a manifest or proof file: nothing but the document, a key, and files.
 
-Checks, reporting every problem: the document's shape; the checkpoint's signature against a key
-the user trusts (a key merely embedded in the document is not trusted); each entry's bytes against
+Checks, reporting every problem: the document's bounds and shape; the checkpoint's signature
+against a key the user trusts (a key merely embedded in the document is not trusted); the
+manifest's own signature over all its content, by the key that signed the checkpoint; no item
+listed twice; each entry's bytes against
 its entry hash; each inclusion proof against the checkpoint's root; that each item's facts and
 metadata are exactly what folding its entries gives (the same item model the archive uses, so
 the comparison is one value against another); and, given a directory, each file's SHA-256.
@@ -11,7 +13,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Sequence
+import os
+import stat
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -25,9 +29,11 @@ from archive.core.merkle import verify_inclusion
 from archive.core.note import VerifierKey
 from archive.core.problems import Problem, Report
 from archive.core.strict import RuleError
-from archive.errors import ArchiveError
+from archive.errors import ArchiveError, BadInputError, LedgerError
 from archive.evidence.csl import csl_record
+from archive.evidence.limits import MAX_DEPTH, MAX_FILES, max_proof_length, oversized_proof, too_deep
 from archive.evidence.proof import tlog_proof_text
+from archive.evidence.signature import SIGNATURE, manifest_digest, signature_problem
 from archive.storage.scan import hash_path
 
 
@@ -41,15 +47,25 @@ def _unb64(text: str) -> bytes | None:
 def check_manifest(doc: Any, trusted: Sequence[VerifierKey], files: Path | None = None) -> Report:
     """Verify a manifest (or proof file) document; the report is empty when everything holds."""
     report = Report()
+    # Bounds first, so that neither the schema nor any hash ever walks an oversized document.
+    if too_deep(doc):
+        report.add([Problem("MANIFEST_MALFORMED", f"nested deeper than {MAX_DEPTH} levels")])
+        return report
+    oversized = oversized_proof(doc)
+    if oversized is not None:
+        report.add([Problem("MANIFEST_MALFORMED", oversized)])
+        return report
     shape = schemas.errors("manifest", doc)
     if shape:
         report.add([Problem("MANIFEST_MALFORMED", f"{len(shape)} schema errors; first: {shape[0]}")])
         return report
-    checkpoint = _check_checkpoint(doc, trusted, report)
+    checkpoint, signers = _check_checkpoint(doc, trusted, report)
+    _check_signature(doc, signers, report)
     seen: set[str] = set()
     for item in doc["items"]:
         if item["id"] in seen:
-            report.add([Problem("MANIFEST_ITEM_MISMATCH", "the item is listed twice", item=item["id"])])
+            report.add([Problem("MANIFEST_ITEM_DUPLICATE", "the item is listed more than once", item=item["id"])])
+            continue
         seen.add(item["id"])
         _check_item(item, doc["origin"], checkpoint, doc["checkpoint"], report)
     if files is not None:
@@ -57,6 +73,33 @@ def check_manifest(doc: Any, trusted: Sequence[VerifierKey], files: Path | None 
     report.counts["items"] = len(doc["items"])
     report.counts["entries"] = sum(len(i["entries"]) for i in doc["items"])
     return report
+
+
+def _check_signature(doc: Any, keys: Sequence[VerifierKey], report: Report) -> None:
+    """The signature over the whole manifest (its citation texts too), by the checkpoint's signer."""
+    note = doc.get(SIGNATURE)
+    if note is None:
+        why = "it was made before manifests were signed (version 1)" if doc["version"] == 1 else "it was removed"
+        report.add(
+            [
+                Problem(
+                    "MANIFEST_SIGNATURE_MISSING",
+                    f"no signature over the manifest: {why}, so its citation texts, Markdown and header are "
+                    "unproven; make a new one with `archive manifest`",
+                )
+            ]
+        )
+        return
+    if not keys:
+        return  # the checkpoint failed, and with it every key the signature could be checked with
+    try:
+        digest = manifest_digest(doc)
+    except LedgerError as exc:  # a lone surrogate, say: JSON that has no canonical form
+        report.add([Problem("MANIFEST_SIGNATURE_INVALID", f"the manifest has no canonical form: {exc}")])
+        return
+    problem = signature_problem(note, doc["origin"], digest, keys)
+    if problem is not None:
+        report.add([Problem("MANIFEST_SIGNATURE_INVALID", problem)])
 
 
 def _announced(doc: Any, trusted: Sequence[VerifierKey], report: Report) -> list[VerifierKey]:
@@ -85,7 +128,11 @@ def _announced(doc: Any, trusted: Sequence[VerifierKey], report: Report) -> list
     return list(trusted) + ([] if first is None else announced[first + 1 :])
 
 
-def _check_checkpoint(doc: Any, trusted: Sequence[VerifierKey], report: Report) -> Checkpoint | None:
+def _check_checkpoint(
+    doc: Any, trusted: Sequence[VerifierKey], report: Report
+) -> tuple[Checkpoint | None, list[VerifierKey]]:
+    """The checkpoint, if it verifies, and the key the manifest's signature must be by: the one
+    that signed the checkpoint (none when the checkpoint fails)."""
     embedded = doc["verifier_key"]
     keys = _announced(doc, trusted, report)
     if not keys:
@@ -96,11 +143,11 @@ def _check_checkpoint(doc: Any, trusted: Sequence[VerifierKey], report: Report) 
             keys = [VerifierKey.parse(embedded)]  # only so that every other check still runs
         except ArchiveError as exc:
             report.add([Problem("MANIFEST_CHECKPOINT_INVALID", f"embedded key unreadable: {exc}")])
-            return None
+            return None, []
     check = check_checkpoint(doc["checkpoint"], keys, doc["origin"])
     if check.checkpoint is None:
         report.add([Problem("MANIFEST_CHECKPOINT_INVALID", check.detail)])
-        return None
+        return None, []  # no key is known to have signed the checkpoint, so none can vouch for the rest
     cp = check.checkpoint
     ledger = doc["ledger"]
     if cp.size != ledger["size"] or _unb64(ledger["root"]) != cp.root:
@@ -108,7 +155,7 @@ def _check_checkpoint(doc: Any, trusted: Sequence[VerifierKey], report: Report) 
     for e in doc.get("keys") or []:
         if not _proof_holds(e, bytes.fromhex(entry_hash(e["canonical"].encode("utf-8"))), cp, doc["checkpoint"]):
             report.add([Problem("MANIFEST_PROOF_INVALID", "a key entry's inclusion proof fails", seq=e["seq"])])
-    return cp
+    return cp, list(check.note.verified_by) if check.note is not None else []
 
 
 def _check_item(item: dict[str, Any], origin: str, checkpoint: Checkpoint | None, note: str, report: Report) -> None:
@@ -170,6 +217,8 @@ def _differences(item: dict[str, Any], folded: Item, origin: str) -> list[str]:
 
 def _proof_holds(e: dict[str, Any], leaf: bytes, checkpoint: Checkpoint, note: str) -> bool:
     """The inclusion proof reaches the root, and the C2SP tlog-proof text (if any) says the same."""
+    if len(e["inclusion_proof"]) > max_proof_length(checkpoint.size):
+        return False  # longer than any proof in a tree of that size: not decoded, not hashed
     proof = [_unb64(h) for h in e["inclusion_proof"]]
     hashes = [p for p in proof if p is not None]
     if len(hashes) != len(proof) or not verify_inclusion(leaf, e["seq"], checkpoint.size, hashes, checkpoint.root):
@@ -178,17 +227,45 @@ def _proof_holds(e: dict[str, Any], leaf: bytes, checkpoint: Checkpoint, note: s
     return text is None or text == tlog_proof_text(e["seq"], e["inclusion_proof"], note)
 
 
+def _regular_files(directory: Path) -> Iterator[tuple[Path, int]]:
+    """(path, size) of the regular files under `directory`, links not followed, at most MAX_FILES looked at."""
+    seen = 0
+    stack = [directory]
+    while stack:
+        folder = stack.pop()
+        found = []
+        try:
+            with os.scandir(folder) as it:
+                for e in it:
+                    seen += 1
+                    if seen > MAX_FILES:
+                        raise BadInputError(f"{directory}: more than {MAX_FILES} entries; give the files' directory")
+                    found.append((e.path, e.stat(follow_symlinks=False)))
+        except OSError as exc:
+            raise BadInputError(f"{folder}: cannot read: {exc.strerror}") from None
+        for path, info in sorted(found, key=lambda x: x[0]):
+            if stat.S_ISDIR(info.st_mode):
+                stack.append(Path(path))
+            elif stat.S_ISREG(info.st_mode):
+                yield Path(path), info.st_size
+
+
 def _check_files(items: list[dict[str, Any]], directory: Path, report: Report) -> None:
-    paths = [p for p in sorted(directory.rglob("*")) if p.is_file() and not p.is_symlink()]
+    """Each item's file is in `directory`; only files of a size some item has are read (and only once)."""
+    sizes = {item["size"] for item in items}
+    listed = list(_regular_files(directory))
+    candidates = [p for p, size in listed if size in sizes]
     with ThreadPoolExecutor(max_workers=4) as pool:
-        digests = {p: h.sha256 for p, h in zip(paths, pool.map(hash_path, paths), strict=True) if h.sha256}
+        digests = {p: h.sha256 for p, h in zip(candidates, pool.map(hash_path, candidates), strict=True) if h.sha256}
     have = set(digests.values())
-    by_name = {p.name: d for p, d in digests.items()}
+    by_name = {p.name: (size, digests.get(p)) for p, size in listed}
     for item in items:
         if item["sha256"] in have:
             continue
         name = Path(item["name"]).name
         if name in by_name:
-            report.add([Problem("MANIFEST_FILE_MISMATCH", f"{name} hashes to {by_name[name]}", item=item["id"])])
+            size, digest = by_name[name]
+            found = f"hashes to {digest}" if digest else f"is {size} bytes, not {item['size']}"
+            report.add([Problem("MANIFEST_FILE_MISMATCH", f"{name} {found}", item=item["id"])])
         else:
             report.add([Problem("MANIFEST_FILE_MISSING", f"no file in {directory} has this SHA-256", item=item["id"])])

@@ -80,6 +80,22 @@ fh:close()
 -- Without wrap-none the writers break long entries over several lines.
 local wopts = pandoc.WriterOptions({wrap_text = 'wrap-none'})
 
+-- Only an http(s) link whose text is its target stays a link. citeproc links any URL value,
+-- prefixing "https://" to one without that scheme, so `javascript:...` or `data:...` in the
+-- metadata would become a link; it is written as its text instead, which the writer escapes.
+local function safe(doc)
+  return doc:walk({
+    Link = function(link)
+      local target = link.target
+      if target:lower():match('^https?://') and pandoc.utils.stringify(link.content) == target then
+        return nil
+      end
+      return link.content
+    end,
+    RawInline = function(raw) return pandoc.Str(raw.text) end,
+  })
+end
+
 function Writer(doc, opts)
   local out = {}
   for _, style in ipairs(job.styles) do
@@ -97,7 +113,7 @@ function Writer(doc, opts)
     pandoc.utils.citeproc(pandoc.Pandoc({refs}, meta)):walk({
       Div = function(div)
         if div.identifier:sub(1, 4) == 'ref-' then
-          local one = pandoc.Pandoc(div.content)
+          local one = safe(pandoc.Pandoc(div.content))
           entries[div.identifier:sub(5)] = {
             plain = pandoc.write(one, 'plain', wopts),
             -- -smart: curly quotes stay as they are, so the Markdown reads like the plain text.

@@ -4,7 +4,9 @@ A manifest is made from one consistent snapshot of the vault: the latest signed 
 for every entry that concerns a chosen item (of every kind), its exact bytes and an RFC 9162
 inclusion proof against that checkpoint. Items are read, cited and written a page at a time, so
 memory stays flat however many items a manifest holds; each page's proofs come from one query for
-all the Merkle nodes they need. `archive.evidence.check` verifies a manifest with nothing but
+all the Merkle nodes they need. The JSON form ends with a signature over all of it (the citation
+texts included), by the key that signed its checkpoint, hashed as it is written
+(`archive.evidence.signature`). `archive.evidence.check` verifies a manifest with nothing but
 itself and a key.
 """
 
@@ -23,16 +25,18 @@ from archive.core.checkpoint import check_checkpoint
 from archive.core.entry import Sealed, format_time
 from archive.core.item import Item
 from archive.core.merkle import NodeGetter, batched, inclusion_proof
+from archive.core.note import Signer
 from archive.errors import NotFoundError, VaultError
 from archive.evidence.csl import csl_record
 from archive.evidence.proof import tlog_proof_text
+from archive.evidence.signature import SIGNATURE, ManifestHasher, manifest_digest, sign_manifest
 from archive.storage.announced import key_history
 from archive.storage.port import Reader
 from archive.storage.reads import item_from_state
 
 MANIFEST_FORMAT = "archive-manifest"
 PROOF_FORMAT = "archive-proof"
-VERSION = 1
+VERSION = 2  # 2: signed as a whole (version 1 manifests carry no signature)
 STYLES = ("apa", "chicago", "mla")
 PAGE = 200  # items cited and written at a time
 
@@ -168,17 +172,36 @@ def csl_records(reader: Reader, origin: str, ids: Iterable[str] | None) -> Itera
             yield csl_record(item, origin)
 
 
-def write_json(head: Header, items: Iterable[tuple[Item, dict[str, Any]]], out: TextIO) -> int:
-    """The manifest as one JSON document, written as the items come (2-space indent); returns the count."""
-    text = json.dumps(head.to_json(), indent=2, ensure_ascii=False)
+def _check_signer(head: Header, signer: Signer) -> None:
+    if str(signer.verifier()) != head.verifier_key:
+        raise VaultError("the signing key is not the key that signed the latest checkpoint; run `archive verify`")
+
+
+def write_json(head: Header, items: Iterable[tuple[Item, dict[str, Any]]], out: TextIO, signer: Signer) -> int:
+    """The manifest as one JSON document, written as the items come (2-space indent), then its
+    signature over the canonical form, hashed item by item on the way; returns the count."""
+    _check_signer(head, signer)
+    members = head.to_json()
+    hasher = ManifestHasher(members)
+    text = json.dumps(members, indent=2, ensure_ascii=False)
     out.write(text[:-2] + ',\n  "items": [')
     count = 0
     for _, item in items:
+        hasher.item(item)
         text = json.dumps(item, indent=2, ensure_ascii=False).replace("\n", "\n    ")
         out.write(("," if count else "") + "\n    " + text)
         count += 1
-    out.write("\n  ]\n}\n" if count else "]\n}\n")
+    note = sign_manifest(head.origin, hasher.digest(), signer)
+    out.write(("\n  ]" if count else "]") + f',\n  "{SIGNATURE}": {json.dumps(note, ensure_ascii=False)}\n}}\n')
     return count
+
+
+def signed(head: Header, items: Iterable[dict[str, Any]], signer: Signer) -> dict[str, Any]:
+    """The manifest as one value, signature included (for callers that want it in memory)."""
+    _check_signer(head, signer)
+    doc = {**head.to_json(), "items": list(items)}
+    doc[SIGNATURE] = sign_manifest(head.origin, manifest_digest(doc), signer)
+    return doc
 
 
 def write_csl(records: Iterable[dict[str, Any]], out: TextIO) -> int:
@@ -194,8 +217,13 @@ def write_csl(records: Iterable[dict[str, Any]], out: TextIO) -> int:
     return count
 
 
-def write_manifest(reader: Reader, head: Header, item_ids: Iterable[str] | None, out: TextIO, *, fmt: str) -> int:
-    """Write a manifest (json, md or csl) of the items (None: all) from one snapshot; returns the count."""
+def write_manifest(
+    reader: Reader, head: Header, item_ids: Iterable[str] | None, out: TextIO, *, fmt: str, signer: Signer | None = None
+) -> int:
+    """Write a manifest (json, md or csl) of the items (None: all) from one snapshot; returns the count.
+
+    Only the JSON form carries the proofs and the signature, so only it needs the `signer`.
+    """
     if fmt == "csl":
         return write_csl(csl_records(reader, head.origin, item_ids), out)
     items = manifest_items(reader, head, item_ids)
@@ -203,4 +231,6 @@ def write_manifest(reader: Reader, head: Header, item_ids: Iterable[str] | None,
         from archive.evidence.markdown import write_markdown
 
         return write_markdown(head.to_json(), items, out)
-    return write_json(head, items, out)
+    if signer is None:
+        raise VaultError("a JSON manifest is signed: the vault's signing key is needed")
+    return write_json(head, items, out, signer)

@@ -2,7 +2,8 @@
 
 Each item states its citations, fingerprint, acquisition, access, relations, every current value
 with where it came from, the values that were superseded (and are kept in the ledger), conflicts,
-and its ledger entries. The JSON manifest is the checkable form; this one says the same in words.
+and its ledger entries. The JSON manifest is the checkable form (signed, citations included); this
+one says the same in words and proves nothing by itself.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from archive.core.item import Item
 
 STYLE_TITLES = {"apa": "APA 7", "chicago": "Chicago 18", "mla": "MLA 9"}
 _UNSAFE_LINK = re.compile(r"\]\(\s*(?!https?://)[^)]*\)", re.IGNORECASE)
+_UNSAFE_AUTOLINK = re.compile(r"<((?!https?://)[a-z][a-z0-9+.-]*:[^<>\s]*)>", re.IGNORECASE)
 
 
 def cell(text: Any) -> str:
@@ -38,8 +40,10 @@ def value_text(value: Any) -> str:
 
 
 def _safe_citation(markdown: str) -> str:
-    # Citations come from pandoc; only http(s) link targets are kept as links.
-    return _UNSAFE_LINK.sub("]", markdown)
+    # Citations come from pandoc, which already links only http(s) URLs (archive.evidence.citeproc);
+    # this holds for a manifest made by an older version too: any other link target is dropped,
+    # and any other autolink becomes escaped text.
+    return _UNSAFE_AUTOLINK.sub(r"\\<\1\\>", _UNSAFE_LINK.sub("]", markdown))
 
 
 def _header(doc: dict[str, Any]) -> list[str]:
@@ -52,7 +56,9 @@ def _header(doc: dict[str, Any]) -> list[str]:
         "",
         "Every item below is in that ledger: each ledger entry's bytes, hash and inclusion proof are in the "
         "JSON manifest, checkable offline against the signed checkpoint below with the archive's verifier key "
-        f"`{doc['verifier_key']}` (`archive verify-manifest MANIFEST.json --key KEY [--files DIR]`).",
+        f"`{doc['verifier_key']}` (`archive verify-manifest MANIFEST.json --key KEY [--files DIR]`). "
+        "This Markdown carries no proof and no signature itself: quote citations from the JSON manifest, "
+        "whose signature covers them.",
         "",
         "```",
         doc["checkpoint"].rstrip("\n"),

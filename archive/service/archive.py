@@ -273,11 +273,11 @@ class Archive:
 
     def manifest(self, item_ids: Sequence[str] | None, *, kind: str = "archive-manifest") -> dict[str, Any]:
         """A whole manifest as one value (None: every item); `write_manifest` streams one instead."""
-        from archive.evidence.manifest import header, manifest_items
+        from archive.evidence.manifest import header, manifest_items, signed
 
         with self.reading() as reader:
             head = header(reader, origin=self.origin, actor=self.ctx.actor, now=self.ctx.clock(), kind=kind)
-            return {**head.to_json(), "items": [doc for _, doc in manifest_items(reader, head, item_ids)]}
+            return signed(head, (doc for _, doc in manifest_items(reader, head, item_ids)), self.signer())
 
     def write_manifest(
         self, item_ids: Sequence[str] | None, out: TextIO, *, fmt: str = "json", kind: str = "archive-manifest"
@@ -287,7 +287,8 @@ class Archive:
 
         with self.reading() as reader:
             head = header(reader, origin=self.origin, actor=self.ctx.actor, now=self.ctx.clock(), kind=kind)
-            return write_manifest(reader, head, item_ids, out, fmt=fmt)
+            signer = self.signer() if fmt == "json" else None  # md and csl carry no signature
+            return write_manifest(reader, head, item_ids, out, fmt=fmt, signer=signer)
 
     # ---- reading -------------------------------------------------------------------------
 

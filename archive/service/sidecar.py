@@ -8,6 +8,7 @@ from typing import Any
 
 from archive import schemas
 from archive.core.fields import ASSERTABLE
+from archive.core.strict import MAX_COUNT
 from archive.errors import BadInputError, NotFoundError
 
 Values = dict[str, list[Any]]
@@ -18,9 +19,12 @@ def _plain(value: Any, budget: list[int]) -> Any:
     (YAML aliases share one value many times over: a few lines can stand for billions)."""
     budget[0] -= 1
     if budget[0] < 0:
-        raise BadInputError(f"more than {MAX_NODES} values (aliases expanded)")
+        raise BadInputError(f"too large: more than {MAX_NODES} values (aliases expanded)")
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_COUNT:
+        # Before any message prints it: past 4,300 digits even str() of it raises.
+        raise BadInputError("holds a number beyond 2^53 - 1")
     if isinstance(value, dict):
         return {str(k): _plain(v, budget) for k, v in value.items()}
     if isinstance(value, list):
@@ -48,6 +52,7 @@ class Sidecar:
 
 MAX_BYTES = 16 << 20
 MAX_ITEMS = 100_000
+_HUGE = "a number too long to read (more than 4,300 digits)"
 MAX_NODES = 1_000_000  # YAML nodes after aliases are expanded: a "billion laughs" stops here
 MAX_DEPTH = 64  # far beyond any real metadata (a field holds a list of values, or of credits)
 MAX_YAML_BYTES = 1 << 20  # YAML is for metadata written by hand; many items' metadata goes in JSON
@@ -128,6 +133,8 @@ def load_sidecar(path: Path) -> Sidecar:
             document = parse_json(raw)
         except LedgerError as exc:
             raise BadInputError(f"{shown}: malformed JSON metadata file: {str(exc)[:200]}") from None
+        except ValueError:  # the one other thing json.loads raises: an integer of more than 4,300 digits
+            raise BadInputError(f"{shown}: malformed JSON metadata file: {_HUGE}") from None
     else:
         import yaml
 
@@ -140,11 +147,13 @@ def load_sidecar(path: Path) -> Sidecar:
             raise BadInputError(f"{shown}: malformed YAML metadata file: {first[:200]}") from None
         except RecursionError:
             raise BadInputError(f"{shown}: malformed YAML metadata file: nested too deeply") from None
+        except ValueError:  # from YAML's int constructor, for an integer of more than 4,300 digits
+            raise BadInputError(f"{shown}: malformed YAML metadata file: {_HUGE}") from None
     try:
         try:
             document = _plain(document, [MAX_NODES])
         except BadInputError as exc:
-            raise BadInputError(f"{shown}: metadata file too large: {exc}") from None
+            raise BadInputError(f"{shown}: metadata file {exc}") from None
         if not isinstance(document, dict):
             raise BadInputError(f"{shown}: a metadata file holds a mapping of fields")
         items = document.get("items", {})
