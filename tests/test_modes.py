@@ -90,8 +90,7 @@ def test_files_written_for_the_user_are_0644_whatever_the_umask(tmp_path: Path, 
     run_under(umask, "ingest", seed_files()[0], vault=vault)
     item = run_under(umask, "list", "--json", vault=vault).json()[0]["id"]
     key = run_under(umask, "key", "show", "--json", vault=vault).json()["current"]
-    trusted = tmp_path / "config" / "trusted-keys"
-    trusted.parent.mkdir()
+    trusted = tmp_path / "config" / "archive" / "trusted-keys"  # its directories made by `key trust`
     outputs = {
         "manifest": tmp_path / "manifest.json",
         "proof": tmp_path / "proof.json",
@@ -101,6 +100,7 @@ def test_files_written_for_the_user_are_0644_whatever_the_umask(tmp_path: Path, 
     run_under(umask, "export", "proof", item, "-o", outputs["proof"], vault=vault)
     run_under(umask, "key", "trust", key, env={"ARCHIVE_TRUSTED_KEYS": str(trusted)})
     assert {name: f"{mode(path):04o}" for name, path in outputs.items()} == dict.fromkeys(outputs, "0644")
+    assert [f"{mode(d):04o}" for d in (trusted.parent, trusted.parent.parent)] == ["0755", "0755"]
 
 
 def test_a_vault_made_in_an_existing_directory_loses_only_group_and_other_write(tmp_path: Path) -> None:

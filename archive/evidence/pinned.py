@@ -10,7 +10,7 @@ from pathlib import Path
 
 from archive.core.note import VerifierKey
 from archive.errors import CryptoError
-from archive.storage.fsutil import atomic_write, read_regular
+from archive.storage.fsutil import DIR_MODE, atomic_write, make_dir, read_regular
 
 MAX_BYTES = 1 << 20
 
@@ -45,7 +45,7 @@ def add_trusted(path: Path, key: VerifierKey) -> bool:
     keys = read_trusted(path)
     if any(str(k) == str(key) for k in keys):
         return False
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_dir(path.parent, DIR_MODE)  # 0755 whatever the umask, like the file's 0644: public keys
     text = _read(path)  # the file as it is, comments and all, with the new key appended
     if text and not text.endswith("\n"):
         text += "\n"
