@@ -104,6 +104,31 @@ def file_name_not_utf8(d: Path) -> list[str | Path]:
     return [good_file(d), d]
 
 
+def _private_key_bytes(form: str) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    key = Ed25519PrivateKey.generate()
+    fmt = serialization.PrivateFormat.OpenSSH if form == "openssh" else serialization.PrivateFormat.PKCS8
+    return key.private_bytes(serialization.Encoding.PEM, fmt, serialization.NoEncryption())
+
+
+def private_key_openssh(d: Path) -> list[str | Path]:
+    """A copy of a signing key, in the vault's own key format (a red-team pass ingested one)."""
+    return [good_file(d), write_bytes(d / "copy-of-signing.key", _private_key_bytes("openssh"))]
+
+
+def private_key_pem_in_a_folder_raw(d: Path) -> list[str | Path]:
+    good_file(d)
+    write_bytes(d / "server.pem", b"\n" + _private_key_bytes("pkcs8"))
+    return [d, "--raw"]  # --raw stores unidentified bytes; it never lets a private key in
+
+
+def private_key_pgp(d: Path) -> list[str | Path]:
+    block = b"-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlQOYBF...\n-----END PGP PRIVATE KEY BLOCK-----\n"
+    return [good_file(d), write_bytes(d / "secring.asc", block)]
+
+
 def fifo(d: Path) -> list[str | Path]:
     os.mkfifo(d / "pipe.txt")
     return [good_file(d), d / "pipe.txt"]
@@ -189,6 +214,9 @@ INGEST_CASES: list[Case] = [
     file_name_not_utf8,
     fifo,
     dangling_symlink,
+    private_key_openssh,
+    private_key_pem_in_a_folder_raw,
+    private_key_pgp,
     malformed_json_sidecar,
     malformed_yaml_sidecar,
     sidecar_nested_too_deeply_json,
@@ -487,3 +515,15 @@ def test_special_files_in_a_directory_are_skipped_unopened(vault: Path, tmp_path
     assert answer["skipped"] == 2
     text = ok("ingest", directory, vault=vault)
     assert "skipped 2 hidden files, links or special files" in text.out
+
+
+def test_an_article_quoting_a_key_header_is_still_ingested(vault: Path, tmp_path: Path) -> None:
+    text = article("keys") + "\nA key file starts with -----BEGIN OPENSSH PRIVATE KEY----- and ends...\n"
+    result = ok("ingest", write_text(tmp_path / "howto.txt", text), "--json", vault=vault)
+    assert result.json()["ingested"] == 1
+
+
+def test_a_refused_private_key_is_named(vault: Path, tmp_path: Path) -> None:
+    result = run("ingest", *private_key_openssh(tmp_path), vault=vault)
+    assert_one_error_line(result, 3)
+    assert "copy-of-signing.key: is a private key; private keys are never ingested" in result.err

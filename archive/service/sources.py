@@ -221,6 +221,22 @@ def _utf8_problem(fd: int, head: bytes) -> str | None:
         block = os.read(fd, CHUNK)
 
 
+# A file that starts with private key material (PEM, OpenSSH, PuTTY, PGP) is refused, --raw or not:
+# objects are readable by anyone who can read the vault, and manifests and exports carry them on.
+_PRIVATE_KEY = re.compile(
+    rb"\A(?:\xef\xbb\xbf)?\s*(?:-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|PuTTY-User-Key-File-\d+:)"
+)
+PRIVATE_KEY_REFUSAL = (
+    "is a private key; private keys are never ingested (they would be readable by anyone who can read "
+    "the vault, and travel on in manifests and exports)"
+)
+
+
+def is_private_key(head: bytes) -> bool:
+    """Whether a file's first bytes are the start of private key material."""
+    return _PRIVATE_KEY.match(head) is not None
+
+
 def inspect(path: Path, name: str, *, raw: bool) -> Source | str:
     """Check one file and identify its media type: a Source, or why the file is refused."""
     try:
@@ -236,6 +252,8 @@ def inspect(path: Path, name: str, *, raw: bool) -> Source | str:
         if info.st_size == 0:
             return "empty file (0 bytes); nothing to archive"
         head = os.read(fd, HEAD_BYTES)
+        if is_private_key(head):
+            return PRIVATE_KEY_REFUSAL
         found = identify(head, name)
         if not raw:
             if found.media_type == UNIDENTIFIED:
