@@ -67,7 +67,7 @@ def check_manifest(doc: Any, trusted: Sequence[VerifierKey], files: Path | None 
             report.add([Problem("MANIFEST_ITEM_DUPLICATE", "the item is listed more than once", item=item["id"])])
             continue
         seen.add(item["id"])
-        _check_item(item, doc["origin"], checkpoint, doc["checkpoint"], report)
+        _check_item(item, doc["origin"], checkpoint, doc["checkpoint"], report, version=doc["version"])
     if files is not None:
         _check_files(doc["items"], files, report)
     report.counts["items"] = len(doc["items"])
@@ -158,7 +158,9 @@ def _check_checkpoint(
     return cp, list(check.note.verified_by) if check.note is not None else []
 
 
-def _check_item(item: dict[str, Any], origin: str, checkpoint: Checkpoint | None, note: str, report: Report) -> None:
+def _check_item(
+    item: dict[str, Any], origin: str, checkpoint: Checkpoint | None, note: str, report: Report, *, version: int
+) -> None:
     item_id = item["id"]
     fold = Fold(partial=True)
     entries_ok = True
@@ -196,17 +198,19 @@ def _check_item(item: dict[str, Any], origin: str, checkpoint: Checkpoint | None
         if entries_ok:
             report.add([Problem("MANIFEST_ITEM_MISMATCH", "no ingest entry for this item", item=item_id)])
         return
-    differing = _differences(item, folded, origin)
+    differing = _differences(item, folded, origin, csl=version >= 2)
     if differing:
         report.add(
             [Problem("MANIFEST_ITEM_MISMATCH", f"differs from its entries on {', '.join(differing)}", item=item_id)]
         )
 
 
-def _differences(item: dict[str, Any], folded: Item, origin: str) -> list[str]:
-    """The members of the manifest item that differ from the item its entries fold into."""
+def _differences(item: dict[str, Any], folded: Item, origin: str, *, csl: bool) -> list[str]:
+    """The members of the manifest item that differ from the item its entries fold into (`csl`:
+    the CSL record too; its rules are those of manifest version 2, so older ones are not compared)."""
     expected = folded.to_manifest()
-    expected["csl"] = csl_record(folded, origin)
+    if csl:
+        expected["csl"] = csl_record(folded, origin)
     differing = [key for key, value in expected.items() if item.get(key) != value]
     meta = item.get("metadata")
     if "metadata" in differing and isinstance(meta, dict):

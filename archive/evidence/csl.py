@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from archive.core.item import Item
+from archive.core.names import is_organisation
 
 _APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
@@ -42,7 +43,7 @@ def _typographic(text: str) -> str:
 def person(name: str) -> dict[str, str]:
     """'Jane Q. Doe' → family Doe, given Jane Q.; a single word or an organisation stays literal."""
     parts = name.split()
-    if len(parts) < 2:
+    if len(parts) < 2 or is_organisation(name):
         return {"literal": name}
     suffix = ""
     if parts[-1].lower().strip(",") in _SUFFIXES and len(parts) > 2:
@@ -73,18 +74,40 @@ def csl_type(media_type: str) -> str:
     return "article-newspaper"
 
 
+def _photographers(credits: list[Any]) -> list[str]:
+    names = [str(c["photographer"]) for c in credits if isinstance(c, dict) and c.get("photographer")]
+    return list(dict.fromkeys(names))
+
+
+def untitled(media_type: str, photographers: list[str]) -> str:
+    """The bracketed description APA gives a work without a title: '[Photograph by Jane Doe]'."""
+    if media_type.startswith("image/"):
+        return f"[Photograph by {' and '.join(photographers)}]" if photographers else "[Photograph]"
+    if media_type in ("text/html", "application/xhtml+xml"):
+        return "[Web page]"
+    if media_type == "application/pdf":
+        return "[Document]"
+    return "[Text]"
+
+
 def csl_record(state: Item, origin: str) -> dict[str, Any]:
     """The CSL-JSON record for an item, from its current metadata."""
     current = state.current()
-    record: dict[str, Any] = {"id": state.id, "type": csl_type(state.object.media_type)}
-    # APA's rule for a work without a title: describe it in square brackets.
-    record["title"] = _typographic(str(current.get("title") or f"[Untitled source archived as {state.name}]"))
+    media_type = state.object.media_type
+    record: dict[str, Any] = {"id": state.id, "type": csl_type(media_type)}
+    photographers = _photographers(current.get("credit") or [])
+    authors = [str(a) for a in current.get("author") or []]
+    if not authors and media_type.startswith("image/"):
+        authors = photographers  # a photograph's author is who took it
+    # APA's rule for a work without a title: describe it in square brackets (never by the file
+    # name it happened to have on the archivist's disk).
+    record["title"] = _typographic(str(current.get("title") or untitled(media_type, photographers)))
     if current.get("outlet"):
         record["container-title"] = str(current["outlet"])
-    authors = current.get("author") or []
     if authors:
-        record["author"] = [person(str(a)) for a in authors]
-    issued = date_parts(str(current["published"])) if current.get("published") else None
+        record["author"] = [person(a) for a in authors]
+    when = current.get("published") or (current.get("created") if media_type.startswith("image/") else None)
+    issued = date_parts(str(when)) if when else None
     if issued:
         record["issued"] = {"date-parts": [issued]}
     if current.get("url"):
