@@ -86,18 +86,6 @@ def binary_data(d: Path) -> list[str | Path]:
     return [good_file(d), write_bytes(d / "noise.bin", random.Random(42).randbytes(4096))]
 
 
-def invalid_utf8(d: Path) -> list[str | Path]:
-    text = ("Caf\u00e9 au lait, cr\u00e8me br\u00fbl\u00e9e and a na\u00efve r\u00e9sum\u00e9.\n" * 50).encode(
-        "latin-1"
-    )
-    return [good_file(d), write_bytes(d / "latin1.txt", text)]
-
-
-def invalid_utf8_late(d: Path) -> list[str | Path]:
-    text = ("Plain ASCII text, line after line.\n" * 3000).encode() + b"then a stray byte \xff here\n"
-    return [good_file(d), write_bytes(d / "late.txt", text)]
-
-
 def file_name_not_utf8(d: Path) -> list[str | Path]:
     named = os.fsdecode(os.path.join(os.fsencode(d), b"caf\xe9.txt"))
     write_bytes(Path(named), b"An article saved under a Latin-1 file name.\n")
@@ -209,8 +197,6 @@ INGEST_CASES: list[Case] = [
     missing_path,
     empty_file,
     binary_data,
-    invalid_utf8,
-    invalid_utf8_late,
     file_name_not_utf8,
     fifo,
     dangling_symlink,
@@ -251,7 +237,6 @@ NO_VAULT_CASES: list[Case] = [
     missing_path,
     empty_file,
     binary_data,
-    invalid_utf8,
     file_name_not_utf8,
     malformed_yaml_sidecar,
     sidecar_unknown_field,

@@ -105,12 +105,23 @@ def test_a_document_that_grew_past_its_declared_size_is_refused_while_read(tmp_p
     assert "DocumentTooLargeError" in note.reason
 
 
-def test_not_utf8_text_is_a_note() -> None:
-    path = DATA / "html" / "cp1251.html"  # windows-1251 bytes, declared as plain text
+def test_text_not_in_utf8_is_read_in_its_detected_encoding_with_exact_spans(tmp_path: Path) -> None:
+    text = (
+        "Café owners in Zürich brace for the winter season\n\n"
+        "By José García and Zoë Müller\n\n"
+        "ZÜRICH — Owners of the city’s cafés said on Tuesday that prices would rise, "
+        "and that the crème brûlée would stay on the menu.\n"
+    )
+    path = tmp_path / "cafe.txt"
+    data = text.encode("cp1252")
+    path.write_bytes(data)
     result = run(document(path, "text/plain"))
-    assert result.facts == ()
-    assert [n.note for n in result.notes] == ["not extracted"]
-    assert "not valid UTF-8" in result.notes[0].reason
+    assert [n.note for n in result.notes] == ["decoded"]
+    assert "read as cp1252" in result.notes[0].reason
+    assert {f.value for f in result.facts if f.field == "author"} == {"José García", "Zoë Müller"}
+    for fact in result.facts:
+        assert fact.start is not None and fact.end is not None
+        assert data[fact.start : fact.end].decode("cp1252") == fact.evidence
 
 
 @pytest.mark.parametrize("media_type", ["text/plain", "text/html", "application/pdf", "image/jpeg"])

@@ -271,7 +271,8 @@ def test_unknown_or_non_text_charset_is_read_as_utf8_with_a_note(label: str) -> 
     data = f'<html><head><meta charset="{label}"><title>Київ</title></head><body></body></html>'.encode()
     result = extract(data)
     assert values(result, "title") == ["Київ"]
-    assert [n.note for n in result.notes if n.note == "unknown charset"] == ["unknown charset"]
+    (note,) = [n for n in result.notes if n.note == "decoded"]
+    assert f"declares {label!r}, an unknown charset" in note.reason and "utf-8" in note.reason
 
 
 def test_library_failure_becomes_a_note(monkeypatch: pytest.MonkeyPatch) -> None:

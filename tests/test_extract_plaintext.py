@@ -493,8 +493,8 @@ def test_slashes_in_prose_are_not_credits(line: str) -> None:
 
 
 def test_invalid_utf8_raises_value_error() -> None:
-    with pytest.raises(ValueError, match="UTF-8"):
-        extract(b"Headline\n\xff\xfe broken")
+    with pytest.raises(ValueError, match="not valid utf-8 at byte 9"):
+        extract(b"Headline\n\xff\xfe broken")  # read as UTF-8 unless told otherwise: never repaired
 
 
 @pytest.mark.parametrize("data", [b"", b"\xef\xbb\xbf", b"\n\r\n\r", b"   \t  "])

@@ -160,7 +160,7 @@ def ingest(
         ),
     ] = None,
     raw: Annotated[
-        bool, typer.Option("--raw", help="Store unidentified binary or non-UTF-8 text as is (no extraction).")
+        bool, typer.Option("--raw", help="Store binary data of no recognised type as is (no extraction).")
     ] = False,
     with_: Annotated[
         list[Path] | None,

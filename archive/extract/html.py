@@ -46,7 +46,6 @@ pinned library versions, the result is a function of the bytes (and `base_url`) 
 
 from __future__ import annotations
 
-import codecs
 import html as html_entities
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -60,6 +59,7 @@ from urllib.parse import urljoin, urlsplit
 from archive.extract import plaintext
 from archive.extract.api import Document, Fact, FunctionExtractor, Note, Result
 from archive.extract.common.dates import When, same_time
+from archive.extract.common.encoding import decide, read
 from archive.extract.common.outlets import outlet_key
 from archive.extract.common.text import fold, has_any
 
@@ -103,56 +103,28 @@ def _as_list(value: object) -> list[Any]:
 # Bytes to text
 # ---------------------------------------------------------------------------------------
 
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
-_META_CHARSET = re.compile(rb"<meta\b[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
-_SNIFF_BYTES = 4096  # browsers look for the declaration in the first 1024 bytes; be lenient
-# As in browsers (WHATWG Encoding): Latin-1 and ASCII labels mean windows-1252, and a UTF-16
-# label in a document that was decoded well enough to read the label cannot be true.
-_BROWSER_READS = {
-    "ascii": "cp1252",
-    "latin-1": "cp1252",
-    "iso8859-1": "cp1252",
-    "utf-16": "utf-8",
-    "utf-16-le": "utf-8",
-    "utf-16-be": "utf-8",
-    "utf-32": "utf-8",
-}
-
 
 def _decode(data: bytes, notes: list[Note]) -> tuple[str, str]:
-    """The text for parsing and the encoding read: BOM, else the declared charset, else UTF-8.
+    """The text for parsing and the encoding read, as `common.encoding.decide` rules for HTML
+    (BOM, the declared charset, valid UTF-8, detection, windows-1252).
 
     Undecodable bytes are replaced in the text only: the stored bytes are never touched.
     """
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            # A BOM overrides any declaration, as in browsers.
-            return data[len(bom) :].decode(encoding, errors="replace"), encoding
-    encoding = "utf-8"
-    declared = _META_CHARSET.search(data[:_SNIFF_BYTES])
-    if declared:
-        label = declared[1].decode("ascii").lower()
-        try:
-            name = codecs.lookup(label).name
-            b"<".decode(name, errors="replace")  # refuses codecs that are not text encodings (rot13)
-        except (LookupError, TypeError, ValueError):
-            notes.append(Note("unknown charset", f"declared charset {label!r} is unknown: read as UTF-8"))
-        else:
-            encoding = _BROWSER_READS.get(name, name)
+    decoding = decide(data, html=True)
+    assert decoding is not None  # HTML always gets an encoding (at worst the WHATWG default)
+    if decoding.encoding != "utf-8" or "unknown" in decoding.how:
+        notes.append(Note("decoded", f"read as {decoding.encoding}: {decoding.how} (the stored bytes are unchanged)"))
     try:
-        return data.decode(encoding), encoding
+        return read(data, decoding, strict=True), decoding.encoding
     except UnicodeDecodeError as exc:
         notes.append(
             Note(
                 "undecodable bytes",
-                f"not valid {encoding} from byte {exc.start}: such bytes were replaced for reading only",
+                f"not valid {decoding.encoding} from byte {exc.start + decoding.bom}: such bytes were replaced "
+                "for reading only",
             )
         )
-        return data.decode(encoding, errors="replace"), encoding
+        return read(data, decoding, strict=False), decoding.encoding
 
 
 _MARKUP = re.compile(r"<\s*(?:[A-Za-z][\w:-]*|!--|!doctype)", re.I)

@@ -40,6 +40,7 @@ The module is pure: the result is a function of the bytes alone.
 
 from __future__ import annotations
 
+import codecs
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
@@ -49,6 +50,7 @@ from typing import NamedTuple
 
 from archive.extract.api import Document, Fact, FunctionExtractor, Note, Result
 from archive.extract.common.dates import When
+from archive.extract.common.encoding import Decoding, decide, read
 from archive.extract.common.names import INITIALS, SUFFIXES, is_person_name, person_value, shouting, title_case
 from archive.extract.common.outlets import outlet_key
 from archive.extract.common.text import fold, has_any
@@ -1325,17 +1327,20 @@ def _caption_nearby(doc: _Doc, line: _Line, skip: set[int]) -> str:
 # ---------------------------------------------------------------------------------------
 
 
-def extract(data: bytes) -> list[Extracted]:
-    """What the article in `data` (UTF-8 text) says about itself, each with its evidence.
+def extract(data: bytes, decoding: Decoding | None = None) -> list[Extracted]:
+    """What the article in `data` says about itself, each with its evidence.
 
-    Raises ValueError if data is not valid UTF-8: offsets must be exact, so the text is
-    never repaired. A BOM and CRLF line endings are fine. The result is ordered by field
-    (as in FIELDS), then by position.
+    `decoding` says how the bytes are read (default: UTF-8, a BOM skipped). Raises ValueError if
+    they are not valid in it: offsets must be exact, so the text is never repaired. CRLF line
+    endings are fine. Spans are byte offsets into `data` itself, and each fact's evidence is
+    exactly those bytes decoded. The result is ordered by field (as in FIELDS), then by position.
     """
+    if decoding is None:
+        decoding = Decoding("utf-8", "default", len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0)
     try:
-        text = data.decode("utf-8")
+        text = read(data, decoding, strict=True)
     except UnicodeDecodeError as exc:
-        raise ValueError(f"not valid UTF-8 at byte {exc.start}") from exc
+        raise ValueError(f"not valid {decoding.encoding} at byte {exc.start + decoding.bom}") from exc
     doc = _Doc(text)
     dates, date_lines = _self_dates(doc)
     credits, caption_lines = _credits(doc, date_lines)
@@ -1349,28 +1354,70 @@ def extract(data: bytes) -> list[Extracted]:
     # A line already read as a byline, dateline, date or credit cannot be the headline.
     taken = date_lines | caption_lines | {doc.line_at(hit.start) for hit in hits if hit.field in ("author", "outlet")}
     hits.extend(_title(doc, taken))
-    return _to_bytes(data, text, hits)
+    return _to_bytes(data, text, hits, decoding)
 
 
-def _to_bytes(data: bytes, text: str, hits: Iterable[_Hit]) -> list[Extracted]:
+def _to_bytes(data: bytes, text: str, hits: Iterable[_Hit], decoding: Decoding) -> list[Extracted]:
     ordered = sorted(hits, key=lambda h: (FIELDS.index(h.field), h.start, h.end))
-    offsets = _byte_offsets(text, [i for hit in ordered for i in (hit.start, hit.end)])
+    positions = [i for hit in ordered for i in (hit.start, hit.end)]
+    if decoding.encoding == "utf-8":
+        offsets = _byte_offsets(text, positions)
+    else:
+        offsets = _byte_offsets_in(text, positions, decoding.encoding)
     result = []
     for hit in ordered:
-        start, end = offsets[hit.start], offsets[hit.end]
-        evidence = data[start:end].decode("utf-8")
+        start, end = offsets[hit.start] + decoding.bom, offsets[hit.end] + decoding.bom
+        try:
+            evidence = data[start:end].decode(decoding.encoding)
+        except UnicodeDecodeError:
+            continue  # a stateful encoding whose slice does not read alone: no exact span, no fact
+        if evidence != text[hit.start : hit.end]:
+            continue
         result.append(Extracted(hit.field, hit.value, start, end, evidence, hit.rule))
     return result
+
+
+def _byte_offsets_in(text: str, positions: Iterable[int], encoding: str) -> dict[int, int]:
+    """As `_byte_offsets`, in another encoding (without its BOM: utf-16-le/-be, not utf-16)."""
+    offsets: dict[int, int] = {}
+    done = total = 0
+    for i in sorted(set(positions)):
+        total += len(text[done:i].encode(encoding))
+        done = i
+        offsets[i] = total
+    return offsets
 
 
 def _extract_document(doc: Document) -> Result:
     """The extractor protocol's entry: the facts of `extract`, with their byte spans."""
     data = doc.read(MAX_BYTES)
+    decoding = _decoding(doc, data)
+    if decoding is None:
+        reason = "no character encoding could be decided for this text (it is stored unchanged)"
+        return Result(NAME, VERSION, notes=(Note("not extracted", reason),))
+    notes = () if decoding.how in ("valid UTF-8", "default") else (Note("decoded", _decoded(decoding)),)
     try:
-        found = extract(data)
-    except ValueError as exc:  # not UTF-8: offsets must be exact, so the text is not read
-        return Result(NAME, VERSION, notes=(Note("not extracted", f"plaintext extractor failed: {exc}"),))
-    return Result(NAME, VERSION, tuple(Fact(e.field, e.value, e.rule, e.evidence, e.start, e.end) for e in found))
+        found = extract(data, decoding)
+    except ValueError as exc:  # not valid in its encoding: offsets must be exact, so it is not read
+        return Result(NAME, VERSION, notes=(*notes, Note("not extracted", f"plaintext extractor failed: {exc}")))
+    facts = tuple(Fact(e.field, e.value, e.rule, e.evidence, e.start, e.end) for e in found)
+    return Result(NAME, VERSION, facts, notes)
+
+
+def _decoding(doc: Document, data: bytes) -> Decoding | None:
+    """How to read the document: UTF-8 if it is (a BOM skipped), else as the format's rules decide."""
+    if data.startswith(codecs.BOM_UTF8) or doc.charset in (None, "utf-8", "us-ascii"):
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            return Decoding("utf-8", "valid UTF-8", len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0)
+    return decide(data, html=False)
+
+
+def _decoded(decoding: Decoding) -> str:
+    return f"read as {decoding.encoding}: {decoding.how} (the stored bytes are unchanged; spans are offsets into them)"
 
 
 EXTRACTOR = FunctionExtractor(NAME, VERSION, MEDIA_TYPES, MAX_BYTES, _extract_document)

@@ -16,11 +16,12 @@ import stat
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from archive.core.digest import CHUNK
 from archive.errors import BadInputError, NotFoundError
+from archive.extract.common.encoding import DETECT_BYTES, decide
 from archive.extract.identify import HEAD_BYTES, Identification, identify
 
 UNIDENTIFIED = "application/octet-stream"
@@ -204,20 +205,20 @@ def _sorted_entries(directory: Path) -> Iterator[os.DirEntry[str]]:
     return iter(sorted(entries, key=lambda e: nfc(e.name)))
 
 
-def _utf8_problem(fd: int, head: bytes) -> str | None:
-    """Where a text file stops being UTF-8, or None if it is UTF-8 throughout."""
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+
+
+def _is_utf8(fd: int, head: bytes) -> bool:
+    """Whether the whole file (its first bytes `head`, the rest read from `fd`) is valid UTF-8."""
     decoder = codecs.getincrementaldecoder("utf-8")()
-    offset = 0
     block = head
     while True:
         try:
             decoder.decode(block, final=not block)
-        except UnicodeDecodeError as exc:
-            at = offset - len(decoder.getstate()[0]) + exc.start
-            return f"invalid UTF-8 at byte {at} (text sources must be UTF-8; pass --raw to store it as is)"
+        except UnicodeDecodeError:
+            return False
         if not block:
-            return None
-        offset += len(block)
+            return True
         block = os.read(fd, CHUNK)
 
 
@@ -255,13 +256,14 @@ def inspect(path: Path, name: str, *, raw: bool) -> Source | str:
         if is_private_key(head):
             return PRIVATE_KEY_REFUSAL
         found = identify(head, name)
-        if not raw:
-            if found.media_type == UNIDENTIFIED:
-                return "binary data of no recognised type (pass --raw to store it as is)"
-            if found.media_type.startswith("text/"):
-                problem = _utf8_problem(fd, head)
-                if problem:
-                    return problem
+        if not raw and found.media_type == UNIDENTIFIED:
+            return "binary data of no recognised type (pass --raw to store it as is)"
+        if found.media_type.startswith("text/") and not _is_utf8(fd, head):
+            # Stored as it is, like every source; read for extraction in the encoding its
+            # format's rules decide, which is what the object's charset records.
+            sample = os.pread(fd, DETECT_BYTES, 0)
+            decoding = decide(sample, html=found.media_type in HTML_TYPES, utf8=False)
+            found = replace(found, charset=decoding.encoding if decoding else None)
     except OSError as exc:
         return f"cannot read: {exc.strerror}"
     finally:
