@@ -25,6 +25,7 @@ import argparse
 import json
 import os
 import re
+import sys
 import tempfile
 import time
 import unicodedata
@@ -304,7 +305,11 @@ def main() -> None:
         parser.error(f"no corpus at {args.corpus}")
     cpus = sorted(os.sched_getaffinity(0))[:CPUS]
     os.sched_setaffinity(0, cpus)  # the extraction workers inherit it
-    result = evaluate(args.labels, args.corpus, (args.only,) if args.only else KINDS)
+    try:
+        result = evaluate(args.labels, args.corpus, (args.only,) if args.only else KINDS)
+    except (OSError, EOFError, ValueError, KeyError) as exc:  # a missing page, a broken label or .gz
+        print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        sys.exit(3)
     if args.json:
         print(json.dumps(result, indent=2, ensure_ascii=False))
         return
