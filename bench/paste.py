@@ -3,7 +3,7 @@ into a plain-text editor: what the archive receives when someone saves an articl
 
 Deterministic and stdlib only (`html.parser`): the page's visible body text, blocks on their own
 lines, table cells joined by tabs, whitespace collapsed as CSS `white-space: normal` does (kept
-inside `<pre>`), no meta tags, no hidden elements, no image alt text.
+inside `<pre>`), no-break spaces copied as spaces, no meta tags, no hidden elements, no image alt text.
 Run: `python -m bench.paste PAGE [OUT]` (a .gz page is decompressed first; OUT defaults to stdout).
 """
 
@@ -154,7 +154,9 @@ class _Writer:
         self.pieces.append(data)
 
     def result(self) -> str:
-        lines = [line if line.strip() else "" for line in "".join(self.pieces).split("\n")]
+        # Browsers copy a no-break space as a space (it is kept, not collapsed, while laid out).
+        text = "".join(self.pieces).replace("\u00a0", " ")
+        lines = [line if line.strip() else "" for line in text.split("\n")]
         text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
         return text + "\n" if text else ""
 

@@ -90,6 +90,10 @@ def test_pre_keeps_its_whitespace_without_the_first_newline() -> None:
     assert p("<p>x</p><pre>\n  a   b\n\tc</pre>") == "x\n\n  a   b\n\tc\n"
 
 
+def test_no_break_spaces_are_copied_as_spaces_and_not_collapsed() -> None:
+    assert p("<p>10&nbsp;km\u00a0from &nbsp;&nbsp;Kyiv</p>") == "10 km from   Kyiv\n"
+
+
 def test_image_alt_text_is_not_copied() -> None:
     assert (
         p("<figure><img src=a.jpg alt='Smoke over Lviv'><figcaption>Photo: AP</figcaption></figure>") == "Photo: AP\n"
@@ -102,8 +106,8 @@ def test_runs_of_blank_lines_collapse_to_one() -> None:
 
 def test_entities_are_decoded() -> None:
     assert (
-        p("<p>Tom &amp; Jerry&nbsp;&mdash; &#8220;caf&eacute;&#x201d;</p>")
-        == "Tom & Jerry\u00a0\u2014 \u201ccaf\u00e9\u201d\n"
+        p("<p>Tom &amp; Jerry&mdash; &#8220;caf&eacute;&#x201d; &lt;b&gt;</p>")
+        == "Tom & Jerry\u2014 \u201ccaf\u00e9\u201d <b>\n"
     )
 
 
