@@ -4,6 +4,8 @@ into a plain-text editor: what the archive receives when someone saves an articl
 Deterministic and stdlib only (`html.parser`): the page's visible body text, blocks on their own
 lines, table cells joined by tabs, whitespace collapsed as CSS `white-space: normal` does (kept
 inside `<pre>`), no-break spaces copied as spaces, no meta tags, no hidden elements, no image alt text.
+Stylesheets are not applied: what a class hides (a collapsed menu, a modal) is copied here, which a
+browser would leave out; inline `style="display:none"` is honoured.
 Run: `python -m bench.paste PAGE [OUT]` (a .gz page is decompressed first; OUT defaults to stdout).
 """
 
