@@ -275,7 +275,7 @@ def _pct(x: float | None) -> str:
 
 
 def _print_table(title: str, r: dict[str, Any]) -> None:
-    print(f"\n{title}: {r['documents']} documents, {r['pages_per_second']:.1f} pages/s on {CPUS} CPUs")
+    print(f"\n{title}: {r['documents']} documents")
     print(f"  {'field':10} {'labelled':>8} {'predicted':>9} {'correct':>7} {'found':>5} {'precision':>9} {'recall':>7}")
     for name, row in r["fields"].items():
         print(
@@ -327,6 +327,12 @@ def main() -> None:
                 print(f"  {w['page']}  {w['field']}: missed {w['missed']!r}")
         for line in r["failures"]:
             print(f"  {line}")
+    print(f"\nspeed of extraction alone (pool start included) on {CPUS} CPUs:")
+    runs = [(f"archive, {kind}", r) for kind, r in result["kinds"].items()]
+    runs += [("trafilatura.extract_metadata, html", result["trafilatura"])] if "trafilatura" in result else []
+    for name, r in runs:
+        rate = f"{r['pages_per_second']:.1f}" if r["pages_per_second"] is not None else "—"
+        print(f"  {name:36} {r['documents']:5} documents in {r['seconds']:6.2f} s: {rate} pages/s")
 
 
 if __name__ == "__main__":
