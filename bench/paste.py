@@ -23,7 +23,10 @@ from pathlib import Path
 MAX_PAGE = 64 << 20  # a saved page is a few MB; anything larger is not a page
 
 # Elements whose content a browser does not render as text (or renders in another document).
-SKIP = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "title", "textarea", "select", "object"})
+SKIP = frozenset(
+    {"script", "style", "noscript", "template", "svg", "iframe", "title", "textarea", "select", "datalist", "object",
+     "video", "audio", "canvas", "noembed", "noframes"}
+)  # fmt: skip
 VOID = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"}
 )
@@ -168,6 +171,7 @@ class _Open:
     tag: str
     skipped: bool  # it or an ancestor is not shown
     cells: bool = False  # a row: a cell has begun in it
+    closed: bool = False  # a <details> without `open`: only its <summary> is shown
 
 
 class _Paste(HTMLParser):
@@ -219,8 +223,11 @@ class _Paste(HTMLParser):
             elif shown and tag == "hr":
                 self.out.block(1)
             return
-        skip = tag in SKIP or _hidden(attrs)
-        self.stack.append(_Open(tag, bool(self.skipped) or skip))
+        parent = self.stack[-1] if self.stack else None
+        skip = tag in SKIP or _hidden(attrs) or (parent is not None and parent.closed and tag != "summary")
+        shut = tag in ("dialog", "details") and not any(name == "open" for name, _ in attrs)
+        skip = skip or (shut and tag == "dialog")  # the browser's own stylesheet hides a closed dialog
+        self.stack.append(_Open(tag, bool(self.skipped) or skip, closed=shut and tag == "details"))
         if tag in ("svg", "math"):
             self.foreign += 1
         if self.skipped or skip:
@@ -254,7 +261,7 @@ class _Paste(HTMLParser):
             self._close(found)
 
     def handle_data(self, data: str) -> None:
-        if self.skipped:
+        if self.skipped or (self.stack and self.stack[-1].closed):
             return
         if self.pre:
             if self.after_pre and data.startswith("\n"):

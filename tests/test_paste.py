@@ -32,7 +32,10 @@ def test_head_and_meta_tags_are_not_copied() -> None:
     assert p(page) == "Headline\n"
 
 
-@pytest.mark.parametrize("tag", ["script", "style", "noscript", "template", "svg", "iframe"])
+@pytest.mark.parametrize(
+    "tag",
+    ["script", "style", "noscript", "template", "svg", "iframe", "textarea", "select", "video", "audio", "canvas"],
+)
 def test_unrendered_elements_are_not_copied(tag: str) -> None:
     assert p(f"<body><p>before</p><{tag}><b>inside</b> text</{tag}><p>after</p></body>") == "before\n\nafter\n"
 
@@ -48,6 +51,13 @@ def test_elements_that_are_shown_despite_similar_attributes() -> None:
     assert (
         p("<div aria-hidden='false'>a</div><div style='display:block'>b</div><div data-hidden>c</div>") == "a\nb\nc\n"
     )
+
+
+def test_a_closed_details_shows_only_its_summary_a_closed_dialog_nothing() -> None:
+    page = "<details><summary>Read <b>more</b></summary>long <p>text</p></details><dialog>Sign up</dialog><p>end</p>"
+    assert p(page) == "Read more\n\nend\n"
+    page = "<details open><summary>Read more</summary>long text</details><dialog open>Sign up</dialog>"
+    assert p(page) == "Read more\nlong text\nSign up\n"
 
 
 def test_an_unclosed_element_inside_a_hidden_one_ends_with_it() -> None:
