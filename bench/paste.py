@@ -16,6 +16,7 @@ import gzip
 import io
 import re
 import sys
+from collections import Counter
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -179,6 +180,7 @@ class _Paste(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.out = _Writer()
         self.stack: list[_Open] = []
+        self.open: Counter[str] = Counter()  # tags in the stack: most lookups end here, not in a scan
         self.skipped = 0
         self.pre = 0
         self.foreign = 0
@@ -187,6 +189,7 @@ class _Paste(HTMLParser):
     def _close(self, index: int) -> None:
         while len(self.stack) > index:
             top = self.stack.pop()
+            self.open[top.tag] -= 1
             tag, skipped = top.tag, top.skipped
             if skipped:
                 self.skipped -= 1
@@ -201,6 +204,8 @@ class _Paste(HTMLParser):
                 self.out.block(2 if tag in PARAGRAPHS else 1)
 
     def _find(self, tags: frozenset[str] | set[str], scope: set[str]) -> int | None:
+        if not any(self.open[t] for t in tags):
+            return None
         for i in range(len(self.stack) - 1, -1, -1):
             tag = self.stack[i].tag
             if tag in tags:
@@ -227,6 +232,7 @@ class _Paste(HTMLParser):
         skip = tag in SKIP or _hidden(attrs) or (parent is not None and parent.closed and tag != "summary")
         shut = tag in ("dialog", "details") and not any(name == "open" for name, _ in attrs)
         skip = skip or (shut and tag == "dialog")  # the browser's own stylesheet hides a closed dialog
+        self.open[tag] += 1
         self.stack.append(_Open(tag, bool(self.skipped) or skip, closed=shut and tag == "details"))
         if tag in ("svg", "math"):
             self.foreign += 1
