@@ -151,7 +151,7 @@ class Score:
             self.correct[name] += len(have.keys() & exp.known)
             self.labelled[name] += len(exp.want)
             self.found[name] += len(have.keys() & exp.want.keys())
-            labelled = sorted(map(str, exp.want.values()))
+            labelled = list(exp.want.values())
             for key in sorted(have.keys() - exp.known):
                 self.wrong.append({"page": page, "field": name, "predicted": have[key], "labelled": labelled})
             for key in sorted(exp.want.keys() - have.keys()):
