@@ -590,3 +590,43 @@ def test_many_dates_on_one_line_stay_linear() -> None:
     line = b"It was on March 3, 2021 and " * 20_000
     found = extract(line + b"\n")
     assert [e.field for e in found] == ["published_not_before"]
+
+
+# A paste of a whole page: navigation first, the story far down (a format trap of pasted pages).
+_NAV = "\n".join(
+    [
+        "Skip to main content",
+        "World",
+        "Business",
+        "Sports",
+        "Opinion",
+        "Culture",
+        "Science",
+        "Weather",
+        "Newsletters",
+        "Podcasts",
+        "Video",
+        "Subscribe",
+        "Sign in",
+        "Search",
+    ]
+)
+_STORY = (
+    "The city hospital said on Tuesday that its new children's wing would open to patients in the spring, "
+    "well ahead of the schedule it set two years ago.\n"
+    "Officials said the cost of the building had risen by a tenth because of delays in the delivery of "
+    "equipment from abroad last year.\n"
+)
+
+
+def test_a_pasted_page_reads_the_header_above_its_story() -> None:
+    text = f"{_NAV}\n\nCity hospital opens its new wing early\n\nBy Maria Lopez\nMarch 3, 2020 4:15 PM EST\n\n{_STORY}"
+    found = {(e.field, e.value, e.rule) for e in extract(text.encode())}
+    assert ("title", "City hospital opens its new wing early", "late-headline") in found
+    assert ("author", "Maria Lopez", "byline") in found
+    assert ("published", "2020-03-03T16:15:00-05:00", "header-date") in found
+
+
+def test_a_pasted_page_without_a_byline_or_date_over_its_story_gets_no_title() -> None:
+    text = f"{_NAV}\n\nCity hospital opens its new wing early\n\n{_STORY}"
+    assert [e for e in extract(text.encode()) if e.field == "title"] == []  # not "Skip to main content"

@@ -148,7 +148,8 @@ class _Doc:
         self.lines = _split_lines(text)
         self.nonblank = [line for line in self.lines if line.text]
         self.header = _header(self.nonblank)
-        self.header_numbers = {line.number for line in self.header}
+        self.late_header = _late_header(self.nonblank)
+        self.header_numbers = {line.number for line in self.header} | self.late_header
         self.starts = [line.start for line in self.lines]
 
     def above(self, line: _Line) -> _Line | None:
@@ -175,6 +176,27 @@ class _Doc:
     def line_at(self, offset: int) -> int:
         """The number of the line holding the character at offset."""
         return bisect_right(self.starts, offset) - 1
+
+
+_STORY_WORDS = 20  # a story line: this many words or more, ending a sentence
+_LATE_HEADER = 8  # nonblank lines above a late story start that may hold its headline, byline, date
+
+
+def _prose(text: str) -> bool:
+    core = text.rstrip("\"'\u201d\u2019)] ")
+    return len(text.split()) >= _STORY_WORDS and core.endswith((".", "!", "?", ":"))
+
+
+def _late_header(nonblank: Sequence[_Line]) -> set[int]:
+    """In text pasted from a whole page, navigation comes before the article: the story starts
+    far down, and its headline, byline and date are the few lines right above it. The story's
+    start is the first of two consecutive prose lines (a menu or a cookie notice is rarely two
+    sentences-long lines in a row); the lines above it count as header too. Empty when the story
+    starts within the first twelve lines (the header of `_header` already covers it)."""
+    for i in range(len(nonblank) - 1):
+        if _prose(nonblank[i].text) and _prose(nonblank[i + 1].text):
+            return {line.number for line in nonblank[i - _LATE_HEADER : i]} if i >= 12 else set()
+    return set()
 
 
 def _header(nonblank: Sequence[_Line]) -> list[_Line]:
@@ -923,12 +945,14 @@ def _title(doc: _Doc, taken: set[int]) -> list[_Hit]:
     which is the headline: no title.
     """
     lines = doc.nonblank
+    if doc.late_header:  # the story starts far down: the first line is the page's, not the story's
+        return _late_title(doc, taken)
     index = 1 if lines and lines[0].number not in taken and _is_kicker(lines[0].text) else 0
     if index + 1 >= len(lines):
         return []
     line, following = lines[index], lines[index + 1]
     if line.number in taken or not _headline_like(line.text):
-        return []
+        return _late_title(doc, taken)
     below = doc.below(line)
     if below and below.text[0].islower():
         return []
@@ -936,6 +960,28 @@ def _title(doc: _Doc, taken: set[int]) -> list[_Hit]:
     if len(words) <= 5 and following.number not in taken and _headline_like(following.text):
         return []
     return [_Hit("title", " ".join(words), line.start, line.end, "headline")]
+
+
+_FURNITURE = re.compile(r"(?i)^(?:by\b|\d+\s*(?:-\s*)?min(?:ute)?s?\s+read\b)")
+
+
+def _late_title(doc: _Doc, taken: set[int]) -> list[_Hit]:
+    """Rule "late-headline": in a page's paste, whose first line is navigation, the headline is
+    the nearest headline-like line above the late header's first byline or date line (within
+    three lines: share buttons or a kicker may stand between), not a byline, a reading time or
+    mostly digits."""
+    late = [line for line in doc.nonblank if line.number in doc.late_header]
+    first = next((i for i, line in enumerate(late) if line.number in taken), None)
+    if first is None:
+        return []  # no byline or date over the story: which line is the headline is unclear
+    for line in reversed(late[max(0, first - 3) : first]):
+        text = line.text
+        digits = sum(c.isdigit() for c in text)
+        if line.number in taken or _FURNITURE.match(text) or digits * 2 > sum(c.isalpha() for c in text):
+            continue
+        if _headline_like(text):
+            return [_Hit("title", " ".join(text.split()), line.start, line.end, "late-headline")]
+    return []
 
 
 def _headline_like(text: str) -> bool:
