@@ -94,7 +94,7 @@ STORY = (
 
 def test_identity() -> None:
     assert NAME == "html"
-    assert VERSION == "1.0.0"
+    assert VERSION == "1.1.0"
 
 
 # ---------------------------------------------------------------------------------------
@@ -821,3 +821,22 @@ def test_a_200_kb_page_is_read() -> None:
     assert len(data) > 200_000
     result = extract(data)  # its speed is measured by bench/, not asserted here
     assert values(result, "title") == ["U.S. Formally Accuses Russia of War Crimes in Ukraine"]
+
+
+@pytest.mark.parametrize(
+    ("site_name", "outlet"),
+    [
+        ("LinkNaija | Nigeria's popular news platform", "LinkNaija"),
+        ("Autoracing | F1 | Indy | MotoGP | Stock", "Autoracing"),
+        ("Remember 80/90 - Memorabilia anni 80/90", "Remember 80/90"),
+        ("Better Homes & Gardens", "Better Homes & Gardens"),
+    ],
+)
+def test_a_site_name_loses_its_tagline(site_name: str, outlet: str) -> None:
+    data = f'<html><head><meta property="og:site_name" content="{site_name}"></head><body></body></html>'.encode()
+    assert values(extract(data), "outlet") == [outlet]
+
+
+def test_a_blogging_platform_is_not_the_outlet() -> None:
+    data = b'<html><head><meta property="og:site_name" content="Blogger"></head><body></body></html>'
+    assert values(extract(data), "outlet") == []

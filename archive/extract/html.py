@@ -64,7 +64,7 @@ from archive.extract.common.outlets import outlet_key
 from archive.extract.common.text import fold, has_any
 
 NAME = "html"
-VERSION = "1.0.0"
+VERSION = "1.1.0"
 MEDIA_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
 FIELDS = ("outlet", "published", "modified", "title", "author", "credit", "url", "language")
@@ -464,9 +464,22 @@ def _outlet_key(name: str) -> str:
     return outlet_key(name, web=True)
 
 
+# Site names that name the publishing platform, not the outlet (Blogger fills in og:site_name
+# for every blog it hosts).
+_PLATFORMS = frozenset({"blogger", "wordpress", "wordpress.com", "medium", "tumblr", "substack", "wix", "squarespace"})
+# "LinkNaija | Nigeria's popular news platform", "Autoracing | F1 | Indy | MotoGP": the name, then
+# a tagline or a list of sections after a separator.
+_TAGLINE = re.compile(r"\s+(?:\||\u2013|\u2014|-|::|\u00b7|\u2022)\s+")
+
+
 def _outlet_name(value: object) -> str:
     name = _clean(value)
     if not name or len(name) > 100 or _URLISH.search(name):
+        return ""
+    parts = _TAGLINE.split(name, maxsplit=1)
+    if len(parts) == 2 and parts[0] and any(c.isalpha() for c in parts[0]):
+        name = parts[0]
+    if name.lower() in _PLATFORMS:
         return ""
     return name
 
