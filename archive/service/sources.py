@@ -2,8 +2,9 @@
 
 `collect` walks the paths given (skipping hidden entries, links, excluded names and anything that
 is a vault or inside one) and `inspect_all` checks each file (a regular file, readable, not empty,
-a UTF-8 name, a recognised type, UTF-8 if text): every problem of every file is gathered and
-refused in one error, one line per file, before a byte is copied.
+a UTF-8 name, a recognised type, not a private key; text not in UTF-8 gets the encoding its
+format decides as its charset): every problem of every file is gathered and refused in one error,
+one line per file, before a byte is copied.
 """
 
 from __future__ import annotations
