@@ -840,3 +840,24 @@ def test_a_site_name_loses_its_tagline(site_name: str, outlet: str) -> None:
 def test_a_blogging_platform_is_not_the_outlet() -> None:
     data = b'<html><head><meta property="og:site_name" content="Blogger"></head><body></body></html>'
     assert values(extract(data), "outlet") == []
+
+
+def test_a_utc_time_element_is_given_in_the_zone_it_prints() -> None:
+    data = (
+        b'<html><head><script type="application/ld+json">{"@type":"NewsArticle","headline":"Hansen warns",'
+        b'"datePublished":"2023-11-02T19:53:52.000Z"}</script></head><body><article><h1>Hansen warns</h1>'
+        b'<time datetime="2023-11-02T19:53:52.000Z">November 2, 2023 3:53 PM EDT</time>'
+        b"<p>A long first paragraph of the story, long enough to be the story and not its header.</p>"
+        b"</article></body></html>"
+    )
+    assert set(values(extract(data), "published")) == {"2023-11-02T15:53:52-04:00"}  # the same instant, as printed
+
+
+def test_a_printed_time_of_another_instant_changes_nothing() -> None:
+    data = (
+        b"<html><head></head><body><article><h1>Hansen warns</h1>"
+        b'<time datetime="2023-11-02T19:53:52Z">November 2, 2023 9:00 AM EDT</time>'
+        b"<p>A long first paragraph of the story, long enough to be the story and not its header.</p>"
+        b"</article></body></html>"
+    )
+    assert values(extract(data), "published") == ["2023-11-02T19:53:52+00:00"]

@@ -544,7 +544,11 @@ def _same_time(a: str, b: str) -> bool:
 
 
 def _most_precise(values: list[str]) -> str:
-    return next((v for v in values if "T" in v), values[0])
+    """The first value with a time, preferring one in a zone other than UTC: the same instant
+    written in the outlet's local time is how the outlet stated it."""
+    timed = [v for v in values if "T" in v]
+    local = [v for v in timed if not v.endswith(("Z", "+00:00", "-00:00"))]
+    return (local or timed or values)[0]
 
 
 @dataclass
@@ -580,8 +584,30 @@ def _dates(page: _Page) -> _Dates:
         for raw in page.og.get(prop, []):
             dates.add(page, name, raw, "og-" + prop.split(":")[1].replace("_", "-"), prop)
     for element, name, how in _header_times(page):
-        dates.add(page, name, element.get("datetime", ""), f"time-{how}", f"time[datetime] ({how})")
+        raw = element.get("datetime", "")
+        local = _as_printed(raw, _line(element))
+        if local:  # first: the same instant, in the zone the page prints it in
+            dates.add(page, name, local, f"time-{how}-printed", f"time[datetime] ({how}), zone as printed")
+        dates.add(page, name, raw, f"time-{how}", f"time[datetime] ({how})")
     return dates
+
+
+def _as_printed(machine: str, printed: str) -> str:
+    """A <time>'s machine value in the zone its printed text states, when both are the same
+    instant (to the minute): datetime="2023-11-02T19:53:52Z" printed "November 2, 2023 3:53 PM
+    EDT" is 2023-11-02T15:53:52-04:00. The outlet's local time is what a citation should give;
+    a value in UTC can fall on the next day. "" when the text states no zone or another time."""
+    when = _when(machine)
+    if when is None or when.moment is None or not printed or len(printed) > 200:
+        return ""
+    read = [e for e in _plaintext(f"Published {printed}") if e.field == "published"]
+    stated = _when(str(read[0].value)) if read else None
+    if stated is None or stated.moment is None or stated.offset == when.offset:
+        return ""
+    if abs((stated.moment - when.moment).total_seconds()) >= 60:
+        return ""
+    moment = when.moment.astimezone(stated.moment.tzinfo)
+    return When.of(moment).iso()
 
 
 def _story_start(page: _Page) -> tuple[dict[Element, int], int]:
