@@ -67,12 +67,23 @@ def run(
     cwd: Path | None = None,
     timeout: float = 120,
     honour_modes: bool = False,
+    umask: int | None = None,
 ) -> Run:
     """Run `archive ARGS [--vault VAULT]` to completion and capture what it did.
 
-    With `honour_modes`, a root test run gives the CLI no power to read files whatever their mode.
+    With `honour_modes`, a root test run gives the CLI no power to read files whatever their mode;
+    with `umask`, the CLI runs under that umask (set in the child alone).
     """
     words = cli_args(args, vault)
+    preexec = drop_read_override if honour_modes and is_root() else None
+    if umask is not None:
+        mask, before = umask, preexec
+
+        def preexec() -> None:
+            os.umask(mask)
+            if before is not None:
+                before()
+
     proc = subprocess.run(
         [*archive_command(), *words],
         capture_output=True,
@@ -81,7 +92,7 @@ def run(
         cwd=cwd,
         timeout=timeout,
         check=False,
-        preexec_fn=drop_read_override if honour_modes and is_root() else None,
+        preexec_fn=preexec,
     )
     return Run(tuple(words), proc.returncode, proc.stdout, proc.stderr)
 

@@ -8,29 +8,18 @@ from __future__ import annotations
 
 import os
 import stat
-import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-from helpers import Run, archive_command, cli_args, cli_env, seed_files
+from helpers import Run, run, seed_files
 
 UMASKS = [0o000, 0o077]
 
 
 def run_under(umask: int, *args: str | Path, vault: Path | None = None, env: dict[str, str] | None = None) -> Run:
     """Run the CLI with `umask` set in the child alone; require exit 0."""
-    words = cli_args(args, vault)
-    proc = subprocess.run(
-        [*archive_command(), *words],
-        capture_output=True,
-        text=True,
-        env=cli_env(env),
-        timeout=120,
-        check=False,
-        preexec_fn=lambda: os.umask(umask),
-    )
-    result = Run(tuple(words), proc.returncode, proc.stdout, proc.stderr)
+    result = run(*args, vault=vault, env=env, umask=umask)
     assert result.code == 0, str(result)
     return result
 
