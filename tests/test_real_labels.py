@@ -114,3 +114,29 @@ def test_each_label_is_valid_and_names_its_own_page(path: Path) -> None:
     assert label["page"] in (f"{corpus}/html/{name}", f"{corpus}/html/{name}.gz")
     if CORPUS.is_dir():
         assert (CORPUS / label["page"]).is_file()
+
+
+def _scored(label: dict[str, Any]) -> dict[str, Any]:
+    # What the evaluation scores: every member but the page's path, its URL and the free-text notes.
+    return {k: v for k, v in label.items() if k not in ("page", "url", "notes")}
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no shared corpus at {CORPUS}")
+def test_byte_identical_pages_carry_the_same_label() -> None:
+    # Two labellers reading the same bytes must agree, or the page's fields are marked ambiguous.
+    import gzip
+    import hashlib
+
+    by_digest: dict[str, list[Path]] = {}
+    for path in LABELS:
+        page = CORPUS / json.loads(path.read_text("utf-8"))["page"]
+        data = page.read_bytes()
+        data = gzip.decompress(data) if page.suffix == ".gz" else data
+        by_digest.setdefault(hashlib.sha256(data).hexdigest(), []).append(path)
+    twins = [paths for paths in by_digest.values() if len(paths) > 1]
+    assert twins, "the corpus has byte-identical pages in two folders; none was found"
+    for first, *others in twins:
+        for other in others:
+            assert _scored(json.loads(other.read_text("utf-8"))) == _scored(json.loads(first.read_text("utf-8"))), (
+                f"{other.relative_to(REAL)} and {first.relative_to(REAL)} are the same page"
+            )
