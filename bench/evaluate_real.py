@@ -1,10 +1,13 @@
 """Extraction quality on real pages (issue 10): precision and recall per field of the archive's
-extractors over the labelled pages of the shared corpus, read as saved HTML and as the text a
-person gets by copying the page from a browser (`bench/paste.py`), beside trafilatura's metadata.
+extractors over the labelled pages of the shared corpus, read as saved HTML, as the text a person
+gets by copying the page from a browser (`bench/paste.py`) and as the PDF a browser prints of it
+(`bench/print_pdf.py`, Chromium headless; the kind is left out, and says so, where no Chromium is
+installed), beside trafilatura's metadata. The corpus holds no real photos: there is no photo kind.
 
 The labels: `tests/data/real/<corpus>/*.labels.json` (format: `tests/data/real/labels.schema.json`).
 Each page (decompressed first if .gz) is identified and runs through the sandboxed extractors on
-2 CPUs, exactly as at ingest; its paste runs as a `text/plain` UTF-8 document named `<page>.txt`.
+2 CPUs, exactly as at ingest; its paste runs as a `text/plain` UTF-8 document named `<page>.txt`,
+its print as an `application/pdf` document `<page>.pdf`.
 Values are compared as sets per page (two rules giving the same value corroborate, they do not
 count twice), after Unicode NFC, whitespace collapse and case folding:
 * outlet, author: the name; title: the visible headline (a prediction equal to the label's meta
@@ -13,10 +16,10 @@ count twice), after Unicode NFC, whitespace collapse and case folding:
   is stated); "exact" is the full value as labelled, offset and all, beside it;
 * credit: the (photographer, agency) pair, null matching absent.
 precision = correct predictions / predictions; recall = labelled values found / labelled values.
-A field a label marks ambiguous is left out on that page. In the text kind only values labelled
-`visible: true` count as labelled (a prediction equal to an invisible one is still correct).
+A field a label marks ambiguous is left out on that page. In the text and pdf kinds only values
+labelled `visible: true` count as labelled (a prediction equal to an invisible one is still correct).
 Prints the tables, every wrong value, the speed; asserts nothing (figures, not a test).
-Run: `.venv/bin/python -m bench.evaluate_real [--json] [--only html|text] [--labels DIR] [--corpus DIR]`.
+Run: `.venv/bin/python -m bench.evaluate_real [--json] [--only html|text|pdf] [--labels DIR] [--corpus DIR]`.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ import time
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,12 +42,13 @@ from typing import Any
 from archive.extract.identify import identify
 from archive.service.extraction import Doc, Extractors
 from bench.paste import paste, read_page
+from bench.print_pdf import chromium, print_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "tests" / "data" / "real"
 CORPUS = ROOT.parent / "shared" / "corpus"
 FIELDS = ("outlet", "published", "title", "author", "credit")
-KINDS = ("html", "text")
+KINDS = ("html", "text", "pdf")
 CPUS = 2
 LABEL_FIELD = {"outlet": "outlet", "published": "published", "title": "title", "author": "authors", "credit": "credits"}
 _SPACE = re.compile(r"\s+")
@@ -65,6 +69,7 @@ class Page:
     source: Path
     html: Path
     text: Path
+    pdf: Path  # written only when the pdf kind is evaluated
 
 
 @dataclass
@@ -142,7 +147,7 @@ class Score:
             width = _date_width(exp) if name == "published" else 10
             values = [v for f, v in claims if f == name]
             have = {k: v for v in values if (k := _key(name, v, width)) is not None}
-            meta = norm(label["title"]["meta"]) if name == "title" and kind == "html" else None
+            meta = norm(label["title"]["meta"]) if name == "title" and kind != "text" else None
             if meta is not None and meta not in exp.known:
                 self.meta_title["labelled"] += 1
                 self.meta_title["found"] += meta in have
@@ -200,18 +205,27 @@ def load(labels: Path, corpus: Path, work: Path) -> list[Page]:
         html.write_bytes(data)
         text = folder / f"{name}.txt"
         text.write_text(paste(data), "utf-8")
-        pages.append(Page(label, source, html, text))
+        pages.append(Page(label, source, html, text, folder / f"{name}.pdf"))
     return pages
+
+
+def _printed(pages: list[Page]) -> list[Page]:
+    """The pages whose PDF printed (Chromium prints two at a time; each print is cached)."""
+    with ThreadPoolExecutor(CPUS) as pool:
+        done = list(pool.map(lambda p: print_pdf(p.html, p.pdf), pages))
+    return [page for page, ok in zip(pages, done, strict=True) if ok]
 
 
 def _archive(pages: list[Page], kind: str) -> tuple[Score, float, list[str]]:
     docs = []
     for page in pages:
-        path = page.html if kind == "html" else page.text
+        path = {"html": page.html, "text": page.text, "pdf": page.pdf}[kind]
         data = path.read_bytes()
         if kind == "html":
             found = identify(data[: 1 << 16], path.name)
             docs.append(Doc(path, found.media_type, found.charset, len(data)))
+        elif kind == "pdf":
+            docs.append(Doc(path, "application/pdf", None, len(data)))
         else:
             docs.append(Doc(path, "text/plain", "utf-8", len(data)))
     start = time.perf_counter()
@@ -262,7 +276,14 @@ def evaluate(labels: Path, corpus: Path, kinds: tuple[str, ...]) -> dict[str, An
         pages = load(labels, corpus, Path(work))
         result["pages"] = len(pages)
         for kind in kinds:
-            score, seconds, failures = _archive(pages, kind)
+            these = pages
+            if kind == "pdf":
+                if chromium() is None:
+                    result["skipped"] = {"pdf": "no Chromium (apt-get install chromium, or set $CHROMIUM)"}
+                    continue
+                these = _printed(pages)
+            score, seconds, failures = _archive(these, kind)
+            failures += [f"{p.label['page']}: not printed to PDF" for p in pages if p not in these]
             result["kinds"][kind] = score.to_json(seconds) | {"failures": failures}
         if "html" in kinds and (peer := _trafilatura(pages)) is not None:
             score, seconds = peer
@@ -314,6 +335,8 @@ def main() -> None:
         print(json.dumps(result, indent=2, ensure_ascii=False))
         return
     print(f"{result['pages']} labelled pages from {result['labels']}")
+    for kind, why in result.get("skipped", {}).items():
+        print(f"{kind}: not evaluated: {why}")
     for kind, r in result["kinds"].items():
         _print_table(f"archive, {kind}", r)
     if "trafilatura" in result:

@@ -366,7 +366,7 @@ def test_not_print_furniture(line: str) -> None:
 
 def text_facts(pages: list[str], has_created: bool = False) -> tuple[list[Fact], list[str]]:
     notes: list[Note] = []
-    facts = pdf._text_facts(pages, ["layout"] * len(pages), has_created, notes)
+    facts, _ = pdf._text_facts(pages, ["layout"] * len(pages), has_created, notes)
     return facts, [n.note for n in notes]
 
 
@@ -429,3 +429,48 @@ def test_reflow_joins_wrapped_lines_only() -> None:
 def test_no_text_is_a_note() -> None:
     facts, notes = text_facts(["   \n\n", ""])
     assert facts == [] and notes == ["no text"]
+
+
+# ---------------------------------------------------------------------------------------
+# A browser's /Title is the page's <title>: the printed headline is cited
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "lines", "headline"),
+    [
+        ("Storm floods the valley - The Daily Record", ["The Daily Record", "Storm floods the valley", "By A"],
+         "Storm floods the valley"),
+        ("Opinion | Why the vote matters | Weekly Post", ["Menu", "Why the vote matters", ""], "Why the vote matters"),
+        # A section prefix the page prints above the headline is still left out: the longest printed run wins.
+        ("Opinion | Why the vote matters - Weekly Post", ["Opinion", "Why the vote matters"], "Why the vote matters"),
+        # A headline wrapped over two lines of the print.
+        ("A long headline that the print wraps over two lines | Site",
+         ["A long headline that the print", "wraps over two lines", "Body."],
+         "A long headline that the print wraps over two lines"),
+        ("Storm floods the valley \u2013 Site", ["STORM FLOODS  THE VALLEY"], "STORM FLOODS THE VALLEY"),
+        # Nothing of the title is printed alone: no cut.
+        ("Storm floods the valley - The Daily Record", ["Storm floods the valley, officials said."], None),
+        # A one-word part is too weak to be a headline.
+        ("Sport - Results - Site", ["Sport", "Results"], None),
+        ("No separator in this title", ["No separator in this title"], None),
+        # A colon glued to the word before it is punctuation inside a headline, not a separator.
+        ("Delhi air: the law behind it - Site", ["Delhi air", "the law behind it"], None),
+    ],
+)  # fmt: skip
+def test_the_headline_part_of_a_page_title(title: str, lines: list[str], headline: str | None) -> None:
+    got = pdf._headline_in_title(title, lines)
+    if headline is None:
+        assert got is None
+    else:
+        assert got is not None and " ".join(got.split()) in (headline, title[: len(got)])
+        assert pdf._same_words(got) == pdf._same_words(headline)
+
+
+def test_only_a_browser_print_has_its_title_cut() -> None:
+    browser = {"info": {"/Creator": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120.0 Safari/537.36"}}
+    assert pdf._printed_by_browser(browser)
+    assert pdf._printed_by_browser({"info": {"/Producer": "Skia/PDF m120"}})
+    assert not pdf._printed_by_browser({"info": {"/Creator": "Microsoft® Word for Microsoft 365"}})
+    assert not pdf._printed_by_browser({"info": {}})
+    assert not pdf._printed_by_browser({"info": None})

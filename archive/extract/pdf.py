@@ -6,7 +6,11 @@ itself and /CreationDate to the moment of printing. The policy, like `plaintext`
 to abstain rather than guess:
 
 * title: /Title or XMP dc:title, unless it is a file name ("Microsoft Word - x.docx"), a
-  URL or a placeholder ("Untitled"). If the two disagree, neither is taken.
+  URL or a placeholder ("Untitled"). If the two disagree, neither is taken. A browser's print
+  (its user agent in /Creator, or Skia in /Producer) has the page's <title> as /Title, often
+  with the site's or a section's name joined on ("Headline - Site"): when a part of it between
+  separators is printed as a line of its own in the text, that part, the headline, is the title
+  (rule "pdf-info-title-printed"; the whole /Title stays its evidence).
 * author: /Author or XMP dc:creator, only when every name in it looks like a person's
   ("Jane Doe", not "jdoe", "Microsoft Word" or "Administrator"). Disagreement: none.
 * created: /CreationDate or XMP xmp:CreateDate, as ISO 8601 (a datetime with its offset
@@ -104,7 +108,10 @@ def extract(path: Path, *, timeout: float = TIMEOUT) -> Result:
         facts.extend(_metadata_facts(parsed.meta, notes))
     if parsed.pages:
         has_created = any(f.field == "created" for f in facts)
-        facts.extend(_text_facts(parsed.pages, parsed.modes, has_created, notes))
+        text_facts, body = _text_facts(parsed.pages, parsed.modes, has_created, notes)
+        if parsed.meta is not None and _printed_by_browser(parsed.meta):
+            facts = [_page_title(f, body) if f.rule == "pdf-info-title" else f for f in facts]
+        facts.extend(text_facts)
     # Without byte spans, two readings of the same words (a credit repeated on a later page)
     # are one fact.
     unique: dict[tuple[str, ...], Fact] = {}
@@ -796,7 +803,10 @@ def _decoded_lines(text: str) -> tuple[list[str], int]:
     return kept, dropped
 
 
-def _text_facts(pages: Sequence[str], modes: Sequence[str], has_created: bool, notes: list[Note]) -> list[Fact]:
+def _text_facts(
+    pages: Sequence[str], modes: Sequence[str], has_created: bool, notes: list[Note]
+) -> tuple[list[Fact], list[str]]:
+    """The facts the pages' text states, and the text's lines after the print furniture is taken out."""
     pages_lines: list[list[str]] = []
     for number, text in enumerate(pages, 1):
         lines, dropped = _decoded_lines(unicodedata.normalize("NFKC", text))
@@ -820,16 +830,67 @@ def _text_facts(pages: Sequence[str], modes: Sequence[str], has_created: bool, n
         notes.append(
             Note("no text", "no page has extractable text (a scan without OCR, or pages that could not be read)")
         )
-        return facts
+        return facts, []
     from archive.extract import plaintext
 
+    lines = text.splitlines()
     try:
         found = plaintext.extract(text.encode("utf-8", "surrogatepass"))
     except (ValueError, RecursionError) as exc:
         notes.append(Note("text not read", f"plaintext extractor failed: {exc}"))
-        return facts
+        return facts, lines
     facts.extend(Fact(e.field, e.value, f"text:{e.rule}", e.evidence, key="pdf-text") for e in found)
-    return facts
+    return facts, lines
+
+
+# A browser names itself in /Creator (its user agent: "Mozilla/5.0 ... HeadlessChrome/...") or
+# /Producer ("Skia/PDF m120" for Chromium, "cairo" only with Firefox's user agent beside it).
+_BROWSER = re.compile(r"Mozilla/\d|Chrome/|Chromium|Firefox/|Safari/|Skia/PDF|\bEdg/")
+_TITLE_SEPARATOR = re.compile(r"\s+[|\-\u2013\u2014:\u00b7\u2022\u00bb]\s+")
+_HEADLINE_LINES = 3  # a printed headline wraps over at most this many lines
+
+
+def _printed_by_browser(meta: dict[str, Any]) -> bool:
+    info = meta.get("info") or {}
+    if not isinstance(info, dict):
+        return False
+    return any(isinstance(info.get(key), str) and _BROWSER.search(info[key]) for key in ("/Creator", "/Producer"))
+
+
+def _same_words(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).split()).casefold()
+
+
+def _headline_in_title(title: str, lines: Sequence[str]) -> str | None:
+    """The part of a web page's <title> that the printed page shows as a line of its own (its
+    headline), when the title is that headline with the site's or a section's name joined on
+    ("Headline - Site", "Section | Headline | Site"); None when no such part is printed."""
+    cuts = [(m.start(), m.end()) for m in _TITLE_SEPARATOR.finditer(title)]
+    if not cuts:
+        return None
+    starts = [0] + [end for _, end in cuts]
+    ends = [start for start, _ in cuts] + [len(title)]
+    runs = [title[starts[i] : ends[j]] for i in range(len(starts)) for j in range(i, len(ends))]
+    runs = [run for run in runs if run != title]
+    printed: set[str] = set()
+    for i in range(len(lines)):
+        for n in range(1, _HEADLINE_LINES + 1):
+            if i + n <= len(lines) and all(lines[i : i + n]):
+                printed.add(_same_words(" ".join(lines[i : i + n])))
+    for run in sorted(runs, key=len, reverse=True):
+        if len(run.split()) >= 2 and _same_words(run) in printed:
+            return run.strip()
+    return None
+
+
+def _page_title(fact: Fact, lines: Sequence[str]) -> Fact:
+    """A browser's /Title is the page's <title>: cite the headline part of it the page prints."""
+    if not isinstance(fact.value, str):
+        return fact
+    headline = _headline_in_title(fact.value, lines)
+    if headline is None:
+        return fact
+    return Fact("title", headline, "pdf-info-title-printed", fact.evidence, key=fact.key)
 
 
 def _collapse_blank(text: str) -> str:
