@@ -54,7 +54,7 @@ from archive.extract.common.dates import When, same_time
 from archive.extract.common.names import capitalize_words, is_person_name, shouting
 
 NAME = "pdf"
-VERSION = "1.0.0"
+VERSION = "1.1.0"
 MEDIA_TYPES = frozenset({"application/pdf"})
 
 TIMEOUT = 60.0  # seconds for the whole parse, metadata and text
