@@ -474,3 +474,23 @@ def test_only_a_browser_print_has_its_title_cut() -> None:
     assert not pdf._printed_by_browser({"info": {"/Creator": "Microsoft® Word for Microsoft 365"}})
     assert not pdf._printed_by_browser({"info": {}})
     assert not pdf._printed_by_browser({"info": None})
+
+
+def test_a_title_in_parts_none_printed_is_not_taken() -> None:
+    title = Fact("title", "Storm floods the valley | Daily Record", "pdf-info-title", "raw", key="pdf:/Title")
+    notes: list[Note] = []
+    assert pdf._page_title(title, ["Menu", "Weather"], notes) is None
+    assert [n.note for n in notes] == ["title not taken"]
+    whole = Fact("title", "Storm floods the valley", "pdf-info-title", "raw", key="pdf:/Title")
+    assert pdf._page_title(whole, ["Menu"], notes) == whole  # one part: the title as it is
+    cut = pdf._page_title(title, ["Storm floods the valley"], notes)
+    assert cut is not None and (cut.value, cut.rule, cut.evidence) == (
+        "Storm floods the valley",
+        "pdf-info-title-printed",
+        "raw",
+    )
+
+
+def test_text_is_read_as_printed_with_ligatures_spelled_out() -> None:
+    assert pdf._faithful("\ufb01re\ufb02y \u2026 \u00bd \uff21") == "firefly \u2026 \u00bd \uff21"
+    assert pdf._faithful("Cafe\u0301") == "Caf\u00e9"  # NFC

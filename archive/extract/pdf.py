@@ -10,7 +10,8 @@ to abstain rather than guess:
   (its user agent in /Creator, or Skia in /Producer) has the page's <title> as /Title, often
   with the site's or a section's name joined on ("Headline - Site"): when a part of it between
   separators is printed as a line of its own in the text, that part, the headline, is the title
-  (rule "pdf-info-title-printed"; the whole /Title stays its evidence).
+  (rule "pdf-info-title-printed"; the whole /Title stays its evidence); when no part is, a
+  /Title in parts is not taken.
 * author: /Author or XMP dc:creator, only when every name in it looks like a person's
   ("Jane Doe", not "jdoe", "Microsoft Word" or "Administrator"). Disagreement: none.
 * created: /CreationDate or XMP xmp:CreateDate, as ISO 8601 (a datetime with its offset
@@ -20,7 +21,8 @@ to abstain rather than guess:
   `modified` means the article's own update date; a ModDate other than the CreationDate
   is kept as a Note, because a file changed after it was printed is worth knowing about.
 * language: the catalog's /Lang (a browser copies the page's `lang` there) or dc:language.
-* text: every page's text (bounded), normalised with NFKC so ligatures ("ﬁ") match,
+* text: every page's text (bounded), in NFC with typographic ligatures ("ﬁ") spelled out so
+  that words match (not NFKC, which would also rewrite what the page prints: "…" as "..."),
   hard-wrapped lines joined back into paragraphs, with the browser's print header and
   footer taken out and read on their own: the footer's URL is the page's `url` (rule
   "print-footer"); the header's date is the time of printing (a Note; `created` only when
@@ -110,7 +112,8 @@ def extract(path: Path, *, timeout: float = TIMEOUT) -> Result:
         has_created = any(f.field == "created" for f in facts)
         text_facts, body = _text_facts(parsed.pages, parsed.modes, has_created, notes)
         if parsed.meta is not None and _printed_by_browser(parsed.meta):
-            facts = [_page_title(f, body) if f.rule == "pdf-info-title" else f for f in facts]
+            cut = [_page_title(f, body, notes) if f.rule == "pdf-info-title" else f for f in facts]
+            facts = [f for f in cut if f is not None]
         facts.extend(text_facts)
     # Without byte spans, two readings of the same words (a credit repeated on a later page)
     # are one fact.
@@ -448,8 +451,18 @@ _PLACEHOLDER_TITLE = re.compile(r"(?i)^(?:untitled(?:\s+document)?|no\s+title|ti
 _URL_LIKE = re.compile(r"(?i)^(?:https?|file|about|chrome|data):")
 
 
+# The Latin and Armenian presentation-form ligatures (U+FB00-FB06, U+FB13-FB17): a font's glyphs for
+# letter pairs, which text extraction hands back as one character.
+_LIGATURES = {c: unicodedata.normalize("NFKC", chr(c)) for c in (*range(0xFB00, 0xFB07), *range(0xFB13, 0xFB18))}
+
+
+def _faithful(text: str) -> str:
+    """The text in NFC with ligatures spelled out: every other character as the PDF has it."""
+    return unicodedata.normalize("NFC", text.translate(_LIGATURES))
+
+
 def _clean(value: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", value).split())
+    return " ".join(_faithful(value).split())
 
 
 def _title_facts(info: dict[str, Any], xmp: dict[str, list[str]], notes: list[Note]) -> list[Fact]:
@@ -700,7 +713,7 @@ def _print_date(groups: dict[str, str | None]) -> str | None:
 
 @dataclass
 class _Page:
-    lines: list[str]  # NFKC-normalised
+    lines: list[str]  # `_faithful`
     candidates: dict[int, _Furniture]  # first and last non-blank lines that read as furniture
 
 
@@ -809,7 +822,7 @@ def _text_facts(
     """The facts the pages' text states, and the text's lines after the print furniture is taken out."""
     pages_lines: list[list[str]] = []
     for number, text in enumerate(pages, 1):
-        lines, dropped = _decoded_lines(unicodedata.normalize("NFKC", text))
+        lines, dropped = _decoded_lines(_faithful(text))
         if dropped:
             notes.append(
                 Note(
@@ -858,7 +871,7 @@ def _printed_by_browser(meta: dict[str, Any]) -> bool:
 
 
 def _same_words(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).split()).casefold()
+    return " ".join(_faithful(text).split()).casefold()
 
 
 def _headline_in_title(title: str, lines: Sequence[str]) -> str | None:
@@ -883,14 +896,24 @@ def _headline_in_title(title: str, lines: Sequence[str]) -> str | None:
     return None
 
 
-def _page_title(fact: Fact, lines: Sequence[str]) -> Fact:
-    """A browser's /Title is the page's <title>: cite the headline part of it the page prints."""
+def _page_title(fact: Fact, lines: Sequence[str], notes: list[Note]) -> Fact | None:
+    """A browser's /Title is the page's <title>: cite the headline part of it the page prints; a
+    title of several parts none of which is printed alone is not taken (which part is the
+    headline, which the site's or a section's name, the title does not say)."""
     if not isinstance(fact.value, str):
         return fact
     headline = _headline_in_title(fact.value, lines)
-    if headline is None:
-        return fact
-    return Fact("title", headline, "pdf-info-title-printed", fact.evidence, key=fact.key)
+    if headline is not None:
+        return Fact("title", headline, "pdf-info-title-printed", fact.evidence, key=fact.key)
+    if _TITLE_SEPARATOR.search(fact.value):
+        notes.append(
+            Note(
+                "title not taken",
+                f"{fact.key} {fact.value!r} is a web page's title in parts, none printed as the page's headline",
+            )
+        )
+        return None
+    return fact
 
 
 def _collapse_blank(text: str) -> str:
