@@ -137,7 +137,7 @@ def serve(pki: Path, mode: str) -> None:
     lock = threading.Lock()  # openssl keeps its serial number in one file
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
+        def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", "0"))
             query = self.rfile.read(min(length, 1 << 20))
             if mode == "hang":
@@ -154,7 +154,7 @@ def serve(pki: Path, mode: str) -> None:
             self.end_headers()
             self.wfile.write(body)
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's name
+        def log_message(self, format: str, *args: object) -> None:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
