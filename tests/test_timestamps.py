@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import SEEDS, database, ok, run
@@ -68,17 +69,15 @@ def _vault(tmp_path: Path, name: str = "v") -> Path:
     return vault
 
 
-def _verify(vault: Path, *extra: str | Path) -> dict[str, object]:
+def _verify(vault: Path, *extra: str | Path) -> dict[str, Any]:
     result = run("verify", "--json", *extra, vault=vault)
-    doc: dict[str, object] = json.loads(result.out)
+    doc: dict[str, Any] = json.loads(result.out)
     assert result.code == (0 if doc["ok"] else 1), str(result)
     return doc
 
 
-def _codes(doc: dict[str, object], kind: str = "problems") -> list[str]:
-    entries = doc[kind]
-    assert isinstance(entries, list)
-    return [p["code"] for p in entries]
+def _codes(doc: dict[str, Any], kind: str = "problems") -> list[str]:
+    return [p["code"] for p in doc[kind]]
 
 
 def _tokens(vault: Path) -> list[tuple[int, str, bytes]]:
@@ -113,7 +112,7 @@ def test_a_configured_tsa_stamps_every_write_and_verify_and_openssl_accept_the_t
     assert [(s, t) for s, t, _ in stored] == [(2, url), (3, url)]
     doc = _verify(vault)
     assert doc["ok"] is True and _codes(doc, "warnings") == []
-    assert [(t["size"], t["verified"]) for t in doc["timestamps"]] == [(2, True), (3, True)]  # type: ignore[attr-defined,index]
+    assert [(t["size"], t["verified"]) for t in doc["timestamps"]] == [(2, True), (3, True)]
     # An outside tool agrees: openssl checks the token against the note's exact bytes and the CA.
     token = next(t for s, _, t in stored if s == size)
     (tmp_path / "token.der").write_bytes(token)
@@ -169,7 +168,7 @@ def test_a_tsa_that_hangs_or_answers_garbage_warns_and_the_checkpoint_is_still_i
     assert "1 ingested" in result.out
     assert _checkpoint(vault)[0] == 2 and _tokens(vault) == []
     doc = _verify(vault)
-    assert doc["ok"] is True and doc["counts"]["timestamps"] == 0  # type: ignore[index]
+    assert doc["ok"] is True and doc["counts"]["timestamps"] == 0
     # `archive timestamp` names the TSA and fails; a working TSA fills the gap afterwards.
     failed = run("timestamp", vault=vault, timeout=60)
     assert failed.code == 3 and f"error: TSA {bad}: " in failed.err
@@ -315,9 +314,9 @@ def _manifest(vault: Path, tmp_path: Path, *args: str) -> Path:
     return out
 
 
-def _check(path: Path, key: str, *extra: str | Path) -> dict[str, object]:
+def _check(path: Path, key: str, *extra: str | Path) -> dict[str, Any]:
     result = run("verify-manifest", path, "--key", key, "--json", *extra)
-    doc: dict[str, object] = json.loads(result.out)
+    doc: dict[str, Any] = json.loads(result.out)
     assert result.code == (0 if doc["ok"] else 1), str(result)
     return doc
 
@@ -335,11 +334,13 @@ def test_a_manifest_carries_its_checkpoints_token_and_verifies_offline(
     assert [(t["tsa"], t["size"]) for t in doc["time"]["timestamped"]] == [(url, size)]
     checked = _check(path, key, "--tsa-roots", pki / "ca.pem")
     assert checked["ok"] is True
-    [proof] = checked["timestamps"]  # type: ignore[misc]
+    proofs = checked["timestamps"]
+    assert isinstance(proofs, list) and len(proofs) == 1
+    proof = proofs[0]
     assert proof["verified"] is True and proof["gen_time"] == doc["time"]["timestamped"][0]["gen_time"]
     # Without roots the token is read but not relied on; the check still passes.
     unchecked = _check(path, key)
-    assert unchecked["ok"] is True and unchecked["timestamps"][0]["verified"] is False  # type: ignore[index]
+    assert unchecked["ok"] is True and unchecked["timestamps"][0]["verified"] is False
     # Roots of another authority: the token proves nothing, and time was required.
     assert _codes(_check(path, key, "--tsa-roots", stranger / "ca.pem")) == [
         "MANIFEST_TIMESTAMP_UNTRUSTED",
@@ -347,7 +348,7 @@ def test_a_manifest_carries_its_checkpoints_token_and_verifies_offline(
     ]
 
 
-def _edited(path: Path, tmp_path: Path, change: Callable[[dict[str, object]], None]) -> Path:
+def _edited(path: Path, tmp_path: Path, change: Callable[[dict[str, Any]], None]) -> Path:
     doc = json.loads(path.read_text("utf-8"))
     change(doc)
     out = tmp_path / "edited.json"
@@ -363,17 +364,17 @@ def test_a_manifest_fails_when_its_token_is_removed_or_altered(
     path = _manifest(vault, tmp_path)
     roots = ("--tsa-roots", pki / "ca.pem")
 
-    def remove(doc: dict[str, object]) -> None:
+    def remove(doc: dict[str, Any]) -> None:
         doc["timestamps"] = []
 
-    def alter(doc: dict[str, object]) -> None:
-        carried = doc["timestamps"][0]  # type: ignore[index]
+    def alter(doc: dict[str, Any]) -> None:
+        carried = doc["timestamps"][0]
         der = bytearray(base64.b64decode(carried["token"]))
         der[-10] ^= 0x01
         carried["token"] = base64.b64encode(bytes(der)).decode()
 
-    def redate(doc: dict[str, object]) -> None:
-        doc["time"]["timestamped"][0]["gen_time"] = "2020-01-01T00:00:00.000000Z"  # type: ignore[index]
+    def redate(doc: dict[str, Any]) -> None:
+        doc["time"]["timestamped"][0]["gen_time"] = "2020-01-01T00:00:00.000000Z"
 
     codes = _codes(_check(_edited(path, tmp_path, remove), key, *roots))
     assert codes == ["MANIFEST_SIGNATURE_INVALID", "MANIFEST_TIMESTAMP_MISSING", "MANIFEST_TIME_MISMATCH"]
