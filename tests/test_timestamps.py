@@ -20,9 +20,12 @@ from typing import Any
 
 import pytest
 from helpers import SEEDS, database, ok, run
+from lib import ingest, open_archive
 from tsa_server import make_pki, reply
 
 from archive.evidence.tokens import check_token, load_roots, make_request, read_reply
+from archive.service.timestamps import timestamp
+from archive.service.tsaconfig import TSA, add_tsa
 
 SERVER = Path(__file__).resolve().parent / "tsa_server.py"
 Server = Callable[[Path, str], str]
@@ -63,9 +66,14 @@ def tsa() -> Iterator[Server]:
         proc.wait(timeout=30)
 
 
+ORIGIN = "example.org/timestamps"
+ARTICLE = SEEDS / "001_40422bc615495af1.txt"
+
+
 def _vault(tmp_path: Path, name: str = "v") -> Path:
+    """A new vault, made through the library (its key entry and first checkpoint)."""
     vault = tmp_path / name
-    ok("init", "--origin", "example.org/timestamps", vault=vault)
+    open_archive(vault, origin=ORIGIN).close()
     return vault
 
 
@@ -104,7 +112,7 @@ def test_a_configured_tsa_stamps_every_write_and_verify_and_openssl_accept_the_t
     vault = _vault(tmp_path)
     url = tsa(pki, "ok")
     ok("tsa", "add", url, "--roots", pki / "ca.pem", vault=vault)
-    ok("ingest", SEEDS / "001_40422bc615495af1.txt", vault=vault)
+    ok("ingest", ARTICLE, vault=vault)
     ok("amend", "bd253d2a", "--set", "outlet=Washington Examiner", "--reason", "seen on the page", vault=vault)
     size, note = _checkpoint(vault)
     stored = _tokens(vault)
@@ -155,14 +163,20 @@ def test_a_timestamp_without_roots_for_an_unconfigured_tsa_is_a_usage_error(tmp_
 # ---- TSAs that fail: the write goes on, the gap is filled later -------------------------------
 
 
-@pytest.mark.parametrize(("mode", "said"), [("hang", "no answer within 1 s"), ("garbage", "not an RFC 3161 reply")])
+@pytest.mark.parametrize(
+    ("mode", "said"),
+    [
+        pytest.param("hang", "no answer within 1 s", marks=pytest.mark.slow),  # waits out its timeouts
+        ("garbage", "not an RFC 3161 reply"),
+    ],
+)
 def test_a_tsa_that_hangs_or_answers_garbage_warns_and_the_checkpoint_is_still_issued(
     tmp_path: Path, pki: Path, tsa: Server, mode: str, said: str
 ) -> None:
     vault = _vault(tmp_path)
     bad = tsa(pki, mode)
     ok("tsa", "add", bad, "--roots", pki / "ca.pem", "--timeout", "1", vault=vault)
-    result = run("ingest", SEEDS / "001_40422bc615495af1.txt", vault=vault, timeout=60)
+    result = run("ingest", ARTICLE, vault=vault, timeout=60)
     assert result.code == 0, str(result)
     assert f"warning: TSA {bad}: " in result.err and said in result.err
     assert "1 ingested" in result.out
@@ -214,12 +228,17 @@ def test_a_reply_with_an_unsorted_certificate_set_is_refused_with_a_clear_messag
 
 @pytest.fixture
 def stamped(tmp_path: Path, pki: Path, tsa: Server) -> tuple[Path, str]:
-    """A vault whose TSA stamped its ingest (checkpoint 2) and its amendment (checkpoint 3)."""
+    """A vault whose configured TSA stamped its ingest (checkpoint 2) and its amendment (checkpoint 3),
+    set up through the library."""
     vault = _vault(tmp_path)
     url = tsa(pki, "ok")
-    ok("tsa", "add", url, "--roots", pki / "ca.pem", vault=vault)
-    ok("ingest", SEEDS / "001_40422bc615495af1.txt", vault=vault)
-    ok("amend", "bd253d2a", "--set", "outlet=Washington Examiner", "--reason", "seen on the page", vault=vault)
+    config = TSA(url, (pki / "ca.pem").read_text("utf-8"))
+    add_tsa(vault, config)
+    with open_archive(vault, origin=ORIGIN) as archive:
+        [result] = ingest(archive, [ARTICLE])
+        assert [o.status for o in timestamp(archive, [config])] == ["stamped"]
+        archive.amend(result.item, {"outlet": ["Washington Examiner"]}, [], "seen on the page")
+        assert [o.status for o in timestamp(archive, [config])] == ["stamped"]
     return vault, url
 
 
@@ -284,7 +303,7 @@ def test_a_vault_made_before_the_table_gains_it_on_the_next_write(tmp_path: Path
         conn.commit()
     doc = _verify(vault)  # read-only: no table is no token, and its guards are not expected
     assert doc["ok"] is True and _codes(doc, "warnings") == []
-    ok("ingest", SEEDS / "001_40422bc615495af1.txt", vault=vault)
+    ok("ingest", ARTICLE, vault=vault)
     with database(vault) as conn:
         triggers = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE tbl_name = 'timestamp'")}
     assert triggers == {"timestamp", "timestamp_no_update", "timestamp_no_delete", "sqlite_autoindex_timestamp_1"}
@@ -386,7 +405,8 @@ def test_a_manifest_fails_when_its_token_is_removed_or_altered(
 
 def test_a_manifest_without_tokens_says_so_and_fails_when_time_is_required(tmp_path: Path, pki: Path) -> None:
     vault = _vault(tmp_path)
-    ok("ingest", SEEDS / "001_40422bc615495af1.txt", vault=vault)
+    with open_archive(vault, origin=ORIGIN) as archive:
+        ingest(archive, [ARTICLE])
     path = _manifest(vault, tmp_path)
     doc = json.loads(path.read_text("utf-8"))
     assert doc["timestamps"] == [] and doc["time"]["timestamped"] == []
@@ -436,6 +456,6 @@ def test_bad_tsa_settings_are_refused_and_change_nothing(tmp_path: Path, pki: Pa
     assert run("tsa", "add", "http://127.0.0.1/a", "--roots", pki / "ca.pem", "--timeout", "0", vault=vault).code == 2
     assert not (vault / "tsa.json").exists()
     (vault / "tsa.json").write_text("{not json")
-    broken = run("ingest", SEEDS / "001_40422bc615495af1.txt", vault=vault)
+    broken = run("ingest", ARTICLE, vault=vault)
     assert broken.code == 0 and "warning: TSA tsa.json" in broken.err  # the write is never lost
     assert _codes(_verify(vault)) == []

@@ -96,6 +96,10 @@ def open_vault(
 def stamp_after_write(archive: Archive) -> None:
     """Ask the configured TSAs for a token over the checkpoint just issued: the write has committed
     already, so a TSA that fails is one warning line naming it, and `archive timestamp` retries."""
+    from archive.service.tsaconfig import CONFIG
+
+    if not os.path.lexists(archive.vault.path / CONFIG):
+        return  # no TSA configured: nothing to load, nothing to ask
     from archive.service.timestamps import after_write
 
     for outcome in after_write(archive):

@@ -17,7 +17,6 @@ from typing import Any
 
 from archive.core.canonical import canonical_bytes
 from archive.errors import BadInputError, UsageError, VaultError
-from archive.evidence.tokens import load_roots
 from archive.storage.fsutil import NotRegularError, TooLargeError, atomic_write, read_regular
 
 CONFIG = "tsa.json"
@@ -63,6 +62,8 @@ def check_timeout(seconds: float) -> float:
 
 def check_roots(pem: str) -> str:
     """PEM roots, refused (BadInputError) unless they hold at least one certificate."""
+    from archive.evidence.tokens import load_roots  # cryptography: only when roots are read
+
     try:
         load_roots(pem.encode("utf-8"))
     except Exception as exc:  # CryptoError, or a certificate cryptography cannot read

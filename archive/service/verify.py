@@ -421,13 +421,13 @@ def _check_timestamps(
 ) -> None:
     """Every stored token, against the stored checkpoint of its size, the roots configured for its
     TSA (and any given), and the time of the newest entry that checkpoint covers."""
-    from archive.evidence.tokens import check_token, load_roots
-    from archive.service.tsaconfig import read_config
-
     tokens = reader.timestamps()
     report.counts["timestamps"] = len(tokens)
     if not tokens:
         return
+    from archive.evidence.tokens import check_token, load_roots  # rfc3161-client: only for tokens
+    from archive.service.tsaconfig import read_config
+
     configured: dict[str, bytes] = {}
     try:
         configured = {t.url: t.roots.encode("utf-8") for t in read_config(path)}

@@ -400,7 +400,10 @@ class SQLiteLedger:
         except sqlite3.Error as exc:
             raise VaultError(f"ledger database unreadable: {path}: {_reason(exc)}") from exc
         if missing:
-            self._add_tables(missing)
+            # Best effort: a vault that cannot take the table now (out of space, locked) still opens,
+            # and its write reports its own error; the table is added at the next writable open.
+            with contextlib.suppress(VaultError, LedgerError):
+                self._add_tables(missing)
 
     def _add_tables(self, names: Sequence[str]) -> None:
         """Create the additive tables (and their guards) a vault made before them lacks."""
