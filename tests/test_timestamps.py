@@ -23,6 +23,8 @@ from helpers import SEEDS, database, ok, run
 from lib import ingest, open_archive
 from tsa_server import make_pki, reply
 
+from archive import schemas
+from archive.core.canonical import canonical_bytes
 from archive.evidence.tokens import check_token, load_roots, make_request, read_reply
 from archive.service.timestamps import timestamp
 from archive.service.tsaconfig import TSA, add_tsa
@@ -440,7 +442,9 @@ def test_tsa_add_list_remove_keep_a_small_json_file(tmp_path: Path, pki: Path) -
     ]
     config = vault / "tsa.json"
     assert config.stat().st_mode & 0o777 == 0o644
-    assert json.loads(config.read_bytes())["format"] == "archive-tsa"
+    written = config.read_bytes()
+    assert written == canonical_bytes(json.loads(written)) + b"\n"
+    assert schemas.errors("tsa", json.loads(written)) == []
     ok("tsa", "remove", "http://127.0.0.1:9/a", vault=vault)
     assert [t["url"] for t in ok("tsa", "list", "--json", vault=vault).json()] == ["https://tsa.example/b"]
     assert run("tsa", "remove", "http://127.0.0.1:9/a", vault=vault).code == 3
