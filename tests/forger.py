@@ -23,7 +23,7 @@ from archive.core.entry import GENESIS_PREV, Entry, decode, format_time, seal
 from archive.core.item import Fold
 from archive.core.merkle import CompactRange
 from archive.storage.keystore import load_signer
-from archive.storage.sqlite import GUARDS
+from archive.storage.sqlite import GUARDS, TIMESTAMP_SCHEMA
 from archive.storage.upgrade import index_row
 
 DATABASE = "ledger.sqlite"
@@ -64,6 +64,8 @@ def forge(vault: Path, edit: Edit) -> list[Entry]:
         db.execute("BEGIN")
         for table in ("ledger", "node", "checkpoint", "item"):
             db.execute(f"DELETE FROM {table}")
+        db.execute(TIMESTAMP_SCHEMA[0])
+        db.execute("DELETE FROM timestamp")  # tokens over the old checkpoints would give the rewrite away
         tree, fold, prev, forged = CompactRange(), Fold(), GENESIS_PREV, []
         issued = sorted({s for s in sizes if s <= len(wanted)} | {len(wanted)})
         last: int | None = None
@@ -97,7 +99,7 @@ def forge(vault: Path, edit: Edit) -> list[Entry]:
                 (row.id, row.size, row.media_type, row.name, row.ingest_seq, row.last_seq, row.ingested_at, row.state),
             )
         db.execute("COMMIT")
-        for statement in GUARDS:
+        for statement in (*GUARDS, *TIMESTAMP_SCHEMA[1:]):
             db.execute(statement)
     for path in (vault / "objects" / "sha256").glob("*/*"):
         if path.name not in fold.items:

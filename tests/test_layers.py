@@ -27,6 +27,7 @@ OWNERS = {
     "yaml": {"service/sidecar.py"},
     "jsonschema": {"schemas/__init__.py"},
     "pypandoc": {"evidence/citeproc.py"},
+    "rfc3161_client": {"evidence/tokens.py"},
     "rich": set(),
 }
 

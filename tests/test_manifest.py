@@ -106,7 +106,7 @@ def test_markdown_is_a_report_appendix(made: tuple[Path, dict[str, Any], Verifie
     _, doc, _ = made
     text = markdown
     assert text.startswith("# Evidence manifest")
-    assert text.count("\n## ") == len(doc["items"])
+    assert text.count("\n## ") == len(doc["items"]) + 1  # the items, and the section on time
     for item in doc["items"]:
         assert item["sha256"] in text
         assert item["citations"]["apa"]["markdown"] in text

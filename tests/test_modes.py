@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from helpers import Run, run, seed_files
+from tsa_server import make_pki
 
 UMASKS = [0o000, 0o077]
 
@@ -35,7 +36,7 @@ def expected_mode(vault: Path, path: Path) -> int:
         return 0o444 if path.is_file() else 0o755
     if parts[0] in ("tmp", "keys"):
         return 0o700 if path.is_dir() else 0o600
-    if parts[0] in ("VAULT.json", "ledger.sqlite", "ledger.sqlite-wal", "ledger.sqlite-shm"):
+    if parts[0] in ("VAULT.json", "ledger.sqlite", "ledger.sqlite-wal", "ledger.sqlite-shm", "tsa.json"):
         return 0o644
     raise AssertionError(f"the vault holds a path the layout does not name: {path}")
 
@@ -59,12 +60,14 @@ def test_every_path_of_a_used_vault_has_its_mode_whatever_the_umask(tmp_path: Pa
     run_under(umask, "key", "rotate", vault=vault)
     item = run_under(umask, "list", "--json", vault=vault).json()[0]["id"]
     run_under(umask, "amend", item, "--set", "outlet=Example Outlet", "--reason", "checked", vault=vault)
+    roots = make_pki(tmp_path / "pki") / "ca.pem"
+    run_under(umask, "tsa", "add", "http://127.0.0.1:9/tsa", "--roots", roots, vault=vault)
     run_under(umask, "verify", vault=vault)  # a reader: SQLite makes its -wal and -shm under this umask
 
     paths = walk(vault)
     names = {p.name for p in paths}
     # The walk covers each kind the table names: otherwise the test would prove nothing about it.
-    assert {"objects", "sha256", "tmp", "keys", "signing.key", "VAULT.json", "ledger.sqlite"} <= names
+    assert {"objects", "sha256", "tmp", "keys", "signing.key", "VAULT.json", "ledger.sqlite", "tsa.json"} <= names
     assert {"ledger.sqlite-wal", "ledger.sqlite-shm"} <= names
     assert sum(1 for p in paths if p.parent.parent.name == "sha256" and p.is_file()) == len(seed_files())
     assert_modes(vault, paths)

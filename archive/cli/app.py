@@ -447,9 +447,17 @@ def verify(
         list[str] | None,
         typer.Option("--key", metavar="VKEY", help="Trust only this verifier key for --against (repeatable)."),
     ] = None,
+    tsa_roots: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--tsa-roots",
+            metavar="PEM",
+            help="Also trust these roots for time-stamp tokens (beside each configured TSA's; repeatable).",
+        ),
+    ] = None,
     json: JsonOpt = False,
 ) -> None:
-    """Check everything: entries, chain, keys, Merkle tree, checkpoints, objects, index.
+    """Check everything: entries, chain, keys, Merkle tree, checkpoints, time-stamp tokens, objects, index.
 
     Reports every problem with a stable code (see docs/format.md). With --against, also proves the
     current ledger extends a checkpoint obtained earlier: a ledger rolled back, forked or rewritten
@@ -468,9 +476,10 @@ def verify(
         raise VaultError(f"no vault at {where}")
     trusted = tuple(VerifierKey.parse(k.strip()) for k in key or [])
     pinned = [Against(read_text(p, "checkpoint file", 64 << 10), trusted, str(p)) for p in against or []]
+    roots = [_roots_text(p).encode("utf-8") for p in tsa_roots or []]
     machine = as_json(json)
     with progress_bar(not machine) as bar:
-        report = verify_vault(where, progress=bar, against=pinned)
+        report = verify_vault(where, progress=bar, against=pinned, tsa_roots=roots)
     if machine:
         emit_json({"vault": str(where), **report.to_json()})
     else:
@@ -483,6 +492,12 @@ def verify(
         for proved in report.against:
             verdict = "the ledger extends it" if proved["extended"] else "the ledger does NOT extend it"
             say(f"checkpoint {proved['source']}: size {proved['size']}, root {proved['root']}: {verdict}")
+        for token in report.timestamps:
+            if token["verified"]:
+                say(
+                    f"timestamp: the first {token['size']} entries existed no later than {token['gen_time']} "
+                    f"(TSA {token['tsa']}, {token['authority']})"
+                )
         warned = f", {plural(len(report.warnings), 'warning')}" if report.warnings else ""
         if report:
             say(f"ok: {summary}; no problems{warned}")
@@ -594,6 +609,14 @@ def verify_manifest(
         list[str] | None,
         typer.Option("--key", metavar="VKEY", help="Trusted verifier key (else: keys pinned with `key trust`)."),
     ] = None,
+    tsa_roots: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--tsa-roots",
+            metavar="PEM",
+            help="Check the manifest's time-stamp tokens against these roots, and require one (repeatable).",
+        ),
+    ] = None,
     json: JsonOpt = False,
 ) -> None:
     """Check a manifest offline, with no vault: the checkpoint signature against a trusted key,
@@ -601,7 +624,9 @@ def verify_manifest(
     each entry against its hash, each inclusion proof against the checkpoint, each item against its
     entries, and with --files each file's SHA-256 (only files of an item's size are read). Files
     over 2 GiB, JSON nested over 32 levels, numbers over 20 characters and proofs longer than the
-    tree allows are refused before anything is hashed. Exit 0 when all holds, 1 when not.
+    tree allows are refused before anything is hashed. With --tsa-roots, its RFC 3161 tokens are
+    verified against those roots and at least one must prove its checkpoint; the output says what
+    each proves. Exit 0 when all holds, 1 when not.
     """
     from archive.cli.render import emit_json, problem_line
     from archive.core.note import VerifierKey
@@ -610,6 +635,7 @@ def verify_manifest(
     from archive.evidence.limits import MAX_MANIFEST_BYTES, parse_document
     from archive.evidence.pinned import read_trusted
 
+    roots = [_roots_text(p).encode("utf-8") for p in tsa_roots or []]
     text = read_text(path, "manifest", MAX_MANIFEST_BYTES)
     try:
         try:
@@ -620,7 +646,7 @@ def verify_manifest(
         if files is not None and not files.is_dir():
             raise NotFoundError(f"{files}: no such directory")
         trusted = [VerifierKey.parse(k.strip()) for k in key] if key else read_trusted(trusted_keys_path())
-        report = check_manifest(doc, trusted, files)
+        report = check_manifest(doc, trusted, files, tsa_roots=roots if tsa_roots else None)
     except RecursionError:  # a safety net: parse_document already refuses deep nesting
         raise BadInputError(f"{path}: not a manifest (JSON nested too deeply)") from None
     if as_json(json):
@@ -629,6 +655,8 @@ def verify_manifest(
         for p in report.problems:
             sys.stderr.write(problem_line(p.code, p.seq, p.item, None, p.message) + "\n")
         c = report.counts
+        for token in report.timestamps:
+            say(token["proves"])
         if report:
             say(f"ok: {c.get('items', 0)} items, {c.get('entries', 0)} entries proven against the signed checkpoint")
         else:
@@ -700,3 +728,158 @@ def key_trust(
     path = trusted_keys_path()
     added = add_trusted(path, VerifierKey.parse(vkey.strip()))
     say(f"{'trusted' if added else 'already trusted'}: {vkey.strip()} ({path})")
+
+
+# ---- trusted time: RFC 3161 time-stamp tokens (issue 11) -------------------------------------
+
+TimeoutOpt = Annotated[
+    float | None,
+    typer.Option("--timeout", metavar="SECONDS", help="Wait at most this long for each TSA (default: 10)."),
+]
+
+
+def _roots_text(path: Path) -> str:
+    from archive.service.tsaconfig import check_roots
+
+    return check_roots(read_text(path, "roots file (PEM)", 1 << 20))
+
+
+@app.command()
+def timestamp(
+    tsa: Annotated[
+        list[str] | None,
+        typer.Option("--tsa", metavar="URL", help="Ask this TSA (repeatable; default: every configured TSA)."),
+    ] = None,
+    roots: Annotated[
+        Path | None,
+        typer.Option(
+            "--roots",
+            metavar="PEM",
+            help="Certificates the --tsa tokens must chain to (needed for a TSA not configured).",
+        ),
+    ] = None,
+    timeout: TimeoutOpt = None,
+    vault: VaultOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Ask Time-Stamp Authorities (RFC 3161) for a token over the latest checkpoint, and keep it.
+
+    The token is over the SHA-256 of the checkpoint note's exact bytes, with a nonce, and is kept
+    only once it verifies against the TSA's roots. It proves that the ledger existed in that state
+    no later than the token's time; the entries' own times remain the archive's word. A TSA that
+    already gave a token for the latest checkpoint is not asked again. Exit 3 when any TSA failed
+    (each is named on stderr); the tokens the others gave are kept.
+    """
+    from archive.errors import UsageError
+    from archive.service.timestamps import timestamp as stamp
+    from archive.service.tsaconfig import TSA, check_timeout, check_url, read_config
+
+    wait = None if timeout is None else check_timeout(timeout)
+    with open_vault(vault, None, stamp=False) as (archive, _):
+        configured = {t.url: t for t in read_config(archive.vault.path)}
+        pem = _roots_text(roots) if roots is not None else None
+        chosen: list[TSA] = []
+        if tsa:
+            for given in tsa:
+                url = check_url(given)
+                known = configured.get(url)
+                if pem is None and known is None:
+                    raise UsageError(f"{url} is not configured: give --roots PEM (the roots its tokens must chain to)")
+                chosen.append(TSA(url, pem or (known.roots if known else ""), known.timeout if known else 10.0))
+        elif pem is not None:
+            raise UsageError("--roots goes with --tsa")
+        else:
+            chosen = list(configured.values())
+        if not chosen:
+            raise UsageError(
+                "no TSA is configured: give --tsa URL --roots PEM, or configure one with `archive tsa add`"
+            )
+        outcomes = stamp(archive, list({t.url: t for t in chosen}.values()), timeout=wait)
+    if as_json(json):
+        from archive.cli.render import emit_json
+
+        emit_json({"vault": str(vault_path(vault)), "timestamps": [o.to_json() for o in outcomes]})
+    else:
+        for o in outcomes:
+            if o.status == "stamped":
+                say(f"stamped   checkpoint {o.size} by {o.tsa}: it existed no later than {o.gen_time}")
+            elif o.status == "already":
+                say(f"already   checkpoint {o.size} by {o.tsa} (a token is kept; nothing asked)")
+    failed = [o for o in outcomes if o.status == "failed"]
+    for o in failed:
+        sys.stderr.write(f"error: TSA {o.tsa}: {o.detail}\n")
+    if failed:
+        raise typer.Exit(3)
+
+
+tsa_app = typer.Typer(
+    help="The Time-Stamp Authorities a vault asks after every write, and the roots their tokens must chain to.",
+    no_args_is_help=True,
+)
+app.add_typer(tsa_app, name="tsa")
+
+
+def _tsa_vault(vault: Path | None) -> Path:
+    from archive.errors import NotFoundError
+    from archive.storage.vault import is_vault
+
+    where = vault_path(vault)
+    if not is_vault(where):
+        raise NotFoundError(f"no vault at {where}")
+    return where
+
+
+@tsa_app.command("add")
+def tsa_add(
+    url: Annotated[str, typer.Argument(metavar="URL", help="The TSA's RFC 3161 HTTP endpoint.")],
+    roots: Annotated[Path, typer.Option("--roots", metavar="PEM", help="Certificates its tokens must chain to.")],
+    timeout: TimeoutOpt = None,
+    vault: VaultOpt = None,
+) -> None:
+    """Configure a TSA: after every write the new checkpoint is time-stamped by it (a TSA that is
+    down only warns), and `archive verify` checks its tokens against these roots."""
+    from archive.service.tsaconfig import DEFAULT_TIMEOUT, TSA, add_tsa, check_timeout, check_url
+
+    where = _tsa_vault(vault)
+    tsa = TSA(check_url(url), _roots_text(roots), check_timeout(timeout) if timeout is not None else DEFAULT_TIMEOUT)
+    new = add_tsa(where, tsa)
+    say(f"{'added' if new else 'updated'} TSA {tsa.url} (timeout {tsa.timeout:g} s)")
+
+
+@tsa_app.command("list")
+def tsa_list(vault: VaultOpt = None, json: JsonOpt = False) -> None:
+    """List the configured TSAs with their roots' subjects."""
+    from archive.evidence.tokens import load_roots
+    from archive.service.tsaconfig import read_config
+
+    tsas = read_config(_tsa_vault(vault))
+    rows: list[dict[str, Any]] = [
+        {
+            "url": t.url,
+            "timeout": t.timeout,
+            "roots": [c.subject.rfc4514_string() for c in load_roots(t.roots.encode("utf-8"))],
+        }
+        for t in tsas
+    ]
+    if as_json(json):
+        from archive.cli.render import emit_json
+
+        emit_json(rows)
+        return
+    for row in rows:
+        say(f"{row['url']}  (timeout {row['timeout']:g} s; roots: {'; '.join(row['roots'])})")
+    if not rows:
+        say("no TSA configured")
+
+
+@tsa_app.command("remove")
+def tsa_remove(
+    url: Annotated[str, typer.Argument(metavar="URL", help="A configured TSA.")], vault: VaultOpt = None
+) -> None:
+    """Stop asking a TSA. Its tokens stay in the vault; `verify` checks their signatures only given --tsa-roots."""
+    from archive.errors import NotFoundError
+    from archive.service.tsaconfig import remove_tsa
+
+    if not remove_tsa(_tsa_vault(vault), url.strip()):
+        raise NotFoundError(f"no TSA {url.strip()} is configured")
+    say(f"removed TSA {url.strip()}")

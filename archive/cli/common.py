@@ -69,15 +69,45 @@ def trusted_keys_path() -> Path:
 
 @contextmanager
 def open_vault(
-    vault: Path | None, actor: str | None, *, create: bool = False, ctx: Context | None = None, read_only: bool = False
+    vault: Path | None,
+    actor: str | None,
+    *,
+    create: bool = False,
+    ctx: Context | None = None,
+    read_only: bool = False,
+    stamp: bool = True,
 ) -> Iterator[tuple[Archive, bool]]:
+    """The vault, opened for the block; after a block that may have written (not `read_only`),
+    the new checkpoint is time-stamped by the vault's configured TSAs (`stamp`)."""
     from archive.service.archive import Archive
 
     archive, created = Archive.open(vault_path(vault), ctx or context(actor), create=create, read_only=read_only)
     try:
         yield archive, created
+        if stamp and not read_only:
+            stamp_after_write(archive)
     finally:
         archive.close()
+
+
+# ---- trusted time after a write (issue 11) ------------------------------------------------------
+
+
+def stamp_after_write(archive: Archive) -> None:
+    """Ask the configured TSAs for a token over the checkpoint just issued: the write has committed
+    already, so a TSA that fails is one warning line naming it, and `archive timestamp` retries."""
+    from archive.service.tsaconfig import CONFIG
+
+    if not os.path.lexists(archive.vault.path / CONFIG):
+        return  # no TSA configured: nothing to load, nothing to ask
+    from archive.service.timestamps import after_write
+
+    for outcome in after_write(archive):
+        if outcome.status == "failed":
+            sys.stderr.write(
+                f"warning: TSA {outcome.tsa}: no token for checkpoint {outcome.size}: {outcome.detail}; "
+                "the checkpoint is issued and kept: run `archive timestamp` later\n"
+            )
 
 
 @contextmanager

@@ -66,6 +66,22 @@ CODES: dict[str, str] = {
     "MANIFEST_SIGNATURE_INVALID": "the manifest's signature is malformed, not by the key that signed its "
     "checkpoint, or over other content than the manifest holds",
     "MANIFEST_ITEM_DUPLICATE": "an item is listed twice in the manifest",
+    # RFC 3161 time-stamp tokens over checkpoints (docs/format.md §19)
+    "TIMESTAMP_MALFORMED": "a stored time-stamp token is not an RFC 3161 token that can be read",
+    "TIMESTAMP_IMPRINT_MISMATCH": "a stored token is not over the SHA-256 of the stored checkpoint note of its "
+    "size (or no checkpoint of that size is stored)",
+    "TIMESTAMP_SIGNATURE_INVALID": "a stored token's signature does not verify (the token was altered)",
+    "TIMESTAMP_UNTRUSTED": "a stored token's signing certificate does not chain, at its genTime, to the roots "
+    "configured for its TSA (or given with --tsa-roots)",
+    "TIMESTAMP_EKU": "a stored token's signing certificate lacks the critical extended key usage timeStamping",
+    "TIMESTAMP_BEFORE_ENTRIES": "a stored token's genTime is earlier than the newest entry its checkpoint covers",
+    "TIMESTAMP_CONFIG_UNREADABLE": "the vault's TSA configuration (tsa.json) cannot be read: tokens are checked "
+    "without its roots",
+    "MANIFEST_TIMESTAMP_INVALID": "a token in the manifest is unreadable, not over its checkpoint, badly signed, "
+    "not by a time-stamping certificate, or dated before the entries it covers",
+    "MANIFEST_TIMESTAMP_UNTRUSTED": "with --tsa-roots, a token in the manifest does not chain to those roots",
+    "MANIFEST_TIMESTAMP_MISSING": "with --tsa-roots, no token in the manifest proves its checkpoint under those roots",
+    "MANIFEST_TIME_MISMATCH": "the manifest's time section says other than its tokens do",
 }
 
 # Warnings: hardening lost or a vault that cannot be written; stable like the problem codes.
@@ -76,6 +92,8 @@ WARNINGS: dict[str, str] = {
     "OBJECT_WRITABLE": "an object file has a write bit (objects are stored read-only, 0444)",
     "DIRECTORY_WRITABLE": "a vault directory (the vault, objects/, keys/) is writable by group or others",
     "GUARD_MISSING": "a trigger that makes the database refuse UPDATE or DELETE of history is missing or altered",
+    "TIMESTAMP_UNCHECKED": "a stored token's TSA is not configured and no --tsa-roots were given: its signature "
+    "and certificate chain were not checked (its imprint and time were)",
 }
 
 
@@ -95,13 +113,14 @@ class Problem(NamedTuple):
 class Report:
     """Everything a verification found; true when nothing is wrong."""
 
-    __slots__ = ("against", "counts", "problems", "warnings")
+    __slots__ = ("against", "counts", "problems", "timestamps", "warnings")
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []  # never make the report false
         self.counts: dict[str, int] = {}
         self.against: list[dict[str, Any]] = []  # checkpoints checked against, as proven
+        self.timestamps: list[dict[str, Any]] = []  # time-stamp tokens checked, and what each proves
 
     def __bool__(self) -> bool:
         return not self.problems
@@ -134,6 +153,7 @@ class Report:
             "problems": [p.to_json() for p in self.problems],
             "warnings": [w.to_json() for w in self.warnings],
             "against": list(self.against),
+            "timestamps": list(self.timestamps),
         }
 
 

@@ -34,6 +34,7 @@ from archive.evidence.csl import csl_record
 from archive.evidence.limits import MAX_DEPTH, MAX_FILES, max_proof_length, oversized_proof, too_deep
 from archive.evidence.proof import tlog_proof_text
 from archive.evidence.signature import SIGNATURE, manifest_digest, signature_problem
+from archive.evidence.timeproof import check_timestamps
 from archive.storage.scan import hash_path
 
 
@@ -44,8 +45,14 @@ def _unb64(text: str) -> bytes | None:
         return None
 
 
-def check_manifest(doc: Any, trusted: Sequence[VerifierKey], files: Path | None = None) -> Report:
-    """Verify a manifest (or proof file) document; the report is empty when everything holds."""
+def check_manifest(
+    doc: Any, trusted: Sequence[VerifierKey], files: Path | None = None, *, tsa_roots: Sequence[bytes] | None = None
+) -> Report:
+    """Verify a manifest (or proof file) document; the report is empty when everything holds.
+
+    With `tsa_roots` (PEM), its time-stamp tokens must chain to them and one must prove the
+    checkpoint; without, they are read and their imprints checked (`report.timestamps` says so).
+    """
     report = Report()
     # Bounds first, so that neither the schema nor any hash ever walks an oversized document.
     if too_deep(doc):
@@ -68,6 +75,7 @@ def check_manifest(doc: Any, trusted: Sequence[VerifierKey], files: Path | None 
             continue
         seen.add(item["id"])
         _check_item(item, doc["origin"], checkpoint, doc["checkpoint"], report, version=doc["version"])
+    check_timestamps(doc, tsa_roots, report)
     if files is not None:
         _check_files(doc["items"], files, report)
     report.counts["items"] = len(doc["items"])

@@ -59,9 +59,11 @@ class Header:
     checkpoint: str
     verifier_key: str
     keys: tuple[dict[str, Any], ...] = ()  # the key entries, with proofs: rotations a reader can follow
+    time: dict[str, Any] | None = None  # `timestamps` (RFC 3161 tokens) and `time` (what they prove)
 
     def to_json(self) -> dict[str, Any]:
         return {
+            **(self.time or {}),
             "format": self.kind,
             "version": VERSION,
             "created": self.created,
@@ -89,7 +91,19 @@ def header(reader: Reader, *, origin: str, actor: str, now: datetime, kind: str)
     if check.checkpoint is None:
         raise VaultError(f"the latest checkpoint does not verify ({check.detail}); run `archive verify`")
     keys = tuple(_proven(reader, [s for s in reader.entries_of_kind("key") if s.seq < size], size, note))
-    return Header(kind, format_time(now), actor, origin, size, last.hash, check.checkpoint.root, note, str(key), keys)
+    time = _time_members(reader, size, note, last)
+    return Header(
+        kind, format_time(now), actor, origin, size, last.hash, check.checkpoint.root, note, str(key), keys, time
+    )
+
+
+def _time_members(reader: Reader, size: int, note: str, last: Sealed) -> dict[str, Any]:
+    """The RFC 3161 tokens kept for the checkpoint, and the time section saying what they prove."""
+    from archive.core.entry import decode
+    from archive.evidence.timeproof import manifest_members
+
+    newest = datetime.fromisoformat(decode(last.data).time)
+    return manifest_members(size, note, ((tsa, token) for _, tsa, token in reader.timestamps(size)), newest)
 
 
 def _proven(reader: Reader, sealed: Sequence[Sealed], size: int, note: str) -> list[dict[str, Any]]:

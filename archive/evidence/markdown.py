@@ -136,9 +136,20 @@ def _item(number: int, item: Item, doc: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _time(doc: dict[str, Any]) -> list[str]:
+    """The manifest's time section (issue 11): whose word each time is, in sentences."""
+    time = doc.get("time")
+    if not time:
+        return []
+    lines = ["## Time", "", cell(time["claimed"]), ""]
+    lines += [f"- {cell(t['says'])}" for t in time["timestamped"]]
+    lines += ["", cell(time["summary"]), ""] if time["timestamped"] else [cell(time["summary"]), ""]
+    return lines
+
+
 def write_markdown(header: dict[str, Any], items: Iterable[tuple[Item, dict[str, Any]]], out: TextIO) -> int:
     """Write the Markdown manifest as the items come; returns how many were written."""
-    out.write("\n".join(_header(header)) + "\n")
+    out.write("\n".join([*_header(header), *_time(header)]) + "\n")
     count = 0
     for count, (item, doc) in enumerate(items, 1):
         out.write("\n".join(_item(count, item, doc)) + "\n")

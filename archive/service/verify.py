@@ -12,7 +12,7 @@ import base64
 import gc
 import itertools
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
@@ -69,11 +69,13 @@ def verify_vault(
     workers: int | None = None,
     against: Iterable[Against] = (),
     now: datetime | None = None,
+    tsa_roots: Sequence[bytes] = (),
 ) -> Report:
     """Check everything in the vault at `path` and return a report of every problem found.
 
     `now` is the verifier's clock (default: the system's): an entry dated more than
-    FUTURE_TOLERANCE_S after it is ENTRY_FROM_FUTURE.
+    FUTURE_TOLERANCE_S after it is ENTRY_FROM_FUTURE. `tsa_roots` (PEM) are trusted for
+    time-stamp tokens beside the roots of the vault's configured TSAs.
     """
     if now is None:
         from datetime import UTC
@@ -85,14 +87,19 @@ def verify_vault(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _verify(path, progress, workers, against, latest)
+        return _verify(path, progress, workers, against, latest, tsa_roots)
     finally:
         if collecting:
             gc.enable()
 
 
 def _verify(
-    path: Path, progress: ProgressFn | None, workers: int | None, against: Iterable[Against], latest: str
+    path: Path,
+    progress: ProgressFn | None,
+    workers: int | None,
+    against: Iterable[Against],
+    latest: str,
+    tsa_roots: Sequence[bytes] = (),
 ) -> Report:
     report = Report()
     marker: Marker | None = None
@@ -145,6 +152,7 @@ def _verify(
                     )
                 for given in pinned:
                     _check_against(given, origin, facts, report)
+                _check_timestamps(reader, stored, path, tsa_roots, report)
         except ArchiveError as exc:
             report.add([Problem("DATABASE_UNREADABLE", str(exc), path=where)])
             return report
@@ -394,3 +402,78 @@ def _object_problems(item: str, size: int, path: Path, hashed: Hashed) -> list[P
     if hashed.sha256 != item:
         return [Problem("OBJECT_HASH_MISMATCH", f"bytes hash to {hashed.sha256}", item=item, path=str(path))]
     return []
+
+
+# ---- RFC 3161 time-stamp tokens (issue 11) ------------------------------------------------------
+
+_TOKEN_CODES = {
+    "malformed": "TIMESTAMP_MALFORMED",
+    "imprint": "TIMESTAMP_IMPRINT_MISMATCH",
+    "signature": "TIMESTAMP_SIGNATURE_INVALID",
+    "untrusted": "TIMESTAMP_UNTRUSTED",
+    "eku": "TIMESTAMP_EKU",
+    "early": "TIMESTAMP_BEFORE_ENTRIES",
+}
+
+
+def _check_timestamps(
+    reader: Reader, stored: list[tuple[int, str]], path: Path, extra_roots: Sequence[bytes], report: Report
+) -> None:
+    """Every stored token, against the stored checkpoint of its size, the roots configured for its
+    TSA (and any given), and the time of the newest entry that checkpoint covers."""
+    tokens = reader.timestamps()
+    report.counts["timestamps"] = len(tokens)
+    if not tokens:
+        return
+    from archive.evidence.tokens import check_token, load_roots  # rfc3161-client: only for tokens
+    from archive.service.tsaconfig import read_config
+
+    configured: dict[str, bytes] = {}
+    try:
+        configured = {t.url: t.roots.encode("utf-8") for t in read_config(path)}
+    except ArchiveError as exc:
+        report.add([Problem("TIMESTAMP_CONFIG_UNREADABLE", str(exc), path=str(path / "tsa.json"))])
+    given = [cert for pem in extra_roots for cert in load_roots(pem)]
+    notes = dict(stored)
+    for size, tsa, token in tokens:
+        where = f"token of checkpoint {size} by {tsa}"
+        note = notes.get(size)
+        if note is None:
+            report.add([Problem("TIMESTAMP_IMPRINT_MISMATCH", f"{where}: no checkpoint of size {size} is stored")])
+            continue
+        roots = given + (load_roots(configured[tsa]) if tsa in configured else [])
+        check = check_token(token, note, roots, newest_entry=_entry_time(reader, size))
+        if check.reason is not None:
+            report.add([Problem(_TOKEN_CODES[check.reason], f"{where}: {check.detail}")])
+        elif not check.trusted:
+            report.warn(
+                [
+                    Problem(
+                        "TIMESTAMP_UNCHECKED",
+                        f"{where}: the TSA is not configured and no --tsa-roots were given: "
+                        "its signature and certificate chain were not checked",
+                    )
+                ]
+            )
+        report.timestamps.append(
+            {
+                "size": size,
+                "tsa": tsa,
+                "gen_time": check.gen_time,
+                "authority": check.authority,
+                "verified": bool(check) and check.trusted,
+            }
+        )
+
+
+def _entry_time(reader: Reader, size: int) -> datetime | None:
+    """The time of the last entry a checkpoint of `size` covers (None when it cannot be read: the
+    entry checks report why)."""
+    from archive.core.entry import decode
+
+    if size < 1:
+        return None
+    try:
+        return datetime.fromisoformat(decode(reader.entries_at([size - 1])[0].data).time)
+    except (ArchiveError, ValueError):
+        return None

@@ -67,6 +67,9 @@ class Reader(Protocol):
 
     def latest_checkpoint(self) -> tuple[int, str] | None: ...
 
+    def timestamps(self, size: int | None = None) -> list[tuple[int, str, bytes]]:
+        """Stored RFC 3161 tokens as (checkpoint size, TSA URL, token DER), of one size or all, in order."""
+
     def storage_faults(self) -> list[tuple[str, str, int]]:
         """(table, column, rows) for each column with rows whose value is not of the column's type."""
 
@@ -101,6 +104,9 @@ class Writer(Reader, Protocol):
         """Store interior Merkle nodes (level >= 1; level-0 entries are ignored)."""
 
     def put_checkpoint(self, size: int, note: str) -> None: ...
+
+    def put_timestamp(self, size: int, tsa: str, token: bytes) -> None:
+        """Keep a time-stamp token over the checkpoint of `size` (a token already kept is not repeated)."""
 
     def add_items(self, rows: Sequence[IndexRow]) -> None:
         """Insert index rows for new items."""

@@ -50,6 +50,8 @@ _GUARDED = {
     "ledger_no_delete": ("DELETE", "ledger"),
     "checkpoint_no_update": ("UPDATE", "checkpoint"),
     "checkpoint_no_delete": ("DELETE", "checkpoint"),
+    "timestamp_no_update": ("UPDATE", "timestamp"),  # guards of an additive table: expected where it exists
+    "timestamp_no_delete": ("DELETE", "timestamp"),
 }
 # The storage class every column must hold (SQLite keeps whatever it is given in a BLOB column, and
 # a value its affinity cannot convert in any other): verification reports each column that holds
@@ -58,6 +60,7 @@ STORAGE_CLASSES = {
     "ledger": {"seq": "integer", "prev": "text", "hash": "text", "kind": "text", "data": "blob"},
     "node": {"level": "integer", "idx": "integer", "hash": "blob"},
     "checkpoint": {"size": "integer", "note": "text"},
+    "timestamp": {"size": "integer", "tsa": "text", "token": "blob"},
     "item": {
         "id": "text",
         "size": "integer",
@@ -71,6 +74,26 @@ STORAGE_CLASSES = {
 }
 # What an SQLite URI filename must escape: its own delimiters and the escape character itself.
 _URI_ESCAPES = {"%": "%25", "?": "%3F", "#": "%23"}
+# ---- RFC 3161 time-stamp tokens (issue 11) ------------------------------------------------------
+# Tokens over checkpoints, kept like the checkpoints themselves: append-only. The table is
+# additive: a vault made before it existed gains it (and its guards) the first time it is opened
+# for writing, and a reader treats a missing table as one holding no token. Plain SQL here rather
+# than a SQLModel table, so that opening a vault never imports SQLAlchemy.
+TIMESTAMP_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS timestamp (size INTEGER NOT NULL, tsa VARCHAR NOT NULL, token BLOB NOT NULL, "
+    "PRIMARY KEY (size, tsa, token))",
+    "CREATE TRIGGER IF NOT EXISTS timestamp_no_update BEFORE UPDATE ON timestamp "
+    "BEGIN SELECT RAISE(ABORT, 'time-stamp tokens are kept as received: UPDATE refused'); END",
+    "CREATE TRIGGER IF NOT EXISTS timestamp_no_delete BEFORE DELETE ON timestamp "
+    "BEGIN SELECT RAISE(ABORT, 'time-stamp tokens are kept as received: DELETE refused'); END",
+)
+ADDITIVE_TABLES = {"timestamp": TIMESTAMP_SCHEMA}
+
+
+def _tables(conn: sqlite3.Connection) -> set[str]:
+    return {str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
 _ITEM_COLUMNS = "id, size, media_type, name, ingest_seq, last_seq, ingested_at, state"
 
 
@@ -205,7 +228,10 @@ class Reader:
 
     def storage_faults(self) -> list[tuple[str, str, int]]:
         faults: list[tuple[str, str, int]] = []
+        present = _tables(self.conn)
         for table, columns in STORAGE_CLASSES.items():
+            if table in ADDITIVE_TABLES and table not in present:
+                continue  # a vault made before the table existed: nothing stored there
             counts = ", ".join(f"sum(typeof({c}) != '{kind}')" for c, kind in columns.items())
             found = self._one(f"SELECT {counts} FROM {table}")  # noqa: S608 - names from the table above
             faults.extend((table, c, int(n)) for c, n in zip(columns, found, strict=True) if n)
@@ -217,7 +243,22 @@ class Reader:
             match = _GUARD_SQL.fullmatch(" ".join(str(sql).split()))
             if match and (match[2].upper(), match[3]) == _GUARDED.get(str(name)) and match[1] == name:
                 intact.add(str(name))
-        return sorted(set(_GUARDED) - intact)
+        present = _tables(self.conn)
+        expected = {name for name, (_, table) in _GUARDED.items() if table not in ADDITIVE_TABLES or table in present}
+        return sorted(expected - intact)
+
+    def timestamps(self, size: int | None = None) -> list[tuple[int, str, bytes]]:
+        if "timestamp" not in _tables(self.conn):
+            return []
+        where = "typeof(size) = 'integer' AND typeof(tsa) = 'text' AND typeof(token) = 'blob'"
+        if size is None:
+            rows = self.conn.execute(f"SELECT size, tsa, token FROM timestamp WHERE {where} ORDER BY size, tsa")  # noqa: S608
+        else:
+            rows = self.conn.execute(
+                f"SELECT size, tsa, token FROM timestamp WHERE {where} AND size = ? ORDER BY tsa",  # noqa: S608
+                (size,),
+            )
+        return [(int(s), str(t), bytes(b)) for s, t, b in rows]
 
     def latest_checkpoint(self) -> tuple[int, str] | None:
         row = self._one("SELECT size, note FROM checkpoint WHERE typeof(size) = 'integer' ORDER BY size DESC LIMIT 1")
@@ -303,6 +344,9 @@ class Writer(Reader):
     def put_checkpoint(self, size: int, note: str) -> None:
         self.conn.execute("INSERT INTO checkpoint (size, note) VALUES (?, ?)", (size, note))
 
+    def put_timestamp(self, size: int, tsa: str, token: bytes) -> None:
+        self.conn.execute("INSERT OR IGNORE INTO timestamp (size, tsa, token) VALUES (?, ?, ?)", (size, tsa, token))
+
     def add_items(self, rows: Sequence[IndexRow]) -> None:
         self.conn.executemany(
             f"INSERT INTO item ({_ITEM_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608
@@ -352,8 +396,21 @@ class SQLiteLedger:
         try:
             with self.read() as r:
                 r.size()  # a probe that reads no entry: a damaged one is for verify to report
+                missing = [] if read_only else sorted(set(ADDITIVE_TABLES) - _tables(r.conn))
         except sqlite3.Error as exc:
             raise VaultError(f"ledger database unreadable: {path}: {_reason(exc)}") from exc
+        if missing:
+            # Best effort: a vault that cannot take the table now (out of space, locked) still opens,
+            # and its write reports its own error; the table is added at the next writable open.
+            with contextlib.suppress(VaultError, LedgerError):
+                self._add_tables(missing)
+
+    def _add_tables(self, names: Sequence[str]) -> None:
+        """Create the additive tables (and their guards) a vault made before them lacks."""
+        with self.write() as w:
+            for name in names:
+                for statement in ADDITIVE_TABLES[name]:
+                    w.conn.execute(statement)
 
     def _connect(self) -> sqlite3.Connection:
         if self._conn is not None:
