@@ -77,7 +77,14 @@ def open_vault(
     try:
         yield archive, created
     finally:
+        _warn(archive.warnings)
         archive.close()
+
+
+def _warn(lines: list[str]) -> None:
+    """What went wrong after a write committed (a witness down): one `warning:` line each on stderr."""
+    for line in lines:
+        sys.stderr.write(f"warning: {line}\n")
 
 
 @contextmanager

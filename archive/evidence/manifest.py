@@ -59,8 +59,11 @@ class Header:
     checkpoint: str
     verifier_key: str
     keys: tuple[dict[str, Any], ...] = ()  # the key entries, with proofs: rotations a reader can follow
+    witnessed: tuple[dict[str, Any], ...] = ()  # witnesses' cosignatures of the checkpoint (issue 11)
 
     def to_json(self) -> dict[str, Any]:
+        from archive.evidence.witnessed import time_section
+
         return {
             "format": self.kind,
             "version": VERSION,
@@ -72,6 +75,7 @@ class Header:
             "checkpoint": self.checkpoint,
             "verifier_key": self.verifier_key,
             "keys": list(self.keys),
+            "time": time_section(self.witnessed),
         }
 
 
@@ -89,7 +93,11 @@ def header(reader: Reader, *, origin: str, actor: str, now: datetime, kind: str)
     if check.checkpoint is None:
         raise VaultError(f"the latest checkpoint does not verify ({check.detail}); run `archive verify`")
     keys = tuple(_proven(reader, [s for s in reader.entries_of_kind("key") if s.seq < size], size, note))
-    return Header(kind, format_time(now), actor, origin, size, last.hash, check.checkpoint.root, note, str(key), keys)
+    from archive.evidence.witnessed import witnessed
+
+    cosigned = tuple(witnessed(reader, size))
+    root = check.checkpoint.root
+    return Header(kind, format_time(now), actor, origin, size, last.hash, root, note, str(key), keys, cosigned)
 
 
 def _proven(reader: Reader, sealed: Sequence[Sealed], size: int, note: str) -> list[dict[str, Any]]:

@@ -90,6 +90,11 @@ class Reader(Protocol):
     def index_rows(self) -> Iterator[IndexRow | tuple[str, str]]:
         """Every index row, sorted by id, streamed; (id, why) for a row that cannot be read."""
 
+    # ---- witnesses (issue 11) ----
+
+    def cosignatures(self, size: int | None = None) -> list[tuple[int, str, str, str]]:
+        """Kept cosignatures (size, witness name, signature line, received time), of one size or all."""
+
 
 class Writer(Reader, Protocol):
     """Appends and index updates inside one serialised write transaction."""
@@ -101,6 +106,9 @@ class Writer(Reader, Protocol):
         """Store interior Merkle nodes (level >= 1; level-0 entries are ignored)."""
 
     def put_checkpoint(self, size: int, note: str) -> None: ...
+
+    def put_cosignatures(self, rows: Sequence[tuple[int, str, str, str]]) -> None:
+        """Keep cosignatures (size, witness name, signature line, received time); duplicates are ignored."""
 
     def add_items(self, rows: Sequence[IndexRow]) -> None:
         """Insert index rows for new items."""

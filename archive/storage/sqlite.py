@@ -30,6 +30,13 @@ BUSY_TIMEOUT_MS = 120_000
 PAGE = 2000
 _CHUNK = 500  # parameters per IN (...) query, well under SQLite's limit
 
+# ---- witnesses (issue 11): the cosignature table's guards ----
+COSIGNATURE_GUARDS = (
+    "CREATE TRIGGER IF NOT EXISTS cosignature_no_update BEFORE UPDATE ON cosignature "
+    "BEGIN SELECT RAISE(ABORT, 'cosignatures are kept as received: UPDATE refused'); END",
+    "CREATE TRIGGER IF NOT EXISTS cosignature_no_delete BEFORE DELETE ON cosignature "
+    "BEGIN SELECT RAISE(ABORT, 'cosignatures are kept as received: DELETE refused'); END",
+)
 GUARDS = (
     "CREATE TRIGGER IF NOT EXISTS ledger_no_update BEFORE UPDATE ON ledger "
     "BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: UPDATE refused'); END",
@@ -39,6 +46,7 @@ GUARDS = (
     "BEGIN SELECT RAISE(ABORT, 'checkpoints are kept as issued: UPDATE refused'); END",
     "CREATE TRIGGER IF NOT EXISTS checkpoint_no_delete BEFORE DELETE ON checkpoint "
     "BEGIN SELECT RAISE(ABORT, 'checkpoints are kept as issued: DELETE refused'); END",
+    *COSIGNATURE_GUARDS,
 )
 # A guard as SQLite keeps it (sqlite_master.sql, spaces collapsed): any other text (a WHEN clause,
 # a body that does not abort) no longer guards. The message inside is free.
@@ -50,6 +58,8 @@ _GUARDED = {
     "ledger_no_delete": ("DELETE", "ledger"),
     "checkpoint_no_update": ("UPDATE", "checkpoint"),
     "checkpoint_no_delete": ("DELETE", "checkpoint"),
+    "cosignature_no_update": ("UPDATE", "cosignature"),
+    "cosignature_no_delete": ("DELETE", "cosignature"),
 }
 # The storage class every column must hold (SQLite keeps whatever it is given in a BLOB column, and
 # a value its affinity cannot convert in any other): verification reports each column that holds
@@ -58,6 +68,7 @@ STORAGE_CLASSES = {
     "ledger": {"seq": "integer", "prev": "text", "hash": "text", "kind": "text", "data": "blob"},
     "node": {"level": "integer", "idx": "integer", "hash": "blob"},
     "checkpoint": {"size": "integer", "note": "text"},
+    "cosignature": {"size": "integer", "witness": "text", "line": "text", "received": "text"},
     "item": {
         "id": "text",
         "size": "integer",
@@ -69,6 +80,9 @@ STORAGE_CLASSES = {
         "state": "blob",
     },
 }
+# Tables added after vault format version 2 was released: an older vault gains each (with its
+# guards) the first time it is opened for writing; opened read-only, it is read as empty.
+ADDITIVE_TABLES = {"cosignature": COSIGNATURE_GUARDS}
 # What an SQLite URI filename must escape: its own delimiters and the escape character itself.
 _URI_ESCAPES = {"%": "%25", "?": "%3F", "#": "%23"}
 _ITEM_COLUMNS = "id, size, media_type, name, ingest_seq, last_seq, ingested_at, state"
@@ -205,7 +219,10 @@ class Reader:
 
     def storage_faults(self) -> list[tuple[str, str, int]]:
         faults: list[tuple[str, str, int]] = []
+        present = self._tables()
         for table, columns in STORAGE_CLASSES.items():
+            if table in ADDITIVE_TABLES and table not in present:
+                continue  # an older vault opened read-only: the table is made on its next writable open
             counts = ", ".join(f"sum(typeof({c}) != '{kind}')" for c, kind in columns.items())
             found = self._one(f"SELECT {counts} FROM {table}")  # noqa: S608 - names from the table above
             faults.extend((table, c, int(n)) for c, n in zip(columns, found, strict=True) if n)
@@ -217,7 +234,29 @@ class Reader:
             match = _GUARD_SQL.fullmatch(" ".join(str(sql).split()))
             if match and (match[2].upper(), match[3]) == _GUARDED.get(str(name)) and match[1] == name:
                 intact.add(str(name))
-        return sorted(set(_GUARDED) - intact)
+        present = self._tables()
+        wanted = {name for name, (_, table) in _GUARDED.items() if table not in ADDITIVE_TABLES or table in present}
+        return sorted(wanted - intact)
+
+    def _tables(self) -> set[str]:
+        return {str(r[0]) for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+    # ---- witnesses (issue 11) ---------------------------------------------------------------
+
+    def cosignatures(self, size: int | None = None) -> list[tuple[int, str, str, str]]:
+        """Stored cosignatures (size, witness, line, received), of one checkpoint size or all, in order."""
+        if "cosignature" not in self._tables():
+            return []
+        where, args = ("WHERE size = ?", (size,)) if size is not None else ("", ())
+        rows = self.conn.execute(
+            f"SELECT size, witness, line, received FROM cosignature {where} ORDER BY size, witness, received",  # noqa: S608
+            args,
+        )
+        return [
+            (int(a), str(b), str(c), str(d))
+            for a, b, c, d in rows
+            if isinstance(a, int) and isinstance(b, str) and isinstance(c, str)
+        ]
 
     def latest_checkpoint(self) -> tuple[int, str] | None:
         row = self._one("SELECT size, note FROM checkpoint WHERE typeof(size) = 'integer' ORDER BY size DESC LIMIT 1")
@@ -303,6 +342,12 @@ class Writer(Reader):
     def put_checkpoint(self, size: int, note: str) -> None:
         self.conn.execute("INSERT INTO checkpoint (size, note) VALUES (?, ?)", (size, note))
 
+    def put_cosignatures(self, rows: Sequence[tuple[int, str, str, str]]) -> None:
+        """Keep cosignatures (size, witness, line, received); one already kept is not added twice."""
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO cosignature (size, witness, line, received) VALUES (?, ?, ?, ?)", rows
+        )
+
     def add_items(self, rows: Sequence[IndexRow]) -> None:
         self.conn.executemany(
             f"INSERT INTO item ({_ITEM_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608
@@ -349,6 +394,8 @@ class SQLiteLedger:
             self._create()
         elif not path.is_file():
             raise VaultError(f"ledger database missing: {path}")
+        if not create and not read_only:
+            self._add_missing_tables()
         try:
             with self.read() as r:
                 r.size()  # a probe that reads no entry: a damaged one is for verify to report
@@ -406,6 +453,25 @@ class SQLiteLedger:
             for statement in GUARDS:
                 w.conn.execute(statement)
             w.set_index_layout(INDEX_LAYOUT)
+
+    def _add_missing_tables(self) -> None:
+        """Give an older vault the tables added since (issue 11: `cosignature`), guards included."""
+        try:
+            with self.read() as r:
+                missing = [t for t in ADDITIVE_TABLES if t not in r._tables()]
+            if not missing:
+                return
+            from archive.storage.tables import ddl
+
+            with self.write() as w:
+                for statement in ddl("sqlite"):
+                    if any(f"CREATE TABLE {t} " in statement or f"CREATE TABLE {t}(" in statement for t in missing):
+                        w.conn.execute(statement.replace("CREATE TABLE ", "CREATE TABLE IF NOT EXISTS ", 1))
+                for table in missing:
+                    for statement in ADDITIVE_TABLES[table]:
+                        w.conn.execute(statement)
+        except (sqlite3.Error, VaultError, LedgerError):
+            return  # a vault that cannot be written now (read-only media) is read as before
 
     @contextmanager
     def read(self) -> Iterator[Reader]:
