@@ -136,9 +136,31 @@ def _item(number: int, item: Item, doc: dict[str, Any]) -> list[str]:
     return lines
 
 
+# ---- witnesses (issue 11): the "Time" section ----
+
+
+def _time(doc: dict[str, Any]) -> list[str]:
+    section = doc.get("time")
+    if not isinstance(section, dict):
+        return []
+    lines = ["## Time", "", cell(section["archive_times"]), ""]
+    witnessed = section["witnessed"]
+    if not witnessed:
+        lines += ["No witness had cosigned this checkpoint when the manifest was made.", ""]
+        return lines
+    lines += [f"Cosigned by {len(witnessed)} witness{'es' if len(witnessed) != 1 else ''}:", ""]
+    for w in witnessed:
+        lines.append(
+            f"- **{cell(w['witness'])}** cosigned the checkpoint of {w['size']} entries at {w['cosigned_at']}."
+        )
+    lines += ["", cell(section["witnessed_meaning"]), ""]
+    return lines
+
+
 def write_markdown(header: dict[str, Any], items: Iterable[tuple[Item, dict[str, Any]]], out: TextIO) -> int:
     """Write the Markdown manifest as the items come; returns how many were written."""
     out.write("\n".join(_header(header)) + "\n")
+    out.write("\n".join(_time(header)) + "\n")
     count = 0
     for count, (item, doc) in enumerate(items, 1):
         out.write("\n".join(_item(count, item, doc)) + "\n")
