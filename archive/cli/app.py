@@ -871,7 +871,7 @@ def cosign(
         emit_json({"size": report.size, "witnesses": [o.to_json() for o in report.outcomes]})
     else:
         for o in report.outcomes:
-            if o.status in ("cosigned", "already"):
+            if o.status == "cosigned":
                 at = f" at {o.to_json()['cosigned_at']}" if o.cosignature else ""
                 say(f"{o.witness}: {o.status} size {o.size}{at}")
             elif o.problem is not None:

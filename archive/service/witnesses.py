@@ -141,7 +141,7 @@ class Outcome:
     witness: str  # the witness key's name
     url: str
     size: int
-    status: str  # "cosigned", "already", "failed", "refused"
+    status: str  # "cosigned", "failed", "refused"
     message: str = ""
     cosignature: Cosignature | None = None
     problem: Problem | None = None  # a split view: the witness holds a history this ledger does not extend
@@ -203,11 +203,10 @@ def cosign_one(archive: Archive, config: WitnessConfig, timeout: float) -> Outco
     name = config.key.name
     text = note[: note.rfind("\n\n") + 1]
     with archive.reading() as r:
-        kept = [(s, line) for s, who, line, _ in r.cosignatures() if who == name]
-    for s, line in kept:
-        if s == size and _valid(line, text, config.key):
-            return Outcome(name, config.url, size, "already", "already cosigned this checkpoint")
-    old = max((s for s, _ in kept if s <= size), default=0)
+        kept = [s for s, who, _, _ in r.cosignatures() if who == name]
+    # Asked even when this size is cosigned already: the witness answers 409 if it has since been
+    # shown a larger size of this origin (a rollback of this copy, or a fork).
+    old = max((s for s in kept if s <= size), default=0)
     answer = _ask(archive, config, old, size, note, timeout)
     if answer.status == 409:
         their = _size_of(answer)
