@@ -300,8 +300,8 @@ def test_the_manifest_item_is_to_manifest_with_citations_csl_and_entries(built: 
     whole = schema("manifest")
     d = whole["$defs"]
     assert (
-        set(built.manifest) == properties(whole) == set(whole["required"]) | {"keys", "signature"}
-    )  # keys and signature: optional (older manifests)
+        set(built.manifest) == properties(whole) == set(whole["required"]) | {"keys", "signature", "time"}
+    )  # keys, signature and time: optional (older manifests)
     models = {i.id: i for i in built.items}
     csl: set[str] = set()
     for doc in built.manifest["items"]:

@@ -188,11 +188,16 @@ def _split_view(witness: str, their: int, ours: int, archive: Archive, detail: s
         cosigned = [s for s, name, _, _ in r.cosignatures() if name == witness]
         last = max(cosigned) if cosigned else None
         last_root = _root_b64(r, last) if last else None
-    said = f"the ledger's root at size {their} is {at_theirs}" if at_theirs else f"the ledger has only {ours} entries"
+    if at_theirs is None:
+        said = f"this ledger has only {ours} entries (root {now})"
+    elif their == ours:
+        said = f"this ledger's root at that size is {now}"
+    else:
+        said = f"this ledger's root at size {their} is {at_theirs}, at its size {ours} {now}"
     kept = f"; the last checkpoint it cosigned from this vault: size {last}, root {last_root}" if last else ""
     message = (
         f"split view: witness {witness} holds a checkpoint of size {their} that this ledger does not extend "
-        f"({detail}); {said}, its current root (size {ours}) is {now}{kept}"
+        f"({detail}); {said}{kept}"
     )
     return Problem("WITNESS_SPLIT_VIEW", message)
 
