@@ -8,11 +8,11 @@ import hashlib
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from lib import RFC8032_SEED
 
 from archive.core.cosignature import Cosignature, Cosigner, WitnessKey, signed_message, verified_lines
 from archive.core.note import VerifierKey, check_note
 from archive.errors import CryptoError
-from tests.lib import RFC8032_SEED
 
 # A real witness's verifier key, from transparency-dev/formats note/note_cosigv1_test.go.
 REMORA = "remora.n621.de+da77ade7+BOvN63jn/bLvkieywe8R6UYAtVtNbZpXh34x7onlmtw2"

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from helpers import SEEDS, ok, run, start
 
 from archive.core.cosignature import Cosignature, WitnessKey
 from archive.core.merkle import verify_consistency
 from archive.core.note import decode_base64
-from tests.helpers import SEEDS, ok, run, start
 
 pytestmark = pytest.mark.slow
 
@@ -61,7 +61,16 @@ def two_archives(tmp_path: Path) -> Iterator[tuple[Path, Path, Witness]]:
     a, b = tmp_path / "a", tmp_path / "b"
     keys = [_new_vault(a, "example.org/a"), _new_vault(b, "example.org/b")]
     state = tmp_path / "witness"
-    args = ["witness", "serve", "--state", state, "--listen", "127.0.0.1:0", "--name", "test.example/w1"]
+    args: list[str | Path] = [
+        "witness",
+        "serve",
+        "--state",
+        state,
+        "--listen",
+        "127.0.0.1:0",
+        "--name",
+        "test.example/w1",
+    ]
     proc = start(*args, *[w for k in keys for w in ("--log", k)])
     try:
         line = _first_line(proc)
@@ -198,7 +207,7 @@ def test_a_manifest_carries_the_cosignatures_and_verifies_offline_with_witness(
     out = tmp_path / "m.json"
     ok("manifest", "--all", "-o", out, vault=a)
     vkey = ok("key", "show", vault=a).out.strip()
-    args = ["verify-manifest", out, "--key", vkey, "--witness", witness.key]
+    args: list[str | Path] = ["verify-manifest", out, "--key", vkey, "--witness", witness.key]
     ok(*args)
     doc = json.loads(out.read_text())
     [entry] = doc["time"]["witnessed"]
