@@ -771,7 +771,7 @@ def witness_serve(
     for text in log:
         key = VerifierKey.parse(text.strip())
         logs.setdefault(key.name, []).append(key)
-    witness, cosigner = WitnessState.open(state, name or f"{host}/witness")
+    witness, cosigner = WitnessState.open(state, name, default_name=f"{host.strip('[]')}/witness")
     try:
         server = WitnessServer((host.strip("[]"), int(port)), witness, cosigner, logs, log=_stderr_line)
     except OSError as exc:

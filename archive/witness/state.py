@@ -37,11 +37,15 @@ class WitnessState:
         self._thread_lock = threading.Lock()
 
     @classmethod
-    def open(cls, path: Path, name: str | None = None, *, create: bool = True) -> tuple[WitnessState, Cosigner]:
-        """The state at `path` and its cosigner; on first use (with `create`) a new key named `name`."""
+    def open(
+        cls, path: Path, name: str | None = None, *, create: bool = True, default_name: str | None = None
+    ) -> tuple[WitnessState, Cosigner]:
+        """The state at `path` and its cosigner; on first use (with `create`) a new key named `name`
+        (else `default_name`). A `name` given for an existing witness must be its name."""
         state = cls(path)
         key_path = path / KEY_FILE
         if not key_path.exists():
+            name = name or default_name
             if not create:
                 raise NotFoundError(f"no witness key in {path}: start `archive witness serve --state {path}` first")
             if not name:
