@@ -641,7 +641,11 @@ def verify_manifest(
             sys.stderr.write(problem_line(p.code, p.seq, p.item, None, p.message) + "\n")
         c = report.counts
         if report:
-            say(f"ok: {c.get('items', 0)} items, {c.get('entries', 0)} entries proven against the signed checkpoint")
+            cosigned = f", cosigned by {c['witnesses']} of the witnesses given" if "witnesses" in c else ""
+            say(
+                f"ok: {c.get('items', 0)} items, {c.get('entries', 0)} entries proven against the signed checkpoint"
+                + cosigned
+            )
         else:
             say(f"FAILED: {plural(len(report.problems), 'problem')}")
     if not report:

@@ -75,7 +75,10 @@ def check_manifest(
     _check_signature(doc, signers, report)
     # Witnesses (issue 11): cosignatures are over the checkpoint's note text, signatures excluded.
     text = doc["checkpoint"][: doc["checkpoint"].rfind("\n\n") + 1] if checkpoint is not None else None
-    report.add(check_witnessed(doc, text, witnesses, min_witnesses))
+    cosigned, count = check_witnessed(doc, text, witnesses, min_witnesses)
+    report.add(cosigned)
+    if witnesses:
+        report.counts["witnesses"] = count
     seen: set[str] = set()
     for item in doc["items"]:
         if item["id"] in seen:

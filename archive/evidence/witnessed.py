@@ -43,9 +43,10 @@ def time_section(cosignatures: Sequence[dict[str, Any]]) -> dict[str, Any]:
 
 def check_witnessed(
     doc: Any, checkpoint_text: str | None, keys: Sequence[WitnessKey], minimum: int | None
-) -> list[Problem]:
+) -> tuple[list[Problem], int]:
     """Every listed cosignature reads and says what its entry says; each by a given key verifies over the
-    manifest's checkpoint; at least `minimum` (default: all) of the given witnesses cosigned it."""
+    manifest's checkpoint; at least `minimum` (default: all) of the given witnesses cosigned it.
+    Returns the problems and how many of the given witnesses validly cosigned."""
     problems: list[Problem] = []
     listed = doc.get("time", {}).get("witnessed", []) if isinstance(doc.get("time"), dict) else []
     good: set[str] = set()
@@ -77,4 +78,4 @@ def check_witnessed(
         missing = ", ".join(k.name for k in keys if str(k) not in good)
         message = f"{len(good)} of the {need} witness cosignatures required are present and valid (missing: {missing})"
         problems.append(Problem("MANIFEST_WITNESS_MISSING", message))
-    return problems
+    return problems, len(good)
