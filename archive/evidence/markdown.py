@@ -143,7 +143,7 @@ def _time(doc: dict[str, Any]) -> list[str]:
     section = doc.get("time")
     if not isinstance(section, dict):
         return []
-    lines = ["## Time", "", cell(section["archive_times"]), ""]
+    lines = [f"**Time.** {cell(section['archive_times'])}", ""]
     witnessed = section["witnessed"]
     if not witnessed:
         lines += ["No witness had cosigned this checkpoint when the manifest was made.", ""]
