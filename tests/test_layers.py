@@ -17,7 +17,8 @@ ALLOWED = {
     "schemas": set(),
     "evidence": {"core", "storage", "schemas"},
     "service": {"core", "storage", "extract", "sandbox", "evidence", "schemas"},
-    "cli": {"core", "storage", "extract", "sandbox", "evidence", "service", "schemas"},
+    "cli": {"core", "storage", "extract", "sandbox", "evidence", "service", "schemas", "witness"},
+    "witness": {"core", "storage"},
 }
 OWNERS = {
     "sqlmodel": {"storage/tables.py"},

@@ -50,7 +50,7 @@ def _codes(doc: Any, key: VerifierKey) -> list[str]:
 
 def test_a_fresh_manifest_is_signed_and_verifies(made: Made) -> None:
     _, doc, key, streamed = made
-    assert doc["version"] == 2 and doc["signature"]
+    assert doc["version"] == 3 and doc["signature"]
     assert _codes(doc, key) == []
     assert _codes(json.loads(streamed), key) == []
 

@@ -617,6 +617,16 @@ def verify_manifest(
             help="Check the manifest's time-stamp tokens against these roots, and require one (repeatable).",
         ),
     ] = None,
+    witness: Annotated[
+        list[str] | None,
+        typer.Option("--witness", metavar="WVKEY", help="Require a cosignature of the checkpoint by this witness."),
+    ] = None,
+    min_witnesses: Annotated[
+        int | None,
+        typer.Option(
+            "--min-witnesses", min=1, help="How many of the --witness keys must have cosigned (default: all)."
+        ),
+    ] = None,
     json: JsonOpt = False,
 ) -> None:
     """Check a manifest offline, with no vault: the checkpoint signature against a trusted key,
@@ -646,7 +656,15 @@ def verify_manifest(
         if files is not None and not files.is_dir():
             raise NotFoundError(f"{files}: no such directory")
         trusted = [VerifierKey.parse(k.strip()) for k in key] if key else read_trusted(trusted_keys_path())
-        report = check_manifest(doc, trusted, files, tsa_roots=roots if tsa_roots else None)
+        witnesses = _witness_keys(witness or [], min_witnesses)
+        report = check_manifest(
+            doc,
+            trusted,
+            files,
+            tsa_roots=roots if tsa_roots else None,
+            witnesses=witnesses,
+            min_witnesses=min_witnesses,
+        )
     except RecursionError:  # a safety net: parse_document already refuses deep nesting
         raise BadInputError(f"{path}: not a manifest (JSON nested too deeply)") from None
     if as_json(json):
@@ -658,11 +676,26 @@ def verify_manifest(
         for token in report.timestamps:
             say(token["proves"])
         if report:
-            say(f"ok: {c.get('items', 0)} items, {c.get('entries', 0)} entries proven against the signed checkpoint")
+            cosigned = f", cosigned by {c['witnesses']} of the witnesses given" if "witnesses" in c else ""
+            say(
+                f"ok: {c.get('items', 0)} items, {c.get('entries', 0)} entries proven against the signed checkpoint"
+                + cosigned
+            )
         else:
             say(f"FAILED: {plural(len(report.problems), 'problem')}")
     if not report:
         raise typer.Exit(1)
+
+
+def _witness_keys(given: list[str], minimum: int | None) -> list[Any]:
+    """--witness keys, parsed (witnesses, issue 11); --min-witnesses needs them and at most their number."""
+    from archive.core.cosignature import WitnessKey
+    from archive.errors import UsageError
+
+    keys = [WitnessKey.parse(k) for k in given]
+    if minimum is not None and minimum > len(keys):
+        raise UsageError(f"--min-witnesses {minimum} needs at least {minimum} --witness keys")
+    return keys
 
 
 @app.command()
@@ -883,3 +916,163 @@ def tsa_remove(
     if not remove_tsa(_tsa_vault(vault), url.strip()):
         raise NotFoundError(f"no TSA {url.strip()} is configured")
     say(f"removed TSA {url.strip()}")
+
+
+# ---- witnesses (issue 11): C2SP tlog-witness server and client ------------------------------
+
+witness_app = typer.Typer(
+    help="Witnesses (C2SP tlog-witness): run one, or configure those that cosign this vault's checkpoints.",
+    no_args_is_help=True,
+)
+app.add_typer(witness_app, name="witness")
+
+StateOpt = Annotated[
+    Path, typer.Option("--state", metavar="DIR", help="The witness's state directory (its key, the logs' checkpoints).")
+]
+NameOpt = Annotated[
+    str | None,
+    typer.Option("--name", help="The witness's name for a new key, a schema-less URL (e.g. example.org/witness)."),
+]
+
+
+@witness_app.command("serve")
+def witness_serve(
+    state: StateOpt,
+    listen: Annotated[str, typer.Option("--listen", metavar="HOST:PORT", help="Where to listen (port 0: any free).")],
+    log: Annotated[
+        list[str],
+        typer.Option("--log", metavar="VKEY", help="A log's verifier key (its name is the log's origin); repeatable."),
+    ],
+    name: NameOpt = None,
+) -> None:
+    """Run a witness: POST /add-checkpoint as c2sp.org/tlog-witness defines it.
+
+    It keeps, per log origin, the latest checkpoint it cosigned, and cosigns a new one (a
+    cosignature/v1 with its time) only when it is signed by the log's key and a consistency proof
+    shows it extends that one; otherwise 409 (with the size it knows), 422, 403, 404 or 400. Its key
+    is made in DIR on first start (0600) and never printed; `archive witness key` shows its
+    verifier key. Prints the address and the verifier key, then one line per request on stderr.
+    """
+    from archive.core.note import VerifierKey
+    from archive.errors import UsageError
+    from archive.witness.server import WitnessServer
+    from archive.witness.state import WitnessState
+
+    host, colon, port = listen.rpartition(":")
+    if not colon or not host or not port.isdigit() or int(port) > 65535:
+        raise UsageError(f"--listen is HOST:PORT, not {listen!r}")
+    logs: dict[str, list[VerifierKey]] = {}
+    for text in log:
+        key = VerifierKey.parse(text.strip())
+        logs.setdefault(key.name, []).append(key)
+    witness, cosigner = WitnessState.open(state, name, default_name=f"{host.strip('[]')}/witness")
+    try:
+        server = WitnessServer((host.strip("[]"), int(port)), witness, cosigner, logs, log=_stderr_line)
+    except OSError as exc:
+        raise UsageError(f"cannot listen on {listen}: {exc.strerror}") from None
+    bound = server.server_address
+    say(f"witness {cosigner.verifier().name} listening on http://{host}:{bound[1]}")
+    say(f"verifier key: {cosigner.verifier()}")
+    sys.stdout.flush()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+def _stderr_line(line: str) -> None:
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
+
+
+@witness_app.command("key")
+def witness_key(state: StateOpt, name: NameOpt = None, json: JsonOpt = False) -> None:
+    """Print the witness's verifier key (name+keyid+base64 of 0x04 and the Ed25519 key); made when missing."""
+    from archive.witness.state import WitnessState
+
+    _, cosigner = WitnessState.open(state, name, create=name is not None)
+    if as_json(json):
+        from archive.cli.render import emit_json
+
+        emit_json({"name": cosigner.verifier().name, "key": str(cosigner.verifier())})
+    else:
+        say(str(cosigner.verifier()))
+
+
+@witness_app.command("add")
+def witness_add(
+    url: Annotated[str, typer.Argument(metavar="URL", help="The witness's submission prefix, http(s)://host[:port].")],
+    key: Annotated[str, typer.Option("--key", metavar="WVKEY", help="The witness's verifier key.")],
+    timeout: Annotated[
+        float | None, typer.Option(help="Seconds to wait for any witness after a write (default 10).")
+    ] = None,
+    vault: VaultOpt = None,
+) -> None:
+    """Configure a witness: after every write (and on `archive cosign`) it is asked to cosign the checkpoint."""
+    from archive.service.witnesses import add_witness
+
+    with open_vault(vault, None, read_only=True) as (archive, _):
+        where = archive.vault.path
+    added = add_witness(where, url, key, timeout)
+    say(f"witness {added.key.name} at {added.url}: configured")
+
+
+@witness_app.command("list")
+def witness_list(vault: VaultOpt = None, json: JsonOpt = False) -> None:
+    """The configured witnesses, with the latest checkpoint size each has cosigned."""
+    from archive.service.witnesses import load_config
+
+    with open_vault(vault, None, read_only=True) as (archive, _):
+        configured = load_config(archive.vault.path)
+        with archive.reading() as r:
+            kept = r.cosignatures()
+    rows = []
+    for w in configured:
+        sizes = [s for s, name, _, _ in kept if name == w.key.name]
+        rows.append({"url": w.url, "key": str(w.key), "cosigned_size": max(sizes) if sizes else None})
+    if as_json(json):
+        from archive.cli.render import emit_json
+
+        emit_json({"witnesses": rows})
+        return
+    if not rows:
+        say("no witness configured (archive witness add URL --key WVKEY)")
+    for row in rows:
+        size = row["cosigned_size"]
+        say(f"{row['url']}  {row['key']}  {'never cosigned' if size is None else f'cosigned size {size}'}")
+
+
+@app.command()
+def cosign(
+    vault: VaultOpt = None,
+    timeout: Annotated[float | None, typer.Option(help="Seconds to wait for each witness (default 10).")] = None,
+    json: JsonOpt = False,
+) -> None:
+    """Ask every configured witness to cosign the latest checkpoint, with a consistency proof from the
+    size it last cosigned; keep the cosignatures. A witness that holds a checkpoint this ledger does
+    not extend is a split view (WITNESS_SPLIT_VIEW, exit 1); one that cannot be reached is an error
+    naming it (exit 3), and a later `archive cosign` asks again."""
+    from archive.service.witnesses import configured_timeout
+    from archive.service.witnesses import cosign as run_cosign
+
+    with open_vault(vault, None) as (archive, _):
+        report = run_cosign(archive, timeout or configured_timeout(archive.vault.path))
+    if as_json(json):
+        from archive.cli.render import emit_json
+
+        emit_json({"size": report.size, "witnesses": [o.to_json() for o in report.outcomes]})
+    else:
+        for o in report.outcomes:
+            if o.status == "cosigned":
+                at = f" at {o.to_json()['cosigned_at']}" if o.cosignature else ""
+                say(f"{o.witness}: {o.status} size {o.size}{at}")
+            elif o.problem is not None:
+                sys.stderr.write(f"{o.problem.code}: {o.witness}: {o.problem.message}\n")
+            else:
+                sys.stderr.write(f"error: witness {o.witness} ({o.url}): {o.message}\n")
+    if report.problems():
+        raise typer.Exit(1)
+    if any(o.status == "failed" for o in report.outcomes):
+        raise typer.Exit(3)

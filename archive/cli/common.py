@@ -87,6 +87,7 @@ def open_vault(
         if stamp and not read_only:
             stamp_after_write(archive)
     finally:
+        _warn(archive.warnings)
         archive.close()
 
 
@@ -108,6 +109,12 @@ def stamp_after_write(archive: Archive) -> None:
                 f"warning: TSA {outcome.tsa}: no token for checkpoint {outcome.size}: {outcome.detail}; "
                 "the checkpoint is issued and kept: run `archive timestamp` later\n"
             )
+
+
+def _warn(lines: list[str]) -> None:
+    """What went wrong after a write committed (a witness down): one `warning:` line each on stderr."""
+    for line in lines:
+        sys.stderr.write(f"warning: {line}\n")
 
 
 @contextmanager

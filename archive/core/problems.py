@@ -82,6 +82,15 @@ CODES: dict[str, str] = {
     "MANIFEST_TIMESTAMP_UNTRUSTED": "with --tsa-roots, a token in the manifest does not chain to those roots",
     "MANIFEST_TIMESTAMP_MISSING": "with --tsa-roots, no token in the manifest proves its checkpoint under those roots",
     "MANIFEST_TIME_MISMATCH": "the manifest's time section says other than its tokens do",
+    # Witnesses (issue 11)
+    "COSIGNATURE_INVALID": "a kept cosignature is malformed or not a valid cosignature/v1 of the checkpoint "
+    "of its size by the configured key of its witness",
+    "WITNESS_SPLIT_VIEW": "a witness holds a checkpoint of this origin that this ledger does not extend "
+    "(it was shown another history, or the ledger was rolled back)",
+    "MANIFEST_COSIGNATURE_INVALID": "a cosignature in the manifest is malformed, says another witness, time or "
+    "size than its entry, or does not verify over the manifest's checkpoint with the given witness key",
+    "MANIFEST_WITNESS_MISSING": "fewer of the witnesses required (--witness, --min-witnesses) cosigned the "
+    "manifest's checkpoint than required",
 }
 
 # Warnings: hardening lost or a vault that cannot be written; stable like the problem codes.

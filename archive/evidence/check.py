@@ -23,6 +23,7 @@ from typing import Any
 from archive import schemas
 from archive.core.announce import KeyHistory
 from archive.core.checkpoint import Checkpoint, check_checkpoint
+from archive.core.cosignature import WitnessKey
 from archive.core.entry import decode, entry_hash
 from archive.core.item import Fold, Item
 from archive.core.merkle import verify_inclusion
@@ -35,6 +36,7 @@ from archive.evidence.limits import MAX_DEPTH, MAX_FILES, max_proof_length, over
 from archive.evidence.proof import tlog_proof_text
 from archive.evidence.signature import SIGNATURE, manifest_digest, signature_problem
 from archive.evidence.timeproof import check_timestamps
+from archive.evidence.witnessed import check_witnessed
 from archive.storage.scan import hash_path
 
 
@@ -46,12 +48,19 @@ def _unb64(text: str) -> bytes | None:
 
 
 def check_manifest(
-    doc: Any, trusted: Sequence[VerifierKey], files: Path | None = None, *, tsa_roots: Sequence[bytes] | None = None
+    doc: Any,
+    trusted: Sequence[VerifierKey],
+    files: Path | None = None,
+    *,
+    tsa_roots: Sequence[bytes] | None = None,
+    witnesses: Sequence[WitnessKey] = (),
+    min_witnesses: int | None = None,
 ) -> Report:
     """Verify a manifest (or proof file) document; the report is empty when everything holds.
 
     With `tsa_roots` (PEM), its time-stamp tokens must chain to them and one must prove the
     checkpoint; without, they are read and their imprints checked (`report.timestamps` says so).
+    With `witnesses`, at least `min_witnesses` of them (default: all) must have cosigned its checkpoint.
     """
     report = Report()
     # Bounds first, so that neither the schema nor any hash ever walks an oversized document.
@@ -68,6 +77,12 @@ def check_manifest(
         return report
     checkpoint, signers = _check_checkpoint(doc, trusted, report)
     _check_signature(doc, signers, report)
+    # Witnesses (issue 11): cosignatures are over the checkpoint's note text, signatures excluded.
+    text = doc["checkpoint"][: doc["checkpoint"].rfind("\n\n") + 1] if checkpoint is not None else None
+    cosigned, count = check_witnessed(doc, text, witnesses, min_witnesses)
+    report.add(cosigned)
+    if witnesses:
+        report.counts["witnesses"] = count
     seen: set[str] = set()
     for item in doc["items"]:
         if item["id"] in seen:

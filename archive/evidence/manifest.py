@@ -36,7 +36,7 @@ from archive.storage.reads import item_from_state
 
 MANIFEST_FORMAT = "archive-manifest"
 PROOF_FORMAT = "archive-proof"
-VERSION = 2  # 2: signed as a whole (version 1 manifests carry no signature)
+VERSION = 3  # 3: `timestamps` and `time` (issue 11); 2: signed as a whole (version 1: no signature)
 STYLES = ("apa", "chicago", "mla")
 PAGE = 200  # items cited and written at a time
 
@@ -60,10 +60,15 @@ class Header:
     verifier_key: str
     keys: tuple[dict[str, Any], ...] = ()  # the key entries, with proofs: rotations a reader can follow
     time: dict[str, Any] | None = None  # `timestamps` (RFC 3161 tokens) and `time` (what they prove)
+    witnessed: tuple[dict[str, Any], ...] = ()  # witnesses' cosignatures of the checkpoint (issue 11)
 
     def to_json(self) -> dict[str, Any]:
+        from archive.evidence.witnessed import time_section
+
+        members = dict(self.time or {})
+        time = {**members.pop("time", {}), **time_section(self.witnessed)}  # tokens' words, then witnesses'
         return {
-            **(self.time or {}),
+            **members,
             "format": self.kind,
             "version": VERSION,
             "created": self.created,
@@ -74,6 +79,7 @@ class Header:
             "checkpoint": self.checkpoint,
             "verifier_key": self.verifier_key,
             "keys": list(self.keys),
+            "time": time,
         }
 
 
@@ -92,9 +98,11 @@ def header(reader: Reader, *, origin: str, actor: str, now: datetime, kind: str)
         raise VaultError(f"the latest checkpoint does not verify ({check.detail}); run `archive verify`")
     keys = tuple(_proven(reader, [s for s in reader.entries_of_kind("key") if s.seq < size], size, note))
     time = _time_members(reader, size, note, last)
-    return Header(
-        kind, format_time(now), actor, origin, size, last.hash, check.checkpoint.root, note, str(key), keys, time
-    )
+    from archive.evidence.witnessed import witnessed
+
+    cosigned = tuple(witnessed(reader, size))
+    root = check.checkpoint.root
+    return Header(kind, format_time(now), actor, origin, size, last.hash, root, note, str(key), keys, time, cosigned)
 
 
 def _time_members(reader: Reader, size: int, note: str, last: Sealed) -> dict[str, Any]:

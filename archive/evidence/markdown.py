@@ -137,13 +137,24 @@ def _item(number: int, item: Item, doc: dict[str, Any]) -> list[str]:
 
 
 def _time(doc: dict[str, Any]) -> list[str]:
-    """The manifest's time section (issue 11): whose word each time is, in sentences."""
+    """The manifest's time section (issue 11): whose word each time is, in sentences: the
+    archive's own clock, what each time-stamp token bounds, which witnesses cosigned."""
     time = doc.get("time")
-    if not time:
+    if not isinstance(time, dict):
         return []
     lines = ["## Time", "", cell(time["claimed"]), ""]
     lines += [f"- {cell(t['says'])}" for t in time["timestamped"]]
     lines += ["", cell(time["summary"]), ""] if time["timestamped"] else [cell(time["summary"]), ""]
+    witnessed = time.get("witnessed", [])
+    if not witnessed:
+        lines += ["No witness had cosigned this checkpoint when the manifest was made.", ""]
+        return lines
+    lines += [f"Cosigned by {len(witnessed)} witness{'es' if len(witnessed) != 1 else ''}:", ""]
+    for w in witnessed:
+        lines.append(
+            f"- **{cell(w['witness'])}** cosigned the checkpoint of {w['size']} entries at {w['cosigned_at']}."
+        )
+    lines += ["", cell(time["witnessed_meaning"]), ""]
     return lines
 
 

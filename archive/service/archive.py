@@ -90,6 +90,7 @@ class Archive:
         self.vault = vault
         self.ctx = ctx
         self._signer: Signer | None = None
+        self.warnings: list[str] = []  # what went wrong after a write committed (a witness down), for the caller
 
     @classmethod
     def open(cls, path: Path, ctx: Context, *, create: bool = False, read_only: bool = False) -> tuple[Archive, bool]:
@@ -151,6 +152,15 @@ class Archive:
 
         with ledger_write(begin, self.signer, self.vault.origin, self.ctx.actor, self.ctx.clock) as txn:
             yield txn
+        if txn.appended:
+            self._after_commit()
+
+    # ---- witnesses (issue 11): cosignatures requested after each committed write ----
+
+    def _after_commit(self) -> None:
+        from archive.service.witnesses import after_write
+
+        self.warnings.extend(after_write(self))
 
     def _item_entry(self, item_id: str, kind: str, make: Callable[[Item, str], Body | None]) -> Sealed | None:
         """Append an entry about one item, made from its current state (None: nothing to append)."""

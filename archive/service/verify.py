@@ -145,6 +145,7 @@ def _verify(
                 _check_index(reader, facts.items, layout, report)
                 _check_nodes(reader, facts, report)
                 _check_checkpoints(reader, stored, facts, report)
+                _check_cosignatures(reader, stored, path, report)
                 origin = facts.keys.origin or (marker.origin if marker else "")
                 if marker is not None and facts.keys.origin and marker.origin != facts.keys.origin:
                     report.add(
@@ -284,6 +285,40 @@ def _check_checkpoints(reader: Reader, stored: list[tuple[int, str]], facts: Led
     if facts.size and facts.size not in {size for size, _ in stored}:
         report.add([Problem("CHECKPOINT_MISSING", f"no checkpoint for the current size {facts.size}")])
     report.counts["checkpoints"] = len(stored)
+
+
+# ---- witnesses (issue 11) ----
+
+
+def _check_cosignatures(reader: Reader, stored: list[tuple[int, str]], vault: Path, report: Report) -> None:
+    """Each kept cosignature reads, is of a stored checkpoint, and (for a configured witness) verifies."""
+    from archive.core.cosignature import Cosignature
+    from archive.errors import CryptoError
+    from archive.service.witnesses import load_config
+
+    try:
+        keys = {w.key.name: w.key for w in load_config(vault)}
+    except ArchiveError:
+        keys = {}  # an unreadable configuration only means the lines cannot be checked here
+    notes = dict(stored)
+    kept = reader.cosignatures()
+    for size, witness, line, _ in kept:
+        where = f"cosignature of checkpoint {size} by {witness}"
+        try:
+            cosig = Cosignature.parse(line)
+        except CryptoError as exc:
+            report.add([Problem("COSIGNATURE_INVALID", f"{where}: {exc}")])
+            continue
+        note = notes.get(size)
+        if note is None or cosig.name != witness:
+            report.add(
+                [Problem("COSIGNATURE_INVALID", f"{where}: no such checkpoint, or the line names another witness")]
+            )
+            continue
+        key = keys.get(witness)
+        if key is not None and not cosig.verifies(note[: note.rfind("\n\n") + 1], key):
+            report.add([Problem("COSIGNATURE_INVALID", f"{where}: does not verify with the configured key {key}")])
+    report.counts["cosignatures"] = len(kept)
 
 
 def _b64(raw: bytes | None) -> str:

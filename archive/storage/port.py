@@ -93,6 +93,11 @@ class Reader(Protocol):
     def index_rows(self) -> Iterator[IndexRow | tuple[str, str]]:
         """Every index row, sorted by id, streamed; (id, why) for a row that cannot be read."""
 
+    # ---- witnesses (issue 11) ----
+
+    def cosignatures(self, size: int | None = None) -> list[tuple[int, str, str, str]]:
+        """Kept cosignatures (size, witness name, signature line, received time), of one size or all."""
+
 
 class Writer(Reader, Protocol):
     """Appends and index updates inside one serialised write transaction."""
@@ -107,6 +112,9 @@ class Writer(Reader, Protocol):
 
     def put_timestamp(self, size: int, tsa: str, token: bytes) -> None:
         """Keep a time-stamp token over the checkpoint of `size` (a token already kept is not repeated)."""
+
+    def put_cosignatures(self, rows: Sequence[tuple[int, str, str, str]]) -> None:
+        """Keep cosignatures (size, witness name, signature line, received time); duplicates are ignored."""
 
     def add_items(self, rows: Sequence[IndexRow]) -> None:
         """Insert index rows for new items."""

@@ -30,6 +30,13 @@ BUSY_TIMEOUT_MS = 120_000
 PAGE = 2000
 _CHUNK = 500  # parameters per IN (...) query, well under SQLite's limit
 
+# ---- witnesses (issue 11): the cosignature table's guards ----
+COSIGNATURE_GUARDS = (
+    "CREATE TRIGGER IF NOT EXISTS cosignature_no_update BEFORE UPDATE ON cosignature "
+    "BEGIN SELECT RAISE(ABORT, 'cosignatures are kept as received: UPDATE refused'); END",
+    "CREATE TRIGGER IF NOT EXISTS cosignature_no_delete BEFORE DELETE ON cosignature "
+    "BEGIN SELECT RAISE(ABORT, 'cosignatures are kept as received: DELETE refused'); END",
+)
 GUARDS = (
     "CREATE TRIGGER IF NOT EXISTS ledger_no_update BEFORE UPDATE ON ledger "
     "BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: UPDATE refused'); END",
@@ -39,6 +46,7 @@ GUARDS = (
     "BEGIN SELECT RAISE(ABORT, 'checkpoints are kept as issued: UPDATE refused'); END",
     "CREATE TRIGGER IF NOT EXISTS checkpoint_no_delete BEFORE DELETE ON checkpoint "
     "BEGIN SELECT RAISE(ABORT, 'checkpoints are kept as issued: DELETE refused'); END",
+    *COSIGNATURE_GUARDS,
 )
 # A guard as SQLite keeps it (sqlite_master.sql, spaces collapsed): any other text (a WHEN clause,
 # a body that does not abort) no longer guards. The message inside is free.
@@ -52,6 +60,8 @@ _GUARDED = {
     "checkpoint_no_delete": ("DELETE", "checkpoint"),
     "timestamp_no_update": ("UPDATE", "timestamp"),  # guards of an additive table: expected where it exists
     "timestamp_no_delete": ("DELETE", "timestamp"),
+    "cosignature_no_update": ("UPDATE", "cosignature"),
+    "cosignature_no_delete": ("DELETE", "cosignature"),
 }
 # The storage class every column must hold (SQLite keeps whatever it is given in a BLOB column, and
 # a value its affinity cannot convert in any other): verification reports each column that holds
@@ -61,6 +71,7 @@ STORAGE_CLASSES = {
     "node": {"level": "integer", "idx": "integer", "hash": "blob"},
     "checkpoint": {"size": "integer", "note": "text"},
     "timestamp": {"size": "integer", "tsa": "text", "token": "blob"},
+    "cosignature": {"size": "integer", "witness": "text", "line": "text", "received": "text"},
     "item": {
         "id": "text",
         "size": "integer",
@@ -87,7 +98,10 @@ TIMESTAMP_SCHEMA = (
     "CREATE TRIGGER IF NOT EXISTS timestamp_no_delete BEFORE DELETE ON timestamp "
     "BEGIN SELECT RAISE(ABORT, 'time-stamp tokens are kept as received: DELETE refused'); END",
 )
-ADDITIVE_TABLES = {"timestamp": TIMESTAMP_SCHEMA}
+# Tables added after vault format version 2 was released: an older vault gains each (with its
+# guards) the first time it is opened for writing; opened read-only, it is read as empty. Each
+# value is what makes the table's guards (and, for a table SQLModel does not define, the table).
+ADDITIVE_TABLES = {"cosignature": COSIGNATURE_GUARDS, "timestamp": TIMESTAMP_SCHEMA}
 
 
 def _tables(conn: sqlite3.Connection) -> set[str]:
@@ -260,6 +274,23 @@ class Reader:
             )
         return [(int(s), str(t), bytes(b)) for s, t, b in rows]
 
+    # ---- witnesses (issue 11) ---------------------------------------------------------------
+
+    def cosignatures(self, size: int | None = None) -> list[tuple[int, str, str, str]]:
+        """Stored cosignatures (size, witness, line, received), of one checkpoint size or all, in order."""
+        if "cosignature" not in _tables(self.conn):
+            return []
+        where, args = ("WHERE size = ?", (size,)) if size is not None else ("", ())
+        rows = self.conn.execute(
+            f"SELECT size, witness, line, received FROM cosignature {where} ORDER BY size, witness, received",  # noqa: S608
+            args,
+        )
+        return [
+            (int(a), str(b), str(c), str(d))
+            for a, b, c, d in rows
+            if isinstance(a, int) and isinstance(b, str) and isinstance(c, str)
+        ]
+
     def latest_checkpoint(self) -> tuple[int, str] | None:
         row = self._one("SELECT size, note FROM checkpoint WHERE typeof(size) = 'integer' ORDER BY size DESC LIMIT 1")
         return None if row is None else (int(row[0]), str(row[1]))
@@ -347,6 +378,12 @@ class Writer(Reader):
     def put_timestamp(self, size: int, tsa: str, token: bytes) -> None:
         self.conn.execute("INSERT OR IGNORE INTO timestamp (size, tsa, token) VALUES (?, ?, ?)", (size, tsa, token))
 
+    def put_cosignatures(self, rows: Sequence[tuple[int, str, str, str]]) -> None:
+        """Keep cosignatures (size, witness, line, received); one already kept is not added twice."""
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO cosignature (size, witness, line, received) VALUES (?, ?, ?, ?)", rows
+        )
+
     def add_items(self, rows: Sequence[IndexRow]) -> None:
         self.conn.executemany(
             f"INSERT INTO item ({_ITEM_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608
@@ -393,24 +430,13 @@ class SQLiteLedger:
             self._create()
         elif not path.is_file():
             raise VaultError(f"ledger database missing: {path}")
+        if not read_only:
+            self._add_missing_tables()
         try:
             with self.read() as r:
                 r.size()  # a probe that reads no entry: a damaged one is for verify to report
-                missing = [] if read_only else sorted(set(ADDITIVE_TABLES) - _tables(r.conn))
         except sqlite3.Error as exc:
             raise VaultError(f"ledger database unreadable: {path}: {_reason(exc)}") from exc
-        if missing:
-            # Best effort: a vault that cannot take the table now (out of space, locked) still opens,
-            # and its write reports its own error; the table is added at the next writable open.
-            with contextlib.suppress(VaultError, LedgerError):
-                self._add_tables(missing)
-
-    def _add_tables(self, names: Sequence[str]) -> None:
-        """Create the additive tables (and their guards) a vault made before them lacks."""
-        with self.write() as w:
-            for name in names:
-                for statement in ADDITIVE_TABLES[name]:
-                    w.conn.execute(statement)
 
     def _connect(self) -> sqlite3.Connection:
         if self._conn is not None:
@@ -463,6 +489,28 @@ class SQLiteLedger:
             for statement in GUARDS:
                 w.conn.execute(statement)
             w.set_index_layout(INDEX_LAYOUT)
+
+    def _add_missing_tables(self) -> None:
+        """Give an older vault the tables added since (issue 11: `timestamp`, `cosignature`), guards
+        included. Best effort: a vault that cannot take them now (read-only media, out of space,
+        locked) is read as before, its write reports its own error, and the next writable open
+        adds them."""
+        try:
+            with self.read() as r:
+                missing = [t for t in ADDITIVE_TABLES if t not in _tables(r.conn)]
+            if not missing:
+                return
+            from archive.storage.tables import ddl
+
+            with self.write() as w:
+                for statement in ddl("sqlite"):
+                    if any(f"CREATE TABLE {t} " in statement or f"CREATE TABLE {t}(" in statement for t in missing):
+                        w.conn.execute(statement.replace("CREATE TABLE ", "CREATE TABLE IF NOT EXISTS ", 1))
+                for table in missing:
+                    for statement in ADDITIVE_TABLES[table]:
+                        w.conn.execute(statement)
+        except (sqlite3.Error, VaultError, LedgerError):
+            return  # a vault that cannot be written now (read-only media) is read as before
 
     @contextmanager
     def read(self) -> Iterator[Reader]:

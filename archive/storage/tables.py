@@ -70,3 +70,16 @@ def ddl(dialect: str) -> list[str]:
         for index in sorted(table.indexes, key=lambda i: str(i.name)):
             statements.append(str(CreateIndex(index).compile(dialect=compiler)).strip())
     return statements
+
+
+# ---- witnesses (issue 11): cosignatures of checkpoints --------------------------------------
+
+
+class CosignatureRow(SQLModel, table=True):
+    """A witness's cosignature of the checkpoint of `size` entries, as received, kept forever."""
+
+    __tablename__ = "cosignature"
+    size: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    witness: str = Field(primary_key=True)  # the witness key's name
+    line: str = Field(primary_key=True)  # the signed-note signature line, newline included
+    received: str = Field(max_length=32)  # when the archive received it (a time)
