@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Sequence
 
 # Quotation marks and dashes that vary between a page's heading and its metadata ("’" and "'").
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
@@ -72,3 +73,83 @@ def error_title(text: str) -> bool:
     holds no article, and its title is no headline."""
     first = re.split(r"\s*[|:\u2013\u2014]\s*|\s+-\s+", " ".join(text.split()), maxsplit=1)[0]
     return bool(_ERROR_TITLE.fullmatch(first.strip(" .!")))
+
+
+# ---- the headline of a pasted web page ---------------------------------------------------
+
+_WINDOW = 16  # nonblank lines above the story's start that may hold its header
+_SKIP = 6  # nonblank lines of byline, date, share buttons or captions between headline and story
+_BYLINE_REACH = 8  # nonblank lines above the story within which a byline or date heads it
+_SENTENCES = 2  # standfirst and caption lines that may stand between the headline and the byline
+_CHAIN = 3  # headline-like blocks in a row beyond this are a list of other stories
+_SHORT = 5  # words: a line this short over a longer headline-like line may be a section label
+
+
+def story_start(lines: Sequence[str], prose: Callable[[str], bool]) -> int | None:
+    """The number of the story's first line: the first of two prose lines in a row (a menu or a
+    cookie notice is rarely two sentence-long lines running), else the first prose line."""
+    numbers = [i for i, text in enumerate(lines) if text]
+    first = None
+    for here, following in zip(numbers, [*numbers[1:], None], strict=True):
+        if prose(lines[here]):
+            if following is not None and prose(lines[following]):
+                return here
+            first = here if first is None else first
+    return first
+
+
+def page_headline(
+    lines: Sequence[str],
+    marked: Callable[[int], bool],
+    headline: Callable[[str], bool],
+    prose: Callable[[str], bool],
+) -> int | None:
+    """The number of a pasted page's headline line, or None when it is unclear.
+
+    A browser's copy of a page puts each heading and paragraph between blank lines and runs menu
+    items, bylines and dates together on consecutive lines. The headline is the first of the
+    headline-like lines standing alone (a blank line above and below) right above the article's
+    byline or date line (`marked`). Between the byline and the headline only short lines (a
+    handle, 'Share', a count) and a standfirst or a caption may stand, not more text; the
+    headline is then the headline-like line right above them. A short line over a longer headline-like
+    line leaves it unclear which is the section label and which the headline; more such lines
+    in a row than a headline and a standfirst make are a list of other stories.
+    """
+    start = story_start(lines, prose)
+    if start is None:
+        return None
+    above = [i for i in range(start - 1, -1, -1) if lines[i]][:_WINDOW]
+
+    def alone(i: int) -> bool:
+        return (i == 0 or not lines[i - 1]) and (i + 1 >= len(lines) or not lines[i + 1])
+
+    def candidate(i: int) -> bool:
+        return not marked(i) and alone(i) and headline(lines[i])
+
+    position = next((k for k, i in enumerate(above[:_BYLINE_REACH]) if marked(i)), None)
+    if position is None:
+        return None
+    skipped = sentences = 0
+    while position < len(above) and not candidate(above[position]):
+        text = lines[above[position]]
+        if not marked(above[position]) and len(text.split()) > _SHORT:
+            # A standfirst or a caption between the headline and the byline; more is a story.
+            sentences += 1
+            if sentences > _SENTENCES or not (prose(text) or text.rstrip("\"'\u201d\u2019) ").endswith(".")):
+                return None
+        position += 1
+        skipped += 1
+        if skipped > _SKIP:
+            return None
+    chain: list[int] = []
+    while position < len(above) and candidate(above[position]):
+        chain.append(above[position])
+        position += 1
+    if not chain or len(chain) > _CHAIN:
+        return None
+    if sentences:  # the standfirst is read: the headline is the line right above it
+        return chain[0]
+    chain.reverse()  # top first
+    if len(chain) > 1 and len(lines[chain[0]].split()) <= _SHORT < len(lines[chain[1]].split()):
+        return None
+    return chain[0]
