@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from archive.extract import html, plaintext  # noqa: F401 (plaintext: the paste tests below)
+from archive.extract import html, plaintext
 from archive.extract.common import headlines
 
 STORY = (
@@ -160,3 +160,88 @@ def test_a_label_or_byline_glued_to_the_heading_is_not_part_of_it(heading: str) 
 def test_an_error_page_has_no_headline() -> None:
     body = "<main><h1>404 Errors</h1><p>Sorry, we could not find that page.</p></main>"
     assert titles(page("<title>Page Not Found: Valley Media</title>" + og("Page Not Found"), body)) == []
+
+
+# ---- text: the headline of a pasted page ------------------------------------------------
+
+MENU = "Valley Gazette\nNews\nSport\nOpinion\nDonate\nSign in\nSearch\n\n"
+STORY_TEXT = (
+    "Officials said the strikes had continued through the night and into the morning, damaging several "
+    "apartment buildings and a school in the north of the city.\n\n"
+    "Residents described hearing explosions shortly after midnight, and emergency crews worked until dawn "
+    "to clear the rubble from the streets around the central market.\n"
+)
+
+
+def text_titles(text: str) -> list[tuple[str, str]]:
+    return [(str(e.value), e.rule) for e in plaintext.extract(text.encode()) if e.field == "title"]
+
+
+def test_a_pasted_page_headline_is_under_the_menu_and_over_the_byline() -> None:
+    text = MENU + "Council approves the new budget after a long night\n\nBy Jane Doe\nMarch 3, 2022\n\n" + STORY_TEXT
+    assert text_titles(text) == [("Council approves the new budget after a long night", "late-headline")]
+
+
+def test_a_standfirst_without_a_period_is_not_the_headline() -> None:
+    text = (
+        MENU + "Council approves the new budget after a long night\n\n"
+        "The vote ends a month of talks over school funding and road repairs\n\nBy Jane Doe\nMarch 3, 2022\n\n"
+        + STORY_TEXT
+    )
+    assert text_titles(text) == [("Council approves the new budget after a long night", "late-headline")]
+
+
+def test_a_standfirst_sentence_between_headline_and_byline_is_passed_over() -> None:
+    text = (
+        MENU + "Tagline of the Valley Gazette for its readers\n\nCouncil approves the new budget after a long night\n\n"
+        "The vote ends a month of talks over school funding, road repairs and the future of the old library.\n\n"
+        "By Jane Doe\nMarch 3, 2022\n\n" + STORY_TEXT
+    )
+    assert text_titles(text) == [("Council approves the new budget after a long night", "late-headline")]
+
+
+def test_a_headline_may_end_in_an_abbreviation() -> None:
+    text = MENU + "Fire destroys a historic mill in Lowell, Mass.\n\nBy Jane Doe\nMarch 3, 2022\n\n" + STORY_TEXT
+    assert text_titles(text) == [("Fire destroys a historic mill in Lowell, Mass.", "late-headline")]
+
+
+def test_a_headline_may_end_in_a_question_mark() -> None:
+    text = MENU + "Is the new budget enough for the schools?\n\nBy Jane Doe\nMarch 3, 2022\n\n" + STORY_TEXT
+    assert text_titles(text) == [("Is the new budget enough for the schools?", "late-headline")]
+
+
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        "Share this story on Facebook\n\n",
+        "Updated March 3, 9:41 AM\n\n",
+        "Home > News > Council approves the new budget\n\n",
+        "Trending: Budget // Schools // Roads // Weather\n\n",
+    ],
+)
+def test_page_furniture_over_the_byline_is_no_headline(furniture: str) -> None:
+    text = MENU + furniture + "By Jane Doe\nMarch 3, 2022\n\n" + STORY_TEXT
+    assert text_titles(text) == []
+
+
+def test_a_short_label_over_a_headline_leaves_the_headline_unclear() -> None:
+    text = MENU + "Test Series v India\n\nAussies seal the series with a draw\n\nBy Jane Doe\nMarch 3, 2022\n\n"
+    assert text_titles(text + STORY_TEXT) == []
+
+
+def test_a_row_of_other_stories_headlines_is_no_headline() -> None:
+    others = "".join(f"Other story number {n} about the valley floods\n\n" for n in range(1, 6))
+    text = MENU + others + "By Jane Doe\nMarch 3, 2022\n\n" + STORY_TEXT
+    assert text_titles(text) == []
+
+
+def test_a_masthead_over_a_menu_is_not_the_headline() -> None:
+    # The first line reads as a headline, but menu items, not a byline or the story, follow it.
+    text = "Better Homes and Gardens\nRecipes\nDecorating\nGardening\nHolidays\nVideos\nShop\n\n"
+    text += "How to hang a wreath on a glass door\n\nBy Jane Doe\nMarch 3, 2022\n\n" + STORY_TEXT
+    assert text_titles(text) == [("How to hang a wreath on a glass door", "late-headline")]
+
+
+def test_an_article_paste_still_opens_with_its_headline() -> None:
+    text = "Council approves the new budget\nBy Jane Doe\nMarch 3, 2022\n\n" + STORY_TEXT
+    assert text_titles(text) == [("Council approves the new budget", "headline")]

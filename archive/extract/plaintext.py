@@ -1015,9 +1015,29 @@ def _late_title(doc: _Doc, taken: set[int]) -> list[_Hit]:
     return [_Hit("title", " ".join(line.text.split()), line.start, line.end, "late-headline")]
 
 
+# Abbreviations a headline may end with or hold ('Mass.', 'Calif.', 'Co.', 'Gov.', 'U.S.'): the
+# US states' AP forms and the common titles and company words.
+_ABBREVIATION = re.compile(
+    r"\b(?:(?:[A-Z]\.){2,}|(?:Ala|Ariz|Ark|Calif|Colo|Conn|Del|Fla|Ga|Ill|Ind|Kan|Ky|La|Md|Mass|Mich|Minn|Miss|Mo|Mont"
+    r"|Neb|Nev|Okla|Ore|Pa|Tenn|Vt|Va|Wash|Wis|Wyo|Co|Corp|Inc|Ltd|Bros|Jr|Sr|St|Mt|Ft|Dr|Mr|Mrs|Ms|Gov|Sen|Rep|Gen"
+    r"|Lt|Col|Sgt|Prof|Rev|No)\.)"
+)
+_TITLE_CASE_WORDS = 4
+
+
+def _title_cased(words: Sequence[str]) -> bool:
+    """Whether a line is in title case ('She Was Tired Of Being Photoshopped, So Here Is What
+    She Did'): four words or more, three in four of those with letters capitalised."""
+    lettered = [w.lstrip("\"'\u201c\u2018([") for w in words]
+    lettered = [w for w in lettered if w[:1].isalpha()]
+    capitals = sum(w[0].isupper() for w in lettered)
+    return len(lettered) >= _TITLE_CASE_WORDS and capitals * 4 >= len(lettered) * 3
+
+
 def _headline_like(text: str) -> bool:
     """3 to 30 words, at most 200 characters, one clause, starting with a capital, not ending
-    like a sentence (a period, even inside closing quotes) or mid-phrase, not ALL CAPS, and
+    like a sentence (a period, even inside closing quotes, unless it closes an abbreviation
+    such as 'Mass.' or the line is in title case) or mid-phrase, not ALL CAPS, and
     not a date, masthead, page title ('Headline | Section | Site'), breadcrumb ('Home > News >
     Headline'), list ('Gifts // Tech // Space') or page furniture ('Skip to content')."""
     words = text.split()
@@ -1025,9 +1045,13 @@ def _headline_like(text: str) -> bool:
         return False
     if not (text[0].isupper() or text[0].isdigit() or text[0] in "\"\u201c\u2018'"):
         return False
-    core = text.rstrip("\"'\u201d\u2019)]\u00bb ")
-    if not core or core[-1] in ".,;:-\u2013\u2014" or _RUN_ON.search(text):
+    # An abbreviation's period ends no sentence: '... in Worcester, Mass.', 'Gov. Baker signs ...'.
+    plain = _ABBREVIATION.sub(lambda m: m.group().replace(".", ""), text) if "." in text else text
+    core = plain.rstrip("\"'\u201d\u2019)]\u00bb ")
+    if not core or core[-1] in ",;:-\u2013\u2014" or _RUN_ON.search(plain):
         return False  # a sentence, or more than one
+    if core[-1] == "." and not _title_cased(words):
+        return False  # a sentence; a headline in title case may end with a period
     if words[-1].lower().strip("\"'\u201d\u2019") in _CONTINUATION_WORDS:
         return False  # a hard-wrapped paragraph's first line
     if "://" in text or "@" in text or re.search(r"\s(?:[|\u2022\u00b7>\u203a\u00bb]|//)\s", text):
