@@ -77,9 +77,9 @@ def error_title(text: str) -> bool:
 
 # ---- the headline of a pasted web page ---------------------------------------------------
 
-_WINDOW = 16  # nonblank lines above the story's start that may hold its header
+_WINDOW = 40  # nonblank lines above the story's start that may hold its header
 _SKIP = 6  # nonblank lines of byline, date, share buttons or captions between headline and story
-_BYLINE_REACH = 8  # nonblank lines above the story within which a byline or date heads it
+_TRIES = 3  # byline or date blocks above the story to look above, the nearest first
 _SENTENCES = 2  # standfirst and caption lines that may stand between the headline and the byline
 _CHAIN = 3  # headline-like blocks in a row beyond this are a list of other stories
 _SHORT = 5  # words: a line this short over a longer headline-like line may be a section label
@@ -109,16 +109,36 @@ def page_headline(
     A browser's copy of a page puts each heading and paragraph between blank lines and runs menu
     items, bylines and dates together on consecutive lines. The headline is the first of the
     headline-like lines standing alone (a blank line above and below) right above the article's
-    byline or date line (`marked`). Between the byline and the headline only short lines (a
-    handle, 'Share', a count) and a standfirst or a caption may stand, not more text; the
-    headline is then the headline-like line right above them. A short line over a longer headline-like
-    line leaves it unclear which is the section label and which the headline; more such lines
-    in a row than a headline and a standfirst make are a list of other stories.
+    byline or date line (`marked`): the one nearest the story's start with such a line above it
+    (share buttons and a lead photo's caption may stand between the byline and the story).
+    Between the byline and the headline only short lines (a handle, 'Share', a count) and a
+    standfirst or a caption may stand, not more text; the headline is then the headline-like
+    line right above them. A short line over a longer headline-like line leaves it unclear
+    which is the section label and which the headline; more such lines in a row than a
+    headline and a standfirst make are a list of other stories.
     """
     start = story_start(lines, prose)
     if start is None:
         return None
     above = [i for i in range(start - 1, -1, -1) if lines[i]][:_WINDOW]
+    marks = [k for k, i in enumerate(above) if marked(i) and (k == 0 or not marked(above[k - 1]))]
+    for position in marks[:_TRIES]:
+        found = _headline_above(lines, above, position, marked, headline, prose)
+        if found is not None:
+            return found
+    return None
+
+
+def _headline_above(
+    lines: Sequence[str],
+    above: Sequence[int],
+    position: int,
+    marked: Callable[[int], bool],
+    headline: Callable[[str], bool],
+    prose: Callable[[str], bool],
+) -> int | None:
+    """The headline over the byline or date block at above[position] (`above`: line numbers
+    going up), or None."""
 
     def alone(i: int) -> bool:
         return (i == 0 or not lines[i - 1]) and (i + 1 >= len(lines) or not lines[i + 1])
@@ -126,9 +146,6 @@ def page_headline(
     def candidate(i: int) -> bool:
         return not marked(i) and alone(i) and headline(lines[i])
 
-    position = next((k for k, i in enumerate(above[:_BYLINE_REACH]) if marked(i)), None)
-    if position is None:
-        return None
     skipped = sentences = 0
     while position < len(above) and not candidate(above[position]):
         text = lines[above[position]]
