@@ -157,6 +157,14 @@ def test_a_label_or_byline_glued_to_the_heading_is_not_part_of_it(heading: str) 
     assert titles(page(og("Council approves the new budget"), body)) == [("Council approves the new budget", "h1")]
 
 
+@pytest.mark.parametrize(("kind", "expected"), [("website", []), ("article", [("Valley Media", "og-title")])])
+def test_the_site_naming_itself_is_no_headline(kind: str, expected: list[tuple[str, str]]) -> None:
+    head = '<meta property="og:site_name" content="Valley Media">' + f'<meta property="og:type" content="{kind}">'
+    head += og("Valley Media - The Latest in Local News, Sport and Weather")
+    found = titles(page(head, "<main><h2>Latest news</h2>" + STORY + "</main>"))
+    assert [(t.split(" - ")[0], rule) for t, rule in found] == expected
+
+
 def test_an_error_page_has_no_headline() -> None:
     body = "<main><h1>404 Errors</h1><p>Sorry, we could not find that page.</p></main>"
     assert titles(page("<title>Page Not Found: Valley Media</title>" + og("Page Not Found"), body)) == []

@@ -789,6 +789,20 @@ def _heading_text(element: Element, metas: list[str]) -> str:
     return text
 
 
+def _site_page(page: _Page, title: str, outlet_keys: set[str]) -> bool:
+    """Whether the page is the site's own (a home or section page), not an article: nothing
+    marks it as an article (no JSON-LD or microdata article, og:type not 'article') and its
+    title is the outlet's name, alone or before a tagline ('Site - The Latest in Technology')."""
+    if page.articles:
+        return False
+    for meta in page.root.iter("meta"):  # extruct keeps og:type as the item's @type
+        if (meta.get("property") or "").strip().lower() == "og:type" and (
+            meta.get("content") or ""
+        ).strip() == "article":
+            return False
+    return _outlet_key(_TITLE_SEPARATOR.split(title, maxsplit=1)[0]) in outlet_keys
+
+
 def _title(page: _Page, outlet_keys: set[str]) -> list[Fact]:
     """The visible headline (`_visible_title`), then the metadata headline (JSON-LD headline,
     else og:title) as stated where it differs; with no visible headline, the metadata headline
@@ -799,7 +813,7 @@ def _title(page: _Page, outlet_keys: set[str]) -> list[Fact]:
     headline is often rewritten for search engines and social cards. It is kept as the page's
     other statement, its rule ending in "-meta"."""
     metas = _meta_titles(page, outlet_keys)
-    if metas is None:
+    if metas is None or (metas and _site_page(page, metas[0][0].value, outlet_keys)):
         return []
     visible = _visible_title(page, metas, outlet_keys)
     if visible is None:
