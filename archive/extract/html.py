@@ -58,6 +58,7 @@ from urllib.parse import urljoin, urlsplit
 
 from archive.extract import plaintext
 from archive.extract.api import Document, Fact, FunctionExtractor, Note, Result
+from archive.extract.common import headlines
 from archive.extract.common.dates import When, same_time
 from archive.extract.common.encoding import decide, read
 from archive.extract.common.outlets import outlet_key
@@ -682,27 +683,151 @@ def _strip_site(title: str, outlet_keys: set[str]) -> str:
     return title
 
 
-def _title(page: _Page, outlet_keys: set[str]) -> Fact | None:
-    """One title: JSON-LD headline, microdata headline, og:title, the article's <h1>, <title>."""
-    cands: list[tuple[str, str, str]] = []  # (raw, rule, key)
+def _meta_titles(page: _Page, outlet_keys: set[str]) -> list[tuple[_Cand, str]] | None:
+    """The page's metadata headlines, strongest first: JSON-LD headline, microdata headline,
+    og:title, <title>. Each as stated, and as a headline: without a " | Outlet" suffix. None
+    for an HTTP error page ('Page Not Found', '403 Forbidden'), which has no headline."""
+    cands: list[_Cand] = []
     for wanted in ("jsonld", "microdata"):
-        headlines = {_clean(a.get("headline")): (prefix, a) for prefix, a in page.articles if prefix == wanted}
-        headlines.pop("", None)
-        if len(headlines) == 1:  # articles that disagree on the headline leave it to other sources
-            ((text, (prefix, article)),) = headlines.items()
-            cands.append((text, f"{prefix}-headline", f"{prefix}:{_type_name(article)}.headline"))
-    cands.extend((raw, "og-title", "og:title") for raw in page.og.get("og:title", [])[:1])
-    h1s = [h for h in page.scope.iter("h1") if not page.in_chrome(h)]
-    if h1s and (page.scope.tag == "article" or len(h1s) == 1):
-        cands.append((_line(h1s[0]), "h1", "h1"))
+        stated = {_clean(a.get("headline")): (prefix, a) for prefix, a in page.articles if prefix == wanted}
+        stated.pop("", None)
+        if len(stated) == 1:  # articles that disagree on the headline leave it to other sources
+            ((text, (prefix, article)),) = stated.items()
+            cands.append(_Cand(text, f"{prefix}-headline", f"{prefix}:{_type_name(article)}.headline", text))
+    cands.extend(_Cand(_clean(raw), "og-title", "og:title", raw) for raw in page.og.get("og:title", [])[:1])
     head_title = page.root.find(".//title")
     if head_title is not None:
-        cands.append((_line(head_title), "title-element", "title"))
-    for raw, rule, key in cands:
-        title = _strip_site(_clean(raw), outlet_keys)
+        raw = _line(head_title)
+        cands.append(_Cand(_clean(raw), "title-element", "title", raw))
+    found: list[tuple[_Cand, str]] = []
+    for cand in cands:
+        title = _strip_site(cand.value, outlet_keys)
+        if headlines.error_title(title):
+            return None
         if title and len(title) <= 400:
-            return Fact("title", title, rule, raw, key=key)
+            found.append((cand, title))
+    return found
+
+
+_HEADING_TAGS = frozenset({"h1", "h2", "h3"})
+_SUBHEADING_CLASS = re.compile(r"sub-?(?:title|headline)")
+
+
+def _heading_like(element: Element) -> bool:
+    """A heading element, or one marked as the headline (itemprop=headline, class 'entry-title')."""
+    if element.tag in _HEADING_TAGS or (element.get("itemprop") or "").strip() == "headline":
+        return True
+    classes = (element.get("class") or "").lower()
+    return ("title" in classes or "headline" in classes) and not _SUBHEADING_CLASS.search(classes)
+
+
+def _links_home(element: Element) -> bool:
+    """Whether a heading is a link to the site's home page: the masthead ('<a href="/"><h1>Site</h1></a>')."""
+    links = list(element.iter("a"))
+    parent = element.getparent()
+    if parent is not None and parent.tag == "a":
+        links.append(parent)
+    for link in links:
+        try:
+            parts = urlsplit((link.get("href") or "").strip())
+        except ValueError:
+            continue
+        if parts.path in ("", "/") and not parts.query and not parts.fragment and (parts.netloc or parts.path):
+            return True
+    return False
+
+
+def _visible_title(page: _Page, metas: list[tuple[_Cand, str]], outlet_keys: set[str]) -> _Cand | None:
+    """The headline printed above the article: the article's <h1> that states a metadata
+    headline, else the heading nearest the article's start that does (a headline under a
+    masthead <h1>). Where only <title> states one, which often names just the site, also the
+    <article>'s first or the page's only <h1>. A masthead, a related story's heading and a
+    heading sharing little with the JSON-LD or og:title headline are not it."""
+    stated = [title for _, title in metas]
+    h1s = [h for h in page.scope.iter("h1") if not page.in_chrome(h)]
+    if not h1s and page.scope is not page.root:  # a headline above the <main> or <article> it heads
+        h1s = [h for h in page.root.iter("h1") if not page.in_chrome(h)]
+    texts = [(h, _heading_text(h, stated)) for h in h1s]
+    texts = [(h, t) for h, t in texts if t and len(t) <= 400 and _outlet_key(t) not in outlet_keys]
+    texts = [(h, t) for h, t in texts if not _links_home(h)]
+    for element, text in texts:
+        if any(headlines.agrees(text, m) for m in stated):
+            return _Cand(text, "h1", "h1", _line(element))
+    if stated:
+        order, story_start = _story_start(page)
+        for element in page.scope.iter():
+            if order.get(element, story_start) >= story_start:
+                break
+            if not isinstance(element.tag, str) or element.tag == "h1" or not _heading_like(element):
+                continue
+            text = _heading_text(element, stated)
+            agreed = text and len(text) <= 400 and any(headlines.agrees(text, m) for m in stated)
+            if agreed and not page.in_chrome(element):
+                return _Cand(text, "heading", element.tag, _line(element))
+    if any(c.rule != "title-element" for c, _ in metas):
+        return None
+    if texts and (page.scope.tag == "article" or len(texts) == 1):
+        return _Cand(texts[0][1], "h1", "h1", _line(texts[0][0]))
     return None
+
+
+def _heading_text(element: Element, metas: list[str]) -> str:
+    """A heading's text without what is glued to it as elements of their own: a label before it
+    ('<span>Business</span> | Headline', '<span>WORLD NEWS</span> Headline') or a byline after
+    it. When the whole heading is not a metadata headline, the part of it that is, or that a
+    metadata headline starts with."""
+    text = _line(element)
+    if not metas or any(headlines.same_headline(text, m) for m in metas):
+        return text
+    for child in element:
+        part = _line(child) if isinstance(child.tag, str) else ""
+        if part and part != text and any(headlines.starts(m, part) for m in metas):
+            return part
+        rest = " ".join((child.tail or "").split()).lstrip(" |:\u2013\u2014-\u00b7\u2022")
+        if part and rest and text.endswith(rest) and any(headlines.starts(m, rest) for m in metas):
+            return rest
+    return text
+
+
+def _site_page(page: _Page, title: str, outlet_keys: set[str]) -> bool:
+    """Whether the page is the site's own (a home or section page), not an article: nothing
+    marks it as an article (no JSON-LD or microdata article, og:type not 'article') and its
+    title is the outlet's name, alone or before a tagline ('Site - The Latest in Technology')."""
+    if page.articles:
+        return False
+    for meta in page.root.iter("meta"):  # extruct keeps og:type as the item's @type
+        if (meta.get("property") or "").strip().lower() == "og:type" and (
+            meta.get("content") or ""
+        ).strip() == "article":
+            return False
+    return _outlet_key(_TITLE_SEPARATOR.split(title, maxsplit=1)[0]) in outlet_keys
+
+
+def _title(page: _Page, outlet_keys: set[str]) -> list[Fact]:
+    """The visible headline (`_visible_title`), then the metadata headline (JSON-LD headline,
+    else og:title) as stated where it differs; with no visible headline, the metadata headline
+    (`_meta_titles`, <title> the last resort) alone, without a site-name suffix. A metadata
+    headline differs when it is another headline, not the same one with the site's name added.
+
+    The visible one comes first, with rule "h1" or "heading", and is the one to cite: a metadata
+    headline is often rewritten for search engines and social cards. It is kept as the page's
+    other statement, its rule ending in "-meta"."""
+    metas = _meta_titles(page, outlet_keys)
+    if metas is None or (metas and _site_page(page, metas[0][0].value, outlet_keys)):
+        return []
+    visible = _visible_title(page, metas, outlet_keys)
+    if visible is None:
+        if not metas:
+            return []
+        cand, title = metas[0]
+        return [Fact("title", title, cand.rule, cand.evidence, key=cand.key)]
+    facts = [Fact("title", visible.value, visible.rule, visible.evidence, key=visible.key)]
+    # <title> is no metadata headline beside a visible one: it adds the site's name or tagline.
+    stated = [(c, t) for c, t in metas if c.rule != "title-element"]
+    other = next((c for c, t in stated if not headlines.same_headline(t, visible.value)), None)
+    if other is not None:
+        facts.append(Fact("title", other.value, f"{other.rule}-meta", other.evidence, key=other.key))
+    return facts
 
 
 # ---------------------------------------------------------------------------------------
@@ -1283,8 +1408,7 @@ def _extract(data: bytes, base_url: str | None, notes: list[Note]) -> list[Fact]
         _add_htmldate(page, dates)
     facts += _grouped("published", dates.published, _same_time, _most_precise)
     facts += _grouped("modified", dates.modified, _same_time, _most_precise)
-    title = _title(page, outlet_keys)
-    facts += [title] if title else []
+    facts += _title(page, outlet_keys)
     facts += _authors(page, outlet_keys)
     facts += _grouped("url", _urls(page), str.__eq__, _first)
     facts += _grouped("language", _languages(page), _same_language, _longest)

@@ -49,6 +49,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import NamedTuple
 
 from archive.extract.api import Document, Fact, FunctionExtractor, Note, Result
+from archive.extract.common import headlines
 from archive.extract.common.dates import When
 from archive.extract.common.encoding import Decoding, decide, read
 from archive.extract.common.names import INITIALS, SUFFIXES, is_person_name, person_value, shouting, title_case
@@ -942,7 +943,9 @@ def _title(doc: _Doc, taken: set[int]) -> list[_Hit]:
     `_headline_like`), followed by more text that does not continue it in lower case. A
     kicker line first ('News | Russia-Ukraine war', 'Europe') is skipped. A short line over
     another headline-like line ("Russia's War in Ukraine" over the headline) leaves it unclear
-    which is the headline: no title.
+    which is the headline: no title. A first line that no byline, date or story follows within
+    a few lines is a page's masthead over its menu ('Site Name', 'Menu', 'Sections'): the
+    headline is then looked for further down (`_late_title`).
     """
     lines = doc.nonblank
     if doc.late_header:  # the story starts far down: the first line is the page's, not the story's
@@ -951,7 +954,7 @@ def _title(doc: _Doc, taken: set[int]) -> list[_Hit]:
     if index + 1 >= len(lines):
         return []
     line, following = lines[index], lines[index + 1]
-    if line.number in taken or not _headline_like(line.text):
+    if line.number in taken or not _headline_like(line.text) or not _heads_story(lines, index + 1, taken):
         return _late_title(doc, taken)
     below = doc.below(line)
     if below and below.text[0].islower():
@@ -962,44 +965,96 @@ def _title(doc: _Doc, taken: set[int]) -> list[_Hit]:
     return [_Hit("title", " ".join(words), line.start, line.end, "headline")]
 
 
-_FURNITURE = re.compile(r"(?i)^(?:by\b|\d+\s*(?:-\s*)?min(?:ute)?s?\s+read\b)")
+_MARK_WORDS = 15  # words: a byline or date line of a page's header is no longer
+_SENTENCE_WORDS = 8
+_HEAD_REACH = 6  # nonblank lines below a headline within which its byline, date or story begins
+
+
+def _heads_story(lines: Sequence[_Line], index: int, taken: set[int]) -> bool:
+    """Whether a byline, a date or the story (a sentence of eight words or more: menus hold
+    none) begins within a few lines from lines[index] on."""
+    for line in lines[index : index + _HEAD_REACH]:
+        core = line.text.rstrip("\"'\u201d\u2019)] ")
+        if line.number in taken or (len(line.text.split()) >= _SENTENCE_WORDS and core.endswith((".", "!", "?"))):
+            return True
+    return False
+
+
+# A byline, a reading time, a date's label, a share widget: a page header's furniture.
+_FURNITURE = re.compile(
+    r"(?i)^(?:by\b|\d+\s*(?:-\s*)?min(?:ute)?s?\s+read\b|(?:last\s+)?(?:updated|posted|published)\b"
+    r"|(?:all\s+)?shar(?:e|ing)\b)"
+)
+
+
+def _page_headline(text: str) -> bool:
+    """A line that may be a pasted page's headline: headline-like, not a byline, a reading time,
+    mostly digits or a section label."""
+    digits = sum(c.isdigit() for c in text)
+    if _FURNITURE.match(text) or digits * 2 > sum(c.isalpha() for c in text):
+        return False
+    return _headline_like(text) and not _is_kicker(text)
 
 
 def _late_title(doc: _Doc, taken: set[int]) -> list[_Hit]:
     """Rule "late-headline": in a page's paste, whose first line is navigation, the headline is
-    the nearest headline-like line above the late header's first byline or date line (within
-    three lines: share buttons or a kicker may stand between), not a byline, a reading time or
-    mostly digits."""
-    late = [line for line in doc.nonblank if line.number in doc.late_header]
-    first = next((i for i, line in enumerate(late) if line.number in taken), None)
-    if first is None:
-        return []  # no byline or date over the story: which line is the headline is unclear
-    for line in reversed(late[max(0, first - 3) : first]):
-        text = line.text
-        digits = sum(c.isdigit() for c in text)
-        if line.number in taken or _FURNITURE.match(text) or digits * 2 > sum(c.isalpha() for c in text):
-            continue
-        if _headline_like(text):
-            return [_Hit("title", " ".join(text.split()), line.start, line.end, "late-headline")]
-    return []
+    the first headline-like line standing alone above the article's byline and date, or above
+    its story (`archive.extract.common.headlines.page_headline`)."""
+
+    def marked(number: int) -> bool:
+        """A byline or date line: read as one, or short and opening with 'By' or holding a date."""
+        text = doc.lines[number].text
+        if number in taken:
+            return True
+        return len(text.split()) <= _MARK_WORDS and bool(_BYLINE.match(text) or _dates_in(text))
+
+    number = headlines.page_headline([line.text for line in doc.lines], marked, _page_headline, _prose)
+    if number is None:
+        return []
+    line = doc.lines[number]
+    return [_Hit("title", " ".join(line.text.split()), line.start, line.end, "late-headline")]
+
+
+# Abbreviations a headline may end with or hold ('Mass.', 'Calif.', 'Co.', 'Gov.', 'U.S.'): the
+# US states' AP forms and the common titles and company words.
+_ABBREVIATION = re.compile(
+    r"\b(?:(?:[A-Z]\.){2,}|(?:Ala|Ariz|Ark|Calif|Colo|Conn|Del|Fla|Ga|Ill|Ind|Kan|Ky|La|Md|Mass|Mich|Minn|Miss|Mo|Mont"
+    r"|Neb|Nev|Okla|Ore|Pa|Tenn|Vt|Va|Wash|Wis|Wyo|Co|Corp|Inc|Ltd|Bros|Jr|Sr|St|Mt|Ft|Dr|Mr|Mrs|Ms|Gov|Sen|Rep|Gen"
+    r"|Lt|Col|Sgt|Prof|Rev|No)\.)"
+)
+_TITLE_CASE_WORDS = 4
+
+
+def _title_cased(words: Sequence[str]) -> bool:
+    """Whether a line is in title case ('She Was Tired Of Being Photoshopped, So Here Is What
+    She Did'): four words or more, three in four of those with letters capitalised."""
+    lettered = [w.lstrip("\"'\u201c\u2018([") for w in words]
+    lettered = [w for w in lettered if w[:1].isalpha()]
+    capitals = sum(w[0].isupper() for w in lettered)
+    return len(lettered) >= _TITLE_CASE_WORDS and capitals * 4 >= len(lettered) * 3
 
 
 def _headline_like(text: str) -> bool:
     """3 to 30 words, at most 200 characters, one clause, starting with a capital, not ending
-    like a sentence (a period, even inside closing quotes) or mid-phrase, not ALL CAPS, and
-    not a date, masthead, page title ('Headline | Section | Site') or page furniture ('Skip
-    to content')."""
+    like a sentence (a period, even inside closing quotes, unless it closes an abbreviation
+    such as 'Mass.' or the line is in title case) or mid-phrase, not ALL CAPS, and
+    not a date, masthead, page title ('Headline | Section | Site'), breadcrumb ('Home > News >
+    Headline'), list ('Gifts // Tech // Space') or page furniture ('Skip to content')."""
     words = text.split()
     if not 3 <= len(words) <= 30 or len(text) > 200 or shouting(text):
         return False
     if not (text[0].isupper() or text[0].isdigit() or text[0] in "\"\u201c\u2018'"):
         return False
-    core = text.rstrip("\"'\u201d\u2019)]\u00bb ")
-    if not core or core[-1] in ".,;:-\u2013\u2014" or _RUN_ON.search(text):
+    # An abbreviation's period ends no sentence: '... in Worcester, Mass.', 'Gov. Baker signs ...'.
+    plain = _ABBREVIATION.sub(lambda m: m.group().replace(".", ""), text) if "." in text else text
+    core = plain.rstrip("\"'\u201d\u2019)]\u00bb ")
+    if not core or core[-1] in ",;:-\u2013\u2014" or _RUN_ON.search(plain):
         return False  # a sentence, or more than one
+    if core[-1] == "." and not _title_cased(words):
+        return False  # a sentence; a headline in title case may end with a period
     if words[-1].lower().strip("\"'\u201d\u2019") in _CONTINUATION_WORDS:
         return False  # a hard-wrapped paragraph's first line
-    if "://" in text or "@" in text or re.search(r"\s[|\u2022\u00b7]\s", text):
+    if "://" in text or "@" in text or re.search(r"\s(?:[|\u2022\u00b7>\u203a\u00bb]|//)\s", text):
         return False
     if _date_line(text) is not None:
         return False

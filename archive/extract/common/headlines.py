@@ -1,0 +1,172 @@
+"""Headline rules the extractors share: whether a visible heading and a metadata headline are the
+same headline, whether a title is an HTTP error page's, and which line of a pasted web page is
+its headline. Pure functions over strings and line numbers.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+
+# Quotation marks and dashes that vary between a page's heading and its metadata ("’" and "'").
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
+_WORD = re.compile(r"\w+")
+
+
+def headline_key(text: str) -> str:
+    """The headline as compared: NFC, case folded, quotes and dashes unified, blanks collapsed."""
+    text = unicodedata.normalize("NFC", text).translate(_QUOTES).casefold()
+    return " ".join(text.split())
+
+
+def same_headline(a: str, b: str) -> bool:
+    return headline_key(a) == headline_key(b)
+
+
+def starts(meta: str, part: str) -> bool:
+    """Whether a metadata headline is part, or opens or closes with it set apart by punctuation
+    ('Headline: Section: Site', 'Opinion | Headline', 'Headline （写真＝ロイター）'). The part must
+    be the longer share (a site name or section opening or closing a headline is not the
+    headline), of two words or eight characters or more, and not the end of a phrase ('News
+    from The Associated Press' does not close with 'Associated Press')."""
+    whole, key = headline_key(meta), headline_key(part)
+    if not key or key == whole:
+        return bool(key)
+    if (len(key.split()) < 2 and len(key) < 8) or len(key) * 2 < len(whole):
+        return False
+    if whole.startswith(key):
+        return not whole[len(key) :].lstrip()[:1].isalnum()
+    if whole.endswith(key):
+        return not whole[: -len(key)].rstrip()[-1:].isalnum()
+    return False
+
+
+def agrees(heading: str, meta: str) -> bool:
+    """Whether a visible heading is the headline that a metadata headline states: the same, or
+    one opening or closing the other ('Headline | Watch Videos Online', 'Opinion | Headline'),
+    or sharing half the words of the longer (an SEO rewording of the same headline). A site
+    name, a section label or another story's heading shares few words with the headline."""
+    first, second = headline_key(heading), headline_key(meta)
+    if not first or not second:
+        return False
+    if starts(meta, heading) or starts(heading, meta):
+        return True
+    words_a, words_b = set(_WORD.findall(first)), set(_WORD.findall(second))
+    return min(len(words_a), len(words_b)) >= 3 and len(words_a & words_b) * 2 >= max(len(words_a), len(words_b))
+
+
+# RFC 9110's reason phrases of the client and server errors a saved page shows instead of an
+# article, with the wording error pages wrap them in ('404 Not Found', 'Page Not Found', 'Error 403').
+_STATUS = (
+    r"bad\s+request|unauthori[sz]ed|forbidden|access\s+denied|(?:page|file)?\s*not\s+found|gone"
+    r"|internal\s+server\s+error|bad\s+gateway|service\s+unavailable|gateway\s+time-?out"
+)
+_ERROR_TITLE = re.compile(
+    rf"(?:(?:error\s*)?[45]\d\d\s*[-:|]?\s*)?(?:{_STATUS})(?:\s*[-:|]?\s*(?:error\s*)?[45]\d\d)?|(?:error\s*)?[45]\d\d",
+    re.I,
+)
+
+
+def error_title(text: str) -> bool:
+    """Whether a page's title is an HTTP error's ('Page Not Found', '403 Forbidden'): such a page
+    holds no article, and its title is no headline."""
+    first = re.split(r"\s*[|:\u2013\u2014]\s*|\s+-\s+", " ".join(text.split()), maxsplit=1)[0]
+    return bool(_ERROR_TITLE.fullmatch(first.strip(" .!")))
+
+
+# ---- the headline of a pasted web page ---------------------------------------------------
+
+_WINDOW = 40  # nonblank lines above the story's start that may hold its header
+_SKIP = 6  # nonblank lines of byline, date, share buttons or captions between headline and story
+_TRIES = 3  # byline or date blocks above the story to look above, the nearest first
+_SENTENCES = 2  # standfirst and caption lines that may stand between the headline and the byline
+_CHAIN = 3  # headline-like blocks in a row beyond this are a list of other stories
+_SHORT = 5  # words: a line this short over a longer headline-like line may be a section label
+
+
+def story_start(lines: Sequence[str], prose: Callable[[str], bool]) -> int | None:
+    """The number of the story's first line: the first of two prose lines in a row (a menu or a
+    cookie notice is rarely two sentence-long lines running), else the first prose line."""
+    numbers = [i for i, text in enumerate(lines) if text]
+    first = None
+    for here, following in zip(numbers, [*numbers[1:], None], strict=True):
+        if prose(lines[here]):
+            if following is not None and prose(lines[following]):
+                return here
+            first = here if first is None else first
+    return first
+
+
+def page_headline(
+    lines: Sequence[str],
+    marked: Callable[[int], bool],
+    headline: Callable[[str], bool],
+    prose: Callable[[str], bool],
+) -> int | None:
+    """The number of a pasted page's headline line, or None when it is unclear.
+
+    A browser's copy of a page puts each heading and paragraph between blank lines and runs menu
+    items, bylines and dates together on consecutive lines. The headline is the first of the
+    headline-like lines standing alone (a blank line above and below) right above the article's
+    byline or date line (`marked`): the one nearest the story's start with such a line above it
+    (share buttons and a lead photo's caption may stand between the byline and the story).
+    Between the byline and the headline only short lines (a handle, 'Share', a count) and a
+    standfirst or a caption may stand, not more text; the headline is then the headline-like
+    line right above them. A short line over a longer headline-like line leaves it unclear
+    which is the section label and which the headline; more such lines in a row than a
+    headline and a standfirst make are a list of other stories.
+    """
+    start = story_start(lines, prose)
+    if start is None:
+        return None
+    above = [i for i in range(start - 1, -1, -1) if lines[i]][:_WINDOW]
+    marks = [k for k, i in enumerate(above) if marked(i) and (k == 0 or not marked(above[k - 1]))]
+    for position in marks[:_TRIES]:
+        found = _headline_above(lines, above, position, marked, headline, prose)
+        if found is not None:
+            return found
+    return None
+
+
+def _headline_above(
+    lines: Sequence[str],
+    above: Sequence[int],
+    position: int,
+    marked: Callable[[int], bool],
+    headline: Callable[[str], bool],
+    prose: Callable[[str], bool],
+) -> int | None:
+    """The headline over the byline or date block at above[position] (`above`: line numbers
+    going up), or None."""
+
+    def alone(i: int) -> bool:
+        return (i == 0 or not lines[i - 1]) and (i + 1 >= len(lines) or not lines[i + 1])
+
+    def candidate(i: int) -> bool:
+        return not marked(i) and alone(i) and headline(lines[i])
+
+    skipped = sentences = 0
+    while position < len(above) and not candidate(above[position]):
+        text = lines[above[position]]
+        if not marked(above[position]) and len(text.split()) > _SHORT:
+            # A standfirst or a caption between the headline and the byline; more is a story.
+            sentences += 1
+            if sentences > _SENTENCES or not (prose(text) or text.rstrip("\"'\u201d\u2019) ").endswith(".")):
+                return None
+        position += 1
+        skipped += 1
+        if skipped > _SKIP:
+            return None
+    chain: list[int] = []
+    while position < len(above) and candidate(above[position]):
+        chain.append(above[position])
+        position += 1
+    if not chain or len(chain) > _CHAIN:
+        return None
+    if sentences:  # the standfirst is read: the headline is the line right above it
+        return chain[0]
+    chain.reverse()  # top first
+    if len(chain) > 1 and len(lines[chain[0]].split()) <= _SHORT < len(lines[chain[1]].split()):
+        return None
+    return chain[0]

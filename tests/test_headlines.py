@@ -1,0 +1,255 @@
+"""Headlines (issue 10): the visible headline is the one cited, the metadata headline is kept beside it.
+
+Hand-made pages and pastes of the general forms real pages take (not copies of any page): a
+rewritten og:title or JSON-LD headline, a site suffix, a masthead <h1>, a section label glued to
+the heading, an error page, and a pasted page whose headline sits between the menu and the byline.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from archive.extract import html, plaintext
+from archive.extract.common import headlines
+
+STORY = (
+    "<p>Officials said the strikes had continued through the night and into the morning, "
+    "damaging several apartment buildings and a school in the north of the city.</p>\n"
+    "<p>Residents described hearing explosions shortly after midnight, and emergency crews "
+    "worked until dawn to clear the rubble from the streets around the central market.</p>\n"
+)
+
+
+def page(head: str, body: str) -> bytes:
+    return (
+        f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n{head}\n</head>\n'
+        f"<body>\n{body}\n</body>\n</html>\n"
+    ).encode()
+
+
+def og(title: str) -> str:
+    return f'<meta property="og:title" content="{title}">'
+
+
+def jsonld(obj: Any) -> str:
+    return f'<script type="application/ld+json">{json.dumps(obj)}</script>'
+
+
+def titles(data: bytes) -> list[tuple[str, str]]:
+    return [(str(f.value), f.rule) for f in html.extract(data).facts if f.field == "title"]
+
+
+# ---- which heading and metadata headline agree ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("heading", "meta"),
+    [
+        ("Storm floods the valley", "Storm floods the valley | Watch News Videos Online"),
+        ("Storm floods the valley", "Opinion | Storm floods the valley"),
+        ("\u2018We had some issues,\u2019 exec says", "'We had some issues,' exec says"),
+        ("Video shows rescue of kidnapped girl: we got her", "Dramatic video shows rescue of girl kidnapped in Texas"),
+    ],
+)
+def test_a_heading_agrees_with_its_metadata_headline(heading: str, meta: str) -> None:
+    assert headlines.agrees(heading, meta)
+
+
+@pytest.mark.parametrize(
+    ("heading", "meta"),
+    [
+        # A section name inside the metadata headline is not the headline.
+        ("The Style Eye", "How to Pack for a Weekend Trip: The Style Eye: Style: Site"),
+        # The end of a phrase is not a part set apart from it.
+        ("Associated Press", "News from The Associated Press"),
+        ("Site Media", "Council approves the new budget - Site Media"),
+        ("Most Read", "Council approves the new budget"),
+    ],
+)
+def test_a_heading_that_is_not_the_headline_does_not_agree(heading: str, meta: str) -> None:
+    assert not headlines.agrees(heading, meta)
+
+
+@pytest.mark.parametrize("title", ["Page Not Found", "404 Not Found", "403 Forbidden", "Error 404", "Not Found: Site"])
+def test_error_titles(title: str) -> None:
+    assert headlines.error_title(title)
+
+
+@pytest.mark.parametrize(
+    "title", ["Found: the lost city of gold", "Forbidden love in the 1920s", "Access denied to the press"]
+)
+def test_headlines_are_not_error_titles(title: str) -> None:
+    assert not headlines.error_title(title)
+
+
+# ---- HTML: the visible headline first, the metadata headline kept -----------------------
+
+
+def test_the_visible_headline_is_first_and_a_rewritten_metadata_headline_second() -> None:
+    head = jsonld({"@type": "NewsArticle", "headline": "Storm damage blamed on old levees, says engineer"})
+    head += og("‘It should have held,’ engineer says of storm damage")
+    body = "<article><h1>\u2018It should have held,\u2019 engineer says of storm damage</h1>" + STORY + "</article>"
+    found = titles(page(head, body))
+    assert found == [
+        ("\u2018It should have held,\u2019 engineer says of storm damage", "h1"),
+        ("Storm damage blamed on old levees, says engineer", "jsonld-headline-meta"),
+    ]
+
+
+def test_a_metadata_headline_that_only_adds_the_site_name_is_the_same_headline() -> None:
+    head = og("Council approves the new budget - Valley Courier")
+    head += '<meta property="og:site_name" content="Valley Courier">'
+    body = "<article><h1>Council approves the new budget</h1>" + STORY + "</article>"
+    assert titles(page(head, body)) == [("Council approves the new budget", "h1")]
+
+
+def test_a_metadata_headline_with_a_tagline_is_kept_as_stated() -> None:
+    body = "<article><h1>Council approves the new budget</h1>" + STORY + "</article>"
+    found = titles(page(og("Council approves the new budget | Watch Local Videos Online"), body))
+    assert found == [
+        ("Council approves the new budget", "h1"),
+        ("Council approves the new budget | Watch Local Videos Online", "og-title-meta"),
+    ]
+
+
+def test_a_masthead_h1_is_passed_over_for_the_heading_that_states_the_headline() -> None:
+    body = (
+        '<header><a href="/"><h1>Valley Media</h1></a></header>'
+        '<div class="story"><div class="story-title">Council approves the new budget</div>' + STORY + "</div>"
+    )
+    found = titles(page("<title>Council approves the new budget - Valley Media</title>", body))
+    assert found == [("Council approves the new budget", "heading")]
+
+
+def test_a_masthead_h1_is_no_headline_even_without_metadata_to_check_it() -> None:
+    body = '<div><a href="/"><h1>Valley Media</h1></a></div><div>' + STORY + "</div>"
+    assert titles(page("", body)) == []
+
+
+def test_a_related_story_heading_is_not_the_headline() -> None:
+    body = (
+        "<main><h2>Council approves the new budget</h2>" + STORY + "<section><h1>Bridge reopens after repairs</h1>"
+        "</section></main>"
+    )
+    found = titles(page(og("Council approves the new budget"), body))
+    assert found == [("Council approves the new budget", "heading")]
+
+
+def test_a_heading_the_metadata_does_not_state_leaves_the_metadata_headline() -> None:
+    body = "<main><h1>Latest news</h1>" + STORY + "</main>"
+    found = titles(page(og("Council approves the new budget"), body))
+    assert found == [("Council approves the new budget", "og-title")]
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "<h1><span>Business</span> | Council approves the new budget</h1>",
+        "<h1><span>WORLD NEWS</span> Council approves the new budget</h1>",
+        '<h1><span class="headline">Council approves the new budget</span> <span>By Jane Doe</span></h1>',
+    ],
+)
+def test_a_label_or_byline_glued_to_the_heading_is_not_part_of_it(heading: str) -> None:
+    body = "<article>" + heading + STORY + "</article>"
+    assert titles(page(og("Council approves the new budget"), body)) == [("Council approves the new budget", "h1")]
+
+
+@pytest.mark.parametrize(("kind", "expected"), [("website", []), ("article", [("Valley Media", "og-title")])])
+def test_the_site_naming_itself_is_no_headline(kind: str, expected: list[tuple[str, str]]) -> None:
+    head = '<meta property="og:site_name" content="Valley Media">' + f'<meta property="og:type" content="{kind}">'
+    head += og("Valley Media - The Latest in Local News, Sport and Weather")
+    found = titles(page(head, "<main><h2>Latest news</h2>" + STORY + "</main>"))
+    assert [(t.split(" - ")[0], rule) for t, rule in found] == expected
+
+
+def test_an_error_page_has_no_headline() -> None:
+    body = "<main><h1>404 Errors</h1><p>Sorry, we could not find that page.</p></main>"
+    assert titles(page("<title>Page Not Found: Valley Media</title>" + og("Page Not Found"), body)) == []
+
+
+# ---- text: the headline of a pasted page ------------------------------------------------
+
+MENU = "Valley Gazette\nNews\nSport\nOpinion\nDonate\nSign in\nSearch\n\n"
+STORY_TEXT = (
+    "Officials said the strikes had continued through the night and into the morning, damaging several "
+    "apartment buildings and a school in the north of the city.\n\n"
+    "Residents described hearing explosions shortly after midnight, and emergency crews worked until dawn "
+    "to clear the rubble from the streets around the central market.\n"
+)
+
+
+def text_titles(text: str) -> list[tuple[str, str]]:
+    return [(str(e.value), e.rule) for e in plaintext.extract(text.encode()) if e.field == "title"]
+
+
+def test_a_pasted_page_headline_is_under_the_menu_and_over_the_byline() -> None:
+    text = MENU + "Council approves the new budget after a long night\n\nBy Jane Doe\nMarch 3, 2022\n\n" + STORY_TEXT
+    assert text_titles(text) == [("Council approves the new budget after a long night", "late-headline")]
+
+
+def test_a_standfirst_without_a_period_is_not_the_headline() -> None:
+    text = (
+        MENU + "Council approves the new budget after a long night\n\n"
+        "The vote ends a month of talks over school funding and road repairs\n\nBy Jane Doe\nMarch 3, 2022\n\n"
+        + STORY_TEXT
+    )
+    assert text_titles(text) == [("Council approves the new budget after a long night", "late-headline")]
+
+
+def test_a_standfirst_sentence_between_headline_and_byline_is_passed_over() -> None:
+    text = (
+        MENU + "Tagline of the Valley Gazette for its readers\n\nCouncil approves the new budget after a long night\n\n"
+        "The vote ends a month of talks over school funding, road repairs and the future of the old library.\n\n"
+        "By Jane Doe\nMarch 3, 2022\n\n" + STORY_TEXT
+    )
+    assert text_titles(text) == [("Council approves the new budget after a long night", "late-headline")]
+
+
+def test_a_headline_may_end_in_an_abbreviation() -> None:
+    text = MENU + "Fire destroys a historic mill in Lowell, Mass.\n\nBy Jane Doe\nMarch 3, 2022\n\n" + STORY_TEXT
+    assert text_titles(text) == [("Fire destroys a historic mill in Lowell, Mass.", "late-headline")]
+
+
+def test_a_headline_may_end_in_a_question_mark() -> None:
+    text = MENU + "Is the new budget enough for the schools?\n\nBy Jane Doe\nMarch 3, 2022\n\n" + STORY_TEXT
+    assert text_titles(text) == [("Is the new budget enough for the schools?", "late-headline")]
+
+
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        "Share this story on Facebook\n\n",
+        "Updated March 3, 9:41 AM\n\n",
+        "Home > News > Council approves the new budget\n\n",
+        "Trending: Budget // Schools // Roads // Weather\n\n",
+    ],
+)
+def test_page_furniture_over_the_byline_is_no_headline(furniture: str) -> None:
+    text = MENU + furniture + "By Jane Doe\nMarch 3, 2022\n\n" + STORY_TEXT
+    assert text_titles(text) == []
+
+
+def test_a_short_label_over_a_headline_leaves_the_headline_unclear() -> None:
+    text = MENU + "Test Series v India\n\nAussies seal the series with a draw\n\nBy Jane Doe\nMarch 3, 2022\n\n"
+    assert text_titles(text + STORY_TEXT) == []
+
+
+def test_a_row_of_other_stories_headlines_is_no_headline() -> None:
+    others = "".join(f"Other story number {n} about the valley floods\n\n" for n in range(1, 6))
+    text = MENU + others + "By Jane Doe\nMarch 3, 2022\n\n" + STORY_TEXT
+    assert text_titles(text) == []
+
+
+def test_a_masthead_over_a_menu_is_not_the_headline() -> None:
+    # The first line reads as a headline, but menu items, not a byline or the story, follow it.
+    text = "Better Homes and Gardens\nRecipes\nDecorating\nGardening\nHolidays\nVideos\nShop\n\n"
+    text += "How to hang a wreath on a glass door\n\nBy Jane Doe\nMarch 3, 2022\n\n" + STORY_TEXT
+    assert text_titles(text) == [("How to hang a wreath on a glass door", "late-headline")]
+
+
+def test_an_article_paste_still_opens_with_its_headline() -> None:
+    text = "Council approves the new budget\nBy Jane Doe\nMarch 3, 2022\n\n" + STORY_TEXT
+    assert text_titles(text) == [("Council approves the new budget", "headline")]
