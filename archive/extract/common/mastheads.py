@@ -1,0 +1,197 @@
+"""Where a page names its own outlet outside its metadata: a copyright or trademark line, the
+suffix of its `<title>` ('Headline | Outlet'), the logo or name in the link to its home page.
+
+Each of these alone is weak (a copyright line often names the owning company, a title suffix
+a section, a logo's alt text may be 'Logo'), so the extractors use them as `Signal`s to weigh
+with others (`archive.extract.common.outlets.resolve`). The functions read strings (and, for
+home links, lxml elements), with limits on what they look at; none raises on odd input.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+from archive.extract.common.names import shouting, title_case
+from archive.extract.common.outlets import is_company
+
+# lxml ships no type information: its elements are handled as Any.
+Element = Any
+
+MAX_NAME = 60  # characters: longer than any outlet's name, shorter than a sentence
+_MAX_WORDS = 6
+_MAX_LINE = 400  # characters: a copyright line is short; a paragraph that cites one is not it
+
+# ---------------------------------------------------------------------------------------
+# Copyright and trademark lines
+# ---------------------------------------------------------------------------------------
+
+_YEARS = r"(?:19|20)\d\d(?:\s*[-\u2013\u2014]\s*(?:(?:19|20)\d\d)?)?"
+_RIGHTS = r"(?i:all\s+rights?\s+reserved|todos\s+os\s+direitos|tous\s+droits|alle\s+rechte|derechos\s+reservados)"
+_COPYRIGHT = re.compile(
+    r"(?:(?i:copyright)\s*)?(?:\u00a9|\((?i:c)\)|\u24d2)\s*(?:(?i:copyright)\b)?|(?i:copyright)\b(?!\s+(?i:policy|notice))"
+)
+# After the mark: years, then the holder's name up to a separator, a year, 'All rights reserved'
+# or the end of a sentence.
+_HOLDER = re.compile(
+    rf"[\s:]*(?P<years>{_YEARS})?[\s.,:\u00b7|-]*(?:(?i:by)\s+)?"
+    rf"(?!{_RIGHTS})(?P<name>[^\W_][^|\u00b7\u2022\u2014\u2013,;()\[\]\"\u201c\u201d]*?)"
+    rf"(?=\s*(?:[|\u00b7\u2022\u2014\u2013,;(\[]|\s-\s|{_RIGHTS}|(?P<after>(?:19|20)\d\d)\b|$)|\.(?:\s|$))"
+)
+_TRADEMARK = re.compile(
+    r"(?:[\"\u201c](?P<quoted>[^\"\u201d]{1,60})[\"\u201d]|(?P<bare>(?:[A-Z0-9][\w.&'\u2019-]*\s+){0,4}[A-Z0-9][\w.&'\u2019-]*))"
+    r"(?:\u00ae)?\s+is\s+a\s+registered\s+trademark\b"
+)
+_ABBREVIATION = re.compile(r"(?:^|\s)[A-Z][a-z]{0,2}$")  # 'St' of '24/7 Wall St.': its period is the name's
+
+
+def _name(raw: str) -> str:
+    """A holder's or an outlet's name as a value: blanks collapsed, ALL CAPS title-cased; '' if it
+    is no name (too long, too many words, a URL, no letter)."""
+    name = " ".join(raw.split()).strip(" ,:;-")
+    name = name if _ABBREVIATION.search(name[:-1]) and name.endswith(".") else name.strip(" .")
+    if not name or len(name) > MAX_NAME or len(name.split()) > _MAX_WORDS or not any(c.isalpha() for c in name):
+        return ""
+    if " / " in name or "://" in name or name.lower().startswith("www.") or "@" in name:
+        return ""
+    return title_case(name) if shouting(name) and len(name) > 4 else name
+
+
+def copyright_holder(line: str) -> tuple[str, int, int] | None:
+    """The holder a copyright line names and its span in the line: '© 2019 Sputnik. All rights
+    reserved' -> 'Sputnik'. Only a line that gives a year or 'All rights reserved' (a photo's
+    '© Reuters' gives neither), and never a company ('© 2019 Dow Jones & Company, Inc.')."""
+    if len(line) > _MAX_LINE:
+        return None
+    for mark in _COPYRIGHT.finditer(line):
+        match = _HOLDER.match(line, mark.end())
+        if not match:
+            continue
+        start, end = match.span("name")
+        if line[end : end + 1] == "." and _ABBREVIATION.search(line[start:end]):
+            end += 1
+        rest = line[end : end + 40]
+        dated = match["years"] or match["after"] or re.match(rf"[\s.,]*{_RIGHTS}", rest)
+        name = _name(line[start:end])
+        if not dated or not name or name.casefold() in ("all", "the") or is_company(name) or _company_tail(rest):
+            continue
+        return name, start, end
+    return None
+
+
+def _company_tail(rest: str) -> bool:
+    """Whether a company form follows a holder's name: ', Inc.', ' LLC', '. Limited'."""
+    match = re.match(r"[\s.,]*([A-Za-z.]{2,12})", rest)
+    return match is not None and is_company(f"x {match[1]}")
+
+
+def trademark_name(line: str) -> tuple[str, int, int] | None:
+    """'"Daily Star" is a registered trademark', 'CBS Sports is a registered trademark of ...':
+    the name the outlet registers, and its span in the line."""
+    if len(line) > _MAX_LINE or "trademark" not in line:
+        return None
+    match = _TRADEMARK.search(line)
+    if not match:
+        return None
+    group = "quoted" if match["quoted"] else "bare"
+    name = _name(match[group])
+    if not name or is_company(name):
+        return None
+    return name, match.start(group), match.end(group)
+
+
+def footer_names(lines: Iterable[str]) -> Iterator[tuple[str, str, str]]:
+    """(name, rule, line) for each copyright or trademark line among lines."""
+    for line in lines:
+        if len(line) > _MAX_LINE:
+            continue
+        low = line.lower()
+        if "\u00a9" not in line and "copyright" not in low and "(c)" not in low and "\u24d2" not in line:
+            if "trademark" in low and (found := trademark_name(line)):
+                yield found[0], "trademark", line
+            continue
+        if found := copyright_holder(line):
+            yield found[0], "copyright", line
+        elif "trademark" in low and (found := trademark_name(line)):
+            yield found[0], "trademark", line
+
+
+# ---------------------------------------------------------------------------------------
+# The title's suffix
+# ---------------------------------------------------------------------------------------
+
+_TITLE_SEPARATOR = re.compile(r"\s+[|\-\u2013\u2014\u00b7\u2022\u00bb]\s+|\s*[\uff5c\uff1a]\s*")
+
+
+def title_suffix(title: str) -> str:
+    """'Headline | Section | Outlet' -> 'Outlet'; '' when the title has no separator or the last
+    part is no name (a URL, a sentence)."""
+    if len(title) > 1000:
+        return ""
+    parts = _TITLE_SEPARATOR.split(title.strip())
+    if len(parts) < 2 or not parts[0].strip():
+        return ""
+    return _name(parts[-1])
+
+
+# ---------------------------------------------------------------------------------------
+# The link to the home page
+# ---------------------------------------------------------------------------------------
+
+_HOME_WORDS = re.compile(
+    r"^(?:(?:go|back|return)\s+to|visit)\s+(?:the\s+)?|(?:['\u2019]s)?\s*(?:(?:site\s+|main\s+)?logo|home\s*page|homepage|home)$",
+    re.I,
+)
+_GENERIC = frozenset({"", "home", "logo", "homepage", "home page", "front page", "brand", "top", "main page", "menu"})
+_HOME_PATHS = frozenset({"", "/", "/index.html", "/index.htm", "/index.php"})
+_TAGLINE = re.compile(r"\s+(?:\||\u2013|\u2014|-|::|\u00b7|\u2022)\s+")
+MAX_HOME_LINKS = 5000  # links examined: more than a page has, to bound the work on one that is not
+
+
+def _home_label(raw: str) -> str:
+    """A home link's text or alt as a name: 'Sportsnet', 'Home - Boston Herald - www.bostonherald.com'
+    -> 'Boston Herald'; '' for 'Home', 'Logo'."""
+    for part in _TAGLINE.split(" ".join(raw.split())):
+        label = _HOME_WORDS.sub("", part).strip()
+        if label.casefold() not in _GENERIC and (name := _name(label)):
+            return name
+    return ""
+
+
+def _is_home(href: str, host: str) -> bool:
+    href = href.strip()
+    if len(href) > 80 or href.count("/") > 3 or "?" in href or "#" in href:
+        return False  # most links, ruled out before they are parsed
+    try:
+        parts = urlsplit(href)
+    except ValueError:
+        return False
+    if parts.query or parts.fragment:
+        return False
+    if parts.netloc:
+        return bool(host) and parts.netloc.lower().removeprefix("www.") == host and parts.path in _HOME_PATHS
+    return not parts.scheme and parts.path in _HOME_PATHS - {""}
+
+
+def home_link_names(root: Element, host: str) -> Iterator[tuple[str, str]]:
+    """(name, evidence) for the names a link to the site's home page gives itself: its text, its
+    logo's alt or title, its own title or aria-label. `host` is the page's (without 'www.'); a
+    relative link to '/' is home whatever it is."""
+    host = host.lower().removeprefix("www.")
+    seen = 0
+    for link in root.iter("a"):
+        seen += 1
+        if seen > MAX_HOME_LINKS:
+            return
+        if not _is_home(link.get("href") or "", host):
+            continue
+        raws = [link.get("title") or "", link.get("aria-label") or ""]
+        raws += [img.get("alt") or img.get("title") or "" for img in link.iter("img")]
+        text = " ".join(link.text_content().split())
+        if len(text) <= 100:
+            raws.append(text)
+        for raw in raws:
+            if raw and (name := _home_label(raw)):
+                yield name, raw
