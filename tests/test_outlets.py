@@ -101,11 +101,8 @@ def test_copyright_holder(line: str, holder: str | None) -> None:
 
 
 def test_trademark_line_names_the_outlet() -> None:
-    assert mastheads.trademark_name("CBS Sports is a registered trademark of CBS Broadcasting Inc.") == (
-        "CBS Sports",
-        0,
-        10,
-    )
+    line = "CBS Sports is a registered trademark of CBS Broadcasting Inc."
+    assert mastheads.trademark_name(line) == mastheads.Holder("CBS Sports", 0, 10)
     found = mastheads.trademark_name('"Daily Star" is a registered trademark. All rights reserved.')
     assert found is not None and found[0] == "Daily Star"
 

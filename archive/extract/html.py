@@ -501,16 +501,12 @@ def _outlets(page: _Page) -> tuple[list[Fact], set[str]]:
     body = page.root.find("body")
     visible = _text(body if body is not None else page.root)
     for line in visible.split("\n"):
-        for name, rule, evidence in mastheads.footer_names([line]):
-            sources.append((Signal(name, "footer", formal=True), rule, f"footer {rule} line", evidence))
+        if found := mastheads.footer_name(line):
+            holder, rule = found
+            signal = Signal(holder.name, "footer", formal=not holder.company)
+            sources.append((signal, rule, f"footer {rule} line", line))
 
-    def printed(name: str) -> bool:
-        # As a name: not within a word, a domain or a longer name ('Guardian News & Media'), nor
-        # after an article ('the Guardian' is not 'Guardian').
-        pattern = rf"(?<![\w.])(?<!the )(?<!The )(?<!THE ){re.escape(name)}(?![\w]|\.\w|[ \t]+[A-Z&])"
-        return bool(re.search(pattern, visible))
-
-    outlets = resolve([signal for signal, *_ in sources], printed)
+    outlets = resolve([signal for signal, *_ in sources], mastheads.printed_in(visible))
     facts: list[Fact] = []
     keys = {_outlet_key(s.name) for s, *_ in sources if s.strong}
     for outlet in outlets:

@@ -49,6 +49,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import NamedTuple
 
 from archive.extract.api import Document, Fact, FunctionExtractor, Note, Result
+from archive.extract.common import mastheads
 from archive.extract.common.dates import When
 from archive.extract.common.encoding import Decoding, decide, read
 from archive.extract.common.names import INITIALS, SUFFIXES, is_person_name, person_value, shouting, title_case
@@ -807,6 +808,7 @@ _OUTLET_RULES = (
     "newsletter",
     "follow-coverage",
     "news-foundation",
+    "masthead-footer",
 )
 
 
@@ -902,6 +904,10 @@ def _outlet(doc: _Doc) -> list[_Hit]:
         *_in_text(doc, _COVERAGE, _COVERAGE_NEEDLE, "follow-coverage"),
         *_in_text(doc, _FOUNDATION, _FOUNDATION_NEEDLE, "news-foundation"),
     ]
+    if found := mastheads.text_outlet([line.text for line in doc.nonblank], doc.text):
+        name, number, start, end = found
+        line = doc.nonblank[number]
+        signals.append(_Signal(name, line.start + start, line.start + end, "masthead-footer"))
     if not signals or len({outlet_key(s.name) for s in signals}) != 1:
         return []
     best = min(signals, key=lambda s: (_OUTLET_RULES.index(s.rule), s.start))

@@ -10,12 +10,12 @@ home links, lxml elements), with limits on what they look at; none raises on odd
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from archive.extract.common.names import shouting, title_case
-from archive.extract.common.outlets import is_company
+from archive.extract.common.outlets import Signal, is_company, resolve
 
 # lxml ships no type information: its elements are handled as Any.
 Element = Any
@@ -59,10 +59,22 @@ def _name(raw: str) -> str:
     return title_case(name) if shouting(name) and len(name) > 4 else name
 
 
-def copyright_holder(line: str) -> tuple[str, int, int] | None:
+class Holder(NamedTuple):
+    """A name a copyright or trademark line gives, its span in the line, and whether a legal form
+    followed it ('Mashable, Inc.': the company of that name, which supports the outlet's name but
+    is not how the outlet prints it)."""
+
+    name: str
+    start: int
+    end: int
+    company: bool = False
+
+
+def copyright_holder(line: str) -> Holder | None:
     """The holder a copyright line names and its span in the line: '© 2019 Sputnik. All rights
     reserved' -> 'Sputnik'. Only a line that gives a year or 'All rights reserved' (a photo's
-    '© Reuters' gives neither), and never a company ('© 2019 Dow Jones & Company, Inc.')."""
+    '© Reuters' gives neither); a legal form is dropped ('Mashable, Inc.' -> 'Mashable', marked
+    `company`), and a company's own name is none ('© 2019 Dow Jones & Company, Inc.')."""
     if len(line) > _MAX_LINE:
         return None
     for mark in _COPYRIGHT.finditer(line):
@@ -74,20 +86,26 @@ def copyright_holder(line: str) -> tuple[str, int, int] | None:
             end += 1
         rest = line[end : end + 40]
         dated = match["years"] or match["after"] or re.match(rf"[\s.,]*{_RIGHTS}", rest)
+        legal = _LEGAL_END.search(line[start:end])
+        if legal:
+            end = start + legal.start()
+        tail = _LEGAL_TAIL.match(rest)
         name = _name(line[start:end])
-        if not dated or not name or name.casefold() in ("all", "the") or is_company(name) or _company_tail(rest):
+        if not dated or not name or name.casefold() in ("all", "the") or is_company(name):
             continue
-        return name, start, end
+        return Holder(name, start, end, bool(legal or tail))
     return None
 
 
-def _company_tail(rest: str) -> bool:
-    """Whether a company form follows a holder's name: ', Inc.', ' LLC', '. Limited'."""
-    match = re.match(r"[\s.,]*([A-Za-z.]{2,12})", rest)
-    return match is not None and is_company(f"x {match[1]}")
+# A legal form closing a name, or following it: 'Business Insider Inc', 'Mashable, Inc.', 'CityAM. Limited'.
+_LEGAL = (
+    r"(?i:inc|incorporated|llc|l\.l\.c|ltd|limited|corp|corporation|co|plc|pty(?:\s+ltd)?|gmbh|ag|s\.a|lp|l\.p|llp)\.?"
+)
+_LEGAL_END = re.compile(rf",?\s+{_LEGAL}$")
+_LEGAL_TAIL = re.compile(rf"[\s.,]*{_LEGAL}(?!\w)")
 
 
-def trademark_name(line: str) -> tuple[str, int, int] | None:
+def trademark_name(line: str) -> Holder | None:
     """'"Daily Star" is a registered trademark', 'CBS Sports is a registered trademark of ...':
     the name the outlet registers, and its span in the line."""
     if len(line) > _MAX_LINE or "trademark" not in line:
@@ -99,23 +117,20 @@ def trademark_name(line: str) -> tuple[str, int, int] | None:
     name = _name(match[group])
     if not name or is_company(name):
         return None
-    return name, match.start(group), match.end(group)
+    return Holder(name, match.start(group), match.end(group))
 
 
-def footer_names(lines: Iterable[str]) -> Iterator[tuple[str, str, str]]:
-    """(name, rule, line) for each copyright or trademark line among lines."""
-    for line in lines:
-        if len(line) > _MAX_LINE:
-            continue
-        low = line.lower()
-        if "\u00a9" not in line and "copyright" not in low and "(c)" not in low and "\u24d2" not in line:
-            if "trademark" in low and (found := trademark_name(line)):
-                yield found[0], "trademark", line
-            continue
-        if found := copyright_holder(line):
-            yield found[0], "copyright", line
-        elif "trademark" in low and (found := trademark_name(line)):
-            yield found[0], "trademark", line
+def footer_name(line: str) -> tuple[Holder, str] | None:
+    """The name a copyright or trademark line gives, and which of the two the line is."""
+    if len(line) > _MAX_LINE:
+        return None
+    low = line.lower()
+    marked = "\u00a9" in line or "copyright" in low or "(c)" in low or "\u24d2" in line
+    if marked and (found := copyright_holder(line)):
+        return found, "copyright"
+    if "trademark" in low and (found := trademark_name(line)):
+        return found, "trademark"
+    return None
 
 
 # ---------------------------------------------------------------------------------------
@@ -195,3 +210,48 @@ def home_link_names(root: Element, host: str) -> Iterator[tuple[str, str]]:
         for raw in raws:
             if raw and (name := _home_label(raw)):
                 yield name, raw
+
+
+# ---------------------------------------------------------------------------------------
+# Printed names, and text without markup
+# ---------------------------------------------------------------------------------------
+
+
+def printed_in(text: str) -> Callable[[str], bool]:
+    """Whether text prints a name as a name: not within a word, a domain or a longer name ('Guardian'
+    in 'Guardian News & Media'), nor after an article ('the Guardian' is not 'Guardian')."""
+
+    def printed(name: str) -> bool:
+        pattern = rf"(?<![\w.])(?<!the )(?<!The )(?<!THE ){re.escape(name)}(?![\w]|\.\w|[ \t]+[A-Z&])"
+        return bool(re.search(pattern, text))
+
+    return printed
+
+
+MASTHEAD_LINES = 20  # the first lines of a pasted page, where its name stands before the menu
+
+
+def text_outlet(lines: Sequence[str], text: str) -> tuple[str, int, int, int] | None:
+    """The outlet a page's text names in both its masthead and its footer: a name alone on one of
+    the first lines (or before a tagline: '24/7 Wall St. - Insightful Analysis') that a copyright
+    or trademark line of the text also gives. (value, the footer line's index in lines, the name's
+    span in it), or None when they do not agree on exactly one outlet."""
+    signals: list[Signal] = []
+    spans: list[tuple[int, int, int]] = []
+    for number, line in enumerate(lines):
+        if found := footer_name(line):
+            holder, _ = found
+            signals.append(Signal(holder.name, "footer", formal=not holder.company))
+            spans.append((number, holder.start, holder.end))
+    if not signals:
+        return None
+    for number, line in enumerate(lines[:MASTHEAD_LINES]):
+        if len(line) <= 200 and (name := _home_label(line)):
+            signals.append(Signal(name, "masthead"))
+            spans.append((number, 0, len(line)))
+    outlets = resolve(signals, printed_in(text))
+    if len(outlets) != 1:
+        return None
+    (outlet,) = outlets
+    footer = next(i for i in outlet.signals if signals[i].kind == "footer")
+    return (outlet.value, *spans[footer])
