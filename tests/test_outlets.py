@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from archive.extract import plaintext
 from archive.extract.common import mastheads
 from archive.extract.common.outlets import Signal, is_company, resolve, same_outlet
 from archive.extract.html import extract
@@ -215,3 +216,46 @@ def test_a_link_to_another_site_s_home_is_not_a_logo() -> None:
     assert outlets(page(head, body)) == set()
     body = '<a href="https://www.courier.example/">Valley Post</a>'
     assert outlets(page(head, body)) == {"Valley Post"}
+
+
+# ---------------------------------------------------------------------------------------
+# Plain text (a pasted page)
+# ---------------------------------------------------------------------------------------
+
+MENU = "Valley Courier\nPolitics\nSports\nUS\nAbout Us\n\n"
+STORY_TEXT = (
+    "Strikes hit the city\n\nBy Jane Doe\n\nThe city was struck overnight, officials said on Monday, as the "
+    "talks on a ceasefire stalled again and the residents of the northern districts left their homes.\n\n"
+)
+
+
+def text_outlets(text: str) -> list[tuple[str, str, str]]:
+    return [(str(e.value), e.rule, e.evidence) for e in plaintext.extract(text.encode()) if e.field == "outlet"]
+
+
+def test_text_masthead_and_copyright_line_agree() -> None:
+    text = MENU + STORY_TEXT + "\u00a9 2019 Valley Courier. All rights reserved.\n"
+    assert text_outlets(text) == [("Valley Courier", "masthead-footer", "Valley Courier")]
+
+
+def test_text_about_link_and_copyright_line_agree() -> None:
+    text = "Politics\nSports\n\n" + STORY_TEXT + "About Valley Courier\n\u00a9 2019 Valley Courier\n"
+    assert [v for v, *_ in text_outlets(text)] == ["Valley Courier"]
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        # A copyright line alone, or one naming the owner; a masthead alone.
+        "\u00a9 2019 Valley Post. All rights reserved.",
+        "\u00a9 2019 Valley Media Group. All rights reserved.",
+        "Terms of Service",
+    ],
+)
+def test_text_one_signal_alone_names_no_outlet(footer: str) -> None:
+    assert text_outlets(MENU + STORY_TEXT + footer + "\n") == []
+
+
+def test_text_masthead_agrees_with_a_company_copyright_of_the_same_name() -> None:
+    text = MENU + STORY_TEXT + "\u00a9 2019 Valley Courier, Inc. All rights reserved.\n"
+    assert [v for v, *_ in text_outlets(text)] == ["Valley Courier"]

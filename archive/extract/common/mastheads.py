@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from archive.extract.common.names import shouting, title_case
-from archive.extract.common.outlets import Signal, is_company, resolve
+from archive.extract.common.outlets import Signal, is_company, resolve, same_outlet
 
 # lxml ships no type information: its elements are handled as Any.
 Element = Any
@@ -229,13 +229,32 @@ def printed_in(text: str) -> Callable[[str], bool]:
 
 
 MASTHEAD_LINES = 20  # the first lines of a pasted page, where its name stands before the menu
+# A site's links about itself, each a line of its menu or footer: 'About Apartment Therapy',
+# 'Advertise on MacRumors', 'CNBC Newsletters', 'LifeBuzz Staff'. (A store or careers link may be
+# the owning company's: 'Careers at ...' is not one.)
+_SELF_LINK = re.compile(
+    r"(?:about|advertise\s+(?:with|on|in))\s+(?P<a>[^\W_].{1,59}?)"
+    r"|(?P<b>[^\W_].{1,59}?)['\u2019]?s?\s+(?:newsletters?|apps?|staff)",
+    re.I,
+)
+
+
+def _name_like(name: str) -> bool:
+    """Whether a line reads as a name, not a sentence: 'Better Homes and Gardens', not 'Already a
+    member?'."""
+    words = name.split()
+    return name[-1] not in "?!" and all(w[0].isupper() or w[0].isdigit() or w in _CONNECTORS for w in words)
+
+
+_CONNECTORS = frozenset({"of", "and", "&", "for", "de", "the", "on", "in", "a", "an", "to"})
 
 
 def text_outlet(lines: Sequence[str], text: str) -> tuple[str, int, int, int] | None:
-    """The outlet a page's text names in both its masthead and its footer: a name alone on one of
-    the first lines (or before a tagline: '24/7 Wall St. - Insightful Analysis') that a copyright
-    or trademark line of the text also gives. (value, the footer line's index in lines, the name's
-    span in it), or None when they do not agree on exactly one outlet."""
+    """The outlet a page's text names in its footer and again in its masthead or a link about
+    itself: a copyright or trademark line's name that is also alone on one of the first lines (or
+    before a tagline: '24/7 Wall St. - Insightful Analysis') or in an 'About X' link. (value, the
+    footer line's index in lines, the name's span in it), or None when they do not agree on
+    exactly one outlet."""
     signals: list[Signal] = []
     spans: list[tuple[int, int, int]] = []
     for number, line in enumerate(lines):
@@ -246,12 +265,21 @@ def text_outlet(lines: Sequence[str], text: str) -> tuple[str, int, int, int] | 
     if not signals:
         return None
     for number, line in enumerate(lines[:MASTHEAD_LINES]):
-        if len(line) <= 200 and (name := _home_label(line)):
+        if len(line) <= 200 and (name := _home_label(line)) and _name_like(name):
             signals.append(Signal(name, "masthead"))
             spans.append((number, 0, len(line)))
+    for number, line in enumerate(lines):
+        match = _SELF_LINK.fullmatch(line.rstrip(" .:!")) if len(line) <= 80 else None
+        if match and (name := _name(match["a"] or match["b"])) and _name_like(name):
+            signals.append(Signal(name, "self-link"))
+            spans.append((number, 0, len(line)))
+    # Only what agrees with a footer's name counts: menus are full of other names ('Politics').
+    footers = [signal.name for signal in signals if signal.kind == "footer"]
+    keep = [i for i, signal in enumerate(signals) if any(same_outlet(signal.name, f) for f in footers)]
+    signals, spans = [signals[i] for i in keep], [spans[i] for i in keep]
     outlets = resolve(signals, printed_in(text))
     if len(outlets) != 1:
         return None
     (outlet,) = outlets
-    footer = next(i for i in outlet.signals if signals[i].kind == "footer")
-    return (outlet.value, *spans[footer])
+    first = min(i for i in outlet.signals if signals[i].kind == "footer")
+    return (outlet.value, *spans[first])
