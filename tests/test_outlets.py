@@ -259,3 +259,15 @@ def test_text_one_signal_alone_names_no_outlet(footer: str) -> None:
 def test_text_masthead_agrees_with_a_company_copyright_of_the_same_name() -> None:
     text = MENU + STORY_TEXT + "\u00a9 2019 Valley Courier, Inc. All rights reserved.\n"
     assert [v for v, *_ in text_outlets(text)] == ["Valley Courier"]
+
+
+def test_html_copyright_split_over_elements_and_about_link_agree() -> None:
+    body = '<footer><a href="/about">About The Valley Courier</a>'
+    body += "<p><span>\u00a9 1995 -</span><div>2015</div><div>The Valley Courier. All rights reserved.</div></p>"
+    body += "</footer>"
+    assert outlets(page("", body)) == {"The Valley Courier"}
+
+
+def test_html_about_link_of_a_section_does_not_corroborate() -> None:
+    body = '<a href="/health">About Health</a><footer>\u00a9 2019 Valley Courier. All rights reserved.</footer>'
+    assert outlets(page("<title>Strikes hit the city | Health</title>", body)) == set()

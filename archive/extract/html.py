@@ -61,7 +61,7 @@ from archive.extract.api import Document, Fact, FunctionExtractor, Note, Result
 from archive.extract.common import mastheads
 from archive.extract.common.dates import When, same_time
 from archive.extract.common.encoding import decide, read
-from archive.extract.common.outlets import Signal, outlet_key, resolve
+from archive.extract.common.outlets import Signal, outlet_key, resolve, same_outlet
 from archive.extract.common.text import fold, has_any
 
 NAME = "html"
@@ -500,11 +500,28 @@ def _outlets(page: _Page) -> tuple[list[Fact], set[str]]:
     sources = _outlet_sources(page)
     body = page.root.find("body")
     visible = _text(body if body is not None else page.root)
-    for line in visible.split("\n"):
-        if found := mastheads.footer_name(line):
+    links: list[tuple[str, str]] = []
+    lines = visible.split("\n")
+    for number, line in enumerate(lines):
+        found = mastheads.footer_name(line)
+        if not found and len(line) < 40 and mastheads.copyright_mark(line):
+            # '© 1995 -', '2015', 'The Motley Fool. All rights reserved.' in three elements: one line.
+            for later in lines[number + 1 : number + 3]:
+                line = f"{line} {later}"
+                if found := mastheads.footer_name(line):
+                    break
+        if found:
             holder, rule = found
             signal = Signal(holder.name, "footer", formal=not holder.company)
             sources.append((signal, rule, f"footer {rule} line", line))
+        elif name := mastheads.self_link_name(line):
+            links.append((name, line))
+    # A link about the site ('About The Motley Fool') counts where it names the copyright holder:
+    # menus also have 'About Health'.
+    footers = [s.name for s, *_ in sources if s.kind == "footer"]
+    for name, line in links:
+        if any(same_outlet(name, f) for f in footers):
+            sources.append((Signal(name, "self-link"), "self-link", "link about the site", line))
 
     outlets = resolve([signal for signal, *_ in sources], mastheads.printed_in(visible))
     facts: list[Fact] = []

@@ -120,13 +120,17 @@ def trademark_name(line: str) -> Holder | None:
     return Holder(name, match.start(group), match.end(group))
 
 
+def copyright_mark(line: str) -> bool:
+    """Whether line has a copyright sign or the word (a cheap test before the patterns)."""
+    return "\u00a9" in line or "\u24d2" in line or "copyright" in line.lower() or "(c)" in line.lower()
+
+
 def footer_name(line: str) -> tuple[Holder, str] | None:
     """The name a copyright or trademark line gives, and which of the two the line is."""
     if len(line) > _MAX_LINE:
         return None
     low = line.lower()
-    marked = "\u00a9" in line or "copyright" in low or "(c)" in low or "\u24d2" in line
-    if marked and (found := copyright_holder(line)):
+    if copyright_mark(line) and (found := copyright_holder(line)):
         return found, "copyright"
     if "trademark" in low and (found := trademark_name(line)):
         return found, "trademark"
@@ -239,6 +243,13 @@ _SELF_LINK = re.compile(
 )
 
 
+def self_link_name(line: str) -> str:
+    """The name in a site's link about itself ('About Apartment Therapy' -> 'Apartment Therapy'), or ''."""
+    match = _SELF_LINK.fullmatch(line.rstrip(" .:!")) if len(line) <= 80 else None
+    name = _name(match["a"] or match["b"]) if match else ""
+    return name if name and _name_like(name) else ""
+
+
 def _name_like(name: str) -> bool:
     """Whether a line reads as a name, not a sentence: 'Better Homes and Gardens', not 'Already a
     member?'."""
@@ -269,8 +280,7 @@ def text_outlet(lines: Sequence[str], text: str) -> tuple[str, int, int, int] | 
             signals.append(Signal(name, "masthead"))
             spans.append((number, 0, len(line)))
     for number, line in enumerate(lines):
-        match = _SELF_LINK.fullmatch(line.rstrip(" .:!")) if len(line) <= 80 else None
-        if match and (name := _name(match["a"] or match["b"])) and _name_like(name):
+        if name := self_link_name(line):
             signals.append(Signal(name, "self-link"))
             spans.append((number, 0, len(line)))
     # Only what agrees with a footer's name counts: menus are full of other names ('Politics').
