@@ -14,14 +14,20 @@ human reader, and the policy is to abstain rather than guess:
   and microdata for the article (`NewsArticle`, `BlogPosting`, ... at the top level, in an
   `@graph` or as a page's `mainEntity`, with `@id` references resolved), and the visible
   article header (`<h1>`, `<time>`, bylines, figures). A cited source (JSON-LD `citation`,
-  `isBasedOn`, "according to Reuters"), an organisation named as author, an image's
-  `copyrightHolder` and the page's copyright footer never name the outlet. Sidebars,
-  navigation, footers and "related stories" blocks belong to other stories and are skipped.
-* Single-valued fields (outlet, published, modified, url, language) get one fact per source
-  and distinct value. Values that mean the same (outlet names differing only in case, a
-  leading "The" or a ".com"; the same instant written in two time zones; "en" and "en-GB")
-  get the same value, so corroboration stays visible; values that differ are all emitted,
-  and the caller shows the conflict rather than choosing.
+  `isBasedOn`, "according to Reuters"), an organisation named as author and an image's
+  `copyrightHolder` never name the outlet. Sidebars, navigation, footers and "related
+  stories" blocks belong to other stories and are skipped.
+* The outlet is weighed from its sources (`archive.extract.common.outlets.resolve`): site
+  name and publisher tags name it alone; a `<title>` suffix, the home link's logo, a
+  copyright or trademark line only where another kind agrees (a copyright line naming a
+  company never does). Spellings of one name ('WSJ', 'Wall Street Journal', 'The Wall Street
+  Journal') share one value, the fullest the page prints; a wire agency or an owning company
+  gives way to the site's own name, and a less supported name to a better supported one.
+* Other single-valued fields (published, modified, url, language) get one fact per source
+  and distinct value. Values that mean the same (the same instant written in two time zones;
+  "en" and "en-GB") get the same value, so corroboration stays visible; values that differ
+  are all emitted, and the caller shows the conflict rather than choosing. So do outlets
+  equally supported.
 * Dates are ISO 8601: a full datetime with its offset when the source gives one, else the
   date (a time without a zone fixes no instant). An update time is `modified`, never
   `published`. htmldate is consulted only when the page states no publication date in its

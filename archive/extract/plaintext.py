@@ -10,10 +10,11 @@ wrong outlet or date in an evidence archive is worse than a missing one. In part
 
 * outlet: only self-identifying signals count (a wire dateline, self-promotion such as
   "read more from", "get the X app", "sign up for X's newsletter", "Follow X's coverage",
-  an "X and news agencies" source line, a news-foundation credit). Cited sources
-  ("according to the New York Times", "told Reuters", "CNN reported"), photo agencies,
-  byline affiliations and copyright lines (which name the rights holder, often a parent
-  company) never name the outlet; "told X" is how articles cite other outlets' interviews
+  an "X and news agencies" source line, a news-foundation credit), and a copyright or
+  trademark line whose name the page's masthead or an "About X" link repeats (a copyright
+  line alone names the rights holder, often a parent company). Cited sources ("according to
+  the New York Times", "told Reuters", "CNN reported"), photo agencies and byline
+  affiliations never name the outlet; "told X" is how articles cite other outlets' interviews
   as often as their own, so it is no signal at all. If signals name different outlets,
   nothing is emitted. Names are styled by a small table of known brands, then by
   title-casing ALL-CAPS names (PEOPLE -> "People", "WASHINGTON EXAMINER" -> "Washington
