@@ -160,6 +160,8 @@ def test_spelling_is_the_page_s_own() -> None:
     assert resolve(domain, never)[0].value == "Cleveland.com"
     spelled = [Signal("livescience.com", "site-name", strong=True), Signal("Live Science", "publisher", strong=True)]
     assert resolve(spelled, never)[0].value == "Live Science"
+    two = [Signal("Homes & Gardens", "site-name", strong=True), Signal("Homes and Gardens", "site-name", strong=True)]
+    assert resolve([*two, Signal("Homes and Gardens", "home-link")], never)[0].value == "Homes and Gardens"
 
 
 # ---------------------------------------------------------------------------------------

@@ -224,10 +224,10 @@ def choose(signals: Sequence[Signal], printed: Callable[[str], bool]) -> str:
     In order: the spelling of a copyright or trademark line; a name without a trailing
     descriptor ('Glamour', not 'Glamour Magazine'); not a domain ('Live Science', not
     'livescience.com'); not initials ('Wall Street Journal', not 'WSJ'); printed in the page;
-    from a strong source; with more words ('The Hill', not 'TheHill'). A leading "The" is then
-    taken from a spelling that has it or dropped, as the page prints the name ('The Wall Street
-    Journal' where the page prints it so, 'Boston Herald' where 'The Boston Herald' is only in
-    its metadata).
+    from a strong source; with more words ('The Hill', not 'TheHill'); given by more sources. A
+    leading "The" is then taken from a spelling that has it or dropped, as the page prints the
+    name ('The Wall Street Journal' where the page prints it so, 'Boston Herald' where 'The
+    Boston Herald' is only in its metadata).
     """
     names = [s for s in signals if s.named]
     spellings = [s.name for s in names]
@@ -243,6 +243,7 @@ def choose(signals: Sequence[Signal], printed: Callable[[str], bool]) -> str:
             printed(signal.name),
             signal.strong,
             len(words),
+            spellings.count(signal.name),
         )
 
     best = names[max(range(len(names)), key=lambda i: (rank(i), -i))].name
