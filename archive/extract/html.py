@@ -506,28 +506,17 @@ def _outlets(page: _Page) -> tuple[list[Fact], set[str]]:
     sources = _outlet_sources(page)
     body = page.root.find("body")
     visible = _text(body if body is not None else page.root)
-    links: list[tuple[str, str]] = []
     lines = visible.split("\n")
-    for number, line in enumerate(lines):
-        found = mastheads.footer_name(line)
-        if not found and len(line) < 40 and mastheads.copyright_mark(line):
-            # '© 1995 -', '2015', 'The Motley Fool. All rights reserved.' in three elements: one line.
-            for later in lines[number + 1 : number + 3]:
-                line = f"{line} {later}"
-                if found := mastheads.footer_name(line):
-                    break
-        if found:
-            holder, rule = found
-            signal = Signal(holder.name, "footer", formal=not holder.company)
-            sources.append((signal, rule, f"footer {rule} line", line))
-        elif name := mastheads.self_link_name(line):
-            links.append((name, line))
+    holders, links = mastheads.footer_lines(lines)
+    for _, holder, rule, line in holders:
+        signal = Signal(holder.name, "footer", formal=not holder.company)
+        sources.append((signal, rule, f"footer {rule} line", line))
     # A link about the site ('About The Motley Fool') counts where it names the copyright holder:
     # menus also have 'About Health'.
-    footers = [s.name for s, *_ in sources if s.kind == "footer"]
-    for name, line in links:
+    footers = {holder.name for _, holder, *_ in holders}
+    for number, name in links:
         if any(same_outlet(name, f) for f in footers):
-            sources.append((Signal(name, "self-link"), "self-link", "link about the site", line))
+            sources.append((Signal(name, "self-link"), "self-link", "link about the site", lines[number]))
 
     outlets = resolve([signal for signal, *_ in sources], mastheads.printed_in(visible))
     facts: list[Fact] = []

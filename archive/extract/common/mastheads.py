@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from archive.extract.common.names import shouting, title_case
 from archive.extract.common.outlets import Signal, is_company, resolve, same_outlet
+from archive.extract.common.text import fold, has_any
 
 # lxml ships no type information: its elements are handled as Any.
 Element = Any
@@ -166,6 +167,7 @@ _HOME_WORDS = re.compile(
 _GENERIC = frozenset({"", "home", "logo", "homepage", "home page", "front page", "brand", "top", "main page", "menu"})
 _HOME_PATHS = frozenset({"", "/", "/index.html", "/index.htm", "/index.php"})
 _TAGLINE = re.compile(r"\s+(?:\||\u2013|\u2014|-|::|\u00b7|\u2022)\s+")
+MAX_HOME_NAMES = 20  # distinct names: a site's logo, its name and a tagline or two
 MAX_HOME_LINKS = 5000  # links examined: more than a page has, to bound the work on one that is not
 
 
@@ -200,6 +202,7 @@ def home_link_names(root: Element, host: str) -> Iterator[tuple[str, str]]:
     relative link to '/' is home whatever it is."""
     host = host.lower().removeprefix("www.")
     seen = 0
+    names: set[str] = set()
     for link in root.iter("a"):
         seen += 1
         if seen > MAX_HOME_LINKS:
@@ -212,7 +215,8 @@ def home_link_names(root: Element, host: str) -> Iterator[tuple[str, str]]:
         if len(text) <= 100:
             raws.append(text)
         for raw in raws:
-            if raw and (name := _home_label(raw)):
+            if raw and (name := _home_label(raw)) and (name in names or len(names) < MAX_HOME_NAMES):
+                names.add(name)
                 yield name, raw
 
 
@@ -233,6 +237,7 @@ def printed_in(text: str) -> Callable[[str], bool]:
 
 
 MASTHEAD_LINES = 20  # the first lines of a pasted page, where its name stands before the menu
+MAX_FOOTERS = 20  # copyright lines and links about the site compared: a page has one or two
 # A site's links about itself, each a line of its menu or footer: 'About Apartment Therapy',
 # 'Advertise on MacRumors', 'CNBC Newsletters', 'LifeBuzz Staff'. (A store or careers link may be
 # the owning company's: 'Careers at ...' is not one.)
@@ -260,17 +265,53 @@ def _name_like(name: str) -> bool:
 _CONNECTORS = frozenset({"of", "and", "&", "for", "de", "the", "on", "in", "a", "an", "to"})
 
 
+def footer_lines(lines: Sequence[str]) -> tuple[list[tuple[int, Holder, str, str]], list[tuple[int, str]]]:
+    """The statements of a page's footer among its lines: (line number, holder, 'copyright' or
+    'trademark', the line as read) for the last MAX_FOOTERS lines that have a copyright mark or
+    the word trademark, a line cut over elements ('© 1995 -', '2015', 'The Motley Fool. All
+    rights reserved.') read with the next two; and (line number, name) for the first MAX_FOOTERS
+    links about the site ('About Apartment Therapy')."""
+    marked = [i for i, line in enumerate(lines) if len(line) <= _MAX_LINE and _marked(line)]
+    holders: list[tuple[int, Holder, str, str]] = []
+    for number in marked[-MAX_FOOTERS:]:
+        line = lines[number]
+        found = footer_name(line)
+        if not found and len(line) < 40 and copyright_mark(line):
+            for later in lines[number + 1 : number + 3]:
+                line = f"{line} {later}"
+                if found := footer_name(line):
+                    break
+        if found:
+            holders.append((number, found[0], found[1], line))
+    links: list[tuple[int, str]] = []
+    for number, line in enumerate(lines):
+        if len(links) >= MAX_FOOTERS:
+            break
+        if len(line) <= 80 and has_any(fold(line), _SELF_LINK_NEEDLES) and (name := self_link_name(line)):
+            links.append((number, name))
+    return holders, links
+
+
+def _marked(line: str) -> bool:
+    low = line.lower()
+    return "\u00a9" in line or "\u24d2" in line or "copyright" in low or "(c)" in low or "trademark" in low
+
+
+# What every match of _SELF_LINK contains, folded: lines without one skip the pattern.
+_SELF_LINK_NEEDLES = ("about", "advertis", "newsletter", "app", "staff")
+
+
 def text_outlet(lines: Sequence[str], text: str) -> tuple[str, int, int, int] | None:
     """The outlet a page's text names in its footer and again in its masthead or a link about
     itself: a copyright or trademark line's name that is also alone on one of the first lines (or
     before a tagline: '24/7 Wall St. - Insightful Analysis') or in an 'About X' link. (value, the
     footer line's index in lines, the name's span in it), or None when they do not agree on
     exactly one outlet."""
+    holders, links = footer_lines(lines)
     signals: list[Signal] = []
     spans: list[tuple[int, int, int]] = []
-    for number, line in enumerate(lines):
-        if found := footer_name(line):
-            holder, _ = found
+    for number, holder, _, read in holders:
+        if read == lines[number]:  # a span within one line
             signals.append(Signal(holder.name, "footer", formal=not holder.company))
             spans.append((number, holder.start, holder.end))
     if not signals:
@@ -279,12 +320,11 @@ def text_outlet(lines: Sequence[str], text: str) -> tuple[str, int, int, int] | 
         if len(line) <= 200 and (name := _home_label(line)) and _name_like(name):
             signals.append(Signal(name, "masthead"))
             spans.append((number, 0, len(line)))
-    for number, line in enumerate(lines):
-        if name := self_link_name(line):
-            signals.append(Signal(name, "self-link"))
-            spans.append((number, 0, len(line)))
+    for number, name in links:
+        signals.append(Signal(name, "self-link"))
+        spans.append((number, 0, len(lines[number])))
     # Only what agrees with a footer's name counts: menus are full of other names ('Politics').
-    footers = [signal.name for signal in signals if signal.kind == "footer"]
+    footers = {signal.name for signal in signals if signal.kind == "footer"}
     keep = [i for i, signal in enumerate(signals) if any(same_outlet(signal.name, f) for f in footers)]
     signals, spans = [signals[i] for i in keep], [spans[i] for i in keep]
     outlets = resolve(signals, printed_in(text))

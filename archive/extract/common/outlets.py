@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Names of the same outlet that no spelling rule joins (og:site_name vs JSON-LD publisher).
 _ALIASES = {"ap": "associated press", "ap news": "associated press", "afp": "agence france-presse"}
@@ -99,7 +100,13 @@ def _squash(words: list[str]) -> str:
     return "".join(c for c in "".join(words) if c.isalnum())
 
 
-def _variants(name: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def _web_key(name: str) -> str:
+    return outlet_key(name, web=True)
+
+
+@lru_cache(maxsize=4096)
+def _variants(name: str) -> frozenset[str]:
     """The spellings a name is compared by: squashed, with and without a leading "the" and a
     trailing descriptor ('Glamour Magazine' is also 'glamour'; 'CNN.com International' 'cnn')."""
     words = _words(name)
@@ -115,7 +122,7 @@ def _variants(name: str) -> set[str]:
     key = outlet_key(name, web=True)
     found.add(_squash(key.split()))
     found.discard("")
-    return found
+    return frozenset(found)
 
 
 def _initials(name: str) -> str:
@@ -138,7 +145,7 @@ def same_outlet(a: str, b: str) -> bool:
     """Whether two names are spellings of one outlet: 'TheHill' and 'The Hill', 'CBSSports.com'
     and 'CBS Sports', 'WSJ' and 'Wall Street Journal', 'Glamour Magazine' and 'Glamour',
     'Better Homes & Gardens' and 'Better Homes and Gardens', 'AP News' and 'Associated Press'."""
-    if outlet_key(a, web=True) == outlet_key(b, web=True):
+    if _web_key(a) == _web_key(b):
         return True
     return bool(_variants(a) & _variants(b)) or is_acronym(a, b) or is_acronym(b, a)
 
@@ -174,6 +181,9 @@ class Outlet:
     signals: tuple[int, ...]
 
 
+MAX_SIGNALS = 100  # distinct statements weighed: a page makes a dozen; the first ones are the strong ones
+
+
 def resolve(signals: Sequence[Signal], printed: Callable[[str], bool]) -> list[Outlet]:
     """The outlets the signals name, best supported first; [] when none is supported enough.
 
@@ -186,7 +196,16 @@ def resolve(signals: Sequence[Signal], printed: Callable[[str], bool]) -> list[O
     whether the page prints text as a name (not within a word, nor after "the"); it decides the
     spelling (`choose`).
     """
-    parent = list(range(len(signals)))
+    # The same statement twice (a logo linked in the header and the footer) is compared once,
+    # and a page with endless statements is read up to a bound: grouping is quadratic.
+    where: dict[Signal, list[int]] = {}
+    for index, signal in enumerate(signals):
+        if signal in where:
+            where[signal].append(index)
+        elif len(where) < MAX_SIGNALS:
+            where[signal] = [index]
+    distinct = list(where)
+    parent = list(range(len(distinct)))
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -194,15 +213,16 @@ def resolve(signals: Sequence[Signal], printed: Callable[[str], bool]) -> list[O
             i = parent[i]
         return i
 
-    for i in range(len(signals)):
+    for i in range(len(distinct)):
         for j in range(i):
-            if root(i) != root(j) and same_outlet(signals[i].name, signals[j].name):
+            if root(i) != root(j) and same_outlet(distinct[i].name, distinct[j].name):
                 parent[root(i)] = root(j)
     groups: dict[int, list[int]] = {}
-    for i in range(len(signals)):
-        groups.setdefault(root(i), []).append(i)
+    for i in range(len(distinct)):
+        groups.setdefault(root(i), []).extend(where[distinct[i]])
     scored: list[tuple[int, Outlet]] = []
     for members in groups.values():
+        members.sort()
         chosen = [signals[i] for i in members]
         kinds = {s.kind for s in chosen}
         strong = {s.kind for s in chosen if s.strong}
