@@ -273,3 +273,11 @@ def test_html_copyright_split_over_elements_and_about_link_agree() -> None:
 def test_html_about_link_of_a_section_does_not_corroborate() -> None:
     body = '<a href="/health">About Health</a><footer>\u00a9 2019 Valley Courier. All rights reserved.</footer>'
     assert outlets(page("<title>Strikes hit the city | Health</title>", body)) == set()
+
+
+def test_a_page_of_endless_statements_is_read_up_to_a_bound() -> None:
+    # Many names linked to the home page and many copyright lines: the site's own tags still decide.
+    links = "".join(f'<a href="/"><img alt="Site Number {i}"></a>' for i in range(300))
+    lines = "".join(f"<p>\u00a9 2019 Holder Number {i}. All rights reserved.</p>" for i in range(300))
+    head = meta("og:site_name", "Valley Courier") + "<title>Strikes hit the city | Valley Courier</title>"
+    assert outlets(page(head, links + lines)) == {"Valley Courier"}
