@@ -175,6 +175,9 @@ def test_agreeing_sources_share_one_value_with_their_own_evidence() -> None:
     assert outlets == {
         ("jsonld:NewsArticle.publisher.name", "The Guardian", "The Guardian"),
         ("og:site_name", "The Guardian", "the Guardian"),
+        ("jsonld:Organization.name", "The Guardian", "The Guardian"),
+        ("title suffix", "The Guardian", "The Guardian"),
+        ("twitter:site", "The Guardian", "@guardian"),
     }
 
 
@@ -283,7 +286,7 @@ def test_library_failure_becomes_a_note(monkeypatch: pytest.MonkeyPatch) -> None
 
     monkeypatch.setattr(trafilatura, "extract", broken)
     result = extract((DATA / "guardian_og.html").read_bytes())
-    assert values(result, "outlet") == ["The Guardian", "The Guardian"]
+    assert set(values(result, "outlet")) == {"The Guardian"}
     assert any("boom" in n.reason for n in result.notes)
 
 
@@ -364,9 +367,9 @@ def test_random_markup_never_raises(markup: str) -> None:
 
 def test_outlet_sources_that_disagree_are_all_reported() -> None:
     head = '<meta property="og:site_name" content="Kyiv Post">' + jsonld(
-        {"@type": "NewsArticle", "publisher": {"@type": "Organization", "name": "Businessgroup Media"}}
+        {"@type": "NewsArticle", "publisher": {"@type": "Organization", "name": "Kyiv Daily"}}
     )
-    assert sorted(values(extract(page(head)), "outlet")) == ["Businessgroup Media", "Kyiv Post"]
+    assert sorted(values(extract(page(head)), "outlet")) == ["Kyiv Daily", "Kyiv Post"]
 
 
 @pytest.mark.parametrize(

@@ -14,14 +14,20 @@ human reader, and the policy is to abstain rather than guess:
   and microdata for the article (`NewsArticle`, `BlogPosting`, ... at the top level, in an
   `@graph` or as a page's `mainEntity`, with `@id` references resolved), and the visible
   article header (`<h1>`, `<time>`, bylines, figures). A cited source (JSON-LD `citation`,
-  `isBasedOn`, "according to Reuters"), an organisation named as author, an image's
-  `copyrightHolder` and the page's copyright footer never name the outlet. Sidebars,
-  navigation, footers and "related stories" blocks belong to other stories and are skipped.
-* Single-valued fields (outlet, published, modified, url, language) get one fact per source
-  and distinct value. Values that mean the same (outlet names differing only in case, a
-  leading "The" or a ".com"; the same instant written in two time zones; "en" and "en-GB")
-  get the same value, so corroboration stays visible; values that differ are all emitted,
-  and the caller shows the conflict rather than choosing.
+  `isBasedOn`, "according to Reuters"), an organisation named as author and an image's
+  `copyrightHolder` never name the outlet. Sidebars, navigation, footers and "related
+  stories" blocks belong to other stories and are skipped.
+* The outlet is weighed from its sources (`archive.extract.common.outlets.resolve`): site
+  name and publisher tags name it alone; a `<title>` suffix, the home link's logo, a
+  copyright or trademark line only where another kind agrees (a copyright line naming a
+  company never does). Spellings of one name ('WSJ', 'Wall Street Journal', 'The Wall Street
+  Journal') share one value, the fullest the page prints; a wire agency or an owning company
+  gives way to the site's own name, and a less supported name to a better supported one.
+* Other single-valued fields (published, modified, url, language) get one fact per source
+  and distinct value. Values that mean the same (the same instant written in two time zones;
+  "en" and "en-GB") get the same value, so corroboration stays visible; values that differ
+  are all emitted, and the caller shows the conflict rather than choosing. So do outlets
+  equally supported.
 * Dates are ISO 8601: a full datetime with its offset when the source gives one, else the
   date (a time without a zone fixes no instant). An update time is `modified`, never
   `published`. htmldate is consulted only when the page states no publication date in its
@@ -59,9 +65,10 @@ from urllib.parse import urljoin, urlsplit
 from archive.extract import plaintext
 from archive.extract.api import Document, Fact, FunctionExtractor, Note, Result
 from archive.extract.common import headlines
+from archive.extract.common import mastheads
 from archive.extract.common.dates import When, same_time
 from archive.extract.common.encoding import decide, read
-from archive.extract.common.outlets import outlet_key
+from archive.extract.common.outlets import Signal, outlet_key, resolve, same_outlet
 from archive.extract.common.text import fold, has_any
 
 NAME = "html"
@@ -480,29 +487,100 @@ def _outlet_name(value: object) -> str:
     parts = _TAGLINE.split(name, maxsplit=1)
     if len(parts) == 2 and parts[0] and any(c.isalpha() for c in parts[0]):
         name = parts[0]
-    if name.lower() in _PLATFORMS:
+    # 'Grazia_Live': an account's handle, not a name.
+    if name.lower() in _PLATFORMS or ("_" in name and " " not in name):
         return ""
     return name
 
 
-def _outlets(page: _Page) -> list[_Cand]:
-    """JSON-LD / microdata publisher of the article, og:site_name, application-name."""
-    cands: list[_Cand] = []
+def _outlets(page: _Page) -> tuple[list[Fact], set[str]]:
+    """The outlet facts, and the keys of every name the page gives itself (for the title and
+    the byline to leave out).
+
+    Sources, each a `Signal` (`archive.extract.common.outlets`): the JSON-LD / microdata
+    publisher of the article and the page's organisation node, og:site_name and the WebSite
+    node, application-name (each strong), and, counting only where another kind agrees, the
+    suffix of <title> / og:title, the names of the link to the home page, copyright and
+    trademark lines, twitter:site. `resolve` groups the names of one outlet, gives it one
+    spelling and drops outlets with less support, a wire agency and an owning company.
+    """
+    sources = _outlet_sources(page)
+    body = page.root.find("body")
+    visible = _text(body if body is not None else page.root)
+    lines = visible.split("\n")
+    holders, links = mastheads.footer_lines(lines)
+    for _, holder, rule, line in holders:
+        signal = Signal(holder.name, "footer", formal=not holder.company)
+        sources.append((signal, rule, f"footer {rule} line", line))
+    # A link about the site ('About The Motley Fool') counts where it names the copyright holder:
+    # menus also have 'About Health'.
+    footers = {holder.name for _, holder, *_ in holders}
+    for number, name in links:
+        if any(same_outlet(name, f) for f in footers):
+            sources.append((Signal(name, "self-link"), "self-link", "link about the site", lines[number]))
+
+    outlets = resolve([signal for signal, *_ in sources], mastheads.printed_in(visible))
+    facts: list[Fact] = []
+    keys = {_outlet_key(s.name) for s, *_ in sources if s.strong}
+    for outlet in outlets:
+        keys.add(_outlet_key(outlet.value))
+        seen: set[str] = set()
+        for index in outlet.signals:
+            signal, rule, key, evidence = sources[index]
+            keys.add(_outlet_key(signal.name))
+            if key not in seen:
+                seen.add(key)
+                facts.append(Fact("outlet", outlet.value, rule, evidence, key=key))
+    return facts, keys
+
+
+def _outlet_sources(page: _Page) -> list[tuple[Signal, str, str, str]]:
+    """(signal, rule, key, evidence) for each statement of the outlet's name in the page's markup."""
+    sources: list[tuple[Signal, str, str, str]] = []
+
+    def add(raw: object, kind: str, rule: str, key: str, *, strong: bool = True) -> None:
+        if name := _outlet_name(raw):
+            sources.append((Signal(name, kind, strong=strong), rule, key, _clean(raw)))
+
     for prefix, article in page.articles:
-        key = f"{prefix}:{_type_name(article)}.publisher.name"
         for publisher in _as_list(article.get("publisher")):
             publisher = page.resolve(publisher)
             raw = publisher.get("name") if isinstance(publisher, dict) else publisher
-            name = _outlet_name(raw)
-            if name:
-                cands.append(_Cand(name, f"{prefix}-publisher", key, _clean(raw)))
+            add(raw, "publisher", f"{prefix}-publisher", f"{prefix}:{_type_name(article)}.publisher.name")
     for raw in page.og.get("og:site_name", []):
-        if name := _outlet_name(raw):
-            cands.append(_Cand(name, "og-site-name", "og:site_name", raw))
+        add(raw, "site-name", "og-site-name", "og:site_name")
     for raw in page.meta.get("application-name", []):
-        if name := _outlet_name(raw):
-            cands.append(_Cand(name, "meta-application-name", "meta[name=application-name]", raw))
-    return cands
+        add(raw, "application-name", "meta-application-name", "meta[name=application-name]")
+    publishers = [page.resolve(p) for _, article in page.articles for p in _as_list(article.get("publisher"))]
+    for node in _graph_nodes(page.jsonld):
+        if any(node is p for p in publishers):
+            continue  # read above, as the article's publisher
+        if "WebSite" in _types(node):
+            add(node.get("name"), "site-name", "jsonld-website", "jsonld:WebSite.name")
+        elif _is_org(node):
+            add(node.get("name"), "publisher", "jsonld-organization", f"jsonld:{_type_name(node)}.name", strong=False)
+    head_title = page.root.find(".//title")
+    titles = [("title", _line(head_title))] if head_title is not None else []
+    for key in ("og:title", "twitter:title"):
+        titles += [(key, raw) for raw in [*page.og.get(key, []), *page.meta.get(key, [])][:1]]
+    for key, raw in titles:
+        if suffix := mastheads.title_suffix(_clean(raw)):
+            add(suffix, "title", "title-suffix", f"{key} suffix", strong=False)
+    for name, evidence in mastheads.home_link_names(page.root, _page_host(page)):
+        if _outlet_name(name):
+            sources.append((Signal(name, "home-link"), "home-link", "a[href=/]", evidence))
+    for raw in page.meta.get("twitter:site", [])[:1]:
+        handle = raw.strip().removeprefix("@")
+        if re.fullmatch(r"\w{2,15}", handle):
+            sources.append((Signal(handle, "handle", named=False), "twitter-site", "twitter:site", raw))
+    return sources
+
+
+def _page_host(page: _Page) -> str:
+    """The page's host, from its canonical URL, og:url or where it was fetched."""
+    for cand in _urls(page):
+        return urlsplit(cand.value).netloc.lower().removeprefix("www.")
+    return urlsplit(page.base_url or "").netloc.lower().removeprefix("www.")
 
 
 def _first(values: list[str]) -> str:
@@ -1400,9 +1478,7 @@ def _extract(data: bytes, base_url: str | None, notes: list[Note]) -> list[Fact]
     page = _Page(data, encoding, root, base_url, notes)
     _read_page(page)
 
-    outlet_cands = _outlets(page)
-    outlet_keys = {_outlet_key(c.value) for c in outlet_cands}
-    facts = _grouped("outlet", outlet_cands, lambda a, b: _outlet_key(a) == _outlet_key(b), _first)
+    facts, outlet_keys = _outlets(page)
     dates = _dates(page)
     if not dates.published:
         _add_htmldate(page, dates)

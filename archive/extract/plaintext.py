@@ -10,10 +10,11 @@ wrong outlet or date in an evidence archive is worse than a missing one. In part
 
 * outlet: only self-identifying signals count (a wire dateline, self-promotion such as
   "read more from", "get the X app", "sign up for X's newsletter", "Follow X's coverage",
-  an "X and news agencies" source line, a news-foundation credit). Cited sources
-  ("according to the New York Times", "told Reuters", "CNN reported"), photo agencies,
-  byline affiliations and copyright lines (which name the rights holder, often a parent
-  company) never name the outlet; "told X" is how articles cite other outlets' interviews
+  an "X and news agencies" source line, a news-foundation credit), and a copyright or
+  trademark line whose name the page's masthead or an "About X" link repeats (a copyright
+  line alone names the rights holder, often a parent company). Cited sources ("according to
+  the New York Times", "told Reuters", "CNN reported"), photo agencies and byline
+  affiliations never name the outlet; "told X" is how articles cite other outlets' interviews
   as often as their own, so it is no signal at all. If signals name different outlets,
   nothing is emitted. Names are styled by a small table of known brands, then by
   title-casing ALL-CAPS names (PEOPLE -> "People", "WASHINGTON EXAMINER" -> "Washington
@@ -50,6 +51,7 @@ from typing import NamedTuple
 
 from archive.extract.api import Document, Fact, FunctionExtractor, Note, Result
 from archive.extract.common import headlines
+from archive.extract.common import mastheads
 from archive.extract.common.dates import When
 from archive.extract.common.encoding import Decoding, decide, read
 from archive.extract.common.names import INITIALS, SUFFIXES, is_person_name, person_value, shouting, title_case
@@ -808,6 +810,7 @@ _OUTLET_RULES = (
     "newsletter",
     "follow-coverage",
     "news-foundation",
+    "masthead-footer",
 )
 
 
@@ -903,6 +906,10 @@ def _outlet(doc: _Doc) -> list[_Hit]:
         *_in_text(doc, _COVERAGE, _COVERAGE_NEEDLE, "follow-coverage"),
         *_in_text(doc, _FOUNDATION, _FOUNDATION_NEEDLE, "news-foundation"),
     ]
+    if found := mastheads.text_outlet([line.text for line in doc.nonblank], doc.text):
+        name, number, start, end = found
+        line = doc.nonblank[number]
+        signals.append(_Signal(name, line.start + start, line.start + end, "masthead-footer"))
     if not signals or len({outlet_key(s.name) for s in signals}) != 1:
         return []
     best = min(signals, key=lambda s: (_OUTLET_RULES.index(s.rule), s.start))

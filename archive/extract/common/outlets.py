@@ -1,8 +1,18 @@
-"""The key under which two spellings of one outlet's name are the same outlet."""
+"""Outlet names: when two spellings name the same outlet, which spelling the page gives as its
+name, and which of several sources that disagree names the publisher of the page.
+
+The HTML and plain-text extractors share these. A source is a `Signal` (a site-name tag, a
+publisher in JSON-LD, a `<title>` suffix, a copyright line...); `resolve` groups the signals
+that name one outlet, keeps the outlets that enough independent signals support and gives each
+one value: the fullest form the page states, as it prints it.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 
 # Names of the same outlet that no spelling rule joins (og:site_name vs JSON-LD publisher).
 _ALIASES = {"ap": "associated press", "ap news": "associated press", "afp": "agence france-presse"}
@@ -23,3 +33,243 @@ def outlet_key(name: str, *, web: bool = False) -> str:
     key = " ".join(words[1:] if words[:1] == ["the"] and len(words) > 1 else words)
     key = _DOMAIN.sub("", key)
     return _ALIASES.get(key, key)
+
+
+# ---------------------------------------------------------------------------------------
+# Kinds of names
+# ---------------------------------------------------------------------------------------
+
+# A site's name written as its domain: 'Sportsnet.ca', 'Entermedia.co.kr', 'CBSSports.com'.
+_DOMAIN_NAME = re.compile(r"(?:www\.)?[^\W_][\w-]*(?:\.[\w-]+)*\.[a-z]{2,6}(?:\.[a-z]{2})?", re.I)
+# The domain ending of a name written as a domain ('.com', '.co.kr'), to compare it with spelled-out names.
+_DOMAIN_END = re.compile(r"\.[a-z]{2,6}(?:\.[a-z]{2})?$", re.I)
+# Words a site appends to its name in one source and not in another ('Glamour Magazine', 'RT International').
+_DESCRIPTORS = frozenset({"magazine", "mag", "international", "online", "edition", "digital"})
+# Words of a company's name, as a copyright line or a publisher gives it (the owner, not the outlet).
+_COMPANY_WORDS = frozenset(
+    """
+    inc incorporated llc l.l.c ltd limited corp corporation company co group holdings
+    lp l.p llp plc gmbh ag s.a sa s.l pty bv b.v n.v communications publishing publications publishers
+    enterprises interactive broadcasting industries partners subsidiary ооо оао зао ао
+    """.split()  # noqa: SIM905
+)
+# Last words that make a name a company's or a network's: 'Rogers Media', 'Al Jazeera Media Network'.
+_COMPANY_ENDINGS = frozenset({"media", "network", "networks", "ventures"})
+# News agencies, by key: the source of a wire story, never the outlet of a page that names itself.
+_WIRE_AGENCIES = frozenset(
+    word.replace("_", " ")
+    for word in """
+    associated_press agence_france-presse reuters thomson_reuters deutsche_presse-agentur dpa
+    united_press_international upi xinhua xinhua_news_agency tass itar-tass ria_novosti interfax anadolu
+    anadolu_agency efe agencia_efe ansa kyodo kyodo_news yonhap yonhap_news_agency press_trust_of_india pti
+    ians indo-asian_news_service asian_news_international ani bernama antara pa_media press_association
+    canadian_press australian_associated_press aap
+    """.split()  # noqa: SIM905
+)
+_FUNCTION_WORDS = frozenset({"the", "of", "and", "&", "for", "on", "in", "a"})
+
+
+def is_domain_name(name: str) -> bool:
+    """'Sportsnet.ca', 'CBSSports.com': a name written as the site's domain."""
+    return bool(_DOMAIN_NAME.fullmatch(name.strip()))
+
+
+def is_company(name: str) -> bool:
+    """'Dow Jones & Company, Inc.', 'Rogers Media', 'MacRumors.com, LLC': the name of a company,
+    which owns outlets (a copyright line's holder) rather than being one."""
+    words = [w.strip(",;:.()\u00ab\u00bb\"'").casefold() for w in name.split()]
+    words = [w for w in words if w]
+    if not words:
+        return False
+    return any(w in _COMPANY_WORDS for w in words) or (len(words) > 1 and words[-1] in _COMPANY_ENDINGS)
+
+
+def is_wire_agency(name: str) -> bool:
+    """'Associated Press', 'AP', 'Reuters': a news agency whose stories other outlets publish."""
+    return outlet_key(name, web=True) in _WIRE_AGENCIES
+
+
+def _words(name: str) -> list[str]:
+    return " ".join(name.casefold().replace("&", " and ").split()).strip(" .,:;|-").split()
+
+
+def _squash(words: list[str]) -> str:
+    """Letters and digits only, a domain ending dropped: 'TheHill.com', 'The Hill' -> 'thehill'."""
+    if len(words) == 1:
+        words = [_DOMAIN_END.sub("", words[0].removeprefix("www."))]
+    return "".join(c for c in "".join(words) if c.isalnum())
+
+
+@lru_cache(maxsize=4096)
+def _web_key(name: str) -> str:
+    return outlet_key(name, web=True)
+
+
+@lru_cache(maxsize=4096)
+def _variants(name: str) -> frozenset[str]:
+    """The spellings a name is compared by: squashed, with and without a leading "the" and a
+    trailing descriptor ('Glamour Magazine' is also 'glamour'; 'CNN.com International' 'cnn')."""
+    words = _words(name)
+    found = set()
+    while words:
+        found.add(_squash(words))
+        if words[0] == "the" and len(words) > 1:
+            found.add(_squash(words[1:]))
+        if len(words) > 1 and words[-1] in _DESCRIPTORS:
+            words = words[:-1]
+        else:
+            break
+    key = outlet_key(name, web=True)
+    found.add(_squash(key.split()))
+    found.discard("")
+    return frozenset(found)
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in _words(name) if w not in _FUNCTION_WORDS and w[0].isalnum())
+
+
+def is_acronym(short: str, name: str) -> bool:
+    """'WSJ' of 'The Wall Street Journal': a name in capitals made of the other's initials."""
+    bare = short.strip(" .")
+    return (
+        2 <= len(bare) <= 6
+        and bare.isalpha()
+        and bare.isupper()
+        and len(_words(name)) >= 2
+        and _initials(name) == bare.casefold()
+    )
+
+
+def same_outlet(a: str, b: str) -> bool:
+    """Whether two names are spellings of one outlet: 'TheHill' and 'The Hill', 'CBSSports.com'
+    and 'CBS Sports', 'WSJ' and 'Wall Street Journal', 'Glamour Magazine' and 'Glamour',
+    'Better Homes & Gardens' and 'Better Homes and Gardens', 'AP News' and 'Associated Press'."""
+    if _web_key(a) == _web_key(b):
+        return True
+    return bool(_variants(a) & _variants(b)) or is_acronym(a, b) or is_acronym(b, a)
+
+
+# ---------------------------------------------------------------------------------------
+# Deciding among sources
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One source's statement of the outlet's name.
+
+    `kind` groups sources that are not independent (a page's `<title>` and its og:title are one
+    kind). A `strong` source names the outlet alone (a site-name tag, the publisher); the others
+    count only where another kind agrees. A `formal` one is the outlet's statement of its own
+    name in print (a copyright or trademark line), whose spelling is preferred. A `named` one
+    can give the value: a handle ('@WSJ') supports a name but is not one.
+    """
+
+    name: str
+    kind: str
+    strong: bool = False
+    formal: bool = False
+    named: bool = True
+
+
+@dataclass(frozen=True)
+class Outlet:
+    """An outlet the signals name: its value and the signals (by index) that support it."""
+
+    value: str
+    signals: tuple[int, ...]
+
+
+MAX_SIGNALS = 100  # distinct statements weighed: a page makes a dozen; the first ones are the strong ones
+
+
+def resolve(signals: Sequence[Signal], printed: Callable[[str], bool]) -> list[Outlet]:
+    """The outlets the signals name, best supported first; [] when none is supported enough.
+
+    Signals naming one outlet (`same_outlet`, transitively) are grouped. A group counts if one
+    of its signals is strong or two of its kinds agree (a handle supports, but does not count
+    here). A news agency or a company gives way to a group that is neither (a wire story's
+    JSON-LD publisher, a parent company). Of the rest,
+    the groups with the most support are kept, each strong kind counting two and each other
+    kind one: several when they tie, so the caller sees the conflict. `printed(text)` says
+    whether the page prints text as a name (not within a word, nor after "the"); it decides the
+    spelling (`choose`).
+    """
+    # The same statement twice (a logo linked in the header and the footer) is compared once,
+    # and a page with endless statements is read up to a bound: grouping is quadratic.
+    where: dict[Signal, list[int]] = {}
+    for index, signal in enumerate(signals):
+        if signal in where:
+            where[signal].append(index)
+        elif len(where) < MAX_SIGNALS:
+            where[signal] = [index]
+    distinct = list(where)
+    parent = list(range(len(distinct)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(distinct)):
+        for j in range(i):
+            if root(i) != root(j) and same_outlet(distinct[i].name, distinct[j].name):
+                parent[root(i)] = root(j)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(distinct)):
+        groups.setdefault(root(i), []).extend(where[distinct[i]])
+    scored: list[tuple[int, Outlet]] = []
+    for members in groups.values():
+        members.sort()
+        chosen = [signals[i] for i in members]
+        kinds = {s.kind for s in chosen}
+        strong = {s.kind for s in chosen if s.strong}
+        if not (strong or len({s.kind for s in chosen if s.named}) >= 2):
+            continue
+        score = 2 * len(strong) + len(kinds - strong)
+        scored.append((score, Outlet(choose(chosen, printed), tuple(members))))
+    own = [(score, o) for score, o in scored if not (is_wire_agency(o.value) or is_company(o.value))]
+    scored = own or scored
+    if not scored:
+        return []
+    best = max(score for score, _ in scored)
+    return [o for score, o in scored if score == best]
+
+
+def choose(signals: Sequence[Signal], printed: Callable[[str], bool]) -> str:
+    """The spelling of one outlet's name that the page gives as its name.
+
+    In order: the spelling of a copyright or trademark line; a name without a trailing
+    descriptor ('Glamour', not 'Glamour Magazine'); not a domain ('Live Science', not
+    'livescience.com'); not initials ('Wall Street Journal', not 'WSJ'); printed in the page;
+    from a strong source; with more words ('The Hill', not 'TheHill'); given by more sources. A
+    leading "The" is then taken from a spelling that has it or dropped, as the page prints the
+    name ('The Wall Street Journal' where the page prints it so, 'Boston Herald' where 'The
+    Boston Herald' is only in its metadata).
+    """
+    names = [s for s in signals if s.named]
+    spellings = [s.name for s in names]
+
+    def rank(index: int) -> tuple[int, ...]:
+        signal = names[index]
+        words = _words(signal.name)
+        return (
+            signal.formal,
+            not (len(words) > 1 and words[-1] in _DESCRIPTORS),
+            not is_domain_name(signal.name),
+            not any(is_acronym(signal.name, other) for other in spellings),
+            printed(signal.name),
+            signal.strong,
+            len(words),
+            spellings.count(signal.name),
+        )
+
+    best = names[max(range(len(names)), key=lambda i: (rank(i), -i))].name
+    if best.startswith("The ") and not printed(best) and printed(best[4:]):
+        return best[4:]
+    with_the = [s for s in spellings if s.startswith("The ") and s[4:].casefold() == best.casefold()]
+    if with_the and printed(with_the[0]):
+        return with_the[0]
+    return best

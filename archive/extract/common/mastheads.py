@@ -1,0 +1,335 @@
+"""Where a page names its own outlet outside its metadata: a copyright or trademark line, the
+suffix of its `<title>` ('Headline | Outlet'), the logo or name in the link to its home page.
+
+Each of these alone is weak (a copyright line often names the owning company, a title suffix
+a section, a logo's alt text may be 'Logo'), so the extractors use them as `Signal`s to weigh
+with others (`archive.extract.common.outlets.resolve`). The functions read strings (and, for
+home links, lxml elements), with limits on what they look at; none raises on odd input.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, NamedTuple
+from urllib.parse import urlsplit
+
+from archive.extract.common.names import shouting, title_case
+from archive.extract.common.outlets import Signal, is_company, resolve, same_outlet
+from archive.extract.common.text import fold, has_any
+
+# lxml ships no type information: its elements are handled as Any.
+Element = Any
+
+MAX_NAME = 60  # characters: longer than any outlet's name, shorter than a sentence
+_MAX_WORDS = 6
+_MAX_LINE = 400  # characters: a copyright line is short; a paragraph that cites one is not it
+
+# ---------------------------------------------------------------------------------------
+# Copyright and trademark lines
+# ---------------------------------------------------------------------------------------
+
+_YEARS = r"(?:19|20)\d\d(?:\s*[-\u2013\u2014]\s*(?:(?:19|20)\d\d)?)?"
+_RIGHTS = r"(?i:all\s+rights?\s+reserved|todos\s+os\s+direitos|tous\s+droits|alle\s+rechte|derechos\s+reservados)"
+_COPYRIGHT = re.compile(
+    r"(?:(?i:copyright)\s*)?(?:\u00a9|\((?i:c)\)|\u24d2)\s*(?:(?i:copyright)\b)?|(?i:copyright)\b(?!\s+(?i:policy|notice))"
+)
+# After the mark: years, then the holder's name up to a separator, a year, 'All rights reserved'
+# or the end of a sentence.
+_HOLDER = re.compile(
+    rf"[\s:]*(?P<years>{_YEARS})?[\s.,:\u00b7|-]*(?:(?i:by)\s+)?"
+    rf"(?!{_RIGHTS})(?P<name>[^\W_][^|\u00b7\u2022\u2014\u2013,;()\[\]\"\u201c\u201d]*?)"
+    rf"(?=\s*(?:[|\u00b7\u2022\u2014\u2013,;(\[]|\s-\s|{_RIGHTS}|(?P<after>(?:19|20)\d\d)\b|$)|\.(?:\s|$))"
+)
+_TRADEMARK = re.compile(
+    r"(?:[\"\u201c](?P<quoted>[^\"\u201d]{1,60})[\"\u201d]|(?P<bare>(?:[A-Z0-9][\w.&'\u2019-]*\s+){0,4}[A-Z0-9][\w.&'\u2019-]*))"
+    r"(?:\u00ae)?\s+is\s+a\s+registered\s+trademark\b"
+)
+_ABBREVIATION = re.compile(r"(?:^|\s)[A-Z][a-z]{0,2}$")  # 'St' of '24/7 Wall St.': its period is the name's
+
+
+def _name(raw: str) -> str:
+    """A holder's or an outlet's name as a value: blanks collapsed, ALL CAPS title-cased; '' if it
+    is no name (too long, too many words, a URL, no letter)."""
+    name = " ".join(raw.split()).strip(" ,:;-")
+    name = name if _ABBREVIATION.search(name[:-1]) and name.endswith(".") else name.strip(" .")
+    if not name or len(name) > MAX_NAME or len(name.split()) > _MAX_WORDS or not any(c.isalpha() for c in name):
+        return ""
+    if " / " in name or "://" in name or name.lower().startswith("www.") or "@" in name:
+        return ""
+    return title_case(name) if shouting(name) and len(name) > 4 else name
+
+
+class Holder(NamedTuple):
+    """A name a copyright or trademark line gives, its span in the line, and whether a legal form
+    followed it ('Mashable, Inc.': the company of that name, which supports the outlet's name but
+    is not how the outlet prints it)."""
+
+    name: str
+    start: int
+    end: int
+    company: bool = False
+
+
+def copyright_holder(line: str) -> Holder | None:
+    """The holder a copyright line names and its span in the line: '© 2019 Sputnik. All rights
+    reserved' -> 'Sputnik'. Only a line that gives a year or 'All rights reserved' (a photo's
+    '© Reuters' gives neither); a legal form is dropped ('Mashable, Inc.' -> 'Mashable', marked
+    `company`), and a company's own name is none ('© 2019 Dow Jones & Company, Inc.')."""
+    if len(line) > _MAX_LINE:
+        return None
+    for mark in _COPYRIGHT.finditer(line):
+        match = _HOLDER.match(line, mark.end())
+        if not match:
+            continue
+        start, end = match.span("name")
+        if line[end : end + 1] == "." and _ABBREVIATION.search(line[start:end]):
+            end += 1
+        rest = line[end : end + 40]
+        dated = match["years"] or match["after"] or re.match(rf"[\s.,]*{_RIGHTS}", rest)
+        legal = _LEGAL_END.search(line[start:end])
+        if legal:
+            end = start + legal.start()
+        tail = _LEGAL_TAIL.match(rest)
+        name = _name(line[start:end])
+        if not dated or not name or name.casefold() in ("all", "the") or is_company(name):
+            continue
+        return Holder(name, start, end, bool(legal or tail))
+    return None
+
+
+# A legal form closing a name, or following it: 'Business Insider Inc', 'Mashable, Inc.', 'CityAM. Limited'.
+_LEGAL = (
+    r"(?i:inc|incorporated|llc|l\.l\.c|ltd|limited|corp|corporation|co|plc|pty(?:\s+ltd)?|gmbh|ag|s\.a|lp|l\.p|llp)\.?"
+)
+_LEGAL_END = re.compile(rf",?\s+{_LEGAL}$")
+_LEGAL_TAIL = re.compile(rf"[\s.,]*{_LEGAL}(?!\w)")
+
+
+def trademark_name(line: str) -> Holder | None:
+    """'"Daily Star" is a registered trademark', 'CBS Sports is a registered trademark of ...':
+    the name the outlet registers, and its span in the line."""
+    if len(line) > _MAX_LINE or "trademark" not in line:
+        return None
+    match = _TRADEMARK.search(line)
+    if not match:
+        return None
+    group = "quoted" if match["quoted"] else "bare"
+    name = _name(match[group])
+    if not name or is_company(name):
+        return None
+    return Holder(name, match.start(group), match.end(group))
+
+
+def copyright_mark(line: str) -> bool:
+    """Whether line has a copyright sign or the word (a cheap test before the patterns)."""
+    return "\u00a9" in line or "\u24d2" in line or "copyright" in line.lower() or "(c)" in line.lower()
+
+
+def footer_name(line: str) -> tuple[Holder, str] | None:
+    """The name a copyright or trademark line gives, and which of the two the line is."""
+    if len(line) > _MAX_LINE:
+        return None
+    low = line.lower()
+    if copyright_mark(line) and (found := copyright_holder(line)):
+        return found, "copyright"
+    if "trademark" in low and (found := trademark_name(line)):
+        return found, "trademark"
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+# The title's suffix
+# ---------------------------------------------------------------------------------------
+
+_TITLE_SEPARATOR = re.compile(r"\s+[|\-\u2013\u2014\u00b7\u2022\u00bb]\s+|\s*[\uff5c\uff1a]\s*")
+
+
+def title_suffix(title: str) -> str:
+    """'Headline | Section | Outlet' -> 'Outlet'; '' when the title has no separator or the last
+    part is no name (a URL, a sentence)."""
+    if len(title) > 1000:
+        return ""
+    parts = _TITLE_SEPARATOR.split(title.strip())
+    if len(parts) < 2 or not parts[0].strip():
+        return ""
+    return _name(parts[-1])
+
+
+# ---------------------------------------------------------------------------------------
+# The link to the home page
+# ---------------------------------------------------------------------------------------
+
+_HOME_WORDS = re.compile(
+    r"^(?:(?:go|back|return)\s+to|visit)\s+(?:the\s+)?|(?:['\u2019]s)?\s*(?:(?:site\s+|main\s+)?logo|home\s*page|homepage|home)$",
+    re.I,
+)
+_GENERIC = frozenset({"", "home", "logo", "homepage", "home page", "front page", "brand", "top", "main page", "menu"})
+_HOME_PATHS = frozenset({"", "/", "/index.html", "/index.htm", "/index.php"})
+_TAGLINE = re.compile(r"\s+(?:\||\u2013|\u2014|-|::|\u00b7|\u2022)\s+")
+MAX_HOME_NAMES = 20  # distinct names: a site's logo, its name and a tagline or two
+MAX_HOME_LINKS = 5000  # links examined: more than a page has, to bound the work on one that is not
+
+
+def _home_label(raw: str) -> str:
+    """A home link's text or alt as a name: 'Sportsnet', 'Home - Boston Herald - www.bostonherald.com'
+    -> 'Boston Herald'; '' for 'Home', 'Logo'."""
+    for part in _TAGLINE.split(" ".join(raw.split())):
+        label = _HOME_WORDS.sub("", part).strip()
+        if label.casefold() not in _GENERIC and (name := _name(label)):
+            return name
+    return ""
+
+
+def _is_home(href: str, host: str) -> bool:
+    href = href.strip()
+    if len(href) > 80 or href.count("/") > 3 or "?" in href or "#" in href:
+        return False  # most links, ruled out before they are parsed
+    try:
+        parts = urlsplit(href)
+    except ValueError:
+        return False
+    if parts.query or parts.fragment:
+        return False
+    if parts.netloc:
+        return bool(host) and parts.netloc.lower().removeprefix("www.") == host and parts.path in _HOME_PATHS
+    return not parts.scheme and parts.path in _HOME_PATHS - {""}
+
+
+def home_link_names(root: Element, host: str) -> Iterator[tuple[str, str]]:
+    """(name, evidence) for the names a link to the site's home page gives itself: its text, its
+    logo's alt or title, its own title or aria-label. `host` is the page's (without 'www.'); a
+    relative link to '/' is home whatever it is."""
+    host = host.lower().removeprefix("www.")
+    seen = 0
+    names: set[str] = set()
+    for link in root.iter("a"):
+        seen += 1
+        if seen > MAX_HOME_LINKS:
+            return
+        if not _is_home(link.get("href") or "", host):
+            continue
+        raws = [link.get("title") or "", link.get("aria-label") or ""]
+        raws += [img.get("alt") or img.get("title") or "" for img in link.iter("img")]
+        text = " ".join(link.text_content().split())
+        if len(text) <= 100:
+            raws.append(text)
+        for raw in raws:
+            if raw and (name := _home_label(raw)) and (name in names or len(names) < MAX_HOME_NAMES):
+                names.add(name)
+                yield name, raw
+
+
+# ---------------------------------------------------------------------------------------
+# Printed names, and text without markup
+# ---------------------------------------------------------------------------------------
+
+
+def printed_in(text: str) -> Callable[[str], bool]:
+    """Whether text prints a name as a name: not within a word, a domain or a longer name ('Guardian'
+    in 'Guardian News & Media'), nor after an article ('the Guardian' is not 'Guardian')."""
+
+    def printed(name: str) -> bool:
+        pattern = rf"(?<![\w.])(?<!the )(?<!The )(?<!THE ){re.escape(name)}(?![\w]|\.\w|[ \t]+[A-Z&])"
+        return bool(re.search(pattern, text))
+
+    return printed
+
+
+MASTHEAD_LINES = 20  # the first lines of a pasted page, where its name stands before the menu
+MAX_FOOTERS = 20  # copyright lines and links about the site compared: a page has one or two
+# A site's links about itself, each a line of its menu or footer: 'About Apartment Therapy',
+# 'Advertise on MacRumors', 'CNBC Newsletters', 'LifeBuzz Staff'. (A store or careers link may be
+# the owning company's: 'Careers at ...' is not one.)
+_SELF_LINK = re.compile(
+    r"(?:about|advertise\s+(?:with|on|in))\s+(?P<a>[^\W_].{1,59}?)"
+    r"|(?P<b>[^\W_].{1,59}?)['\u2019]?s?\s+(?:newsletters?|apps?|staff)",
+    re.I,
+)
+
+
+def self_link_name(line: str) -> str:
+    """The name in a site's link about itself ('About Apartment Therapy' -> 'Apartment Therapy'), or ''."""
+    match = _SELF_LINK.fullmatch(line.rstrip(" .:!")) if len(line) <= 80 else None
+    name = _name(match["a"] or match["b"]) if match else ""
+    return name if name and _name_like(name) else ""
+
+
+def _name_like(name: str) -> bool:
+    """Whether a line reads as a name, not a sentence: 'Better Homes and Gardens', not 'Already a
+    member?'."""
+    words = name.split()
+    return name[-1] not in "?!" and all(w[0].isupper() or w[0].isdigit() or w in _CONNECTORS for w in words)
+
+
+_CONNECTORS = frozenset({"of", "and", "&", "for", "de", "the", "on", "in", "a", "an", "to"})
+
+
+def footer_lines(lines: Sequence[str]) -> tuple[list[tuple[int, Holder, str, str]], list[tuple[int, str]]]:
+    """The statements of a page's footer among its lines: (line number, holder, 'copyright' or
+    'trademark', the line as read) for the last MAX_FOOTERS lines that have a copyright mark or
+    the word trademark, a line cut over elements ('© 1995 -', '2015', 'The Motley Fool. All
+    rights reserved.') read with the next two; and (line number, name) for the first MAX_FOOTERS
+    links about the site ('About Apartment Therapy')."""
+    marked = [i for i, line in enumerate(lines) if len(line) <= _MAX_LINE and _marked(line)]
+    holders: list[tuple[int, Holder, str, str]] = []
+    for number in marked[-MAX_FOOTERS:]:
+        line = lines[number]
+        found = footer_name(line)
+        if not found and len(line) < 40 and copyright_mark(line):
+            for later in lines[number + 1 : number + 3]:
+                line = f"{line} {later}"
+                if found := footer_name(line):
+                    break
+        if found:
+            holders.append((number, found[0], found[1], line))
+    links: list[tuple[int, str]] = []
+    for number, line in enumerate(lines):
+        if len(links) >= MAX_FOOTERS:
+            break
+        if len(line) <= 80 and has_any(fold(line), _SELF_LINK_NEEDLES) and (name := self_link_name(line)):
+            links.append((number, name))
+    return holders, links
+
+
+def _marked(line: str) -> bool:
+    low = line.lower()
+    return "\u00a9" in line or "\u24d2" in line or "copyright" in low or "(c)" in low or "trademark" in low
+
+
+# What every match of _SELF_LINK contains, folded: lines without one skip the pattern.
+_SELF_LINK_NEEDLES = ("about", "advertis", "newsletter", "app", "staff")
+
+
+def text_outlet(lines: Sequence[str], text: str) -> tuple[str, int, int, int] | None:
+    """The outlet a page's text names in its footer and again in its masthead or a link about
+    itself: a copyright or trademark line's name that is also alone on one of the first lines (or
+    before a tagline: '24/7 Wall St. - Insightful Analysis') or in an 'About X' link. (value, the
+    footer line's index in lines, the name's span in it), or None when they do not agree on
+    exactly one outlet."""
+    holders, links = footer_lines(lines)
+    signals: list[Signal] = []
+    spans: list[tuple[int, int, int]] = []
+    for number, holder, _, read in holders:
+        if read == lines[number]:  # a span within one line
+            signals.append(Signal(holder.name, "footer", formal=not holder.company))
+            spans.append((number, holder.start, holder.end))
+    if not signals:
+        return None
+    for number, line in enumerate(lines[:MASTHEAD_LINES]):
+        if len(line) <= 200 and (name := _home_label(line)) and _name_like(name):
+            signals.append(Signal(name, "masthead"))
+            spans.append((number, 0, len(line)))
+    for number, name in links:
+        signals.append(Signal(name, "self-link"))
+        spans.append((number, 0, len(lines[number])))
+    # Only what agrees with a footer's name counts: menus are full of other names ('Politics').
+    footers = {signal.name for signal in signals if signal.kind == "footer"}
+    keep = [i for i, signal in enumerate(signals) if any(same_outlet(signal.name, f) for f in footers)]
+    signals, spans = [signals[i] for i in keep], [spans[i] for i in keep]
+    outlets = resolve(signals, printed_in(text))
+    if len(outlets) != 1:
+        return None
+    (outlet,) = outlets
+    first = min(i for i in outlet.signals if signals[i].kind == "footer")
+    return (outlet.value, *spans[first])

@@ -1,0 +1,283 @@
+"""The outlet of a page: spellings of one name joined, the page's own spelling chosen, weak
+sources (title suffix, home link, copyright line) counted only where another agrees, and a wire
+agency or an owning company never the outlet of a page that names its own site.
+
+The pages here are small hand-made traps of forms many sites use, not copies of real pages.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from archive.extract import plaintext
+from archive.extract.common import mastheads
+from archive.extract.common.outlets import Signal, is_company, resolve, same_outlet
+from archive.extract.html import extract
+
+
+def page(head: str = "", body: str = "") -> bytes:
+    html = f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">{head}</head><body>{body}</body></html>'
+    return html.encode()
+
+
+def jsonld(obj: Any) -> str:
+    return f'<script type="application/ld+json">{json.dumps(obj)}</script>'
+
+
+def meta(prop: str, content: str) -> str:
+    attr = "property" if prop.startswith("og:") else "name"
+    return f'<meta {attr}="{prop}" content="{content}">'
+
+
+def publisher(name: str) -> str:
+    return jsonld({"@type": "NewsArticle", "headline": "Strikes hit the city", "publisher": {"name": name}})
+
+
+def outlets(data: bytes) -> set[str]:
+    return {str(f.value) for f in extract(data).facts if f.field == "outlet"}
+
+
+# ---------------------------------------------------------------------------------------
+# Names
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("TheHill", "The Hill"),
+        ("CBSSports.com", "CBS Sports"),
+        ("WSJ", "The Wall Street Journal"),
+        ("Glamour Magazine", "Glamour"),
+        ("Better Homes & Gardens", "Better Homes and Gardens"),
+        ("247wallst.com", "24/7 Wall St."),
+        ("Sportsnet.ca", "Sportsnet"),
+        ("AP News", "Associated Press"),
+    ],
+)
+def test_spellings_of_one_outlet_are_the_same_outlet(a: str, b: str) -> None:
+    assert same_outlet(a, b) and same_outlet(b, a)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"), [("Fox News", "Fox Business"), ("Bloomberg", "Bloomberg Businessweek"), ("WSJ", "Daily Mail")]
+)
+def test_other_outlets_are_not_the_same(a: str, b: str) -> None:
+    assert not same_outlet(a, b)
+
+
+@pytest.mark.parametrize(
+    ("name", "company"),
+    [("Dow Jones & Company, Inc.", True), ("Rogers Media", True), ("MacRumors.com, LLC", True), ("Sputnik", False)],
+)
+def test_company_names(name: str, company: bool) -> None:
+    assert is_company(name) is company
+
+
+@pytest.mark.parametrize(
+    ("line", "holder"),
+    [
+        ("\u00a9 2019 Sputnik. All rights reserved", "Sputnik"),
+        ("Copyright \u00a9 2019, Los Angeles Times | Terms of Service", "Los Angeles Times"),
+        ("\u00a92015 24/7 Wall St. | Powered by a platform", "24/7 Wall St."),
+        ("Terms of Use \u00a9 1995 - 2015 The Motley Fool. All rights reserved.", "The Motley Fool"),
+        ("copyright Inexhibit 2019 - ISSN: 1234-5678", "Inexhibit"),
+        # The owner, not the outlet; a photo's credit; a link to the policy.
+        ("Copyright \u00a92019 Dow Jones & Company, Inc. All Rights Reserved.", None),
+        ("\u00a9 2000-2019 Rogers Media. All rights reserved.", None),
+        ("\u00a9 Reuters / David Mercado", None),
+        ("(Image: \u00a9 TNG Collaboration)", None),
+        ("Copyright Policy", None),
+        ("Copyright \u00a9 2015 All Rights Reserved.", None),
+    ],
+)
+def test_copyright_holder(line: str, holder: str | None) -> None:
+    found = mastheads.copyright_holder(line)
+    assert (found[0] if found else None) == holder
+    if found:
+        assert line[found[1] : found[2]] == holder
+
+
+def test_trademark_line_names_the_outlet() -> None:
+    line = "CBS Sports is a registered trademark of CBS Broadcasting Inc."
+    assert mastheads.trademark_name(line) == mastheads.Holder("CBS Sports", 0, 10)
+    found = mastheads.trademark_name('"Daily Star" is a registered trademark. All rights reserved.')
+    assert found is not None and found[0] == "Daily Star"
+
+
+@pytest.mark.parametrize(
+    ("title", "suffix"),
+    [
+        ("Strikes hit the city | World | Kyiv Post", "Kyiv Post"),
+        ("Strikes hit the city \u2014 www.example.ru", ""),
+        ("Strikes hit the city", ""),
+        ("\u6771\u4eac\u306e\u30cb\u30e5\u30fc\u30b9\uff1aAFPBB News", "AFPBB News"),
+    ],
+)
+def test_title_suffix(title: str, suffix: str) -> None:
+    assert mastheads.title_suffix(title) == suffix
+
+
+# ---------------------------------------------------------------------------------------
+# Deciding
+# ---------------------------------------------------------------------------------------
+
+
+def never(_: str) -> bool:
+    return False
+
+
+def test_weak_sources_alone_name_no_outlet_unless_two_kinds_agree() -> None:
+    title = Signal("Kyiv Post", "title")
+    assert resolve([title, Signal("Kyiv Post", "title")], never) == []
+    assert resolve([title, Signal("@KyivPost", "handle", named=False)], never) == []
+    (outlet,) = resolve([title, Signal("Kyiv Post", "home-link")], never)
+    assert outlet.value == "Kyiv Post"
+
+
+def test_better_supported_outlet_wins_and_a_tie_is_shown() -> None:
+    signals = [Signal("Kyiv Daily", "publisher", strong=True), Signal("Kyiv Post", "site-name", strong=True)]
+    assert {o.value for o in resolve(signals, never)} == {"Kyiv Daily", "Kyiv Post"}
+    signals.append(Signal("Kyiv Post", "title"))
+    assert [o.value for o in resolve(signals, never)] == ["Kyiv Post"]
+
+
+def test_spelling_is_the_page_s_own() -> None:
+    def printed(name: str) -> bool:
+        return name in ("The Wall Street Journal", "Boston Herald")
+
+    wsj = [Signal("WSJ", "site-name", strong=True), Signal("Wall Street Journal", "publisher", strong=True)]
+    assert resolve([*wsj, Signal("The Wall Street Journal", "home-link")], printed)[0].value == (
+        "The Wall Street Journal"
+    )
+    assert resolve(wsj, never)[0].value == "Wall Street Journal"
+    herald = [Signal("The Boston Herald", "application-name", strong=True), Signal("Boston Herald", "title")]
+    assert resolve(herald, printed)[0].value == "Boston Herald"
+    domain = [Signal("cleveland", "site-name", strong=True), Signal("Cleveland.com", "footer", formal=True)]
+    assert resolve(domain, never)[0].value == "Cleveland.com"
+    spelled = [Signal("livescience.com", "site-name", strong=True), Signal("Live Science", "publisher", strong=True)]
+    assert resolve(spelled, never)[0].value == "Live Science"
+    two = [Signal("Homes & Gardens", "site-name", strong=True), Signal("Homes and Gardens", "site-name", strong=True)]
+    assert resolve([*two, Signal("Homes and Gardens", "home-link")], never)[0].value == "Homes and Gardens"
+
+
+# ---------------------------------------------------------------------------------------
+# Pages
+# ---------------------------------------------------------------------------------------
+
+
+def test_wire_agency_publisher_gives_way_to_the_site_name() -> None:
+    head = meta("og:site_name", "Valley Courier") + publisher("Associated Press")
+    assert outlets(page(head)) == {"Valley Courier"}
+
+
+def test_owning_company_publisher_gives_way_to_the_site_name() -> None:
+    head = meta("og:site_name", "Valley Courier") + publisher("Valley Media Group")
+    assert outlets(page(head)) == {"Valley Courier"}
+
+
+def test_a_wire_agency_alone_is_still_the_outlet() -> None:
+    assert outlets(page(publisher("Reuters"))) == {"Reuters"}
+
+
+def test_variants_of_one_name_are_one_value_the_fullest_printed() -> None:
+    head = meta("og:site_name", "VC") + publisher("Valley Courier") + "<title>Strikes hit the city - VC</title>"
+    body = '<header><a href="/"><img alt="The Valley Courier" src="/logo.png"></a></header>'
+    body += "<footer><p>\u00a9 2019 The Valley Courier. All rights reserved.</p></footer>"
+    facts = [f for f in extract(page(head, body)).facts if f.field == "outlet"]
+    assert {f.value for f in facts} == {"The Valley Courier"}
+    assert {f.key for f in facts} >= {"og:site_name", "title suffix", "a[href=/]", "footer copyright line"}
+
+
+def test_title_suffix_and_logo_name_the_outlet_together_not_alone() -> None:
+    title = "<title>Strikes hit the city | Valley Courier</title>"
+    logo = '<header><a href="/"><img alt="Valley Courier logo" src="/l.png"></a></header>'
+    assert outlets(page(title)) == set()
+    assert outlets(page("", logo)) == set()
+    assert outlets(page(title, logo)) == {"Valley Courier"}
+
+
+def test_a_cited_outlet_in_the_body_or_a_photo_copyright_is_not_the_outlet() -> None:
+    title = "<title>Strikes hit the city | Reuters</title>"
+    body = "<p>The strikes were first reported by Reuters.</p><figure><figcaption>\u00a9 Reuters</figcaption></figure>"
+    assert outlets(page(title, body)) == set()
+
+
+def test_copyright_of_the_owner_does_not_corroborate() -> None:
+    title = "<title>Strikes hit the city | Valley Media</title>"
+    body = "<footer>\u00a9 2019 Valley Media. All rights reserved.</footer>"
+    assert outlets(page(title, body)) == set()
+
+
+def test_a_link_to_another_site_s_home_is_not_a_logo() -> None:
+    head = '<link rel="canonical" href="https://courier.example/a/1"><title>Strikes hit the city | Valley Post</title>'
+    body = '<a href="https://post.example/">Valley Post</a>'
+    assert outlets(page(head, body)) == set()
+    body = '<a href="https://www.courier.example/">Valley Post</a>'
+    assert outlets(page(head, body)) == {"Valley Post"}
+
+
+# ---------------------------------------------------------------------------------------
+# Plain text (a pasted page)
+# ---------------------------------------------------------------------------------------
+
+MENU = "Valley Courier\nPolitics\nSports\nUS\nAbout Us\n\n"
+STORY_TEXT = (
+    "Strikes hit the city\n\nBy Jane Doe\n\nThe city was struck overnight, officials said on Monday, as the "
+    "talks on a ceasefire stalled again and the residents of the northern districts left their homes.\n\n"
+)
+
+
+def text_outlets(text: str) -> list[tuple[str, str, str]]:
+    return [(str(e.value), e.rule, e.evidence) for e in plaintext.extract(text.encode()) if e.field == "outlet"]
+
+
+def test_text_masthead_and_copyright_line_agree() -> None:
+    text = MENU + STORY_TEXT + "\u00a9 2019 Valley Courier. All rights reserved.\n"
+    assert text_outlets(text) == [("Valley Courier", "masthead-footer", "Valley Courier")]
+
+
+def test_text_about_link_and_copyright_line_agree() -> None:
+    text = "Politics\nSports\n\n" + STORY_TEXT + "About Valley Courier\n\u00a9 2019 Valley Courier\n"
+    assert [v for v, *_ in text_outlets(text)] == ["Valley Courier"]
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        # A copyright line alone, or one naming the owner; a masthead alone.
+        "\u00a9 2019 Valley Post. All rights reserved.",
+        "\u00a9 2019 Valley Media Group. All rights reserved.",
+        "Terms of Service",
+    ],
+)
+def test_text_one_signal_alone_names_no_outlet(footer: str) -> None:
+    assert text_outlets(MENU + STORY_TEXT + footer + "\n") == []
+
+
+def test_text_masthead_agrees_with_a_company_copyright_of_the_same_name() -> None:
+    text = MENU + STORY_TEXT + "\u00a9 2019 Valley Courier, Inc. All rights reserved.\n"
+    assert [v for v, *_ in text_outlets(text)] == ["Valley Courier"]
+
+
+def test_html_copyright_split_over_elements_and_about_link_agree() -> None:
+    body = '<footer><a href="/about">About The Valley Courier</a>'
+    body += "<p><span>\u00a9 1995 -</span><div>2015</div><div>The Valley Courier. All rights reserved.</div></p>"
+    body += "</footer>"
+    assert outlets(page("", body)) == {"The Valley Courier"}
+
+
+def test_html_about_link_of_a_section_does_not_corroborate() -> None:
+    body = '<a href="/health">About Health</a><footer>\u00a9 2019 Valley Courier. All rights reserved.</footer>'
+    assert outlets(page("<title>Strikes hit the city | Health</title>", body)) == set()
+
+
+def test_a_page_of_endless_statements_is_read_up_to_a_bound() -> None:
+    # Many names linked to the home page and many copyright lines: the site's own tags still decide.
+    links = "".join(f'<a href="/"><img alt="Site Number {i}"></a>' for i in range(300))
+    lines = "".join(f"<p>\u00a9 2019 Holder Number {i}. All rights reserved.</p>" for i in range(300))
+    head = meta("og:site_name", "Valley Courier") + "<title>Strikes hit the city | Valley Courier</title>"
+    assert outlets(page(head, links + lines)) == {"Valley Courier"}
