@@ -37,7 +37,7 @@ _ORG_WORDS = frozenset(
     books airlines airways group co co. inc inc. ltd ltd. llc corp corp. company foundation ministry
     department office government police army navy military forces sports photography collection
     team staff handout pool courtesy stock features telescope observatory laboratory lab council
-    association society club party committee commission
+    association society club party committee commission communications comments policy
     """.split()  # noqa: SIM905
 )
 # Words that are never part of a person's name in a credit (beside the organisation words).
@@ -47,10 +47,15 @@ _NOT_PERSON = (
     | frozenset(
         """
     a an and or of the to for in on at with from by via credit credits source copyright file files
-    getty reuters video illustration graphic screenshot screengrab map chart
+    getty reuters video illustration graphic screenshot screengrab map chart view contact about home
+    privacy terms jobs share login subscribe newsletter
     """.split()  # noqa: SIM905
     )
 )
+# Words that name a kind of thing, not who made it: 'Photo' alone is no agency.
+_GENERIC = frozenset("photo photos image images picture pictures video videos news media home more file".split())  # noqa: SIM905
+_UNCREDITED = frozenset({"uncredited", "unknown", "str", "stringer", "handout"})
+_CORPORATE = frozenset({"inc", "llc", "ltd", "co", "corp", "plc", "gmbh", "sa", "ag"})
 _CONNECTORS = frozenset({"of", "the", "and", "&", "for", "via", "de", "du", "des", "la", "le", "di", "del", "da"})
 # Agencies written before the photographer ('AP Photo/Evan Vucci', 'REUTERS/Gleb Garanich'), as named.
 _AGENCY_FORMS = {"ap photo": "AP", "afp photo": "AFP", "ap photo/file": "AP"}
@@ -64,7 +69,7 @@ _PHOTO_AGENCY = re.compile(
 # Labels
 # ---------------------------------------------------------------------------------------
 
-_MEDIA = r"(?:photo(?:graph)?s?|images?|pictures?|pics?|fotos?|фото|світлина|bild(?:er)?|video)"
+_MEDIA = r"(?:photo(?:graph)?s?|images?|pictures?|pics?|illustrations?|fotos?|фото|світлина|bild(?:er)?)"
 _MARK = r"\s*(?::|\.{3}|\u2026|\|)\s*"
 # Labels before a credit: 'Credit...', 'Photo:', 'Photograph:', 'Image credit:', 'Main image credit:',
 # 'Photo by', 'Courtesy of', 'Image copyright', '©', 'Фото:'. Several may stand in a row
@@ -73,7 +78,7 @@ _LABEL = re.compile(
     rf"(?P<named>(?i:(?:(?:main|top|lead|header|featured|cover|hero)\s+)?(?:{_MEDIA}\s+)?(?:credits?|copyright)"
     rf"|photographers?|{_MEDIA})){_MARK}"
     rf"|(?P<source>(?i:{_MEDIA}\s+(?:credits?|source)))\s*(?::|,|\.{{3}}|\u2026)\s*"
-    rf"|(?P<by>(?i:{_MEDIA}|(?:{_MEDIA}\s+)?credits?)\s+by)\s+"
+    rf"|(?P<by>(?i:(?:credits?\s+)?{_MEDIA}|(?:{_MEDIA}\s+)?credits?)\s+by)\s+"
     rf"|(?P<courtesy>(?i:(?:{_MEDIA}\s+)?courtesy(?:\s+of)?))\s+"
     r"|(?P<copyright>(?i:(?:image\s+)?copyright)\s+(?:\u00a9\s*)?|\u00a9\s*)(?:(?:19|20)\d\d\s+)?"
 )
@@ -169,6 +174,17 @@ _SENTENCE = re.compile(r"(?<!\b[A-Z])(?<!\b(?:Co|St|Jr|Sr))\.\s|[!?;:]\s|[!?;:]$
 _ABBREVIATED = re.compile(r"\b(?:Co|Inc|Ltd|Corp|Jr|Sr|St)\.$|\b[A-Z]\.$")
 
 
+def _org_name(phrase: str) -> bool:
+    """Whether a phrase ends in an organisation's word: 'Hindustan Times', "NASA's Goddard Space Flight Center"."""
+    words = phrase.lower().split()
+    return bool(words) and words[-1].strip(".,") in _ORG_WORDS
+
+
+def _known(phrase: str) -> bool:
+    """Whether a phrase names a known agency ('Getty Images', 'AFP', 'Shutterstock.com')."""
+    return bool({w.strip(".,()'\u2019").lower().split(".")[0] for w in phrase.split()} & _AGENCIES)
+
+
 def _agency_like(text: str, *, loose: bool) -> bool:
     """A name, not a phrase: 'Agence France-Presse — Getty Images', 'NASA/JPL-Caltech', 'iFixit',
     'dpa', 'Shutterstock.com'; not 'A view of the city.' `loose` (after a label) also takes names
@@ -205,6 +221,8 @@ def _agency(text: str, *, labelled: bool) -> str | None:
     form = _AGENCY_FORMS.get(text.lower())
     if form:
         return form
+    if text.lower() in _GENERIC:
+        return None
     if not _agency_like(text, loose=labelled):
         return None
     return text if labelled or _signal(text) else None
@@ -225,6 +243,7 @@ def _name_part(text: str, *, single: bool) -> str | None:
 # One credit line
 # ---------------------------------------------------------------------------------------
 
+_NOTICE = re.compile(r"(?i)\brights\s+reserved\b|\bsubscribe\b|\bsign\s+up\b|\bterms\s+of\b|\bprivacy\b")
 _BYLINE = re.compile(r"(?i:by)\s")  # 'By Jane Doe | Fox News' is a byline
 _SPLIT = re.compile(r"\s*/\s*|\s+\|\s+")
 
@@ -246,7 +265,7 @@ def _one(text: str, *, labelled: bool) -> Credit | None:
     Mercado', 'Natalie Naccache | Bloomberg | Getty Images', 'Jane Doe for The New York Times',
     'Damian Dovarganes, AP', 'Bloomberg via Getty Images', 'Getty Images', 'Jane Doe'."""
     text = _QUALIFIER.sub("", " ".join(text.split()).strip(" ,")).strip(" ,")
-    if not text or len(text) > 150 or "..." in text or "\u2026" in text or _BYLINE.match(text):
+    if not text or len(text) > 150 or "..." in text or "\u2026" in text or _BYLINE.match(text) or _NOTICE.search(text):
         return None
     if text.count("(") != text.count(")") or text.count("[") != text.count("]"):
         return None
@@ -261,20 +280,28 @@ def _one(text: str, *, labelled: bool) -> Credit | None:
         last, before = parts[-1], text[: seps[-1].start()]
         # Each part is a name on its own: no sentence, no label ('… it.Credit...Jane Doe').
         agencies = [_agency(p, labelled=True) if _agency_like(p, loose=False) else None for p in parts]
-        signed = labelled or any(_signal(p) for p in parts)
+        # Without a label, an agency must show itself: a known one, or a name ending in an organisation's
+        # word ('Hindustan Times'); after ' | ' only a known one ('Jane Doe | NJ Advance Media' is a byline).
+        piped = any("|" in m.group() for m in seps)
+        signed = labelled or any(_known(p) or (not piped and _org_name(p)) for p in parts)
         if not signed or any(c in text for c in "()[]"):
             return None
         # 'Jane Doe/Reuters', 'Sakib Ali/Hindustan Times/Getty Images': the photographer first.
-        name = _name_part(first, single=len(parts) == 2 and _signal(rest))
+        name = _name_part(first, single=len(parts) == 2 and _known(rest))
         if name and all(agencies[1:]) and not _signal(first):
             return Credit(name, rest if len(parts) > 2 else agencies[1])
         # 'AP Photo/Evan Vucci', 'Reuters / David Mercado', "NASA's Goddard Space Flight Center/David Ladd".
         name = _name_part(last, single=False)
-        if name and all(agencies[:-1]) and (labelled or _signal(before)):
+        if name and all(agencies[:-1]) and (labelled or _known(before) or (not piped and _org_name(before))):
             agency = _AGENCY_FORMS.get(before.lower(), before)
             return Credit(name, agency)
-        # 'NASA/JPL-Caltech/ASU', 'AFP/GETTY', 'Reuters / Pool': agencies credited together.
-        if all(agencies) and not any(is_person(p) for p in parts):
+        # 'AP Photo/Uncredited': the agency alone.
+        if len(parts) == 2 and last.lower() in _UNCREDITED and agencies[0]:
+            return Credit(None, _AGENCY_FORMS.get(first.lower(), first))
+        # 'NASA/JPL-Caltech/ASU', 'AFP/GETTY', 'Reuters / Pool': agencies credited together (without a
+        # label, one of them a known agency: 'News | Photo' is a menu).
+        known = labelled or any(_known(p) for p in parts)
+        if all(agencies) and known and not any(is_person(p) for p in parts):
             return Credit(None, text)
         return None
     for sep in (" for ", " via "):
@@ -290,7 +317,7 @@ def _one(text: str, *, labelled: bool) -> Credit | None:
         for match in re.finditer(r",\s+|-(?=[A-Z])", text):
             head, tail = text[: match.start()], text[match.end() :]
             name, agency = _name_part(head, single=False), _agency(tail, labelled=True)
-            if name and agency and _signal(tail):
+            if name and agency and _signal(tail) and tail.lower().strip(".") not in _CORPORATE:
                 return Credit(name, agency)
         name = _name_part(text, single=False)
         if name:
@@ -310,7 +337,7 @@ def parse(text: str, *, labelled: bool = True) -> list[Credit]:
     text = " ".join(text.replace("\u00a0", " ").split())
     while len(text) > 1 and text[0] in _CLOSERS and text.endswith(_CLOSERS[text[0]]):
         text = text[1:-1].strip()
-    if re.search(r"(?i)all\s+rights\s+reserved|\bsubscribe\b|\bsign\s+up\b", text):
+    if _NOTICE.search(text):
         return []
     body, label = _strip_labels(text)
     body = body.strip()
@@ -362,6 +389,8 @@ def find(text: str) -> Found | None:
         body, label = _strip_labels(text[start:end])
         if label and not (text[start].isupper() or opener or not text[start].isalpha()):
             continue  # 'the photo: …' mid-sentence is no label
+        if label and label["copyright"] and not label.group().lower().startswith("image"):
+            continue  # '© 2019 Outlet Inc.' in running text is the page's copyright, not a photo's
         body_start = end - len(body)
         located: list[Located] = []
         pos = body_start
