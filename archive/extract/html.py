@@ -1126,6 +1126,8 @@ def _span(page: _Page, evidence: str) -> tuple[int, int] | None:
 def _credit_facts(page: _Page, credits: Iterable[_Credit], extra: Iterable[_Credit] = ()) -> list[Fact]:
     facts: list[Fact] = []
     for credit in _merge_credits(credits, extra):
+        if creditlib.promotion(credit.value.get("caption", "")):
+            continue  # the image of an advertisement ('Subscribe to our magazine')
         span = _span(page, credit.evidence) if credit.key in ("figcaption", "figure .credit", "article text") else None
         start, end = span if span else (None, None)
         facts.append(Fact("credit", credit.value, credit.rule, credit.evidence, start, end, credit.key))

@@ -1193,6 +1193,8 @@ def _credits(doc: _Doc, skip: set[int]) -> tuple[list[_Hit], set[int]]:
         caption = line.text[: found.caption_end].rstrip(_CAPTION_TRIM)
         if not caption:
             caption = _caption_nearby(doc, line, skip)
+        if credits.promotion(caption):
+            continue  # the image of an advertisement ('Subscribe to our magazine')
         for located in found.credits:
             value = located.credit.value(caption)
             hits.append(_Hit("credit", value, line.start + located.start, line.start + located.end, found.rule))

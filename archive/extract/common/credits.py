@@ -69,7 +69,7 @@ _PHOTO_AGENCY = re.compile(
 # Labels
 # ---------------------------------------------------------------------------------------
 
-_MEDIA = r"(?:photo(?:graph)?s?|images?|pictures?|pics?|illustrations?|fotos?|фото|світлина|bild(?:er)?)"
+_MEDIA = r"(?:photo(?:graph)?s?|photography|images?|pictures?|pics?|illustrations?|fotos?|фото|світлина|bild(?:er)?)"
 _MARK = r"\s*(?::|\.{3}|\u2026|\|)\s*"
 # Labels before a credit: 'Credit...', 'Photo:', 'Photograph:', 'Image credit:', 'Main image credit:',
 # 'Photo by', 'Courtesy of', 'Image copyright', '©', 'Фото:'. Several may stand in a row
@@ -86,6 +86,7 @@ _LABEL = re.compile(
 _CAPTION_LABEL = re.compile(r"^(?:image|photo|media)?\s*caption\s*[,:]\s*", re.I)
 # Qualifiers after an agency: 'Reuters files', '(AP Photo/Evan Vucci, File)', 'REUTERS/Name/File Photo'.
 _QUALIFIER = re.compile(r"(?:,\s*|/|\s+)(?:(?:file|archive)\s+photos?|files?)\s*$", re.I)
+_LEADING_QUALIFIER = re.compile(r"^(?:file|archive)(?:\s+photo)?(?:\s+(?:19|20)\d\d)?\s*/\s*", re.I)
 
 # Where credits may start in a caption: after a sentence, a separator or an opening bracket, or glued
 # to the caption's last period ('…on Tuesday.Credit...Lynsey Addario for The New York Times').
@@ -196,6 +197,8 @@ def _agency_like(text: str, *, loose: bool) -> bool:
         return False
     if any(c.isdigit() for c in text) and not _DOMAIN.fullmatch(text):
         return False
+    if any(w[0] in "'\"\u2018\u201c" for w in words):
+        return False  # "Photos: The 'Humans of Khartoum'" is a gallery's title
     upper = lower = 0
     for word in words:
         bare = word.strip("()'\u2019\"")
@@ -244,6 +247,7 @@ def _name_part(text: str, *, single: bool) -> str | None:
 # ---------------------------------------------------------------------------------------
 
 _NOTICE = re.compile(r"(?i)\brights\s+reserved\b|\bsubscribe\b|\bsign\s+up\b|\bterms\s+of\b|\bprivacy\b")
+_PROMOTION = re.compile(r"(?i)\bsubscribe\b|\bsign\s+up\b|\bnewsletter\b")
 _BYLINE = re.compile(r"(?i:by)\s")  # 'By Jane Doe | Fox News' is a byline
 _SPLIT = re.compile(r"\s*/\s*|\s+\|\s+")
 
@@ -260,11 +264,12 @@ def _strip_labels(text: str) -> tuple[str, re.Match[str] | None]:
     return text, first
 
 
-def _one(text: str, *, labelled: bool) -> Credit | None:
+def _one(text: str, *, labelled: bool, bracketed: bool = False) -> Credit | None:
     """One credit without its label: 'Jane Doe/Reuters', 'AP Photo/Evan Vucci', 'Reuters / David
     Mercado', 'Natalie Naccache | Bloomberg | Getty Images', 'Jane Doe for The New York Times',
     'Damian Dovarganes, AP', 'Bloomberg via Getty Images', 'Getty Images', 'Jane Doe'."""
     text = _QUALIFIER.sub("", " ".join(text.split()).strip(" ,")).strip(" ,")
+    text = _LEADING_QUALIFIER.sub("", text)
     if not text or len(text) > 150 or "..." in text or "\u2026" in text or _BYLINE.match(text) or _NOTICE.search(text):
         return None
     if text.count("(") != text.count(")") or text.count("[") != text.count("]"):
@@ -295,6 +300,11 @@ def _one(text: str, *, labelled: bool) -> Credit | None:
         if name and all(agencies[:-1]) and (labelled or _known(before) or (not piped and _org_name(before))):
             agency = _AGENCY_FORMS.get(before.lower(), before)
             return Credit(name, agency)
+        # '(AP Photo/Paramount Pictures, Jane Doe)': a handout, the photographer after the comma.
+        head, comma, tail = last.rpartition(", ")
+        name = _name_part(tail, single=False) if comma and len(parts) == 2 else None
+        if name and agencies[0] and _agency_like(head, loose=False) and (labelled or _known(first)):
+            return Credit(name, _AGENCY_FORMS.get(first.lower(), first))
         # 'AP Photo/Uncredited': the agency alone.
         if len(parts) == 2 and last.lower() in _UNCREDITED and agencies[0]:
             return Credit(None, _AGENCY_FORMS.get(first.lower(), first))
@@ -322,8 +332,8 @@ def _one(text: str, *, labelled: bool) -> Credit | None:
         name = _name_part(text, single=False)
         if name:
             return Credit(name, None)
-    elif not _PHOTO_AGENCY.fullmatch(text):
-        return None
+    elif not (_PHOTO_AGENCY.fullmatch(text) or (bracketed and _known(text) and len(text.split()) <= 3)):
+        return None  # '… on Monday. [Getty]': a known agency alone needs brackets
     agency = _agency(text, labelled=True)
     return Credit(None, agency) if agency else None
 
@@ -396,7 +406,7 @@ def find(text: str) -> Found | None:
         pos = body_start
         for piece in text[body_start:end].split(";"):
             lead = len(piece) - len(piece.lstrip())
-            credit = _one(piece, labelled=label is not None)
+            credit = _one(piece, labelled=label is not None, bracketed=bool(opener))
             if credit is None:
                 located = []
                 break
@@ -422,3 +432,8 @@ _CAPTION_TRIM = " \t|/\u2013\u2014-:,([\u00a0\ufeff\u200b"
 def caption(text: str) -> str:
     """A caption as a value: without a 'Caption:' label and the separators before its credit."""
     return " ".join(_CAPTION_LABEL.sub("", text).rstrip(_CAPTION_TRIM).split())
+
+
+def promotion(caption: str) -> bool:
+    """Whether a caption invites the reader to subscribe or sign up: its image is an advertisement."""
+    return bool(_PROMOTION.search(caption))
