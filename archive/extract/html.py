@@ -976,7 +976,10 @@ def _figure_credits(page: _Page) -> list[_Credit]:
     caption element (figcaption, an element classed 'caption')."""
     marked: list[Element] = []
     captions: list[Element] = []
-    for element in page.scope.iter():
+    # The whole page, not only the article's region: the lead image often stands above it, in a
+    # masthead. Page furniture (related stories, sidebars, footers) is still left out.
+    body = page.root.find("body")
+    for element in (page.scope if body is None else body).iter():
         if not isinstance(element.tag, str) or element.tag in _INVISIBLE_TAGS:
             continue
         if _is_caption_element(element) or _is_credit_element(element, page):

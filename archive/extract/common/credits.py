@@ -25,9 +25,12 @@ _AGENCIES = frozenset(
     """
     ap afp reuters getty epa efe epa-efe pa upi xinhua sputnik tass anadolu ani pti ians kyodo yonhap
     shutterstock istock istockphoto alamy rex thinkstock corbis dpa bloomberg nurphoto zuma sipa polaris
-    redux magnum imago nasa esa unsplash pexels pixabay flickr wikimedia ap/shutterstock
+    redux magnum imago nasa esa unsplash pexels pixabay flickr wikimedia
     """.split()  # noqa: SIM905
 )
+# Platforms a photo is taken from: a credit in brackets or after a label ('[Instagram]'), never otherwise
+# (a row of share links names them all).
+_PLATFORMS = frozenset({"instagram", "facebook", "twitter", "youtube", "pinterest", "reddit", "tiktok"})
 # Words that make a capitalised phrase an organisation (or an agency) rather than a person.
 _ORG_WORDS = frozenset(
     """
@@ -54,6 +57,7 @@ _NOT_PERSON = (
 )
 # Words that name a kind of thing, not who made it: 'Photo' alone is no agency.
 _GENERIC = frozenset("photo photos image images picture pictures video videos news media home more file".split())  # noqa: SIM905
+_KNOWN_NAMES = re.compile(r"(?i)\b(?:associated\s+press|agence\s+france-presse|press\s+association|getty\s+images)\b")
 _UNCREDITED = frozenset({"uncredited", "unknown", "str", "stringer", "handout"})
 _CORPORATE = frozenset({"inc", "llc", "ltd", "co", "corp", "plc", "gmbh", "sa", "ag"})
 _CONNECTORS = frozenset({"of", "the", "and", "&", "for", "via", "de", "du", "des", "la", "le", "di", "del", "da"})
@@ -69,8 +73,11 @@ _PHOTO_AGENCY = re.compile(
 # Labels
 # ---------------------------------------------------------------------------------------
 
-_MEDIA = r"(?:photo(?:graph)?s?|photography|images?|pictures?|pics?|illustrations?|fotos?|фото|світлина|bild(?:er)?)"
-_MARK = r"\s*(?::|\.{3}|\u2026|\|)\s*"
+_MEDIA = (
+    r"(?:photo(?:graph)?s?|photography|images?|pictures?|pics?|illustrations?|fotos?|фото|світлина|bild(?:er)?"
+    r"|사진|写真)"
+)
+_MARK = r"\s*(?::|\.{3}|\u2026|\||=)\s*"
 # Labels before a credit: 'Credit...', 'Photo:', 'Photograph:', 'Image credit:', 'Main image credit:',
 # 'Photo by', 'Courtesy of', 'Image copyright', '©', 'Фото:'. Several may stand in a row
 # ('Image: © TNG'), so `_strip_labels` takes them one after another.
@@ -96,10 +103,12 @@ _BOUNDARY = re.compile(
 )
 _CLOSERS = {"(": ")", "[": "]"}
 # What a text's credits must contain, in lower case: a label's word, the '/' or '|' between a name and
-# an agency, or a photo agency written alone. A text whose tail has none of them skips the search.
+# an agency, a photo agency written alone, or the bracket closing a known agency ('(AFP)'). A text whose tail
+# has none of them skips the search.
 CREDIT_WORDS = (
     "/", "|", "photo", "image", "pic", "credit", "courtesy", "copyright", "\u00a9", "getty", "shutterstock",
-    "alamy", "istock", "epa-efe", "foto", "фото", "світлина", "bild", "video", "source",
+    "alamy", "istock", "epa-efe", "foto", "фото", "світлина", "bild", "video", "source", "illustration", "사진",
+    "写真", ")", "]",
 )  # fmt: skip
 MAX_CREDITS = 300  # characters: enough for three 'Name/Agency via Getty Images' credits
 
@@ -125,6 +134,17 @@ class Credit:
         if caption:
             out["caption"] = " ".join(caption.split())
         return out
+
+
+@dataclass(frozen=True)
+class _Listed(Credit):
+    """Several agencies listed in one credit ('Photos: JTBC, Northwind'), read as one credit each."""
+
+    each: tuple[Credit, ...] = ()
+
+
+def _spread(credit: Credit) -> list[Credit]:
+    return list(credit.each) if isinstance(credit, _Listed) else [credit]
 
 
 @dataclass(frozen=True)
@@ -183,6 +203,8 @@ def _org_name(phrase: str) -> bool:
 
 def _known(phrase: str) -> bool:
     """Whether a phrase names a known agency ('Getty Images', 'AFP', 'Shutterstock.com')."""
+    if _KNOWN_NAMES.search(phrase):
+        return True
     return bool({w.strip(".,()'\u2019").lower().split(".")[0] for w in phrase.split()} & _AGENCIES)
 
 
@@ -204,8 +226,10 @@ def _agency_like(text: str, *, loose: bool) -> bool:
         bare = word.strip("()'\u2019\"")
         if not any(c.isalpha() for c in bare) or bare.lower() in _CONNECTORS:
             continue
+        uncased = bare[0].isalpha() and not bare[0].islower() and not bare[0].isupper()  # Hangul, kana, Han
         if (
-            bare[0].isupper()
+            uncased
+            or bare[0].isupper()
             or any(c.isupper() for c in bare[1:])
             or bare.lower() in _AGENCIES
             or _DOMAIN.fullmatch(bare)
@@ -246,8 +270,15 @@ def _name_part(text: str, *, single: bool) -> str | None:
 # One credit line
 # ---------------------------------------------------------------------------------------
 
-_NOTICE = re.compile(r"(?i)\brights\s+reserved\b|\bsubscribe\b|\bsign\s+up\b|\bterms\s+of\b|\bprivacy\b")
+_NOTICE = re.compile(
+    r"(?i)\brights\s+reserved\b|\bpowered\s+by\b|\bsubscribe\b|\bsign\s+up\b|\bterms\s+of\b|\bprivacy\b"
+)
 _PROMOTION = re.compile(r"(?i)\bsubscribe\b|\bsign\s+up\b|\bnewsletter\b")
+_ROLE = re.compile(
+    r"(?i)(?:(?:staff|senior|chief|contributing|freelance|infographics?|graphics)\s+)*"
+    r"(?:photographer|artist|illustrator|designer|contributor|photojournalist)"
+)
+_CORPORATE_WORD = re.compile(r"(?i)^(?:inc|llc|ltd|co|corp|plc)\.?$")
 _BYLINE = re.compile(r"(?i:by)\s")  # 'By Jane Doe | Fox News' is a byline
 _SPLIT = re.compile(r"\s*/\s*|\s+\|\s+")
 
@@ -261,6 +292,9 @@ def _strip_labels(text: str) -> tuple[str, re.Match[str] | None]:
             break
         first = first or label
         text = text[label.end() :]
+        if _BYLINE.match(text):
+            text = text[3:].lstrip()  # 'Credit: By Jane Doe, Infographics Artist'
+            break
     return text, first
 
 
@@ -289,11 +323,13 @@ def _one(text: str, *, labelled: bool, bracketed: bool = False) -> Credit | None
         # word ('Hindustan Times'); after ' | ' only a known one ('Jane Doe | NJ Advance Media' is a byline).
         piped = any("|" in m.group() for m in seps)
         signed = labelled or any(_known(p) or (not piped and _org_name(p)) for p in parts)
+        # '… during his hearing. (Jane Doe/The Star-Ledger)': a person and a name in brackets closing a caption.
+        signed = signed or (bracketed and len(parts) == 2 and is_person(first) != is_person(last))
         if not signed or any(c in text for c in "()[]"):
             return None
         # 'Jane Doe/Reuters', 'Sakib Ali/Hindustan Times/Getty Images': the photographer first.
         name = _name_part(first, single=len(parts) == 2 and _known(rest))
-        if name and all(agencies[1:]) and not _signal(first):
+        if name and all(agencies[1:]) and not _signal(first) and not (len(parts) == 2 and is_person(rest)):
             return Credit(name, rest if len(parts) > 2 else agencies[1])
         # 'AP Photo/Evan Vucci', 'Reuters / David Mercado', "NASA's Goddard Space Flight Center/David Ladd".
         name = _name_part(last, single=False)
@@ -310,7 +346,7 @@ def _one(text: str, *, labelled: bool, bracketed: bool = False) -> Credit | None
             return Credit(None, _AGENCY_FORMS.get(first.lower(), first))
         # 'NASA/JPL-Caltech/ASU', 'AFP/GETTY', 'Reuters / Pool': agencies credited together (without a
         # label, one of them a known agency: 'News | Photo' is a menu).
-        known = labelled or any(_known(p) for p in parts)
+        known = labelled or (not piped and any(_known(p) for p in parts))
         if all(agencies) and known and not any(is_person(p) for p in parts):
             return Credit(None, text)
         return None
@@ -319,7 +355,8 @@ def _one(text: str, *, labelled: bool, bracketed: bool = False) -> Credit | None
         name = _name_part(head, single=False) if found else None
         if name:
             agency = _agency(tail, labelled=True)
-            if agency and (labelled or _signal(tail)):
+            # Without a label, 'Jane Doe for The Daily Planet' may be a byline: only 'via <photo agency>'.
+            if agency and (labelled or (sep == " via " and _PHOTO_AGENCY.fullmatch(tail))):
                 return Credit(name, agency)
             return None
     if labelled:
@@ -329,10 +366,21 @@ def _one(text: str, *, labelled: bool, bracketed: bool = False) -> Credit | None
             name, agency = _name_part(head, single=False), _agency(tail, labelled=True)
             if name and agency and _signal(tail) and tail.lower().strip(".") not in _CORPORATE:
                 return Credit(name, agency)
+            if name and _ROLE.fullmatch(tail):
+                return Credit(name, None)  # 'Jane Doe, Staff Photographer'
+        # 'JTBC, Northwind': agencies listed after a label.
+        pieces = text.split(", ")
+        if 1 < len(pieces) <= 4 and not any(is_person(p) for p in pieces):
+            listed = [_agency(p, labelled=True) for p in pieces]
+            if all(listed) and all(_known(p) or not _CORPORATE_WORD.search(p) for p in pieces) and len(text) <= 60:
+                return _Listed(None, text, tuple(Credit(None, a) for a in listed if a))
         name = _name_part(text, single=False)
         if name:
             return Credit(name, None)
-    elif not (_PHOTO_AGENCY.fullmatch(text) or (bracketed and _known(text) and len(text.split()) <= 3)):
+    elif not (
+        _PHOTO_AGENCY.fullmatch(text)
+        or (bracketed and len(text.split()) <= 4 and (_known(text) or text.lower() in _PLATFORMS))
+    ):
         return None  # '… on Monday. [Getty]': a known agency alone needs brackets
     agency = _agency(text, labelled=True)
     return Credit(None, agency) if agency else None
@@ -358,7 +406,7 @@ def parse(text: str, *, labelled: bool = True) -> list[Credit]:
         credit = _one(piece, labelled=labelled or label is not None)
         if credit is None:
             return []
-        credits.append(credit)
+        credits.extend(_spread(credit))
     return credits
 
 
@@ -379,6 +427,32 @@ def find(text: str) -> Found | None:
     """Credits closing a text (a caption, a line): after a sentence, a separator or an opening
     bracket, the rest is a ';'-separated list of credits, labelled ('Photo by', 'Photo:', 'Credit:',
     'Image copyright', '©', 'Courtesy of') or not. Unlabelled credits must be 'Name/Agency' (an
+    agency's sign on one side) or a photo agency, so 'and/or', '24/7', '3/16' and URLs never qualify.
+    In a line of roles ('Text by Jane Doe | Photography by John Roe | Produced by …') the labelled
+    credit between separators counts too."""
+    return _closing(text) or _segment(text)
+
+
+def _segment(text: str) -> Found | None:
+    if " | " not in text or len(text) > MAX_CREDITS:
+        return None
+    pos = 0
+    for piece in text.split(" | "):
+        label = _LABEL.match(piece.strip())
+        if label and label.end() and not label["copyright"]:
+            lead = len(piece) - len(piece.lstrip())
+            read = _closing(piece.strip())
+            if read and read.caption_end == 0:
+                shifted = tuple(Located(c.start + pos + lead, c.end + pos + lead, c.credit) for c in read.credits)
+                return Found(pos, shifted, read.rule)
+        pos += len(piece) + 3
+    return None
+
+
+def _closing(text: str) -> Found | None:
+    """Credits closing a text (a caption, a line): after a sentence, a separator or an opening
+    bracket, the rest is a ';'-separated list of credits, labelled ('Photo by', 'Photo:', 'Credit:',
+    'Image copyright', '©', 'Courtesy of') or not. Unlabelled credits must be 'Name/Agency' (an
     agency's sign on one side) or a photo agency, so 'and/or', '24/7', '3/16' and URLs never qualify."""
     # Credits are short: only the end of a long text can hold them, which also keeps the scan linear.
     tail = max(0, len(text) - MAX_CREDITS)
@@ -392,7 +466,7 @@ def find(text: str) -> Found | None:
             if not text.endswith(_CLOSERS[opener]):
                 continue
             end -= 1
-        while end > start and text[end - 1] in " .":
+        while end > start and text[end - 1] in " .|":
             if text[end - 1] == "." and _ABBREVIATED.search(text, start, end):
                 break
             end -= 1
@@ -411,7 +485,7 @@ def find(text: str) -> Found | None:
                 located = []
                 break
             piece_start = start if label and not located else pos + lead
-            located.append(Located(piece_start, pos + len(piece.rstrip()), credit))
+            located.extend(Located(piece_start, pos + len(piece.rstrip()), c) for c in _spread(credit))
             pos += len(piece) + 1
         if located:
             return Found(start - 1 if opener else start, tuple(located), _rule(text[body_start:end], label))
