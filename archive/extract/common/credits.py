@@ -364,10 +364,10 @@ def _one(text: str, *, labelled: bool, bracketed: bool = False) -> Credit | None
         for match in re.finditer(r",\s+|-(?=[A-Z])", text):
             head, tail = text[: match.start()], text[match.end() :]
             name, agency = _name_part(head, single=False), _agency(tail, labelled=True)
-            if name and agency and _signal(tail) and tail.lower().strip(".") not in _CORPORATE:
-                return Credit(name, agency)
             if name and _ROLE.fullmatch(tail):
                 return Credit(name, None)  # 'Jane Doe, Staff Photographer'
+            if name and agency and _signal(tail) and tail.lower().strip(".") not in _CORPORATE:
+                return Credit(name, agency)
         # 'JTBC, Northwind': agencies listed after a label.
         pieces = text.split(", ")
         if 1 < len(pieces) <= 4 and not any(is_person(p) for p in pieces):
