@@ -169,6 +169,8 @@ def test_find_credits_closing_a_caption(text: str, photographer: str | None, age
         "Twitter | Facebook | Pinterest | Instagram",  # share links
         "Soldiers in Kyiv. Jane Doe for The Daily Planet",  # without a label, maybe a byline
         "Powered by Northwind",
+        "Why Can't Singers Perform Their Own Songs? It's Complicated (Bloomberg)",  # a headline and its source
+        "Die elektronische Patientenakte (ePA)",  # a term's abbreviation
     ],
 )
 def test_find_refuses_sentences_menus_and_footers(text: str) -> None:

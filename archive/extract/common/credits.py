@@ -298,10 +298,11 @@ def _strip_labels(text: str) -> tuple[str, re.Match[str] | None]:
     return text, first
 
 
-def _one(text: str, *, labelled: bool, bracketed: bool = False) -> Credit | None:
+def _one(text: str, *, labelled: bool, bracketed: bool = False, closing: bool = False) -> Credit | None:
     """One credit without its label: 'Jane Doe/Reuters', 'AP Photo/Evan Vucci', 'Reuters / David
     Mercado', 'Natalie Naccache | Bloomberg | Getty Images', 'Jane Doe for The New York Times',
-    'Damian Dovarganes, AP', 'Bloomberg via Getty Images', 'Getty Images', 'Jane Doe'."""
+    'Damian Dovarganes, AP', 'Bloomberg via Getty Images', 'Getty Images', 'Jane Doe'. `bracketed`: the
+    text stood in brackets closing a caption; `closing`: those brackets follow a sentence (or square ones)."""
     text = _QUALIFIER.sub("", " ".join(text.split()).strip(" ,")).strip(" ,")
     text = _LEADING_QUALIFIER.sub("", text)
     if not text or len(text) > 150 or "..." in text or "\u2026" in text or _BYLINE.match(text) or _NOTICE.search(text):
@@ -379,7 +380,7 @@ def _one(text: str, *, labelled: bool, bracketed: bool = False) -> Credit | None
             return Credit(name, None)
     elif not (
         _PHOTO_AGENCY.fullmatch(text)
-        or (bracketed and len(text.split()) <= 4 and (_known(text) or text.lower() in _PLATFORMS))
+        or (closing and len(text.split()) <= 4 and text[0].isupper() and (_known(text) or text.lower() in _PLATFORMS))
     ):
         return None  # '… on Monday. [Getty]': a known agency alone needs brackets
     agency = _agency(text, labelled=True)
@@ -480,7 +481,8 @@ def _closing(text: str) -> Found | None:
         pos = body_start
         for piece in text[body_start:end].split(";"):
             lead = len(piece) - len(piece.lstrip())
-            credit = _one(piece, labelled=label is not None, bracketed=bool(opener))
+            closing = _closes_caption(text, start, opener)
+            credit = _one(piece, labelled=label is not None, bracketed=bool(opener), closing=closing)
             if credit is None:
                 located = []
                 break
@@ -490,6 +492,16 @@ def _closing(text: str) -> Found | None:
         if located:
             return Found(start - 1 if opener else start, tuple(located), _rule(text[body_start:end], label))
     return None
+
+
+def _closes_caption(text: str, start: int, opener: str) -> bool:
+    """Whether the brackets opening at start close a caption: square ones always ('… patient [GETTY]'),
+    round ones after a sentence ('… you search. (The Associated Press)'), not after a headline or a
+    term ('electronic records (ePA)', 'It's Complicated (Bloomberg)')."""
+    if opener == "[":
+        return True
+    before = text[: start - 1].rstrip()
+    return opener == "(" and (not before or before[-1] in '.!?"\u201d')
 
 
 def _rule(body: str, label: re.Match[str] | None) -> str:
