@@ -60,6 +60,8 @@ def text_credits(line: str) -> list[dict[str, str]]:
         ("Jane Doe/Hindustan Times/Getty Images", "Jane Doe", "Hindustan Times/Getty Images"),
         ("Jane Doe/Getty Images for Northwind", "Jane Doe", "Getty Images for Northwind"),
         ("Jane Doe/Reuters files", "Jane Doe", "Reuters"),
+        ("Jane Doe\u2014Getty Images", "Jane Doe", "Getty Images"),
+        ("Jane Doe/Agence France-Presse \u2014 Getty Images", "Jane Doe", "Agence France-Presse \u2014 Getty Images"),
         ("(Photo Credit : PTI File Photo )", None, "PTI"),
         ("(File 2013/The Associated Press)", None, "The Associated Press"),
         ("Image copyright Reuters", None, "Reuters"),
@@ -196,6 +198,18 @@ def test_html_credit_label_is_stripped_and_split() -> None:
     assert html_credits(body) == [{"photographer": "Jane Doe", "agency": "The Daily Planet"}]
 
 
+def test_html_credit_classed_as_part_of_the_caption() -> None:
+    body = (
+        '<figure><img src="a.jpg"><div class="caption"><span class="caption__text">A street on May 4, 2024.</span>'
+        '<span class="caption__credit">Photograph: Jane Doe/Getty Images</span></div></figure>'
+        '<figure><img src="b.jpg"><div class="caption-and-credit">A square. (Jane Doe/AP)</div></figure>'
+    )
+    assert html_credits(body) == [
+        {"photographer": "Jane Doe", "agency": "Getty Images"},
+        {"photographer": "Jane Doe", "agency": "AP"},
+    ]
+
+
 def test_html_credit_element_outside_a_figure() -> None:
     body = (
         '<div class="gallery-item"><img src="a.jpg"><div class="caption-text">A street in Kyiv.</div>'
@@ -246,6 +260,8 @@ def test_html_json_ld_creator_holding_a_whole_credit_line() -> None:
         # An advertisement's image.
         '<figure><img src="ad.jpg"><figcaption>Subscribe to our magazine!</figcaption>'
         '<span class="credit">(Image credit: Northwind Magazine)</span></figure>',
+        # A listed story's source beside its thumbnail.
+        '<ul><li><img src="t.jpg"><a href="/s">Other story</a><span class="source">Northwind News</span></li></ul>',
         # A menu with a slash.
         '<div class="nav-links">Home | About Me/Contact</div>',
     ],

@@ -905,7 +905,9 @@ _MARK_ATTRIBUTES = ("class", "id", "data-testid", "data-component", "data-role",
 # Words in a class or id that mark an element as a credit wherever it stands in the article ...
 _CREDIT_WORDS = re.compile(r"credit|photographer|copyright-?(?:holder|notice|text)", re.I)
 # ... and words that do so only in a figure or next to an image (a 'byline' elsewhere is the story's).
-_NEAR_IMAGE_WORDS = re.compile(r"copyright|source|courtesy|attribution|origin", re.I)
+_NEAR_IMAGE_WORDS = re.compile(
+    r"copyright|courtesy|attribution|origin|(?:image|photo|img|pic|media)[\w-]*source|source[\w-]*(?:image|photo)", re.I
+)  # a 'source' alone, beside a listed story's thumbnail, names the story's source
 # ... and, only inside a figure, words that elsewhere name the story's author.
 _IN_FIGURE_WORDS = re.compile(r"byline|author", re.I)
 _CAPTION_WORDS = re.compile(r"caption", re.I)
@@ -982,20 +984,25 @@ def _figure_credits(page: _Page) -> list[_Credit]:
     for element in (page.scope if body is None else body).iter():
         if not isinstance(element.tag, str) or element.tag in _INVISIBLE_TAGS:
             continue
-        if _is_caption_element(element) or _is_credit_element(element, page):
+        # A 'caption__credit' is a credit: the credit's mark wins over the caption's.
+        credit = _is_credit_element(element, page)
+        if credit or _is_caption_element(element):
             if page.in_chrome(element):
                 continue
-            (captions if _is_caption_element(element) else marked).append(element)
-    credit_elements = _outermost(marked)
-    skip = frozenset(credit_elements)
+            (marked if credit else captions).append(element)
+    credit_elements: list[tuple[Element, str, list[creditlib.Credit]]] = []
+    for element in _outermost(marked):
+        text = _line(element)
+        read = creditlib.parse(text) if len(text) <= _MAX_CREDIT_TEXT else []
+        if not read and _is_caption_element(element):
+            captions.append(element)  # a 'caption-and-credit' block that holds the caption too
+        elif text and len(text) <= _MAX_CREDIT_TEXT:
+            credit_elements.append((element, text, read))
+    skip = frozenset(e for e, _, _ in credit_elements)
     found: list[_Credit] = []
     slots: dict[Element, list[Element]] = {}
-    for element in credit_elements:
+    for element, text, read in credit_elements:
         prop = (element.get("itemprop") or "").strip()
-        text = _line(element)
-        if not text or len(text) > _MAX_CREDIT_TEXT:
-            continue
-        read = creditlib.parse(text)
         whole = len(read) == 1 and read[0].photographer and read[0].agency  # 'Credit...Jane Doe/Reuters'
         if prop in _SLOT_PROPS and not _CREDIT_WORDS.search(_marks(element)) and not whole:
             container = _media_container(element, page)
@@ -1005,7 +1012,7 @@ def _figure_credits(page: _Page) -> list[_Credit]:
         found.extend(_Credit(c.value(caption), "figure-credit", "figure .credit", text) for c in read)
     for container, elements in slots.items():
         found.extend(_slot_credit(container, elements, page, skip))
-    for element in _outermost(captions):
+    for element in _outermost([c for c in captions if c not in skip]):
         text = _line(element, skip)
         if len(text) > 2000:
             continue

@@ -99,7 +99,7 @@ _LEADING_QUALIFIER = re.compile(r"^(?:file|archive)(?:\s+photo)?(?:\s+(?:19|20)\
 # to the caption's last period ('…on Tuesday.Credit...Lynsey Addario for The New York Times').
 _BOUNDARY = re.compile(
     r"[.!?\u2026\"\u201d\u2019')\]]\s+|\s[|\u2013\u2014]\s+|[(\[]"
-    r"|(?<=[^\W\d_][.!?])(?=(?:Credit|Photo|Image|Picture|Foto|Фото|Bild)\b)"
+    r"|(?<=[^\W_][.!?])(?=(?:Credit|Photo|Image|Picture|Foto|Фото|Bild)\b)"
 )
 _CLOSERS = {"(": ")", "[": "]"}
 # What a text's credits must contain, in lower case: a label's word, the '/' or '|' between a name and
@@ -280,7 +280,7 @@ _ROLE = re.compile(
 )
 _CORPORATE_WORD = re.compile(r"(?i)^(?:inc|llc|ltd|co|corp|plc)\.?$")
 _BYLINE = re.compile(r"(?i:by)\s")  # 'By Jane Doe | Fox News' is a byline
-_SPLIT = re.compile(r"\s*/\s*|\s+\|\s+")
+_SPLIT = re.compile(r"\s*/\s*|\s+\|\s+|\s*\u2014\s*")  # 'Name/Agency', 'Name | Agency', 'Name—Agency'
 
 
 def _strip_labels(text: str) -> tuple[str, re.Match[str] | None]:
