@@ -210,6 +210,11 @@ def test_html_credit_classed_as_part_of_the_caption() -> None:
     ]
 
 
+def test_html_source_beside_an_image() -> None:
+    body = '<p><span class="image"><img src="a.jpg"><span class="source">Jane Doe/Reuters</span></span></p>'
+    assert html_credits(body) == [{"photographer": "Jane Doe", "agency": "Reuters"}]
+
+
 def test_html_credit_element_outside_a_figure() -> None:
     body = (
         '<div class="gallery-item"><img src="a.jpg"><div class="caption-text">A street in Kyiv.</div>'
@@ -261,7 +266,8 @@ def test_html_json_ld_creator_holding_a_whole_credit_line() -> None:
         '<figure><img src="ad.jpg"><figcaption>Subscribe to our magazine!</figcaption>'
         '<span class="credit">(Image credit: Northwind Magazine)</span></figure>',
         # A listed story's source beside its thumbnail.
-        '<ul><li><img src="t.jpg"><a href="/s">Other story</a><span class="source">Northwind News</span></li></ul>',
+        '<ul><li><img src="t.jpg"><a href="/s">Other story in the news today</a>'
+        '<span class="source">Northwind News</span></li></ul>',
         # A menu with a slash.
         '<div class="nav-links">Home | About Me/Contact</div>',
     ],

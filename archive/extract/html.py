@@ -910,6 +910,8 @@ _NEAR_IMAGE_WORDS = re.compile(
 )  # a 'source' alone, beside a listed story's thumbnail, names the story's source
 # ... and, only inside a figure, words that elsewhere name the story's author.
 _IN_FIGURE_WORDS = re.compile(r"byline|author", re.I)
+_SOURCE_WORD = re.compile(r"(?:^|[\s_-])source(?:$|[\s_-])", re.I)
+_LINK_TEXT = 20  # characters: a link this long in an image's block is a listed story's headline
 _CAPTION_WORDS = re.compile(r"caption", re.I)
 _MEDIA_WORDS = re.compile(r"caption|figure|image|photo|picture|media|gallery|slide|\bimg|\bpic", re.I)
 _MEDIA_TAGS = frozenset({"figure", "figcaption", "picture"})
@@ -950,7 +952,12 @@ def _is_credit_element(element: Element, page: _Page) -> bool:
     if _IN_FIGURE_WORDS.search(marks) and any(a.tag in ("figure", "figcaption") for a in _ancestors(element, page)):
         return True
     near = prop in _CREDIT_PROPS or element.tag == "cite" or bool(_NEAR_IMAGE_WORDS.search(marks))
-    return near and _media_container(element, page) is not None
+    container = _media_container(element, page)
+    if not near and _SOURCE_WORD.search(marks) and container is not None:
+        # 'source' beside an image credits it, unless the block is a listed story (a headline's link),
+        # whose 'source' names where the story comes from.
+        return not any(len(_line(a)) > _LINK_TEXT for a in container.iter("a") if not _contains(element, a))
+    return near and container is not None
 
 
 def _ancestors(element: Element, page: _Page) -> Iterator[Element]:
