@@ -92,6 +92,7 @@ def test_parse_forms(text: str, photographer: str | None, agency: str | None) ->
 def test_two_credits_in_one_line() -> None:
     assert parse("Photos: Jane Doe/AP; John Roe/Reuters") == [Credit("Jane Doe", "AP"), Credit("John Roe", "Reuters")]
     assert parse("[사진=NWTV, 노스윈드]") == [Credit(None, "NWTV"), Credit(None, "노스윈드")]
+    assert parse("Credit: NWX Sports, Northwind Games") == [Credit(None, "NWX Sports"), Credit(None, "Northwind Games")]
 
 
 @pytest.mark.parametrize(
@@ -103,6 +104,7 @@ def test_two_credits_in_one_line() -> None:
         "By Jane Doe | Northwind News",  # a byline
         "Photos: The 'Humans of Northwind'",  # a gallery's title
         "News | Photo",  # a menu
+        "Jane Doe and John Roe Meet",  # people, or an image's title: no agency
     ],
 )
 def test_parse_refuses_what_is_no_credit(text: str) -> None:
@@ -268,6 +270,8 @@ def test_html_json_ld_creator_holding_a_whole_credit_line() -> None:
         # A listed story's source beside its thumbnail.
         '<ul><li><img src="t.jpg"><a href="/s">Other story in the news today</a>'
         '<span class="source">Northwind News</span></li></ul>',
+        '<div class="story"><img src="t.jpg"><a href="/s">Another story in the news today</a>'
+        '<div class="attribution">Northwind News</div></div>',
         # A menu with a slash.
         '<div class="nav-links">Home | About Me/Contact</div>',
     ],

@@ -953,11 +953,13 @@ def _is_credit_element(element: Element, page: _Page) -> bool:
         return True
     near = prop in _CREDIT_PROPS or element.tag == "cite" or bool(_NEAR_IMAGE_WORDS.search(marks))
     container = _media_container(element, page)
-    if not near and _SOURCE_WORD.search(marks) and container is not None:
-        # 'source' beside an image credits it, unless the block is a listed story (a headline's link),
-        # whose 'source' names where the story comes from.
-        return not any(len(_line(a)) > _LINK_TEXT for a in container.iter("a") if not _contains(element, a))
-    return near and container is not None
+    if container is None or not (near or _SOURCE_WORD.search(marks)):
+        return False
+    if prop in _CREDIT_PROPS or element.tag == "cite":
+        return True
+    # A 'source' or 'attribution' beside an image credits it, unless the block is a listed story (a
+    # headline's link), where it names where the story comes from.
+    return not any(len(_line(a)) > _LINK_TEXT for a in container.iter("a") if not _contains(element, a))
 
 
 def _ancestors(element: Element, page: _Page) -> Iterator[Element]:

@@ -371,7 +371,7 @@ def _one(text: str, *, labelled: bool, bracketed: bool = False, closing: bool = 
                 return Credit(name, agency)
         # 'JTBC, Northwind': agencies listed after a label.
         pieces = text.split(", ")
-        if 1 < len(pieces) <= 4 and not any(is_person(p) for p in pieces):
+        if 1 < len(pieces) <= 4 and not all(is_person(p) for p in pieces):
             listed = [_agency(p, labelled=True) for p in pieces]
             if all(listed) and all(_known(p) or not _CORPORATE_WORD.search(p) for p in pieces) and len(text) <= 60:
                 return _Listed(None, text, tuple(Credit(None, a) for a in listed if a))
@@ -383,6 +383,8 @@ def _one(text: str, *, labelled: bool, bracketed: bool = False, closing: bool = 
         or (closing and len(text.split()) <= 4 and text[0].isupper() and (_known(text) or text.lower() in _PLATFORMS))
     ):
         return None  # '… on Monday. [Getty]': a known agency alone needs brackets
+    if any(is_person(p) for p in re.split(r"\s+(?:and|&)\s+", text)) and re.search(r"\s(?:and|&)\s", text):
+        return None  # 'Jane Doe and John Roe' as an agency: people, or an image's title
     agency = _agency(text, labelled=True)
     return Credit(None, agency) if agency else None
 
