@@ -61,6 +61,7 @@ def text_credits(line: str) -> list[dict[str, str]]:
         ("Jane Doe/Getty Images for Northwind", "Jane Doe", "Getty Images for Northwind"),
         ("Jane Doe/Reuters files", "Jane Doe", "Reuters"),
         ("Jane Doe\u2014Getty Images", "Jane Doe", "Getty Images"),
+        ("Photo: Jane Doe (Northwind Agency)", "Jane Doe", "Northwind Agency"),
         ("Jane Doe/Agence France-Presse \u2014 Getty Images", "Jane Doe", "Agence France-Presse \u2014 Getty Images"),
         ("(Photo Credit : PTI File Photo )", None, "PTI"),
         ("(File 2013/The Associated Press)", None, "The Associated Press"),

@@ -941,21 +941,27 @@ def _media_container(element: Element, page: _Page) -> Element | None:
 
 def _is_credit_element(element: Element, page: _Page) -> bool:
     """Whether element is a photo credit by its markup: class 'credit' / 'photographer' or itemprop
-    creditText anywhere in the article; 'copyright', 'byline', 'source', <cite>, itemprop
-    copyrightHolder / creator in a figure or caption block, or beside an image."""
-    if element.tag in _MEDIA_TAGS or element.find(".//img") is not None or element.find(".//figcaption") is not None:
-        return False  # a block classed 'caption-and-credit' holds the caption too: it is read as a caption
+    creditText anywhere in the article; 'byline' / 'author' in a figure; 'copyright', 'source',
+    'attribution', <cite>, itemprop copyrightHolder / creator in a figure or caption block, or
+    beside an image. The element's own markup is tested first: most elements have none of it."""
     prop = (element.get("itemprop") or "").strip()
     marks = _marks(element)
-    if prop == "creditText" or _CREDIT_WORDS.search(marks):
-        return True
-    if _IN_FIGURE_WORDS.search(marks) and any(a.tag in ("figure", "figcaption") for a in _ancestors(element, page)):
-        return True
-    near = prop in _CREDIT_PROPS or element.tag == "cite" or bool(_NEAR_IMAGE_WORDS.search(marks))
-    container = _media_container(element, page)
-    if container is None or not (near or _SOURCE_WORD.search(marks)):
+    strong = prop == "creditText" or bool(_CREDIT_WORDS.search(marks))
+    in_figure = bool(_IN_FIGURE_WORDS.search(marks))
+    structured = prop in _CREDIT_PROPS or element.tag == "cite"
+    near = structured or bool(_NEAR_IMAGE_WORDS.search(marks) or _SOURCE_WORD.search(marks))
+    if not (strong or in_figure or near):
         return False
-    if prop in _CREDIT_PROPS or element.tag == "cite":
+    if element.tag in _MEDIA_TAGS or element.find(".//img") is not None or element.find(".//figcaption") is not None:
+        return False  # a block classed 'caption-and-credit' holds the caption too: it is read as a caption
+    if strong:
+        return True
+    if in_figure and any(a.tag in ("figure", "figcaption") for a in _ancestors(element, page)):
+        return True
+    container = _media_container(element, page) if near else None
+    if container is None:
+        return False
+    if structured:
         return True
     # A 'source' or 'attribution' beside an image credits it, unless the block is a listed story (a
     # headline's link), where it names where the story comes from.

@@ -361,6 +361,12 @@ def _one(text: str, *, labelled: bool, bracketed: bool = False, closing: bool = 
                 return Credit(name, agency)
             return None
     if labelled:
+        # 'Jane Doe (Northwind Agency)': the agency in brackets after the name.
+        bracket = re.fullmatch(r"(.+?)\s*\(([^()]+)\)", text)
+        name = _name_part(bracket[1], single=False) if bracket else None
+        agency = _agency(bracket[2], labelled=True) if bracket else None
+        if name and agency and not is_person(bracket[2] if bracket else ""):
+            return Credit(name, agency)
         # 'Damian Dovarganes, AP', 'Jamie Rhodes-USA TODAY Sports'.
         for match in re.finditer(r",\s+|-(?=[A-Z])", text):
             head, tail = text[: match.start()], text[match.end() :]
