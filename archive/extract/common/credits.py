@@ -365,7 +365,7 @@ def _one(text: str, *, labelled: bool, bracketed: bool = False, closing: bool = 
         bracket = re.fullmatch(r"(.+?)\s*\(([^()]+)\)", text)
         name = _name_part(bracket[1], single=False) if bracket else None
         agency = _agency(bracket[2], labelled=True) if bracket else None
-        if name and agency and not is_person(bracket[2] if bracket else ""):
+        if name and agency:
             return Credit(name, agency)
         # 'Damian Dovarganes, AP', 'Jamie Rhodes-USA TODAY Sports'.
         for match in re.finditer(r",\s+|-(?=[A-Z])", text):
