@@ -249,6 +249,11 @@ def test_html_credit_line_in_the_story_text() -> None:
     assert html_credits(body) == [{"agency": "Getty"}]
 
 
+def test_html_label_in_its_own_block() -> None:
+    body = '<div class="slide"><img src="a.jpg"><dl><dt>Фото:</dt><dd>особистий архів Олени Коваль</dd></dl></div>'
+    assert html_credits(body) == [{"agency": "особистий архів Олени Коваль"}]
+
+
 def test_html_json_ld_creator_holding_a_whole_credit_line() -> None:
     image = '{"@type": "ImageObject", "creator": "Jane Doe/Reuters"}'
     head = f'<script type="application/ld+json">{{"@type": "NewsArticle", "image": {image}}}</script>'

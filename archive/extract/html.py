@@ -1080,6 +1080,8 @@ def _text_credits(page: _Page) -> list[_Credit]:
     lines = _text(page.scope, inside).split("\n")
     found: list[_Credit] = []
     for number, line in enumerate(lines):
+        if number and creditlib.label_only(lines[number - 1]) and len(line) <= _MAX_CREDIT_TEXT:
+            line = f"{lines[number - 1]} {line}"  # the label in its own block: '<dt>Photo:</dt><dd>Jane Doe</dd>'
         if not creditlib.may_hold(fold(line[-creditlib.MAX_CREDITS :])):
             continue
         read = creditlib.find(line)

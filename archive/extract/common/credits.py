@@ -531,3 +531,9 @@ def caption(text: str) -> str:
 def promotion(caption: str) -> bool:
     """Whether a caption invites the reader to subscribe or sign up: its image is an advertisement."""
     return bool(_PROMOTION.search(caption))
+
+
+def label_only(text: str) -> bool:
+    """Whether a text is a credit label and nothing else ('Фото:' in a <dt>, its credit in the <dd>)."""
+    label = _LABEL.fullmatch(text.strip())
+    return label is not None and not label["copyright"] and not label["courtesy"]
