@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from archive.extract import html, plaintext
+from archive.extract.common import credits
 from archive.extract.common.dates import When, same_time
 from archive.extract.common.names import capitalize_words, is_person_name, person_value, shouting, title_case
 from archive.extract.common.outlets import outlet_key
@@ -159,10 +160,10 @@ def test_fold_keeps_what_case_insensitive_matching_finds(text: str, word: str) -
         assert word in folded
 
 
-@given(st.lists(oddly_cased(plaintext._CREDIT_WORDS), max_size=3), texts)
+@given(st.lists(oddly_cased(credits.CREDIT_WORDS), max_size=3), texts)
 def test_fold_of_odd_spellings(words: list[str], text: str) -> None:
     line = text + " ".join(words)
-    for word in plaintext._CREDIT_WORDS:
+    for word in credits.CREDIT_WORDS:
         if re.search(re.escape(word), line, re.IGNORECASE):
             assert has_any(fold(line), (word,))
 
@@ -194,8 +195,8 @@ def credit_lines(draw: st.DrawFn) -> str:
 @settings(max_examples=1000)
 def test_credit_pre_test_lets_every_credit_through(text: str) -> None:
     line = " ".join(text.split())  # a line as the extractor holds it: one line, stripped
-    if plaintext._credits_in(line) is not None:
-        assert has_any(fold(line)[max(0, len(line) - plaintext._MAX_CREDITS) :], plaintext._CREDIT_WORDS)
+    if credits.find(line) is not None:
+        assert credits.may_hold(fold(line)[max(0, len(line) - credits.MAX_CREDITS) :])
 
 
 DATES = ["March 23, 2022", "Wed 23 Mar 2022 18.32 GMT", "23rd of march 2022", "2022-03-23", "Sept. 4 1999"]

@@ -64,6 +64,7 @@ from urllib.parse import urljoin, urlsplit
 
 from archive.extract import plaintext
 from archive.extract.api import Document, Fact, FunctionExtractor, Note, Result
+from archive.extract.common import credits as creditlib
 from archive.extract.common import headlines
 from archive.extract.common import mastheads
 from archive.extract.common.dates import When, same_time
@@ -1017,76 +1018,6 @@ def _authors(page: _Page, outlet_keys: set[str]) -> list[Fact]:
 # credit
 # ---------------------------------------------------------------------------------------
 
-# Labels before a credit, in the languages of the fixtures' outlets; plaintext knows the
-# English ones, these also let a caption be split where plaintext cannot read the credit.
-_CREDIT_LABEL = re.compile(
-    r"\b(?:(?:(?:photo|image|picture)\s+(?:credit|source)|photo(?:graph)?s?|image|picture|pic|credit"
-    r"|фото|світлина|foto|crédit)\s*(?::|,|\.{3}|\u2026)\s*"
-    r"|(?:photo(?:graph)?s?|image|picture|фото)\s+(?:by|courtesy(?:\s+of)?)\s+)",
-    re.I,
-)
-_CAPTION_LABEL = re.compile(r"^(?:image|photo|media)?\s*caption\s*[,:]\s*", re.I)
-_CAPTION_TRIM = " \t|/\u2013\u2014-:,(["
-_MAX_AGENCY_WORDS = 8
-
-
-_AGENCY_CONNECTORS = frozenset({"of", "the", "and", "&", "for", "via", "de", "du", "des", "la", "le", "di", "del"})
-
-
-def _agency_like(text: str) -> bool:
-    """A name, not a phrase: 'Agence France-Presse — Getty Images', 'Anadolu Agency/Getty
-    Images', 'Укрінформ'; not 'A view of the city' or 'Courtesy of the family'."""
-    words = text.split()
-    if not 0 < len(words) <= _MAX_AGENCY_WORDS or len(text) > 80 or any(c.isdigit() for c in text):
-        return False
-    if not words[0][0].isupper() or re.search(r"[.!?;]\s", text):
-        return False
-    return all(w[0].isupper() or w in _AGENCY_CONNECTORS or not any(c.isalpha() for c in w) for w in words)
-
-
-def _plaintext_credits(text: str) -> list[plaintext.Extracted]:
-    return [e for e in _plaintext(text) if e.field == "credit" and isinstance(e.value, dict)]
-
-
-def _credit_parts(found: plaintext.Extracted) -> dict[str, str]:
-    """A plain-text credit without its caption (the caption is taken from the markup)."""
-    value = found.value if isinstance(found.value, dict) else {}
-    return {k: v for k, v in value.items() if k != "caption"}
-
-
-def _parse_credit(text: str) -> list[dict[str, str]]:
-    """The credits in a text known to be a credit line: 'Photograph: Jane Doe/Reuters',
-    'Kenny Holston for The New York Times', 'Sergei Supinsky/Agence France-Presse — Getty
-    Images', 'Getty Images', 'Фото: Олександр Коваль/Укрінформ'. Captions are not kept."""
-    text = _clean(text).strip("()[] ")
-    label = _CREDIT_LABEL.match(text)
-    body = text[label.end() :].strip() if label else text
-    if not body:
-        return []
-    # plaintext reads credits anywhere on a line; only a reading of the whole line counts,
-    # or 'Name/Agence France-Presse — Getty Images' would become just 'Getty Images'.
-    for line in (text, f"Credit: {body}"):
-        read = _plaintext_credits(line)
-        if read and read[0].start == 0 and read[-1].end == len(line.encode("utf-8")):
-            return [_credit_parts(c) for c in read]
-    body = re.sub(r"(?:,\s*|/)(?:File|FILE|Pool|POOL)(?:\s+(?:Photo|PHOTO))?$", "", body)
-    for sep in ("/", " for "):
-        head, found, rest = body.partition(sep)
-        if found and _agency_like(rest.strip()):
-            names = _person_names(head, structured=False)
-            if len(names) == 1:
-                return [{"photographer": names[0], "agency": rest.strip()}]
-    names = _person_names(body, structured=False)
-    if len(names) == 1:
-        return [{"photographer": names[0]}]
-    if _agency_like(body):
-        return [{"agency": body}]
-    return []
-
-
-def _caption(text: str) -> str:
-    return _CAPTION_LABEL.sub("", text).rstrip(_CAPTION_TRIM).strip()
-
 
 @dataclass(frozen=True)
 class _Credit:
@@ -1094,31 +1025,6 @@ class _Credit:
     rule: str
     key: str
     evidence: str
-
-
-def _with_caption(credit: dict[str, str], caption: str) -> dict[str, str]:
-    return {**credit, "caption": caption} if caption else dict(credit)
-
-
-def _split_caption(text: str) -> tuple[str, list[dict[str, str]], str]:
-    """A caption line that may end with credits: (caption, credits, the credit text as written)."""
-    # A label wins over plaintext's reading: 'Credit...Name/Agence France-Presse — Getty
-    # Images' must not end at the dash as an unlabelled 'Getty Images'.
-    for match in reversed(list(_CREDIT_LABEL.finditer(text))):
-        start = match.start()
-        before = text[:start]
-        if start and not (before.endswith((" ", "(", "[")) or before[-1] in ".!?\u2026"):
-            continue
-        credits = _parse_credit(text[start:])
-        if credits:
-            return _caption(before), credits, text[start:].rstrip(")] ")
-    read = _plaintext_credits(text)
-    if read:
-        first = read[0].value
-        caption = first.get("caption", "") if isinstance(first, dict) else ""
-        evidence = text.encode("utf-8")[read[0].start : read[-1].end].decode("utf-8")
-        return caption, [_credit_parts(c) for c in read], evidence
-    return _caption(text), [], ""
 
 
 def _image_credits(page: _Page) -> list[_Credit]:
@@ -1133,12 +1039,21 @@ def _image_credits(page: _Page) -> list[_Credit]:
     return found
 
 
+def _caption_credits(text: str) -> tuple[str, list[creditlib.Credit], str]:
+    """A caption that may end with credits: (caption, credits, the credit text as written)."""
+    found = creditlib.find(text) if text else None
+    if found is None:
+        return creditlib.caption(text), [], ""
+    evidence = text[found.credits[0].start : found.credits[-1].end]
+    return creditlib.caption(text[: found.caption_end]), [c.credit for c in found.credits], evidence
+
+
 def _one_image(page: _Page, image: JsonObject, key: str, prefix: str) -> list[_Credit]:
-    caption, caption_credits, _ = _split_caption(_clean(image.get("caption")))
+    caption, caption_credits, _ = _caption_credits(_clean(image.get("caption")))
     used: list[tuple[str, str]] = []  # (property, value as found)
     credits: list[dict[str, str]] = []
     if credit_text := _clean(image.get("creditText")):
-        credits = _parse_credit(credit_text)
+        credits = [c.value() for c in creditlib.parse(credit_text)]
         if credits:
             used.append(("creditText", credit_text))
     people: dict[str, tuple[str, str]] = {}  # slot -> (property, name)
@@ -1148,13 +1063,21 @@ def _one_image(page: _Page, image: JsonObject, key: str, prefix: str) -> list[_C
             name = _clean(who.get("name") if isinstance(who, dict) else who)
             if not name or _URLISH.search(name):
                 continue
+            # A whole credit line in one property ('Jane Doe/Reuters') is read as one.
+            read = creditlib.parse(name)
+            if len(read) == 1 and read[0].photographer and read[0].agency:
+                if not credits:
+                    credits = [read[0].value()]
+                    used.append((f"{prop}.name", name))
+                continue
             # The rights holder is the agency unless it is a Person; a creator is the
             # photographer unless it is an organisation.
             if prop == "copyrightHolder":
                 slot = "photographer" if isinstance(who, dict) and "Person" in _types(who) else "agency"
             else:
                 slot = "agency" if isinstance(who, dict) and _is_org(who) else "photographer"
-            people.setdefault(slot, (f"{prop}.name", name))
+            part = read[0].value().get(slot) if len(read) == 1 else None
+            people.setdefault(slot, (f"{prop}.name", part or name))
     if len(credits) <= 1:
         # The structured parts complete a credit line that lacks them ('Jane Doe' + Reuters).
         merged = credits[0] if credits else {}
@@ -1164,7 +1087,7 @@ def _one_image(page: _Page, image: JsonObject, key: str, prefix: str) -> list[_C
                 used.append((prop, name))
         credits = [merged] if merged else []
     if not credits and caption_credits:
-        credits = caption_credits
+        credits = [c.value() for c in caption_credits]
         used = [("caption", _clean(image.get("caption")))]
     if not credits:
         return []
@@ -1174,57 +1097,206 @@ def _one_image(page: _Page, image: JsonObject, key: str, prefix: str) -> list[_C
     return [_Credit(_with_caption(c, caption), rule, full_key, evidence) for c in credits]
 
 
+def _with_caption(credit: dict[str, str], caption: str) -> dict[str, str]:
+    return {**credit, "caption": caption} if caption else dict(credit)
+
+
 # Microdata properties of an image that hold one part of its credit.
 _SLOT_PROPS = {"creator": "photographer", "author": "photographer", "copyrightHolder": "agency"}
+_CREDIT_PROPS = frozenset({"creditText", "copyrightNotice", *_SLOT_PROPS})
+_MARK_ATTRIBUTES = ("class", "id", "data-testid", "data-component", "data-role", "data-type")
+# Words in a class or id that mark an element as a credit wherever it stands in the article ...
+_CREDIT_WORDS = re.compile(r"credit|photographer|copyright-?(?:holder|notice|text)", re.I)
+# ... and words that do so only in a figure or next to an image (a 'byline' elsewhere is the story's).
+_NEAR_IMAGE_WORDS = re.compile(
+    r"copyright|courtesy|attribution|origin|(?:image|photo|img|pic|media)[\w-]*source|source[\w-]*(?:image|photo)", re.I
+)  # a 'source' alone, beside a listed story's thumbnail, names the story's source
+# ... and, only inside a figure, words that elsewhere name the story's author.
+_IN_FIGURE_WORDS = re.compile(r"byline|author", re.I)
+_SOURCE_WORD = re.compile(r"(?:^|[\s_-])source(?:$|[\s_-])", re.I)
+_LINK_TEXT = 20  # characters: a link this long in an image's block is a listed story's headline
+_CAPTION_WORDS = re.compile(r"caption", re.I)
+_MEDIA_WORDS = re.compile(r"caption|figure|image|photo|picture|media|gallery|slide|\bimg|\bpic", re.I)
+_MEDIA_TAGS = frozenset({"figure", "figcaption", "picture"})
+_MEDIA_REACH = 4  # ancestors: how far up an image's container is looked for
+_MAX_CREDIT_TEXT = 200  # characters: a credit element holding more is something else
 
 
-def _is_credit_element(element: Element) -> bool:
-    # A caption block classed 'caption-and-credit' holds the caption too: it is read as one.
-    if element.tag == "figcaption" or element.find(".//figcaption") is not None or element.find(".//img") is not None:
+def _marks(element: Element) -> str:
+    return " ".join(element.get(a) or "" for a in _MARK_ATTRIBUTES)
+
+
+def _media_container(element: Element, page: _Page) -> Element | None:
+    """The nearest figure or caption block that holds element, or the parent that holds it beside
+    an image."""
+    parent = element.getparent()
+    if parent is not None and any(sibling.tag in ("img", "picture") for sibling in parent):
+        return parent
+    node = parent
+    for _ in range(_MEDIA_REACH):
+        if node is None or node is page.scope.getparent():
+            return None
+        if node.tag in _MEDIA_TAGS or _MEDIA_WORDS.search(_marks(node)):
+            return node
+        node = node.getparent()
+    return None
+
+
+def _is_credit_element(element: Element, page: _Page) -> bool:
+    """Whether element is a photo credit by its markup: class 'credit' / 'photographer' or itemprop
+    creditText anywhere in the article; 'byline' / 'author' in a figure; 'copyright', 'source',
+    'attribution', <cite>, itemprop copyrightHolder / creator in a figure or caption block, or
+    beside an image. The element's own markup is tested first: most elements have none of it."""
+    prop = (element.get("itemprop") or "").strip()
+    marks = _marks(element)
+    strong = prop == "creditText" or bool(_CREDIT_WORDS.search(marks))
+    in_figure = bool(_IN_FIGURE_WORDS.search(marks))
+    structured = prop in _CREDIT_PROPS or element.tag == "cite"
+    near = structured or bool(_NEAR_IMAGE_WORDS.search(marks) or _SOURCE_WORD.search(marks))
+    if not (strong or in_figure or near):
         return False
-    if (element.get("itemprop") or "").strip() in ("creditText", "copyrightNotice", *_SLOT_PROPS):
+    if element.tag in _MEDIA_TAGS or element.find(".//img") is not None or element.find(".//figcaption") is not None:
+        return False  # a block classed 'caption-and-credit' holds the caption too: it is read as a caption
+    if strong:
         return True
-    return bool(re.search(r"credit|copyright", (element.get("class") or "").lower()))
+    if in_figure and any(a.tag in ("figure", "figcaption") for a in _ancestors(element, page)):
+        return True
+    container = _media_container(element, page) if near else None
+    if container is None:
+        return False
+    if structured:
+        return True
+    # A 'source' or 'attribution' beside an image credits it, unless the block is a listed story (a
+    # headline's link), where it names where the story comes from.
+    return not any(len(_line(a)) > _LINK_TEXT for a in container.iter("a") if not _contains(element, a))
 
 
-def _element_credits(elements: list[Element], caption: str) -> list[_Credit]:
-    """Credits from credit elements: a line of text each ('Photo: Jane Doe/Reuters'), or one
-    part each (itemprop creator / copyrightHolder), the parts making one credit."""
-    credits: list[_Credit] = []
+def _ancestors(element: Element, page: _Page) -> Iterator[Element]:
+    """Up to _MEDIA_REACH ancestors of element, within the article."""
+    node = element.getparent()
+    for _ in range(_MEDIA_REACH):
+        if node is None or node is page.scope.getparent():
+            return
+        yield node
+        node = node.getparent()
+
+
+def _is_caption_element(element: Element) -> bool:
+    return element.tag == "figcaption" or bool(_CAPTION_WORDS.search(_marks(element)))
+
+
+def _outermost(elements: list[Element]) -> list[Element]:
+    chosen = set(elements)
+    return [e for e in elements if not any(a in chosen for a in e.iterancestors())]
+
+
+def _figure_credits(page: _Page) -> list[_Credit]:
+    """Credits of the article's images from the markup: credit elements (each read as a credit line,
+    or microdata parts making one credit) with the caption beside them, and credit lines closing a
+    caption element (figcaption, an element classed 'caption')."""
+    marked: list[Element] = []
+    captions: list[Element] = []
+    # The whole page, not only the article's region: the lead image often stands above it, in a
+    # masthead. Page furniture (related stories, sidebars, footers) is still left out.
+    body = page.root.find("body")
+    for element in (page.scope if body is None else body).iter():
+        if not isinstance(element.tag, str) or element.tag in _INVISIBLE_TAGS:
+            continue
+        # A 'caption__credit' is a credit: the credit's mark wins over the caption's.
+        credit = _is_credit_element(element, page)
+        if credit or _is_caption_element(element):
+            if page.in_chrome(element):
+                continue
+            (marked if credit else captions).append(element)
+    credit_elements: list[tuple[Element, str, list[creditlib.Credit]]] = []
+    for element in _outermost(marked):
+        text = _line(element)
+        read = creditlib.parse(text) if len(text) <= _MAX_CREDIT_TEXT else []
+        if not read and _is_caption_element(element):
+            captions.append(element)  # a 'caption-and-credit' block that holds the caption too
+        elif text and len(text) <= _MAX_CREDIT_TEXT:
+            credit_elements.append((element, text, read))
+    skip = frozenset(e for e, _, _ in credit_elements)
+    found: list[_Credit] = []
+    slots: dict[Element, list[Element]] = {}
+    for element, text, read in credit_elements:
+        prop = (element.get("itemprop") or "").strip()
+        whole = len(read) == 1 and read[0].photographer and read[0].agency  # 'Credit...Jane Doe/Reuters'
+        if prop in _SLOT_PROPS and not _CREDIT_WORDS.search(_marks(element)) and not whole:
+            container = _media_container(element, page)
+            slots.setdefault(element if container is None else container, []).append(element)
+            continue
+        caption = _caption_beside(element, page, skip)
+        found.extend(_Credit(c.value(caption), "figure-credit", "figure .credit", text) for c in read)
+    for container, elements in slots.items():
+        found.extend(_slot_credit(container, elements, page, skip))
+    for element in _outermost([c for c in captions if c not in skip]):
+        text = _line(element, skip)
+        if len(text) > 2000:
+            continue
+        caption, read, evidence = _caption_credits(text)
+        found.extend(_Credit(c.value(caption), "figcaption", "figcaption", evidence) for c in read)
+    return found
+
+
+def _slot_credit(container: Element, elements: list[Element], page: _Page, skip: frozenset[Element]) -> list[_Credit]:
+    """One credit from microdata parts: <span itemprop=creator>Jane Doe</span> / <span itemprop=copyrightHolder>."""
     slots: dict[str, str] = {}
     used: list[str] = []
     for element in elements:
         text = _line(element)
-        slot = _SLOT_PROPS.get((element.get("itemprop") or "").strip())
-        if slot and not re.search(r"credit|copyright", (element.get("class") or "").lower()):
-            if text and slot not in slots and not _URLISH.search(text):
-                slots[slot] = text
-                used.append(text)
-            continue
-        for credit in _parse_credit(text):
-            credits.append(_Credit(_with_caption(credit, caption), "figure-credit", "figure .credit", text))
-    if slots:
-        evidence = " | ".join(used)
-        credits.append(_Credit(_with_caption(slots, caption), "figure-itemprop", "figure [itemprop]", evidence))
-    return credits
+        slot = _SLOT_PROPS[(element.get("itemprop") or "").strip()]
+        read = creditlib.parse(text)
+        part = read[0].value().get(slot) if len(read) == 1 else None
+        if part and slot not in slots and not _URLISH.search(part):
+            slots[slot] = part
+            used.append(text)
+    if not slots:
+        return []
+    caption = _caption_beside(elements[0], page, skip)
+    return [_Credit(_with_caption(slots, caption), "figure-itemprop", "figure [itemprop]", " | ".join(used))]
 
 
-def _figure_credits(page: _Page) -> list[_Credit]:
-    """Credits of the article's figures: a credit element beside (or in) the figcaption, or a
-    credit line closing the figcaption."""
+def _caption_beside(element: Element, page: _Page, skip: frozenset[Element]) -> str:
+    """The caption of the image whose credit element is given: the caption element in (or around)
+    the same container, without the credits."""
+    node = element
+    for _ in range(_MEDIA_REACH):
+        node = node.getparent()
+        if node is None or node is page.scope.getparent():
+            return ""
+        if _is_caption_element(node):
+            return _caption_credits(_line(node, skip))[0]
+        for candidate in node.iter():
+            if candidate is element or not isinstance(candidate.tag, str) or not _is_caption_element(candidate):
+                continue
+            if candidate not in skip and not any(a in skip for a in candidate.iterancestors()):
+                return _caption_credits(_line(candidate, skip))[0]
+    return ""
+
+
+def _text_credits(page: _Page) -> list[_Credit]:
+    """Credit lines in the article's visible text, read by the rules the plain-text extractor
+    applies to a line ('… on Monday. (AP Photo/Evan Vucci)', 'Main image credit: Getty'):
+    captions the markup does not mark as such. Page furniture is left out."""
+    inside = frozenset(e for e in page.chrome if _contains(page.scope, e))
+    lines = _text(page.scope, inside).split("\n")
     found: list[_Credit] = []
-    for figure in page.scope.iter("figure"):
-        if page.in_chrome(figure) or _inside(figure, "figure", page.scope):
+    for number, line in enumerate(lines):
+        if number and creditlib.label_only(lines[number - 1]) and len(line) <= _MAX_CREDIT_TEXT:
+            line = f"{lines[number - 1]} {line}"  # the label in its own block: '<dt>Photo:</dt><dd>Jane Doe</dd>'
+        if not creditlib.may_hold(fold(line[-creditlib.MAX_CREDITS :])):
             continue
-        marked = [e for e in figure.iter() if isinstance(e.tag, str) and e is not figure and _is_credit_element(e)]
-        outermost = [e for e in marked if not any(o is not e and _contains(o, e) for o in marked)]
-        captions = list(figure.iter("figcaption"))
-        caption_text = _line(captions[0], frozenset(outermost)) if captions else ""
-        credits = _element_credits(outermost, _caption(caption_text))
-        if not credits and captions:
-            caption, values, evidence = _split_caption(_line(captions[0]))
-            credits = [_Credit(_with_caption(v, caption), "figcaption", "figcaption", evidence) for v in values]
-        found.extend(credits)
+        read = creditlib.find(line)
+        if read is None:
+            continue
+        caption = creditlib.caption(line[: read.caption_end])
+        if not caption and number and len(lines[number - 1]) <= 300 and creditlib.find(lines[number - 1]) is None:
+            caption = creditlib.caption(lines[number - 1])
+        evidence = line[read.credits[0].start : read.credits[-1].end]
+        found.extend(
+            _Credit(c.credit.value(caption), f"text:{read.rule}", "article text", evidence) for c in read.credits
+        )
     return found
 
 
@@ -1246,15 +1318,25 @@ def _subsumed(small: dict[str, str], big: dict[str, str]) -> bool:
     return all(_credit_key(small, k) == _credit_key(big, k) for k in small)
 
 
-def _merge_credits(credits: Iterable[_Credit]) -> list[_Credit]:
+def _pair(value: dict[str, str]) -> tuple[str, str]:
+    return _credit_key(value, "photographer"), _credit_key(value, "agency")
+
+
+def _merge_credits(credits: Iterable[_Credit], extra: Iterable[_Credit] = ()) -> list[_Credit]:
     """The same credit found twice (JSON-LD and figcaption) once: a credit all of whose parts
-    another has is dropped for it; credits that differ in any part are all kept."""
+    another has is dropped for it; credits that differ in any part are all kept. `extra` credits
+    (read in the text) only add credits of a photographer and agency not found otherwise."""
     kept: list[_Credit] = []
     for credit in credits:
         if any(_subsumed(credit.value, k.value) for k in kept):
             continue
         kept = [k for k in kept if not _subsumed(k.value, credit.value)]
         kept.append(credit)
+    pairs = {_pair(k.value) for k in kept}
+    for credit in extra:
+        if _pair(credit.value) not in pairs:
+            pairs.add(_pair(credit.value))
+            kept.append(credit)
     return kept
 
 
@@ -1271,10 +1353,12 @@ def _span(page: _Page, evidence: str) -> tuple[int, int] | None:
     return start, start + len(needle)
 
 
-def _credit_facts(page: _Page, credits: Iterable[_Credit]) -> list[Fact]:
+def _credit_facts(page: _Page, credits: Iterable[_Credit], extra: Iterable[_Credit] = ()) -> list[Fact]:
     facts: list[Fact] = []
-    for credit in _merge_credits(credits):
-        span = _span(page, credit.evidence) if credit.key in ("figcaption", "figure .credit") else None
+    for credit in _merge_credits(credits, extra):
+        if creditlib.promotion(credit.value.get("caption", "")):
+            continue  # the image of an advertisement ('Subscribe to our magazine')
+        span = _span(page, credit.evidence) if credit.key in ("figcaption", "figure .credit", "article text") else None
         start, end = span if span else (None, None)
         facts.append(Fact("credit", credit.value, credit.rule, credit.evidence, start, end, credit.key))
     return facts
@@ -1494,10 +1578,7 @@ def _extract(data: bytes, base_url: str | None, notes: list[Note]) -> list[Fact]
     text_facts = _text_facts(main_text) if main_text else []
     given = {f.field for f in facts}
     facts += [f for f in text_facts if f.field not in given and f.field != "credit"]
-    credits += [
-        _Credit(f.value, f.rule, "trafilatura-text", f.evidence) for f in text_facts if isinstance(f.value, dict)
-    ]
-    facts += _credit_facts(page, credits)
+    facts += _credit_facts(page, credits, _text_credits(page))
     return facts
 
 

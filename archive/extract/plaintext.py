@@ -50,6 +50,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import NamedTuple
 
 from archive.extract.api import Document, Fact, FunctionExtractor, Note, Result
+from archive.extract.common import credits
 from archive.extract.common import headlines
 from archive.extract.common import mastheads
 from archive.extract.common.dates import When
@@ -1223,170 +1224,15 @@ def _header_byline(doc: _Doc, line: _Line, date_lines: set[int]) -> tuple[list[t
 # credit
 # ---------------------------------------------------------------------------------------
 
-_CREDIT_LABEL = re.compile(
-    r"(?i:(?:photo|image|picture)\s+(?:credit|source))\s*(?::|,|\.{3}|\u2026)\s*"
-    r"|(?i:photo(?:graph)?s?|image|picture|pic|credit)\s*(?::|\.{3}|\u2026)\s*"
-    r"|(?P<by>(?i:photo(?:graph)?s?|image|picture))\s+(?i:by)\s+"
-    r"|(?P<courtesy>(?i:(?:(?:photo|image|picture)\s+)?courtesy(?:\s+of)?))\s+"
-)
-# Agencies that credits write before the photographer: 'AP Photo/Evan Vucci'.
-_AGENCY_FIRST = {
-    "AP Photo": "AP",
-    "AP": "AP",
-    "AFP Photo": "AFP",
-    "AFP PHOTO": "AFP",
-    "AFP": "AFP",
-    "REUTERS": "REUTERS",
-    "Reuters": "Reuters",
-    "EPA": "EPA",
-    "EPA-EFE": "EPA-EFE",
-    "Xinhua": "Xinhua",
-    "Sputnik": "Sputnik",
-    "Anadolu": "Anadolu",
-    "UPI": "UPI",
-}
-_PHOTO_AGENCY = re.compile(
-    r"(?:(?:[A-Z][\w-]*\s+){1,3}via\s+)?Getty\s+Images|Shutterstock|Alamy(?:\s+Stock\s+Photo)?"
-    r"|AP\s+Photo|AFP\s+Photo|EPA-EFE"
-)
-_AGENCY_CONNECTORS = frozenset({"via", "for", "of", "and", "&", "de", "the"})
-_LOWERCASE_AGENCIES = frozenset({"dpa", "picture alliance"})
-_ORG_WORDS = frozenset(
-    """
-    press agency service office ministry department government archive archives library
-    museum police army forces military university foundation images photo photos
-    pictures news times post journal independent guardian telegraph herald tribune
-    network media
-    """.split()  # noqa: SIM905
-)
-# Where credits may start: after a sentence, a separator or an opening bracket, or glued
-# to the caption's last period ('…on Tuesday.Credit...Lynsey Addario for The New York Times').
-_BOUNDARY = re.compile(
-    r"[.!?\u2026\"\u201d\u2019')\]]\s+|\s[|\u2013\u2014]\s+|[(\[]|(?<=[^\W\d_][.!?])(?=(?:Credit|Photo)\b)"
-)
-_CLOSERS = {"(": ")", "[": "]"}
-# What a line's credits must contain, in lower case: a label's word (_CREDIT_LABEL), the '/'
-# of 'Name/Agency', or a photo agency written alone (_PHOTO_AGENCY). A line whose tail has
-# none of them skips the costly search.
-_CREDIT_WORDS = ("/", "photo", "image", "pic", "credit", "courtesy", "getty", "shutterstock", "alamy", "epa-efe")
-_MAX_CREDITS = 300  # characters: enough for three 'Name/Agency via Getty Images' credits
-
-
-_AGENCY_TOKEN = re.compile(r"[\w.&'\u2019\-]+")
-
-
-def _agency(text: str) -> str | None:
-    """An agency as written, or None: 'AP', 'Getty', 'AFP via Getty Images', 'EPA-EFE'."""
-    tokens = text.split()
-    if not 0 < len(tokens) <= 7:
-        return None
-    if not (tokens[0][0].isupper() or " ".join(tokens).lower() in _LOWERCASE_AGENCIES):
-        return None
-    for word in tokens[1:]:
-        if not (word[0].isupper() or word in _AGENCY_CONNECTORS or word == "alliance"):
-            return None
-    if any(not _AGENCY_TOKEN.fullmatch(t) or any(c.isdigit() for c in t) for t in tokens):
-        return None
-    return " ".join(tokens)
-
-
-_ARCHIVE_MARKER = re.compile(r"(?:,\s*|/)(?:File|FILE|Pool|POOL)(?:\s+(?:Photo|PHOTO))?$")
-
-
-def _credit(text: str, *, labelled: bool) -> dict[str, str] | None:
-    """One credit: 'Nariman El-Mofty/AP', 'AP Photo/Evan Vucci', 'Jane Doe / Getty Images',
-    and, after a label, 'Jane Doe for The New York Times', 'Jane Doe', 'Getty Images'."""
-    # 'AP Photo/Evan Vucci, File', 'REUTERS/Gleb Garanich/File Photo': archive markers.
-    text = _ARCHIVE_MARKER.sub("", text.strip())
-    if "/" in text:
-        parts = [part.strip() for part in text.split("/")]
-        if len(parts) == 2 and parts[0] in _AGENCY_FIRST and _is_person(parts[1]):
-            return {"photographer": person_value(parts[1]), "agency": _AGENCY_FIRST[parts[0]]}
-        # 'Fadel Senna/AFP/Getty Images': the agencies are kept together, as written.
-        if len(parts) <= 3 and _is_person(parts[0]) and all(_agency(part) for part in parts[1:]):
-            return {"photographer": person_value(parts[0]), "agency": "/".join(parts[1:])}
-        return None
-    if _PHOTO_AGENCY.fullmatch(text):
-        return {"agency": " ".join(text.split())}
-    if not labelled:
-        return None
-    name, sep, outlet = text.partition(" for ")
-    if sep and _is_person(name) and (agency := _agency(outlet)):
-        return {"photographer": person_value(name), "agency": agency}
-    if _is_person(text):
-        return {"photographer": person_value(text)}
-    agency = _agency(text)
-    if agency and (agency in _AGENCY_FIRST or {t.lower() for t in text.split()} & _ORG_WORDS):
-        return {"agency": agency}
-    return None
-
-
-@dataclass(frozen=True)
-class _CreditMatch:
-    """The credits found on a line, and where the caption text before them ends."""
-
-    caption_end: int
-    spans: list[tuple[int, int, dict[str, str]]]
-    rule: str
-
-
-def _line_credits(line: _Line) -> _CreditMatch | None:
-    """The credits closing a line (see `_credits_in`), after a cheap test that rules most
-    lines out: no label's word, no '/' and no photo agency near the end, so no credit."""
-    if not has_any(line.folded[max(0, len(line.text) - _MAX_CREDITS) :], _CREDIT_WORDS):
-        return None
-    return _credits_in(line.text)
-
-
-def _credits_in(text: str) -> _CreditMatch | None:
-    """Credits closing a line: after a sentence, a separator or an opening bracket, the
-    rest of the line is a ';'-separated list of credits, labelled ('Photo by', 'Photo:',
-    'Photograph:', 'Credit:', 'Image source,', 'Courtesy of') or not. Unlabelled credits
-    must be 'Name/Agency' or a known photo agency, so 'and/or', '24/7', '3/16' and URLs
-    never qualify."""
-    # Credits are short: only the end of a long line can hold them, which also keeps the
-    # scan linear in the length of the line.
-    tail = max(0, len(text) - _MAX_CREDITS)
-    starts = [0] + [m.end() for m in _BOUNDARY.finditer(text, tail)]
-    for start in starts:
-        if len(text) - start > _MAX_CREDITS:
-            continue
-        end = len(text)
-        opener = text[start - 1] if start and text[start - 1] in _CLOSERS else ""
-        if opener:
-            if not text.endswith(_CLOSERS[opener]):
-                continue
-            end -= 1
-        label = _CREDIT_LABEL.match(text, start)
-        body = label.end() if label else start
-        if label and not text[start].isupper():
-            continue
-        spans: list[tuple[int, int, dict[str, str]]] = []
-        pos = body
-        for piece in text[body:end].split(";"):
-            lead = len(piece) - len(piece.lstrip())
-            credit = _credit(piece, labelled=bool(label))
-            if credit is None:
-                spans = []
-                break
-            piece_start = start if label and not spans else pos + lead
-            spans.append((piece_start, pos + len(piece.rstrip()), credit))
-            pos += len(piece) + 1
-        if spans:
-            rule = "credit-slash"
-            if label:
-                rule = "photo-by" if label["by"] else "courtesy" if label["courtesy"] else "credit-label"
-            elif "/" not in text[body:end]:
-                rule = "credit-agency"
-            elif text[body:end].split("/")[0].strip() in _AGENCY_FIRST:
-                rule = "agency-photo"
-            caption_end = start - 1 if opener else start
-            return _CreditMatch(caption_end, spans, rule)
-    return None
-
-
-_CAPTION_TRIM = " \t|\u2013\u2014-:,([" + _SPACE
 _CAPTION_LABEL = re.compile(r"(?:Image|Photo|Media)?\s*(?i:caption)\s*[,:]\s*")
+_CAPTION_TRIM = " \t|\u2013\u2014-:,([" + _SPACE
+
+
+def _line_credits(line: _Line) -> credits.Found | None:
+    """The credits closing a line (`credits.find`), after a cheap test that rules most lines out."""
+    if not credits.may_hold(line.folded[max(0, len(line.text) - credits.MAX_CREDITS) :]):
+        return None
+    return credits.find(line.text)
 
 
 def _credits(doc: _Doc, skip: set[int]) -> tuple[list[_Hit], set[int]]:
@@ -1409,11 +1255,11 @@ def _credits(doc: _Doc, skip: set[int]) -> tuple[list[_Hit], set[int]]:
         caption = line.text[: found.caption_end].rstrip(_CAPTION_TRIM)
         if not caption:
             caption = _caption_nearby(doc, line, skip)
-        for start, end, credit in found.spans:
-            value = dict(credit)
-            if caption:
-                value["caption"] = " ".join(caption.split())
-            hits.append(_Hit("credit", value, line.start + start, line.start + end, found.rule))
+        if credits.promotion(caption):
+            continue  # the image of an advertisement ('Subscribe to our magazine')
+        for located in found.credits:
+            value = located.credit.value(caption)
+            hits.append(_Hit("credit", value, line.start + located.start, line.start + located.end, found.rule))
     return hits, lines
 
 

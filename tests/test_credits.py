@@ -1,0 +1,319 @@
+"""archive.extract.common.credits: photo credits read as (photographer, agency), and found at the end
+of captions, in HTML and in plain text by the same rules. Every snippet is made up, in the forms
+outlets use; none is copied from a page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from archive.extract import html, plaintext
+from archive.extract.common.credits import Credit, find, parse
+
+STORY = (
+    "<p>"
+    + "Officials in the city said on Tuesday that the work would continue through the winter months. " * 3
+    + "</p>"
+)
+
+
+def page(body: str, head: str = "") -> bytes:
+    article = f"<article><h1>Headline here</h1>{body}{STORY}</article>"
+    return f"<html><head><title>T</title>{head}</head><body>{article}</body></html>".encode()
+
+
+def html_credits(body: str, head: str = "") -> list[dict[str, Any]]:
+    found = [f.value for f in html.extract(page(body, head)).facts if f.field == "credit"]
+    return [{k: v for k, v in c.items() if k != "caption"} for c in found if isinstance(c, dict)]
+
+
+BODY = "Officials in the city said on Tuesday that the work would continue through the winter months.\n\n"
+
+
+def text_credits(line: str) -> list[dict[str, str]]:
+    found = plaintext.extract((BODY + line + "\n").encode())
+    return [{k: v for k, v in e.value.items() if k != "caption"} for e in found if isinstance(e.value, dict)]
+
+
+# ---------------------------------------------------------------------------------------
+# One credit line
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "photographer", "agency"),
+    [
+        ("Credit...Jane Doe/The Kyiv Independent", "Jane Doe", "The Kyiv Independent"),
+        ("Credit: Jane Doe for The Daily Planet", "Jane Doe", "The Daily Planet"),
+        ("(AP Photo/Evan Vucci)", "Evan Vucci", "AP"),
+        ("(AP Photo/Evan Vucci, File)", "Evan Vucci", "AP"),
+        ("(AP Photo/Northwind Studios, Jane Doe)", "Jane Doe", "AP"),  # a handout: the photographer last
+        ("AP Photo/Uncredited", None, "AP"),
+        ("REUTERS/Gleb Garanich/File Photo", "Gleb Garanich", "REUTERS"),
+        ("Reuters / Jane Doe", "Jane Doe", "Reuters"),
+        ("Photo: Jane Doe, AP", "Jane Doe", "AP"),
+        ("Photograph: Jane Doe/Getty Images", "Jane Doe", "Getty Images"),
+        ("Photographer: Jane Doe/Bloomberg", "Jane Doe", "Bloomberg"),
+        ("Photo by Jane Doe / Agency Nine", "Jane Doe", "Agency Nine"),
+        ("Jane Doe | Bloomberg | Getty Images", "Jane Doe", "Bloomberg | Getty Images"),
+        ("Jane Doe/Hindustan Times/Getty Images", "Jane Doe", "Hindustan Times/Getty Images"),
+        ("Jane Doe/Getty Images for Northwind", "Jane Doe", "Getty Images for Northwind"),
+        ("Jane Doe/Reuters files", "Jane Doe", "Reuters"),
+        ("Jane Doe\u2014Getty Images", "Jane Doe", "Getty Images"),
+        ("Photo: Jane Doe (Northwind Agency)", "Jane Doe", "Northwind Agency"),
+        ("Jane Doe/Agence France-Presse \u2014 Getty Images", "Jane Doe", "Agence France-Presse \u2014 Getty Images"),
+        ("(Photo Credit : PTI File Photo )", None, "PTI"),
+        ("(File 2013/The Associated Press)", None, "The Associated Press"),
+        ("Image copyright Reuters", None, "Reuters"),
+        ("Image credit: Northwind", None, "Northwind"),
+        ("Main image credit: Getty", None, "Getty"),
+        ("(Image: \u00a9 Northwind Collaboration)", None, "Northwind Collaboration"),
+        ("\u00a9 Northwind Collaboration", None, "Northwind Collaboration"),
+        ("Bloomberg via Getty Images", None, "Bloomberg via Getty Images"),
+        ("NASA/JPL-Caltech/Space Science Institute", None, "NASA/JPL-Caltech/Space Science Institute"),
+        ("(Northwind Co.)", None, "Northwind Co."),
+        ("Jane Doe-USA TODAY Sports", "Jane Doe", "USA TODAY Sports"),
+        ("JaneDoe/Shutterstock.com", "JaneDoe", "Shutterstock.com"),
+        ("Фото: Олена Коваль/Суспільне", "Олена Коваль", "Суспільне"),
+        ("Фото: особистий архів Олени Коваль", None, "особистий архів Олени Коваль"),
+        ("Foto: Jane Doe/dpa", "Jane Doe", "dpa"),
+        ("Bild: Jane Doe", "Jane Doe", None),
+        ("Courtesy of Jane Doe", "Jane Doe", None),
+        ("Credit Illustration by Jane Doe", "Jane Doe", None),
+        ("Photography by Jane Doe", "Jane Doe", None),
+        ("Credit: By Jane Doe, Staff Photographer", "Jane Doe", None),
+        ("[사진=노스윈드]", None, "노스윈드"),  # an uncased script is a name too
+    ],
+)
+def test_parse_forms(text: str, photographer: str | None, agency: str | None) -> None:
+    assert parse(text) == [Credit(photographer, agency)]
+
+
+def test_two_credits_in_one_line() -> None:
+    assert parse("Photos: Jane Doe/AP; John Roe/Reuters") == [Credit("Jane Doe", "AP"), Credit("John Roe", "Reuters")]
+    assert parse("[사진=NWTV, 노스윈드]") == [Credit(None, "NWTV"), Credit(None, "노스윈드")]
+    assert parse("Credit: NWX Sports, Northwind Games") == [Credit(None, "NWX Sports"), Credit(None, "Northwind Games")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Image: A view of the city from the tower.",
+        "Photo: Courtesy of the family",
+        "\u00a9 2024 Northwind News. All rights reserved.",
+        "By Jane Doe | Northwind News",  # a byline
+        "Photos: The 'Humans of Northwind'",  # a gallery's title
+        "News | Photo",  # a menu
+        "Jane Doe and John Roe Meet",  # people, or an image's title: no agency
+    ],
+)
+def test_parse_refuses_what_is_no_credit(text: str) -> None:
+    assert parse(text) == []
+
+
+def test_organisations_are_not_photographers() -> None:
+    assert parse("Credit: NWX Collaboration") == [Credit(None, "NWX Collaboration")]  # an acronym beside words
+    assert parse("Credit: Northwind Books") == [Credit(None, "Northwind Books")]
+    assert parse("Credit: Jane Doe") == [Credit("Jane Doe", None)]
+
+
+def test_unlabelled_credit_needs_a_sign() -> None:
+    # After a label any name is taken; without one the agency must show itself.
+    assert parse("Jane Doe/Northwind", labelled=False) == []
+    assert parse("Jane Doe/Northwind") == [Credit("Jane Doe", "Northwind")]
+    assert parse("Jane Doe/Reuters", labelled=False) == [Credit("Jane Doe", "Reuters")]
+    assert parse("Jane Doe/Northwind Times", labelled=False) == [Credit("Jane Doe", "Northwind Times")]
+
+
+# ---------------------------------------------------------------------------------------
+# Credits closing a caption
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "photographer", "agency"),
+    [
+        ("Soldiers in Kyiv on Monday. (Jane Doe/AP)", "Jane Doe", "AP"),
+        ("Soldiers in Kyiv on Monday. [GETTY]", None, "GETTY"),
+        ("Soldiers in Kyiv on Monday.Credit...Jane Doe for The Daily Planet", "Jane Doe", "The Daily Planet"),
+        ("Soldiers in Kyiv on Monday.Image Credit: Northwind", None, "Northwind"),
+        ("Soldiers in Kyiv on Monday. Photograph: Getty Images", None, "Getty Images"),
+        ("Soldiers in Kyiv on Monday | Jane Doe/Getty Images", "Jane Doe", "Getty Images"),
+        ("Jane Doe | Getty Images", "Jane Doe", "Getty Images"),
+        ("Written by John Roe | Photography by Jane Doe", "Jane Doe", None),
+        ("Text by John Roe | Photography by Jane Doe | Produced by Jim Poe", "Jane Doe", None),
+        ("Senator Roe spoke at the hearing. (Jane Doe/The Daily Planet)", "Jane Doe", "The Daily Planet"),
+        ("Senator Roe spoke at the hearing. (The Associated Press)", None, "The Associated Press"),
+        ("A singer in New York City [Instagram]", None, "Instagram"),
+        ("(AFP)", None, "AFP"),
+    ],
+)
+def test_find_credits_closing_a_caption(text: str, photographer: str | None, agency: str | None) -> None:
+    found = find(text)
+    assert found is not None
+    assert [c.credit for c in found.credits] == [Credit(photographer, agency)]
+    located = found.credits[0]
+    assert str(photographer or agency) in text[located.start : located.end]  # the span is the credit's text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The report was shared 24/7 and/or posted at 3/16.",
+        "A Northwind Post/ABC News poll published on 3/16 found broad support.",
+        "He met officials. Biden/Harris",
+        "Home | About Me/Contact",
+        "View/Post Comments",
+        "Privacy Policy/Terms of Service",
+        "Copyright \u00a9 2024 Northwind Media Group, Inc.",  # the page's copyright line
+        "Jane Doe | Northwind Advance Media",  # a byline with the outlet
+        "Soldiers in Kyiv on Monday. Reuters",  # a known agency alone needs brackets or a label
+        "See the video: Jane Doe",
+        "He met them. (Jane Doe/John Roe)",  # two people in brackets
+        "Twitter | Facebook | Pinterest | Instagram",  # share links
+        "Soldiers in Kyiv. Jane Doe for The Daily Planet",  # without a label, maybe a byline
+        "Powered by Northwind",
+        "Why Can't Singers Perform Their Own Songs? It's Complicated (Bloomberg)",  # a headline and its source
+        "Die elektronische Patientenakte (ePA)",  # a term's abbreviation
+    ],
+)
+def test_find_refuses_sentences_menus_and_footers(text: str) -> None:
+    assert find(text) is None
+
+
+def test_find_keeps_the_caption_apart() -> None:
+    found = find("Soldiers in Kyiv on Monday. (Jane Doe/AP)")
+    assert found is not None
+    assert found.caption_end == len("Soldiers in Kyiv on Monday. ")
+
+
+# ---------------------------------------------------------------------------------------
+# HTML: credit elements by structure, and the same text rules
+# ---------------------------------------------------------------------------------------
+
+
+def test_html_credit_label_is_stripped_and_split() -> None:
+    body = (
+        '<figure><img src="a.jpg"><figcaption>A street in Kyiv.'
+        '<span itemprop="copyrightHolder">Credit...Jane Doe/The Daily Planet</span></figcaption></figure>'
+    )
+    assert html_credits(body) == [{"photographer": "Jane Doe", "agency": "The Daily Planet"}]
+
+
+def test_html_credit_classed_as_part_of_the_caption() -> None:
+    body = (
+        '<figure><img src="a.jpg"><div class="caption"><span class="caption__text">A street on May 4, 2024.</span>'
+        '<span class="caption__credit">Photograph: Jane Doe/Getty Images</span></div></figure>'
+        '<figure><img src="b.jpg"><div class="caption-and-credit">A square. (Jane Doe/AP)</div></figure>'
+    )
+    assert html_credits(body) == [
+        {"photographer": "Jane Doe", "agency": "Getty Images"},
+        {"photographer": "Jane Doe", "agency": "AP"},
+    ]
+
+
+def test_html_source_beside_an_image() -> None:
+    body = '<p><span class="image"><img src="a.jpg"><span class="source">Jane Doe/Reuters</span></span></p>'
+    assert html_credits(body) == [{"photographer": "Jane Doe", "agency": "Reuters"}]
+
+
+def test_html_credit_element_outside_a_figure() -> None:
+    body = (
+        '<div class="gallery-item"><img src="a.jpg"><div class="caption-text">A street in Kyiv.</div>'
+        '<span class="credit">Photo: Jane Doe, AP</span></div>'
+    )
+    assert html_credits(body) == [{"photographer": "Jane Doe", "agency": "AP"}]
+
+
+def test_html_cite_and_source_in_a_figure() -> None:
+    body = (
+        '<figure><img src="a.jpg"><span class="meta"><figcaption>A street.</figcaption>'
+        "<cite>Jane Doe/Northwind</cite></span></figure>"
+        '<figure><img src="b.jpg"><figcaption>A chart.</figcaption><div class="image-source">Northwind Institute</div>'
+        "</figure>"
+    )
+    assert html_credits(body) == [
+        {"photographer": "Jane Doe", "agency": "Northwind"},
+        {"agency": "Northwind Institute"},
+    ]
+
+
+def test_html_caption_element_with_a_parenthesised_credit() -> None:
+    body = '<div class="wp-caption"><img src="a.jpg"><p class="caption-text">A street in Kyiv. (Jane Doe/AP)</p></div>'
+    assert html_credits(body) == [{"photographer": "Jane Doe", "agency": "AP"}]
+
+
+def test_html_credit_line_in_the_story_text() -> None:
+    body = "<p><em>Main image credit: Getty</em></p>"
+    assert html_credits(body) == [{"agency": "Getty"}]
+
+
+def test_html_label_in_its_own_block() -> None:
+    body = '<div class="slide"><img src="a.jpg"><dl><dt>Фото:</dt><dd>особистий архів Олени Коваль</dd></dl></div>'
+    assert html_credits(body) == [{"agency": "особистий архів Олени Коваль"}]
+
+
+def test_html_json_ld_creator_holding_a_whole_credit_line() -> None:
+    image = '{"@type": "ImageObject", "creator": "Jane Doe/Reuters"}'
+    head = f'<script type="application/ld+json">{{"@type": "NewsArticle", "image": {image}}}</script>'
+    assert html_credits("", head) == [{"photographer": "Jane Doe", "agency": "Reuters"}]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # A byline beside the lead image is the story's author, not a photographer.
+        '<header><img src="a.jpg"><div class="byline">Jane Doe</div></header>',
+        # The page's copyright line in the article's footer area.
+        '<div class="copyright">\u00a9 2024 Northwind Media Group, Inc.</div>',
+        # Related stories: their images' credits are not this article's.
+        '<aside><figure><img src="r.jpg"><figcaption>Other story. (Jane Doe/AP)</figcaption></figure></aside>',
+        '<div class="related-stories"><span class="credit">Jane Doe/Reuters</span></div>',
+        # An advertisement's image.
+        '<figure><img src="ad.jpg"><figcaption>Subscribe to our magazine!</figcaption>'
+        '<span class="credit">(Image credit: Northwind Magazine)</span></figure>',
+        # A listed story's source beside its thumbnail.
+        '<ul><li><img src="t.jpg"><a href="/s">Other story in the news today</a>'
+        '<span class="source">Northwind News</span></li></ul>',
+        '<div class="story"><img src="t.jpg"><a href="/s">Another story in the news today</a>'
+        '<div class="attribution">Northwind News</div></div>',
+        # A menu with a slash.
+        '<div class="nav-links">Home | About Me/Contact</div>',
+    ],
+)
+def test_html_traps(body: str) -> None:
+    assert html_credits(body) == []
+
+
+# ---------------------------------------------------------------------------------------
+# Plain text: the same rules
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "credit"),
+    [
+        ("A street in Kyiv. (AP Photo/Jane Doe)", {"photographer": "Jane Doe", "agency": "AP"}),
+        ("A street in Kyiv. Image copyright Reuters", {"agency": "Reuters"}),
+        ("A street in Kyiv. [GETTY]", {"agency": "GETTY"}),
+        ("A street in Kyiv. Jane Doe/Reuters files", {"photographer": "Jane Doe", "agency": "Reuters"}),
+        ("Jane Doe | Getty Images", {"photographer": "Jane Doe", "agency": "Getty Images"}),
+    ],
+)
+def test_text_forms(line: str, credit: dict[str, str]) -> None:
+    assert text_credits(line) == [credit]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Copyright \u00a9 2024 Northwind Media Group, Inc. All rights reserved.",
+        "\u00a9 2024 Northwind Australia.",
+        "Video: Creative Holiday Centerpiece",
+        "View/Post Comments",
+        "By Jane Doe | Northwind News",
+    ],
+)
+def test_text_traps(line: str) -> None:
+    assert text_credits(line) == []
