@@ -50,9 +50,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import NamedTuple
 
 from archive.extract.api import Document, Fact, FunctionExtractor, Note, Result
-from archive.extract.common import credits
-from archive.extract.common import headlines
-from archive.extract.common import mastheads
+from archive.extract.common import credits, headlines, mastheads
 from archive.extract.common.dates import When
 from archive.extract.common.encoding import Decoding, decide, read
 from archive.extract.common.names import INITIALS, SUFFIXES, is_person_name, person_value, shouting, title_case
