@@ -8,6 +8,7 @@ the heading, an error page, and a pasted page whose headline sits between the me
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -39,7 +40,10 @@ def jsonld(obj: Any) -> str:
 
 
 def titles(data: bytes) -> list[tuple[str, str]]:
-    return [(str(f.value), f.rule) for f in html.extract(data).facts if f.field == "title"]
+    """The title facts (value, rule), then the metadata headline's as (value, "meta_title:" + rule)."""
+    facts = html.extract(data).facts
+    found = [(str(f.value), f.rule) for f in facts if f.field == "title"]
+    return found + [(str(f.value), f"meta_title:{f.rule}") for f in facts if f.field == "meta_title"]
 
 
 # ---- which heading and metadata headline agree ------------------------------------------
@@ -95,7 +99,7 @@ def test_the_visible_headline_is_first_and_a_rewritten_metadata_headline_second(
     found = titles(page(head, body))
     assert found == [
         ("\u2018It should have held,\u2019 engineer says of storm damage", "h1"),
-        ("Storm damage blamed on old levees, says engineer", "jsonld-headline-meta"),
+        ("Storm damage blamed on old levees, says engineer", "meta_title:jsonld-headline"),
     ]
 
 
@@ -111,7 +115,7 @@ def test_a_metadata_headline_with_a_tagline_is_kept_as_stated() -> None:
     found = titles(page(og("Council approves the new budget | Watch Local Videos Online"), body))
     assert found == [
         ("Council approves the new budget", "h1"),
-        ("Council approves the new budget | Watch Local Videos Online", "og-title-meta"),
+        ("Council approves the new budget | Watch Local Videos Online", "meta_title:og-title"),
     ]
 
 
@@ -253,3 +257,23 @@ def test_a_masthead_over_a_menu_is_not_the_headline() -> None:
 def test_an_article_paste_still_opens_with_its_headline() -> None:
     text = "Council approves the new budget\nBy Jane Doe\nMarch 3, 2022\n\n" + STORY_TEXT
     assert text_titles(text) == [("Council approves the new budget", "headline")]
+
+
+def test_an_ingested_page_cites_its_printed_headline_and_keeps_the_metadata_one(tmp_path: Path) -> None:
+    # Two headlines, two fields: no conflict, so the citation has its title (the printed one).
+    from lib import ingest, open_archive
+
+    head = jsonld({"@type": "NewsArticle", "headline": "Storm damage blamed on old levees, says engineer"})
+    head += og("\u2018It should have held,\u2019 engineer says of storm damage")
+    body = "<article><h1>\u2018It should have held,\u2019 engineer says of storm damage</h1>" + STORY + "</article>"
+    source = tmp_path / "story.html"
+    source.write_bytes(page(head, body))
+    archive = open_archive(tmp_path / "vault")
+    try:
+        ingest(archive, [source])
+        (item,) = list(archive.items())
+    finally:
+        archive.close()
+    assert item.conflicts() == []
+    assert item.current()["title"] == "\u2018It should have held,\u2019 engineer says of storm damage"
+    assert item.current()["meta_title"] == "Storm damage blamed on old levees, says engineer"

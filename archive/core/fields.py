@@ -26,6 +26,9 @@ FIELDS: dict[str, FieldSpec] = {
     f.name: f
     for f in (
         FieldSpec("title", "text", False, "the headline"),
+        FieldSpec(
+            "meta_title", "text", False, "the headline the page's metadata states where it differs from the printed one"
+        ),
         FieldSpec("outlet", "text", False, "the publication that published it (not a cited source)"),
         FieldSpec("published", "date", False, "publication date: YYYY, YYYY-MM, YYYY-MM-DD or RFC 3339"),
         FieldSpec("published_not_before", "date", False, "a lower bound on the publication date"),
@@ -38,7 +41,8 @@ FIELDS: dict[str, FieldSpec] = {
         FieldSpec("note", "text", False, "a free-text note"),
     )
 }
-ASSERTABLE = tuple(n for n in FIELDS if n != "published_not_before")
+# Read from a source's own markup, never asserted: a person corrects `title` (and `published`).
+ASSERTABLE = tuple(n for n in FIELDS if n not in ("published_not_before", "meta_title"))
 CREDIT_KEYS = ("photographer", "agency", "caption")
 _DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 _LANG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")

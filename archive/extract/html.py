@@ -75,7 +75,7 @@ NAME = "html"
 VERSION = "1.1.0"
 MEDIA_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
-FIELDS = ("outlet", "published", "modified", "title", "author", "credit", "url", "language")
+FIELDS = ("outlet", "published", "modified", "title", "meta_title", "author", "credit", "url", "language")
 MAX_BYTES = 20_000_000  # beyond this a page is refused: parsing and text extraction grow with size
 
 # lxml ships no type information: its elements are handled as Any.
@@ -887,9 +887,9 @@ def _title(page: _Page, outlet_keys: set[str]) -> list[Fact]:
     (`_meta_titles`, <title> the last resort) alone, without a site-name suffix. A metadata
     headline differs when it is another headline, not the same one with the site's name added.
 
-    The visible one comes first, with rule "h1" or "heading", and is the one to cite: a metadata
+    The visible one is `title`, with rule "h1" or "heading", and is the one to cite: a metadata
     headline is often rewritten for search engines and social cards. It is kept as the page's
-    other statement, its rule ending in "-meta"."""
+    other statement, the field `meta_title`, which is never cited."""
     metas = _meta_titles(page, outlet_keys)
     if metas is None or (metas and _site_page(page, metas[0][0].value, outlet_keys)):
         return []
@@ -904,7 +904,7 @@ def _title(page: _Page, outlet_keys: set[str]) -> list[Fact]:
     stated = [(c, t) for c, t in metas if c.rule != "title-element"]
     other = next((c for c, t in stated if not headlines.same_headline(t, visible.value)), None)
     if other is not None:
-        facts.append(Fact("title", other.value, f"{other.rule}-meta", other.evidence, key=other.key))
+        facts.append(Fact("meta_title", other.value, other.rule, other.evidence, key=other.key))
     return facts
 
 
