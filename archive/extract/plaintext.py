@@ -22,8 +22,9 @@ wrong outlet or date in an evidence archive is worse than a missing one. In part
   ("Published ...", "Posted on ...", "Updated ...", "Last modified on ...") anywhere, or
   a line holding nothing but a date in the header (the lines before the body). Dates in
   the story are never the publication date. The value is an ISO date, or a full ISO
-  datetime when a time and an unambiguous zone are stated (US "ET"/"PT" resolved by the
-  US daylight-saving rules since 2007; "IST"/"CST" are ambiguous and give the date only).
+  datetime when a time and a known zone are stated (`archive.extract.common.printed` reads
+  the forms, in English and the corpus's other languages; US "ET"/"PT" are resolved by the
+  US daylight-saving rules since 2007; an unknown zone gives the date only).
   An "Updated" date is emitted as `modified`, never as `published`.
 * published_not_before: when no publication date is stated, the latest full date
   (day, month and year) that the text shows to be in the past: an embedded post's date
@@ -45,10 +46,11 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 from typing import NamedTuple
 
 from archive.extract.api import Document, Fact, FunctionExtractor, Note, Result
+from archive.extract.common import printed
 from archive.extract.common.dates import When
 from archive.extract.common.encoding import Decoding, decide, read
 from archive.extract.common.names import INITIALS, SUFFIXES, is_person_name, person_value, shouting, title_case
@@ -367,43 +369,9 @@ def _outlet_name(raw: str, *, mid_sentence: bool) -> str | None:
 # Dates and times
 # ---------------------------------------------------------------------------------------
 
-_MONTH = (
-    r"(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![^\W\d_])\.?"
-)
-_WEEKDAY = r"(?:(?i:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?i:day)?(?![^\W\d_])\.?,?\s+)?"
-# A year may be glued to a repeat of its date ("23 Mar 202223 Mar 2022"), as some pages
-# paste a visible and a screen-reader copy of the same date.
-_YEAR = r"(?P<y>(?:19|20)\d\d)(?:(?!\d)|(?=[0-3]?\d\s*[^\W\d_]))"
-_DAY = r"(?P<d>[0-3]?\d)(?i:st|nd|rd|th)?"
-_DATES = (
-    re.compile(rf"(?<![\w]){_WEEKDAY}(?P<m>{_MONTH})\s*{_DAY}(?!\d),?\s+{_YEAR}"),
-    re.compile(rf"(?<![\w.]){_WEEKDAY}{_DAY}\s+(?:of\s+)?(?P<m>{_MONTH}),?\s+{_YEAR}"),
-    re.compile(r"(?<![\w-])(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?!\d)"),
-)
-# What every match of the patterns above contains: a line without it holds no full date.
-_YEAR_NEEDLE = re.compile(r"(?:19|20)\d\d")
-_MONTHS = {
-    name: number
-    for number, name in enumerate(
-        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1
-    )
-}
-_TIME = re.compile(
-    r"(?P<h>2[0-3]|[01]?\d)(?:(?P<sep>[:.])(?P<mi>[0-5]\d))?(?::[0-5]\d)?"
-    r"\s*(?P<ap>(?i:[ap]\.?\s?m\b\.?))?"
-    r"(?:\s*(?P<tz>(?:UTC|GMT)\s?[+-]\s?\d{1,2}(?::?\d\d)?|[A-Z]{1,5}(?!\w)|[+-]\d\d:?\d\d))?"
-)
-# Offsets in minutes of zones whose abbreviation is unambiguous in English-language news.
-_ZONES = {
-    "UTC": 0, "GMT": 0, "Z": 0, "BST": 60, "CET": 60, "CEST": 120, "EET": 120,
-    "EEST": 180, "MSK": 180, "EST": -300, "EDT": -240, "CDT": -300, "MST": -420,
-    "MDT": -360, "PST": -480, "PDT": -420, "JST": 540, "KST": 540, "HKT": 480,
-    "SGT": 480, "AEST": 600, "AEDT": 660,
-}  # fmt: skip
-# US zones written without S/D: the offset depends on daylight-saving time.
-_US_ZONES = {"ET": -300, "CT": -360, "MT": -420, "PT": -480}
-_OFFSET = re.compile(r"(?:UTC|GMT)?\s?([+-])\s?(\d{1,2}):?(\d\d)?")
+# What every date the reader (`archive.extract.common.printed`) reads contains: a year of two
+# digits or more. A line without two digits in a row holds no date.
+_YEAR_NEEDLE = re.compile(r"\d\d")
 
 
 @dataclass(frozen=True)
@@ -419,126 +387,19 @@ class _Dated:
         return _Dated(base + self.start, base + self.end, self.when)
 
 
-def _date_at(text: str, pos: int) -> tuple[int, date] | None:
-    """The full date (day, month, year) starting exactly at pos: its end and value."""
-    best: tuple[int, date] | None = None
-    for pattern in _DATES:
-        match = pattern.match(text, pos)
-        if match:
-            day = _to_date(match)
-            if day and (best is None or match.end() > best[0]):
-                best = (match.end(), day)
-    return best
-
-
 def _dates_in(text: str) -> list[tuple[int, int, date]]:
     """Every full date in text as (start, end, value), without overlaps."""
     if not _YEAR_NEEDLE.search(text):
-        return []  # most lines: the three patterns cost more than this test
-    found: list[tuple[int, int, date]] = []
-    for pattern in _DATES:
-        for match in pattern.finditer(text):
-            day = _to_date(match)
-            if day:
-                found.append((match.start(), match.end(), day))
-    found.sort(key=lambda item: (item[0], -item[1]))
-    result: list[tuple[int, int, date]] = []
-    for item in found:
-        if not result or item[0] >= result[-1][1]:
-            result.append(item)
-    return result
-
-
-def _to_date(match: re.Match[str]) -> date | None:
-    month_text = match["m"].rstrip(".").lower()
-    month = int(month_text) if month_text.isdigit() else _MONTHS.get(month_text[:3])
-    if month is None:
-        return None
-    try:
-        return date(int(match["y"]), month, int(match["d"]))
-    except ValueError:
-        return None
-
-
-def _us_daylight(day: date) -> bool | None:
-    """Whether US daylight-saving time is in force all day; None on changeover days or
-    before 2007, when the present rule (second Sunday in March to first Sunday in
-    November) did not apply."""
-    if day.year < 2007:
-        return None
-    march = date(day.year, 3, 1)
-    start = march + timedelta(days=(6 - march.weekday()) % 7 + 7)
-    november = date(day.year, 11, 1)
-    end = november + timedelta(days=(6 - november.weekday()) % 7)
-    if day in (start, end):
-        return None
-    return start < day < end
-
-
-def _zone_offset(zone: str | None, day: date) -> int | None:
-    """Minutes east of UTC for a stated zone on a given day, or None if unknown."""
-    if zone is None:
-        return None
-    zone = zone.strip()
-    if zone in _ZONES:
-        return _ZONES[zone]
-    if zone in _US_ZONES:
-        daylight = _us_daylight(day)
-        return None if daylight is None else _US_ZONES[zone] + (60 if daylight else 0)
-    match = _OFFSET.fullmatch(zone)
-    if match:
-        minutes = int(match[2]) * 60 + int(match[3] or 0)
-        return minutes if match[1] == "+" else -minutes
-    return None
-
-
-def _time_at(text: str, pos: int) -> tuple[int, int, int, str | None] | None:
-    """A clock time at pos ('9:15 AM EDT', '18.32 GMT'): end, hour, minute, zone."""
-    match = _TIME.match(text, pos)
-    if not match or not (match["mi"] or match["ap"]):
-        return None
-    hour, minute = int(match["h"]), int(match["mi"] or 0)
-    if match["ap"]:
-        if not 1 <= hour <= 12:
-            return None
-        hour = hour % 12 + (12 if match["ap"].lower().startswith("p") else 0)
-    return match.end(), hour, minute, match["tz"]
-
-
-_DATE_TIME_SEP = re.compile(r"\s*(?:,|\bat\b|@|-|\u2013|\u2014|\||T(?=\d))?\s*")
-_TIME_DATE_SEP = re.compile(r"\s*,?\s*(?:on\s+)?")
+        return []  # most lines: the reader costs more than this test
+    return [(p.start, p.end, p.day) for p in printed.printed_in(text, limit=1000)]
 
 
 def _when_at(text: str, pos: int) -> _Dated | None:
     """A date, or date and time, starting at pos, in any order a dateline uses:
     'March 23, 2022 9:15 AM ET', 'Wed 23 Mar 2022 18.32 GMT', '9:15 AM EDT, March 23, 2022',
-    '2022-03-23T09:15:00Z'."""
-    dated = _date_at(text, pos)
-    if dated:
-        end, day = dated
-        sep = _DATE_TIME_SEP.match(text, end)
-        timed = _time_at(text, sep.end()) if sep else None
-        if timed:
-            return _timed(pos, day, timed)
-        return _Dated(pos, end, When(day))
-    timed = _time_at(text, pos)
-    if timed:
-        sep = _TIME_DATE_SEP.match(text, timed[0])
-        dated = _date_at(text, sep.end()) if sep else None
-        if dated:
-            end, day = dated
-            return _timed(pos, day, (end, *timed[1:]))
-    return None
-
-
-def _timed(start: int, day: date, timed: tuple[int, int, int, str | None]) -> _Dated:
-    end, hour, minute, zone = timed
-    offset = _zone_offset(zone, day)
-    if offset is None:
-        # A time without a known zone does not fix an instant: keep the date only.
-        return _Dated(start, end, When(day))
-    moment = datetime(day.year, day.month, day.day, hour, minute, tzinfo=timezone(timedelta(minutes=offset)))
-    return _Dated(start, end, When.of(moment))
+    '2022-03-23T09:15:00Z'. A time in an unknown zone does not fix an instant: the date only."""
+    found = printed.printed_at(text, pos)
+    return None if found is None else _Dated(found.start, found.end, found.when)
 
 
 # ---------------------------------------------------------------------------------------
