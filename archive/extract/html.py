@@ -58,9 +58,11 @@ from urllib.parse import urljoin, urlsplit
 
 from archive.extract import plaintext
 from archive.extract.api import Document, Fact, FunctionExtractor, Note, Result
+from archive.extract.common import printed
 from archive.extract.common.dates import When, same_time
 from archive.extract.common.encoding import decide, read
 from archive.extract.common.outlets import outlet_key
+from archive.extract.common.printed import Printed
 from archive.extract.common.text import fold, has_any
 
 NAME = "html"
@@ -536,11 +538,12 @@ def _when(raw: str) -> When | None:
 
 
 def _same_time(a: str, b: str) -> bool:
-    """The same instant, or a date that is the local date of an instant, or the same date."""
+    """The same instant to the minute (a printed time states no seconds), or a date that is the
+    local date of an instant, or the same date."""
     first, second = _when(a), _when(b)
     if first is None or second is None:
         return a == b
-    return same_time(first, second)
+    return same_time(first, second) or printed.same_minute(first, second)
 
 
 def _most_precise(values: list[str]) -> str:
@@ -562,17 +565,30 @@ class _Dates:
             page.notes.append(Note("date not read", f"{key}: {raw.strip()[:80]!r} is not an ISO 8601 date"))
             return
         target = self.published if name == "published" else self.modified
-        target.append(_Cand(when.iso(), rule, key, raw))
+        written = raw.strip()
+        # A full ISO 8601 datetime is kept as the page wrote it ("Z", fractions of a second).
+        value = written if when.moment is not None and _ISO_WRITTEN.fullmatch(written) else when.iso()
+        target.append(_Cand(value, rule, key, raw))
 
 
-_UPDATED = re.compile(r"\b(?:updated|modified|revised|last\s+(?:updated|modified))\b", re.I)
-_PUBLISHED = re.compile(r"\b(?:published|posted|first\s+published)\b", re.I)
+_ISO_WRITTEN = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?(?:Z|[+-]\d\d:\d\d)")
+_UPDATED = re.compile(
+    r"\b(?:updated|modified|revised|last\s+(?:updated|modified)|aktualisiert|mis\s+à\s+jour|actualizado"
+    r"|atualizado|aggiornato|обновлено|оновлено)\b|更新|آخر\s+تحديث",
+    re.I,
+)
+_PUBLISHED = re.compile(
+    r"\b(?:published|posted|first\s+published|publiziert|veröffentlicht|publié|publicado|pubblicato"
+    r"|опубликовано|опубліковано)\b|发布|発信|公開|기사입력|입력",
+    re.I,
+)
 _LABEL = re.compile(rf"{_UPDATED.pattern}|{_PUBLISHED.pattern}", re.I)
 _LONG_PARAGRAPH = 80  # characters: a paragraph this long is the story, not its header
 
 
 def _dates(page: _Page) -> _Dates:
-    """Dates from JSON-LD / microdata, article:*_time and the <time> elements of the header."""
+    """Dates from JSON-LD / microdata, article:*_time, the <time> elements of the header, and the
+    dates the article header prints (`_printed_dates`), reconciled with the metadata."""
     dates = _Dates()
     for prefix, article in page.articles:
         kind = _type_name(article)
@@ -584,30 +600,161 @@ def _dates(page: _Page) -> _Dates:
         for raw in page.og.get(prop, []):
             dates.add(page, name, raw, "og-" + prop.split(":")[1].replace("_", "-"), prop)
     for element, name, how in _header_times(page):
-        raw = element.get("datetime", "")
-        local = _as_printed(raw, _line(element))
-        if local:  # first: the same instant, in the zone the page prints it in
-            dates.add(page, name, local, f"time-{how}-printed", f"time[datetime] ({how}), zone as printed")
-        dates.add(page, name, raw, f"time-{how}", f"time[datetime] ({how})")
+        dates.add(page, name, element.get("datetime", ""), f"time-{how}", f"time[datetime] ({how})")
+    shown = _printed_dates(page)
+    for name in ("published", "modified"):
+        found = next((s for s in shown if s.field == name), None)
+        if found:
+            target = dates.published if name == "published" else dates.modified
+            target[:] = _with_printed(page, target, found)
     return dates
 
 
-def _as_printed(machine: str, printed: str) -> str:
-    """A <time>'s machine value in the zone its printed text states, when both are the same
-    instant (to the minute): datetime="2023-11-02T19:53:52Z" printed "November 2, 2023 3:53 PM
-    EDT" is 2023-11-02T15:53:52-04:00. The outlet's local time is what a citation should give;
-    a value in UTC can fall on the next day. "" when the text states no zone or another time."""
-    when = _when(machine)
-    if when is None or when.moment is None or not printed or len(printed) > 200:
-        return ""
-    read = [e for e in _plaintext(f"Published {printed}") if e.field == "published"]
-    stated = _when(str(read[0].value)) if read else None
-    if stated is None or stated.moment is None or stated.offset == when.offset:
-        return ""
-    if abs((stated.moment - when.moment).total_seconds()) >= 60:
-        return ""
-    moment = when.moment.astimezone(stated.moment.tzinfo)
-    return When.of(moment).iso()
+def _with_printed(page: _Page, machine: list[_Cand], shown: _Shown) -> list[_Cand]:
+    """The metadata's candidates with the printed date first, in the outlet's local time (its
+    zone as printed, or the offset that makes it the metadata's instant). When they disagree the
+    printed date is kept only if it is clearly the article's (labelled, a <time>, or in a date
+    element below the headline); a published date printed is then the one given, and the
+    metadata that disagree with it are dropped, with a note."""
+    instants = [w for c in machine if (w := _when(c.value))]
+    value, how = printed.with_metadata(shown.printed, instants)
+    evidence = (
+        shown.evidence if how in ("as printed", "date as printed") else f"{shown.evidence} ({how}: {value.offset})"
+    )
+    key = f"visible date ({_describe(shown.element)})"
+    cand = _Cand(value.iso(), f"printed-{how.replace(' ', '-')}", key, evidence)
+    agree = [c for c in machine if (w := _when(c.value)) and printed.same_minute(w, value)]
+    if (not shown.clear and len(agree) < len(machine)) or not (shown.clear or machine):
+        return machine
+    if len(agree) == len(machine) or shown.field == "modified":
+        return [cand, *machine]
+    for c in machine:
+        if c not in agree:
+            reason = f"{c.key}: {c.evidence!r} disagrees with the printed date {shown.evidence!r}"
+            page.notes.append(Note("date not used", reason))
+    return [cand, *agree]
+
+
+def _describe(element: Element) -> str:
+    prop = (element.get("itemprop") or "").strip()
+    if prop:
+        return f"{element.tag}[itemprop={prop}]"
+    words = [w for w in (element.get("class") or "").split() if _DATE_CLASS.search(w)][:1]
+    return f"{element.tag}.{words[0]}" if words else element.tag
+
+
+# A class, id or itemprop naming an article's date line or byline ('entry-date', 'byline', 'timestamp').
+_DATE_CLASS = re.compile(r"date|time|publish|posted|byline|stamp|submitted|article-?info|post-?meta", re.I)
+_DATE_PROPS = frozenset({"datePublished", "dateCreated", "dateModified", "uploadDate"})
+_MAX_DATE_TEXT = 200  # characters: a date line with its labels and byline, not a paragraph
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """A date printed in the article's header, and where."""
+
+    field: str
+    printed: Printed
+    element: Element
+    clear: bool  # clearly the article's date
+    text: str  # the text it was read in
+
+    @property
+    def evidence(self) -> str:
+        return self.text[self.printed.start : self.printed.end]
+
+
+def _printed_dates(page: _Page) -> list[_Shown]:
+    """The dates the article's header prints: (field, date, element, clearly the article's).
+
+    Read from <time> elements and elements whose class, id or itemprop names a date or byline, in
+    the article's header: above its second long paragraph (the first is often a standfirst) and
+    outside the story's paragraphs, or anywhere in the article for itemprop dates; a headline
+    outside the article's region brings its own surroundings. A long byline element is read by
+    its pieces of loose text ('By X ... on December 29, 2014 at 2:48 PM'). A date is `modified`
+    when its label says 'Updated' (or the element is classed so), else `published`. It is clearly
+    the article's when labelled 'Published'/'Posted', in a <time> or an itemprop date, or after
+    the headline.
+    """
+    order, header_end = _header_end(page)
+    lang = page.root.get("lang") or next(iter(page.og.get("og:locale", [])), None)
+    day_first = printed.day_first_for(lang)
+    h1 = next((h for h in page.root.iter("h1") if not page.in_chrome(h)), None)
+    elements = list(page.scope.iter())
+    if h1 is not None and h1 not in order:  # the headline (and its byline) above the article's region
+        around = h1.getparent()
+        if around is not None and around.getparent() is not None and around.getparent().tag != "html":
+            around = around.getparent()
+        if around is not None and around.tag not in ("body", "html"):
+            outside = [e for e in around.iter() if e not in order]
+            order = {**{e: i - len(outside) for i, e in enumerate(outside)}, **order}
+            elements = outside + elements
+    after = order.get(h1, -1) if h1 is not None else -1
+    taken: set[Element] = set()
+    found: list[_Shown] = []
+    for element in elements:
+        if not isinstance(element.tag, str) or element in taken:
+            continue
+        prop = (element.get("itemprop") or "").strip()
+        named = element.tag == "time" or prop in _DATE_PROPS
+        if not (named or any(_DATE_CLASS.search(element.get(a) or "") for a in ("class", "id"))):
+            continue
+        position = order[element]
+        if not (position < header_end or prop in _DATE_PROPS) or page.in_chrome(element) or _in_story(element):
+            continue
+        text = _line(element)
+        if not text:
+            continue
+        pieces = [text] if len(text) <= _MAX_DATE_TEXT else _loose_text(element)
+        taken.update(element.iter())
+        for piece in pieces:
+            previous, name, labelled = 0, "", False
+            for shown in printed.printed_in(piece, day_first, limit=4):
+                labels = _LABEL.findall(piece[previous : shown.start])
+                if labels:
+                    name, labelled = ("modified" if _UPDATED.fullmatch(labels[-1]) else "published"), True
+                elif not name:
+                    name = _class_field(element)
+                previous = shown.end
+                clear = (labelled and name == "published") or named or position > after
+                found.append(_Shown(name, shown, element, clear, piece))
+    return found
+
+
+def _class_field(element: Element) -> str:
+    classes = (element.get("class") or "").lower()
+    return "modified" if ("updated" in classes or "modified" in classes) and "publish" not in classes else "published"
+
+
+def _loose_text(element: Element) -> list[str]:
+    """The pieces of text directly in element (its text and its children's tails), blanks collapsed."""
+    pieces = [element.text or "", *(child.tail or "" for child in element)]
+    return [line for piece in pieces if (line := " ".join(piece.split())) and len(line) <= _MAX_DATE_TEXT]
+
+
+def _in_story(element: Element) -> bool:
+    """Whether element is part of a long paragraph (a date in the story, not the article's)."""
+    node = element
+    for _ in range(6):
+        if node is None:
+            return False
+        if node.tag == "p" and len(_line(node)) >= _LONG_PARAGRAPH:
+            return True
+        node = node.getparent()
+    return False
+
+
+def _header_end(page: _Page) -> tuple[dict[Element, int], int]:
+    """The document order of the scope's elements, and the position of its second long
+    paragraph (the end, if there is none): a standfirst comes before the byline on many pages."""
+    order = {element: number for number, element in enumerate(page.scope.iter())}
+    seen = 0
+    for paragraph in page.scope.iter("p"):
+        if not page.in_chrome(paragraph) and len(_line(paragraph)) >= _LONG_PARAGRAPH:
+            seen += 1
+            if seen == 2:
+                return order, order[paragraph]
+    return order, len(order)
 
 
 def _story_start(page: _Page) -> tuple[dict[Element, int], int]:

@@ -233,9 +233,10 @@ def time_at(text: str, pos: int) -> _Clock | None:
         return None
     hour, minute, second = int(match["h"]), int(match["mi"] or 0), int(match["s"] or 0)
     if match["ap"]:
-        if not 1 <= hour <= 12:
+        afternoon = match["ap"].lower().startswith("p")
+        if not 1 <= hour <= 12 and not (afternoon and hour > 12):  # '15:24pm' is 24-hour time
             return None
-        hour = hour % 12 + (12 if match["ap"].lower().startswith("p") else 0)
+        hour = hour if hour > 12 else hour % 12 + (12 if afternoon else 0)
     end, zone = match.end(), None
     found = _ZONE.match(text, end)
     if found and (found["paren"] or found["zone"]):
@@ -312,3 +313,33 @@ def derived_offset(local: datetime, instant: datetime) -> str | None:
     if minutes != int(minutes) or int(minutes) % 15 or abs(minutes) > 14 * 60:
         return None
     return _offset_text(int(minutes))
+
+
+def same_minute(a: When, b: When) -> bool:
+    """The same instant to the minute (a printed time has no seconds) when both are instants,
+    else the same local day."""
+    first, second = a.moment, b.moment
+    if first is not None and second is not None:
+        return abs((first - second).total_seconds()) < 60
+    return a.day == b.day
+
+
+def with_metadata(printed: Printed, machine: list[When]) -> tuple[When, str]:
+    """The printed date's value, given the instants a page's metadata states, and how it was found.
+
+    A printed zone decides ("as printed"). A time printed with no zone takes the offset that makes
+    it one of the metadata's instants ("offset from metadata"), else the zone of a metadata value
+    written in local time on the same day ("zone of metadata"): the outlet's local time is what it
+    prints. Otherwise the printed date alone ("date as printed").
+    """
+    if printed.time is None or printed.offset is not None:
+        return printed.when, "as printed"
+    local = datetime.combine(printed.day, printed.time)
+    for when in machine:
+        moment = when.moment
+        if moment is not None and (offset := derived_offset(local, moment)) is not None:
+            return When(printed.day, printed.time, offset), "offset from metadata"
+    for when in machine:
+        if when.moment is not None and when.day == printed.day and when.offset not in ("Z", "+00:00", "-00:00"):
+            return When(printed.day, printed.time, when.offset), "zone of metadata"
+    return When(printed.day), "date as printed"
