@@ -601,7 +601,8 @@ def _dates(page: _Page) -> _Dates:
             dates.add(page, name, raw, "og-" + prop.split(":")[1].replace("_", "-"), prop)
     for element, name, how in _header_times(page):
         dates.add(page, name, element.get("datetime", ""), f"time-{how}", f"time[datetime] ({how})")
-    shown = _printed_dates(page)
+    years = [w.day.year for c in dates.published if (w := _when(c.value))]
+    shown = _printed_dates(page, years[0] if years else None)
     for name in ("published", "modified"):
         found = next((s for s in shown if s.field == name), None)
         if found:
@@ -624,6 +625,8 @@ def _with_printed(page: _Page, machine: list[_Cand], shown: _Shown) -> list[_Can
     key = f"visible date ({_describe(shown.element)})"
     cand = _Cand(value.iso(), f"printed-{how.replace(' ', '-')}", key, evidence)
     agree = [c for c in machine if (w := _when(c.value)) and printed.same_minute(w, value)]
+    if not shown.printed.year_printed and (not agree or how == "date as printed"):
+        return machine  # the year was the metadata's: only an agreeing reading stands
     if (not shown.clear and len(agree) < len(machine)) or not (shown.clear or machine):
         return machine
     if len(agree) == len(machine) or shown.field == "modified":
@@ -645,6 +648,7 @@ def _describe(element: Element) -> str:
 
 # A class, id or itemprop naming an article's date line or byline ('entry-date', 'byline', 'timestamp').
 _DATE_CLASS = re.compile(r"date|time|publish|posted|byline|stamp|submitted|article-?info|post-?meta", re.I)
+_BYLINE_CLASS = re.compile(r"byline", re.I)
 _DATE_PROPS = frozenset({"datePublished", "dateCreated", "dateModified", "uploadDate"})
 _MAX_DATE_TEXT = 200  # characters: a date line with its labels and byline, not a paragraph
 
@@ -664,7 +668,7 @@ class _Shown:
         return self.text[self.printed.start : self.printed.end]
 
 
-def _printed_dates(page: _Page) -> list[_Shown]:
+def _printed_dates(page: _Page, year: int | None = None) -> list[_Shown]:
     """The dates the article's header prints: (field, date, element, clearly the article's).
 
     Read from <time> elements and elements whose class, id or itemprop names a date or byline, in
@@ -674,7 +678,8 @@ def _printed_dates(page: _Page) -> list[_Shown]:
     its pieces of loose text ('By X ... on December 29, 2014 at 2:48 PM'). A date is `modified`
     when its label says 'Updated' (or the element is classed so), else `published`. It is clearly
     the article's when labelled 'Published'/'Posted', in a <time> or an itemprop date, or after
-    the headline.
+    the headline. With the metadata's `year`, a date printed without one ('Posted Nov 19, 6:51
+    AM') is read in it; it counts only where it agrees with the metadata.
     """
     order, header_end = _header_end(page)
     lang = page.root.get("lang") or next(iter(page.og.get("og:locale", [])), None)
@@ -705,11 +710,16 @@ def _printed_dates(page: _Page) -> list[_Shown]:
         text = _line(element)
         if not text:
             continue
-        pieces = [text] if len(text) <= _MAX_DATE_TEXT else _loose_text(element)
-        taken.update(element.iter())
+        if len(text) <= _MAX_DATE_TEXT:
+            pieces = [text]
+            taken.update(element.iter())
+        elif _BYLINE_CLASS.search(f"{element.get('class')} {element.get('id')}"):
+            pieces = _loose_text(element)
+        else:
+            continue
         for piece in pieces:
             previous, name, labelled = 0, "", False
-            for shown in printed.printed_in(piece, day_first, limit=4):
+            for shown in printed.printed_in(piece, day_first, limit=4, year=year):
                 labels = _LABEL.findall(piece[previous : shown.start])
                 if labels:
                     name, labelled = ("modified" if _UPDATED.fullmatch(labels[-1]) else "published"), True

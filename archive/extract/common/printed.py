@@ -66,6 +66,11 @@ _NAMED = (
     # 19 November 2019 / 25. September 2018 / 22 de outubro de 2010 / 24 сентября 2018 / 20 Nov, 2019
     re.compile(rf"{_WEEKDAY}{_DAY}\.?\s*(?:(?i:de|of)\s+)?{_MONTH_GROUP},?\s+(?:(?i:de)\s+)?{_YEAR}"),
 )
+# Without a year ("Posted Nov 19, 6:51 AM"): read only when the caller knows the year, and with a time.
+_NAMED_NO_YEAR = (
+    re.compile(rf"{_WEEKDAY}{_MONTH_GROUP}\s*{_DAY}(?!\s*,?\s*(?:19|20)\d\d)"),
+    re.compile(rf"{_WEEKDAY}{_DAY}\.?\s*(?:(?i:de|of)\s+)?{_MONTH_GROUP}(?!\s*,?\s*(?:(?i:de)\s+)?(?:19|20)\d\d)"),
+)
 _YEAR_FIRST = re.compile(
     r"(?P<y>(?:19|20)\d\d)(?P<s>[-/.])(?P<m>[01]?\d)(?P=s)(?P<d>[0-3]?\d)(?![\d])"
     r"|(?P<cy>(?:19|20)\d\d)\s*[年년]\s*(?P<cm>[01]?\d)\s*[月월]\s*(?P<cd>[0-3]?\d)\s*[日일]?"
@@ -108,6 +113,7 @@ class Printed:
     day: date
     time: time | None = None  # local, as printed
     offset: str | None = None  # "+05:30", from a known zone
+    year_printed: bool = True  # False: the year was the caller's (`printed_in(year=...)`)
 
     @property
     def when(self) -> When:
@@ -158,27 +164,37 @@ def _numeric_day(a: int, b: int, year: int, day_first: bool | None) -> date | No
     return None
 
 
-def date_at(text: str, pos: int, day_first: bool | None = None) -> tuple[int, date, bool] | None:
-    """The date starting exactly at pos: its end, its value, and whether its year has two digits."""
-    best: tuple[int, date, bool] | None = None
+def date_at(
+    text: str, pos: int, day_first: bool | None = None, year: int | None = None
+) -> tuple[int, date, str] | None:
+    """The date starting exactly at pos: its end, its value, and how its year was printed: ""
+    (in full), "short" (two digits) or "none" (the caller's `year`); the last two need a time."""
+    best: tuple[int, date, str] | None = None
     for pattern in _NAMED:
         match = pattern.match(text, pos)
         if match:
             month = MONTHS.get(match["m"].lower().rstrip("."))
             day = _make_date(int(match["y"]), month, int(match["d"])) if month else None
             if day and (best is None or match.end() > best[0]):
-                best = (match.end(), day, False)
+                best = (match.end(), day, "")
+    for pattern in _NAMED_NO_YEAR if year and not best else ():
+        match = pattern.match(text, pos)
+        if match:
+            month = MONTHS.get(match["m"].lower().rstrip("."))
+            day = _make_date(year, month, int(match["d"])) if month and year else None
+            if day and (best is None or match.end() > best[0]):
+                best = (match.end(), day, "none")
     if best or (pos and text[pos - 1] in "0123456789./:-"):
         return best
     match = _YEAR_FIRST.match(text, pos)
     if match:
         parts = (match["y"], match["m"], match["d"]) if match["y"] else (match["cy"], match["cm"], match["cd"])
         day = _make_date(*(int(p) for p in parts))
-        return (match.end(), day, False) if day else None
+        return (match.end(), day, "") if day else None
     match = _NUMERIC.match(text, pos)
     if match and not (match.end() < len(text) and _NOT_AFTER.match(text, match.end()) and text[match.end()] != "."):
         day = _numeric_day(int(match["a"]), int(match["b"]), int(match["y"]), day_first)
-        return (match.end(), day, len(match["y"]) == 2) if day else None
+        return (match.end(), day, "short" if len(match["y"]) == 2 else "") if day else None
     return None
 
 
@@ -247,19 +263,19 @@ def time_at(text: str, pos: int) -> _Clock | None:
     return _Clock(end, time(hour, minute, second), zone)
 
 
-def printed_at(text: str, pos: int, day_first: bool | None = None) -> Printed | None:
+def printed_at(text: str, pos: int, day_first: bool | None = None, year: int | None = None) -> Printed | None:
     """A date, or date and time, starting at pos, in any order a dateline uses: 'March 23, 2022
     9:15 AM ET', 'Wed 23 Mar 2022 18.32 GMT', '9:15 AM EDT, March 23, 2022', '2022-03-23T09:15:00Z'."""
-    dated = date_at(text, pos, day_first)
+    dated = date_at(text, pos, day_first, year)
     if dated:
-        end, day, short_year = dated
+        end, day, year_form = dated
         sep = _DATE_TIME_SEP.match(text, end)
         clock = time_at(text, sep.end()) if sep else None
         if clock is None and sep and sep.end() > end:
             clock = time_at(text, end)  # no separator after all
         if clock:
-            return _timed(pos, day, clock)
-        return None if short_year else Printed(pos, end, day)
+            return _timed(pos, day, clock, year_printed=year_form != "none")
+        return None if year_form else Printed(pos, end, day)
     weekday = _WEEKDAY_AT.match(text, pos)
     clock = time_at(text, weekday.end() if weekday else pos)
     if clock:
@@ -271,9 +287,9 @@ def printed_at(text: str, pos: int, day_first: bool | None = None) -> Printed | 
     return None
 
 
-def _timed(start: int, day: date, clock: _Clock) -> Printed:
+def _timed(start: int, day: date, clock: _Clock, *, year_printed: bool = True) -> Printed:
     offset = zone_offset(clock.zone, day)
-    return Printed(start, clock.end, day, clock.time, None if offset is None else _offset_text(offset))
+    return Printed(start, clock.end, day, clock.time, None if offset is None else _offset_text(offset), year_printed)
 
 
 _STARTS = re.compile(r"(?<![\w])(?:\d|[^\W\d_]+)")
@@ -283,9 +299,11 @@ _WEEKDAYS = frozenset(
 )  # fmt: skip
 
 
-def printed_in(text: str, day_first: bool | None = None, limit: int = 20) -> list[Printed]:
+def printed_in(text: str, day_first: bool | None = None, limit: int = 20, year: int | None = None) -> list[Printed]:
     """Up to `limit` dates in text, in order and without overlaps. Only a digit or a month's or
-    weekday's name can start one, so other words are skipped whole (the scan stays linear)."""
+    weekday's name can start one, so other words are skipped whole (the scan stays linear). With
+    `year`, a day and month printed with a time but no year ("Posted Nov 19, 6:51 AM") are read
+    in that year, marked `year_printed=False`."""
     found: list[Printed] = []
     pos = 0
     while len(found) < limit:
@@ -296,7 +314,7 @@ def printed_in(text: str, day_first: bool | None = None, limit: int = 20) -> lis
         if not word.isdigit() and word.lower() not in MONTHS and word.lower() not in _WEEKDAYS:
             pos = start.end()
             continue
-        printed = printed_at(text, start.start(), day_first)
+        printed = printed_at(text, start.start(), day_first, year)
         if printed:
             found.append(printed)
             pos = printed.end
