@@ -406,16 +406,25 @@ def _when_at(text: str, pos: int) -> _Dated | None:
 # published, modified: the dates an article states about itself
 # ---------------------------------------------------------------------------------------
 
-_PUBLISHED_LABELS = frozenset({"published", "first published", "posted", "date"})
+# Labels of a date, in English and the corpus's other languages; those in _MODIFIED_LABEL mean an update.
 _DATE_LABEL = re.compile(
-    r"(?P<label>(?i:first\s+published|published|posted|last\s+updated|updated"
-    r"|last\s+modified|modified|revised|date))(?![^\W\d_])(?:\s+(?i:on|at))?\s*:?\s*"
+    r"(?P<label>(?i:first\s+published|published|posted|last\s+updated|updated|last\s+modified|modified"
+    r"|revised|date|publiziert|veröffentlicht|aktualisiert|publié|mis\s+à\s+jour|publicado|actualizado"
+    r"|atualizado|pubblicato|aggiornato|опубликовано|обновлено|기사입력|입력|수정))(?![^\W\d_])"
+    r"(?:\s+(?i:on|at|am|le|el|em|il))?\s*[:\[]?\s*"
 )
+_MODIFIED_LABEL = re.compile(
+    r"(?i:updated|modified|revised|aktualisiert|mis\s+à\s+jour|actualizado|atualizado"
+    r"|aggiornato|обновлено|수정)"
+)
+# 'on December 29, 2014 at 2:48 PM' under a byline: a date, no label.
+_ON = re.compile(r"(?i:on)\s+(?=\d|[^\W\d_])")
+_READING_TIME = re.compile(r"(?i:\d+\s*min(?:ute)?s?\s+read)")
 _RELATIVE = re.compile(
     r"(?i:(?:about\s+)?(?:\d+|an?|one)\s+(?:sec|second|min|minute|hr|hour|day|week|month|year)s?"
     r"\s+ago|just\s+now)"
 )
-_SEGMENT_SEP = re.compile(r"[\s|/·•,;\u2014\u2013-]*")
+_SEGMENT_SEP = re.compile(r"[\s|/·•,;\[\]\u2014\u2013-]*")
 _TRAILING_BY = re.compile(r"(?i:by)\s+\S")
 
 
@@ -438,7 +447,6 @@ def _date_line(text: str) -> list[_DateSegment] | None:
     if not _YEAR_NEEDLE.search(text):
         return None  # every segment holds a full date, so a year
     segments: list[_DateSegment] = []
-    labelled = False
     pos = 0
     while True:
         sep = _SEGMENT_SEP.match(text, pos)
@@ -449,10 +457,10 @@ def _date_line(text: str) -> list[_DateSegment] | None:
         label = _DATE_LABEL.match(text, pos)
         kind = segments[-1].kind if segments else "bare"
         if label:
-            name = " ".join(label["label"].lower().split())
-            kind = "published" if name in _PUBLISHED_LABELS else "modified"
-            labelled = True
+            kind = "modified" if _MODIFIED_LABEL.search(label["label"]) else "published"
             pos = label.end()
+        elif not segments and (on := _ON.match(text, pos)):
+            pos = on.end()
         dated = _when_at(text, pos)
         if dated:
             segments.append(_DateSegment(kind, start, dated))
@@ -465,42 +473,127 @@ def _date_line(text: str) -> list[_DateSegment] | None:
         if relative and label:
             pos = relative.end()
             continue
-        if labelled and segments and not label and _TRAILING_BY.match(text, pos):
+        reading = _READING_TIME.match(text, pos)
+        if reading and segments and not label:
+            pos = reading.end()
+            continue
+        if segments and not label and _TRAILING_BY.match(text, pos):
             break
         return None
     return segments or None
 
 
-_LABEL_ONLY = re.compile(
-    r"(?i:first\s+published|published|posted|last\s+updated|updated|last\s+modified)"
-    r"(?:\s+(?i:on))?\s*:?"
+_LABEL_ONLY = re.compile(rf"{_DATE_LABEL.pattern}")
+
+
+# A byline's opening, in the languages of the corpus ('By Jane Doe', 'Von Jane Doe', 'Текст: ...').
+_DATE_BYLINE = re.compile(
+    r"(?:(?:Posted|Written|Words|Story|Text|Reported)\s+)?(?:By|BY|by|Von|von|Par|par|Por|por)\s+(?=\S)"
+    r"|(?:Текст|Автор|Author)\s*:\s*"
 )
+_NAME_TAIL = re.compile(r"[\s|·•,\u2013\u2014-]*$")
+_STORY_REACH = 15  # nonblank lines above the story's start where its byline and date stand
+
+
+def _dated_tail(text: str, start: int, *, trailing_words: int = 0) -> list[_DateSegment] | None:
+    """text[start:] read as a date line, allowing a few words after it ('... 12:48:14Z Space')."""
+    rest = text[start:]
+    for cut in range(trailing_words + 1):
+        words = rest.split()
+        if cut and (len(words) <= cut or any(c.isdigit() for w in words[-cut:] for c in w)):
+            break
+        candidate = " ".join(words[: len(words) - cut]) if cut else rest
+        segments = _date_line(candidate)
+        if segments:
+            return [_DateSegment(seg.kind, start + seg.start, seg.dated.shifted(start)) for seg in segments]
+    return None
+
+
+def _byline_date(text: str, *, in_header: bool) -> list[_DateSegment] | None:
+    """A byline and its date on one line: 'By Jane Doe - March 23, 2022 9:15 AM EST', 'By Jane
+    Doe | Posted Feb. 27, 2014, 5:17 p.m.', 'Von Jane Doe publiziert am 25. September 2018'; in
+    the header also a name or outlet before the date ('Reuters November 18, 2019 11:03 PM').
+    The names take at most twelve words and no digits."""
+    if len(text) > 200 or not _YEAR_NEEDLE.search(text):
+        return None
+    byline = _DATE_BYLINE.match(text)
+    if not byline and not (in_header and text[:1].isupper()):
+        return None
+    begin = byline.end() if byline else 0
+    first = next(iter(printed.printed_in(text[begin:], limit=1)), None)
+    if first is None or first.start == 0:
+        return None
+    start = begin + first.start
+    labels = list(_DATE_LABEL.finditer(text, begin, start))
+    label = labels[-1] if labels else None
+    if label is not None and label.end() == start:
+        start = label.start()
+    elif (on := re.search(r"(?i:\bon)\s+$", text[begin:start])) is not None:
+        start = begin + on.start()
+    names = _NAME_TAIL.sub("", text[begin:start])
+    if not names or len(names.split()) > 12 or any(c.isdigit() for c in names):
+        return None
+    if not byline and (len(names.split()) > 4 or not all(w[:1].isupper() for w in names.split())):
+        return None
+    return _dated_tail(text, start, trailing_words=2 if byline else 0)
+
+
+def _story_index(doc: _Doc) -> int | None:
+    """The index in doc.nonblank of the story's first line: the first of two prose lines in a row."""
+    for i in range(len(doc.nonblank) - 1):
+        if _prose(doc.nonblank[i].text) and _prose(doc.nonblank[i + 1].text):
+            return i
+    return None
+
+
+def _near_byline(doc: _Doc, index: int) -> bool:
+    """Whether a byline ('By Jane Doe') stands within two lines of doc.nonblank[index]."""
+    for other in doc.nonblank[max(0, index - 2) : index + 3]:
+        if other is not doc.nonblank[index] and len(other.text) <= 120 and _DATE_BYLINE.match(other.text):
+            return True
+    return False
 
 
 def _self_dates(doc: _Doc) -> tuple[list[_Hit], set[int]]:
     """published and modified, and the numbers of the lines that are date lines.
 
     Rules: "published-line" ('Published March 23, 2022', anywhere), "header-date" (a line
-    that is only a date, in the header), "updated-line" ('Updated: March 24, 2022').
+    that is only a date, in the header or beside a byline above the story; or a byline with its
+    date, `_byline_date`), "updated-line" ('Updated: March 24, 2022').
     A label alone on a line takes the date on the next line ('Published' / '23 March 2022').
     """
     labelled: list[tuple[str, int, _Dated]] = []  # (kind, start of the label, date)
     bare: list[tuple[int, _Dated]] = []
     date_lines: set[int] = set()
-    for line in doc.nonblank:
+    story = _story_index(doc)
+    near = set() if story is None else {line.number for line in doc.nonblank[max(0, story - _STORY_REACH) : story]}
+    for index, line in enumerate(doc.nonblank):
         segments = _date_line(line.text)
         base = line.start
+        in_header = line.number in doc.header_numbers
+        if segments is None and (in_header or line.number in near):
+            # A byline with its date: its bare date is the article's, as a header date is.
+            by_segments = _byline_date(line.text, in_header=in_header)
+            if by_segments:
+                for segment in by_segments:
+                    dated = segment.dated.shifted(base)
+                    if segment.kind == "bare":
+                        bare.append((base + segment.start, dated))
+                    else:
+                        labelled.append((segment.kind, base + segment.start, dated))
+                continue
+        if segments and line.number in near and not in_header and _near_byline(doc, index):
+            in_header = True  # a date alone on a line beside the byline, above the story
         if segments is None and _LABEL_ONLY.fullmatch(line.text):
             following = doc.next_nonblank(line)
             later = _date_line(following.text) if following else None
             if following and later and all(s.kind == "bare" for s in later):
-                revised = re.search(r"(?i:updated|modified)", line.text)
+                revised = _MODIFIED_LABEL.search(line.text)
                 date_lines.update({line.number, following.number})
                 first = later[0].dated
                 dated = _Dated(line.start, following.start + first.end, first.when)
                 labelled.append(("modified" if revised else "published", line.start, dated))
             continue
-        in_header = line.number in doc.header_numbers
         if segments is None or (not in_header and all(s.kind == "bare" for s in segments)):
             continue  # a date alone on a line in the story is the story's (a timeline entry)
         date_lines.add(line.number)
