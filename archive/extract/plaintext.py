@@ -582,8 +582,8 @@ def _self_dates(doc: _Doc) -> tuple[list[_Hit], set[int]]:
                     else:
                         labelled.append((segment.kind, base + segment.start, dated))
                 continue
-        if segments and line.number in near and not in_header and _near_byline(doc, index):
-            in_header = True  # a date alone on a line beside the byline, above the story
+        promoted = bool(segments) and line.number in near and not in_header and _near_byline(doc, index)
+        in_header = in_header or promoted  # a date alone on a line beside the byline, above the story
         if segments is None and _LABEL_ONLY.fullmatch(line.text):
             following = doc.next_nonblank(line)
             later = _date_line(following.text) if following else None
@@ -596,7 +596,10 @@ def _self_dates(doc: _Doc) -> tuple[list[_Hit], set[int]]:
             continue
         if segments is None or (not in_header and all(s.kind == "bare" for s in segments)):
             continue  # a date alone on a line in the story is the story's (a timeline entry)
-        date_lines.add(line.number)
+        if not promoted and not _ON.match(line.text):
+            # Lines beside a byline stay out: the headline rules read the first date line as
+            # the header's, and these stand below the byline.
+            date_lines.add(line.number)
         for segment in segments:
             dated = segment.dated.shifted(base)
             if segment.kind == "bare":
