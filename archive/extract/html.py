@@ -647,7 +647,7 @@ def _describe(element: Element) -> str:
 
 
 # A class, id or itemprop naming an article's date line or byline ('entry-date', 'byline', 'timestamp').
-_DATE_CLASS = re.compile(r"date|time|publish|posted|byline|stamp|submitted|article-?info|post-?meta", re.I)
+_DATE_CLASS = re.compile(r"date|time|publish|posted|byline|stamp|submitted|article-?info|(?<![a-z])meta(?![a-z])", re.I)
 _BYLINE_CLASS = re.compile(r"byline", re.I)
 _DATE_PROPS = frozenset({"datePublished", "dateCreated", "dateModified", "uploadDate"})
 _MAX_DATE_TEXT = 200  # characters: a date line with its labels and byline, not a paragraph
