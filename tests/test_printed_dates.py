@@ -4,7 +4,7 @@ HTML and plain-text extractors use it. Snippets are hand-made in the general for
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 import pytest
 
@@ -52,8 +52,8 @@ def test_printed_forms(text: str, value: str | None, local: str | None) -> None:
         assert found == []
         return
     assert [p.when.iso() for p in found] == [value]
-    assert (found[0].local.isoformat(timespec="minutes" if found[0].time.second == 0 else "seconds")
-            if found[0].local and found[0].time else None) == local  # fmt: skip
+    shown = found[0].local
+    assert (shown.isoformat(timespec="seconds" if shown.second else "minutes") if shown else None) == local
 
 
 @pytest.mark.parametrize("text", ["08/11/2023", "version 1.2.2019", "11/19/19", "3/4/2020", "page 12.05.2019.pdf"])
@@ -91,10 +91,10 @@ def test_a_year_less_date_is_read_only_in_a_given_year_and_with_a_time() -> None
 @pytest.mark.parametrize(
     ("local", "instant", "offset"),
     [
-        (datetime(2019, 11, 18, 23, 3), datetime(2019, 11, 19, 7, 3, 25, tzinfo=timezone.utc), "-08:00"),
-        (datetime(2019, 11, 19, 11, 6), datetime(2019, 11, 19, 5, 36, 1, tzinfo=timezone.utc), "+05:30"),
-        (datetime(2019, 11, 19, 8, 38), datetime(2019, 11, 19, 3, 31, 42, tzinfo=timezone.utc), None),  # 5 h 6 min
-        (datetime(2019, 11, 19, 8, 0), datetime(2019, 11, 20, 0, 0, tzinfo=timezone.utc), None),  # 16 h off
+        (datetime(2019, 11, 18, 23, 3), datetime(2019, 11, 19, 7, 3, 25, tzinfo=UTC), "-08:00"),
+        (datetime(2019, 11, 19, 11, 6), datetime(2019, 11, 19, 5, 36, 1, tzinfo=UTC), "+05:30"),
+        (datetime(2019, 11, 19, 8, 38), datetime(2019, 11, 19, 3, 31, 42, tzinfo=UTC), None),  # 5 h 6 min
+        (datetime(2019, 11, 19, 8, 0), datetime(2019, 11, 20, 0, 0, tzinfo=UTC), None),  # 16 h off
     ],
 )
 def test_derived_offset_is_a_quarter_hour_within_fourteen_hours(
@@ -105,7 +105,7 @@ def test_derived_offset_is_a_quarter_hour_within_fourteen_hours(
 
 def test_with_metadata_keeps_the_printed_local_time() -> None:
     shown = printed.printed_in("November 18, 2019 11:03 PM")[0]
-    utc = When.of(datetime(2019, 11, 19, 7, 3, 25, tzinfo=timezone.utc))
+    utc = When.of(datetime(2019, 11, 19, 7, 3, 25, tzinfo=UTC))
     assert printed.with_metadata(shown, [utc]) == (
         When(date(2019, 11, 18), time(23, 3), "-08:00"),
         "offset from metadata",
