@@ -419,7 +419,8 @@ _MODIFIED_LABEL = re.compile(
 )
 # 'on December 29, 2014 at 2:48 PM' under a byline: a date, no label.
 _ON = re.compile(r"(?i:on)\s+(?=\d|[^\W\d_])")
-_READING_TIME = re.compile(r"(?i:\d+\s*min(?:ute)?s?\s+read)")
+# Furniture after a date: a reading time, a comment count ('2 min read', 'Comments (25)').
+_READING_TIME = re.compile(r"(?i:\d+\s*min(?:ute)?s?\s+read|\d*\s*comments?(?:\s*\(\d+\))?)(?![^\W\d_])")
 _RELATIVE = re.compile(
     r"(?i:(?:about\s+)?(?:\d+|an?|one)\s+(?:sec|second|min|minute|hr|hour|day|week|month|year)s?"
     r"\s+ago|just\s+now)"
@@ -460,6 +461,8 @@ def _date_line(text: str) -> list[_DateSegment] | None:
             kind = "modified" if _MODIFIED_LABEL.search(label["label"]) else "published"
             pos = label.end()
         elif not segments and (on := _ON.match(text, pos)):
+            # 'On June 17, 2014 at 7:00 AM' (a line of its own): how bylines state publication.
+            kind = "published" if pos == 0 else kind
             pos = on.end()
         dated = _when_at(text, pos)
         if dated:
@@ -491,6 +494,8 @@ _DATE_BYLINE = re.compile(
     r"(?:(?:Posted|Written|Words|Story|Text|Reported)\s+)?(?:By|BY|by|Von|von|Par|par|Por|por)\s+(?=\S)"
     r"|(?:Текст|Автор|Author)\s*:\s*"
 )
+# A name or outlet before a date in the header: one to four capitalised words, no other punctuation.
+_HEADER_NAME = re.compile(r"[^\W\d_][\w.'\u2019&-]*(?:\s+[^\W\d_][\w.'\u2019&-]*){0,3}")
 _NAME_TAIL = re.compile(r"[\s|·•,\u2013\u2014-]*$")
 _STORY_REACH = 15  # nonblank lines above the story's start where its byline and date stand
 
@@ -533,7 +538,7 @@ def _byline_date(text: str, *, in_header: bool) -> list[_DateSegment] | None:
     names = _NAME_TAIL.sub("", text[begin:start])
     if not names or len(names.split()) > 12 or any(c.isdigit() for c in names):
         return None
-    if not byline and (len(names.split()) > 4 or not all(w[:1].isupper() for w in names.split())):
+    if not byline and not (_HEADER_NAME.fullmatch(names) and all(w[:1].isupper() for w in names.split())):
         return None
     return _dated_tail(text, start, trailing_words=2 if byline else 0)
 
