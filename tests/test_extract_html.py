@@ -138,7 +138,7 @@ def test_a_conflicting_date_gives_way_to_the_one_printed_below_the_headline() ->
     result = extract((DATA / "conflict_dates.html").read_bytes())
     by_key = {f.key: f.value for f in facts_of(result, "published")}
     assert by_key == {
-        "visible date (time.article__date)": "2022-03-23T21:40:00+02:00",
+        "visible date (div.article__meta)": "2022-03-23T21:40:00+02:00",
         "time[datetime] (header)": "2022-03-23T21:40:00+02:00",
     }
     assert [n.note for n in result.notes] == ["date not used"]  # the JSON-LD's, with its reason

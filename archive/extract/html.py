@@ -627,8 +627,8 @@ def _with_printed(page: _Page, machine: list[_Cand], shown: _Shown) -> list[_Can
     agree = [c for c in machine if (w := _when(c.value)) and printed.same_minute(w, value)]
     if not shown.printed.year_printed and (not agree or how == "date as printed"):
         return machine  # the year was the metadata's: only an agreeing reading stands
-    if (not shown.clear and len(agree) < len(machine)) or not (shown.clear or machine):
-        return machine
+    if (not shown.clear and len(agree) < len(machine)) or (not machine and not (shown.clear and shown.marked)):
+        return machine  # without metadata, only a date labelled or in a date or byline element below the headline
     if len(agree) == len(machine) or shown.field == "modified":
         return [cand, *machine]
     for c in machine:
@@ -651,6 +651,7 @@ _DATE_CLASS = re.compile(r"date|time|publish|posted|byline|stamp|submitted|artic
 _BYLINE_CLASS = re.compile(r"byline", re.I)
 _DATE_PROPS = frozenset({"datePublished", "dateCreated", "dateModified", "uploadDate"})
 _MAX_DATE_TEXT = 200  # characters: a date line with its labels and byline, not a paragraph
+_MAX_DATE_CONTEXT = 80  # characters of a date line besides its date: a label, a byline, a place
 
 
 @dataclass(frozen=True)
@@ -662,6 +663,7 @@ class _Shown:
     element: Element
     clear: bool  # clearly the article's date
     text: str  # the text it was read in
+    marked: bool = True  # labelled, or in an element classed as a date or byline (not a bare <time>)
 
     @property
     def evidence(self) -> str:
@@ -707,27 +709,34 @@ def _printed_dates(page: _Page, year: int | None = None) -> list[_Shown]:
         position = order[element]
         if not (position < header_end or prop in _DATE_PROPS) or page.in_chrome(element) or _in_story(element):
             continue
+        if _inside(element, "figure", page.root) or _inside(element, "figcaption", page.root):
+            continue  # a caption's date is the photo's
         text = _line(element)
         if not text:
             continue
         if len(text) <= _MAX_DATE_TEXT:
             pieces = [text]
-            taken.update(element.iter())
         elif _BYLINE_CLASS.search(f"{element.get('class')} {element.get('id')}"):
             pieces = _loose_text(element)
         else:
             continue
         for piece in pieces:
+            dates = printed.printed_in(piece, day_first, limit=4, year=year)
+            if not dates or len(piece) - sum(d.end - d.start for d in dates) > _MAX_DATE_CONTEXT:
+                continue  # no date, or a sentence or caption that mentions one: an inner element may be the date
+            if pieces == [text]:
+                taken.update(element.iter())
             previous, name, labelled = 0, "", False
-            for shown in printed.printed_in(piece, day_first, limit=4, year=year):
+            for shown in dates:
                 labels = _LABEL.findall(piece[previous : shown.start])
                 if labels:
                     name, labelled = ("modified" if _UPDATED.fullmatch(labels[-1]) else "published"), True
                 elif not name:
                     name = _class_field(element)
                 previous = shown.end
-                clear = (labelled and name == "published") or named or position > after
-                found.append(_Shown(name, shown, element, clear, piece))
+                clear = (labelled and name == "published") or position > after
+                marked = labelled or not (named and element.tag == "time" and not element.get("class"))
+                found.append(_Shown(name, shown, element, clear, piece, marked))
     return found
 
 
@@ -1464,7 +1473,8 @@ def _add_htmldate(page: _Page, dates: _Dates) -> None:
     found = _htmldate(page)
     if not found:
         return
-    modified_days = {w.day for c in dates.modified if (w := _when(c.value))}
+    # The metadata's update only: htmldate's fallback reads metadata, and a printed update can share its day.
+    modified_days = {w.day for c in dates.modified if not c.rule.startswith("printed") and (w := _when(c.value))}
     when = _when(found)
     if when is None or when.day in modified_days:
         return

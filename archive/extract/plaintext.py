@@ -601,6 +601,9 @@ def _self_dates(doc: _Doc) -> tuple[list[_Hit], set[int]]:
             continue
         if segments is None or (not in_header and all(s.kind == "bare" for s in segments)):
             continue  # a date alone on a line in the story is the story's (a timeline entry)
+        following = doc.next_nonblank(line)
+        if all(s.kind == "bare" for s in segments) and following and following.text[:1] in "|©":
+            continue  # a date continued by a credit ('27-06-2012' / '| Efe') is a photo's
         if not promoted and not _ON.match(line.text):
             # Lines beside a byline stay out: the headline rules read the first date line as
             # the header's, and these stand below the byline.
