@@ -262,3 +262,28 @@ def test_json_round_trip_of_values_is_plain_iso() -> None:
     value = text_dates(f"Council Adopts the New Rules After a Long Review\nNov. 19, 2019, 10:31 PM CST\n\n{BODY}")
     moment = datetime.fromisoformat(json.loads(json.dumps(value["published"][0])))
     assert moment.utcoffset() == timedelta(hours=-6)
+
+
+def test_a_caption_or_sentence_that_mentions_a_date_is_not_the_date_line() -> None:
+    header = (
+        '<figure><img src="a.jpg"><figcaption class="caption-date">Protesters on March 3, 2019</figcaption></figure>'
+        '<span class="text-time-muted">The square where protesters gathered on March 3, 2019, as seen from the roof'
+        " of the town hall on the morning after the vote</span>"
+        '<div class="byline">By Jane Doe November 2, 2023 3:53 PM EDT</div>'
+    )
+    assert {v for v, _ in published(page("", header))} == {"2023-11-02T15:53:00-04:00"}
+
+
+def test_without_metadata_a_bare_time_element_is_not_enough() -> None:
+    data = (
+        '<html lang="es"><head></head><body><div class="masthead"><h1>Diario</h1>'
+        "<time>jueves, 09 enero 2014 - 10:21 h</time></div><article><h3>Noticia</h3>" + STORY + "</article>"
+        "</body></html>"
+    ).encode()
+    assert "2014-01-09" not in {v[:10] for v, _ in published(data)}
+
+
+def test_text_a_photo_date_continued_by_its_credit_is_not_the_publication_date() -> None:
+    caption = "The square after the vote\n27-06-2012\n| Agency"
+    text = f"Council Adopts the New Rules After a Long Review\n{caption}\n\n{BODY}"
+    assert "published" not in text_dates(text)

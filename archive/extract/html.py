@@ -22,11 +22,16 @@ human reader, and the policy is to abstain rather than guess:
   leading "The" or a ".com"; the same instant written in two time zones; "en" and "en-GB")
   get the same value, so corroboration stays visible; values that differ are all emitted,
   and the caller shows the conflict rather than choosing.
-* Dates are ISO 8601: a full datetime with its offset when the source gives one, else the
-  date (a time without a zone fixes no instant). An update time is `modified`, never
-  `published`. htmldate is consulted only when the page states no publication date in its
-  metadata or article header, since it reads the same markup and adds nothing but risk
-  (a URL date, a modified date) where explicit metadata exists.
+* Dates are ISO 8601: a full datetime with its offset when the source gives one (a metadata
+  value written in full is kept as written, "Z" and all), else the date (a time without a zone
+  fixes no instant). The date the article header prints (`archive.extract.common.printed`
+  reads it) is given in the outlet's local time: its zone as printed, or the offset that makes
+  it the metadata's instant; a printed publication date that is clearly the article's
+  (labelled, or below the headline) is preferred to metadata that disagree, which are then
+  left out with a note. An update time is `modified`, never `published`. htmldate is
+  consulted only when the page states no publication date in its metadata or article header,
+  since it reads the same markup and adds nothing but risk (a URL date, a modified date)
+  where explicit metadata exists.
 * The title is one fact: the JSON-LD headline, else og:title, else the article's `<h1>`,
   else `<title>` (a " | Outlet" suffix is removed only when it names the outlet found).
 * Photo credits come from JSON-LD images (`creditText`, `creator`/`author`,
