@@ -134,13 +134,14 @@ def test_cyrillic_credit_span_is_in_bytes() -> None:
     assert credit.start != data.decode().index("Фото: Олександр")  # bytes, not characters
 
 
-def test_conflicting_dates_keep_both_sources() -> None:
+def test_a_conflicting_date_gives_way_to_the_one_printed_below_the_headline() -> None:
     result = extract((DATA / "conflict_dates.html").read_bytes())
     by_key = {f.key: f.value for f in facts_of(result, "published")}
     assert by_key == {
-        "jsonld:NewsArticle.datePublished": "2022-03-24T08:00:00+02:00",
+        "visible date (div.article__meta)": "2022-03-23T21:40:00+02:00",
         "time[datetime] (header)": "2022-03-23T21:40:00+02:00",
     }
+    assert [n.note for n in result.notes] == ["date not used"]  # the JSON-LD's, with its reason
     assert not [f for f in result.facts if f.rule == "htmldate"]
 
 
@@ -152,8 +153,8 @@ def test_citations_and_photo_agencies_are_not_the_outlet() -> None:
 
 def test_update_is_modified_never_published() -> None:
     result = extract((DATA / "updated_dates.html").read_bytes())
-    assert set(values(result, "published")) == {"2022-03-23T11:20:16+00:00"}
-    assert set(values(result, "modified")) == {"2022-03-24T08:02:40+00:00"}
+    assert set(values(result, "published")) == {"2022-03-23T11:20:16.000Z"}
+    assert set(values(result, "modified")) == {"2022-03-24T08:02:40.000Z"}
     keys = {f.key for f in facts_of(result, "modified")}
     assert keys == {"jsonld:ReportageNewsArticle.dateModified", "time[datetime] (header)"}
 
@@ -448,7 +449,7 @@ def test_no_outlet_from_text_citations() -> None:
     ("raw", "value"),
     [
         ("2022-03-23T14:05:00-04:00", "2022-03-23T14:05:00-04:00"),
-        ("2022-03-23T18:05:00.000Z", "2022-03-23T18:05:00+00:00"),
+        ("2022-03-23T18:05:00.000Z", "2022-03-23T18:05:00.000Z"),  # a full ISO datetime as written
         ("2022-03-23T14:05:00+0000", "2022-03-23T14:05:00+00:00"),
         ("2022-03-23T14:05:00", "2022-03-23"),  # no zone: no instant, the date only
         ("2022-03-23 14:05", "2022-03-23"),
@@ -483,7 +484,7 @@ def test_modified_from_og_and_time_labels() -> None:
     )
     result = extract(page(head, body))
     assert values(result, "published") == ["2022-03-23"]
-    assert values(result, "modified") == ["2022-03-24T09:00:00+00:00"] * 2
+    assert values(result, "modified") == ["2022-03-24T09:00:00Z"] * 2
 
 
 def test_time_classed_updated_is_modified() -> None:
@@ -507,12 +508,19 @@ def test_times_in_the_story_are_not_the_article_dates() -> None:
 
 
 def test_htmldate_fills_in_only_without_explicit_dates() -> None:
-    # The visible date would give htmldate 2022-03-20; the JSON-LD says otherwise.
-    body = '<article><h1>Headline here</h1><p class="date">Posted on March 20, 2022</p>' + STORY + "</article>"
+    # htmldate reads the date in the URL-like data attribute; the JSON-LD says otherwise.
+    body = '<article><h1>Headline here</h1><div data-date="2022-03-20">March 20</div>' + STORY + "</article>"
     explicit = extract(page(jsonld({"@type": "NewsArticle", "datePublished": "2022-03-23"}), body))
     assert values(explicit, "published") == ["2022-03-23"]
-    bare = extract(page("", body))
+    bare = extract(page('<meta name="date" content="2022-03-20">', body))
     assert [(f.value, f.rule) for f in facts_of(bare, "published")] == [("2022-03-20", "htmldate")]
+
+
+def test_a_labelled_printed_date_is_preferred_to_metadata_of_another_day() -> None:
+    body = '<article><h1>Headline here</h1><p class="date">Posted on March 20, 2022</p>' + STORY + "</article>"
+    explicit = extract(page(jsonld({"@type": "NewsArticle", "datePublished": "2022-03-23"}), body))
+    assert [(f.value, f.rule) for f in facts_of(explicit, "published")] == [("2022-03-20", "printed-as-printed")]
+    assert [n.note for n in explicit.notes] == ["date not used"]
 
 
 def test_htmldate_does_not_turn_the_update_into_publication() -> None:
@@ -520,7 +528,7 @@ def test_htmldate_does_not_turn_the_update_into_publication() -> None:
     body = "<article><h1>Headline here</h1>" + STORY + "</article>"
     result = extract(page(head, body))
     assert values(result, "published") == []
-    assert values(result, "modified") == ["2022-03-24T09:00:00+00:00"]
+    assert values(result, "modified") == ["2022-03-24T09:00:00Z"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -853,14 +861,17 @@ def test_a_utc_time_element_is_given_in_the_zone_it_prints() -> None:
         b"<p>A long first paragraph of the story, long enough to be the story and not its header.</p>"
         b"</article></body></html>"
     )
-    assert set(values(extract(data), "published")) == {"2023-11-02T15:53:52-04:00"}  # the same instant, as printed
+    # The same instant (to the minute), given as printed: the outlet's local time, to the minute it states.
+    assert set(values(extract(data), "published")) == {"2023-11-02T15:53:00-04:00"}
 
 
-def test_a_printed_time_of_another_instant_changes_nothing() -> None:
+def test_a_printed_time_of_another_instant_is_the_one_given() -> None:
     data = (
         b"<html><head></head><body><article><h1>Hansen warns</h1>"
         b'<time datetime="2023-11-02T19:53:52Z">November 2, 2023 9:00 AM EDT</time>'
         b"<p>A long first paragraph of the story, long enough to be the story and not its header.</p>"
         b"</article></body></html>"
     )
-    assert values(extract(data), "published") == ["2023-11-02T19:53:52+00:00"]
+    result = extract(data)
+    assert values(result, "published") == ["2023-11-02T09:00:00-04:00"]  # the header's <time>, as printed
+    assert [n.note for n in result.notes] == ["date not used"]

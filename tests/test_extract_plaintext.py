@@ -300,7 +300,7 @@ def test_outlet_signals_that_disagree_give_none() -> None:
         ("Posted on March 23, 2022 by Jane Doe", "2022-03-23"),
         ("Published 9:15 AM EDT, March 23, 2022", "2022-03-23T09:15:00-04:00"),
         ("Published Jan 5, 2022 9:15 AM ET", "2022-01-05T09:15:00-05:00"),  # ET in winter is EST
-        ("Published 23 Mar 2022, 10:00 AM IST", "2022-03-23"),  # IST is ambiguous: date only
+        ("Published 23 Mar 2022, 10:00 AM IST", "2022-03-23T10:00:00+05:30"),  # IST: India (issue 10)
         ("Published\n23 March 2022", "2022-03-23"),
         ("March 23, 2022 9:15 AM ET", "2022-03-23T09:15:00-04:00"),  # a date line in the header
         ("Wed 23 Mar 2022 18.32 GMT", "2022-03-23T18:32:00+00:00"),

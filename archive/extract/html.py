@@ -28,11 +28,16 @@ human reader, and the policy is to abstain rather than guess:
   "en" and "en-GB") get the same value, so corroboration stays visible; values that differ
   are all emitted, and the caller shows the conflict rather than choosing. So do outlets
   equally supported.
-* Dates are ISO 8601: a full datetime with its offset when the source gives one, else the
-  date (a time without a zone fixes no instant). An update time is `modified`, never
-  `published`. htmldate is consulted only when the page states no publication date in its
-  metadata or article header, since it reads the same markup and adds nothing but risk
-  (a URL date, a modified date) where explicit metadata exists.
+* Dates are ISO 8601: a full datetime with its offset when the source gives one (a metadata
+  value written in full is kept as written, "Z" and all), else the date (a time without a zone
+  fixes no instant). The date the article header prints (`archive.extract.common.printed`
+  reads it) is given in the outlet's local time: its zone as printed, or the offset that makes
+  it the metadata's instant; a printed publication date that is clearly the article's
+  (labelled, or below the headline) is preferred to metadata that disagree, which are then
+  left out with a note. An update time is `modified`, never `published`. htmldate is
+  consulted only when the page states no publication date in its metadata or article header,
+  since it reads the same markup and adds nothing but risk (a URL date, a modified date)
+  where explicit metadata exists.
 * The title is one fact: the JSON-LD headline, else og:title, else the article's `<h1>`,
   else `<title>` (a " | Outlet" suffix is removed only when it names the outlet found).
 * Photo credits come from JSON-LD images (`creditText`, `creator`/`author`,
@@ -66,9 +71,12 @@ from archive.extract import plaintext
 from archive.extract.api import Document, Fact, FunctionExtractor, Note, Result
 from archive.extract.common import credits as creditlib
 from archive.extract.common import headlines, mastheads
+from archive.extract.common import printed
 from archive.extract.common.dates import When, same_time
 from archive.extract.common.encoding import decide, read
 from archive.extract.common.outlets import Signal, outlet_key, resolve, same_outlet
+from archive.extract.common.outlets import outlet_key
+from archive.extract.common.printed import Printed
 from archive.extract.common.text import fold, has_any
 
 NAME = "html"
@@ -615,11 +623,12 @@ def _when(raw: str) -> When | None:
 
 
 def _same_time(a: str, b: str) -> bool:
-    """The same instant, or a date that is the local date of an instant, or the same date."""
+    """The same instant to the minute (a printed time states no seconds), or a date that is the
+    local date of an instant, or the same date."""
     first, second = _when(a), _when(b)
     if first is None or second is None:
         return a == b
-    return same_time(first, second)
+    return same_time(first, second) or printed.same_minute(first, second)
 
 
 def _most_precise(values: list[str]) -> str:
@@ -641,17 +650,30 @@ class _Dates:
             page.notes.append(Note("date not read", f"{key}: {raw.strip()[:80]!r} is not an ISO 8601 date"))
             return
         target = self.published if name == "published" else self.modified
-        target.append(_Cand(when.iso(), rule, key, raw))
+        written = raw.strip()
+        # A full ISO 8601 datetime is kept as the page wrote it ("Z", fractions of a second).
+        value = written if when.moment is not None and _ISO_WRITTEN.fullmatch(written) else when.iso()
+        target.append(_Cand(value, rule, key, raw))
 
 
-_UPDATED = re.compile(r"\b(?:updated|modified|revised|last\s+(?:updated|modified))\b", re.I)
-_PUBLISHED = re.compile(r"\b(?:published|posted|first\s+published)\b", re.I)
+_ISO_WRITTEN = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?(?:Z|[+-]\d\d:\d\d)")
+_UPDATED = re.compile(
+    r"\b(?:updated|modified|revised|last\s+(?:updated|modified)|aktualisiert|mis\s+à\s+jour|actualizado"
+    r"|atualizado|aggiornato|обновлено|оновлено)\b|更新|آخر\s+تحديث",
+    re.I,
+)
+_PUBLISHED = re.compile(
+    r"\b(?:published|posted|first\s+published|publiziert|veröffentlicht|publié|publicado|pubblicato"
+    r"|опубликовано|опубліковано)\b|发布|発信|公開|기사입력|입력",
+    re.I,
+)
 _LABEL = re.compile(rf"{_UPDATED.pattern}|{_PUBLISHED.pattern}", re.I)
 _LONG_PARAGRAPH = 80  # characters: a paragraph this long is the story, not its header
 
 
 def _dates(page: _Page) -> _Dates:
-    """Dates from JSON-LD / microdata, article:*_time and the <time> elements of the header."""
+    """Dates from JSON-LD / microdata, article:*_time, the <time> elements of the header, and the
+    dates the article header prints (`_printed_dates`), reconciled with the metadata."""
     dates = _Dates()
     for prefix, article in page.articles:
         kind = _type_name(article)
@@ -663,30 +685,180 @@ def _dates(page: _Page) -> _Dates:
         for raw in page.og.get(prop, []):
             dates.add(page, name, raw, "og-" + prop.split(":")[1].replace("_", "-"), prop)
     for element, name, how in _header_times(page):
-        raw = element.get("datetime", "")
-        local = _as_printed(raw, _line(element))
-        if local:  # first: the same instant, in the zone the page prints it in
-            dates.add(page, name, local, f"time-{how}-printed", f"time[datetime] ({how}), zone as printed")
-        dates.add(page, name, raw, f"time-{how}", f"time[datetime] ({how})")
+        dates.add(page, name, element.get("datetime", ""), f"time-{how}", f"time[datetime] ({how})")
+    years = [w.day.year for c in dates.published if (w := _when(c.value))]
+    shown = _printed_dates(page, years[0] if years else None)
+    for name in ("published", "modified"):
+        found = next((s for s in shown if s.field == name), None)
+        if found:
+            target = dates.published if name == "published" else dates.modified
+            target[:] = _with_printed(page, target, found)
     return dates
 
 
-def _as_printed(machine: str, printed: str) -> str:
-    """A <time>'s machine value in the zone its printed text states, when both are the same
-    instant (to the minute): datetime="2023-11-02T19:53:52Z" printed "November 2, 2023 3:53 PM
-    EDT" is 2023-11-02T15:53:52-04:00. The outlet's local time is what a citation should give;
-    a value in UTC can fall on the next day. "" when the text states no zone or another time."""
-    when = _when(machine)
-    if when is None or when.moment is None or not printed or len(printed) > 200:
-        return ""
-    read = [e for e in _plaintext(f"Published {printed}") if e.field == "published"]
-    stated = _when(str(read[0].value)) if read else None
-    if stated is None or stated.moment is None or stated.offset == when.offset:
-        return ""
-    if abs((stated.moment - when.moment).total_seconds()) >= 60:
-        return ""
-    moment = when.moment.astimezone(stated.moment.tzinfo)
-    return When.of(moment).iso()
+def _with_printed(page: _Page, machine: list[_Cand], shown: _Shown) -> list[_Cand]:
+    """The metadata's candidates with the printed date first, in the outlet's local time (its
+    zone as printed, or the offset that makes it the metadata's instant). When they disagree the
+    printed date is kept only if it is clearly the article's (labelled, a <time>, or in a date
+    element below the headline); a published date printed is then the one given, and the
+    metadata that disagree with it are dropped, with a note."""
+    instants = [w for c in machine if (w := _when(c.value))]
+    value, how = printed.with_metadata(shown.printed, instants)
+    evidence = (
+        shown.evidence if how in ("as printed", "date as printed") else f"{shown.evidence} ({how}: {value.offset})"
+    )
+    key = f"visible date ({_describe(shown.element)})"
+    cand = _Cand(value.iso(), f"printed-{how.replace(' ', '-')}", key, evidence)
+    agree = [c for c in machine if (w := _when(c.value)) and printed.same_minute(w, value)]
+    if not shown.printed.year_printed and (not agree or how == "date as printed"):
+        return machine  # the year was the metadata's: only an agreeing reading stands
+    if (not shown.clear and len(agree) < len(machine)) or (not machine and not (shown.clear and shown.marked)):
+        return machine  # without metadata, only a date labelled or in a date or byline element below the headline
+    if len(agree) == len(machine) or shown.field == "modified":
+        return [cand, *machine]
+    for c in machine:
+        if c not in agree:
+            reason = f"{c.key}: {c.evidence!r} disagrees with the printed date {shown.evidence!r}"
+            page.notes.append(Note("date not used", reason))
+    return [cand, *agree]
+
+
+def _describe(element: Element) -> str:
+    prop = (element.get("itemprop") or "").strip()
+    if prop:
+        return f"{element.tag}[itemprop={prop}]"
+    words = [w for w in (element.get("class") or "").split() if _DATE_CLASS.search(w)][:1]
+    return f"{element.tag}.{words[0]}" if words else element.tag
+
+
+# A class, id or itemprop naming an article's date line or byline ('entry-date', 'byline', 'timestamp').
+_DATE_CLASS = re.compile(r"date|time|publish|posted|byline|stamp|submitted|article-?info|(?<![a-z])meta(?![a-z])", re.I)
+_BYLINE_CLASS = re.compile(r"byline", re.I)
+_DATE_PROPS = frozenset({"datePublished", "dateCreated", "dateModified", "uploadDate"})
+_MAX_DATE_TEXT = 200  # characters: a date line with its labels and byline, not a paragraph
+_MAX_DATE_CONTEXT = 80  # characters of a date line besides its date: a label, a byline, a place
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """A date printed in the article's header, and where."""
+
+    field: str
+    printed: Printed
+    element: Element
+    clear: bool  # clearly the article's date
+    text: str  # the text it was read in
+    marked: bool = True  # labelled, or in an element classed as a date or byline (not a bare <time>)
+
+    @property
+    def evidence(self) -> str:
+        return self.text[self.printed.start : self.printed.end]
+
+
+def _printed_dates(page: _Page, year: int | None = None) -> list[_Shown]:
+    """The dates the article's header prints: (field, date, element, clearly the article's).
+
+    Read from <time> elements and elements whose class, id or itemprop names a date or byline, in
+    the article's header: above its second long paragraph (the first is often a standfirst) and
+    outside the story's paragraphs, or anywhere in the article for itemprop dates; a headline
+    outside the article's region brings its own surroundings. A long byline element is read by
+    its pieces of loose text ('By X ... on December 29, 2014 at 2:48 PM'). A date is `modified`
+    when its label says 'Updated' (or the element is classed so), else `published`. It is clearly
+    the article's when labelled 'Published'/'Posted', in a <time> or an itemprop date, or after
+    the headline. With the metadata's `year`, a date printed without one ('Posted Nov 19, 6:51
+    AM') is read in it; it counts only where it agrees with the metadata.
+    """
+    order, header_end = _header_end(page)
+    lang = page.root.get("lang") or next(iter(page.og.get("og:locale", [])), None)
+    day_first = printed.day_first_for(lang)
+    h1 = next((h for h in page.root.iter("h1") if not page.in_chrome(h)), None)
+    elements = list(page.scope.iter())
+    if h1 is not None and h1 not in order:  # the headline (and its byline) above the article's region
+        around = h1.getparent()
+        if around is not None and around.getparent() is not None and around.getparent().tag != "html":
+            around = around.getparent()
+        if around is not None and around.tag not in ("body", "html"):
+            outside = [e for e in around.iter() if e not in order]
+            order = {**{e: i - len(outside) for i, e in enumerate(outside)}, **order}
+            elements = outside + elements
+    after = order.get(h1, -1) if h1 is not None else -1
+    taken: set[Element] = set()
+    found: list[_Shown] = []
+    for element in elements:
+        if not isinstance(element.tag, str) or element in taken:
+            continue
+        prop = (element.get("itemprop") or "").strip()
+        named = element.tag == "time" or prop in _DATE_PROPS
+        if not (named or any(_DATE_CLASS.search(element.get(a) or "") for a in ("class", "id"))):
+            continue
+        position = order[element]
+        if not (position < header_end or prop in _DATE_PROPS) or page.in_chrome(element) or _in_story(element):
+            continue
+        if _inside(element, "figure", page.root) or _inside(element, "figcaption", page.root):
+            continue  # a caption's date is the photo's
+        text = _line(element)
+        if not text:
+            continue
+        if len(text) <= _MAX_DATE_TEXT:
+            pieces = [text]
+        elif _BYLINE_CLASS.search(f"{element.get('class')} {element.get('id')}"):
+            pieces = _loose_text(element)
+        else:
+            continue
+        for piece in pieces:
+            dates = printed.printed_in(piece, day_first, limit=4, year=year)
+            if not dates or len(piece) - sum(d.end - d.start for d in dates) > _MAX_DATE_CONTEXT:
+                continue  # no date, or a sentence or caption that mentions one: an inner element may be the date
+            if pieces == [text]:
+                taken.update(element.iter())
+            previous, name, labelled = 0, "", False
+            for shown in dates:
+                labels = _LABEL.findall(piece[previous : shown.start])
+                if labels:
+                    name, labelled = ("modified" if _UPDATED.fullmatch(labels[-1]) else "published"), True
+                elif not name:
+                    name = _class_field(element)
+                previous = shown.end
+                clear = (labelled and name == "published") or position > after
+                marked = labelled or not (named and element.tag == "time" and not element.get("class"))
+                found.append(_Shown(name, shown, element, clear, piece, marked))
+    return found
+
+
+def _class_field(element: Element) -> str:
+    classes = (element.get("class") or "").lower()
+    return "modified" if ("updated" in classes or "modified" in classes) and "publish" not in classes else "published"
+
+
+def _loose_text(element: Element) -> list[str]:
+    """The pieces of text directly in element (its text and its children's tails), blanks collapsed."""
+    pieces = [element.text or "", *(child.tail or "" for child in element)]
+    return [line for piece in pieces if (line := " ".join(piece.split())) and len(line) <= _MAX_DATE_TEXT]
+
+
+def _in_story(element: Element) -> bool:
+    """Whether element is part of a long paragraph (a date in the story, not the article's)."""
+    node = element
+    for _ in range(6):
+        if node is None:
+            return False
+        if node.tag == "p" and len(_line(node)) >= _LONG_PARAGRAPH:
+            return True
+        node = node.getparent()
+    return False
+
+
+def _header_end(page: _Page) -> tuple[dict[Element, int], int]:
+    """The document order of the scope's elements, and the position of its second long
+    paragraph (the end, if there is none): a standfirst comes before the byline on many pages."""
+    order = {element: number for number, element in enumerate(page.scope.iter())}
+    seen = 0
+    for paragraph in page.scope.iter("p"):
+        if not page.in_chrome(paragraph) and len(_line(paragraph)) >= _LONG_PARAGRAPH:
+            seen += 1
+            if seen == 2:
+                return order, order[paragraph]
+    return order, len(order)
 
 
 def _story_start(page: _Page) -> tuple[dict[Element, int], int]:
@@ -1587,7 +1759,8 @@ def _add_htmldate(page: _Page, dates: _Dates) -> None:
     found = _htmldate(page)
     if not found:
         return
-    modified_days = {w.day for c in dates.modified if (w := _when(c.value))}
+    # The metadata's update only: htmldate's fallback reads metadata, and a printed update can share its day.
+    modified_days = {w.day for c in dates.modified if not c.rule.startswith("printed") and (w := _when(c.value))}
     when = _when(found)
     if when is None or when.day in modified_days:
         return

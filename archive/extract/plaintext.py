@@ -23,8 +23,9 @@ wrong outlet or date in an evidence archive is worse than a missing one. In part
   ("Published ...", "Posted on ...", "Updated ...", "Last modified on ...") anywhere, or
   a line holding nothing but a date in the header (the lines before the body). Dates in
   the story are never the publication date. The value is an ISO date, or a full ISO
-  datetime when a time and an unambiguous zone are stated (US "ET"/"PT" resolved by the
-  US daylight-saving rules since 2007; "IST"/"CST" are ambiguous and give the date only).
+  datetime when a time and a known zone are stated (`archive.extract.common.printed` reads
+  the forms, in English and the corpus's other languages; US "ET"/"PT" are resolved by the
+  US daylight-saving rules since 2007; an unknown zone gives the date only).
   An "Updated" date is emitted as `modified`, never as `published`.
 * published_not_before: when no publication date is stated, the latest full date
   (day, month and year) that the text shows to be in the past: an embedded post's date
@@ -46,11 +47,12 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 from typing import NamedTuple
 
 from archive.extract.api import Document, Fact, FunctionExtractor, Note, Result
 from archive.extract.common import credits, headlines, mastheads
+from archive.extract.common import printed
 from archive.extract.common.dates import When
 from archive.extract.common.encoding import Decoding, decide, read
 from archive.extract.common.names import INITIALS, SUFFIXES, is_person_name, person_value, shouting, title_case
@@ -369,43 +371,9 @@ def _outlet_name(raw: str, *, mid_sentence: bool) -> str | None:
 # Dates and times
 # ---------------------------------------------------------------------------------------
 
-_MONTH = (
-    r"(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![^\W\d_])\.?"
-)
-_WEEKDAY = r"(?:(?i:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?i:day)?(?![^\W\d_])\.?,?\s+)?"
-# A year may be glued to a repeat of its date ("23 Mar 202223 Mar 2022"), as some pages
-# paste a visible and a screen-reader copy of the same date.
-_YEAR = r"(?P<y>(?:19|20)\d\d)(?:(?!\d)|(?=[0-3]?\d\s*[^\W\d_]))"
-_DAY = r"(?P<d>[0-3]?\d)(?i:st|nd|rd|th)?"
-_DATES = (
-    re.compile(rf"(?<![\w]){_WEEKDAY}(?P<m>{_MONTH})\s*{_DAY}(?!\d),?\s+{_YEAR}"),
-    re.compile(rf"(?<![\w.]){_WEEKDAY}{_DAY}\s+(?:of\s+)?(?P<m>{_MONTH}),?\s+{_YEAR}"),
-    re.compile(r"(?<![\w-])(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?!\d)"),
-)
-# What every match of the patterns above contains: a line without it holds no full date.
-_YEAR_NEEDLE = re.compile(r"(?:19|20)\d\d")
-_MONTHS = {
-    name: number
-    for number, name in enumerate(
-        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1
-    )
-}
-_TIME = re.compile(
-    r"(?P<h>2[0-3]|[01]?\d)(?:(?P<sep>[:.])(?P<mi>[0-5]\d))?(?::[0-5]\d)?"
-    r"\s*(?P<ap>(?i:[ap]\.?\s?m\b\.?))?"
-    r"(?:\s*(?P<tz>(?:UTC|GMT)\s?[+-]\s?\d{1,2}(?::?\d\d)?|[A-Z]{1,5}(?!\w)|[+-]\d\d:?\d\d))?"
-)
-# Offsets in minutes of zones whose abbreviation is unambiguous in English-language news.
-_ZONES = {
-    "UTC": 0, "GMT": 0, "Z": 0, "BST": 60, "CET": 60, "CEST": 120, "EET": 120,
-    "EEST": 180, "MSK": 180, "EST": -300, "EDT": -240, "CDT": -300, "MST": -420,
-    "MDT": -360, "PST": -480, "PDT": -420, "JST": 540, "KST": 540, "HKT": 480,
-    "SGT": 480, "AEST": 600, "AEDT": 660,
-}  # fmt: skip
-# US zones written without S/D: the offset depends on daylight-saving time.
-_US_ZONES = {"ET": -300, "CT": -360, "MT": -420, "PT": -480}
-_OFFSET = re.compile(r"(?:UTC|GMT)?\s?([+-])\s?(\d{1,2}):?(\d\d)?")
+# What every date the reader (`archive.extract.common.printed`) reads contains: a year of two
+# digits or more. A line without two digits in a row holds no date.
+_YEAR_NEEDLE = re.compile(r"\d\d")
 
 
 @dataclass(frozen=True)
@@ -421,142 +389,45 @@ class _Dated:
         return _Dated(base + self.start, base + self.end, self.when)
 
 
-def _date_at(text: str, pos: int) -> tuple[int, date] | None:
-    """The full date (day, month, year) starting exactly at pos: its end and value."""
-    best: tuple[int, date] | None = None
-    for pattern in _DATES:
-        match = pattern.match(text, pos)
-        if match:
-            day = _to_date(match)
-            if day and (best is None or match.end() > best[0]):
-                best = (match.end(), day)
-    return best
-
-
 def _dates_in(text: str) -> list[tuple[int, int, date]]:
     """Every full date in text as (start, end, value), without overlaps."""
     if not _YEAR_NEEDLE.search(text):
-        return []  # most lines: the three patterns cost more than this test
-    found: list[tuple[int, int, date]] = []
-    for pattern in _DATES:
-        for match in pattern.finditer(text):
-            day = _to_date(match)
-            if day:
-                found.append((match.start(), match.end(), day))
-    found.sort(key=lambda item: (item[0], -item[1]))
-    result: list[tuple[int, int, date]] = []
-    for item in found:
-        if not result or item[0] >= result[-1][1]:
-            result.append(item)
-    return result
-
-
-def _to_date(match: re.Match[str]) -> date | None:
-    month_text = match["m"].rstrip(".").lower()
-    month = int(month_text) if month_text.isdigit() else _MONTHS.get(month_text[:3])
-    if month is None:
-        return None
-    try:
-        return date(int(match["y"]), month, int(match["d"]))
-    except ValueError:
-        return None
-
-
-def _us_daylight(day: date) -> bool | None:
-    """Whether US daylight-saving time is in force all day; None on changeover days or
-    before 2007, when the present rule (second Sunday in March to first Sunday in
-    November) did not apply."""
-    if day.year < 2007:
-        return None
-    march = date(day.year, 3, 1)
-    start = march + timedelta(days=(6 - march.weekday()) % 7 + 7)
-    november = date(day.year, 11, 1)
-    end = november + timedelta(days=(6 - november.weekday()) % 7)
-    if day in (start, end):
-        return None
-    return start < day < end
-
-
-def _zone_offset(zone: str | None, day: date) -> int | None:
-    """Minutes east of UTC for a stated zone on a given day, or None if unknown."""
-    if zone is None:
-        return None
-    zone = zone.strip()
-    if zone in _ZONES:
-        return _ZONES[zone]
-    if zone in _US_ZONES:
-        daylight = _us_daylight(day)
-        return None if daylight is None else _US_ZONES[zone] + (60 if daylight else 0)
-    match = _OFFSET.fullmatch(zone)
-    if match:
-        minutes = int(match[2]) * 60 + int(match[3] or 0)
-        return minutes if match[1] == "+" else -minutes
-    return None
-
-
-def _time_at(text: str, pos: int) -> tuple[int, int, int, str | None] | None:
-    """A clock time at pos ('9:15 AM EDT', '18.32 GMT'): end, hour, minute, zone."""
-    match = _TIME.match(text, pos)
-    if not match or not (match["mi"] or match["ap"]):
-        return None
-    hour, minute = int(match["h"]), int(match["mi"] or 0)
-    if match["ap"]:
-        if not 1 <= hour <= 12:
-            return None
-        hour = hour % 12 + (12 if match["ap"].lower().startswith("p") else 0)
-    return match.end(), hour, minute, match["tz"]
-
-
-_DATE_TIME_SEP = re.compile(r"\s*(?:,|\bat\b|@|-|\u2013|\u2014|\||T(?=\d))?\s*")
-_TIME_DATE_SEP = re.compile(r"\s*,?\s*(?:on\s+)?")
+        return []  # most lines: the reader costs more than this test
+    return [(p.start, p.end, p.day) for p in printed.printed_in(text, limit=1000)]
 
 
 def _when_at(text: str, pos: int) -> _Dated | None:
     """A date, or date and time, starting at pos, in any order a dateline uses:
     'March 23, 2022 9:15 AM ET', 'Wed 23 Mar 2022 18.32 GMT', '9:15 AM EDT, March 23, 2022',
-    '2022-03-23T09:15:00Z'."""
-    dated = _date_at(text, pos)
-    if dated:
-        end, day = dated
-        sep = _DATE_TIME_SEP.match(text, end)
-        timed = _time_at(text, sep.end()) if sep else None
-        if timed:
-            return _timed(pos, day, timed)
-        return _Dated(pos, end, When(day))
-    timed = _time_at(text, pos)
-    if timed:
-        sep = _TIME_DATE_SEP.match(text, timed[0])
-        dated = _date_at(text, sep.end()) if sep else None
-        if dated:
-            end, day = dated
-            return _timed(pos, day, (end, *timed[1:]))
-    return None
-
-
-def _timed(start: int, day: date, timed: tuple[int, int, int, str | None]) -> _Dated:
-    end, hour, minute, zone = timed
-    offset = _zone_offset(zone, day)
-    if offset is None:
-        # A time without a known zone does not fix an instant: keep the date only.
-        return _Dated(start, end, When(day))
-    moment = datetime(day.year, day.month, day.day, hour, minute, tzinfo=timezone(timedelta(minutes=offset)))
-    return _Dated(start, end, When.of(moment))
+    '2022-03-23T09:15:00Z'. A time in an unknown zone does not fix an instant: the date only."""
+    found = printed.printed_at(text, pos)
+    return None if found is None else _Dated(found.start, found.end, found.when)
 
 
 # ---------------------------------------------------------------------------------------
 # published, modified: the dates an article states about itself
 # ---------------------------------------------------------------------------------------
 
-_PUBLISHED_LABELS = frozenset({"published", "first published", "posted", "date"})
+# Labels of a date, in English and the corpus's other languages; those in _MODIFIED_LABEL mean an update.
 _DATE_LABEL = re.compile(
-    r"(?P<label>(?i:first\s+published|published|posted|last\s+updated|updated"
-    r"|last\s+modified|modified|revised|date))(?![^\W\d_])(?:\s+(?i:on|at))?\s*:?\s*"
+    r"(?P<label>(?i:first\s+published|published|posted|last\s+updated|updated|last\s+modified|modified"
+    r"|revised|date|publiziert|veröffentlicht|aktualisiert|publié|mis\s+à\s+jour|publicado|actualizado"
+    r"|atualizado|pubblicato|aggiornato|опубликовано|обновлено|기사입력|입력|수정))(?![^\W\d_])"
+    r"(?:\s+(?i:on|at|am|le|el|em|il))?\s*[:\[]?\s*"
 )
+_MODIFIED_LABEL = re.compile(
+    r"(?i:updated|modified|revised|aktualisiert|mis\s+à\s+jour|actualizado|atualizado"
+    r"|aggiornato|обновлено|수정)"
+)
+# 'on December 29, 2014 at 2:48 PM' under a byline: a date, no label.
+_ON = re.compile(r"(?i:on)\s+(?=\d|[^\W\d_])")
+# Furniture after a date: a reading time, a comment count ('2 min read', 'Comments (25)').
+_READING_TIME = re.compile(r"(?i:\d+\s*min(?:ute)?s?\s+read|\d*\s*comments?(?:\s*\(\d+\))?)(?![^\W\d_])")
 _RELATIVE = re.compile(
     r"(?i:(?:about\s+)?(?:\d+|an?|one)\s+(?:sec|second|min|minute|hr|hour|day|week|month|year)s?"
     r"\s+ago|just\s+now)"
 )
-_SEGMENT_SEP = re.compile(r"[\s|/·•,;\u2014\u2013-]*")
+_SEGMENT_SEP = re.compile(r"[\s|/·•,;\[\]\u2014\u2013-]*")
 _TRAILING_BY = re.compile(r"(?i:by)\s+\S")
 
 
@@ -579,7 +450,6 @@ def _date_line(text: str) -> list[_DateSegment] | None:
     if not _YEAR_NEEDLE.search(text):
         return None  # every segment holds a full date, so a year
     segments: list[_DateSegment] = []
-    labelled = False
     pos = 0
     while True:
         sep = _SEGMENT_SEP.match(text, pos)
@@ -590,10 +460,12 @@ def _date_line(text: str) -> list[_DateSegment] | None:
         label = _DATE_LABEL.match(text, pos)
         kind = segments[-1].kind if segments else "bare"
         if label:
-            name = " ".join(label["label"].lower().split())
-            kind = "published" if name in _PUBLISHED_LABELS else "modified"
-            labelled = True
+            kind = "modified" if _MODIFIED_LABEL.search(label["label"]) else "published"
             pos = label.end()
+        elif not segments and (on := _ON.match(text, pos)):
+            # 'On June 17, 2014 at 7:00 AM' (a line of its own): how bylines state publication.
+            kind = "published" if pos == 0 else kind
+            pos = on.end()
         dated = _when_at(text, pos)
         if dated:
             segments.append(_DateSegment(kind, start, dated))
@@ -606,45 +478,138 @@ def _date_line(text: str) -> list[_DateSegment] | None:
         if relative and label:
             pos = relative.end()
             continue
-        if labelled and segments and not label and _TRAILING_BY.match(text, pos):
+        reading = _READING_TIME.match(text, pos)
+        if reading and segments and not label:
+            pos = reading.end()
+            continue
+        if segments and not label and _TRAILING_BY.match(text, pos):
             break
         return None
     return segments or None
 
 
-_LABEL_ONLY = re.compile(
-    r"(?i:first\s+published|published|posted|last\s+updated|updated|last\s+modified)"
-    r"(?:\s+(?i:on))?\s*:?"
+_LABEL_ONLY = re.compile(rf"{_DATE_LABEL.pattern}")
+
+
+# A byline's opening, in the languages of the corpus ('By Jane Doe', 'Von Jane Doe', 'Текст: ...').
+_DATE_BYLINE = re.compile(
+    r"(?:(?:Posted|Written|Words|Story|Text|Reported)\s+)?(?:By|BY|by|Von|von|Par|par|Por|por)\s+(?=\S)"
+    r"|(?:Текст|Автор|Author)\s*:\s*"
 )
+# A name or outlet before a date in the header: one to four capitalised words, no other punctuation.
+_HEADER_NAME = re.compile(r"[^\W\d_][\w.'\u2019&-]*(?:\s+[^\W\d_][\w.'\u2019&-]*){0,3}")
+_NAME_TAIL = re.compile(r"[\s|·•,\u2013\u2014-]*$")
+_STORY_REACH = 15  # nonblank lines above the story's start where its byline and date stand
+
+
+def _dated_tail(text: str, start: int, *, trailing_words: int = 0) -> list[_DateSegment] | None:
+    """text[start:] read as a date line, allowing a few words after it ('... 12:48:14Z Space')."""
+    rest = text[start:]
+    for cut in range(trailing_words + 1):
+        words = rest.split()
+        if cut and (len(words) <= cut or any(c.isdigit() for w in words[-cut:] for c in w)):
+            break
+        candidate = " ".join(words[: len(words) - cut]) if cut else rest
+        segments = _date_line(candidate)
+        if segments:
+            return [_DateSegment(seg.kind, start + seg.start, seg.dated.shifted(start)) for seg in segments]
+    return None
+
+
+def _byline_date(text: str, *, in_header: bool) -> list[_DateSegment] | None:
+    """A byline and its date on one line: 'By Jane Doe - March 23, 2022 9:15 AM EST', 'By Jane
+    Doe | Posted Feb. 27, 2014, 5:17 p.m.', 'Von Jane Doe publiziert am 25. September 2018'; in
+    the header also a name or outlet before the date ('Reuters November 18, 2019 11:03 PM').
+    The names take at most twelve words and no digits."""
+    if len(text) > 200 or not _YEAR_NEEDLE.search(text):
+        return None
+    byline = _DATE_BYLINE.match(text)
+    if not byline and not (in_header and text[:1].isupper()):
+        return None
+    begin = byline.end() if byline else 0
+    first = next(iter(printed.printed_in(text[begin:], limit=1)), None)
+    if first is None or first.start == 0:
+        return None
+    start = begin + first.start
+    labels = list(_DATE_LABEL.finditer(text, begin, start))
+    label = labels[-1] if labels else None
+    if label is not None and label.end() == start:
+        start = label.start()
+    elif (on := re.search(r"(?i:\bon)\s+$", text[begin:start])) is not None:
+        start = begin + on.start()
+    names = _NAME_TAIL.sub("", text[begin:start])
+    if not names or len(names.split()) > 12 or any(c.isdigit() for c in names):
+        return None
+    if not byline and not (_HEADER_NAME.fullmatch(names) and all(w[:1].isupper() for w in names.split())):
+        return None
+    return _dated_tail(text, start, trailing_words=2 if byline else 0)
+
+
+def _story_index(doc: _Doc) -> int | None:
+    """The index in doc.nonblank of the story's first line: the first of two prose lines in a row."""
+    for i in range(len(doc.nonblank) - 1):
+        if _prose(doc.nonblank[i].text) and _prose(doc.nonblank[i + 1].text):
+            return i
+    return None
+
+
+def _near_byline(doc: _Doc, index: int) -> bool:
+    """Whether a byline ('By Jane Doe') stands within two lines of doc.nonblank[index]."""
+    for other in doc.nonblank[max(0, index - 2) : index + 3]:
+        if other is not doc.nonblank[index] and len(other.text) <= 120 and _DATE_BYLINE.match(other.text):
+            return True
+    return False
 
 
 def _self_dates(doc: _Doc) -> tuple[list[_Hit], set[int]]:
     """published and modified, and the numbers of the lines that are date lines.
 
     Rules: "published-line" ('Published March 23, 2022', anywhere), "header-date" (a line
-    that is only a date, in the header), "updated-line" ('Updated: March 24, 2022').
+    that is only a date, in the header or beside a byline above the story; or a byline with its
+    date, `_byline_date`), "updated-line" ('Updated: March 24, 2022').
     A label alone on a line takes the date on the next line ('Published' / '23 March 2022').
     """
     labelled: list[tuple[str, int, _Dated]] = []  # (kind, start of the label, date)
     bare: list[tuple[int, _Dated]] = []
     date_lines: set[int] = set()
-    for line in doc.nonblank:
+    story = _story_index(doc)
+    near = set() if story is None else {line.number for line in doc.nonblank[max(0, story - _STORY_REACH) : story]}
+    for index, line in enumerate(doc.nonblank):
         segments = _date_line(line.text)
         base = line.start
+        in_header = line.number in doc.header_numbers
+        if segments is None and (in_header or line.number in near):
+            # A byline with its date: its bare date is the article's, as a header date is.
+            by_segments = _byline_date(line.text, in_header=in_header)
+            if by_segments:
+                for segment in by_segments:
+                    dated = segment.dated.shifted(base)
+                    if segment.kind == "bare":
+                        bare.append((base + segment.start, dated))
+                    else:
+                        labelled.append((segment.kind, base + segment.start, dated))
+                continue
+        promoted = bool(segments) and line.number in near and not in_header and _near_byline(doc, index)
+        in_header = in_header or promoted  # a date alone on a line beside the byline, above the story
         if segments is None and _LABEL_ONLY.fullmatch(line.text):
             following = doc.next_nonblank(line)
             later = _date_line(following.text) if following else None
             if following and later and all(s.kind == "bare" for s in later):
-                revised = re.search(r"(?i:updated|modified)", line.text)
+                revised = _MODIFIED_LABEL.search(line.text)
                 date_lines.update({line.number, following.number})
                 first = later[0].dated
                 dated = _Dated(line.start, following.start + first.end, first.when)
                 labelled.append(("modified" if revised else "published", line.start, dated))
             continue
-        in_header = line.number in doc.header_numbers
         if segments is None or (not in_header and all(s.kind == "bare" for s in segments)):
             continue  # a date alone on a line in the story is the story's (a timeline entry)
-        date_lines.add(line.number)
+        following = doc.next_nonblank(line)
+        if all(s.kind == "bare" for s in segments) and following and following.text[:1] in "|©":
+            continue  # a date continued by a credit ('27-06-2012' / '| Efe') is a photo's
+        if not promoted and not _ON.match(line.text):
+            # Lines beside a byline stay out: the headline rules read the first date line as
+            # the header's, and these stand below the byline.
+            date_lines.add(line.number)
         for segment in segments:
             dated = segment.dated.shifted(base)
             if segment.kind == "bare":
