@@ -16,8 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from archive.extract import html, plaintext
-from archive.extract.common import credits
-from archive.extract.common import printed
+from archive.extract.common import credits, printed
 from archive.extract.common.dates import When, same_time
 from archive.extract.common.names import capitalize_words, is_person_name, person_value, shouting, title_case
 from archive.extract.common.outlets import outlet_key
