@@ -49,6 +49,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import NamedTuple
 
 from archive.extract.api import Document, Fact, FunctionExtractor, Note, Result
+from archive.extract.common import bylines
 from archive.extract.common.dates import When
 from archive.extract.common.encoding import Decoding, decide, read
 from archive.extract.common.names import INITIALS, SUFFIXES, is_person_name, person_value, shouting, title_case
@@ -297,10 +298,15 @@ _NOT_PERSON = frozenset(
 )
 
 
+# Bylines also hold job titles, desks and interface text ('Political Commentator', 'See All Articles').
+_NOT_NAME = _NOT_PERSON | bylines.NOT_NAME_WORDS
+
+
 def _is_person(phrase: str) -> bool:
     """Whether a phrase looks like a person's name: 'Nariman El-Mofty', 'Jane A. Doe', not
-    'Associated Press', 'President Biden' or 'Monday Morning' (see `is_person_name`)."""
-    return is_person_name(phrase.split(), not_names=_NOT_PERSON, suffixes=SUFFIXES)
+    'Associated Press', 'President Biden', 'Monday Morning' or 'Share This Article' (see
+    `is_person_name`)."""
+    return is_person_name(phrase.split(), not_names=_NOT_NAME, suffixes=SUFFIXES)
 
 
 # Canonical styling of outlets, keyed by the casefolded name without a leading "the".
@@ -1010,7 +1016,9 @@ def _headline_like(text: str) -> bool:
 # author
 # ---------------------------------------------------------------------------------------
 
-_NAME_LIST_SEP = re.compile(r"\s*,\s*|\s+(?:and|AND)\s+|\s*&\s*|\s+in\s+|\s*\|\s*|\s+[\u2014\u2013-]\s+")
+_NAME_LIST_SEP = re.compile(
+    r"\s*,\s*(?:and|AND|&)\s+|\s*,\s*|\s+(?:and|AND)\s+|\s*&\s*|\s+in\s+|\s*\|\s*|\s+[\u2014\u2013-]\s+"
+)
 _AFFILIATION_CONNECTORS = frozenset({"of", "the", "and", "&", "in", "for", "at", "de", "|"})
 
 
@@ -1026,10 +1034,12 @@ def _names(text: str, *, comma_list: bool = False) -> tuple[list[tuple[int, int]
     seps: list[str] = []
     pos = 0
     for match in _NAME_LIST_SEP.finditer(text):
-        parts.append((pos, match.start()))
-        seps.append(match.group().strip().lower())
+        # A name's credentials are no part of it ('Lynne Eldridge MD').
+        parts.append((pos, pos + bylines.credentials_start(text[pos : match.start()])))
+        sep = match.group().strip().lower()
+        seps.append("and" if sep.endswith(("and", "&")) else sep)  # ', and' closes an 'A, B, and C' list
         pos = match.end()
-    parts.append((pos, len(text)))
+    parts.append((pos, pos + bylines.credentials_start(text[pos:])))
     has_and = any(sep in ("and", "&") for sep in seps)
     names: list[tuple[int, int]] = []
     i = 0
@@ -1073,46 +1083,72 @@ def _is_affiliation(text: str) -> bool:
     return all(t[0].isupper() or t[0].isdigit() or t in _AFFILIATION_CONNECTORS for t in tokens)
 
 
-_BYLINE = re.compile(r"(?:(?:Written|Words|Story|Text|Reported)\s+)?(?:By|BY|by)\s+(?=\S)")
-_AUTHOR_LABEL = re.compile(r"(?:Authors?|AUTHORS?|Writers?|Reporters?)\s*:\s*")
+_BYLINE = re.compile(
+    r"(?:(?:Written|Words|Story|Text|Reported)\s+)?(?:By|BY|by|Von|VON|von|Par|PAR|Por|POR)\s*:?\s+(?=\S)"
+)
+_AUTHOR_LABEL = re.compile(r"(?:Authors?|AUTHORS?|Author\(s\)|Writers?|Reporters?|Text|Texto|Texte|Текст)\s*[:/]\s*")
+# 'By', 'By:', 'Author(s):' alone on a line: the names are on the next one.
+_LABEL_ALONE = re.compile(r"(?:By|BY|by|Authors?|AUTHORS?|Author\(s\)|Writers?)\s*:?")
+# 'Monday November 18, 2019 7:45 am PST by Joe Rossignol': the byline closing a date line.
+_DATE_THEN_BY = re.compile(r"\s(?:by|By|BY)\s+(?=[A-Z])")
+# 'Jane Doe | jdoe@example.com By Jane Doe | jdoe@example.com': a byline printed twice on one line.
+_TWICE = re.compile(r"\s(?:By|BY)\s+")
 _CREDIT_SEGMENT = re.compile(r"(?P<role>[A-Za-z][A-Za-z ]{0,40}?)\s+by\s+(?P<names>[^;()]+?)\s*[.)]?\s*$", re.I)
 _AUTHOR_ROLES = frozenset({"reporting", "writing", "reporting and writing", "written"})
 _ROLE_WORDS = "reporter|correspondent|writer|editor|journalist|contributor|columnist|producer|chief|analyst"
 _ROLE_LINE = re.compile(
     rf"(?P<name>[^|,\u2014\u2013]+?)\s*(?:\||,|\u2014|\u2013)\s*(?P<role>(?:[A-Z][\w-]*\s+){{0,3}}(?i:{_ROLE_WORDS}))"
 )
+_BYLINE_REACH = 50  # nonblank lines above the story's start that may hold its byline
+_EXPLICIT, _BARE = 2, 1  # a labelled byline ('By ...') outranks a bare name beside a date
+
+
+def _story_index(nonblank: Sequence[_Line]) -> int | None:
+    """The index of the story's first line: the first of two consecutive prose lines."""
+    for i in range(len(nonblank) - 1):
+        if _prose(nonblank[i].text) and _prose(nonblank[i + 1].text):
+            return i
+    return None
 
 
 def _authors(doc: _Doc, date_lines: set[int]) -> list[_Hit]:
-    """Authors from bylines, one per distinct name, with the first occurrence as evidence.
+    """Authors from the article's byline, one per distinct name, with the byline as evidence.
 
-    Rules: "byline" ('By Jane Doe and John Roe', 'By JANE DOE, Reuters'), "author-label"
-    ('Author: Jane Doe'), "byline-role" ('Jane Doe | Reporter'), "byline-place" ('Jane Doe
-    in Kyiv', directly beside a date line), all in the header only, since related-story
-    promos further down carry other stories' bylines; and "reporting-credit" anywhere
-    ('Reporting by Jane Doe in Kyiv; Editing by John Roe': reporters and writers, not
-    editors). 'Secretary of State Antony Blinken said' is not a byline.
+    Bylines: "byline" ('By Jane Doe and John Roe', 'By JANE DOE, Reuters', 'By Jane Doe December
+    29, 2014 4:08 pm EST', 'by: Jane Doe'), "author-label" ('Author: Jane Doe', 'By' or 'Author:'
+    alone on a line with the names on the next), "byline-organisation" ('By The Associated
+    Press'), "byline-role" ('Jane Doe | Reporter'), "date-byline" ('November 18, 2019 7:45 am
+    by Jane Doe') and, weaker, "byline-dated" (a bare name with a date on its line or beside it:
+    'Jane Doe - Nov 19, 2019', 'Jane Doe in Kyiv'). They are read in the header and in the lines
+    above the story's start (a pasted page puts navigation first); of several, the labelled
+    one nearest the story wins, since related-story promos above and below carry other
+    stories' bylines. Without a byline, "reporting-credit" anywhere ('Reporting by Jane Doe in
+    Kyiv; Editing by John Roe': reporters and writers, not editors). Desks and staff accounts
+    ('Reuters Staff', 'News Nation Bureau') name no author.
     """
-    hits: list[_Hit] = []
-    for line in doc.nonblank:
+    nonblank = doc.nonblank
+    story = _story_index(nonblank)
+    reach = {line.number for line in nonblank[max(0, story - _BYLINE_REACH) : story]} if story is not None else set()
+    window = doc.header_numbers | reach
+    best: tuple[int, int, list[_Hit]] | None = None  # (strength, rank, hits)
+    credits: list[_Hit] = []
+    for index, line in enumerate(nonblank):
         text = line.text
         if len(text) > 200:
             continue
-        found: list[tuple[int, int]] = []
-        rule = ""
-        header = line.number in doc.header_numbers
-        prefix = (_BYLINE.match(text) or _AUTHOR_LABEL.match(text)) if header else None
-        if prefix:
-            parsed = _names(text[prefix.end() :], comma_list=prefix.re is _AUTHOR_LABEL)
-            if parsed:
-                found = [(prefix.end() + s, prefix.end() + e) for s, e in parsed[0]]
-                rule = "byline" if prefix.re is _BYLINE else "author-label"
-        elif text.lstrip("(").lower().startswith(("reporting", "writing")):
-            found = _credit_line_authors(text)
-            rule = "reporting-credit"
-        if not found and header:
-            found, rule = _header_byline(doc, line, date_lines)
-        hits.extend(_Hit("author", person_value(text[s:e]), line.start + s, line.start + e, rule) for s, e in found)
+        if text.lstrip("(").lower().startswith(("reporting", "writing")):
+            credits += [_author_hit(line, s, e, "reporting-credit") for s, e in _credit_line_authors(text)]
+            continue
+        if line.number not in window:
+            continue
+        hits, strength = _byline_at(doc, line, date_lines)
+        if not hits:
+            continue
+        # Nearest the story's start when it is known; else the first in the text.
+        rank = index if story is not None else -index
+        if best is None or (strength, rank) > best[:2]:
+            best = (strength, rank, hits)
+    hits = best[2] if best else credits
     unique: dict[str, _Hit] = {}
     for hit in hits:
         unique.setdefault(str(hit.value).casefold(), hit)
@@ -1143,18 +1179,101 @@ def _credit_line_authors(text: str) -> list[tuple[int, int]]:
     return found
 
 
-def _header_byline(doc: _Doc, line: _Line, date_lines: set[int]) -> tuple[list[tuple[int, int]], str]:
-    """'Jane Doe | Reporter' (byline-role); 'Jane Doe in Kyiv' beside a date line
-    (byline-place)."""
-    role = _ROLE_LINE.fullmatch(line.text)
-    if role and _is_person(role["name"]):
-        return [(role.start("name"), role.end("name"))], "byline-role"
-    neighbours = (doc.above(line), doc.below(line))
-    if " in " in line.text and any(n and n.number in date_lines for n in neighbours):
-        parsed = _names(line.text)
-        if parsed and not parsed[1]:
-            return parsed[0], "byline-place"
+def _author_hit(line: _Line, start: int, end: int, rule: str) -> _Hit:
+    return _Hit("author", person_value(line.text[start:end]), line.start + start, line.start + end, rule)
+
+
+def _byline_names(text: str, offset: int, *, comma_list: bool) -> tuple[list[tuple[int, int]], str]:
+    """The names of a byline's text after its label, as spans from offset, and the rule: persons,
+    or an organisation such as a wire agency."""
+    end = bylines.names_end(text)
+    parsed = _names(text[:end], comma_list=comma_list)
+    if parsed:
+        return [(offset + s, offset + e) for s, e in parsed[0]], "byline"
+    head = text[:end].split(",")[0]
+    rest = text[len(head) : end].strip(" ,")
+    if bylines.is_org_byline(head) and (not rest or _is_affiliation(rest)):
+        return [(offset, offset + len(head.rstrip()))], "byline-organisation"
     return [], ""
+
+
+def _byline_at(doc: _Doc, line: _Line, date_lines: set[int]) -> tuple[list[_Hit], int]:
+    """The authors a header line states as a byline, and how strongly."""
+    text = line.text
+    prefix = _BYLINE.match(text) or _AUTHOR_LABEL.match(text)
+    if prefix and prefix.end() < len(text):
+        label = prefix.re is _AUTHOR_LABEL
+        spans, rule = _byline_names(text[prefix.end() :], prefix.end(), comma_list=label)
+        rule = "author-label" if label and rule == "byline" else rule
+        return [_author_hit(line, s, e, rule) for s, e in spans], _EXPLICIT
+    if _LABEL_ALONE.fullmatch(text):
+        below = doc.next_nonblank(line)
+        if below is None or len(below.text) > 200:
+            return [], 0
+        spans, rule = _byline_names(below.text, 0, comma_list=not text.lower().startswith("by"))
+        return [_author_hit(below, s, e, "author-label") for s, e in spans], _EXPLICIT
+    twice = _TWICE.search(text)
+    if twice and text[twice.end() :].startswith(text[: twice.start()].strip()):
+        spans, rule = _byline_names(text[twice.end() :], twice.end(), comma_list=False)
+        return [_author_hit(line, s, e, rule) for s, e in spans], _EXPLICIT
+    by = _DATE_THEN_BY.search(text)
+    if by and bylines.names_end(text[: by.start()]) == 0 and _dates_in(text[: by.start()]):
+        spans, _ = _byline_names(text[by.end() :], by.end(), comma_list=False)
+        return [_author_hit(line, s, e, "date-byline") for s, e in spans], _EXPLICIT
+    role = _ROLE_LINE.fullmatch(text)
+    if role and _is_person(role["name"]):
+        return [_author_hit(line, role.start("name"), role.end("name"), "byline-role")], _EXPLICIT
+    return _dated_byline(doc, line, date_lines), _BARE
+
+
+def _dated_byline(doc: _Doc, line: _Line, date_lines: set[int]) -> list[_Hit]:
+    """'Jane Doe - Nov 19, 2019, 10:31 pm CST', 'Reuters November 18, 2019', or a line of names
+    with a date line directly above or below it ('Jane Doe in Kyiv' / 'March 23, 2022')."""
+    text = line.text
+    end = bylines.names_end(text)
+    if not end:
+        return []
+    rest = text[end:].lstrip(bylines.TRAILING_SEPARATORS)
+    dated = bool(rest) and (rest[0].isdigit() or bool(_dates_in(rest[:40])))
+    if not dated:
+        neighbours = [n for n in (doc.above(line), doc.below(line), doc.next_nonblank(line)) if n]
+        dated = any(n.number in date_lines or _date_line_like(n.text) for n in neighbours)
+    if not dated or not _under_headline(doc, line):
+        return []
+    parsed = _names(text[:end])
+    head = text[:end].split(",")[0]
+    if parsed:
+        spans = parsed[0]
+    elif head.casefold() in bylines.WIRES:  # a bare organisation only if a wire agency: 'Reuters'
+        spans = [(0, len(head))]
+    else:
+        return []
+    return [_author_hit(line, s, e, "byline-dated") for s, e in spans]
+
+
+def _previous(doc: _Doc, line: _Line) -> _Line | None:
+    """The nearest line with text above, if no more than two blank lines come between."""
+    for earlier in reversed(doc.lines[max(0, line.number - 3) : line.number]):
+        if earlier.text:
+            return earlier
+    return None
+
+
+def _under_headline(doc: _Doc, line: _Line) -> bool:
+    """Whether a line sits under the headline, or under a standfirst under it: where a bare byline is."""
+    above = _previous(doc, line)
+    if above is None:
+        return False
+    if _headline_like(above.text):
+        return True
+    higher = _previous(doc, above)
+    standfirst = above.text.rstrip("\"'\u201d\u2019) ").endswith((".", "!", "?"))
+    return standfirst and higher is not None and _headline_like(higher.text)
+
+
+def _date_line_like(text: str) -> bool:
+    """A line that opens with its date: 'Dec. 29, 2014, 5:39 PM', 'Updated 1:39 am EST, November 20, 2019'."""
+    return len(text) <= 120 and bylines.names_end(text) == 0 and bool(_dates_in(text))
 
 
 # ---------------------------------------------------------------------------------------
