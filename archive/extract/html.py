@@ -58,6 +58,7 @@ from urllib.parse import urljoin, urlsplit
 
 from archive.extract import plaintext
 from archive.extract.api import Document, Fact, FunctionExtractor, Note, Result
+from archive.extract.common import bylines
 from archive.extract.common.dates import When, same_time
 from archive.extract.common.encoding import decide, read
 from archive.extract.common.outlets import outlet_key
@@ -711,25 +712,28 @@ def _title(page: _Page, outlet_keys: set[str]) -> Fact | None:
 
 _BY_PREFIX = re.compile(
     r"^(?:(?:(?:posted|written|words|story|text|reported)\s+)?(?:by|von|par|por|від)\s*:?\s+"
-    r"|(?:authors?|written\s+by|автор(?:ка)?|автори)\s*:\s*|автор(?:ка)?\s+)",
+    r"|(?:authors?|written\s+by|text|texto|texte|текст|автор(?:ка)?|автори)\s*:\s*|автор(?:ка)?\s+)",
     re.I,
 )
 _MAX_NAME_WORDS = 6
 
 
-def _person_names(raw: str, *, structured: bool) -> list[str]:
+def _person_names(raw: str, *, structured: bool, organisations: bool = False) -> list[str]:
     """The people a byline names, styled by the plain-text byline rules ('By JANE DOE and
     JOHN ROE, Reuters' -> Jane Doe, John Roe). A structured name (a JSON-LD Person) those rules
-    do not take, such as a single name, is kept as written; free text is dropped instead."""
+    do not take, such as a single name, is kept as written; free text is dropped instead.
+    With `organisations`, an organisation as the byline ('By The Associated Press') counts too."""
     text = _clean(raw)
     if not text or len(text) > 200 or _URLISH.search(text):
         return []
     text = _BY_PREFIX.sub("", text, count=1).strip()
     if not text:
         return []
-    names = [str(e.value) for e in _plaintext(f"By {text}") if e.field == "author"]
-    if names:
+    read = [e for e in _plaintext(f"By {text}") if e.field == "author"]
+    names = [str(e.value) for e in read if organisations or e.rule != "byline-organisation"]
+    if names or read:
         return names
+    text = bylines.strip_credentials(text)
     if structured and any(c.isalpha() for c in text) and len(text.split()) <= _MAX_NAME_WORDS:
         return [text]
     return []
@@ -748,6 +752,12 @@ def _name_key(name: str) -> str:
 
 
 _BYLINE_PART = re.compile(r"byline|^authors?$|^authorname$")
+# How far from the headline a byline element may stand, in characters of visible text: the
+# byline is in the article's header (before it: a kicker, a date; after it: a standfirst, the
+# lead image's caption); an author box at the story's end or a promo's byline is further.
+_BYLINE_BEFORE = 400
+_BYLINE_AFTER = 1000
+_MAX_BYLINE = 300  # characters: an element holding more is a container (the article, an author bio)
 
 
 def _is_byline(element: Element) -> bool:
@@ -759,11 +769,80 @@ def _is_byline(element: Element) -> bool:
     return any(_BYLINE_PART.search(part) for part in re.split(r"[\s_-]+", words) if part)
 
 
-def _authors(page: _Page, outlet_keys: set[str]) -> list[Fact]:
-    """JSON-LD / microdata authors, meta author and byl, article:author names, rel=author
-    links and byline elements of the article: one fact per distinct name."""
+def _byline_text(element: Element) -> str:
+    """The visible text of a byline element, one line per block and a line break wherever two
+    elements' texts would otherwise glue words together ('Biography' + 'Jane Doe', 'Jane Doe' +
+    'Staff Writer'): a page's markup, not its spaces, separates such parts."""
+    parts: list[str] = []
+    last = "\n"
+    boundary = False
+    stack: list[tuple[Element, bool]] = [(element, False)]
+
+    def add(chunk: str) -> None:
+        nonlocal last, boundary
+        if not chunk:
+            return
+        # A capital opens a new word ('Biography' + 'Jane'); a lower-case letter goes on one
+        # ('Jane Do' + 'e' in a letter-spacing span).
+        if boundary and last.isalnum() and chunk[0].isupper():
+            parts.append("\n")
+        parts.append(chunk)
+        last = chunk[-1]
+        boundary = False
+
+    while stack:
+        node, closing = stack.pop()
+        if closing:
+            if node.tag in _BLOCK_TAGS:
+                add("\n")
+            boundary = True
+            if node is not element and node.tail:
+                add(node.tail)
+            continue
+        if not isinstance(node.tag, str) or node.tag in _INVISIBLE_TAGS:
+            if node is not element and node.tail:
+                add(node.tail)
+            continue
+        boundary = True
+        if node.tag in _BLOCK_TAGS:
+            add("\n")
+        if node.text:
+            add(node.text)
+        stack.append((node, True))
+        stack.extend((child, False) for child in reversed(node))
+    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _main_articles(page: _Page) -> list[tuple[str, JsonObject]]:
+    """The article nodes that describe THIS page: with several (a page's JSON-LD listing related
+    stories too), those whose headline is the page's headline or whose URL is the page's."""
+    if len(page.articles) <= 1:
+        return page.articles
+    titles = {_name_key(t) for t in page.og.get("og:title", [])}
+    titles |= {_name_key(_line(h)) for h in page.scope.iter("h1") if not page.in_chrome(h)}
+    urls = {u.rstrip("/") for u in page.og.get("og:url", [])}
+    urls |= {(link.get("href") or "").rstrip("/") for link in page.root.iter("link") if link.get("rel") == "canonical"}
+    urls.discard("")
+    mine = []
+    for prefix, node in page.articles:
+        ids = [node.get("url"), node.get("@id"), node.get("mainEntityOfPage")]
+        ids = [i.get("@id") if isinstance(i, dict) else i for i in ids]
+        if _name_key(_clean(node.get("headline"))) in titles or any(
+            isinstance(i, str) and i.rstrip("/") in urls for i in ids
+        ):
+            mine.append((prefix, node))
+    return mine or page.articles
+
+
+def _not_a_byline(name: str, outlet_keys: set[str]) -> bool:
+    """A desk, a site account, interface text or the outlet itself: no author."""
+    return bylines.is_desk(name) or bylines.is_interface(name) or _outlet_key(name) in outlet_keys
+
+
+def _structured_authors(page: _Page, outlet_keys: set[str]) -> list[tuple[str, str, str, str]]:
     found: list[tuple[str, str, str, str]] = []  # (name, rule, key, evidence)
-    for prefix, article in page.articles:
+    for prefix, article in _main_articles(page):
         key = f"{prefix}:{_type_name(article)}.author"
         for author in _as_list(article.get("author")):
             author = page.resolve(author)
@@ -773,20 +852,41 @@ def _authors(page: _Page, outlet_keys: set[str]) -> list[Fact]:
                     continue
                 if _is_org(author):
                     # The publisher as its own author ('BBC News') is no byline; an agency is.
-                    if _outlet_key(raw) not in outlet_keys:
+                    if not _not_a_byline(raw, outlet_keys):
                         found.append((raw, f"{prefix}-author", key + ".name", raw))
                     continue
-                names, ev_key = _person_names(raw, structured=True), key + ".name"
+                names, ev_key = _person_names(raw, structured=True, organisations=True), key + ".name"
             else:
                 raw = _clean(author)
-                names, ev_key = _person_names(raw, structured=True), key
+                names, ev_key = _person_names(raw, structured=True, organisations=True), key
             found.extend((name, f"{prefix}-author", ev_key, raw) for name in names)
+    return found
+
+
+def _meta_authors(page: _Page) -> list[tuple[str, str, str, str]]:
+    found: list[tuple[str, str, str, str]] = []
     for meta_name in ("author", "byl"):
         for raw in page.meta.get(meta_name, []):
             key = f"meta[name={meta_name}]"
             found.extend((n, f"meta-{meta_name}", key, raw) for n in _person_names(raw, structured=False))
     for raw in page.og.get("article:author", []):
         found.extend((n, "og-article-author", "article:author", raw) for n in _person_names(raw, structured=False))
+    return found
+
+
+def _byline_elements(page: _Page) -> list[tuple[str, str, str, str]]:
+    """Names in the article's byline elements (rel=author, itemprop=author, byline classes) near its
+    headline: not in furniture or figures, not containers of the headline or the story."""
+    headline = next((h for h in page.scope.iter("h1") if not page.in_chrome(h)), None)
+    order, story_start = _story_start(page)
+    offsets: dict[Element, int] = {}
+    total = 0
+    for element in page.scope.iter():
+        offsets[element] = total
+        if isinstance(element.tag, str) and element.tag not in _INVISIBLE_TAGS:
+            total += len((element.text or "").strip())
+        total += len((element.tail or "").strip())
+    found: list[tuple[str, str, str, str]] = []
     for element in page.scope.iter():
         if not isinstance(element.tag, str):
             continue
@@ -796,15 +896,86 @@ def _authors(page: _Page, outlet_keys: set[str]) -> list[Fact]:
             rule, key = "byline", "[itemprop=author]" if element.get("itemprop") == "author" else "byline"
         else:
             continue
+        near = order[element] < story_start
+        if headline is not None and not near:
+            distance = offsets[element] - offsets[headline]
+            near = -_BYLINE_BEFORE <= distance <= _BYLINE_AFTER
+        if not near or element.find(".//h1") is not None:
+            continue
         # Tested after the element's own markup: walking up to the root is the costly part.
         if page.in_chrome(element) or _inside(element, "figure", page.scope):
             continue
-        for line in _text(element).split("\n"):
-            found.extend((n, rule, key, line) for n in _person_names(line, structured=False))
+        text = _byline_text(element)
+        if len(text) > _MAX_BYLINE or _in_photo(element, page.scope):
+            continue
+        people: list[tuple[str, str, str, str]] = []
+        organisations: list[tuple[str, str, str, str]] = []
+        for line in _byline_lines(text):
+            if bylines.is_interface(line):
+                continue
+            persons = set(_person_names(line, structured=False))
+            for name in _person_names(line, structured=False, organisations=True):
+                (people if name in persons else organisations).append((name, rule, key, line))
+        # 'By Jane Doe' over 'Associated Press': beside a person, an organisation is an affiliation.
+        found += people or organisations
+    return found
+
+
+_PHOTO_WORDS = re.compile(r"photo|image|caption|credit|gallery|slide", re.I)
+
+
+def _in_photo(element: Element, scope: Element) -> bool:
+    """Whether a byline-classed element belongs to an image, a small block classed as a photo's
+    (a photo's byline is its credit); a large one ('article class=image') is the story."""
+    node = element
+    for _ in range(4):
+        if node is None or node is scope:
+            return False
+        if _PHOTO_WORDS.search(" ".join(node.get(a, "") for a in ("class", "id"))):
+            return len(_line(node)) <= _MAX_BYLINE
+        node = node.getparent()
+    return False
+
+
+def _byline_lines(text: str) -> list[str]:
+    """The lines of a byline element, a line ending in a label ('Text by', 'By:') joined to the next."""
+    lines: list[str] = []
+    for line in text.split("\n"):
+        if lines and re.search(r"(?:^|\s)by:?$", lines[-1], re.I):
+            lines[-1] += " " + line
+        else:
+            lines.append(line)
+    return lines
+
+
+def _persons(found: list[tuple[str, str, str, str]]) -> set[str]:
+    return {name for name, *_ in found if _person_names(name, structured=False)}
+
+
+def _wire_or(name: str, confirmed: set[str]) -> bool:
+    return name.casefold() in bylines.WIRES or _name_key(name) in confirmed
+
+
+def _authors(page: _Page, outlet_keys: set[str]) -> list[Fact]:
+    """The authors of THIS article: JSON-LD / microdata authors of the page's own article node,
+    its byline elements near the headline, and meta author / byl / article:author names when
+    nothing else names the authors or they agree with what does (CMSs fill meta author with the
+    publisher or a desk editor). Desks, site accounts, interface text and the outlet itself are
+    no authors. One fact per distinct name."""
+    structured = _structured_authors(page, outlet_keys)
+    visible = _byline_elements(page)
+    meta = _meta_authors(page)
+    confirmed = {_name_key(c[0]) for c in (*structured, *meta)}
+    # An organisation in a byline element counts if it is a wire agency or the metadata agrees.
+    persons = _persons(visible)
+    visible = [c for c in visible if c[0] in persons or (not persons and _wire_or(c[0], confirmed))]
+    stated = {_name_key(c[0]) for c in (*structured, *visible)}
+    if stated:
+        meta = [c for c in meta if _name_key(c[0]) in stated]
     facts: list[Fact] = []
     seen: set[str] = set()
-    for name, rule, key, evidence in found:
-        if _name_key(name) not in seen:
+    for name, rule, key, evidence in (*structured, *meta, *visible):
+        if _name_key(name) not in seen and not _not_a_byline(name, outlet_keys):
             seen.add(_name_key(name))
             facts.append(Fact("author", name, rule, evidence, key=key))
     return facts

@@ -1019,7 +1019,7 @@ def _headline_like(text: str) -> bool:
 _NAME_LIST_SEP = re.compile(
     r"\s*,\s*(?:and|AND|&)\s+|\s*,\s*|\s+(?:and|AND)\s+|\s*&\s*|\s+in\s+|\s*\|\s*|\s+[\u2014\u2013-]\s+"
 )
-_AFFILIATION_CONNECTORS = frozenset({"of", "the", "and", "&", "in", "for", "at", "de", "|"})
+_AFFILIATION_CONNECTORS = frozenset({"of", "the", "and", "&", "in", "for", "at", "de", "|", "to", "with"})
 
 
 def _names(text: str, *, comma_list: bool = False) -> tuple[list[tuple[int, int]], str] | None:
@@ -1190,8 +1190,8 @@ def _byline_names(text: str, offset: int, *, comma_list: bool) -> tuple[list[tup
     parsed = _names(text[:end], comma_list=comma_list)
     if parsed:
         return [(offset + s, offset + e) for s, e in parsed[0]], "byline"
-    head = text[:end].split(",")[0]
-    rest = text[len(head) : end].strip(" ,")
+    head = re.split(r"\s*(?:,|/|\||\s[\u2013\u2014-]\s)", text[:end], maxsplit=1)[0]
+    rest = text[len(head) : end].strip(" ,/|-\u2013\u2014")
     if bylines.is_org_byline(head) and (not rest or _is_affiliation(rest)):
         return [(offset, offset + len(head.rstrip()))], "byline-organisation"
     return [], ""

@@ -18,7 +18,7 @@ INTERFACE_WORDS = frozenset(
     share shares email e-mail print tweet view see articles archive archives posts contact privacy
     policy about us me subscribe rss feed bio biography profile copied comments send search menu
     login sign facebook twitter linkedin instagram whatsapp pinterest reddit newsletter newsletters
-    recent show reply author authors lookup upgrades loading advertisement sponsored
+    recent show reply author authors lookup upgrades loading advertisement sponsored listen copy url
     """.split()  # noqa: SIM905
 )
 # Words of job titles ('Political Commentator', 'Lung Cancer Expert', 'Senior Editor').
@@ -47,7 +47,8 @@ _STOP = re.compile(
     rf"|\b(?:on|at)\s+(?:{_WEEKDAY}\s*,?\s*)?(?:{_MONTH}\s+)?\d"
     rf"|\b(?:{_WEEKDAY},?\s+)?{_MONTH}\s+\d"
     rf"|\b(?:{_WEEKDAY}),?\s+(?:{_MONTH}\s+)?\d"
-    r"|\b(?:follow|email|e-mail|share|view|become|contact|subscribe)\b",
+    r"|\b(?:follow|email|e-mail|share|view|become|contact|subscribe)\b"
+    r"|\s[|;]\s*[A-Z]\w*(?:\s+\w+)?\s+by\b",  # '| Photography by ...': another role's credit
     re.I,
 )
 TRAILING_SEPARATORS = " \t|/\u2022\u00b7,;:-\u2013\u2014(["
