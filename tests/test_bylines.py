@@ -5,9 +5,11 @@ Hand-made snippets of the general forms outlets use; no corpus page is copied he
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from archive.extract import plaintext
+from archive.extract import html, plaintext
 from archive.extract.common import bylines
 
 STORY = (
@@ -135,3 +137,99 @@ def test_a_closing_reporting_credit_counts_only_without_a_byline() -> None:
     credit = "(Reporting by John Roe; Editing by Jim Poe)\n"
     assert authors(f"{HEADLINE}\n\nReuters\nMarch 3, 2024\n\n{STORY}{credit}") == ["Reuters"]
     assert authors(f"{HEADLINE}\n\n{STORY}{credit}") == ["John Roe"]
+
+
+# ---------------------------------------------------------------------------------------
+# HTML pages
+# ---------------------------------------------------------------------------------------
+
+PARAGRAPH = (
+    "<p>The committee met on Tuesday to review the evidence that the investigators had gathered over the past"
+    " year in four regions of the country, and it heard the first witnesses.</p>"
+)
+
+
+def page(head: str = "", body: str = "") -> bytes:
+    return f"<!doctype html><html><head><title>T</title>{head}</head><body>{body}</body></html>".encode()
+
+
+def jsonld(obj: object) -> str:
+    return f'<script type="application/ld+json">{json.dumps(obj)}</script>'
+
+
+def html_authors(data: bytes) -> list[str]:
+    return [str(f.value) for f in html.extract(data).facts if f.field == "author"]
+
+
+def article(byline: str, *, after: str = "") -> bytes:
+    return page("", f"<article><h1>{HEADLINE}</h1>{byline}{PARAGRAPH * 3}{after}</article>")
+
+
+def test_element_texts_are_joined_with_a_boundary() -> None:
+    byline = '<div class="author-bio"><span>Biography</span><a>Jane Doe</a><span>Staff Writer</span></div>'
+    assert html_authors(article(byline)) == ["Jane Doe"]
+    # A letter-spacing span goes on the same word.
+    assert html_authors(article('<p class="byline">By <a>Jane Do<span>e</span></a></p>')) == ["Jane Doe"]
+
+
+@pytest.mark.parametrize(
+    "line", ["Link Copied", "View Author Archive", "No Author", "Share This Article", "See All Articles", "Email Me"]
+)
+def test_interface_text_in_a_byline_element_is_no_name(line: str) -> None:
+    byline = f'<div class="byline"><p>By Jane Doe</p><p>{line}</p></div>'
+    assert html_authors(article(byline)) == ["Jane Doe"]
+
+
+def test_a_by_prefix_and_a_label_are_no_part_of_a_name() -> None:
+    assert html_authors(article('<span itemprop="author">By Jane Doe</span>')) == ["Jane Doe"]
+    assert html_authors(article('<span class="byline">Text: Jane Doe</span>')) == ["Jane Doe"]
+
+
+def test_an_interviewers_note_is_no_byline() -> None:
+    assert html_authors(article('<p class="byline">Recueilli par Jane Doe</p>')) == []
+
+
+def test_desks_and_accounts_are_no_authors_in_html() -> None:
+    for name in ("News Nation Bureau", "Example Staff", "admin"):
+        obj = {"@type": "NewsArticle", "headline": HEADLINE, "author": {"@type": "Person", "name": name}}
+        assert html_authors(page(jsonld(obj))) == []
+
+
+def test_meta_author_naming_the_outlet_or_a_url_is_dropped() -> None:
+    head = '<meta property="og:site_name" content="Example Times"><meta name="author" content="Example Times">'
+    assert html_authors(page(head)) == []
+    head = '<meta property="article:author" content="https://www.facebook.com/example">'
+    assert html_authors(page(head)) == []
+
+
+def test_meta_author_only_when_it_agrees_with_the_byline() -> None:
+    head = '<meta name="author" content="John Roe">'
+    assert html_authors(page(head, f"<article><h1>{HEADLINE}</h1>{PARAGRAPH}</article>")) == ["John Roe"]
+    body = f'<article><h1>{HEADLINE}</h1><p class="byline">By Jane Doe</p>{PARAGRAPH}</article>'
+    assert html_authors(page(head, body)) == ["Jane Doe"]  # the desk editor in meta is not the byline
+
+
+def test_authors_of_related_articles_in_json_ld_are_not_ours() -> None:
+    ours = {"@type": "NewsArticle", "headline": HEADLINE, "author": {"@type": "Person", "name": "Jane Doe"}}
+    other = {"@type": "NewsArticle", "headline": "Another Story", "author": {"@type": "Person", "name": "John Roe"}}
+    body = f"<article><h1>{HEADLINE}</h1>{PARAGRAPH}</article>"
+    assert html_authors(page(jsonld([ours, other]), body)) == ["Jane Doe"]
+
+
+def test_bylines_in_widgets_far_from_the_headline_are_not_ours() -> None:
+    widget = "".join(f'<div><h3>Story {i}</h3><a rel="author">John Roe{i}</a></div>' for i in range(3))
+    related = f'<div class="related-stories">{widget}</div>'
+    far = '<p class="byline">By Jim Poe</p>'  # after thousands of characters of story: another story's
+    data = article('<p class="byline">By Jane Doe</p>', after=related + PARAGRAPH * 20 + far)
+    assert html_authors(data) == ["Jane Doe"]
+
+
+def test_a_photo_byline_is_a_credit_not_an_author() -> None:
+    photo = '<div class="photo-wrap"><img src="a.jpg"><span class="byline">Jim Poe</span></div>'
+    assert html_authors(article('<p class="byline">By Jane Doe</p>' + photo)) == ["Jane Doe"]
+
+
+def test_an_affiliation_under_the_name_is_no_author_but_a_wire_byline_is() -> None:
+    byline = '<div class="byline"><p>By JANE DOE</p></div><p class="byline">Associated Press</p>'
+    assert html_authors(article(byline)) == ["Jane Doe"]
+    assert html_authors(article('<p class="byline">Associated Press</p>')) == ["Associated Press"]

@@ -724,13 +724,20 @@ def _person_names(raw: str, *, structured: bool, organisations: bool = False) ->
     do not take, such as a single name, is kept as written; free text is dropped instead.
     With `organisations`, an organisation as the byline ('By The Associated Press') counts too."""
     text = _clean(raw)
-    if not text or len(text) > 200 or _URLISH.search(text):
+    if not text or len(text) > 200:
         return []
     text = _BY_PREFIX.sub("", text, count=1).strip()
-    if not text:
+    text = text[: bylines.names_end(text)]  # 'Jane Doe | jdoe@example.com', 'Jane Doe March 3, 2024'
+    if not text or _URLISH.search(text):
         return []
     read = [e for e in _plaintext(f"By {text}") if e.field == "author"]
-    names = [str(e.value) for e in read if organisations or e.rule != "byline-organisation"]
+    # One word alone is a name only where the markup says it is one (a JSON-LD Person).
+    names = [
+        str(e.value)
+        for e in read
+        if (organisations or e.rule != "byline-organisation")
+        and (structured or " " in str(e.value) or str(e.value).casefold() in bylines.WIRES)
+    ]
     if names or read:
         return names
     text = bylines.strip_credentials(text)

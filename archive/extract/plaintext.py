@@ -299,7 +299,8 @@ _NOT_PERSON = frozenset(
 
 
 # Bylines also hold job titles, desks and interface text ('Political Commentator', 'See All Articles').
-_NOT_NAME = _NOT_PERSON | bylines.NOT_NAME_WORDS
+# 'April' is a given name as often as a month (as 'May' and 'June', which the list leaves out).
+_NOT_NAME = (_NOT_PERSON - {"april"}) | bylines.NOT_NAME_WORDS
 
 
 def _is_person(phrase: str) -> bool:
@@ -1128,8 +1129,10 @@ def _authors(doc: _Doc, date_lines: set[int]) -> list[_Hit]:
     """
     nonblank = doc.nonblank
     story = _story_index(nonblank)
-    reach = {line.number for line in nonblank[max(0, story - _BYLINE_REACH) : story]} if story is not None else set()
-    window = doc.header_numbers | reach
+    if story is None:  # no story found (short paragraphs): the first byline anywhere
+        window = {line.number for line in nonblank}
+    else:
+        window = doc.header_numbers | {line.number for line in nonblank[max(0, story - _BYLINE_REACH) : story]}
     best: tuple[int, int, list[_Hit]] | None = None  # (strength, rank, hits)
     credits: list[_Hit] = []
     for index, line in enumerate(nonblank):
@@ -1142,7 +1145,7 @@ def _authors(doc: _Doc, date_lines: set[int]) -> list[_Hit]:
         if line.number not in window:
             continue
         hits, strength = _byline_at(doc, line, date_lines)
-        if not hits:
+        if not hits or (strength == _BARE and story is None and line.number not in doc.header_numbers):
             continue
         # Nearest the story's start when it is known; else the first in the text.
         rank = index if story is not None else -index
@@ -1183,18 +1186,32 @@ def _author_hit(line: _Line, start: int, end: int, rule: str) -> _Hit:
     return _Hit("author", person_value(line.text[start:end]), line.start + start, line.start + end, rule)
 
 
-def _byline_names(text: str, offset: int, *, comma_list: bool) -> tuple[list[tuple[int, int]], str]:
+_SINGLE_NAME = re.compile(r"[A-Z][a-z]+(?:['\u2019-][A-Za-z]+)*")
+
+
+def _byline_names(
+    text: str, offset: int, *, comma_list: bool, labelled: bool = False
+) -> tuple[list[tuple[int, int]], str]:
     """The names of a byline's text after its label, as spans from offset, and the rule: persons,
-    or an organisation such as a wire agency."""
+    or an organisation such as a wire agency. After a label ('By', 'Author:') one name alone
+    counts too ('By Regan'), as does any name after 'Author:' ('Author: The Example Letter')."""
     end = bylines.names_end(text)
     parsed = _names(text[:end], comma_list=comma_list)
     if parsed:
         return [(offset + s, offset + e) for s, e in parsed[0]], "byline"
+    single = text[:end].strip()
+    if labelled and _SINGLE_NAME.fullmatch(single) and single.lower() not in _NOT_NAME | _MONTH_WORDS:
+        return [(offset, offset + len(single))], "byline"
     head = re.split(r"\s*(?:,|/|\||\s[\u2013\u2014-]\s)", text[:end], maxsplit=1)[0]
     rest = text[len(head) : end].strip(" ,/|-\u2013\u2014")
     if bylines.is_org_byline(head) and (not rest or _is_affiliation(rest)):
         return [(offset, offset + len(head.rstrip()))], "byline-organisation"
+    if comma_list and labelled and _is_affiliation(single) and not bylines.is_desk(single) and len(single.split()) <= 5:
+        return [(offset, offset + len(single))], "byline-organisation"
     return [], ""
+
+
+_MONTH_WORDS = frozenset({"may", "june", "july", "august", "april", "christmas", "easter", "tonight", "tomorrow"})
 
 
 def _byline_at(doc: _Doc, line: _Line, date_lines: set[int]) -> tuple[list[_Hit], int]:
@@ -1203,14 +1220,14 @@ def _byline_at(doc: _Doc, line: _Line, date_lines: set[int]) -> tuple[list[_Hit]
     prefix = _BYLINE.match(text) or _AUTHOR_LABEL.match(text)
     if prefix and prefix.end() < len(text):
         label = prefix.re is _AUTHOR_LABEL
-        spans, rule = _byline_names(text[prefix.end() :], prefix.end(), comma_list=label)
+        spans, rule = _byline_names(text[prefix.end() :], prefix.end(), comma_list=label, labelled=True)
         rule = "author-label" if label and rule == "byline" else rule
         return [_author_hit(line, s, e, rule) for s, e in spans], _EXPLICIT
     if _LABEL_ALONE.fullmatch(text):
         below = doc.next_nonblank(line)
         if below is None or len(below.text) > 200:
             return [], 0
-        spans, rule = _byline_names(below.text, 0, comma_list=not text.lower().startswith("by"))
+        spans, rule = _byline_names(below.text, 0, comma_list=not text.lower().startswith("by"), labelled=True)
         return [_author_hit(below, s, e, "author-label") for s, e in spans], _EXPLICIT
     twice = _TWICE.search(text)
     if twice and text[twice.end() :].startswith(text[: twice.start()].strip()):
@@ -1234,17 +1251,19 @@ def _dated_byline(doc: _Doc, line: _Line, date_lines: set[int]) -> list[_Hit]:
     if not end:
         return []
     rest = text[end:].lstrip(bylines.TRAILING_SEPARATORS)
+    handle = rest.startswith("@")  # 'Jane Doe @janedoe / 2 days'
     dated = bool(rest) and (rest[0].isdigit() or bool(_dates_in(rest[:40])))
-    if not dated:
-        neighbours = [n for n in (doc.above(line), doc.below(line), doc.next_nonblank(line)) if n]
-        dated = any(n.number in date_lines or _date_line_like(n.text) for n in neighbours)
-    if not dated or not _under_headline(doc, line):
-        return []
+    neighbours = [n for n in (doc.above(line), doc.below(line), doc.next_nonblank(line)) if n]
+    beside_date = any(n.number in date_lines or _date_line_like(n.text) for n in neighbours)
+    below = doc.next_nonblank(line)
+    titled = below is not None and bylines.is_role(below.text) and len(below.text.split()) <= 5  # 'Senior Editor'
     parsed = _names(text[:end])
     head = text[:end].split(",")[0]
     if parsed:
         spans = parsed[0]
-    elif head.casefold() in bylines.WIRES:  # a bare organisation only if a wire agency: 'Reuters'
+        if not ((dated or beside_date or handle or titled) and (_under_headline(doc, line) or handle or titled)):
+            return []
+    elif head.casefold() in bylines.WIRES and (dated or beside_date):  # a bare organisation: a wire agency
         spans = [(0, len(head))]
     else:
         return []

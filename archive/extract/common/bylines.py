@@ -55,10 +55,15 @@ TRAILING_SEPARATORS = " \t|/\u2022\u00b7,;:-\u2013\u2014(["
 # A word of interface text or a job title glued to the name by the page: 'Marcus De GuzmanView
 # More Articles', 'Meg JamesStaff Writer'.
 _GLUED = re.compile(r"(?<=[a-z])(?=[A-Z][a-z]+\b)")
+# An outlet in capitals glued to the name: 'Jane DoeEXAMPLENews'.
+_GLUED_CAPS = re.compile(r"(?<=[a-z])(?=[A-Z]{3,})")
 
 
 def _unglue(text: str) -> str:
     """A line break where a job title or interface text is glued to a name ('Meg JamesStaff Writer')."""
+    caps = _GLUED_CAPS.search(text)
+    if caps:
+        text = text[: caps.start()] + "\n" + text[caps.start() :]
     if not _GLUED.search(text):
         return text
     pieces = []
