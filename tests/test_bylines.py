@@ -109,6 +109,14 @@ def test_interface_text(text: str) -> None:
         ("By Example Staff", []),
         ("By Example News Bureau", []),
         ("Le Monde with AFP", []),  # an outlet and an agency, not a person
+        ("By J.K. Roe and Jane Doe", ["J.K. Roe", "Jane Doe"]),
+        ("ByJane Doe", ["Jane Doe"]),
+        ("By Regan September 15, 2014", ["Regan"]),  # one name after 'By'
+        ("By Tuesday", []),
+        ("Jane Doe @janedoe / 2 days", ["Jane Doe"]),
+        ("Jane DoeView More Articles", ["Jane Doe"]),
+        ("What We Are Reading This Week\nMarch 3, 2024", []),
+        ("New Delhi, Example News Bureau | Updated : 19 November 2019, 09:01 AM", []),  # a place and a desk
     ],
 )
 def test_byline_forms_in_a_pasted_page(byline: str, expected: list[str]) -> None:
@@ -233,3 +241,19 @@ def test_an_affiliation_under_the_name_is_no_author_but_a_wire_byline_is() -> No
     byline = '<div class="byline"><p>By JANE DOE</p></div><p class="byline">Associated Press</p>'
     assert html_authors(article(byline)) == ["Jane Doe"]
     assert html_authors(article('<p class="byline">Associated Press</p>')) == ["Associated Press"]
+
+
+@pytest.mark.parametrize("name", ["kevin-r", "jdoe_1", "gto", "As"])
+def test_a_json_ld_login_is_no_name(name: str) -> None:
+    obj = {"@type": "NewsArticle", "headline": HEADLINE, "author": {"@type": "Person", "name": name}}
+    assert html_authors(page(jsonld(obj))) == []
+
+
+def test_a_json_ld_name_as_written_is_kept() -> None:
+    for name in ("Regan", "\uc815\ub355\ud604"):  # one word; a script without case
+        obj = {"@type": "NewsArticle", "headline": HEADLINE, "author": {"@type": "Person", "name": name}}
+        assert html_authors(page(jsonld(obj))) == [name]
+
+
+def test_a_name_printed_twice_is_one_name() -> None:
+    assert html_authors(article('<p class="byline">By <a>Jane Doe</a> <span>Jane Doe</span></p>')) == ["Jane Doe"]

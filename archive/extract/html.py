@@ -711,7 +711,7 @@ def _title(page: _Page, outlet_keys: set[str]) -> Fact | None:
 # ---------------------------------------------------------------------------------------
 
 _BY_PREFIX = re.compile(
-    r"^(?:(?:(?:posted|written|words|story|text|reported)\s+)?(?:by|von|par|por|від)\s*:?\s+"
+    r"^(?:(?:(?:posted|written|words|story|text|reported|analysis|opinion|commentary)\s+)?(?:by|von|par|por|від)\s*:?\s+"
     r"|(?:authors?|written\s+by|text|texto|texte|текст|автор(?:ка)?|автори)\s*:\s*|автор(?:ка)?\s+)",
     re.I,
 )
@@ -741,9 +741,21 @@ def _person_names(raw: str, *, structured: bool, organisations: bool = False) ->
     if names or read:
         return names
     text = bylines.strip_credentials(text)
-    if structured and any(c.isalpha() for c in text) and len(text.split()) <= _MAX_NAME_WORDS:
+    if structured and _written_name(text):
         return [text]
     return []
+
+
+def _written_name(text: str) -> bool:
+    """A name as a JSON-LD Person gives it that the byline rules do not read ('Regan', 'Jane Van
+    Doe-Roe', '정덕현'), but no login ('kevin-r', 'jdoe_1', 'gto'): a capital letter, or a script
+    without case, and no underscore or digit."""
+    if not text or len(text.split()) > _MAX_NAME_WORDS or "_" in text or any(c.isdigit() for c in text):
+        return False
+    cased = [c for c in text if c.isalpha() and c.lower() != c.upper()]
+    # One word of two letters ('As') is a fragment; a name in a script without case can be short.
+    enough = len(text.split()) > 1 or len(cased) >= 3 or (not cased and len(text) >= 2)
+    return enough and (not cased or any(c.isupper() for c in cased))
 
 
 @lru_cache(maxsize=4096)  # pages repeat bylines and credit lines (live blogs, galleries)

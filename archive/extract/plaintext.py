@@ -1046,7 +1046,7 @@ def _names(text: str, *, comma_list: bool = False) -> tuple[list[tuple[int, int]
     i = 0
     while i < len(parts):
         start, end = parts[i]
-        if not _is_person(text[start:end]):
+        if not (_is_person(text[start:end]) or _initials_name(text[start:end])):
             return None
         names.append((start, end))
         if i == len(seps):
@@ -1074,6 +1074,15 @@ def _names(text: str, *, comma_list: bool = False) -> tuple[list[tuple[int, int]
     return names, ""
 
 
+_INITIALS_NAME = re.compile(r"(?:[A-Z]\.){2,3}\s?[A-Z][a-z]+(?:['\u2019-][A-Z]?[a-z]+)*")
+
+
+def _initials_name(text: str) -> bool:
+    """A byline's 'A.A. Dowd', 'J.K. Roe': initials and a surname, which `_is_person` (two words
+    or more) leaves out."""
+    return bool(_INITIALS_NAME.fullmatch(text.strip())) and text.split()[-1].lower() not in _NOT_NAME
+
+
 def _is_affiliation(text: str) -> bool:
     """'Reuters', 'Associated Press', 'BBC News, Kyiv', 'Staff Writer | March 23, 2022'."""
     tokens = text.replace(",", " ").split()
@@ -1086,6 +1095,7 @@ def _is_affiliation(text: str) -> bool:
 
 _BYLINE = re.compile(
     r"(?:(?:Written|Words|Story|Text|Reported)\s+)?(?:By|BY|by|Von|VON|von|Par|PAR|Por|POR)\s*:?\s+(?=\S)"
+    r"|By(?=[A-Z][a-z])"  # 'ByJane Doe': the label glued to the name
 )
 _AUTHOR_LABEL = re.compile(r"(?:Authors?|AUTHORS?|Author\(s\)|Writers?|Reporters?|Text|Texto|Texte|Текст)\s*[:/]\s*")
 # 'By', 'By:', 'Author(s):' alone on a line: the names are on the next one.
@@ -1183,10 +1193,11 @@ def _credit_line_authors(text: str) -> list[tuple[int, int]]:
 
 
 def _author_hit(line: _Line, start: int, end: int, rule: str) -> _Hit:
-    return _Hit("author", person_value(line.text[start:end]), line.start + start, line.start + end, rule)
+    value = bylines.undouble(person_value(line.text[start:end]))
+    return _Hit("author", value, line.start + start, line.start + end, rule)
 
 
-_SINGLE_NAME = re.compile(r"[A-Z][a-z]+(?:['\u2019-][A-Za-z]+)*")
+_SINGLE_NAME = re.compile(r"[A-Z][a-z]{2,}(?:['\u2019-][A-Za-z]+)*")
 
 
 def _byline_names(
@@ -1240,34 +1251,42 @@ def _byline_at(doc: _Doc, line: _Line, date_lines: set[int]) -> tuple[list[_Hit]
     role = _ROLE_LINE.fullmatch(text)
     if role and _is_person(role["name"]):
         return [_author_hit(line, role.start("name"), role.end("name"), "byline-role")], _EXPLICIT
-    return _dated_byline(doc, line, date_lines), _BARE
+    # A bare name with its date on the same line under the headline reads as surely as 'By'.
+    return _dated_byline(doc, line, date_lines)
 
 
-def _dated_byline(doc: _Doc, line: _Line, date_lines: set[int]) -> list[_Hit]:
+def _dated_byline(doc: _Doc, line: _Line, date_lines: set[int]) -> tuple[list[_Hit], int]:
     """'Jane Doe - Nov 19, 2019, 10:31 pm CST', 'Reuters November 18, 2019', or a line of names
     with a date line directly above or below it ('Jane Doe in Kyiv' / 'March 23, 2022')."""
     text = line.text
     end = bylines.names_end(text)
     if not end:
-        return []
+        return [], 0
     rest = text[end:].lstrip(bylines.TRAILING_SEPARATORS)
-    handle = rest.startswith("@")  # 'Jane Doe @janedoe / 2 days'
-    dated = bool(rest) and (rest[0].isdigit() or bool(_dates_in(rest[:40])))
+    # What a byline carries beside the name: a handle ('Jane Doe @janedoe'), glued interface
+    # text ('Jane DoeView More Articles'), a date ('Jane Doe - Nov 19, 2019').
+    handle = rest.startswith("@")
+    marked = handle or bylines.is_interface(rest.split(" ")[0])
+    dated = bool(_dates_in(rest[:40])) or bool(_NUMERIC_DATE.match(rest))
     neighbours = [n for n in (doc.above(line), doc.below(line), doc.next_nonblank(line)) if n]
     beside_date = any(n.number in date_lines or _date_line_like(n.text) for n in neighbours)
-    below = doc.next_nonblank(line)
-    titled = below is not None and bylines.is_role(below.text) and len(below.text.split()) <= 5  # 'Senior Editor'
     parsed = _names(text[:end])
     head = text[:end].split(",")[0]
     if parsed:
         spans = parsed[0]
-        if not ((dated or beside_date or handle or titled) and (_under_headline(doc, line) or handle or titled)):
-            return []
+        if bylines.is_bureau(parsed[1]):
+            return [], 0  # "New Delhi, Example News Bureau": a dateline's place and a desk
+        if not ((dated or beside_date or marked) and (_under_headline(doc, line) or (handle and beside_date))):
+            return [], 0
     elif head.casefold() in bylines.WIRES and (dated or beside_date):  # a bare organisation: a wire agency
         spans = [(0, len(head))]
     else:
-        return []
-    return [_author_hit(line, s, e, "byline-dated") for s, e in spans]
+        return [], 0
+    return [_author_hit(line, s, e, "byline-dated") for s, e in spans], _EXPLICIT if dated else _BARE
+
+
+_NUMERIC_DATE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b")
+_HEADLINE_WORDS = 5  # a headline over a bare byline: menus and result lists hold shorter lines
 
 
 def _previous(doc: _Doc, line: _Line) -> _Line | None:
@@ -1283,11 +1302,11 @@ def _under_headline(doc: _Doc, line: _Line) -> bool:
     above = _previous(doc, line)
     if above is None:
         return False
-    if _headline_like(above.text):
+    if _headline_like(above.text) and len(above.text.split()) >= _HEADLINE_WORDS:
         return True
     higher = _previous(doc, above)
     standfirst = above.text.rstrip("\"'\u201d\u2019) ").endswith((".", "!", "?"))
-    return standfirst and higher is not None and _headline_like(higher.text)
+    return standfirst and higher is not None and _headline_like(higher.text) and len(higher.text.split()) >= 5
 
 
 def _date_line_like(text: str) -> bool:

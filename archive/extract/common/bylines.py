@@ -31,10 +31,17 @@ ROLE_WORDS = frozenset(
 )
 # A desk, a staff account or a site account writes no byline a reader could cite ('News Nation
 # Bureau', 'Motley Fool Staff', 'admin'): such bylines give no author.
-DESK_WORDS = frozenset({"staff", "desk", "bureau", "team", "newsroom", "editors", "contributors"})
+DESK_WORDS = frozenset({"staff", "desk", "bureau", "team", "newsroom", "editors", "contributors", "editorial"})
 ACCOUNTS = frozenset({"admin", "administrator", "webmaster", "editor", "guest", "user", "anonymous", "unknown"})
+# Words of a headline or a menu item, never of a name ('What We're Reading This Week').
+FUNCTION_WORDS = frozenset(
+    """
+    this these that those what who how why when where we we're you you're your our my his her their it it's
+    its is are was were here's there's
+    """.replace("'", "\u2019").split()
+) | frozenset("we're you're it's here's there's".split())  # noqa: SIM905
 # Everything that makes a capitalised phrase in a byline something other than a person's name.
-NOT_NAME_WORDS = INTERFACE_WORDS | ROLE_WORDS | DESK_WORDS
+NOT_NAME_WORDS = INTERFACE_WORDS | ROLE_WORDS | DESK_WORDS | FUNCTION_WORDS
 # Degrees and credentials after a name ('Lynne Eldridge MD'): part of no name.
 _CREDENTIALS = re.compile(r"(?:,?\s+(?:M\.?D|Ph\.?D|R\.?N|D\.?O|MPH|MBA|DDS|CFA|CPA|Esq)\.?)+$")
 
@@ -96,6 +103,15 @@ def names_end(text: str) -> int:
     return end
 
 
+def undouble(name: str) -> str:
+    """'Jane Doe Jane Doe' (a name printed twice, for screen readers and the eye) -> 'Jane Doe'."""
+    tokens = name.split()
+    half = len(tokens) // 2
+    if len(tokens) >= 4 and len(tokens) % 2 == 0 and tokens[:half] == tokens[half:]:
+        return " ".join(tokens[:half])
+    return name
+
+
 def strip_credentials(name: str) -> str:
     """'Lynne Eldridge MD' -> 'Lynne Eldridge'; 'Jane Doe, Ph.D.' -> 'Jane Doe'."""
     return _CREDENTIALS.sub("", name).strip()
@@ -115,6 +131,13 @@ def is_desk(name: str) -> bool:
     """'News Nation Bureau', 'Motley Fool Staff', 'Reuters Staff', 'admin': no author."""
     folded = words(name)
     return " ".join(folded) in ACCOUNTS or any(w in DESK_WORDS for w in folded)
+
+
+def is_bureau(text: str) -> bool:
+    """'Example News Bureau', 'Web Desk': a desk as a whole line's credit (not 'IGN Staff', a second
+    credit beside a writer's name)."""
+    folded = words(text)
+    return bool(folded) and folded[-1] in {"bureau", "desk", "newsroom", "team"}
 
 
 def is_interface(text: str) -> bool:
