@@ -117,6 +117,12 @@ def test_interface_text(text: str) -> None:
         ("Jane DoeView More Articles", ["Jane Doe"]),
         ("What We Are Reading This Week\nMarch 3, 2024", []),
         ("New Delhi, Example News Bureau | Updated : 19 November 2019, 09:01 AM", []),  # a place and a desk
+        ("North Korea 09:31 August 20, 2019", []),  # a section's place and the date
+        ("Analysis by Jane Doe, Example Senior Analyst", ["Jane Doe"]),
+        ("Autori: Jane Doe (Example News Editor)", ["Jane Doe"]),
+        ("Jane Doe\nThe Example Zone\nThu, 14 May 2020 17:55 UTC", ["Jane Doe"]),  # name, outlet, date
+        ("July 24, 2014 -- Updated 1207 GMT Edited by Jane Doe in London", []),  # an editor's credit
+        ("Example Roundtable @ Example Fair", []),  # "@ " is no handle
     ],
 )
 def test_byline_forms_in_a_pasted_page(byline: str, expected: list[str]) -> None:
@@ -257,3 +263,12 @@ def test_a_json_ld_name_as_written_is_kept() -> None:
 
 def test_a_name_printed_twice_is_one_name() -> None:
     assert html_authors(article('<p class="byline">By <a>Jane Doe</a> <span>Jane Doe</span></p>')) == ["Jane Doe"]
+
+
+def test_a_list_of_stories_has_no_byline() -> None:
+    items = "".join(
+        f'<div class="card"><h2>Story number {i} of the day</h2><p class="byline">By {name}</p></div>'
+        for i, name in enumerate(["Jane Doe", "John Roe", "Jim Poe", "Ann Moe"])
+    )
+    head = '<meta name="author" content="Example Media Group">'
+    assert html_authors(page(head, f"<h1>Example Home</h1>{items}")) == []

@@ -893,9 +893,11 @@ def _meta_authors(page: _Page) -> list[tuple[str, str, str, str]]:
     return found
 
 
-def _byline_elements(page: _Page) -> list[tuple[str, str, str, str]]:
+def _byline_elements(page: _Page) -> tuple[list[tuple[str, str, str, str]], bool]:
     """Names in the article's byline elements (rel=author, itemprop=author, byline classes) near its
-    headline: not in furniture or figures, not containers of the headline or the story."""
+    headline: not in furniture or figures, not containers of the headline or the story. And
+    whether the page is a list of stories (byline elements naming three sets of people or more):
+    it then has no byline."""
     headline = next((h for h in page.scope.iter("h1") if not page.in_chrome(h)), None)
     order, story_start = _story_start(page)
     offsets: dict[Element, int] = {}
@@ -905,7 +907,7 @@ def _byline_elements(page: _Page) -> list[tuple[str, str, str, str]]:
         if isinstance(element.tag, str) and element.tag not in _INVISIBLE_TAGS:
             total += len((element.text or "").strip())
         total += len((element.tail or "").strip())
-    found: list[tuple[str, str, str, str]] = []
+    groups: list[list[tuple[str, str, str, str]]] = []  # the names of each byline element
     for element in page.scope.iter():
         if not isinstance(element.tag, str):
             continue
@@ -915,7 +917,8 @@ def _byline_elements(page: _Page) -> list[tuple[str, str, str, str]]:
             rule, key = "byline", "[itemprop=author]" if element.get("itemprop") == "author" else "byline"
         else:
             continue
-        near = order[element] < story_start
+        # Before the story's first long paragraph, if there is one; else near the headline.
+        near = story_start < len(order) and order[element] < story_start
         if headline is not None and not near:
             distance = offsets[element] - offsets[headline]
             near = -_BYLINE_BEFORE <= distance <= _BYLINE_AFTER
@@ -936,8 +939,22 @@ def _byline_elements(page: _Page) -> list[tuple[str, str, str, str]]:
             for name in _person_names(line, structured=False, organisations=True):
                 (people if name in persons else organisations).append((name, rule, key, line))
         # 'By Jane Doe' over 'Associated Press': beside a person, an organisation is an affiliation.
-        found += people or organisations
-    return found
+        if people or organisations:
+            groups.append(people or organisations)
+    if _listing(groups):
+        return [], True
+    return [c for group in groups for c in group], False
+
+
+_LISTING = 3  # byline elements naming different people: a list of stories, not one article's byline
+
+
+def _listing(groups: list[list[tuple[str, str, str, str]]]) -> bool:
+    """Whether byline elements name three or more different sets of people (a home page, a list of
+    stories): an element repeating another's names, or naming some of them, adds no set."""
+    sets = {frozenset(_name_key(c[0]) for c in group) for group in groups}
+    distinct = [a for a in sets if not any(a < b for b in sets)]
+    return len(distinct) >= _LISTING
 
 
 _PHOTO_WORDS = re.compile(r"photo|image|caption|credit|gallery|slide", re.I)
@@ -982,14 +999,16 @@ def _authors(page: _Page, outlet_keys: set[str]) -> list[Fact]:
     publisher or a desk editor). Desks, site accounts, interface text and the outlet itself are
     no authors. One fact per distinct name."""
     structured = _structured_authors(page, outlet_keys)
-    visible = _byline_elements(page)
+    visible, listing = _byline_elements(page)
     meta = _meta_authors(page)
     confirmed = {_name_key(c[0]) for c in (*structured, *meta)}
     # An organisation in a byline element counts if it is a wire agency or the metadata agrees.
     persons = _persons(visible)
     visible = [c for c in visible if c[0] in persons or (not persons and _wire_or(c[0], confirmed))]
     stated = {_name_key(c[0]) for c in (*structured, *visible)}
-    if stated:
+    if listing:
+        meta = []  # a list of stories has no author; meta author names the site's owner
+    elif stated:
         meta = [c for c in meta if _name_key(c[0]) in stated]
     facts: list[Fact] = []
     seen: set[str] = set()

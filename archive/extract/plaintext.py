@@ -1094,10 +1094,14 @@ def _is_affiliation(text: str) -> bool:
 
 
 _BYLINE = re.compile(
-    r"(?:(?:Written|Words|Story|Text|Reported)\s+)?(?:By|BY|by|Von|VON|von|Par|PAR|Por|POR)\s*:?\s+(?=\S)"
+    r"(?:(?:Written|Words|Story|Text|Reported|Analysis|Opinion|Commentary)\s+)?"
+    r"(?:By|BY|by|Von|VON|von|Par|PAR|Por|POR)\s*:?\s+(?=\S)"
     r"|By(?=[A-Z][a-z])"  # 'ByJane Doe': the label glued to the name
 )
-_AUTHOR_LABEL = re.compile(r"(?:Authors?|AUTHORS?|Author\(s\)|Writers?|Reporters?|Text|Texto|Texte|Текст)\s*[:/]\s*")
+_AUTHOR_LABEL = re.compile(
+    r"(?:Authors?|AUTHORS?|Author\(s\)|Writers?|Reporters?|Text|Texto|Texte|Текст|Autor(?:es|i|e|a|s)?|Auteurs?)"
+    r"\s*[:/]\s*"
+)
 # 'By', 'By:', 'Author(s):' alone on a line: the names are on the next one.
 _LABEL_ALONE = re.compile(r"(?:By|BY|by|Authors?|AUTHORS?|Author\(s\)|Writers?)\s*:?")
 # 'Monday November 18, 2019 7:45 am PST by Joe Rossignol': the byline closing a date line.
@@ -1110,7 +1114,7 @@ _ROLE_WORDS = "reporter|correspondent|writer|editor|journalist|contributor|colum
 _ROLE_LINE = re.compile(
     rf"(?P<name>[^|,\u2014\u2013]+?)\s*(?:\||,|\u2014|\u2013)\s*(?P<role>(?:[A-Z][\w-]*\s+){{0,3}}(?i:{_ROLE_WORDS}))"
 )
-_BYLINE_REACH = 50  # nonblank lines above the story's start that may hold its byline
+_BYLINE_REACH = 100  # nonblank lines above the story's start that may hold its byline (captions, share bars)
 _EXPLICIT, _BARE = 2, 1  # a labelled byline ('By ...') outranks a bare name beside a date
 
 
@@ -1245,7 +1249,13 @@ def _byline_at(doc: _Doc, line: _Line, date_lines: set[int]) -> tuple[list[_Hit]
         spans, rule = _byline_names(text[twice.end() :], twice.end(), comma_list=False)
         return [_author_hit(line, s, e, rule) for s, e in spans], _EXPLICIT
     by = _DATE_THEN_BY.search(text)
-    if by and bylines.names_end(text[: by.start()]) == 0 and _dates_in(text[: by.start()]):
+    # 'Updated 1207 GMT Edited by Jane Doe' is an editor's credit, not the byline.
+    if (
+        by
+        and not text[: by.start()].endswith("ed")
+        and bylines.names_end(text[: by.start()]) == 0
+        and _dates_in(text[: by.start()])
+    ):
         spans, _ = _byline_names(text[by.end() :], by.end(), comma_list=False)
         return [_author_hit(line, s, e, "date-byline") for s, e in spans], _EXPLICIT
     role = _ROLE_LINE.fullmatch(text)
@@ -1265,16 +1275,18 @@ def _dated_byline(doc: _Doc, line: _Line, date_lines: set[int]) -> tuple[list[_H
     rest = text[end:].lstrip(bylines.TRAILING_SEPARATORS)
     # What a byline carries beside the name: a handle ('Jane Doe @janedoe'), glued interface
     # text ('Jane DoeView More Articles'), a date ('Jane Doe - Nov 19, 2019').
-    handle = rest.startswith("@")
+    handle = bool(re.match(r"@\w", rest))
     marked = handle or bylines.is_interface(rest.split(" ")[0])
     dated = bool(_dates_in(rest[:40])) or bool(_NUMERIC_DATE.match(rest))
-    neighbours = [n for n in (doc.above(line), doc.below(line), doc.next_nonblank(line)) if n]
+    below = doc.next_nonblank(line)
+    # Above or below, or below a line naming the outlet ('Jane Doe' / 'The Example' / 'May 14, 2020').
+    neighbours = [n for n in (doc.above(line), doc.below(line), below, below and doc.next_nonblank(below)) if n]
     beside_date = any(n.number in date_lines or _date_line_like(n.text) for n in neighbours)
     parsed = _names(text[:end])
     head = text[:end].split(",")[0]
     if parsed:
         spans = parsed[0]
-        if bylines.is_bureau(parsed[1]):
+        if bylines.is_bureau(parsed[1]) or bylines.place_like(text[: spans[0][1]]):
             return [], 0  # "New Delhi, Example News Bureau": a dateline's place and a desk
         if not ((dated or beside_date or marked) and (_under_headline(doc, line) or (handle and beside_date))):
             return [], 0

@@ -31,7 +31,7 @@ ROLE_WORDS = frozenset(
 )
 # A desk, a staff account or a site account writes no byline a reader could cite ('News Nation
 # Bureau', 'Motley Fool Staff', 'admin'): such bylines give no author.
-DESK_WORDS = frozenset({"staff", "desk", "bureau", "team", "newsroom", "editors", "contributors", "editorial"})
+DESK_WORDS = frozenset({"staff", "desk", "bureau", "team", "newsroom", "editors", "contributors", "editorial", "wire"})
 ACCOUNTS = frozenset({"admin", "administrator", "webmaster", "editor", "guest", "user", "anonymous", "unknown"})
 # Words of a headline or a menu item, never of a name ('What We're Reading This Week').
 FUNCTION_WORDS = frozenset(
@@ -55,7 +55,8 @@ _STOP = re.compile(
     rf"|\b(?:{_WEEKDAY},?\s+)?{_MONTH}\s+\d"
     rf"|\b(?:{_WEEKDAY}),?\s+(?:{_MONTH}\s+)?\d"
     r"|\b(?:follow|email|e-mail|share|view|become|contact|subscribe)\b"
-    r"|\s[|;]\s*[A-Z]\w*(?:\s+\w+)?\s+by\b",  # '| Photography by ...': another role's credit
+    r"|\s[|;]\s*[A-Z]\w*(?:\s+\w+)?\s+by\b"  # '| Photography by ...': another role's credit
+    r"|\s\(",  # 'Jane Doe (Senior Editor)': an aside
     re.I,
 )
 TRAILING_SEPARATORS = " \t|/\u2022\u00b7,;:-\u2013\u2014(["
@@ -138,6 +139,16 @@ def is_bureau(text: str) -> bool:
     credit beside a writer's name)."""
     folded = words(text)
     return bool(folded) and folded[-1] in {"bureau", "desk", "newsroom", "team"}
+
+
+# First words of place names, which read like names beside a date ('North Korea 09:31 August 20').
+_PLACE_FIRST = frozenset({"north", "south", "east", "west", "new", "los", "las", "san", "santa", "saint", "united"})
+
+
+def place_like(text: str) -> bool:
+    """'North Korea', 'New Delhi', 'Los Angeles': a place, not a bare byline's name."""
+    folded = words(text)
+    return bool(folded) and folded[0] in _PLACE_FIRST
 
 
 def is_interface(text: str) -> bool:
