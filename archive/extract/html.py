@@ -900,28 +900,26 @@ def _byline_elements(page: _Page) -> tuple[list[tuple[str, str, str, str]], bool
     it then has no byline."""
     headline = next((h for h in page.scope.iter("h1") if not page.in_chrome(h)), None)
     order, story_start = _story_start(page)
-    offsets: dict[Element, int] = {}
-    total = 0
+    candidates: list[tuple[Element, str, str, int]] = []  # (element, rule, key, text before it)
+    total = headline_at = 0
     for element in page.scope.iter():
-        offsets[element] = total
-        if isinstance(element.tag, str) and element.tag not in _INVISIBLE_TAGS:
-            total += len((element.text or "").strip())
+        if element is headline:
+            headline_at = total
+        if isinstance(element.tag, str):
+            if "author" in (element.get("rel") or "").lower().split():
+                candidates.append((element, "rel-author", "a[rel=author]", total))
+            elif _is_byline(element):
+                key = "[itemprop=author]" if element.get("itemprop") == "author" else "byline"
+                candidates.append((element, "byline", key, total))
+            if element.tag not in _INVISIBLE_TAGS:
+                total += len((element.text or "").strip())
         total += len((element.tail or "").strip())
     groups: list[list[tuple[str, str, str, str]]] = []  # the names of each byline element
-    for element in page.scope.iter():
-        if not isinstance(element.tag, str):
-            continue
-        if "author" in (element.get("rel") or "").lower().split():
-            rule, key = "rel-author", "a[rel=author]"
-        elif _is_byline(element):
-            rule, key = "byline", "[itemprop=author]" if element.get("itemprop") == "author" else "byline"
-        else:
-            continue
+    for element, rule, key, offset in candidates:
         # Before the story's first long paragraph, if there is one; else near the headline.
         near = story_start < len(order) and order[element] < story_start
         if headline is not None and not near:
-            distance = offsets[element] - offsets[headline]
-            near = -_BYLINE_BEFORE <= distance <= _BYLINE_AFTER
+            near = -_BYLINE_BEFORE <= offset - headline_at <= _BYLINE_AFTER
         if not near or element.find(".//h1") is not None:
             continue
         # Tested after the element's own markup: walking up to the root is the costly part.
