@@ -718,16 +718,21 @@ _BY_PREFIX = re.compile(
 _MAX_NAME_WORDS = 6
 
 
-def _person_names(raw: str, *, structured: bool, organisations: bool = False) -> list[str]:
+def _person_names(raw: str, *, structured: bool, organisations: bool = False, byline: bool = False) -> list[str]:
     """The people a byline names, styled by the plain-text byline rules ('By JANE DOE and
     JOHN ROE, Reuters' -> Jane Doe, John Roe). A structured name (a JSON-LD Person) those rules
     do not take, such as a single name, is kept as written; free text is dropped instead.
-    With `organisations`, an organisation as the byline ('By The Associated Press') counts too."""
+    With `organisations`, an organisation as the byline ('By The Associated Press') counts too.
+    A `byline` may run on past its names ('Jane Doe | jdoe@example.com', 'Jane Doe March 3,
+    2024'); other text (a credit line's part) must be names alone."""
     text = _clean(raw)
     if not text or len(text) > 200:
         return []
     text = _BY_PREFIX.sub("", text, count=1).strip()
-    text = text[: bylines.names_end(text)]  # 'Jane Doe | jdoe@example.com', 'Jane Doe March 3, 2024'
+    end = bylines.names_end(text)
+    if end < len(text) and not byline:
+        return []
+    text = text[:end]
     if not text or _URLISH.search(text):
         return []
     read = [e for e in _plaintext(f"By {text}") if e.field == "author"]
@@ -874,10 +879,10 @@ def _structured_authors(page: _Page, outlet_keys: set[str]) -> list[tuple[str, s
                     if not _not_a_byline(raw, outlet_keys):
                         found.append((raw, f"{prefix}-author", key + ".name", raw))
                     continue
-                names, ev_key = _person_names(raw, structured=True, organisations=True), key + ".name"
+                names, ev_key = _person_names(raw, structured=True, organisations=True, byline=True), key + ".name"
             else:
                 raw = _clean(author)
-                names, ev_key = _person_names(raw, structured=True, organisations=True), key
+                names, ev_key = _person_names(raw, structured=True, organisations=True, byline=True), key
             found.extend((name, f"{prefix}-author", ev_key, raw) for name in names)
     return found
 
@@ -887,9 +892,11 @@ def _meta_authors(page: _Page) -> list[tuple[str, str, str, str]]:
     for meta_name in ("author", "byl"):
         for raw in page.meta.get(meta_name, []):
             key = f"meta[name={meta_name}]"
-            found.extend((n, f"meta-{meta_name}", key, raw) for n in _person_names(raw, structured=False))
+            found.extend((n, f"meta-{meta_name}", key, raw) for n in _person_names(raw, structured=False, byline=True))
     for raw in page.og.get("article:author", []):
-        found.extend((n, "og-article-author", "article:author", raw) for n in _person_names(raw, structured=False))
+        found.extend(
+            (n, "og-article-author", "article:author", raw) for n in _person_names(raw, structured=False, byline=True)
+        )
     return found
 
 
@@ -933,8 +940,8 @@ def _byline_elements(page: _Page) -> tuple[list[tuple[str, str, str, str]], bool
         for line in _byline_lines(text):
             if bylines.is_interface(line):
                 continue
-            persons = set(_person_names(line, structured=False))
-            for name in _person_names(line, structured=False, organisations=True):
+            persons = set(_person_names(line, structured=False, byline=True))
+            for name in _person_names(line, structured=False, organisations=True, byline=True):
                 (people if name in persons else organisations).append((name, rule, key, line))
         # 'By Jane Doe' over 'Associated Press': beside a person, an organisation is an affiliation.
         if people or organisations:
@@ -983,7 +990,7 @@ def _byline_lines(text: str) -> list[str]:
 
 
 def _persons(found: list[tuple[str, str, str, str]]) -> set[str]:
-    return {name for name, *_ in found if _person_names(name, structured=False)}
+    return {name for name, *_ in found if _person_names(name, structured=False, byline=True)}
 
 
 def _wire_or(name: str, confirmed: set[str]) -> bool:
