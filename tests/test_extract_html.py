@@ -579,7 +579,9 @@ def test_authors_from_every_source_deduplicated() -> None:
         '<a rel="author" href="/petro">Petro Melnyk</a></p>' + STORY + "</article>"
     )
     result = extract(page(head, body))
-    assert values(result, "author") == ["Jane Doe", "John Roe", "Olena Koval", "Petro Melnyk"]
+    # Meta names that neither the JSON-LD nor the visible byline states (Olena Koval) are left out:
+    # CMSs fill meta author with the publisher or a desk editor.
+    assert values(result, "author") == ["Jane Doe", "John Roe", "Petro Melnyk"]
 
 
 def test_publisher_as_author_is_no_byline_but_an_agency_is() -> None:

@@ -407,7 +407,7 @@ def test_title_after_breadcrumb() -> None:
         ("By Jane Doe, John Roe", ["Jane Doe"]),  # without "and", what follows a comma is an affiliation
         ("By Jane Doe and the team", []),
         ("By Monday Morning", []),
-        ("By The Associated Press", []),
+        ("By The Associated Press", ["The Associated Press"]),  # a wire agency is an organisation author
         ("By Reuters Staff", []),
     ],
 )

@@ -69,6 +69,7 @@ from urllib.parse import urljoin, urlsplit
 
 from archive.extract import plaintext
 from archive.extract.api import Document, Fact, FunctionExtractor, Note, Result
+from archive.extract.common import bylines
 from archive.extract.common import credits as creditlib
 from archive.extract.common import headlines, mastheads, printed
 from archive.extract.common.dates import When, same_time
@@ -1083,29 +1084,56 @@ def _title(page: _Page, outlet_keys: set[str]) -> list[Fact]:
 # ---------------------------------------------------------------------------------------
 
 _BY_PREFIX = re.compile(
-    r"^(?:(?:(?:posted|written|words|story|text|reported)\s+)?(?:by|von|par|por|від)\s*:?\s+"
-    r"|(?:authors?|written\s+by|автор(?:ка)?|автори)\s*:\s*|автор(?:ка)?\s+)",
+    r"^(?:(?:(?:posted|written|words|story|text|reported|analysis|opinion|commentary)\s+)?(?:by|von|par|por|від)\s*:?\s+"
+    r"|(?:authors?|written\s+by|text|texto|texte|текст|автор(?:ка)?|автори)\s*:\s*|автор(?:ка)?\s+)",
     re.I,
 )
 _MAX_NAME_WORDS = 6
 
 
-def _person_names(raw: str, *, structured: bool) -> list[str]:
+def _person_names(raw: str, *, structured: bool, organisations: bool = False, byline: bool = False) -> list[str]:
     """The people a byline names, styled by the plain-text byline rules ('By JANE DOE and
     JOHN ROE, Reuters' -> Jane Doe, John Roe). A structured name (a JSON-LD Person) those rules
-    do not take, such as a single name, is kept as written; free text is dropped instead."""
+    do not take, such as a single name, is kept as written; free text is dropped instead.
+    With `organisations`, an organisation as the byline ('By The Associated Press') counts too.
+    A `byline` may run on past its names ('Jane Doe | jdoe@example.com', 'Jane Doe March 3,
+    2024'); other text (a credit line's part) must be names alone."""
     text = _clean(raw)
-    if not text or len(text) > 200 or _URLISH.search(text):
+    if not text or len(text) > 200:
         return []
     text = _BY_PREFIX.sub("", text, count=1).strip()
-    if not text:
+    end = bylines.names_end(text)
+    if end < len(text) and not byline:
         return []
-    names = [str(e.value) for e in _plaintext(f"By {text}") if e.field == "author"]
-    if names:
+    text = text[:end]
+    if not text or _URLISH.search(text):
+        return []
+    read = [e for e in _plaintext(f"By {text}") if e.field == "author"]
+    # One word alone is a name only where the markup says it is one (a JSON-LD Person).
+    names = [
+        str(e.value)
+        for e in read
+        if (organisations or e.rule != "byline-organisation")
+        and (structured or " " in str(e.value) or str(e.value).casefold() in bylines.WIRES)
+    ]
+    if names or read:
         return names
-    if structured and any(c.isalpha() for c in text) and len(text.split()) <= _MAX_NAME_WORDS:
+    text = bylines.strip_credentials(text)
+    if structured and _written_name(text):
         return [text]
     return []
+
+
+def _written_name(text: str) -> bool:
+    """A name as a JSON-LD Person gives it that the byline rules do not read ('Regan', 'Jane Van
+    Doe-Roe', '정덕현'), but no login ('kevin-r', 'jdoe_1', 'gto'): a capital letter, or a script
+    without case, and no underscore or digit."""
+    if not text or len(text.split()) > _MAX_NAME_WORDS or "_" in text or any(c.isdigit() for c in text):
+        return False
+    cased = [c for c in text if c.isalpha() and c.lower() != c.upper()]
+    # One word of two letters ('As') is a fragment; a name in a script without case can be short.
+    enough = len(text.split()) > 1 or len(cased) >= 3 or (not cased and len(text) >= 2)
+    return enough and (not cased or any(c.isupper() for c in cased))
 
 
 @lru_cache(maxsize=4096)  # pages repeat bylines and credit lines (live blogs, galleries)
@@ -1121,6 +1149,12 @@ def _name_key(name: str) -> str:
 
 
 _BYLINE_PART = re.compile(r"byline|^authors?$|^authorname$")
+# How far from the headline a byline element may stand, in characters of visible text: the
+# byline is in the article's header (before it: a kicker, a date; after it: a standfirst, the
+# lead image's caption); an author box at the story's end or a promo's byline is further.
+_BYLINE_BEFORE = 400
+_BYLINE_AFTER = 1000
+_MAX_BYLINE = 300  # characters: an element holding more is a container (the article, an author bio)
 
 
 def _is_byline(element: Element) -> bool:
@@ -1132,11 +1166,80 @@ def _is_byline(element: Element) -> bool:
     return any(_BYLINE_PART.search(part) for part in re.split(r"[\s_-]+", words) if part)
 
 
-def _authors(page: _Page, outlet_keys: set[str]) -> list[Fact]:
-    """JSON-LD / microdata authors, meta author and byl, article:author names, rel=author
-    links and byline elements of the article: one fact per distinct name."""
+def _byline_text(element: Element) -> str:
+    """The visible text of a byline element, one line per block and a line break wherever two
+    elements' texts would otherwise glue words together ('Biography' + 'Jane Doe', 'Jane Doe' +
+    'Staff Writer'): a page's markup, not its spaces, separates such parts."""
+    parts: list[str] = []
+    last = "\n"
+    boundary = False
+    stack: list[tuple[Element, bool]] = [(element, False)]
+
+    def add(chunk: str) -> None:
+        nonlocal last, boundary
+        if not chunk:
+            return
+        # A capital opens a new word ('Biography' + 'Jane'); a lower-case letter goes on one
+        # ('Jane Do' + 'e' in a letter-spacing span).
+        if boundary and last.isalnum() and chunk[0].isupper():
+            parts.append("\n")
+        parts.append(chunk)
+        last = chunk[-1]
+        boundary = False
+
+    while stack:
+        node, closing = stack.pop()
+        if closing:
+            if node.tag in _BLOCK_TAGS:
+                add("\n")
+            boundary = True
+            if node is not element and node.tail:
+                add(node.tail)
+            continue
+        if not isinstance(node.tag, str) or node.tag in _INVISIBLE_TAGS:
+            if node is not element and node.tail:
+                add(node.tail)
+            continue
+        boundary = True
+        if node.tag in _BLOCK_TAGS:
+            add("\n")
+        if node.text:
+            add(node.text)
+        stack.append((node, True))
+        stack.extend((child, False) for child in reversed(node))
+    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _main_articles(page: _Page) -> list[tuple[str, JsonObject]]:
+    """The article nodes that describe THIS page: with several (a page's JSON-LD listing related
+    stories too), those whose headline is the page's headline or whose URL is the page's."""
+    if len(page.articles) <= 1:
+        return page.articles
+    titles = {_name_key(t) for t in page.og.get("og:title", [])}
+    titles |= {_name_key(_line(h)) for h in page.scope.iter("h1") if not page.in_chrome(h)}
+    urls = {u.rstrip("/") for u in page.og.get("og:url", [])}
+    urls |= {(link.get("href") or "").rstrip("/") for link in page.root.iter("link") if link.get("rel") == "canonical"}
+    urls.discard("")
+    mine = []
+    for prefix, node in page.articles:
+        ids = [node.get("url"), node.get("@id"), node.get("mainEntityOfPage")]
+        ids = [i.get("@id") if isinstance(i, dict) else i for i in ids]
+        if _name_key(_clean(node.get("headline"))) in titles or any(
+            isinstance(i, str) and i.rstrip("/") in urls for i in ids
+        ):
+            mine.append((prefix, node))
+    return mine or page.articles
+
+
+def _not_a_byline(name: str, outlet_keys: set[str]) -> bool:
+    """A desk, a site account, interface text or the outlet itself: no author."""
+    return bylines.is_desk(name) or bylines.is_interface(name) or _outlet_key(name) in outlet_keys
+
+
+def _structured_authors(page: _Page, outlet_keys: set[str]) -> list[tuple[str, str, str, str]]:
     found: list[tuple[str, str, str, str]] = []  # (name, rule, key, evidence)
-    for prefix, article in page.articles:
+    for prefix, article in _main_articles(page):
         key = f"{prefix}:{_type_name(article)}.author"
         for author in _as_list(article.get("author")):
             author = page.resolve(author)
@@ -1146,38 +1249,149 @@ def _authors(page: _Page, outlet_keys: set[str]) -> list[Fact]:
                     continue
                 if _is_org(author):
                     # The publisher as its own author ('BBC News') is no byline; an agency is.
-                    if _outlet_key(raw) not in outlet_keys:
+                    if not _not_a_byline(raw, outlet_keys):
                         found.append((raw, f"{prefix}-author", key + ".name", raw))
                     continue
-                names, ev_key = _person_names(raw, structured=True), key + ".name"
+                names, ev_key = _person_names(raw, structured=True, organisations=True, byline=True), key + ".name"
             else:
                 raw = _clean(author)
-                names, ev_key = _person_names(raw, structured=True), key
+                names, ev_key = _person_names(raw, structured=True, organisations=True, byline=True), key
             found.extend((name, f"{prefix}-author", ev_key, raw) for name in names)
+    return found
+
+
+def _meta_authors(page: _Page) -> list[tuple[str, str, str, str]]:
+    found: list[tuple[str, str, str, str]] = []
     for meta_name in ("author", "byl"):
         for raw in page.meta.get(meta_name, []):
             key = f"meta[name={meta_name}]"
-            found.extend((n, f"meta-{meta_name}", key, raw) for n in _person_names(raw, structured=False))
+            found.extend((n, f"meta-{meta_name}", key, raw) for n in _person_names(raw, structured=False, byline=True))
     for raw in page.og.get("article:author", []):
-        found.extend((n, "og-article-author", "article:author", raw) for n in _person_names(raw, structured=False))
+        found.extend(
+            (n, "og-article-author", "article:author", raw) for n in _person_names(raw, structured=False, byline=True)
+        )
+    return found
+
+
+def _byline_elements(page: _Page) -> tuple[list[tuple[str, str, str, str]], bool]:
+    """Names in the article's byline elements (rel=author, itemprop=author, byline classes) near its
+    headline: not in furniture or figures, not containers of the headline or the story. And
+    whether the page is a list of stories (byline elements naming three sets of people or more):
+    it then has no byline."""
+    headline = next((h for h in page.scope.iter("h1") if not page.in_chrome(h)), None)
+    order, story_start = _story_start(page)
+    candidates: list[tuple[Element, str, str, int]] = []  # (element, rule, key, text before it)
+    total = headline_at = 0
     for element in page.scope.iter():
-        if not isinstance(element.tag, str):
-            continue
-        if "author" in (element.get("rel") or "").lower().split():
-            rule, key = "rel-author", "a[rel=author]"
-        elif _is_byline(element):
-            rule, key = "byline", "[itemprop=author]" if element.get("itemprop") == "author" else "byline"
-        else:
+        if element is headline:
+            headline_at = total
+        if isinstance(element.tag, str):
+            if "author" in (element.get("rel") or "").lower().split():
+                candidates.append((element, "rel-author", "a[rel=author]", total))
+            elif _is_byline(element):
+                key = "[itemprop=author]" if element.get("itemprop") == "author" else "byline"
+                candidates.append((element, "byline", key, total))
+            if element.tag not in _INVISIBLE_TAGS:
+                total += len((element.text or "").strip())
+        total += len((element.tail or "").strip())
+    groups: list[list[tuple[str, str, str, str]]] = []  # the names of each byline element
+    for element, rule, key, offset in candidates:
+        # Before the story's first long paragraph, if there is one; else near the headline.
+        near = story_start < len(order) and order[element] < story_start
+        if headline is not None and not near:
+            near = -_BYLINE_BEFORE <= offset - headline_at <= _BYLINE_AFTER
+        if not near or element.find(".//h1") is not None:
             continue
         # Tested after the element's own markup: walking up to the root is the costly part.
         if page.in_chrome(element) or _inside(element, "figure", page.scope):
             continue
-        for line in _text(element).split("\n"):
-            found.extend((n, rule, key, line) for n in _person_names(line, structured=False))
+        text = _byline_text(element)
+        if len(text) > _MAX_BYLINE or _in_photo(element, page.scope):
+            continue
+        people: list[tuple[str, str, str, str]] = []
+        organisations: list[tuple[str, str, str, str]] = []
+        for line in _byline_lines(text):
+            if bylines.is_interface(line):
+                continue
+            persons = set(_person_names(line, structured=False, byline=True))
+            for name in _person_names(line, structured=False, organisations=True, byline=True):
+                (people if name in persons else organisations).append((name, rule, key, line))
+        # 'By Jane Doe' over 'Associated Press': beside a person, an organisation is an affiliation.
+        if people or organisations:
+            groups.append(people or organisations)
+    if _listing(groups):
+        return [], True
+    return [c for group in groups for c in group], False
+
+
+_LISTING = 3  # byline elements naming different people: a list of stories, not one article's byline
+
+
+def _listing(groups: list[list[tuple[str, str, str, str]]]) -> bool:
+    """Whether byline elements name three or more different sets of people (a home page, a list of
+    stories): an element repeating another's names, or naming some of them, adds no set."""
+    sets = {frozenset(_name_key(c[0]) for c in group) for group in groups}
+    distinct = [a for a in sets if not any(a < b for b in sets)]
+    return len(distinct) >= _LISTING
+
+
+_PHOTO_WORDS = re.compile(r"photo|image|caption|credit|gallery|slide", re.I)
+
+
+def _in_photo(element: Element, scope: Element) -> bool:
+    """Whether a byline-classed element belongs to an image, a small block classed as a photo's
+    (a photo's byline is its credit); a large one ('article class=image') is the story."""
+    node = element
+    for _ in range(4):
+        if node is None or node is scope:
+            return False
+        if _PHOTO_WORDS.search(" ".join(node.get(a, "") for a in ("class", "id"))):
+            return len(_line(node)) <= _MAX_BYLINE
+        node = node.getparent()
+    return False
+
+
+def _byline_lines(text: str) -> list[str]:
+    """The lines of a byline element, a line ending in a label ('Text by', 'By:') joined to the next."""
+    lines: list[str] = []
+    for line in text.split("\n"):
+        if lines and re.search(r"(?:^|\s)by:?$", lines[-1], re.I):
+            lines[-1] += " " + line
+        else:
+            lines.append(line)
+    return lines
+
+
+def _persons(found: list[tuple[str, str, str, str]]) -> set[str]:
+    return {name for name, *_ in found if _person_names(name, structured=False, byline=True)}
+
+
+def _wire_or(name: str, confirmed: set[str]) -> bool:
+    return name.casefold() in bylines.WIRES or _name_key(name) in confirmed
+
+
+def _authors(page: _Page, outlet_keys: set[str]) -> list[Fact]:
+    """The authors of THIS article: JSON-LD / microdata authors of the page's own article node,
+    its byline elements near the headline, and meta author / byl / article:author names when
+    nothing else names the authors or they agree with what does (CMSs fill meta author with the
+    publisher or a desk editor). Desks, site accounts, interface text and the outlet itself are
+    no authors. One fact per distinct name."""
+    structured = _structured_authors(page, outlet_keys)
+    visible, listing = _byline_elements(page)
+    meta = _meta_authors(page)
+    confirmed = {_name_key(c[0]) for c in (*structured, *meta)}
+    # An organisation in a byline element counts if it is a wire agency or the metadata agrees.
+    persons = _persons(visible)
+    visible = [c for c in visible if c[0] in persons or (not persons and _wire_or(c[0], confirmed))]
+    stated = {_name_key(c[0]) for c in (*structured, *visible)}
+    if listing:
+        meta = []  # a list of stories has no author; meta author names the site's owner
+    elif stated:
+        meta = [c for c in meta if _name_key(c[0]) in stated]
     facts: list[Fact] = []
     seen: set[str] = set()
-    for name, rule, key, evidence in found:
-        if _name_key(name) not in seen:
+    for name, rule, key, evidence in (*structured, *meta, *visible):
+        if _name_key(name) not in seen and not _not_a_byline(name, outlet_keys):
             seen.add(_name_key(name))
             facts.append(Fact("author", name, rule, evidence, key=key))
     return facts

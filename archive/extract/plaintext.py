@@ -51,6 +51,7 @@ from datetime import date
 from typing import NamedTuple
 
 from archive.extract.api import Document, Fact, FunctionExtractor, Note, Result
+from archive.extract.common import bylines
 from archive.extract.common import credits, headlines, mastheads, printed
 from archive.extract.common.dates import When
 from archive.extract.common.encoding import Decoding, decide, read
@@ -300,10 +301,16 @@ _NOT_PERSON = frozenset(
 )
 
 
+# Bylines also hold job titles, desks and interface text ('Political Commentator', 'See All Articles').
+# 'April' is a given name as often as a month (as 'May' and 'June', which the list leaves out).
+_NOT_NAME = (_NOT_PERSON - {"april"}) | bylines.NOT_NAME_WORDS
+
+
 def _is_person(phrase: str) -> bool:
     """Whether a phrase looks like a person's name: 'Nariman El-Mofty', 'Jane A. Doe', not
-    'Associated Press', 'President Biden' or 'Monday Morning' (see `is_person_name`)."""
-    return is_person_name(phrase.split(), not_names=_NOT_PERSON, suffixes=SUFFIXES)
+    'Associated Press', 'President Biden', 'Monday Morning' or 'Share This Article' (see
+    `is_person_name`)."""
+    return is_person_name(phrase.split(), not_names=_NOT_NAME, suffixes=SUFFIXES)
 
 
 # Canonical styling of outlets, keyed by the casefolded name without a leading "the".
@@ -1035,8 +1042,10 @@ def _headline_like(text: str) -> bool:
 # author
 # ---------------------------------------------------------------------------------------
 
-_NAME_LIST_SEP = re.compile(r"\s*,\s*|\s+(?:and|AND)\s+|\s*&\s*|\s+in\s+|\s*\|\s*|\s+[\u2014\u2013-]\s+")
-_AFFILIATION_CONNECTORS = frozenset({"of", "the", "and", "&", "in", "for", "at", "de", "|"})
+_NAME_LIST_SEP = re.compile(
+    r"\s*,\s*(?:and|AND|&)\s+|\s*,\s*|\s+(?:and|AND)\s+|\s*&\s*|\s+in\s+|\s*\|\s*|\s+[\u2014\u2013-]\s+"
+)
+_AFFILIATION_CONNECTORS = frozenset({"of", "the", "and", "&", "in", "for", "at", "de", "|", "to", "with"})
 
 
 def _names(text: str, *, comma_list: bool = False) -> tuple[list[tuple[int, int]], str] | None:
@@ -1051,16 +1060,18 @@ def _names(text: str, *, comma_list: bool = False) -> tuple[list[tuple[int, int]
     seps: list[str] = []
     pos = 0
     for match in _NAME_LIST_SEP.finditer(text):
-        parts.append((pos, match.start()))
-        seps.append(match.group().strip().lower())
+        # A name's credentials are no part of it ('Lynne Eldridge MD').
+        parts.append((pos, pos + bylines.credentials_start(text[pos : match.start()])))
+        sep = match.group().strip().lower()
+        seps.append("and" if sep.endswith(("and", "&")) else sep)  # ', and' closes an 'A, B, and C' list
         pos = match.end()
-    parts.append((pos, len(text)))
+    parts.append((pos, pos + bylines.credentials_start(text[pos:])))
     has_and = any(sep in ("and", "&") for sep in seps)
     names: list[tuple[int, int]] = []
     i = 0
     while i < len(parts):
         start, end = parts[i]
-        if not _is_person(text[start:end]):
+        if not (_is_person(text[start:end]) or _initials_name(text[start:end])):
             return None
         names.append((start, end))
         if i == len(seps):
@@ -1088,6 +1099,15 @@ def _names(text: str, *, comma_list: bool = False) -> tuple[list[tuple[int, int]
     return names, ""
 
 
+_INITIALS_NAME = re.compile(r"(?:[A-Z]\.){2,3}\s?[A-Z][a-z]+(?:['\u2019-][A-Z]?[a-z]+)*")
+
+
+def _initials_name(text: str) -> bool:
+    """A byline's 'A.A. Dowd', 'J.K. Roe': initials and a surname, which `_is_person` (two words
+    or more) leaves out."""
+    return bool(_INITIALS_NAME.fullmatch(text.strip())) and text.split()[-1].lower() not in _NOT_NAME
+
+
 def _is_affiliation(text: str) -> bool:
     """'Reuters', 'Associated Press', 'BBC News, Kyiv', 'Staff Writer | March 23, 2022'."""
     tokens = text.replace(",", " ").split()
@@ -1098,46 +1118,79 @@ def _is_affiliation(text: str) -> bool:
     return all(t[0].isupper() or t[0].isdigit() or t in _AFFILIATION_CONNECTORS for t in tokens)
 
 
-_BYLINE = re.compile(r"(?:(?:Written|Words|Story|Text|Reported)\s+)?(?:By|BY|by)\s+(?=\S)")
-_AUTHOR_LABEL = re.compile(r"(?:Authors?|AUTHORS?|Writers?|Reporters?)\s*:\s*")
+_BYLINE = re.compile(
+    r"(?:(?:Written|Words|Story|Text|Reported|Analysis|Opinion|Commentary)\s+)?"
+    r"(?:By|BY|by|Von|VON|von|Par|PAR|Por|POR)\s*:?\s+(?=\S)"
+    r"|By(?=[A-Z][a-z])"  # 'ByJane Doe': the label glued to the name
+)
+_AUTHOR_LABEL = re.compile(
+    r"(?:Authors?|AUTHORS?|Author\(s\)|Writers?|Reporters?|Text|Texto|Texte|Текст|Autor(?:es|i|e|a|s)?|Auteurs?)"
+    r"\s*[:/]\s*"
+)
+# 'By', 'By:', 'Author(s):' alone on a line: the names are on the next one.
+_LABEL_ALONE = re.compile(r"(?:By|BY|by|Authors?|AUTHORS?|Author\(s\)|Writers?)\s*:?")
+# 'Monday November 18, 2019 7:45 am PST by Joe Rossignol': the byline closing a date line.
+_DATE_THEN_BY = re.compile(r"\s(?:by|By|BY)\s+(?=[A-Z])")
+# 'Jane Doe | jdoe@example.com By Jane Doe | jdoe@example.com': a byline printed twice on one line.
+_TWICE = re.compile(r"\s(?:By|BY)\s+")
 _CREDIT_SEGMENT = re.compile(r"(?P<role>[A-Za-z][A-Za-z ]{0,40}?)\s+by\s+(?P<names>[^;()]+?)\s*[.)]?\s*$", re.I)
 _AUTHOR_ROLES = frozenset({"reporting", "writing", "reporting and writing", "written"})
 _ROLE_WORDS = "reporter|correspondent|writer|editor|journalist|contributor|columnist|producer|chief|analyst"
 _ROLE_LINE = re.compile(
     rf"(?P<name>[^|,\u2014\u2013]+?)\s*(?:\||,|\u2014|\u2013)\s*(?P<role>(?:[A-Z][\w-]*\s+){{0,3}}(?i:{_ROLE_WORDS}))"
 )
+_BYLINE_REACH = 100  # nonblank lines above the story's start that may hold its byline (captions, share bars)
+_EXPLICIT, _BARE = 2, 1  # a labelled byline ('By ...') outranks a bare name beside a date
+
+
+def _story_index(nonblank: Sequence[_Line]) -> int | None:
+    """The index of the story's first line: the first of two consecutive prose lines."""
+    for i in range(len(nonblank) - 1):
+        if _prose(nonblank[i].text) and _prose(nonblank[i + 1].text):
+            return i
+    return None
 
 
 def _authors(doc: _Doc, date_lines: set[int]) -> list[_Hit]:
-    """Authors from bylines, one per distinct name, with the first occurrence as evidence.
+    """Authors from the article's byline, one per distinct name, with the byline as evidence.
 
-    Rules: "byline" ('By Jane Doe and John Roe', 'By JANE DOE, Reuters'), "author-label"
-    ('Author: Jane Doe'), "byline-role" ('Jane Doe | Reporter'), "byline-place" ('Jane Doe
-    in Kyiv', directly beside a date line), all in the header only, since related-story
-    promos further down carry other stories' bylines; and "reporting-credit" anywhere
-    ('Reporting by Jane Doe in Kyiv; Editing by John Roe': reporters and writers, not
-    editors). 'Secretary of State Antony Blinken said' is not a byline.
+    Bylines: "byline" ('By Jane Doe and John Roe', 'By JANE DOE, Reuters', 'By Jane Doe December
+    29, 2014 4:08 pm EST', 'by: Jane Doe'), "author-label" ('Author: Jane Doe', 'By' or 'Author:'
+    alone on a line with the names on the next), "byline-organisation" ('By The Associated
+    Press'), "byline-role" ('Jane Doe | Reporter'), "date-byline" ('November 18, 2019 7:45 am
+    by Jane Doe') and, weaker, "byline-dated" (a bare name with a date on its line or beside it:
+    'Jane Doe - Nov 19, 2019', 'Jane Doe in Kyiv'). They are read in the header and in the lines
+    above the story's start (a pasted page puts navigation first); of several, the labelled
+    one nearest the story wins, since related-story promos above and below carry other
+    stories' bylines. Without a byline, "reporting-credit" anywhere ('Reporting by Jane Doe in
+    Kyiv; Editing by John Roe': reporters and writers, not editors). Desks and staff accounts
+    ('Reuters Staff', 'News Nation Bureau') name no author.
     """
-    hits: list[_Hit] = []
-    for line in doc.nonblank:
+    nonblank = doc.nonblank
+    story = _story_index(nonblank)
+    if story is None:  # no story found (short paragraphs): the first byline anywhere
+        window = {line.number for line in nonblank}
+    else:
+        window = doc.header_numbers | {line.number for line in nonblank[max(0, story - _BYLINE_REACH) : story]}
+    best: tuple[int, int, list[_Hit]] | None = None  # (strength, rank, hits)
+    credits: list[_Hit] = []
+    for index, line in enumerate(nonblank):
         text = line.text
         if len(text) > 200:
             continue
-        found: list[tuple[int, int]] = []
-        rule = ""
-        header = line.number in doc.header_numbers
-        prefix = (_BYLINE.match(text) or _AUTHOR_LABEL.match(text)) if header else None
-        if prefix:
-            parsed = _names(text[prefix.end() :], comma_list=prefix.re is _AUTHOR_LABEL)
-            if parsed:
-                found = [(prefix.end() + s, prefix.end() + e) for s, e in parsed[0]]
-                rule = "byline" if prefix.re is _BYLINE else "author-label"
-        elif text.lstrip("(").lower().startswith(("reporting", "writing")):
-            found = _credit_line_authors(text)
-            rule = "reporting-credit"
-        if not found and header:
-            found, rule = _header_byline(doc, line, date_lines)
-        hits.extend(_Hit("author", person_value(text[s:e]), line.start + s, line.start + e, rule) for s, e in found)
+        if text.lstrip("(").lower().startswith(("reporting", "writing")):
+            credits += [_author_hit(line, s, e, "reporting-credit") for s, e in _credit_line_authors(text)]
+            continue
+        if line.number not in window:
+            continue
+        hits, strength = _byline_at(doc, line, date_lines)
+        if not hits or (strength == _BARE and story is None and line.number not in doc.header_numbers):
+            continue
+        # Nearest the story's start when it is known; else the first in the text.
+        rank = index if story is not None else -index
+        if best is None or (strength, rank) > best[:2]:
+            best = (strength, rank, hits)
+    hits = best[2] if best else credits
     unique: dict[str, _Hit] = {}
     for hit in hits:
         unique.setdefault(str(hit.value).casefold(), hit)
@@ -1168,18 +1221,134 @@ def _credit_line_authors(text: str) -> list[tuple[int, int]]:
     return found
 
 
-def _header_byline(doc: _Doc, line: _Line, date_lines: set[int]) -> tuple[list[tuple[int, int]], str]:
-    """'Jane Doe | Reporter' (byline-role); 'Jane Doe in Kyiv' beside a date line
-    (byline-place)."""
-    role = _ROLE_LINE.fullmatch(line.text)
-    if role and _is_person(role["name"]):
-        return [(role.start("name"), role.end("name"))], "byline-role"
-    neighbours = (doc.above(line), doc.below(line))
-    if " in " in line.text and any(n and n.number in date_lines for n in neighbours):
-        parsed = _names(line.text)
-        if parsed and not parsed[1]:
-            return parsed[0], "byline-place"
+def _author_hit(line: _Line, start: int, end: int, rule: str) -> _Hit:
+    value = bylines.undouble(person_value(line.text[start:end]))
+    return _Hit("author", value, line.start + start, line.start + end, rule)
+
+
+_SINGLE_NAME = re.compile(r"[A-Z][a-z]{2,}(?:['\u2019-][A-Za-z]+)*")
+
+
+def _byline_names(
+    text: str, offset: int, *, comma_list: bool, labelled: bool = False
+) -> tuple[list[tuple[int, int]], str]:
+    """The names of a byline's text after its label, as spans from offset, and the rule: persons,
+    or an organisation such as a wire agency. After a label ('By', 'Author:') one name alone
+    counts too ('By Regan'), as does any name after 'Author:' ('Author: The Example Letter')."""
+    end = bylines.names_end(text)
+    parsed = _names(text[:end], comma_list=comma_list)
+    if parsed:
+        return [(offset + s, offset + e) for s, e in parsed[0]], "byline"
+    single = text[:end].strip()
+    if labelled and _SINGLE_NAME.fullmatch(single) and single.lower() not in _NOT_NAME | _MONTH_WORDS:
+        return [(offset, offset + len(single))], "byline"
+    head = re.split(r"\s*(?:,|/|\||\s[\u2013\u2014-]\s)", text[:end], maxsplit=1)[0]
+    rest = text[len(head) : end].strip(" ,/|-\u2013\u2014")
+    if bylines.is_org_byline(head) and (not rest or _is_affiliation(rest)):
+        return [(offset, offset + len(head.rstrip()))], "byline-organisation"
+    if comma_list and labelled and _is_affiliation(single) and not bylines.is_desk(single) and len(single.split()) <= 5:
+        return [(offset, offset + len(single))], "byline-organisation"
     return [], ""
+
+
+_MONTH_WORDS = frozenset({"may", "june", "july", "august", "april", "christmas", "easter", "tonight", "tomorrow"})
+
+
+def _byline_at(doc: _Doc, line: _Line, date_lines: set[int]) -> tuple[list[_Hit], int]:
+    """The authors a header line states as a byline, and how strongly."""
+    text = line.text
+    prefix = _BYLINE.match(text) or _AUTHOR_LABEL.match(text)
+    if prefix and prefix.end() < len(text):
+        label = prefix.re is _AUTHOR_LABEL
+        spans, rule = _byline_names(text[prefix.end() :], prefix.end(), comma_list=label, labelled=True)
+        rule = "author-label" if label and rule == "byline" else rule
+        return [_author_hit(line, s, e, rule) for s, e in spans], _EXPLICIT
+    if _LABEL_ALONE.fullmatch(text):
+        below = doc.next_nonblank(line)
+        if below is None or len(below.text) > 200:
+            return [], 0
+        spans, rule = _byline_names(below.text, 0, comma_list=not text.lower().startswith("by"), labelled=True)
+        return [_author_hit(below, s, e, "author-label") for s, e in spans], _EXPLICIT
+    twice = _TWICE.search(text)
+    if twice and text[twice.end() :].startswith(text[: twice.start()].strip()):
+        spans, rule = _byline_names(text[twice.end() :], twice.end(), comma_list=False)
+        return [_author_hit(line, s, e, rule) for s, e in spans], _EXPLICIT
+    by = _DATE_THEN_BY.search(text)
+    # 'Updated 1207 GMT Edited by Jane Doe' is an editor's credit, not the byline.
+    if (
+        by
+        and not text[: by.start()].endswith("ed")
+        and bylines.names_end(text[: by.start()]) == 0
+        and _dates_in(text[: by.start()])
+    ):
+        spans, _ = _byline_names(text[by.end() :], by.end(), comma_list=False)
+        return [_author_hit(line, s, e, "date-byline") for s, e in spans], _EXPLICIT
+    role = _ROLE_LINE.fullmatch(text)
+    if role and _is_person(role["name"]):
+        return [_author_hit(line, role.start("name"), role.end("name"), "byline-role")], _EXPLICIT
+    # A bare name with its date on the same line under the headline reads as surely as 'By'.
+    return _dated_byline(doc, line, date_lines)
+
+
+def _dated_byline(doc: _Doc, line: _Line, date_lines: set[int]) -> tuple[list[_Hit], int]:
+    """'Jane Doe - Nov 19, 2019, 10:31 pm CST', 'Reuters November 18, 2019', or a line of names
+    with a date line directly above or below it ('Jane Doe in Kyiv' / 'March 23, 2022')."""
+    text = line.text
+    end = bylines.names_end(text)
+    if not end:
+        return [], 0
+    rest = text[end:].lstrip(bylines.TRAILING_SEPARATORS)
+    # What a byline carries beside the name: a handle ('Jane Doe @janedoe'), glued interface
+    # text ('Jane DoeView More Articles'), a date ('Jane Doe - Nov 19, 2019').
+    handle = bool(re.match(r"@\w", rest))
+    marked = handle or bylines.is_interface(rest.split(" ")[0])
+    dated = bool(_dates_in(rest[:40])) or bool(_NUMERIC_DATE.match(rest))
+    below = doc.next_nonblank(line)
+    # Above or below, or below a line naming the outlet ('Jane Doe' / 'The Example' / 'May 14, 2020').
+    neighbours = [n for n in (doc.above(line), doc.below(line), below, below and doc.next_nonblank(below)) if n]
+    beside_date = any(n.number in date_lines or _date_line_like(n.text) for n in neighbours)
+    parsed = _names(text[:end])
+    head = text[:end].split(",")[0]
+    if parsed:
+        spans = parsed[0]
+        if bylines.is_bureau(parsed[1]) or bylines.place_like(text[: spans[0][1]]):
+            return [], 0  # "New Delhi, Example News Bureau": a dateline's place and a desk
+        if not ((dated or beside_date or marked) and (_under_headline(doc, line) or (handle and beside_date))):
+            return [], 0
+    elif head.casefold() in bylines.WIRES and (dated or beside_date):  # a bare organisation: a wire agency
+        spans = [(0, len(head))]
+    else:
+        return [], 0
+    return [_author_hit(line, s, e, "byline-dated") for s, e in spans], _EXPLICIT if dated else _BARE
+
+
+_NUMERIC_DATE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b")
+_HEADLINE_WORDS = 5  # a headline over a bare byline: menus and result lists hold shorter lines
+
+
+def _previous(doc: _Doc, line: _Line) -> _Line | None:
+    """The nearest line with text above, if no more than two blank lines come between."""
+    for earlier in reversed(doc.lines[max(0, line.number - 3) : line.number]):
+        if earlier.text:
+            return earlier
+    return None
+
+
+def _under_headline(doc: _Doc, line: _Line) -> bool:
+    """Whether a line sits under the headline, or under a standfirst under it: where a bare byline is."""
+    above = _previous(doc, line)
+    if above is None:
+        return False
+    if _headline_like(above.text) and len(above.text.split()) >= _HEADLINE_WORDS:
+        return True
+    higher = _previous(doc, above)
+    standfirst = above.text.rstrip("\"'\u201d\u2019) ").endswith((".", "!", "?"))
+    return standfirst and higher is not None and _headline_like(higher.text) and len(higher.text.split()) >= 5
+
+
+def _date_line_like(text: str) -> bool:
+    """A line that opens with its date: 'Dec. 29, 2014, 5:39 PM', 'Updated 1:39 am EST, November 20, 2019'."""
+    return len(text) <= 120 and bylines.names_end(text) == 0 and bool(_dates_in(text))
 
 
 # ---------------------------------------------------------------------------------------

@@ -1,0 +1,233 @@
+"""Bylines: where a byline's names end, which words in one are not names, and the outlet it credits.
+
+A byline line carries more than names: a date ('By Jane Doe December 29, 2014 4:08 pm EST'), a
+handle or an e-mail ('Jane Doe@janedoe', 'Jane Doe | jdoe@example.com'), interface text glued on
+by the page ('Jane DoeView More Articles', 'Follow'), a job title ('Jane Doe, Staff Writer') and
+an outlet ('By Rob Picheta, CNN', 'Rick Pearson / Chicago Tribune'). The plain-text and HTML
+extractors share these rules; the name rules themselves are in `archive.extract.common.names`.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Words of page furniture that a byline element or line holds beside the names ('Share This
+# Article', 'See All Articles', 'Email Me', 'View author archive'): a phrase with one is no name.
+INTERFACE_WORDS = frozenset(
+    """
+    share shares email e-mail print tweet view see articles archive archives posts contact privacy
+    policy about us me subscribe rss feed bio biography profile copied comments send search menu
+    login sign facebook twitter linkedin instagram whatsapp pinterest reddit newsletter newsletters
+    recent show reply author authors lookup upgrades loading advertisement sponsored listen copy url
+    """.split()  # noqa: SIM905
+)
+# Words of job titles ('Political Commentator', 'Lung Cancer Expert', 'Senior Editor').
+ROLE_WORDS = frozenset(
+    """
+    reporter reporters correspondent writer writers editor editors journalist contributor contributors
+    columnist commentator expert analyst producer critic blogger curator photographer photojournalist
+    anchor strategist intern senior contributing
+    """.split()  # noqa: SIM905
+)
+# A desk, a staff account or a site account writes no byline a reader could cite ('News Nation
+# Bureau', 'Motley Fool Staff', 'admin'): such bylines give no author.
+DESK_WORDS = frozenset({"staff", "desk", "bureau", "team", "newsroom", "editors", "contributors", "editorial", "wire"})
+ACCOUNTS = frozenset({"admin", "administrator", "webmaster", "editor", "guest", "user", "anonymous", "unknown"})
+# Words of a headline or a menu item, never of a name ('What We're Reading This Week').
+FUNCTION_WORDS = frozenset(
+    """
+    this these that those what who how why when where we we're you you're your our my his her their it it's
+    its is are was were here's there's
+    """.replace("'", "\u2019").split()
+) | frozenset("we're you're it's here's there's".split())  # noqa: SIM905
+# Everything that makes a capitalised phrase in a byline something other than a person's name.
+NOT_NAME_WORDS = INTERFACE_WORDS | ROLE_WORDS | DESK_WORDS | FUNCTION_WORDS
+# Degrees and credentials after a name ('Lynne Eldridge MD'): part of no name.
+_CREDENTIALS = re.compile(r"(?:,?\s+(?:M\.?D|Ph\.?D|R\.?N|D\.?O|MPH|MBA|DDS|CFA|CPA|Esq)\.?)+$")
+
+# Where the names of a byline stop: a digit (a date, a time, 'Cashmore2010-01-01'), a handle or an
+# e-mail, a label of the date ('Updated', 'Published', 'on Dec 26'), or an interface word.
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_WEEKDAY = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?"
+_STOP = re.compile(
+    rf"\d|[\w.+-]+@[\w-]+\.\w|@|\b(?:updated|published|posted|publiziert|publié|publicado|last\s+modified)\b"
+    rf"|\b(?:on|at)\s+(?:{_WEEKDAY}\s*,?\s*)?(?:{_MONTH}\s+)?\d"
+    rf"|\b(?:{_WEEKDAY},?\s+)?{_MONTH}\s+\d"
+    rf"|\b(?:{_WEEKDAY}),?\s+(?:{_MONTH}\s+)?\d"
+    r"|\b(?:follow|email|e-mail|share|view|become|contact|subscribe)\b"
+    r"|\s[|;]\s*[A-Z]\w*(?:\s+\w+)?\s+by\b"  # '| Photography by ...': another role's credit
+    r"|\s\(",  # 'Jane Doe (Senior Editor)': an aside
+    re.I,
+)
+TRAILING_SEPARATORS = " \t|/\u2022\u00b7,;:-\u2013\u2014(["
+# A word of interface text or a job title glued to the name by the page: 'Marcus De GuzmanView
+# More Articles', 'Meg JamesStaff Writer'.
+_GLUED = re.compile(r"(?<=[a-z])(?=[A-Z][a-z]+\b)")
+# An outlet in capitals glued to the name: 'Jane DoeEXAMPLENews'.
+_GLUED_CAPS = re.compile(r"(?<=[a-z])(?=[A-Z]{3,})")
+
+
+def _unglue(text: str) -> str:
+    """A line break where a job title or interface text is glued to a name ('Meg JamesStaff Writer')."""
+    caps = _GLUED_CAPS.search(text)
+    if caps:
+        text = text[: caps.start()] + "\n" + text[caps.start() :]
+    if not _GLUED.search(text):
+        return text
+    pieces = []
+    last = 0
+    for match in _GLUED.finditer(text):
+        word = re.match(r"[A-Z][a-z]+", text[match.start() :])
+        if word and word.group().lower() in NOT_NAME_WORDS:
+            pieces.append(text[last : match.start()])
+            last = match.start()
+    pieces.append(text[last:])
+    return "\n".join(pieces)
+
+
+def names_end(text: str) -> int:
+    """Where the names (and affiliation) of a byline without its 'By' end: before a date, a time, a
+    handle, an e-mail, a date label or an interface word, and before separators left dangling.
+
+    'Jane Doe December 29, 2014 4:08 pm EST' -> 'Jane Doe'; 'Jane Doe, Staff Writer | October 29' ->
+    'Jane Doe, Staff Writer'; 'Jane Doe@janedoe' -> 'Jane Doe'; 'Jane DoeView More' -> 'Jane Doe'.
+    """
+    end = len(text)
+    glued = _unglue(text)
+    if "\n" in glued:
+        end = glued.index("\n")  # the same offsets: _unglue only inserts breaks
+    stop = _STOP.search(text, 0, end)
+    if stop:
+        end = stop.start()
+    while end and text[end - 1] in TRAILING_SEPARATORS:
+        end -= 1
+    return end
+
+
+def undouble(name: str) -> str:
+    """'Jane Doe Jane Doe' (a name printed twice, for screen readers and the eye) -> 'Jane Doe'."""
+    tokens = name.split()
+    half = len(tokens) // 2
+    if len(tokens) >= 4 and len(tokens) % 2 == 0 and tokens[:half] == tokens[half:]:
+        return " ".join(tokens[:half])
+    return name
+
+
+def strip_credentials(name: str) -> str:
+    """'Lynne Eldridge MD' -> 'Lynne Eldridge'; 'Jane Doe, Ph.D.' -> 'Jane Doe'."""
+    return _CREDENTIALS.sub("", name).strip()
+
+
+def credentials_start(text: str) -> int:
+    """Where the credentials closing a name start (its length if none)."""
+    match = _CREDENTIALS.search(text)
+    return match.start() if match else len(text)
+
+
+def words(text: str) -> list[str]:
+    return [w.strip(".,;:!?'\"()[]").casefold() for w in text.split()]
+
+
+def is_desk(name: str) -> bool:
+    """'News Nation Bureau', 'Motley Fool Staff', 'Reuters Staff', 'admin': no author."""
+    folded = words(name)
+    return " ".join(folded) in ACCOUNTS or any(w in DESK_WORDS for w in folded)
+
+
+def is_bureau(text: str) -> bool:
+    """'Example News Bureau', 'Web Desk': a desk as a whole line's credit (not 'IGN Staff', a second
+    credit beside a writer's name)."""
+    folded = words(text)
+    return bool(folded) and folded[-1] in {"bureau", "desk", "newsroom", "team"}
+
+
+# First words of place names, which read like names beside a date ('North Korea 09:31 August 20').
+_PLACE_FIRST = frozenset({"north", "south", "east", "west", "new", "los", "las", "san", "santa", "saint", "united"})
+
+
+def place_like(text: str) -> bool:
+    """'North Korea', 'New Delhi', 'Los Angeles': a place, not a bare byline's name."""
+    folded = words(text)
+    return bool(folded) and folded[0] in _PLACE_FIRST
+
+
+def is_interface(text: str) -> bool:
+    """'Share This Article', 'See All Articles', 'Email Me', 'View Author Archive', 'No Author'."""
+    folded = words(text)
+    return any(w in INTERFACE_WORDS for w in folded)
+
+
+def is_role(text: str) -> bool:
+    """A job title: 'Political Commentator', 'Staff Writer', 'Lung Cancer Expert'."""
+    folded = words(text)
+    return bool(folded) and folded[-1] in ROLE_WORDS | DESK_WORDS
+
+
+_BY = re.compile(r"^\s*(?:(?:written|words|story|text|reported)\s+)?(?:by|von|par|por)\b\s*:?\s*", re.I)
+_PARTS = re.compile(r"\s*(?:,|/|\||\s[\u2013\u2014-]\s)\s*")
+_FOR = re.compile(r"^(?:.*?\s)?(?:for|special\s+to(?:\s+the)?|with)\s+(?P<outlet>.+)$", re.I)
+_OUTLET_WORD = re.compile(r"[\w.&'\u2019-]+")
+
+
+def byline_outlet(text: str) -> str | None:
+    """The outlet a byline credits, or None: 'By Rob Picheta, CNN' -> 'CNN'; 'Rick Pearson / Chicago
+    Tribune' -> 'Chicago Tribune'; 'Jane Doe | Reuters' -> 'Reuters'; 'Reporter, HuffPost' ->
+    'HuffPost'; 'By Eric Song, IGN Staff' -> 'IGN'; 'By Bill Hoppe | Special to the Pioneer Press'
+    -> 'Pioneer Press'; 'Le Monde with AFP' -> 'AFP' is a wire co-credit, so -> 'Le Monde'.
+
+    The last part after the names, when it reads as a name (capitalised words) and is no job
+    title; whether it is the page's own outlet (and not a place, 'Jane Doe, Kyiv') is for the
+    caller to decide against the page's other outlet evidence.
+    """
+    label = _BY.match(text)
+    body = text[label.end() if label else 0 :]
+    body = body[: names_end(body)]
+    with_agency = re.match(r"^(?P<outlet>.+?)\s+with\s+(?P<agency>\S.*)$", body)
+    if with_agency and not _PARTS.search(body):
+        body = with_agency["outlet"]
+        return body if _outlet_like(body) else None
+    parts = [p for p in _PARTS.split(body) if p]
+    if len(parts) < 2 and not (parts and is_role(parts[0].split(",")[0])):
+        return None
+    last = parts[-1]
+    via = _FOR.match(last)
+    if via:
+        last = via["outlet"]
+    tokens = last.split()
+    while tokens and tokens[-1].strip(".,").casefold() in DESK_WORDS:
+        tokens.pop()
+    candidate = " ".join(tokens)
+    if not candidate or is_role(candidate) or is_interface(candidate):
+        # 'Reporter, HuffPost': the outlet is the part after the title.
+        return None
+    return candidate if _outlet_like(candidate) else None
+
+
+def _outlet_like(text: str) -> bool:
+    tokens = text.split()
+    if not 0 < len(tokens) <= 6 or len(text) > 60:
+        return False
+    small = {"the", "of", "and", "&", "for", "de", "du", "la", "le"}
+    return all(_OUTLET_WORD.fullmatch(t) and (t[0].isupper() or t.lower() in small) for t in tokens) and (
+        tokens[0][0].isupper()
+    )
+
+
+# Wire agencies, which write bylines as organisations ('Reuters', 'By The Associated Press').
+WIRES = frozenset(
+    {
+        "reuters", "associated press", "the associated press", "ap", "afp", "agence france-presse", "upi", "dpa",
+        "efe", "ansa", "xinhua", "kyodo", "yonhap", "pti", "ians", "press trust of india",
+    }
+)  # fmt: skip
+
+
+def is_org_byline(text: str) -> bool:
+    """An organisation as a byline's author: a wire agency ('Reuters', 'The Associated Press') or a
+    name organisations are named with ('Human Rights Watch'), and no desk ('Reuters Staff')."""
+    from archive.core.names import is_organisation
+
+    name = " ".join(text.split())
+    if not name or len(name) > 60 or is_desk(name) or is_interface(name) or not name[0].isupper():
+        return False
+    return name.casefold() in WIRES or is_organisation(name)

@@ -1,0 +1,274 @@
+"""Bylines (issue 10): the authors of THIS article, and nothing else, in pasted text and in HTML.
+
+Hand-made snippets of the general forms outlets use; no corpus page is copied here.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from archive.extract import html, plaintext
+from archive.extract.common import bylines
+
+STORY = (
+    "The committee met on Tuesday to review the evidence that the investigators had gathered over the past year in"
+    " four regions of the country.\n\n"
+    "Officials said that the findings would be published in full once the review had been completed and the"
+    " witnesses had been heard next month.\n\n"
+)
+NAV = "Home\nWorld\nBusiness\nSport\nCulture\nOpinion\nVideo\nPodcasts\nNewsletters\nSearch\nSign in\nMenu\nMore\n"
+HEADLINE = "Investigators Present Their Findings to the Committee"
+
+
+def authors(text: str) -> list[str]:
+    return [str(e.value) for e in plaintext.extract(text.encode("utf-8")) if e.field == "author"]
+
+
+# ---------------------------------------------------------------------------------------
+# where a byline's names end
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Jane Doe December 29, 2014 4:08 pm EST", "Jane Doe"),
+        ("Jane Doe, Staff Writer | October 29, 2014 07:38am ET", "Jane Doe, Staff Writer"),
+        ("Jane Doe2010-01-01 09:32:17 UTC", "Jane Doe"),
+        ("Jane Doe@janedoe", "Jane Doe"),
+        ("Jane Doe | jdoe@example.com", "Jane Doe"),
+        ("Jane DoeView More Articles", "Jane Doe"),
+        ("Jane DoeStaff Writer", "Jane Doe"),
+        ("Jane Doe on Dec 26, 2014 2:15pm", "Jane Doe"),
+        ("Jane Doe & John Roe / Published 30th December 2014", "Jane Doe & John Roe"),
+        ("Jane Doe Updated Nov 13, 2019", "Jane Doe"),
+        ("Jane Doe Follow @janedoe", "Jane Doe"),
+        ("April P. Bernard", "April P. Bernard"),  # a month's name that is a first name
+        ("Jane Doe", "Jane Doe"),
+    ],
+)
+def test_names_end(text: str, names: str) -> None:
+    assert text[: bylines.names_end(text)] == names
+
+
+@pytest.mark.parametrize(
+    ("text", "outlet"),
+    [
+        ("By Jane Doe, CNN", "CNN"),
+        ("Jane Doe / Chicago Tribune", "Chicago Tribune"),
+        ("By Jane Doe | Reuters", "Reuters"),
+        ("Reporter, HuffPost", "HuffPost"),
+        ("By Jane Doe, Example Staff", "Example"),
+        ("By Jane Doe | Special to the Example Press", "Example Press"),
+        ("Le Monde with AFP", "Le Monde"),
+        ("By Jane Doe", None),
+        ("By Jane Doe, Staff Writer", None),
+        ("By Jane Doe December 29, 2014", None),
+    ],
+)
+def test_byline_outlet(text: str, outlet: str | None) -> None:
+    assert bylines.byline_outlet(text) == outlet
+
+
+@pytest.mark.parametrize("name", ["News Nation Bureau", "Example Fool Staff", "Reuters Staff", "admin", "Web Desk"])
+def test_desks_and_accounts_are_no_authors(name: str) -> None:
+    assert bylines.is_desk(name)
+    assert not bylines.is_org_byline(name)
+
+
+@pytest.mark.parametrize("text", ["Share This Article", "See All Articles", "Email Me", "View Author Archive"])
+def test_interface_text(text: str) -> None:
+    assert bylines.is_interface(text)
+    assert authors(f"{HEADLINE}\nBy {text}\n\n{STORY}") == []
+
+
+# ---------------------------------------------------------------------------------------
+# pasted pages
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        ("By Jane Doe December 29, 2014 4:08 pm EST", ["Jane Doe"]),
+        ("By\nJane Doe", ["Jane Doe"]),  # 'By' alone, the name on the next line
+        ("By:\n\nJane Doe", ["Jane Doe"]),
+        ("by: Jane Doe", ["Jane Doe"]),
+        ("Author(s):\nJane Doe", ["Jane Doe"]),
+        ("BY JANE DOE", ["Jane Doe"]),
+        ("Jane Doe | Education Editor", ["Jane Doe"]),
+        ("By Jane Doe, John Roe, and Jim Poe, Example News", ["Jane Doe", "John Roe", "Jim Poe"]),
+        ("By Lynne Roe MD", ["Lynne Roe"]),
+        ("Jane Doe - Nov 19, 2019, 10:31 pm CST", ["Jane Doe"]),  # a bare name under the headline
+        ("Jane Doe\nDec. 29, 2014, 5:39 PM", ["Jane Doe"]),
+        ("Monday November 18, 2019 7:45 am PST by Jane Doe", ["Jane Doe"]),
+        ("Reuters November 18, 2019 11:03 PM", ["Reuters"]),  # a wire agency as the byline
+        ("By Human Rights Watch", ["Human Rights Watch"]),
+        ("By Example Staff", []),
+        ("By Example News Bureau", []),
+        ("Le Monde with AFP", []),  # an outlet and an agency, not a person
+        ("By J.K. Roe and Jane Doe", ["J.K. Roe", "Jane Doe"]),
+        ("ByJane Doe", ["Jane Doe"]),
+        ("By Regan September 15, 2014", ["Regan"]),  # one name after 'By'
+        ("By Tuesday", []),
+        ("Jane Doe @janedoe / 2 days", ["Jane Doe"]),
+        ("Jane DoeView More Articles", ["Jane Doe"]),
+        ("What We Are Reading This Week\nMarch 3, 2024", []),
+        ("New Delhi, Example News Bureau | Updated : 19 November 2019, 09:01 AM", []),  # a place and a desk
+        ("North Korea 09:31 August 20, 2019", []),  # a section's place and the date
+        ("Analysis by Jane Doe, Example Senior Analyst", ["Jane Doe"]),
+        ("Autori: Jane Doe (Example News Editor)", ["Jane Doe"]),
+        ("Jane Doe\nThe Example Zone\nThu, 14 May 2020 17:55 UTC", ["Jane Doe"]),  # name, outlet, date
+        ("July 24, 2014 -- Updated 1207 GMT Edited by Jane Doe in London", []),  # an editor's credit
+        ("Example Roundtable @ Example Fair", []),  # "@ " is no handle
+    ],
+)
+def test_byline_forms_in_a_pasted_page(byline: str, expected: list[str]) -> None:
+    text = f"{NAV}\n{HEADLINE}\n\n{byline}\n\n{STORY}"
+    assert authors(text) == expected
+
+
+def test_a_byline_under_the_standfirst() -> None:
+    standfirst = "A year of work by the investigators ends with a report that names the officials who gave the orders."
+    assert authors(f"{NAV}\n{HEADLINE}\n\n{standfirst}\n\nJane Doe\n\nMarch 3, 2024\n\n{STORY}") == ["Jane Doe"]
+
+
+def test_a_place_beside_a_date_line_is_no_byline() -> None:
+    # 'Los Angeles' over a date reads like a name, but nothing places it under a headline.
+    text = f"{NAV}\nLos Angeles\nMarch 3, 2024\n\n{STORY}"
+    assert authors(text) == []
+
+
+def test_the_byline_nearest_the_story_wins_over_promos() -> None:
+    promos = "Trending now\n\nThe Other Story Everyone Is Reading Today\nBy John Roe\n\n"
+    text = f"{NAV}\n{promos}{HEADLINE}\n\nBy Jane Doe\n\n{STORY}Related\n\nAnother Story Here\nBy Jim Poe\n"
+    assert authors(text) == ["Jane Doe"]
+
+
+def test_a_closing_reporting_credit_counts_only_without_a_byline() -> None:
+    credit = "(Reporting by John Roe; Editing by Jim Poe)\n"
+    assert authors(f"{HEADLINE}\n\nReuters\nMarch 3, 2024\n\n{STORY}{credit}") == ["Reuters"]
+    assert authors(f"{HEADLINE}\n\n{STORY}{credit}") == ["John Roe"]
+
+
+# ---------------------------------------------------------------------------------------
+# HTML pages
+# ---------------------------------------------------------------------------------------
+
+PARAGRAPH = (
+    "<p>The committee met on Tuesday to review the evidence that the investigators had gathered over the past"
+    " year in four regions of the country, and it heard the first witnesses.</p>"
+)
+
+
+def page(head: str = "", body: str = "") -> bytes:
+    return f"<!doctype html><html><head><title>T</title>{head}</head><body>{body}</body></html>".encode()
+
+
+def jsonld(obj: object) -> str:
+    return f'<script type="application/ld+json">{json.dumps(obj)}</script>'
+
+
+def html_authors(data: bytes) -> list[str]:
+    return [str(f.value) for f in html.extract(data).facts if f.field == "author"]
+
+
+def article(byline: str, *, after: str = "") -> bytes:
+    return page("", f"<article><h1>{HEADLINE}</h1>{byline}{PARAGRAPH * 3}{after}</article>")
+
+
+def test_element_texts_are_joined_with_a_boundary() -> None:
+    byline = '<div class="author-bio"><span>Biography</span><a>Jane Doe</a><span>Staff Writer</span></div>'
+    assert html_authors(article(byline)) == ["Jane Doe"]
+    # A letter-spacing span goes on the same word.
+    assert html_authors(article('<p class="byline">By <a>Jane Do<span>e</span></a></p>')) == ["Jane Doe"]
+
+
+@pytest.mark.parametrize(
+    "line", ["Link Copied", "View Author Archive", "No Author", "Share This Article", "See All Articles", "Email Me"]
+)
+def test_interface_text_in_a_byline_element_is_no_name(line: str) -> None:
+    byline = f'<div class="byline"><p>By Jane Doe</p><p>{line}</p></div>'
+    assert html_authors(article(byline)) == ["Jane Doe"]
+
+
+def test_a_by_prefix_and_a_label_are_no_part_of_a_name() -> None:
+    assert html_authors(article('<span itemprop="author">By Jane Doe</span>')) == ["Jane Doe"]
+    assert html_authors(article('<span class="byline">Text: Jane Doe</span>')) == ["Jane Doe"]
+
+
+def test_an_interviewers_note_is_no_byline() -> None:
+    assert html_authors(article('<p class="byline">Recueilli par Jane Doe</p>')) == []
+
+
+def test_desks_and_accounts_are_no_authors_in_html() -> None:
+    for name in ("News Nation Bureau", "Example Staff", "admin"):
+        obj = {"@type": "NewsArticle", "headline": HEADLINE, "author": {"@type": "Person", "name": name}}
+        assert html_authors(page(jsonld(obj))) == []
+
+
+def test_meta_author_naming_the_outlet_or_a_url_is_dropped() -> None:
+    head = '<meta property="og:site_name" content="Example Times"><meta name="author" content="Example Times">'
+    assert html_authors(page(head)) == []
+    head = '<meta property="article:author" content="https://www.facebook.com/example">'
+    assert html_authors(page(head)) == []
+
+
+def test_meta_author_only_when_it_agrees_with_the_byline() -> None:
+    head = '<meta name="author" content="John Roe">'
+    assert html_authors(page(head, f"<article><h1>{HEADLINE}</h1>{PARAGRAPH}</article>")) == ["John Roe"]
+    body = f'<article><h1>{HEADLINE}</h1><p class="byline">By Jane Doe</p>{PARAGRAPH}</article>'
+    assert html_authors(page(head, body)) == ["Jane Doe"]  # the desk editor in meta is not the byline
+
+
+def test_authors_of_related_articles_in_json_ld_are_not_ours() -> None:
+    ours = {"@type": "NewsArticle", "headline": HEADLINE, "author": {"@type": "Person", "name": "Jane Doe"}}
+    other = {"@type": "NewsArticle", "headline": "Another Story", "author": {"@type": "Person", "name": "John Roe"}}
+    body = f"<article><h1>{HEADLINE}</h1>{PARAGRAPH}</article>"
+    assert html_authors(page(jsonld([ours, other]), body)) == ["Jane Doe"]
+
+
+def test_bylines_in_widgets_far_from_the_headline_are_not_ours() -> None:
+    widget = "".join(f'<div><h3>Story {i}</h3><a rel="author">John Roe{i}</a></div>' for i in range(3))
+    related = f'<div class="related-stories">{widget}</div>'
+    far = '<p class="byline">By Jim Poe</p>'  # after thousands of characters of story: another story's
+    data = article('<p class="byline">By Jane Doe</p>', after=related + PARAGRAPH * 20 + far)
+    assert html_authors(data) == ["Jane Doe"]
+
+
+def test_a_photo_byline_is_a_credit_not_an_author() -> None:
+    photo = '<div class="photo-wrap"><img src="a.jpg"><span class="byline">Jim Poe</span></div>'
+    assert html_authors(article('<p class="byline">By Jane Doe</p>' + photo)) == ["Jane Doe"]
+
+
+def test_an_affiliation_under_the_name_is_no_author_but_a_wire_byline_is() -> None:
+    byline = '<div class="byline"><p>By JANE DOE</p></div><p class="byline">Associated Press</p>'
+    assert html_authors(article(byline)) == ["Jane Doe"]
+    assert html_authors(article('<p class="byline">Associated Press</p>')) == ["Associated Press"]
+
+
+@pytest.mark.parametrize("name", ["kevin-r", "jdoe_1", "gto", "As"])
+def test_a_json_ld_login_is_no_name(name: str) -> None:
+    obj = {"@type": "NewsArticle", "headline": HEADLINE, "author": {"@type": "Person", "name": name}}
+    assert html_authors(page(jsonld(obj))) == []
+
+
+def test_a_json_ld_name_as_written_is_kept() -> None:
+    for name in ("Regan", "\uc815\ub355\ud604"):  # one word; a script without case
+        obj = {"@type": "NewsArticle", "headline": HEADLINE, "author": {"@type": "Person", "name": name}}
+        assert html_authors(page(jsonld(obj))) == [name]
+
+
+def test_a_name_printed_twice_is_one_name() -> None:
+    assert html_authors(article('<p class="byline">By <a>Jane Doe</a> <span>Jane Doe</span></p>')) == ["Jane Doe"]
+
+
+def test_a_list_of_stories_has_no_byline() -> None:
+    items = "".join(
+        f'<div class="card"><h2>Story number {i} of the day</h2><p class="byline">By {name}</p></div>'
+        for i, name in enumerate(["Jane Doe", "John Roe", "Jim Poe", "Ann Moe"])
+    )
+    head = '<meta name="author" content="Example Media Group">'
+    assert html_authors(page(head, f"<h1>Example Home</h1>{items}")) == []
