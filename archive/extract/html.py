@@ -69,9 +69,8 @@ from urllib.parse import urljoin, urlsplit
 
 from archive.extract import plaintext
 from archive.extract.api import Document, Fact, FunctionExtractor, Note, Result
-from archive.extract.common import bylines
+from archive.extract.common import bylines, headlines, mastheads, printed
 from archive.extract.common import credits as creditlib
-from archive.extract.common import headlines, mastheads, printed
 from archive.extract.common.dates import When, same_time
 from archive.extract.common.encoding import decide, read
 from archive.extract.common.outlets import Signal, outlet_key, resolve, same_outlet

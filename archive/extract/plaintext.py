@@ -51,8 +51,7 @@ from datetime import date
 from typing import NamedTuple
 
 from archive.extract.api import Document, Fact, FunctionExtractor, Note, Result
-from archive.extract.common import bylines
-from archive.extract.common import credits, headlines, mastheads, printed
+from archive.extract.common import bylines, credits, headlines, mastheads, printed
 from archive.extract.common.dates import When
 from archive.extract.common.encoding import Decoding, decide, read
 from archive.extract.common.names import INITIALS, SUFFIXES, is_person_name, person_value, shouting, title_case
