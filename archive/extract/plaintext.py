@@ -1142,14 +1142,6 @@ _BYLINE_REACH = 100  # nonblank lines above the story's start that may hold its 
 _EXPLICIT, _BARE = 2, 1  # a labelled byline ('By ...') outranks a bare name beside a date
 
 
-def _story_index(nonblank: Sequence[_Line]) -> int | None:
-    """The index of the story's first line: the first of two consecutive prose lines."""
-    for i in range(len(nonblank) - 1):
-        if _prose(nonblank[i].text) and _prose(nonblank[i + 1].text):
-            return i
-    return None
-
-
 def _authors(doc: _Doc, date_lines: set[int]) -> list[_Hit]:
     """Authors from the article's byline, one per distinct name, with the byline as evidence.
 
@@ -1166,7 +1158,7 @@ def _authors(doc: _Doc, date_lines: set[int]) -> list[_Hit]:
     ('Reuters Staff', 'News Nation Bureau') name no author.
     """
     nonblank = doc.nonblank
-    story = _story_index(nonblank)
+    story = _story_index(doc)
     if story is None:  # no story found (short paragraphs): the first byline anywhere
         window = {line.number for line in nonblank}
     else:
