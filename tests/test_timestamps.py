@@ -463,3 +463,17 @@ def test_bad_tsa_settings_are_refused_and_change_nothing(tmp_path: Path, pki: Pa
     broken = run("ingest", ARTICLE, vault=vault)
     assert broken.code == 0 and "warning: TSA tsa.json" in broken.err  # the write is never lost
     assert _codes(_verify(vault)) == []
+
+
+SYSTEM_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")
+
+
+@pytest.mark.skipif(not SYSTEM_BUNDLE.is_file(), reason="no system CA bundle on this machine")
+def test_the_system_bundle_loads_as_roots_without_a_warning() -> None:
+    # Debian's bundle holds a root with a negative serial, for which cryptography warns on every
+    # load: as --roots it must load quietly (the warning would be a line of noise on stderr).
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert len(load_roots(SYSTEM_BUNDLE.read_bytes())) > 10

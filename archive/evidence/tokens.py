@@ -9,11 +9,13 @@ certificate chain, and this module says which of the checks failed, as a stable 
 from __future__ import annotations
 
 import hashlib
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from cryptography import x509
+from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509.oid import ExtendedKeyUsageOID
 from rfc3161_client import (
     HashAlgorithm,
@@ -122,7 +124,11 @@ def load_roots(pem: bytes) -> list[x509.Certificate]:
     if len(pem) > MAX_ROOTS:
         raise CryptoError(f"the roots file is larger than {MAX_ROOTS} bytes")
     try:
-        roots = x509.load_pem_x509_certificates(pem)
+        # A system bundle holds old roots that break RFC 5280 (a negative serial): cryptography warns,
+        # on every load, of a future refusal. They are the user's roots to trust, not our output.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+            roots = x509.load_pem_x509_certificates(pem)
     except ValueError:
         raise CryptoError("the roots are not PEM certificates") from None
     if not roots:
