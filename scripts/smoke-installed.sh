@@ -5,8 +5,13 @@
 # An editable install hides missing package data; this does not.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+REPO=$PWD
 WORK=$(mktemp -d /tmp/archive-smoke.XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
+PIDS=()
+stop() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$WORK"; }
+trap stop EXIT
+# The first line a server started in the background writes to FILE (it prints its address).
+first_line() { for _ in $(seq 100); do [ -s "$1" ] && { head -n 1 "$1"; return; }; sleep 0.1; done; echo "no line in $1" >&2; exit 1; }
 .venv/bin/python -m pip wheel -q --no-deps --disable-pip-version-check -w "$WORK/dist" . >/dev/null
 python3 -m venv "$WORK/venv"
 "$WORK/venv/bin/python" -m pip install -q --disable-pip-version-check -c constraints.txt "$WORK"/dist/archive-*.whl
@@ -44,4 +49,26 @@ cd "$WORK/elsewhere"
 [ ! -e vault ] && [ ! -e VAULT.json ]  # checking made nothing here
 if "$A" ingest "$WORK/case/meta.yaml" --meta /dev/null >/dev/null 2>err.txt; then echo "a device as a sidecar was accepted" >&2; exit 1; fi
 grep -q '^error: ' err.txt
+# Trusted time and a witness, as a user configures them: a real TSA on 127.0.0.1 (`openssl ts
+# -reply` behind tests/tsa_server.py, with a CA made here) and `archive witness serve` from the
+# installed package; both stopped by pid on exit.
+cd "$WORK/case"
+"$REPO/.venv/bin/python" -c 'import sys; sys.path.insert(0, sys.argv[2]); from pathlib import Path; from tsa_server import make_pki; make_pki(Path(sys.argv[1]), embed_ca=False)' "$WORK/pki" "$REPO/tests"
+"$REPO/.venv/bin/python" "$REPO/tests/tsa_server.py" "$WORK/pki" ok > tsa.out 2>&1 &
+PIDS+=($!)
+TSA_URL="http://127.0.0.1:$(first_line tsa.out | cut -d' ' -f2)/tsa"
+"$A" tsa add "$TSA_URL" --roots "$WORK/pki/ca.pem" | grep -q 'added TSA'
+"$A" timestamp | grep -q '^stamped'
+"$A" witness serve --state "$WORK/wstate" --listen 127.0.0.1:0 --log "$KEY" > witness.out 2>witness.err &
+PIDS+=($!)
+W_URL=$(first_line witness.out | sed 's/.* listening on //')
+WKEY=$("$A" witness key --state "$WORK/wstate")
+"$A" witness add "$W_URL" --key "$WKEY" | grep -q configured
+"$A" cosign | grep -q cosigned
+"$A" ingest "$WORK/case/meta.yaml" --raw > /dev/null 2>ingest.err   # a write: stamped and cosigned after it
+if grep -q warning ingest.err; then cat ingest.err >&2; exit 1; fi   # the TSA and the witness both answered
+"$A" verify | grep -q 'no problems'
+"$A" manifest --all -o timed.json
+cd "$WORK/elsewhere"
+"$A" verify-manifest "$WORK/case/timed.json" --key "$KEY" --tsa-roots "$WORK/pki/ca.pem" --witness "$WKEY" | grep -q cosigned
 echo "installed-wheel smoke test: ok"
