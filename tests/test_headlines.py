@@ -7,11 +7,10 @@ the heading, an error page, and a pasted page whose headline sits between the me
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 import pytest
+from test_extract_html import jsonld, page  # the HTML extractor's own page builders
 
 from archive.extract import html, plaintext
 from archive.extract.common import headlines
@@ -24,19 +23,8 @@ STORY = (
 )
 
 
-def page(head: str, body: str) -> bytes:
-    return (
-        f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n{head}\n</head>\n'
-        f"<body>\n{body}\n</body>\n</html>\n"
-    ).encode()
-
-
 def og(title: str) -> str:
     return f'<meta property="og:title" content="{title}">'
-
-
-def jsonld(obj: Any) -> str:
-    return f'<script type="application/ld+json">{json.dumps(obj)}</script>'
 
 
 def titles(data: bytes) -> list[tuple[str, str]]:
