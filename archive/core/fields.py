@@ -39,10 +39,29 @@ FIELDS: dict[str, FieldSpec] = {
         FieldSpec("url", "url", False, "where the source was published (http or https)"),
         FieldSpec("language", "language", False, "language tag, e.g. en or uk"),
         FieldSpec("note", "text", False, "a free-text note"),
+        FieldSpec("captured", "date", False, "when a web capture was made (WARC-Date), not a publication date"),
+        FieldSpec("generator", "text", False, "the software that made the capture or the content credential"),
+        FieldSpec("signature_status", "text", False, "the file's own signature: trusted, valid or invalid"),
+        FieldSpec("signature_problem", "text", True, "why the file's own signature fails a check (repeatable)"),
+        FieldSpec("signed_by", "text", False, "who signed the file (a certificate's subject, a domain, a key)"),
+        FieldSpec("signed_at", "date", False, "when the file's signature says it was signed"),
+        FieldSpec("action", "text", True, "an action a content credential records (captured, edited, cropped)"),
+        FieldSpec("ingredient", "text", True, "a source a content credential names as an ingredient"),
     )
 }
 # Read from a source's own markup, never asserted: a person corrects `title` (and `published`).
-ASSERTABLE = tuple(n for n in FIELDS if n not in ("published_not_before", "meta_title"))
+# Read from the bytes and their signatures, never asserted: nobody can say a signature is valid.
+UNASSERTABLE = (
+    "published_not_before",
+    "meta_title",
+    "signature_status",
+    "signature_problem",
+    "signed_by",
+    "signed_at",
+    "action",
+    "ingredient",
+)
+ASSERTABLE = tuple(n for n in FIELDS if n not in UNASSERTABLE)
 CREDIT_KEYS = ("photographer", "agency", "caption")
 _DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 _LANG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
