@@ -265,11 +265,30 @@ def ingest(
 ItemArg = Annotated[str, typer.Argument(metavar="ID", help="Item id: its SHA-256, or an unambiguous prefix.")]
 
 
+RefArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="ID",
+        help="Item id (its SHA-256, or an unambiguous prefix); ID#URL or ID#PART for one page of a web archive.",
+    ),
+]
+
+
 @app.command()
-def show(item_id: ItemArg, vault: VaultOpt = None, json: JsonOpt = False) -> None:
+def show(
+    item_id: RefArg,
+    page: Annotated[
+        str | None,
+        typer.Option("--page", metavar="URL", help="One page of a web archive (its URL or part), like ID#URL."),
+    ] = None,
+    vault: VaultOpt = None,
+    json: JsonOpt = False,
+) -> None:
     """Show one item: object facts, acquisition, each current value with where it came from,
-    superseded values, relations, access, and the item's whole history."""
-    reading.show(item_id, vault, json)
+    superseded values, relations, access, and the item's whole history. A web archive (WARC,
+    WACZ) also lists its pages; `show ID#URL` (or `--page URL`) shows one page: its record (capture
+    time, status, digests, where it lies in the file) and its metadata with their sources."""
+    reading.show(item_id, vault, json, page)
 
 
 @app.command(name="list")
@@ -299,7 +318,7 @@ def log(
 
 @app.command()
 def amend(
-    item_id: ItemArg,
+    item_id: RefArg,
     set_: Annotated[
         list[str] | None,
         typer.Option("--set", metavar="FIELD=VALUE", help="New value (repeat for repeatable fields: author, credit)."),
@@ -314,8 +333,9 @@ def amend(
 ) -> None:
     """Correct an item's metadata: a new ledger entry that points at the old one; nothing is rewritten.
 
-    Fields: title, outlet, published, modified, created, author, credit, url, language, note. `show`
-    then gives the current value and the history of every value.
+    Fields: title, outlet, published, modified, created, author, credit, url, language, note,
+    captured, generator. `show` then gives the current value and the history of every value.
+    `amend ID#URL` corrects one page of a web archive (WARC, WACZ) instead of the file.
     """
     from archive.errors import UsageError
 
@@ -326,14 +346,14 @@ def amend(
             raise UsageError(f"--set takes FIELD=VALUE, got {pair[:80]!r}")
         values.setdefault(field.strip(), []).append(value)
     with open_vault(vault, actor) as (archive, _):
-        full = archive.resolve_id(item_id)
-        sealed = archive.amend(full, values, [f.strip() for f in unset or []], reason)
+        ref = archive.resolve_ref(item_id)
+        sealed = archive.amend(ref.item, values, [f.strip() for f in unset or []], reason, part=ref.part)
     if as_json(json):
         from archive.cli.render import emit_json
 
-        emit_json({"item": full, "seq": sealed.seq, "hash": sealed.hash})
+        emit_json({"item": ref.item, "part": ref.part, "seq": sealed.seq, "hash": sealed.hash})
     else:
-        say(f"amended   {full}  (entry {sealed.seq})")
+        say(f"amended   {ref}  (entry {sealed.seq})")
 
 
 @app.command()
@@ -369,8 +389,15 @@ def reextract(
 
 @app.command()
 def relate(
-    item_id: Annotated[str, typer.Argument(metavar="ID", help="The related capture (e.g. the screenshot).")],
-    to: Annotated[str, typer.Option("--to", metavar="ID2", help="The item it relates to (e.g. the page).")],
+    item_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help="The related capture (e.g. the screenshot); ID#URL: a page of a web archive."
+        ),
+    ],
+    to: Annotated[
+        str, typer.Option("--to", metavar="ID2", help="The item it relates to (e.g. the page); ID2#URL: a page of one.")
+    ],
     as_: Annotated[
         str,
         typer.Option(
@@ -390,12 +417,23 @@ def relate(
     entry (`archive access`).
     """
     with open_vault(vault, actor) as (archive, _):
-        a, b = archive.resolve_id(item_id), archive.resolve_id(to)
-        sealed, new = archive.relate(a, b, as_, note)
+        ra, rb = archive.resolve_ref(item_id), archive.resolve_ref(to)
+        sealed, new = archive.relate(ra.item, rb.item, as_, note, part=ra.part, other_part=rb.part)
+    a, b = str(ra), str(rb)
     if as_json(json):
         from archive.cli.render import emit_json
 
-        emit_json({"item": a, "to": b, "relation": as_, "seq": sealed.seq, "new": new})
+        emit_json(
+            {
+                "item": ra.item,
+                "to": rb.item,
+                "item_part": ra.part,
+                "to_part": rb.part,
+                "relation": as_,
+                "seq": sealed.seq,
+                "new": new,
+            }
+        )
     elif new:
         say(f"related   {a} is {as_} of {b}  (entry {sealed.seq})")
     else:
@@ -541,13 +579,17 @@ def _write_manifest(
     vault: Path | None, actor: str | None, ids: list[str] | None, fmt: str, kind: str, out: TextIO
 ) -> int:
     with open_vault(vault, actor, read_only=True) as (archive, _):
-        full = list(dict.fromkeys(archive.resolve_id(i) for i in ids)) if ids else None
+        refs = [archive.resolve_ref(i) for i in ids] if ids else None
+        full = list(dict.fromkeys((r.item, r.part) for r in refs)) if refs is not None else None
         return archive.write_manifest(full, out, fmt=fmt, kind=kind)
 
 
 @app.command()
 def manifest(
-    ids: Annotated[list[str] | None, typer.Argument(metavar="ID...", help="Items to cite (ids or prefixes).")] = None,
+    ids: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="ID...", help="Items to cite (ids or prefixes; ID#URL: one page of a web archive)."),
+    ] = None,
     all_: Annotated[bool, typer.Option("--all", help="Every item in the vault.")] = False,
     fmt: Annotated[
         str,
@@ -586,7 +628,7 @@ app.add_typer(export_app, name="export")
 
 @export_app.command("proof")
 def export_proof(
-    item_id: ItemArg,
+    item_id: RefArg,
     output: Annotated[Path, typer.Option("-o", "--output", help="Proof file to write.")],
     vault: VaultOpt = None,
     actor: ActorOpt = None,

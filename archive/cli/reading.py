@@ -10,26 +10,66 @@ from __future__ import annotations
 import sys
 from contextlib import closing
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from archive.cli.common import as_json, open_vault, say
+
+if TYPE_CHECKING:
+    from archive.core.item import Item
 
 READER = "reader"  # these commands record nothing, so who runs them is not asked for
 
 
-def show(item_id: str, vault: Path | None = None, json: bool = False) -> None:
+def show(item_id: str, vault: Path | None = None, json: bool = False, page: str | None = None) -> None:
     with open_vault(vault, READER, read_only=True) as (archive, _):
-        item = archive.item(archive.resolve_id(item_id))
+        ref = archive.resolve_ref(item_id if page is None else f"{item_id}#{page}")
+        item = archive.item(ref.item)
+        if ref.part is not None:
+            _show_page(item, archive.record(ref.item, ref.part), json)
+            return
         history = archive.history(item)
+        pages, total = archive.pages(item.id, None if as_json(json) else PAGES_SHOWN)
     if as_json(json):
         from archive.cli.render import emit_json
 
         doc = item.to_json()
         doc["history"] = [{"seq": s.seq, "hash": s.hash, **e.to_json()} for s, e in history]
+        if total:
+            doc["pages"] = pages
         emit_json(doc)
     else:
-        from archive.cli.render import item_lines, width
+        from archive.cli.render import item_lines, pages_lines, width
 
-        say("\n".join(item_lines(item, history, width())))
+        cols = width()
+        say("\n".join(item_lines(item, history, cols) + pages_lines(item, pages, total, cols)))
+
+
+PAGES_SHOWN = 100
+
+
+def _show_page(item: Item, row: dict[str, Any], json: bool) -> None:
+    part = str(row["part"])
+    if as_json(json):
+        from archive.cli.render import emit_json
+        from archive.core.resolve import conflicts, current_values
+
+        fields = item.part_fields(part)
+        emit_json(
+            {
+                "item": item.id,
+                "part": part,
+                "record": row,
+                "metadata": {
+                    "current": current_values(fields),
+                    "conflicts": conflicts(fields),
+                    "claims": [c.to_json(with_seq=True) for c in item.claims if c.part == part],
+                },
+            }
+        )
+    else:
+        from archive.cli.render import page_lines, width
+
+        say("\n".join(page_lines(item, row, width())))
 
 
 def list_items(vault: Path | None = None, start: int = 0, limit: int | None = None, json: bool = False) -> None:

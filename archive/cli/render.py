@@ -18,6 +18,7 @@ from archive.cli.textfit import Column, Pair, escape, render_pairs, render_table
 from archive.core.claim import Claim
 from archive.core.entry import Entry, Sealed
 from archive.core.item import Item
+from archive.core.resolve import FieldView
 
 UNLIMITED = 10_000  # piped output is not cut: another program reads it
 
@@ -75,27 +76,9 @@ def _same(value: Any, current: Any) -> bool:
     return value == current or (isinstance(current, list) and value in current)
 
 
-def item_lines(item: Item, history: Sequence[tuple[Sealed, Entry]], cols: int) -> list[str]:
-    """`show`: the item's facts, each current value once with its sources, what was superseded, history."""
-    facts = item.object
-    acq = item.acquisition
-    lines = [f"item {item.id}"]
-    pairs = [
-        Pair("name", item.name, verbatim=True),
-        Pair("size", f"{facts.size} bytes", "atom"),
-        Pair("media type", facts.media_type + (f"; charset={facts.charset}" if facts.charset else ""), "atom"),
-        Pair("archived", f"{short_time(item.archived.at)} by {item.archived.by} (entry {item.archived.seq})"),
-        Pair("acquired", f"{acq.get('method')} of {acq.get('path')} on {acq.get('host')}"),
-        Pair("file modified", short_time(acq.get("file_modified", "")), "atom"),
-    ]
-    access = item.access
-    pairs.append(
-        Pair("access", "open")
-        if access.seq is None
-        else Pair("access", f"{access.status}: {access.reason} (entry {access.seq})")
-    )
-    lines += render_pairs(pairs, cols)
-    fields = item.fields()
+def metadata_lines(fields: dict[str, FieldView], cols: int) -> list[str]:
+    """Each current value once with its sources, then what was superseded (of an item or a page)."""
+    lines: list[str] = []
     lines += ["", "metadata" if fields else "metadata: none asserted or extracted"]
     current: list[Pair] = []
     for name, view in fields.items():
@@ -123,6 +106,38 @@ def item_lines(item: Item, history: Sequence[tuple[Sealed, Entry]], cols: int) -
     if old:
         lines += ["", "superseded (kept in the ledger, not current)"]
         lines += ["  " + line for line in render_pairs(old, cols - 2)]
+    return lines
+
+
+def item_lines(item: Item, history: Sequence[tuple[Sealed, Entry]], cols: int) -> list[str]:
+    """`show`: the item's facts, each current value once with its sources, what was superseded, history."""
+    facts = item.object
+    acq = item.acquisition
+    lines = [f"item {item.id}"]
+    pairs = [
+        Pair("name", item.name, verbatim=True),
+        Pair("size", f"{facts.size} bytes", "atom"),
+        Pair("media type", facts.media_type + (f"; charset={facts.charset}" if facts.charset else ""), "atom"),
+        Pair("archived", f"{short_time(item.archived.at)} by {item.archived.by} (entry {item.archived.seq})"),
+        Pair("acquired", f"{acq.get('method')} of {acq.get('path')} on {acq.get('host')}"),
+        Pair("file modified", short_time(acq.get("file_modified", "")), "atom"),
+    ]
+    if facts.contents is not None:
+        c = facts.contents
+        pairs.append(
+            Pair(
+                "contents",
+                f"{c.format.upper()}: {c.records} records indexed, index root {c.root[:16]}… ({c.indexer[0]})",
+            )
+        )
+    access = item.access
+    pairs.append(
+        Pair("access", "open")
+        if access.seq is None
+        else Pair("access", f"{access.status}: {access.reason} (entry {access.seq})")
+    )
+    lines += render_pairs(pairs, cols)
+    lines += metadata_lines(item.fields(), cols)
     if item.notes:
         lines += ["", "extraction notes"]
         notes = [Pair(n.note, f"{n.reason} (entry {n.seq})") for n in item.notes]
@@ -131,8 +146,15 @@ def item_lines(item: Item, history: Sequence[tuple[Sealed, Entry]], cols: int) -
         lines += ["", "relations"]
         rel: list[Pair] = []
         for r in item.relations:
-            label = f"this is the {r.relation} of" if r.outgoing else f"its {r.relation} is"
+            this = f"page {r.part}" if r.part else "this"
+            label = (
+                f"{this} is the {r.relation} of"
+                if r.outgoing
+                else f"{'its' if not r.part else this + ':'} {r.relation} is"
+            )
             rel.append(Pair(label, r.other, "atom"))  # an id is never split
+            if r.other_part:
+                rel.append(Pair("", f"page {r.other_part}", "atom"))
             rel.append(Pair("", f"(entry {r.seq})" + (f": {r.note}" if r.note else "")))
         lines += ["  " + line for line in render_pairs(rel, cols - 2)]
     lines += ["", "history"]
@@ -149,6 +171,74 @@ def item_lines(item: Item, history: Sequence[tuple[Sealed, Entry]], cols: int) -
         for s, e in history
     ]
     lines += render_table(columns, rows, cols)
+    return lines
+
+
+def pages_lines(item: Item, pages: Sequence[dict[str, Any]], total: int, cols: int) -> list[str]:
+    """`show` of a web archive: its pages (HTML records) with capture time, URL and headline."""
+    if not total:
+        return []
+    lines = ["", f"pages ({total}; one page: `archive show {item.id[:12]}#URL`)"]
+    columns = [
+        Column("part", "atom", 3),
+        Column("captured", "atom", 4),
+        Column("status", "atom", 1),
+        Column("url", "text", 6, minimum=20),
+        Column("title", "text", 5, minimum=12),
+    ]
+    rows = []
+    for page in pages:
+        title = item.part_fields(str(page["part"])).get("title")
+        rows.append(
+            (
+                str(page["part"]),
+                short_time(str(page["date"])),
+                str(page.get("status", "")),
+                str(page["uri"]),
+                str(title.value) if title is not None and title.has_value else "",
+            )
+        )
+    lines += render_table(columns, rows, cols)
+    if total > len(pages):
+        lines.append(f"... and {total - len(pages)} more (all of them: `archive show {item.id[:12]} --json`)")
+    return lines
+
+
+def page_lines(item: Item, row: dict[str, Any], cols: int) -> list[str]:
+    """`show ID#URL`: one page of a web archive, its record's facts and its metadata."""
+    part = str(row["part"])
+    lines = [f"page {item.id}#{part}", f"  in {item.name} ({item.object.media_type})"]
+    digests = ", ".join(f"{k} {row[k]}" for k in ("payload_digest", "block_digest") if k in row)
+    pairs = [
+        Pair("url", str(row["uri"]), verbatim=True),
+        Pair("captured", f"{row['date']} (WARC-Date)"),
+        Pair("record", f"{row['type']} {row['record_id']}"),
+        Pair("http status", str(row.get("status", "none")), "atom"),
+        Pair(
+            "content type",
+            str(row.get("content_type", "none")) + (f"; charset={row['charset']}" if "charset" in row else ""),
+        ),
+        Pair("location", f"{row['file'] or item.name} bytes {row['offset']}+{row['length']}"),
+        Pair(
+            "digests",
+            f"{digests or 'none recorded'}: {row['digest']}"
+            + (f" ({row['digest_detail']})" if "digest_detail" in row else ""),
+        ),
+    ]
+    if "sha256" in row:
+        pairs.append(Pair("content", f"SHA-256 {row['sha256']}, {row.get('size', '?')} bytes", "atom"))
+    if "location" in row:
+        pairs.append(Pair("redirects to", str(row["location"]), verbatim=True))
+    if "refers_to" in row:
+        pairs.append(Pair("revisit of", str(row["refers_to"]), verbatim=True))
+    lines += render_pairs(pairs, cols)
+    lines += metadata_lines(item.part_fields(part), cols)
+    notes = [n for n in item.notes if n.reason.startswith(f"record {part} ")]
+    if notes:
+        lines += ["", "extraction notes"]
+        lines += [
+            "  " + line for line in render_pairs([Pair(n.note, f"{n.reason} (entry {n.seq})") for n in notes], cols - 2)
+        ]
     return lines
 
 

@@ -68,6 +68,50 @@ class Identified(NamedTuple):
         return {k: getattr(self, k) for k in IDENTIFICATION}
 
 
+CONTENTS_FORMATS = ("warc", "wacz")
+
+
+class Contents(NamedTuple):
+    """What a web archive holds, as indexed at ingest: its record index's size and Merkle root.
+
+    The rows themselves live in the database (one per record, `archive.core.records`); the ledger
+    holds only their RFC 9162 root, so a row can be proven against the ingest entry.
+    """
+
+    format: str  # "warc" | "wacz"
+    records: int  # rows in the record index
+    root: str  # hex: the Merkle tree head over the rows' canonical bytes, in index order
+    indexer: tuple[str, str]  # (name, version) of the code that made the rows
+
+    @classmethod
+    def from_json(cls, value: Any) -> Contents:
+        if not isinstance(value, dict):
+            raise RuleError("body.object.contents must be an object")
+        members(value, "body.object.contents", ("format", "records", "root", "indexer"))
+        fmt = value["format"]
+        if fmt not in CONTENTS_FORMATS:
+            raise RuleError(f"body.object.contents.format must be one of {', '.join(CONTENTS_FORMATS)}")
+        indexer = value["indexer"]
+        if not isinstance(indexer, dict):
+            raise RuleError("body.object.contents.indexer must be an object")
+        members(indexer, "body.object.contents.indexer", ("name", "version"))
+        return cls(
+            str(fmt),
+            count(value["records"], "body.object.contents.records"),
+            digest(value, "root", "body.object.contents"),
+            (string(indexer["name"], "indexer.name"), string(indexer["version"], "indexer.version")),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        name, version = self.indexer
+        return {
+            "format": self.format,
+            "records": self.records,
+            "root": self.root,
+            "indexer": {"name": name, "version": version},
+        }
+
+
 class ObjectFacts(NamedTuple):
     """What the bytes are: address, size, and what they were identified as at ingest."""
 
@@ -76,22 +120,25 @@ class ObjectFacts(NamedTuple):
     media_type: str
     charset: str | None = None
     identification: Identified | None = None  # absent in entries written before it was recorded
+    contents: Contents | None = None  # web archives only: their record index
 
     @classmethod
     def from_json(cls, value: Any) -> ObjectFacts:
         if not isinstance(value, dict):
             raise RuleError("body.object must be an object")
-        members(value, "body.object", ("sha256", "size", "media_type"), ("charset", "identification"))
+        members(value, "body.object", ("sha256", "size", "media_type"), ("charset", "identification", "contents"))
         charset = value.get("charset")
         if "charset" in value and (not isinstance(charset, str) or not charset):
             raise RuleError("body.object.charset must be a non-empty string when present")
         found = Identified.from_json(value["identification"]) if "identification" in value else None
+        contents = Contents.from_json(value["contents"]) if "contents" in value else None
         return cls(
             digest(value, "sha256", "body.object"),
             count(value.get("size"), "body.object.size"),
             text(value, "media_type", "body.object"),
             charset,
             found,
+            contents,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -100,6 +147,8 @@ class ObjectFacts(NamedTuple):
             out["charset"] = self.charset
         if self.identification is not None:
             out["identification"] = self.identification.to_json()
+        if self.contents is not None:
+            out["contents"] = self.contents.to_json()
         return out
 
 
@@ -211,11 +260,17 @@ class RelateBody(NamedTuple):
     to: str
     relation: str
     note: str | None = None
+    item_part: str | None = None  # a page of a web archive item, at either end (issue 12)
+    to_part: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"item": self.item, "to": self.to, "relation": self.relation}
         if self.note is not None:
             out["note"] = self.note
+        if self.item_part is not None:
+            out["item_part"] = self.item_part
+        if self.to_part is not None:
+            out["to_part"] = self.to_part
         return out
 
 
@@ -268,7 +323,7 @@ def _access(b: Mapping[str, Any], seq: int | None) -> AccessBody:
 
 
 def _relate(b: Mapping[str, Any], seq: int | None) -> RelateBody:
-    members(b, "body", ("item", "to", "relation"), ("note",))
+    members(b, "body", ("item", "to", "relation"), ("note", "item_part", "to_part"))
     relation = b.get("relation")
     if relation not in RELATIONS:
         raise RuleError(f"body.relation must be one of {', '.join(RELATIONS)}")
@@ -278,7 +333,8 @@ def _relate(b: Mapping[str, Any], seq: int | None) -> RelateBody:
     item, to = digest(b, "item", "body"), digest(b, "to", "body")
     if item == to:
         raise RuleError("an item cannot be related to itself")
-    return RelateBody(item, to, str(relation), note)
+    parts = [string(b[k], f"body.{k}") if k in b else None for k in ("item_part", "to_part")]
+    return RelateBody(item, to, str(relation), note, parts[0], parts[1])
 
 
 _READERS: dict[str, Callable[[Mapping[str, Any], int | None], Body]] = {

@@ -60,7 +60,7 @@ _ASSERTED = ("field", "value", "source", "by", "at")
 _EXTRACTED = ("field", "value", "source", "extractor", "rule", "evidence")
 
 
-_CLAIM_FIELDS = ("field", "value", "source", "by", "at", "extractor", "rule", "evidence", "span", "key", "seq")
+_CLAIM_FIELDS = ("field", "value", "source", "by", "at", "extractor", "rule", "evidence", "span", "key", "seq", "part")
 
 
 class Claim:
@@ -82,6 +82,7 @@ class Claim:
     span: tuple[int, int] | None  # bytes [start, end) of the object
     key: str | None  # where in the document's metadata the value was found
     seq: int | None  # the entry that made it (in an item; never in an entry body)
+    part: str | None  # the part of the item it is about (a record of a web archive), None: the item itself
     # The claim's JSON as read (without `seq`), so writing it back costs a dict copy; not compared,
     # and dropped by `replace` unless only `seq` changes.
     read_as: dict[str, Any] | None
@@ -99,10 +100,11 @@ class Claim:
         span: tuple[int, int] | None = None,
         key: str | None = None,
         seq: int | None = None,
+        part: str | None = None,
     ) -> None:
         setter = object.__setattr__
         for name, value_ in zip(
-            _CLAIM_FIELDS, (field, value, source, by, at, extractor, rule, evidence, span, key, seq), strict=True
+            _CLAIM_FIELDS, (field, value, source, by, at, extractor, rule, evidence, span, key, seq, part), strict=True
         ):
             setter(self, name, value_)
         setter(self, "read_as", None)
@@ -132,8 +134,8 @@ class Claim:
         return made
 
     @classmethod
-    def asserted(cls, field: str, value: ClaimValue, *, by: str, at: str) -> Claim:
-        return cls(field, value, "asserted", by=by, at=at)
+    def asserted(cls, field: str, value: ClaimValue, *, by: str, at: str, part: str | None = None) -> Claim:
+        return cls(field, value, "asserted", by=by, at=at, part=part)
 
     @classmethod
     def from_json(cls, value: Any, *, stored: bool = False, seq: int | None = None) -> Claim:
@@ -150,7 +152,7 @@ class Claim:
         source = value.get("source")
         seq_member = ("seq",) if stored else ()
         if source == "asserted":
-            members(value, "an asserted claim", _ASSERTED + seq_member, ())
+            members(value, "an asserted claim", _ASSERTED + seq_member, ("part",))
             return cls(
                 str(field),
                 check_value(str(field), value["value"], nullable=True),
@@ -158,9 +160,10 @@ class Claim:
                 by=string(value["by"], "claim.by"),
                 at=string(value["at"], "claim.at"),
                 seq=seq,
+                part=_part(value),
             )._read(read_as)
         if source == "extracted":
-            members(value, "an extracted claim", _EXTRACTED + seq_member, ("span", "key"))
+            members(value, "an extracted claim", _EXTRACTED + seq_member, ("span", "key", "part"))
             ext = value["extractor"]
             if not isinstance(ext, dict):
                 raise RuleError("claim.extractor must be an object")
@@ -188,6 +191,7 @@ class Claim:
                 span=(span[0], span[1]) if isinstance(span, list) else None,
                 key=string(value["key"], "claim.key") if "key" in value else None,
                 seq=seq,
+                part=_part(value),
             )._read(read_as)
         raise RuleError(f"a claim's source must be one of {', '.join(SOURCES)}")
 
@@ -208,6 +212,8 @@ class Claim:
                 out["span"] = list(self.span)
             if self.key is not None:
                 out["key"] = self.key
+        if self.part is not None:
+            out["part"] = self.part
         if with_seq:
             out["seq"] = self.seq
         return out
@@ -227,8 +233,14 @@ class Claim:
         where = f"bytes {self.span[0]}-{self.span[1]}" if self.span is not None else (self.key or "")
         if self.span is not None and self.key:
             where = f"{self.key}, {where}"
+        if self.part is not None:
+            where = f"record {self.part}, {where}" if where else f"record {self.part}"
         name = f"{ext.name} {ext.version}" if ext else "?"
         return f"extracted by {name} ({self.rule}) from {where}: “{self.evidence}” (entry {self.seq})"
+
+
+def _part(value: dict[str, Any]) -> str | None:
+    return string(value["part"], "claim.part") if "part" in value else None
 
 
 class ExtractionNote(NamedTuple):

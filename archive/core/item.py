@@ -45,6 +45,8 @@ class Relation(NamedTuple):
     other: str
     outgoing: bool  # True: this item is the relation of `other` ("to"); False: `other` is ("from")
     note: str | None = None
+    part: str | None = None  # the page of this item the relation is about, if one (issue 12)
+    other_part: str | None = None  # the page of `other`
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -54,13 +56,17 @@ class Relation(NamedTuple):
         }
         if self.note is not None:
             out["note"] = self.note
+        if self.part is not None:
+            out["part"] = self.part
+        if self.other_part is not None:
+            out["other_part"] = self.other_part
         return out
 
     @classmethod
     def from_json(cls, value: Any) -> Relation:
         v = mapping(value, "relation")
         outgoing = "to" in v
-        members(v, "relation", ("seq", "relation", "to" if outgoing else "from"), ("note",))
+        members(v, "relation", ("seq", "relation", "to" if outgoing else "from"), ("note", "part", "other_part"))
         note = v.get("note")
         return cls(
             count(v["seq"], "relation.seq"),
@@ -68,6 +74,8 @@ class Relation(NamedTuple):
             hex64(v["to" if outgoing else "from"], "relation.item"),
             outgoing,
             string(note, "relation.note") if note is not None else None,
+            string(v["part"], "relation.part") if "part" in v else None,
+            string(v["other_part"], "relation.other_part") if "other_part" in v else None,
         )
 
 
@@ -184,10 +192,18 @@ class Item:
         return self.object.media_type
 
     def fields(self) -> dict[str, FieldView]:
-        """Each field that has claims, with its current value and the claims behind it."""
+        """Each field that has claims about the item itself, with its current value and the claims behind it."""
         if self._views is None:
-            self._views = resolve(self.claims, self.extraction_seq)
+            self._views = resolve([c for c in self.claims if c.part is None], self.extraction_seq)
         return self._views
+
+    def parts(self) -> list[str]:
+        """The parts (records of a web archive) that claims are about, in the order first claimed."""
+        return list(dict.fromkeys(c.part for c in self.claims if c.part is not None))
+
+    def part_fields(self, part: str) -> dict[str, FieldView]:
+        """The fields of one part, by the same rules as the item's (`archive.core.resolve`)."""
+        return resolve([c for c in self.claims if c.part == part], self.extraction_seq)
 
     def current(self) -> dict[str, Any]:
         return current_values(self.fields())
@@ -212,6 +228,7 @@ class Item:
             "media_type": self.object.media_type,
             "charset": self.object.charset,
             "identification": self.object.identification.to_json() if self.object.identification else None,
+            **({"contents": self.object.contents.to_json()} if self.object.contents is not None else {}),
             "name": self.name,
             "archived": self.archived.to_json(),
             "acquisition": dict(self.acquisition),
@@ -276,11 +293,14 @@ class Item:
                 "head",
                 "history",
             ),
+            ("contents",),
         )
         facts = {"sha256": v["sha256"], "size": v["size"], "media_type": v["media_type"]}
         for optional in ("charset", "identification"):
             if v[optional] is not None:
                 facts[optional] = v[optional]
+        if "contents" in v:
+            facts["contents"] = v["contents"]
         archived = mapping(v["archived"], "archived")
         meta = mapping(v["metadata"], "metadata")
         item = cls(
@@ -406,11 +426,15 @@ class Fold:
                 raise RuleError(f"relates item {item_id}, which the ledger does not have")
         touched = []
         if source is not None:
-            source.relations.append(Relation(entry.seq, body.relation, body.to, True, body.note))
+            source.relations.append(
+                Relation(entry.seq, body.relation, body.to, True, body.note, body.item_part, body.to_part)
+            )
             source.history.append(record)
             touched.append(source.id)
         if target is not None:
-            target.relations.append(Relation(entry.seq, body.relation, body.item, False, body.note))
+            target.relations.append(
+                Relation(entry.seq, body.relation, body.item, False, body.note, body.to_part, body.item_part)
+            )
             target.history.append(record)
             touched.append(target.id)
         return touched

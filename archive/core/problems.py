@@ -91,6 +91,17 @@ CODES: dict[str, str] = {
     "size than its entry, or does not verify over the manifest's checkpoint with the given witness key",
     "MANIFEST_WITNESS_MISSING": "fewer of the witnesses required (--witness, --min-witnesses) cosigned the "
     "manifest's checkpoint than required",
+    # Web archives (docs/format.md §21)
+    "RECORD_INDEX_MISMATCH": "a web archive's stored record rows, or the records read again from its bytes, are not "
+    "the record index its ingest entry committed to",
+    "WARC_DIGEST_MISMATCH": "a record inside a web archive does not match its own WARC-Block-Digest or "
+    "WARC-Payload-Digest: it was damaged or altered before it was archived",
+    "WARC_MALFORMED": "a WARC record cannot be read: the file was indexed up to it",
+    "WACZ_MALFORMED": "a WACZ's datapackage.json is missing or unreadable",
+    "WACZ_RESOURCE_MISMATCH": "a file inside a WACZ is missing, or its bytes or size differ from what its "
+    "datapackage.json lists",
+    "MANIFEST_PAGE_INVALID": "a page cited in the manifest is not a record of its item, or its record row is malformed",
+    "MANIFEST_RECORD_PROOF_INVALID": "a cited page's record row is not proven in its item's record index",
 }
 
 # Warnings: hardening lost or a vault that cannot be written; stable like the problem codes.

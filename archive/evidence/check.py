@@ -83,12 +83,13 @@ def check_manifest(
     report.add(cosigned)
     if witnesses:
         report.counts["witnesses"] = count
-    seen: set[str] = set()
+    seen: set[tuple[str, str | None]] = set()
     for item in doc["items"]:
-        if item["id"] in seen:
+        cited = (item["id"], item["page"]["part"] if "page" in item else None)
+        if cited in seen:
             report.add([Problem("MANIFEST_ITEM_DUPLICATE", "the item is listed more than once", item=item["id"])])
             continue
-        seen.add(item["id"])
+        seen.add(cited)
         _check_item(item, doc["origin"], checkpoint, doc["checkpoint"], report, version=doc["version"])
     check_timestamps(doc, tsa_roots, report)
     if files is not None:
@@ -221,19 +222,67 @@ def _check_item(
         if entries_ok:
             report.add([Problem("MANIFEST_ITEM_MISMATCH", "no ingest entry for this item", item=item_id)])
         return
-    differing = _differences(item, folded, origin, csl=version >= 2)
+    part = item["page"]["part"] if "page" in item else None
+    differing = _differences(item, folded, origin, csl=version >= 2, part=part)
     if differing:
         report.add(
             [Problem("MANIFEST_ITEM_MISMATCH", f"differs from its entries on {', '.join(differing)}", item=item_id)]
         )
+    if part is not None:
+        report.add(_page_problems(item["page"], folded))
 
 
-def _differences(item: dict[str, Any], folded: Item, origin: str, *, csl: bool) -> list[str]:
+def _page_problems(page: dict[str, Any], folded: Item) -> list[Problem]:
+    """A cited page: its record row proven against the record index its ingest entry committed to,
+    and its metadata exactly what the entries' claims about that part give."""
+    from archive.core.records import check_row, proves, row_bytes
+    from archive.core.resolve import conflicts, current_values
+
+    item_id, part = folded.id, page["part"]
+    contents = folded.object.contents
+    if contents is None:
+        return [Problem("MANIFEST_PAGE_INVALID", "cites a page, but the item is not a web archive", item=item_id)]
+    try:
+        row = check_row(page["record"])
+        data = row_bytes(row)
+    except (RuleError, LedgerError) as exc:
+        return [Problem("MANIFEST_PAGE_INVALID", f"the page's record row is malformed: {exc}", item=item_id)]
+    problems = []
+    if row["part"] != part:
+        problems.append(
+            Problem("MANIFEST_PAGE_INVALID", f"the record row is of {row['part']}, not {part}", item=item_id)
+        )
+    proof = page["record_proof"]
+    hashes = [_unb64(h) for h in proof["hashes"]]
+    proven = (
+        proof["size"] == contents.records
+        and len(hashes) <= max_proof_length(contents.records)
+        and all(h is not None for h in hashes)
+        and proves(data, proof["index"], proof["size"], [h for h in hashes if h is not None], contents.root)
+    )
+    if not proven:
+        problems.append(
+            Problem(
+                "MANIFEST_RECORD_PROOF_INVALID",
+                f"the record row of {part} is not proven in the item's record index (root {contents.root[:16]}…)",
+                item=item_id,
+            )
+        )
+    fields = folded.part_fields(part)
+    expected = {"current": current_values(fields), "conflicts": conflicts(fields)}
+    if page["metadata"] != expected:
+        problems.append(
+            Problem("MANIFEST_ITEM_MISMATCH", f"the metadata of page {part} differs from its entries", item=item_id)
+        )
+    return problems
+
+
+def _differences(item: dict[str, Any], folded: Item, origin: str, *, csl: bool, part: str | None = None) -> list[str]:
     """The members of the manifest item that differ from the item its entries fold into (`csl`:
     the CSL record too; its rules are those of manifest version 2, so older ones are not compared)."""
     expected = folded.to_manifest()
     if csl:
-        expected["csl"] = csl_record(folded, origin)
+        expected["csl"] = csl_record(folded, origin, part)
     differing = [key for key, value in expected.items() if item.get(key) != value]
     meta = item.get("metadata")
     if "metadata" in differing and isinstance(meta, dict):

@@ -13,6 +13,7 @@ from typing import Any
 
 from archive.core.item import Item
 from archive.core.names import is_organisation
+from archive.core.resolve import current_values
 
 _APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
@@ -90,11 +91,12 @@ def untitled(media_type: str, photographers: list[str]) -> str:
     return "[Text]"
 
 
-def csl_record(state: Item, origin: str) -> dict[str, Any]:
-    """The CSL-JSON record for an item, from its current metadata."""
-    current = state.current()
-    media_type = state.object.media_type
-    record: dict[str, Any] = {"id": state.id, "type": csl_type(media_type)}
+def csl_record(state: Item, origin: str, part: str | None = None) -> dict[str, Any]:
+    """The CSL-JSON record for an item, from its current metadata; with `part`, for that page of a
+    web archive item, cited as an archived web copy (its capture, not the ingest, dates the copy)."""
+    current = state.current() if part is None else current_values(state.part_fields(part))
+    media_type = state.object.media_type if part is None else "text/html"
+    record: dict[str, Any] = {"id": state.id if part is None else f"{state.id}#{part}", "type": csl_type(media_type)}
     photographers = _photographers(current.get("credit") or [])
     authors = [str(a) for a in current.get("author") or []]
     if not authors and media_type.startswith("image/"):
@@ -110,13 +112,19 @@ def csl_record(state: Item, origin: str) -> dict[str, Any]:
     issued = date_parts(str(when)) if when else None
     if issued:
         record["issued"] = {"date-parts": [issued]}
+    # A saved copy was accessed when it was captured, where that is known; else when it was archived.
+    captured = str(current["captured"]) if current.get("captured") else None
     if current.get("url"):
         record["URL"] = str(current["url"])
-        archived = date_parts(state.archived.at)
-        if archived:
-            record["accessed"] = {"date-parts": [archived]}
+        accessed = date_parts(captured or state.archived.at)
+        if accessed:
+            record["accessed"] = {"date-parts": [accessed]}
     if current.get("language"):
         record["language"] = str(current["language"])
     record["archive"] = f"Evidence archive {origin}"
-    record["archive_location"] = f"SHA-256 {state.id}, archived {state.archived.at[:10]}"
+    if part is None:
+        record["archive_location"] = f"SHA-256 {state.id}, archived {state.archived.at[:10]}"
+    else:
+        on = f", captured {captured[:10]}" if captured else ""
+        record["archive_location"] = f"SHA-256 {state.id}, record {part}{on}, archived {state.archived.at[:10]}"
     return record

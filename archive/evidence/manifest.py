@@ -143,43 +143,85 @@ def _inclusion(seq: int, size: int, get: NodeGetter) -> list[bytes]:
     return inclusion_proof(seq, size, get)
 
 
-def _pages(reader: Reader, ids: Iterable[str] | None) -> Iterator[list[Item]]:
-    """The chosen items (None: all, in ingest order), a page at a time."""
+Cited = tuple[Item, str | None]
+"""What a manifest cites: an item, or one part (a page) of a web archive item."""
+
+
+def _refs(ids: Iterable[str | tuple[str, str | None]]) -> Iterator[tuple[str, str | None]]:
+    for ref in ids:
+        yield (ref, None) if isinstance(ref, str) else ref
+
+
+def _pages(reader: Reader, ids: Iterable[str | tuple[str, str | None]] | None) -> Iterator[list[Cited]]:
+    """The chosen items or pages (None: every item, in ingest order), a page at a time."""
     if ids is None:
-        page: list[Item] = []
+        page: list[Cited] = []
         for row in reader.items():
-            page.append(item_from_state(row.state))
+            page.append((item_from_state(row.state), None))
             if len(page) == PAGE:
                 yield page
                 page = []
         if page:
             yield page
         return
-    batch: list[Item] = []
-    for item_id in ids:
-        data = reader.item_state(item_id)
-        if data is None:
-            raise NotFoundError(f"no item with id {item_id}")
-        batch.append(item_from_state(data))
+    batch: list[Cited] = []
+    loaded: dict[str, Item] = {}
+    for item_id, part in _refs(ids):
+        item = loaded.get(item_id)
+        if item is None:
+            data = reader.item_state(item_id)
+            if data is None:
+                raise NotFoundError(f"no item with id {item_id}")
+            item = loaded[item_id] = item_from_state(data)
+        batch.append((item, part))
         if len(batch) == PAGE:
             yield batch
             batch = []
+            loaded.clear()
     if batch:
         yield batch
 
 
+def page_member(reader: Reader, item: Item, part: str, leaves: dict[str, list[bytes]]) -> dict[str, Any]:
+    """A cited page's `page` member: its record row, proven against the item's record index, and
+    its current metadata (`leaves` caches each item's row leaf hashes between pages)."""
+    from archive.core.records import row_leaf, row_proof
+    from archive.core.resolve import conflicts, current_values
+
+    found = next(iter(reader.records(item.id, part=part)), None)
+    if found is None or item.object.contents is None:
+        raise NotFoundError(f"item {item.id} has no record {part}")
+    hashes = leaves.get(item.id)
+    if hashes is None:
+        hashes = leaves[item.id] = [row_leaf(r.row) for r in reader.records(item.id)]
+    fields = item.part_fields(part)
+    return {
+        "part": part,
+        "record": json.loads(found.row),
+        "record_proof": {
+            "index": found.idx,
+            "size": len(hashes),
+            "hashes": [b64(h) for h in row_proof(found.idx, hashes)],
+        },
+        "metadata": {"current": current_values(fields), "conflicts": conflicts(fields)},
+    }
+
+
 def manifest_items(
-    reader: Reader, head: Header, ids: Iterable[str] | None, *, cite: bool = True
+    reader: Reader, head: Header, ids: Iterable[str | tuple[str, str | None]] | None, *, cite: bool = True
 ) -> Iterator[tuple[Item, dict[str, Any]]]:
     """(model, manifest item) pairs, streamed a page at a time (pandoc renders a page's citations at once)."""
     from archive.evidence.citeproc import render_citations
 
+    leaves: dict[str, list[bytes]] = {}
     for page in _pages(reader, ids):
-        records = [csl_record(item, head.origin) for item in page]
+        records = [csl_record(item, head.origin, part) for item, part in page]
         citations = render_citations(records) if cite else [{} for _ in page]
-        entries = _entries(reader, page, head)
-        for item, record, cited, proven in zip(page, records, citations, entries, strict=True):
+        entries = _entries(reader, [item for item, _ in page], head)
+        for (item, part), record, cited, proven in zip(page, records, citations, entries, strict=True):
             doc = item.to_manifest()
+            if part is not None:
+                doc["page"] = page_member(reader, item, part, leaves)
             doc["citations"] = {
                 s: {"text": cited.get(s, ""), "markdown": cited.get(f"{s}_markdown", "")} for s in STYLES
             }
@@ -188,10 +230,12 @@ def manifest_items(
             yield item, doc
 
 
-def csl_records(reader: Reader, origin: str, ids: Iterable[str] | None) -> Iterator[dict[str, Any]]:
+def csl_records(
+    reader: Reader, origin: str, ids: Iterable[str | tuple[str, str | None]] | None
+) -> Iterator[dict[str, Any]]:
     for page in _pages(reader, ids):
-        for item in page:
-            yield csl_record(item, origin)
+        for item, part in page:
+            yield csl_record(item, origin, part)
 
 
 def _check_signer(head: Header, signer: Signer) -> None:
@@ -240,7 +284,13 @@ def write_csl(records: Iterable[dict[str, Any]], out: TextIO) -> int:
 
 
 def write_manifest(
-    reader: Reader, head: Header, item_ids: Iterable[str] | None, out: TextIO, *, fmt: str, signer: Signer | None = None
+    reader: Reader,
+    head: Header,
+    item_ids: Iterable[str | tuple[str, str | None]] | None,
+    out: TextIO,
+    *,
+    fmt: str,
+    signer: Signer | None = None,
 ) -> int:
     """Write a manifest (json, md or csl) of the items (None: all) from one snapshot; returns the count.
 

@@ -72,8 +72,11 @@ def _claim_line(claim: Claim) -> str:
 
 
 def _item(number: int, item: Item, doc: dict[str, Any]) -> list[str]:
-    current = item.current()
-    title = current.get("title") or f"[untitled: {item.name}]"
+    page = doc.get("page")
+    part = str(page["part"]) if page is not None else None
+    fields = item.fields() if part is None else item.part_fields(part)
+    current = {name: view.value for name, view in fields.items() if view.has_value}
+    title = current.get("title") or (f"[untitled: {item.name}]" if part is None else "[Web page]")
     lines = [f"## {number}. {cell(title)}", ""]
     for style, name in STYLE_TITLES.items():
         lines.append(f"- **{name}:** {_safe_citation(doc['citations'][style]['markdown'])}")
@@ -88,6 +91,20 @@ def _item(number: int, item: Item, doc: dict[str, Any]) -> list[str]:
         f"| Media type | {cell(item.object.media_type + charset)} |",
         f"| Archived | {archived.at} by {cell(archived.by)} (ledger entry {archived.seq}) |",
     ]
+    if page is not None:
+        record = page["record"]
+        lines += [
+            f"| Page | record `{cell(part)}` of this {cell(item.object.media_type)} file |",
+            f"| Captured URL | {cell(record['uri'])} |",
+            f"| Captured | {cell(record['date'])} (WARC-Date) |",
+            f"| Record | {cell(record['type'])}, HTTP status {cell(record.get('status', 'none'))}, "
+            f"{cell(record.get('content_type', 'no content type'))} |",
+            f"| Record digests | {cell(record.get('payload_digest') or record.get('block_digest') or 'none')}: "
+            f"{cell(record['digest'])} |",
+            f"| Content SHA-256 | `{record.get('sha256', '')}` |",
+            f"| Record proof | row {page['record_proof']['index']} of {page['record_proof']['size']} in the file's "
+            f"record index, {len(page['record_proof']['hashes'])} hashes |",
+        ]
     for key, value in item.acquisition.items():
         lines.append(f"| Acquisition: {cell(key)} | {cell(value)} |")
     access = item.access
@@ -96,7 +113,6 @@ def _item(number: int, item: Item, doc: dict[str, Any]) -> list[str]:
     else:
         lines.append(f"| Access | {access.status}: {cell(access.reason)} (ledger entry {access.seq}) |")
     lines.append("")
-    fields = item.fields()
     if not fields:
         lines += ["No metadata was asserted or extracted.", ""]
     else:
@@ -118,15 +134,18 @@ def _item(number: int, item: Item, doc: dict[str, Any]) -> list[str]:
             lines += ["Superseded values (kept in the ledger, not current):", ""]
             lines += [f"- {name}: {_claim_line(c)}" for name, c in old]
             lines.append("")
-    for note in item.notes:
+    notes = item.notes if part is None else [n for n in item.notes if n.reason.startswith(f"record {part} ")]
+    for note in notes:
         lines += [f"Extraction: {cell(note.note)}: {cell(note.reason)} (ledger entry {note.seq}).", ""]
     if item.relations:
         lines += ["Relations:", ""]
         for r in item.relations:
+            this = f"page `{cell(r.part)}` of this item" if r.part else "this item"
+            other = f"`{r.other}`" + (f" (page `{cell(r.other_part)}`)" if r.other_part else "")
             if r.outgoing:
-                lines.append(f"- this item is the {r.relation} of `{r.other}` (ledger entry {r.seq})")
+                lines.append(f"- {this} is the {r.relation} of {other} (ledger entry {r.seq})")
             else:
-                lines.append(f"- `{r.other}` is the {r.relation} of this item (ledger entry {r.seq})")
+                lines.append(f"- {other} is the {r.relation} of {this} (ledger entry {r.seq})")
         lines.append("")
     lines += ["| Ledger entry | Kind | Entry hash | Proof length |", "|---|---|---|---|"]
     kinds = {r.seq: r.kind for r in item.history}

@@ -72,7 +72,7 @@ from archive.extract.api import Document, Fact, FunctionExtractor, Note, Result
 from archive.extract.common import bylines, headlines, mastheads, printed
 from archive.extract.common import credits as creditlib
 from archive.extract.common.dates import When, same_time
-from archive.extract.common.encoding import decide, read
+from archive.extract.common.encoding import decide_html, read
 from archive.extract.common.outlets import Signal, outlet_key, resolve, same_outlet
 from archive.extract.common.printed import Printed
 from archive.extract.common.text import fold, has_any
@@ -118,14 +118,14 @@ def _as_list(value: object) -> list[Any]:
 # ---------------------------------------------------------------------------------------
 
 
-def _decode(data: bytes, notes: list[Note]) -> tuple[str, str]:
+def _decode(data: bytes, notes: list[Note], transport: str | None = None) -> tuple[str, str]:
     """The text for parsing and the encoding read, as `common.encoding.decide` rules for HTML
-    (BOM, the declared charset, valid UTF-8, detection, windows-1252).
+    (BOM, the transport layer's charset if one was recorded, the declared charset, valid UTF-8,
+    detection, windows-1252).
 
     Undecodable bytes are replaced in the text only: the stored bytes are never touched.
     """
-    decoding = decide(data, html=True)
-    assert decoding is not None  # HTML always gets an encoding (at worst the WHATWG default)
+    decoding = decide_html(data, transport)
     if decoding.encoding != "utf-8" or "unknown" in decoding.how:
         notes.append(Note("decoded", f"read as {decoding.encoding}: {decoding.how} (the stored bytes are unchanged)"))
     try:
@@ -1915,10 +1915,11 @@ def _text_facts(text: str) -> list[Fact]:
 # ---------------------------------------------------------------------------------------
 
 
-def extract(data: bytes, *, base_url: str | None = None) -> Result:
+def extract(data: bytes, *, base_url: str | None = None, transport: str | None = None) -> Result:
     """What the HTML page in `data` says about itself, each fact with its evidence.
 
-    `base_url` (where the page was fetched from) makes a relative canonical URL absolute.
+    `base_url` (where the page was fetched from) makes a relative canonical URL absolute;
+    `transport` is the charset an HTTP Content-Type named, if one was recorded.
     Never raises: what could not be read is explained in the result's notes. Facts are
     ordered by field (as in FIELDS), then by source.
     """
@@ -1928,7 +1929,7 @@ def extract(data: bytes, *, base_url: str | None = None) -> Result:
         return Result(NAME, VERSION, notes=(Note("not extracted", "empty document"),))
     notes: list[Note] = []
     try:
-        facts = _extract(data, base_url, notes)
+        facts = _extract(data, base_url, notes, transport)
     except Exception as exc:  # the last line of defence: a bug must not stop an ingest
         notes.append(Note("not extracted", f"html extractor failed: {type(exc).__name__}: {exc}"))
         facts = []
@@ -1936,8 +1937,8 @@ def extract(data: bytes, *, base_url: str | None = None) -> Result:
     return Result(NAME, VERSION, tuple(ordered), tuple(notes))
 
 
-def _extract(data: bytes, base_url: str | None, notes: list[Note]) -> list[Fact]:
-    text, encoding = _decode(data, notes)
+def _extract(data: bytes, base_url: str | None, notes: list[Note], transport: str | None = None) -> list[Fact]:
+    text, encoding = _decode(data, notes, transport)
     root = _parse(text, notes)
     if root is None:
         return []
@@ -1979,8 +1980,18 @@ def _add_htmldate(page: _Page, dates: _Dates) -> None:
 
 
 def _extract_document(doc: Document) -> Result:
-    """The extractor protocol's entry; the page's own charset declaration is read, not `doc.charset`."""
-    return extract(doc.read(MAX_BYTES), base_url=doc.url)
+    """The extractor protocol's entry; the page's own charset declaration is read, not `doc.charset`.
+
+    A media type with a charset parameter (a page inside a web archive, whose HTTP Content-Type
+    was recorded) gives the transport layer's charset, which WHATWG reads before the page's own.
+    """
+    _, _, params = doc.media_type.partition(";")
+    transport = None
+    for param in params.split(";"):
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset" and value.strip().strip('"'):
+            transport = value.strip().strip('"')
+    return extract(doc.read(MAX_BYTES), base_url=doc.url, transport=transport)
 
 
 EXTRACTOR = FunctionExtractor(NAME, VERSION, MEDIA_TYPES, MAX_BYTES, _extract_document)

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from archive.core.note import Signer
     from archive.service.extraction import Extractors
     from archive.service.ingest import IngestReport, IngestRequest
+    from archive.service.parts import Ref
     from archive.service.txn import LedgerTxn
 
 # Signing (cryptography, keys, checkpoints) is imported where a write needs it, so that commands
@@ -78,9 +79,10 @@ class Context:
         return f"Context(actor={self.actor!r}, host={self.host!r}, origin={self.origin!r})"
 
 
-def asserted(values: dict[str, list[Any]], actor: str, at: str) -> list[Claim]:
-    """Claims for the values a person gives (checked: BadInputError names a bad one)."""
-    return [Claim.asserted(f, v, by=actor, at=at) for f, v in asserted_values(values)]
+def asserted(values: dict[str, list[Any]], actor: str, at: str, part: str | None = None) -> list[Claim]:
+    """Claims for the values a person gives (checked: BadInputError names a bad one), about the
+    item or one `part` of it."""
+    return [Claim.asserted(f, v, by=actor, at=at, part=part) for f, v in asserted_values(values)]
 
 
 class Archive:
@@ -175,8 +177,13 @@ class Archive:
             txn.w.put_items([item.index_row()])
         return sealed
 
-    def amend(self, item_id: str, values: dict[str, list[Any]], unset: Sequence[str], reason: str) -> Sealed:
-        """Record a correction as a new entry pointing at the item's latest entry; nothing is altered."""
+    def amend(
+        self, item_id: str, values: dict[str, list[Any]], unset: Sequence[str], reason: str, *, part: str | None = None
+    ) -> Sealed:
+        """Record a correction as a new entry pointing at the item's latest entry; nothing is altered.
+
+        With `part`, the values are about that page of a web archive item (`resolve_ref`).
+        """
         reason = " ".join(reason.split())
         if not reason:
             raise UsageError("an amendment needs --reason")
@@ -190,8 +197,8 @@ class Archive:
         asserted(values, self.ctx.actor, "")  # refuse bad values before locking
 
         def body(item: Item, at: str) -> Body:
-            claims = asserted(values, self.ctx.actor, at)
-            claims += [Claim.asserted(name, None, by=self.ctx.actor, at=at) for name in unset]
+            claims = asserted(values, self.ctx.actor, at, part)
+            claims += [Claim.asserted(name, None, by=self.ctx.actor, at=at, part=part) for name in unset]
             assert item.head is not None
             return AmendBody(item.id, item.head, reason, tuple(claims))
 
@@ -207,9 +214,14 @@ class Archive:
         if path is None:
             raise NotFoundError(f"the object of item {item_id} is missing; run `archive verify`")
 
+        from archive.service.webcapture import is_web_archive
+
         def body(item: Item, _at: str) -> Body | None:
-            doc = Doc(path, item.object.media_type, item.object.charset, item.object.size)
-            fresh = next(iter(extractors.run([doc])))
+            if is_web_archive(item.object.media_type):
+                fresh = _read_web_archive(path, item.object.media_type, extractors)
+            else:
+                doc = Doc(path, item.object.media_type, item.object.charset, item.object.size)
+                fresh = next(iter(extractors.run([doc])))
             old = [_bare(c) for c in item.claims if c.source == "extracted" and c.seq == item.extraction_seq]
             same_notes = [n.to_json() for n in item.notes] == [n.to_json() for n in fresh.notes]
             if old == [_bare(c) for c in fresh.claims] and same_notes:
@@ -235,8 +247,18 @@ class Archive:
         assert sealed is not None
         return sealed
 
-    def relate(self, item_id: str, other: str, relation: str, note: str | None = None) -> tuple[Sealed, bool]:
-        """Record that `item_id` is a `relation` of `other`; returns (entry, whether it is new)."""
+    def relate(
+        self,
+        item_id: str,
+        other: str,
+        relation: str,
+        note: str | None = None,
+        *,
+        part: str | None = None,
+        other_part: str | None = None,
+    ) -> tuple[Sealed, bool]:
+        """Record that `item_id` (or its page `part`) is a `relation` of `other` (or its page
+        `other_part`); returns (entry, whether it is new)."""
         if relation not in RELATIONS:
             raise UsageError(f"--as must be one of {', '.join(RELATIONS)}")
         if item_id == other:
@@ -245,9 +267,15 @@ class Archive:
         with self.write() as txn:
             items = {which: _load(txn.w, which) for which in (item_id, other)}
             for known in items[item_id].relations:
-                if known.outgoing and known.other == other and known.relation == relation:
+                if (
+                    known.outgoing
+                    and known.other == other
+                    and known.relation == relation
+                    and (known.part, known.other_part) == (part, other_part)
+                ):
                     return txn.w.entries_at([known.seq])[0], False  # already recorded: append nothing
-            sealed = txn.append("relate", RelateBody(item_id, other, relation, text or None), self.ctx.clock())
+            body = RelateBody(item_id, other, relation, text or None, part, other_part)
+            sealed = txn.append("relate", body, self.ctx.clock())
             fold = Fold()
             fold.items = items
             fold.apply(decode(sealed.data), sealed.hash)
@@ -281,8 +309,11 @@ class Archive:
             results = [r for batch in steps.run(self, planned, runner, batch_size=request.batch_size) for r in batch]
         return steps.IngestReport(results, steps.relate_captures(self, planned, results), planned.found)
 
-    def manifest(self, item_ids: Sequence[str] | None, *, kind: str = "archive-manifest") -> dict[str, Any]:
-        """A whole manifest as one value (None: every item); `write_manifest` streams one instead."""
+    def manifest(
+        self, item_ids: Sequence[str | tuple[str, str | None]] | None, *, kind: str = "archive-manifest"
+    ) -> dict[str, Any]:
+        """A whole manifest as one value (None: every item; an (id, part) pair: one page of a web
+        archive item); `write_manifest` streams one instead."""
         from archive.evidence.manifest import header, manifest_items, signed
 
         with self.reading() as reader:
@@ -290,7 +321,12 @@ class Archive:
             return signed(head, (doc for _, doc in manifest_items(reader, head, item_ids)), self.signer())
 
     def write_manifest(
-        self, item_ids: Sequence[str] | None, out: TextIO, *, fmt: str = "json", kind: str = "archive-manifest"
+        self,
+        item_ids: Sequence[str | tuple[str, str | None]] | None,
+        out: TextIO,
+        *,
+        fmt: str = "json",
+        kind: str = "archive-manifest",
     ) -> int:
         """Write a manifest (json, md or csl) from one snapshot as it is made; returns the item count."""
         from archive.evidence.manifest import header, write_manifest
@@ -334,6 +370,41 @@ class Archive:
         if len(found) > 1:
             raise AmbiguousIdError(f"id prefix {wanted} matches more than one item; give more digits")
         return found[0]
+
+    def resolve_ref(self, text: str) -> Ref:
+        """An item (`ID`), or one page of a web archive item (`ID#URL`, `ID#PART`): `archive.service.parts`."""
+        from archive.service.parts import Ref, find_part, split_ref
+
+        prefix, selector = split_ref(text)
+        item_id = self.resolve_id(prefix)
+        if selector is None:
+            return Ref(item_id)
+        with self.reading() as r:
+            return Ref(item_id, find_part(r, item_id, selector))
+
+    def pages(self, item_id: str, limit: int | None = None) -> tuple[list[dict[str, Any]], int]:
+        """A web archive item's pages (its HTML records, in index order, at most `limit`) and their count."""
+        from archive.core.records import read_row
+
+        out: list[dict[str, Any]] = []
+        total = 0
+        with self.reading() as r:
+            for media in ("text/html", "application/xhtml+xml"):
+                for row in r.records(item_id, media_prefix=media):
+                    total += 1
+                    if limit is None or len(out) < limit:
+                        out.append({"idx": row.idx, **read_row(row.row)})
+        out.sort(key=lambda row: int(row["idx"]))
+        return [{k: v for k, v in row.items() if k != "idx"} for row in out], total
+
+    def record(self, item_id: str, part: str) -> dict[str, Any]:
+        """One record row of a web archive item, by its part address."""
+        from archive.core.records import read_row
+
+        with self.reading() as r:
+            for row in r.records(item_id, part=part):
+                return read_row(row.row)
+        raise NotFoundError(f"item {item_id} has no record {part}")
 
     def item(self, item_id: str) -> Item:
         with self.reading() as r:
@@ -382,6 +453,19 @@ def _apply(item: Item, sealed: Sealed) -> None:
     fold = Fold()
     fold.items = {item.id: item}
     fold.apply(decode(sealed.data), sealed.hash)
+
+
+def _read_web_archive(path: Path, media_type: str, extractors: Extractors) -> Any:
+    """A web archive's pages and images read again (its record index stays as ingested)."""
+    import tempfile
+
+    from archive.service import webcapture
+    from archive.service.extraction import Extracted
+
+    with tempfile.TemporaryDirectory(prefix="archive-reextract-") as spool:
+        capture = webcapture.read(path, media_type, extractors, Path(spool))
+        capture.discard()
+    return Extracted(capture.claims, capture.notes)
 
 
 def _bare(claim: Claim) -> dict[str, Any]:

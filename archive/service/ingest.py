@@ -28,6 +28,7 @@ from archive.service.archive import Archive, asserted, hostname
 from archive.service.extraction import Doc, Extracted, Extractors, failed, from_result
 from archive.service.sidecar import Sidecar, load_sidecar
 from archive.service.sources import Found, Source, collect, inspect_all
+from archive.service.webcapture import Capture, is_web_archive
 from archive.storage.objects import Staged, Stager
 
 Values = dict[str, list[Any]]
@@ -148,6 +149,7 @@ class _Prepared:
     source: Source
     staged: Staged
     extracted: Extracted
+    capture: Capture | None = None  # a web archive's record index and what its pages said
 
 
 def run(
@@ -203,6 +205,8 @@ def _run(
                         objects.place(path, digest)
                     for prepared in batch:
                         stager.discard(prepared.staged)
+                        if prepared.capture is not None:
+                            prepared.capture.discard()
                     if placements:
                         stager.sync()
                     committed.put((results, None))
@@ -301,6 +305,24 @@ def _prepare(sources: Sequence[Source], stager: Stager, extractors: Extractors) 
             }
 
     answers = extractors.map("stage_and_extract", tasks())
+    for prepared in _prepared(sources, answers, stager, extractors):
+        if is_web_archive(prepared.source.media_type):
+            yield _web_archive(prepared, stager, extractors)
+        else:
+            yield prepared
+
+
+def _web_archive(prepared: _Prepared, stager: Stager, extractors: Extractors) -> _Prepared:
+    """A staged WARC or WACZ indexed, and its pages and images read (`archive.service.webcapture`)."""
+    from archive.service import webcapture
+
+    capture = webcapture.read(prepared.staged.path, prepared.source.media_type, extractors, stager.dir)
+    return _Prepared(prepared.source, prepared.staged, Extracted(capture.claims, capture.notes), capture)
+
+
+def _prepared(
+    sources: Sequence[Source], answers: Iterator[Any], stager: Stager, extractors: Extractors
+) -> Iterator[_Prepared]:
     for source, answer in zip(sources, answers, strict=True):
         if source.size > WORKER_STAGE_LIMIT:
             staged = _stage(stager, source)
@@ -339,14 +361,17 @@ def _commit(
                 continue
             known.add(digest)
             now = ctx.clock()
+            contents = prepared.capture.contents if prepared.capture is not None else None
             body = IngestBody(
                 item=digest,
-                object=ObjectFacts(digest, obj.size, source.media_type, source.charset, _identified(source)),
+                object=ObjectFacts(digest, obj.size, source.media_type, source.charset, _identified(source), contents),
                 acquisition=_acquisition(source, host, real_dirs),
                 claims=tuple(asserted(planned.values_for(source), ctx.actor, format_time(now))) + found.claims,
                 notes=found.notes,
             )
             sealed = txn.append("ingest", body, now)
+            if prepared.capture is not None:
+                txn.w.put_records(digest, prepared.capture.record_rows())
             assert txn.entry is not None
             fold.apply_body(txn.entry, body, sealed.hash)
             rows.append(fold.items[digest].index_row())

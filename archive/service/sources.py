@@ -23,9 +23,8 @@ from pathlib import Path
 from archive.core.digest import CHUNK
 from archive.errors import BadInputError, NotFoundError
 from archive.extract.common.encoding import DETECT_BYTES, decide
-from archive.extract.identify import HEAD_BYTES, Identification, identify
+from archive.extract.identify import HEAD_BYTES, UNIDENTIFIED, Identification, identify
 
-UNIDENTIFIED = "application/octet-stream"
 VAULT_MARKER = "VAULT.json"
 MAX_LISTED = 20  # problems named in a refusal; the rest are counted
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
@@ -257,6 +256,8 @@ def inspect(path: Path, name: str, *, raw: bool) -> Source | str:
         if is_private_key(head):
             return PRIVATE_KEY_REFUSAL
         found = identify(head, name)
+        if found.media_type in _MAY_BE_WEB_ARCHIVE and head.startswith(_WEB_ARCHIVE_MAGIC):
+            found = _web_archive(path, found)
         if not raw and found.media_type == UNIDENTIFIED:
             return "binary data of no recognised type (pass --raw to store it as is)"
         if found.media_type.startswith("text/") and not _is_utf8(fd, head):
@@ -270,6 +271,23 @@ def inspect(path: Path, name: str, *, raw: bool) -> Source | str:
     finally:
         os.close(fd)
     return Source(path, name, info.st_size, info.st_mtime_ns, found)
+
+
+# What libmagic calls a WARC (plain: text or its own type; compressed: gzip) or a WACZ (zip).
+_MAY_BE_WEB_ARCHIVE = frozenset(
+    {"application/warc", "application/gzip", "application/x-gzip", "application/zip", "text/plain", UNIDENTIFIED}
+)
+_WEB_ARCHIVE_MAGIC = (b"WARC/", b"\x1f\x8b", b"PK\x03\x04")  # a WARC, a gzip member, a zip's first entry
+
+
+def _web_archive(path: Path, found: Identification) -> Identification:
+    """A WARC or WACZ is recognised by its structure (`archive.webarchive.detect`), which decides."""
+    from archive.webarchive.detect import sniff
+
+    media_type = sniff(path)
+    if media_type is None:
+        return found
+    return replace(found, media_type=media_type, charset=None, decided_by="structure")
 
 
 def inspect_all(files: Iterable[tuple[Path, str]], *, raw: bool, workers: int = 4) -> list[Source]:

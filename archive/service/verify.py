@@ -29,6 +29,7 @@ from archive.core.problems import Problem, Report
 from archive.core.strict import RuleError
 from archive.errors import ArchiveError
 from archive.service.vaultfiles import check_key_file, writable_directories, writable_object
+from archive.service.verifyweb import check_files, check_rows, web_archives
 from archive.storage.backends import describe, open_ledger
 from archive.storage.keystore import key_dir
 from archive.storage.objects import ObjectStore
@@ -143,6 +144,8 @@ def _verify(
                     for name in reader.missing_guards()
                 )
                 _check_index(reader, facts.items, layout, report)
+                webs = web_archives(facts.items)
+                report.add(check_rows(reader, webs))
                 _check_nodes(reader, facts, report)
                 _check_checkpoints(reader, stored, facts, report)
                 _check_cosignatures(reader, stored, path, report)
@@ -160,6 +163,10 @@ def _verify(
         finally:
             ledger.close()
         _check_objects(objects, files, scan, facts.items, report, progress)
+        if webs:
+            damaged = {p.item for p in report.problems if p.code.startswith("OBJECT_")}
+            located = [(item, objects.locate(item.id)) for item in webs if item.id not in damaged]
+            report.add(check_files((item, where) for item, where in located if where is not None))
         current = facts.keys.current
         problems, warnings = check_key_file(path, current.public_key if current else None)
         report.add(problems)

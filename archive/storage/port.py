@@ -32,6 +32,18 @@ class StoredRow(NamedTuple):
     damage: str | None = None
 
 
+class RecordRow(NamedTuple):
+    """One record of a web archive item as the record index keeps it (`row`: its canonical JSON)."""
+
+    idx: int
+    part: str
+    uri: str
+    date: str
+    media: str  # the payload's media type, "" if none
+    status: int  # the HTTP status, 0 if none
+    row: bytes
+
+
 class Reader(Protocol):
     """Queries over one consistent snapshot of the ledger, the index, the nodes and checkpoints."""
 
@@ -95,6 +107,13 @@ class Reader(Protocol):
 
     # ---- witnesses (issue 11) ----
 
+    def records(
+        self, item_id: str, *, uri: str | None = None, part: str | None = None, media_prefix: str | None = None
+    ) -> Iterator[RecordRow]:
+        """A web archive item's record rows in index order, all or those of one URI, part or media type."""
+
+    def record_count(self, item_id: str) -> int: ...
+
     def cosignatures(self, size: int | None = None) -> list[tuple[int, str, str, str]]:
         """Kept cosignatures (size, witness name, signature line, received time), of one size or all."""
 
@@ -115,6 +134,9 @@ class Writer(Reader, Protocol):
 
     def put_cosignatures(self, rows: Sequence[tuple[int, str, str, str]]) -> None:
         """Keep cosignatures (size, witness name, signature line, received time); duplicates are ignored."""
+
+    def put_records(self, item_id: str, rows: Iterable[RecordRow]) -> None:
+        """Keep a web archive item's record rows (once, in the transaction of its ingest)."""
 
     def add_items(self, rows: Sequence[IndexRow]) -> None:
         """Insert index rows for new items."""

@@ -22,7 +22,7 @@ from archive.core.digest import is_hex_digest
 from archive.core.entry import Sealed
 from archive.core.item import IndexRow
 from archive.errors import LedgerError, NotFoundError, VaultError
-from archive.storage.port import StoredRow
+from archive.storage.port import RecordRow, StoredRow
 
 NAME = "sqlite"
 INDEX_LAYOUT = 2  # what a new database's index holds (archive.storage.upgrade)
@@ -62,6 +62,8 @@ _GUARDED = {
     "timestamp_no_delete": ("DELETE", "timestamp"),
     "cosignature_no_update": ("UPDATE", "cosignature"),
     "cosignature_no_delete": ("DELETE", "cosignature"),
+    "record_no_update": ("UPDATE", "record"),
+    "record_no_delete": ("DELETE", "record"),
 }
 # The storage class every column must hold (SQLite keeps whatever it is given in a BLOB column, and
 # a value its affinity cannot convert in any other): verification reports each column that holds
@@ -72,6 +74,16 @@ STORAGE_CLASSES = {
     "checkpoint": {"size": "integer", "note": "text"},
     "timestamp": {"size": "integer", "tsa": "text", "token": "blob"},
     "cosignature": {"size": "integer", "witness": "text", "line": "text", "received": "text"},
+    "record": {
+        "item": "text",
+        "idx": "integer",
+        "part": "text",
+        "uri": "text",
+        "date": "text",
+        "media": "text",
+        "status": "integer",
+        "row": "blob",
+    },
     "item": {
         "id": "text",
         "size": "integer",
@@ -98,10 +110,27 @@ TIMESTAMP_SCHEMA = (
     "CREATE TRIGGER IF NOT EXISTS timestamp_no_delete BEFORE DELETE ON timestamp "
     "BEGIN SELECT RAISE(ABORT, 'time-stamp tokens are kept as received: DELETE refused'); END",
 )
+# ---- the record index of web archives (issue 12) -----------------------------------------------
+# One row per record of a WARC or WACZ item, in index order; `row` is the row's canonical JSON,
+# whose Merkle root the item's ingest entry holds (archive.core.records). Rows are written once,
+# with the ingest, and never changed: guarded like the tokens.
+RECORD_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS record (item VARCHAR NOT NULL, idx INTEGER NOT NULL, part VARCHAR NOT NULL, "
+    "uri VARCHAR NOT NULL, date VARCHAR NOT NULL, media VARCHAR NOT NULL, status INTEGER NOT NULL, "
+    "row BLOB NOT NULL, PRIMARY KEY (item, idx))",
+    "CREATE INDEX IF NOT EXISTS record_part ON record (item, part)",
+    "CREATE INDEX IF NOT EXISTS record_uri ON record (item, uri)",
+    "CREATE TRIGGER IF NOT EXISTS record_no_update BEFORE UPDATE ON record "
+    "BEGIN SELECT RAISE(ABORT, 'record rows are kept as indexed: UPDATE refused'); END",
+    "CREATE TRIGGER IF NOT EXISTS record_no_delete BEFORE DELETE ON record "
+    "BEGIN SELECT RAISE(ABORT, 'record rows are kept as indexed: DELETE refused'); END",
+)
+_RECORD_COLUMNS = "idx, part, uri, date, media, status, row"
+
 # Tables added after vault format version 2 was released: an older vault gains each (with its
 # guards) the first time it is opened for writing; opened read-only, it is read as empty. Each
 # value is what makes the table's guards (and, for a table SQLModel does not define, the table).
-ADDITIVE_TABLES = {"cosignature": COSIGNATURE_GUARDS, "timestamp": TIMESTAMP_SCHEMA}
+ADDITIVE_TABLES = {"cosignature": COSIGNATURE_GUARDS, "timestamp": TIMESTAMP_SCHEMA, "record": RECORD_SCHEMA}
 
 
 def _tables(conn: sqlite3.Connection) -> set[str]:
@@ -291,6 +320,31 @@ class Reader:
             if isinstance(a, int) and isinstance(b, str) and isinstance(c, str)
         ]
 
+    # ---- the record index of web archives (issue 12) ---------------------------------------
+
+    def records(
+        self, item_id: str, *, uri: str | None = None, part: str | None = None, media_prefix: str | None = None
+    ) -> Iterator[RecordRow]:
+        """An item's record rows in index order (those of one URI, one part, or one media type prefix)."""
+        if "record" not in _tables(self.conn):
+            return
+        where, args = "item = ?", list[Any]([item_id])
+        if uri is not None:
+            where, args = where + " AND uri = ?", [*args, uri]
+        if part is not None:
+            where, args = where + " AND part = ?", [*args, part]
+        if media_prefix is not None:
+            where, args = where + " AND substr(media, 1, ?) = ?", [*args, len(media_prefix), media_prefix]
+        sql = f"SELECT {_RECORD_COLUMNS} FROM record WHERE {where} ORDER BY idx"  # noqa: S608 - fixed text
+        for idx, part_, uri_, date, media, status, row in self.conn.execute(sql, args):
+            if isinstance(idx, int) and isinstance(row, bytes) and isinstance(part_, str) and isinstance(uri_, str):
+                yield RecordRow(idx, part_, uri_, str(date), str(media), status if isinstance(status, int) else 0, row)
+
+    def record_count(self, item_id: str) -> int:
+        if "record" not in _tables(self.conn):
+            return 0
+        return int(self._one("SELECT count(*) FROM record WHERE item = ?", (item_id,))[0])
+
     def latest_checkpoint(self) -> tuple[int, str] | None:
         row = self._one("SELECT size, note FROM checkpoint WHERE typeof(size) = 'integer' ORDER BY size DESC LIMIT 1")
         return None if row is None else (int(row[0]), str(row[1]))
@@ -382,6 +436,13 @@ class Writer(Reader):
         """Keep cosignatures (size, witness, line, received); one already kept is not added twice."""
         self.conn.executemany(
             "INSERT OR IGNORE INTO cosignature (size, witness, line, received) VALUES (?, ?, ?, ?)", rows
+        )
+
+    def put_records(self, item_id: str, rows: Iterable[RecordRow]) -> None:
+        """Keep an item's record rows (written once, with its ingest)."""
+        self.conn.executemany(
+            f"INSERT INTO record (item, {_RECORD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608
+            ((item_id, *r) for r in rows),
         )
 
     def add_items(self, rows: Sequence[IndexRow]) -> None:

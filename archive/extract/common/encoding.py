@@ -107,6 +107,20 @@ def decide(data: bytes, *, html: bool, utf8: bool | None = None) -> Decoding | N
     return Decoding("cp1252", f"{unknown}nothing else decided: the WHATWG default for HTML") if html else None
 
 
+def decide_html(data: bytes, transport: str | None) -> Decoding:
+    """HTML's encoding when the transport layer (an HTTP Content-Type, as a web archive recorded
+    it) may name one: a byte order mark first, then that label, then the page's own rules."""
+    for bom, encoding in _BOMS_HTML:
+        if data.startswith(bom):
+            return Decoding(encoding, "byte order mark", len(bom))
+    name = name_of(transport) if transport else None
+    if name is not None:
+        return Decoding(_BROWSER_READS.get(name, name), f"declared by the HTTP Content-Type ({transport!r})")
+    found = decide(data, html=True)
+    assert found is not None  # HTML always gets an encoding
+    return found
+
+
 def _detect(sample: bytes) -> Decoding | None:
     import charset_normalizer  # lazily: only documents that are not UTF-8 need it
 

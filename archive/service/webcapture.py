@@ -1,0 +1,210 @@
+"""Web archives as items: a WARC or WACZ indexed record by record, its pages and images read.
+
+The file is stored unchanged as one item. Its records become the item's record index (one row
+each, spooled to a file and then kept in the database, never held in memory), whose Merkle root
+the ingest entry holds; each HTML page and image inside is read by the sandboxed extractors with
+its URL as base, and what they find becomes claims about that *part* of the item (the claim's
+`part` is the record's address). A WACZ's own description (datapackage.json, its signature) gives
+claims about the item itself. Damage inside (a payload that does not match its digest, a resource
+that does not match its listed hash, a broken signature) is recorded with a problem code as a
+note, never a refusal: the bytes are evidence as they are.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from archive.core.body import Contents
+from archive.core.claim import Claim, ExtractionNote, ExtractorId
+from archive.core.records import IndexTree, row_bytes
+from archive.errors import BadInputError
+from archive.extract.registry import for_media_type
+from archive.service.extraction import Doc, Extracted
+from archive.storage.port import RecordRow
+
+if TYPE_CHECKING:
+    from archive.service.extraction import Extractors
+    from archive.webarchive.records import Indexed, Problem, Record
+
+NAME = "webarchive"
+VERSION = "1.0.0"
+INDEXER = (NAME, VERSION)
+FORMATS = {"application/warc": "warc", "application/wacz": "wacz"}
+MAX_CONTENT = 32 << 20  # a page or image larger than this is indexed, not read
+MAX_PART_NOTES = 200  # notes about parts kept in the entry; the rest are counted
+_READ_TYPES = ("text/html", "application/xhtml+xml")
+_ID = ExtractorId(NAME, VERSION)
+
+
+def is_web_archive(media_type: str) -> bool:
+    return media_type in FORMATS
+
+
+@dataclass(frozen=True)
+class Capture:
+    """What reading a web archive gave: its contents (for the ingest entry's object facts), the
+    spooled record rows (canonical JSON lines, for the database), and claims and notes."""
+
+    contents: Contents
+    rows: Path
+    claims: tuple[Claim, ...]
+    notes: tuple[ExtractionNote, ...]
+
+    def record_rows(self) -> Iterator[RecordRow]:
+        """The spooled rows as the record index keeps them, read back a line at a time."""
+        from archive.core.records import read_row
+
+        with open(self.rows, "rb") as lines:
+            for index, line in enumerate(lines):
+                data = line.rstrip(b"\n")
+                row = read_row(data)
+                media = str(row.get("content_type") or "")
+                status = row.get("status")
+                yield RecordRow(
+                    index, row["part"], row["uri"], row["date"], media, status if isinstance(status, int) else 0, data
+                )
+
+    def discard(self) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.rows)
+
+
+def _readable(record: Record) -> bool:
+    """A record whose content an extractor reads: a page or an image that was served."""
+    if record.type not in ("response", "resource") or record.content_type is None:
+        return False
+    if record.status is not None and not 200 <= record.status < 300:
+        return False
+    return record.content_type in _READ_TYPES or (
+        record.content_type.startswith("image/") and for_media_type(record.content_type) is not None
+    )
+
+
+def _fact(field: str, value: Any, rule: str, key: str, part: str | None = None) -> Claim:
+    return Claim(field, value, "extracted", extractor=_ID, rule=rule, evidence=str(value), key=key, part=part)
+
+
+def read(path: Path, media_type: str, extractors: Extractors, spool: Path) -> Capture:
+    """Index a stored WARC or WACZ and read its pages and images (module docstring).
+
+    `spool` is a directory for the rows file and the contents handed to the extractors (the
+    ingest's staging directory). Raises BadInputError only if the file cannot be read at all.
+    """
+    from archive.webarchive.wacz import records
+
+    fmt = FORMATS[media_type]
+    claims: list[Claim] = []
+    notes: list[ExtractionNote] = []
+    problems: list[Problem] = []
+    if fmt == "wacz":
+        _package(path, claims, notes)
+    rows_path = spool / f".rows-{os.getpid()}-{id(claims):x}"
+    tree = IndexTree()
+    in_flight: deque[Indexed] = deque()
+    part_notes: list[ExtractionNote] = []
+
+    def docs(out: IO[bytes]) -> Iterator[Doc]:
+        for indexed in records(
+            path, media_type, spool_dir=spool, keep=_readable, max_content=MAX_CONTENT, problems=problems
+        ):
+            record = indexed.record
+            data = row_bytes(record.to_json())
+            tree.add(data)
+            out.write(data + b"\n")
+            if indexed.content is None:
+                continue
+            in_flight.append(indexed)
+            media = record.content_type or "application/octet-stream"
+            if record.charset and media in _READ_TYPES:
+                media = f"{media}; charset={record.charset}"
+            yield Doc(indexed.content, media, None, record.size or 0, url=record.uri)
+
+    try:
+        with open(rows_path, "xb") as out:
+            for found in extractors.run(docs(out)):
+                indexed = in_flight.popleft()
+                _remove(indexed.content)
+                claims.extend(_part_claims(indexed.record, found))
+                part_notes.extend(_part_notes(indexed.record, found))
+            out.flush()
+            os.fsync(out.fileno())
+    except BaseException:
+        while in_flight:
+            _remove(in_flight.popleft().content)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(rows_path)
+        raise
+    notes.extend(ExtractionNote(p.code, p.message) for p in problems)
+    if len(part_notes) > MAX_PART_NOTES:
+        left = len(part_notes) - MAX_PART_NOTES
+        part_notes = [*part_notes[:MAX_PART_NOTES], ExtractionNote("more notes", f"{left} more notes about parts")]
+    notes.extend(part_notes)
+    contents = Contents(fmt, tree.size, tree.root(), INDEXER)
+    return Capture(contents, rows_path, tuple(claims), tuple(notes))
+
+
+def _remove(content: Path | None) -> None:
+    if content is not None:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(content)
+
+
+def _part_claims(record: Record, found: Extracted) -> list[Claim]:
+    """The extractor's claims about one record, and the record's own: its capture time and URL."""
+    part = record.part
+    out = [c.replace(part=part) for c in found.claims]
+    out.append(_fact("captured", record.date, "warc-date", "warc:WARC-Date", part))
+    if not any(c.field == "url" for c in out) and record.uri.startswith(("http://", "https://")):
+        out.append(_fact("url", record.uri, "warc-target-uri", "warc:WARC-Target-URI", part))
+    return out
+
+
+def _part_notes(record: Record, found: Extracted) -> list[ExtractionNote]:
+    return [ExtractionNote(n.note, f"record {record.part} ({record.uri[:200]}): {n.reason}") for n in found.notes]
+
+
+def _package(path: Path, claims: list[Claim], notes: list[ExtractionNote]) -> None:
+    """What a WACZ says of itself, and whether its signature holds, as claims about the item."""
+    from archive.webarchive.wacz import read_package
+
+    try:
+        package = read_package(path)
+    except BadInputError as exc:
+        notes.append(ExtractionNote("WACZ_MALFORMED", str(exc)))
+        return
+    where = "wacz:datapackage.json"
+    if package.title:
+        claims.append(_fact("title", package.title, "wacz-title", f"{where}#title"))
+    if package.created:
+        claims.append(_fact("captured", package.created, "wacz-created", f"{where}#created"))
+    if package.software:
+        claims.append(_fact("generator", package.software, "wacz-software", f"{where}#software"))
+    notes.extend(ExtractionNote(p.code, p.message) for p in package.problems)
+    claims.extend(signature_claims(package.datapackage_digest, package.datapackage, notes))
+
+
+def signature_claims(digest: bytes | None, datapackage: bytes | None, notes: list[ExtractionNote]) -> list[Claim]:
+    """A WACZ signature's check as claims (signature_status, signed_by, signed_at, problems)."""
+    from archive.webarchive.signing import check
+
+    result = check(digest, datapackage)
+    where = "wacz:datapackage-digest.json"
+    out: list[Claim] = []
+    for code, message in result.problems:
+        notes.append(ExtractionNote(code, message))
+    if result.status == "unsigned":
+        return out
+    out.append(_fact("signature_status", result.status, "wacz-signature", f"{where}#signedData"))
+    for code, message in result.problems:
+        out.append(_fact("signature_problem", f"{code}: {message}", "wacz-signature", f"{where}#signedData"))
+    if result.signer:
+        out.append(_fact("signed_by", result.signer, "wacz-signature", f"{where}#signedData"))
+    if result.created:
+        out.append(_fact("signed_at", result.created, "wacz-signature", f"{where}#signedData.created"))
+    return out
