@@ -228,6 +228,8 @@ def ingest(
                 for r in batch:
                     if r.status == "ingested":
                         say(f"ingested  {r.item}  {r.name}  (entry {r.seq}, {r.media_type}, {r.size} bytes)")
+                        for problem in r.problems:
+                            sys.stderr.write(f"warning: {r.name}: {problem}\n")
                     else:
                         say(f"exists    {r.item}  {r.name}  (already in the archive; nothing appended)")
         related = relate_captures(archive, planned, results)

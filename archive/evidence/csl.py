@@ -125,6 +125,7 @@ def csl_record(state: Item, origin: str, part: str | None = None) -> dict[str, A
     if part is None:
         record["archive_location"] = f"SHA-256 {state.id}, archived {state.archived.at[:10]}"
     else:
-        on = f", captured {captured[:10]}" if captured else ""
-        record["archive_location"] = f"SHA-256 {state.id}, record {part}{on}, archived {state.archived.at[:10]}"
+        # A web copy is dated by its capture (WARC-Date), never by when the file reached the archive.
+        on = f", archived on {captured[:10]}" if captured else ""
+        record["archive_location"] = f"SHA-256 {state.id}, record {part}{on}"
     return record

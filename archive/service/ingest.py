@@ -22,6 +22,7 @@ from archive.core.body import Identified, IngestBody, ObjectFacts
 from archive.core.digest import Digest
 from archive.core.entry import format_time
 from archive.core.item import Fold, IndexRow
+from archive.core.problems import CODES
 from archive.errors import BadInputError, UsageError, VaultError
 from archive.extract.identify import libmagic_version
 from archive.service.archive import Archive, asserted, hostname
@@ -59,9 +60,10 @@ class IngestResult:
     seq: int | None
     size: int
     media_type: str
+    problems: tuple[str, ...] = ()  # damage found inside the file ("CODE: where"), recorded as notes
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "item": self.item,
             "name": self.name,
             "path": self.path,
@@ -70,6 +72,9 @@ class IngestResult:
             "size": self.size,
             "media_type": self.media_type,
         }
+        if self.problems:
+            out["problems"] = list(self.problems)
+        return out
 
 
 @dataclass(frozen=True)
@@ -375,7 +380,8 @@ def _commit(
             assert txn.entry is not None
             fold.apply_body(txn.entry, body, sealed.hash)
             rows.append(fold.items[digest].index_row())
-            results.append(_result(source, obj, "ingested", sealed.seq))
+            found_problems = tuple(f"{n.note}: {n.reason}" for n in found.notes if n.note in CODES)
+            results.append(_result(source, obj, "ingested", sealed.seq, found_problems))
             placements.append((digest, obj.path))
         txn.w.add_items(rows)
     return results, placements
@@ -441,5 +447,7 @@ def _check_size(source: Source, staged: Staged) -> None:
         raise BadInputError(f"{source.path}: changed while being ingested ({source.size} → {staged.size} bytes)")
 
 
-def _result(source: Source, obj: Staged, status: str, seq: int | None) -> IngestResult:
-    return IngestResult(obj.digest.hex, source.name, str(source.path), status, seq, obj.size, source.media_type)
+def _result(source: Source, obj: Staged, status: str, seq: int | None, problems: tuple[str, ...] = ()) -> IngestResult:
+    return IngestResult(
+        obj.digest.hex, source.name, str(source.path), status, seq, obj.size, source.media_type, problems
+    )
