@@ -44,29 +44,28 @@ def _name(common: str) -> x509.Name:
     return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common)])
 
 
-def domain_pki(where: Path, domain: str, *, cert_domain: str | None = None) -> Path:
-    """A local CA (`ca.pem`) and, in `where/data`, the files authsign signs with: `cert.pem` (a
-    certificate for `cert_domain or domain`, then the CA's, as Let's Encrypt's fullchain) and
-    `private-key.pem`. Returns the data folder."""
-    data = where / "data"
-    data.mkdir(parents=True, exist_ok=True)
-    # authsign refuses a certificate older than its rotation time (7 days) and renews it over ACME.
-    start = datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=1)
-    ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
-    ca = (
+def _ca(common: str, start: datetime.datetime) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = (
         x509.CertificateBuilder()
-        .subject_name(_name("Test Domain CA"))
-        .issuer_name(_name("Test Domain CA"))
-        .public_key(ca_key.public_key())
+        .subject_name(_name(common))
+        .issuer_name(_name(common))
+        .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(start)
         .not_valid_after(start + datetime.timedelta(days=30))
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
-        .sign(ca_key, hashes.SHA256())
+        .sign(key, hashes.SHA256())
     )
-    name = cert_domain or domain
-    leaf = (
+    return key, cert
+
+
+def _leaf(
+    name: str, key: ec.EllipticCurvePrivateKey, ca: x509.Certificate, ca_key: ec.EllipticCurvePrivateKey
+) -> x509.Certificate:
+    start = ca.not_valid_before_utc
+    return (
         x509.CertificateBuilder()
         .subject_name(_name(name))
         .issuer_name(ca.subject)
@@ -80,14 +79,34 @@ def domain_pki(where: Path, domain: str, *, cert_domain: str | None = None) -> P
         .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
         .sign(ca_key, hashes.SHA256())
     )
+
+
+def domain_pki(where: Path, domain: str, *, cert_domain: str | None = None, cross: bool = False) -> Path:
+    """A local CA (`ca.pem`) and, in `where/data`, the files authsign signs with: `cert.pem` (a
+    certificate for `cert_domain or domain`, then the CA's, as Let's Encrypt's fullchain) and
+    `private-key.pem`. With `cross`, also a second CA (`cross-ca.pem`, `cross-ca.key`: authsign's
+    cross-signing CA) and `cs-cert.pem`, its certificate for the same key. Returns the data folder."""
+    data = where / "data"
+    data.mkdir(parents=True, exist_ok=True)
+    # authsign refuses a certificate older than its rotation time (7 days) and renews it over ACME.
+    start = datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=1)
+    ca_key, ca = _ca("Test Domain CA", start)
+    key = ec.generate_private_key(ec.SECP256R1())
+    leaf = _leaf(cert_domain or domain, key, ca, ca_key)
     pem = serialization.Encoding.PEM
     (where / "ca.pem").write_bytes(ca.public_bytes(pem))
     (data / "cert.pem").write_bytes(leaf.public_bytes(pem) + ca.public_bytes(pem))
     (data / "private-key.pem").write_bytes(
-        key.private_bytes(
-            pem, serialization.PrivateFormat.PKCS8, serialization.BestAvailableEncryption(PASSPHRASE)
-        )
+        key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.BestAvailableEncryption(PASSPHRASE))
     )
+    if cross:
+        cross_key, cross_ca = _ca("Test Cross-Signing CA", start)
+        (where / "cross-ca.pem").write_bytes(cross_ca.public_bytes(pem))
+        (where / "cross-ca.key").write_bytes(
+            cross_key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        )
+        cs = _leaf(domain, key, cross_ca, cross_key)
+        (data / "cs-cert.pem").write_bytes(cs.public_bytes(pem) + cross_ca.public_bytes(pem))
     return data
 
 
@@ -97,7 +116,9 @@ def write_warc(path: Path, url: str = "http://example.com/", body: bytes | None 
     with path.open("wb") as out:
         writer = WARCWriter(out, gzip=True)
         headers = StatusAndHeaders(
-            "200 OK", [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(html)))], protocol="HTTP/1.1"
+            "200 OK",
+            [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(html)))],
+            protocol="HTTP/1.1",
         )
         record = writer.create_warc_record(url, "response", payload=io.BytesIO(html), http_headers=headers)
         writer.write_record(record)
@@ -123,7 +144,8 @@ class Processes:
 
     def authsign(self, where: Path, domain: str, tsa_url: str) -> str:
         """Start authsign (uvicorn serving `authsign.main:app`) for `domain`, signing with the
-        certificate in `where/data` and time-stamping at `tsa_url`; the URL of its /sign endpoint."""
+        certificate in `where/data` (and cross-signed, when `domain_pki` made a cross-signing CA there)
+        and time-stamping at `tsa_url`; the URL of its /sign endpoint."""
         config = {
             "signing": {
                 "domain": domain,
@@ -135,6 +157,9 @@ class Processes:
                 "timestamping": [{"url": tsa_url}],
             }
         }
+        if (where / "cross-ca.pem").exists():
+            config["signing"]["csca_cert"] = str(where / "cross-ca.pem")
+            config["signing"]["csca_private_key"] = str(where / "cross-ca.key")
         (where / "config.yaml").write_text(json.dumps(config))  # JSON is YAML
         # A socket bound here and handed over (uvicorn --fd): a free port with no race for it.
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
