@@ -91,17 +91,46 @@ CODES: dict[str, str] = {
     "size than its entry, or does not verify over the manifest's checkpoint with the given witness key",
     "MANIFEST_WITNESS_MISSING": "fewer of the witnesses required (--witness, --min-witnesses) cosigned the "
     "manifest's checkpoint than required",
-    # Web archives (docs/format.md §21)
+    # Web archives (docs/format.md §21): the record index, damage found inside a WARC or WACZ, its signature
     "RECORD_INDEX_MISMATCH": "a web archive's stored record rows, or the records read again from its bytes, are not "
     "the record index its ingest entry committed to",
-    "WARC_DIGEST_MISMATCH": "a record inside a web archive does not match its own WARC-Block-Digest or "
-    "WARC-Payload-Digest: it was damaged or altered before it was archived",
-    "WARC_MALFORMED": "a WARC record cannot be read: the file was indexed up to it",
-    "WACZ_MALFORMED": "a WACZ's datapackage.json is missing or unreadable",
-    "WACZ_RESOURCE_MISMATCH": "a file inside a WACZ is missing, or its bytes or size differ from what its "
-    "datapackage.json lists",
     "MANIFEST_PAGE_INVALID": "a page cited in the manifest is not a record of its item, or its record row is malformed",
     "MANIFEST_RECORD_PROOF_INVALID": "a cited page's record row is not proven in its item's record index",
+    "WARC_MALFORMED": "a WARC record's framing is broken (no WARC/1.x line, bad headers or Content-Length, bad gzip "
+    "data, junk between records): reading that WARC stops there",
+    "WARC_TRUNCATED": "a WARC file ends inside a record (or inside a gzip member): reading it stops there",
+    "WARC_GZIP_NOT_PER_RECORD": "a .warc.gz holds several records in one gzip member, so records cannot be addressed "
+    "by offset (`warcio recompress` fixes the file): reading it stops there",
+    "WARC_DIGEST_MISMATCH": "a record's bytes do not hash to its WARC-Block-Digest or WARC-Payload-Digest",
+    "WARC_HTTP_MALFORMED": "a record's HTTP status line or headers cannot be read (the record is indexed without them)",
+    "WARC_CONTENT_UNDECODABLE": "a payload's transfer- or content-coding is broken or not supported: its content "
+    "(sha256, size, spooled file) is not known",
+    "WARC_CONTENT_LIMIT": "a payload decodes to more bytes than the bound (a compression bomb): decoding stopped",
+    "WARC_PROBLEMS_LIMIT": "a WARC has more problems than are reported one by one (the records still carry their "
+    "digest results)",
+    "WACZ_MALFORMED": "a WACZ member is unreadable or not what the format says (datapackage.json missing or not a "
+    "JSON object, a bad pages line, a bad CRC, a member that decompresses beyond its bound)",
+    "WACZ_RESOURCE_MISSING": "a resource listed in datapackage.json is not in the zip",
+    "WACZ_RESOURCE_MISMATCH": "a member's bytes do not match the hash or size datapackage.json lists for it",
+    "WACZ_RESOURCE_UNCHECKED": "a resource in datapackage.json has no hash, or one of an unknown algorithm",
+    "WACZ_UNLISTED_MEMBER": "a zip member that datapackage.json does not list (not covered by its hashes)",
+    "WACZ_PAGES_LIMIT": "a pages file has more pages (or longer lines) than are read; the rest are left out",
+    "WACZ_DIGEST_MALFORMED": 'datapackage-digest.json is not a JSON object with path "datapackage.json" and a hash "sha256:<64 hex digits>", or is larger than the bound',
+    "WACZ_DIGEST_MISMATCH": "the hash in datapackage-digest.json is not the SHA-256 of the WACZ's datapackage.json "
+    "(or it has none), or the hash the signature covers is not that hash",
+    "WACZ_SIGNATURE_MALFORMED": "signedData is not one of the recommendation's two forms: a member missing, unknown "
+    "or of the wrong type, bad base64, a key or certificate that cannot be read, a date that is not ISO 8601 with a "
+    "zone",
+    "WACZ_SIGNATURE_INVALID": "the signature does not verify over signedData.hash with the public key (anonymous) or "
+    "with the key of domainCert's first certificate",
+    "WACZ_CERT_INVALID": "domainCert (or crossSignedCert) does not hold together: a certificate not issued and signed "
+    "by the next one, an issuer that is no CA, a leaf without an ECDSA key for signing, a certificate not valid at "
+    "`created`, or a crossSignedCert with another key",
+    "WACZ_CERT_DOMAIN_MISMATCH": "domainCert's first certificate is not for signedData.domain",
+    "WACZ_TIMESTAMP_INVALID": "timeSignature is not a granted RFC 3161 time stamp over signedData.signature, signed "
+    "by timestampCert's first certificate for time-stamping, with a chain that holds together",
+    "WACZ_TIME_MISMATCH": "`created` is more than 10 minutes from the time stamp's time, or later than the checking "
+    "clock (plus 5 minutes)",
 }
 
 # Warnings: hardening lost or a vault that cannot be written; stable like the problem codes.

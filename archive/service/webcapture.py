@@ -31,6 +31,7 @@ from archive.storage.port import RecordRow
 if TYPE_CHECKING:
     from archive.service.extraction import Extractors
     from archive.webarchive.records import Indexed, Problem, Record
+    from archive.webarchive.wacz import Page
 
 NAME = "webarchive"
 VERSION = "1.0.0"
@@ -40,6 +41,7 @@ MAX_CONTENT = 32 << 20  # a page or image larger than this is indexed, not read
 MAX_PART_NOTES = 200  # notes about parts kept in the entry; the rest are counted
 _READ_TYPES = ("text/html", "application/xhtml+xml")
 _ID = ExtractorId(NAME, VERSION)
+_PAGES_KEY = "wacz:pages/pages.jsonl#title"
 
 
 def is_web_archive(media_type: str) -> bool:
@@ -102,8 +104,9 @@ def read(path: Path, media_type: str, extractors: Extractors, spool: Path) -> Ca
     claims: list[Claim] = []
     notes: list[ExtractionNote] = []
     problems: list[Problem] = []
+    listed: dict[str, Page] = {}
     if fmt == "wacz":
-        _package(path, claims, notes)
+        listed = _package(path, claims, notes)
     rows_path = spool / f".rows-{os.getpid()}-{id(claims):x}"
     tree = IndexTree()
     in_flight: deque[Indexed] = deque()
@@ -130,7 +133,7 @@ def read(path: Path, media_type: str, extractors: Extractors, spool: Path) -> Ca
             for found in extractors.run(docs(out)):
                 indexed = in_flight.popleft()
                 _remove(indexed.content)
-                claims.extend(_part_claims(indexed.record, found))
+                claims.extend(_part_claims(indexed.record, found, listed.get(indexed.record.uri)))
                 part_notes.extend(_part_notes(indexed.record, found))
             out.flush()
             os.fsync(out.fileno())
@@ -155,13 +158,16 @@ def _remove(content: Path | None) -> None:
             os.unlink(content)
 
 
-def _part_claims(record: Record, found: Extracted) -> list[Claim]:
-    """The extractor's claims about one record, and the record's own: its capture time and URL."""
+def _part_claims(record: Record, found: Extracted, listed: Page | None) -> list[Claim]:
+    """The extractor's claims about one record, and the record's own: its capture time and URL
+    (and, for a page a WACZ lists, the title its capture tool recorded, where the page gives none)."""
     part = record.part
     out = [c.replace(part=part) for c in found.claims]
     out.append(_fact("captured", record.date, "warc-date", "warc:WARC-Date", part))
     if not any(c.field == "url" for c in out) and record.uri.startswith(("http://", "https://")):
         out.append(_fact("url", record.uri, "warc-target-uri", "warc:WARC-Target-URI", part))
+    if listed is not None and listed.title and listed.title.strip() and not any(c.field == "title" for c in out):
+        out.append(_fact("title", listed.title.strip(), "wacz-page-title", _PAGES_KEY, part))
     return out
 
 
@@ -169,15 +175,16 @@ def _part_notes(record: Record, found: Extracted) -> list[ExtractionNote]:
     return [ExtractionNote(n.note, f"record {record.part} ({record.uri[:200]}): {n.reason}") for n in found.notes]
 
 
-def _package(path: Path, claims: list[Claim], notes: list[ExtractionNote]) -> None:
-    """What a WACZ says of itself, and whether its signature holds, as claims about the item."""
+def _package(path: Path, claims: list[Claim], notes: list[ExtractionNote]) -> dict[str, Page]:
+    """What a WACZ says of itself, and whether its signature holds, as claims about the item;
+    returns the pages its pages.jsonl lists, by URL."""
     from archive.webarchive.wacz import read_package
 
     try:
         package = read_package(path)
     except BadInputError as exc:
         notes.append(ExtractionNote("WACZ_MALFORMED", str(exc)))
-        return
+        return {}
     where = "wacz:datapackage.json"
     if package.title:
         claims.append(_fact("title", package.title, "wacz-title", f"{where}#title"))
@@ -185,8 +192,15 @@ def _package(path: Path, claims: list[Claim], notes: list[ExtractionNote]) -> No
         claims.append(_fact("captured", package.created, "wacz-created", f"{where}#created"))
     if package.software:
         claims.append(_fact("generator", package.software, "wacz-software", f"{where}#software"))
+    if package.main_page_url and package.main_page_url.startswith(("http://", "https://")):
+        claims.append(_fact("url", package.main_page_url, "wacz-main-page", f"{where}#mainPageURL"))
     notes.extend(ExtractionNote(p.code, p.message) for p in package.problems)
     claims.extend(signature_claims(package.datapackage_digest, package.datapackage, notes))
+    listed: dict[str, Page] = {}
+    for page in package.pages:
+        if not page.extra:
+            listed.setdefault(page.url, page)
+    return listed
 
 
 def signature_claims(digest: bytes | None, datapackage: bytes | None, notes: list[ExtractionNote]) -> list[Claim]:
