@@ -16,6 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519
+from cryptography.x509.oid import NameOID
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from tsa_server import make_pki
@@ -217,6 +221,28 @@ def test_a_broken_certificate_chain(made: Made) -> None:
     assert "WACZ_CERT_INVALID" in _codes(reversed_chain)
 
 
+def test_a_domain_certificate_without_an_ecdsa_key(made: Made) -> None:
+    key = ed25519.Ed25519PrivateKey.generate()
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, DOMAIN)])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(DOMAIN)]), critical=False)
+        .sign(key, None)
+    )
+
+    def ed25519_leaf(doc: Json) -> None:
+        doc["signedData"]["domainCert"] = cert.public_bytes(serialization.Encoding.PEM).decode()
+
+    assert _codes(check(_edit(made.signed, ed25519_leaf), made.signed.package)) == ["WACZ_CERT_INVALID"]
+
+
 def test_a_cross_signed_certificate_with_another_key(made: Made) -> None:
     def other(doc: Json) -> None:
         doc["signedData"]["crossSignedCert"] = made.signed.doc["signedData"]["domainCert"]
@@ -278,6 +304,7 @@ def test_a_created_time_far_from_the_time_stamp(made: Made) -> None:
         b'{"path": "datapackage.json", "hash": NaN}',
         b"[" * 100_000 + b"]" * 100_000,
         b'{"a": ' * 20 + b"1" + b"}" * 20,
+        b'{"a": ' + b"[" * 900 + b"]" * 900 + b"}",
         b" " * (MAX_DIGEST_FILE + 1) + b"{}",
     ],
 )

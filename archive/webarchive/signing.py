@@ -28,6 +28,7 @@ from cryptography.utils import CryptographyDeprecationWarning
 
 from archive.core.digest import is_hex_digest
 from archive.core.strict import RuleError, members
+from archive.errors import ArchiveError
 from archive.evidence import tokens
 
 UNSIGNED, VALID, INVALID = "unsigned", "valid", "invalid"
@@ -64,7 +65,7 @@ CLOCK_TOLERANCE = timedelta(minutes=5)  # a `created` ahead of the checking cloc
 
 _HASH = re.compile(r"sha256:([0-9a-f]{64})")
 _DATE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)", re.ASCII)
-_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)", re.ASCII)
+_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)", re.ASCII | re.IGNORECASE)
 _ANONYMOUS = ("hash", "signature", "publicKey"), ("created", "software", "version")
 _DOMAIN = (
     ("hash", "signature", "domain", "domainCert", "timeSignature", "timestampCert", "created"),
@@ -189,11 +190,14 @@ def _no_constant(name: str) -> Any:
 
 
 def _depth(value: Any) -> int:
-    if isinstance(value, dict):
-        return 1 + max((_depth(v) for v in value.values()), default=0)
-    if isinstance(value, list):
-        return 1 + max((_depth(v) for v in value), default=0)
-    return 0
+    # Without recursion: the parser accepts nesting nearly as deep as Python's own recursion limit.
+    deepest, todo = 0, [(value, 1)]
+    while todo:
+        item, level = todo.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            todo.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
 
 
 def _outer_hash(doc: dict[str, Any], problems: list[tuple[str, str]]) -> str | None:
@@ -305,7 +309,7 @@ def _hostname(value: Any) -> str:
     name = _text(value, "domain", 253)
     labels = name.split(".")
     if len(labels) < 2 or not all(_LABEL.fullmatch(label) for label in labels):
-        raise RuleError(f"domain {name[:80]!r} is not a lowercase DNS host name")
+        raise RuleError(f"domain {name[:80]!r} is not a DNS host name")
     return name
 
 
@@ -394,6 +398,7 @@ def _for_domain(cert: x509.Certificate, domain: str) -> bool:
         names = [str(a.value) for a in cert.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)]
     except ValueError:
         return False
+    domain = domain.lower()
     for name in names:
         name = name.lower().rstrip(".")
         if name == domain:
@@ -404,8 +409,16 @@ def _for_domain(cert: x509.Certificate, domain: str) -> bool:
     return False
 
 
+def _public_key(cert: x509.Certificate) -> Any:
+    """The certificate's key, or None when cryptography cannot read it (an unknown algorithm)."""
+    try:
+        return cert.public_key()
+    except (ValueError, UnsupportedAlgorithm):
+        return None
+
+
 def _signs(cert: x509.Certificate) -> str | None:
-    key = cert.public_key()
+    key = _public_key(cert)
     if not isinstance(key, ec.EllipticCurvePublicKey):
         return "domainCert's first certificate does not hold an ECDSA key"
     try:
@@ -424,7 +437,7 @@ def _check_domain(signed: _Signed, problems: list[tuple[str, str]]) -> str:
     if not_signing is not None:
         problems.append(("WACZ_CERT_INVALID", not_signing))
     else:
-        key = leaf.public_key()
+        key = _public_key(leaf)
         assert isinstance(key, ec.EllipticCurvePublicKey)
         if not _verify(key, signed.signature_bytes, signed.hash.encode("ascii")):
             problems.append(("WACZ_SIGNATURE_INVALID", "the signature does not verify with domainCert's key"))
@@ -435,7 +448,7 @@ def _check_domain(signed: _Signed, problems: list[tuple[str, str]]) -> str:
         problems.append(("WACZ_CERT_DOMAIN_MISMATCH", f"domainCert ({_subject(leaf)}) is not for {signed.domain}"))
     if signed.cross_cert:
         broken = _links(signed.cross_cert, "crossSignedCert", signed.when)
-        if broken is None and _key_der(signed.cross_cert[0]) != _key_der(leaf):
+        if broken is None and (_key_der(signed.cross_cert[0]) or b"?") != _key_der(leaf):
             broken = "crossSignedCert's first certificate has another key than domainCert's"
         if broken is not None:
             problems.append(("WACZ_CERT_INVALID", broken))
@@ -447,8 +460,12 @@ def _check_domain(signed: _Signed, problems: list[tuple[str, str]]) -> str:
     )
 
 
-def _key_der(cert: x509.Certificate) -> bytes:
-    return cert.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+def _key_der(cert: x509.Certificate) -> bytes | None:
+    key = _public_key(cert)
+    if key is None:
+        return None
+    der: bytes = key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return der
 
 
 def _check_time(signed: _Signed, problems: list[tuple[str, str]]) -> str:
@@ -464,7 +481,14 @@ def _check_time(signed: _Signed, problems: list[tuple[str, str]]) -> str:
         return ""
     # The chain's own top, standing in for a trust root: proves the token is signed within timestampCert.
     roots = [c for c in tsa if c.subject == c.issuer] or [tsa[-1]]
-    found = tokens.check_token(_with_certificates(token, [c for c in tsa if c not in roots]), signed.signature, roots)
+    try:
+        found = tokens.check_token(
+            _with_certificates(token, [c for c in tsa if c not in roots]), signed.signature, roots
+        )
+    except (ValueError, TypeError, UnsupportedAlgorithm, ArchiveError):
+        # The roots come from the file itself here: a certificate the verifier cannot use is the file's fault.
+        problems.append(("WACZ_TIMESTAMP_INVALID", "timeSignature cannot be checked with timestampCert"))
+        return ""
     if not found:
         problems.append(("WACZ_TIMESTAMP_INVALID", f"timeSignature: {found.detail}"))
         return ""
