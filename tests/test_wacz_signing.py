@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from cryptography.x509.oid import NameOID
 from hypothesis import given, settings
@@ -51,6 +51,11 @@ class Made:
     wrong_domain: Wacz  # authsign for DOMAIN whose certificate is for another domain
     cross_signed: Wacz  # authsign with a cross-signing CA
     stranger_ca: bytes  # PEM of a CA that issued none of these
+    roots: Path  # an authsign trusted-roots file naming the test CAs
+
+
+def _fingerprint(pem: Path) -> str:
+    return x509.load_pem_x509_certificate(pem.read_bytes()).fingerprint(hashes.SHA256()).hex()
 
 
 def _read(path: Path) -> Wacz:
@@ -72,6 +77,11 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Made]:
         domain_pki(where / "cross", DOMAIN, cross=True)
         cross = servers.authsign(where / "cross", DOMAIN, tsa)
         domain_pki(where / "stranger", "stranger.example.org")
+        roots = {
+            "domain_cert_roots": [_fingerprint(where / "main" / "ca.pem"), _fingerprint(where / "cross" / "ca.pem")],
+            "timestamp_cert_roots": [_fingerprint(where / "tsa" / "ca.pem")],
+        }
+        (where / "roots.yaml").write_text(json.dumps(roots))  # JSON is YAML
 
         def make(name: str, url: str | None, body: bytes | None = None) -> Wacz:
             warc = write_warc(where / f"{name}.warc.gz", body=body)
@@ -84,6 +94,7 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Made]:
             wrong_domain=make("wrong", wrong),
             cross_signed=make("cross", cross),
             stranger_ca=(where / "stranger" / "ca.pem").read_bytes(),
+            roots=where / "roots.yaml",
         )
     finally:
         servers.stop()
@@ -287,6 +298,31 @@ def test_a_created_time_far_from_the_time_stamp(made: Made) -> None:
     # A clock that is a day behind the signature: created is in its future.
     behind = check(made.signed.digest, made.signed.package, now=signed_at - timedelta(days=1))
     assert _codes(behind) == ["WACZ_TIME_MISMATCH"]
+
+
+def test_authsigns_own_verifier_agrees(made: Made) -> None:
+    """authsign's Verifier, told to trust the test CAs, accepts what this module finds valid and
+    refuses what it finds invalid (it checks the domain by the common name, and trust roots)."""
+    from authsign.verifier import Verifier
+
+    verifier = Verifier(str(made.roots))
+
+    def accepts(signed: Json) -> bool:
+        try:
+            verifier(signed)
+        except (AssertionError, ValueError, TypeError):
+            return False
+        return True
+
+    assert accepts(made.signed.doc["signedData"])
+    assert accepts(made.cross_signed.doc["signedData"])
+    assert not accepts(made.wrong_domain.doc["signedData"])
+    flipped = dict(made.signed.doc["signedData"], hash=made.another.doc["hash"])
+    assert not accepts(flipped)
+    stamped = dict(made.signed.doc["signedData"], timeSignature=made.another.doc["signedData"]["timeSignature"])
+    assert not accepts(stamped)
+    for signed in (flipped, stamped, made.wrong_domain.doc["signedData"]):
+        assert check(_around(signed), made.signed.package).status == "invalid"
 
 
 # ---- malformed input: a problem, never an exception ------------------------------------------------
