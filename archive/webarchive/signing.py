@@ -26,7 +26,6 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, utils
 from cryptography.utils import CryptographyDeprecationWarning
 
-from archive.core.digest import is_hex_digest
 from archive.core.strict import RuleError, members
 from archive.errors import ArchiveError
 from archive.evidence import tokens
@@ -216,7 +215,7 @@ def _outer_hash(doc: dict[str, Any], problems: list[tuple[str, str]]) -> str | N
 
 
 def _hash(value: Any, what: str) -> str:
-    if not isinstance(value, str) or not _HASH.fullmatch(value) or not is_hex_digest(value[7:]):
+    if not isinstance(value, str) or not _HASH.fullmatch(value):
         raise RuleError(f'{what} is not "sha256:" and 64 lowercase hex digits')
     return value
 
@@ -332,17 +331,20 @@ def _chain(value: Any, what: str) -> tuple[x509.Certificate, ...]:
 
 
 def _verify(key: ec.EllipticCurvePublicKey, signature: bytes, message: bytes) -> bool:
-    """ECDSA with SHA-256 over `message`. authsign writes DER; ArchiveWeb.page writes WebCrypto's raw
-    r || s (IEEE P1363), which is exactly twice the curve's size and never valid DER of that length."""
+    """ECDSA with SHA-256 over `message`. authsign writes the signature in DER; ArchiveWeb.page writes
+    WebCrypto's raw r || s (IEEE P1363), twice the curve's size. Either reading that verifies is a
+    signature by the key: a rare DER signature of that very length is tried both ways."""
     size = (key.curve.key_size + 7) // 8
-    der = signature
+    readings = [signature]
     if len(signature) == 2 * size:
-        der = utils.encode_dss_signature(int.from_bytes(signature[:size]), int.from_bytes(signature[size:]))
-    try:
-        key.verify(der, message, ec.ECDSA(hashes.SHA256()))
-    except (InvalidSignature, ValueError):
-        return False
-    return True
+        readings.append(utils.encode_dss_signature(int.from_bytes(signature[:size]), int.from_bytes(signature[size:])))
+    for der in readings:
+        try:
+            key.verify(der, message, ec.ECDSA(hashes.SHA256()))
+        except (InvalidSignature, ValueError):
+            continue
+        return True
+    return False
 
 
 def _fingerprint(der: bytes) -> str:
@@ -381,9 +383,9 @@ def _links(certs: tuple[x509.Certificate, ...], what: str, at: datetime | None) 
     return None
 
 
-def _subject(cert: x509.Certificate) -> str:
+def _subject(cert: x509.Certificate, limit: int | None = 120) -> str:
     try:
-        return cert.subject.rfc4514_string()[:120]
+        return cert.subject.rfc4514_string()[:limit]
     except ValueError:
         return "a subject that cannot be read"
 
@@ -482,9 +484,7 @@ def _check_time(signed: _Signed, problems: list[tuple[str, str]]) -> str:
     # The chain's own top, standing in for a trust root: proves the token is signed within timestampCert.
     roots = [c for c in tsa if c.subject == c.issuer] or [tsa[-1]]
     try:
-        found = tokens.check_token(
-            _with_certificates(token, [c for c in tsa if c not in roots]), signed.signature, roots
-        )
+        found = tokens.check_token(_with_certificates(token, list(tsa)), signed.signature, roots)
     except (ValueError, TypeError, UnsupportedAlgorithm, ArchiveError):
         # The roots come from the file itself here: a certificate the verifier cannot use is the file's fault.
         problems.append(("WACZ_TIMESTAMP_INVALID", "timeSignature cannot be checked with timestampCert"))
@@ -492,7 +492,7 @@ def _check_time(signed: _Signed, problems: list[tuple[str, str]]) -> str:
     if not found:
         problems.append(("WACZ_TIMESTAMP_INVALID", f"timeSignature: {found.detail}"))
         return ""
-    if found.authority != tsa[0].subject.rfc4514_string():
+    if found.authority is None or found.authority != _subject(tsa[0], limit=None):
         problems.append(("WACZ_TIMESTAMP_INVALID", "timeSignature is not signed by timestampCert's first certificate"))
         return ""
     assert found.gen_time is not None and signed.when is not None
