@@ -16,6 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519
+from cryptography.x509.oid import NameOID
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from tsa_server import make_pki
@@ -47,6 +51,11 @@ class Made:
     wrong_domain: Wacz  # authsign for DOMAIN whose certificate is for another domain
     cross_signed: Wacz  # authsign with a cross-signing CA
     stranger_ca: bytes  # PEM of a CA that issued none of these
+    roots: Path  # an authsign trusted-roots file naming the test CAs
+
+
+def _fingerprint(pem: Path) -> str:
+    return x509.load_pem_x509_certificate(pem.read_bytes()).fingerprint(hashes.SHA256()).hex()
 
 
 def _read(path: Path) -> Wacz:
@@ -68,6 +77,11 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Made]:
         domain_pki(where / "cross", DOMAIN, cross=True)
         cross = servers.authsign(where / "cross", DOMAIN, tsa)
         domain_pki(where / "stranger", "stranger.example.org")
+        roots = {
+            "domain_cert_roots": [_fingerprint(where / "main" / "ca.pem"), _fingerprint(where / "cross" / "ca.pem")],
+            "timestamp_cert_roots": [_fingerprint(where / "tsa" / "ca.pem")],
+        }
+        (where / "roots.yaml").write_text(json.dumps(roots))  # JSON is YAML
 
         def make(name: str, url: str | None, body: bytes | None = None) -> Wacz:
             warc = write_warc(where / f"{name}.warc.gz", body=body)
@@ -80,6 +94,7 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Made]:
             wrong_domain=make("wrong", wrong),
             cross_signed=make("cross", cross),
             stranger_ca=(where / "stranger" / "ca.pem").read_bytes(),
+            roots=where / "roots.yaml",
         )
     finally:
         servers.stop()
@@ -217,6 +232,28 @@ def test_a_broken_certificate_chain(made: Made) -> None:
     assert "WACZ_CERT_INVALID" in _codes(reversed_chain)
 
 
+def test_a_domain_certificate_without_an_ecdsa_key(made: Made) -> None:
+    key = ed25519.Ed25519PrivateKey.generate()
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, DOMAIN)])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(DOMAIN)]), critical=False)
+        .sign(key, None)
+    )
+
+    def ed25519_leaf(doc: Json) -> None:
+        doc["signedData"]["domainCert"] = cert.public_bytes(serialization.Encoding.PEM).decode()
+
+    assert _codes(check(_edit(made.signed, ed25519_leaf), made.signed.package)) == ["WACZ_CERT_INVALID"]
+
+
 def test_a_cross_signed_certificate_with_another_key(made: Made) -> None:
     def other(doc: Json) -> None:
         doc["signedData"]["crossSignedCert"] = made.signed.doc["signedData"]["domainCert"]
@@ -263,6 +300,31 @@ def test_a_created_time_far_from_the_time_stamp(made: Made) -> None:
     assert _codes(behind) == ["WACZ_TIME_MISMATCH"]
 
 
+def test_authsigns_own_verifier_agrees(made: Made) -> None:
+    """authsign's Verifier, told to trust the test CAs, accepts what this module finds valid and
+    refuses what it finds invalid (it checks the domain by the common name, and trust roots)."""
+    from authsign.verifier import Verifier
+
+    verifier = Verifier(str(made.roots))
+
+    def accepts(signed: Json) -> bool:
+        try:
+            verifier(signed)
+        except (AssertionError, ValueError, TypeError):
+            return False
+        return True
+
+    assert accepts(made.signed.doc["signedData"])
+    assert accepts(made.cross_signed.doc["signedData"])
+    assert not accepts(made.wrong_domain.doc["signedData"])
+    flipped = dict(made.signed.doc["signedData"], hash=made.another.doc["hash"])
+    assert not accepts(flipped)
+    stamped = dict(made.signed.doc["signedData"], timeSignature=made.another.doc["signedData"]["timeSignature"])
+    assert not accepts(stamped)
+    for signed in (flipped, stamped, made.wrong_domain.doc["signedData"]):
+        assert check(_around(signed), made.signed.package).status == "invalid"
+
+
 # ---- malformed input: a problem, never an exception ------------------------------------------------
 
 
@@ -278,6 +340,7 @@ def test_a_created_time_far_from_the_time_stamp(made: Made) -> None:
         b'{"path": "datapackage.json", "hash": NaN}',
         b"[" * 100_000 + b"]" * 100_000,
         b'{"a": ' * 20 + b"1" + b"}" * 20,
+        b'{"a": ' + b"[" * 900 + b"]" * 900 + b"}",
         b" " * (MAX_DIGEST_FILE + 1) + b"{}",
     ],
 )

@@ -26,8 +26,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, utils
 from cryptography.utils import CryptographyDeprecationWarning
 
-from archive.core.digest import is_hex_digest
 from archive.core.strict import RuleError, members
+from archive.errors import ArchiveError
 from archive.evidence import tokens
 
 UNSIGNED, VALID, INVALID = "unsigned", "valid", "invalid"
@@ -64,7 +64,7 @@ CLOCK_TOLERANCE = timedelta(minutes=5)  # a `created` ahead of the checking cloc
 
 _HASH = re.compile(r"sha256:([0-9a-f]{64})")
 _DATE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)", re.ASCII)
-_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)", re.ASCII)
+_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)", re.ASCII | re.IGNORECASE)
 _ANONYMOUS = ("hash", "signature", "publicKey"), ("created", "software", "version")
 _DOMAIN = (
     ("hash", "signature", "domain", "domainCert", "timeSignature", "timestampCert", "created"),
@@ -189,11 +189,14 @@ def _no_constant(name: str) -> Any:
 
 
 def _depth(value: Any) -> int:
-    if isinstance(value, dict):
-        return 1 + max((_depth(v) for v in value.values()), default=0)
-    if isinstance(value, list):
-        return 1 + max((_depth(v) for v in value), default=0)
-    return 0
+    # Without recursion: the parser accepts nesting nearly as deep as Python's own recursion limit.
+    deepest, todo = 0, [(value, 1)]
+    while todo:
+        item, level = todo.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            todo.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
 
 
 def _outer_hash(doc: dict[str, Any], problems: list[tuple[str, str]]) -> str | None:
@@ -212,7 +215,7 @@ def _outer_hash(doc: dict[str, Any], problems: list[tuple[str, str]]) -> str | N
 
 
 def _hash(value: Any, what: str) -> str:
-    if not isinstance(value, str) or not _HASH.fullmatch(value) or not is_hex_digest(value[7:]):
+    if not isinstance(value, str) or not _HASH.fullmatch(value):
         raise RuleError(f'{what} is not "sha256:" and 64 lowercase hex digits')
     return value
 
@@ -305,7 +308,7 @@ def _hostname(value: Any) -> str:
     name = _text(value, "domain", 253)
     labels = name.split(".")
     if len(labels) < 2 or not all(_LABEL.fullmatch(label) for label in labels):
-        raise RuleError(f"domain {name[:80]!r} is not a lowercase DNS host name")
+        raise RuleError(f"domain {name[:80]!r} is not a DNS host name")
     return name
 
 
@@ -328,17 +331,20 @@ def _chain(value: Any, what: str) -> tuple[x509.Certificate, ...]:
 
 
 def _verify(key: ec.EllipticCurvePublicKey, signature: bytes, message: bytes) -> bool:
-    """ECDSA with SHA-256 over `message`. authsign writes DER; ArchiveWeb.page writes WebCrypto's raw
-    r || s (IEEE P1363), which is exactly twice the curve's size and never valid DER of that length."""
+    """ECDSA with SHA-256 over `message`. authsign writes the signature in DER; ArchiveWeb.page writes
+    WebCrypto's raw r || s (IEEE P1363), twice the curve's size. Either reading that verifies is a
+    signature by the key: a rare DER signature of that very length is tried both ways."""
     size = (key.curve.key_size + 7) // 8
-    der = signature
+    readings = [signature]
     if len(signature) == 2 * size:
-        der = utils.encode_dss_signature(int.from_bytes(signature[:size]), int.from_bytes(signature[size:]))
-    try:
-        key.verify(der, message, ec.ECDSA(hashes.SHA256()))
-    except (InvalidSignature, ValueError):
-        return False
-    return True
+        readings.append(utils.encode_dss_signature(int.from_bytes(signature[:size]), int.from_bytes(signature[size:])))
+    for der in readings:
+        try:
+            key.verify(der, message, ec.ECDSA(hashes.SHA256()))
+        except (InvalidSignature, ValueError):
+            continue
+        return True
+    return False
 
 
 def _fingerprint(der: bytes) -> str:
@@ -377,9 +383,9 @@ def _links(certs: tuple[x509.Certificate, ...], what: str, at: datetime | None) 
     return None
 
 
-def _subject(cert: x509.Certificate) -> str:
+def _subject(cert: x509.Certificate, limit: int | None = 120) -> str:
     try:
-        return cert.subject.rfc4514_string()[:120]
+        return cert.subject.rfc4514_string()[:limit]
     except ValueError:
         return "a subject that cannot be read"
 
@@ -394,6 +400,7 @@ def _for_domain(cert: x509.Certificate, domain: str) -> bool:
         names = [str(a.value) for a in cert.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)]
     except ValueError:
         return False
+    domain = domain.lower()
     for name in names:
         name = name.lower().rstrip(".")
         if name == domain:
@@ -404,8 +411,16 @@ def _for_domain(cert: x509.Certificate, domain: str) -> bool:
     return False
 
 
+def _public_key(cert: x509.Certificate) -> Any:
+    """The certificate's key, or None when cryptography cannot read it (an unknown algorithm)."""
+    try:
+        return cert.public_key()
+    except (ValueError, UnsupportedAlgorithm):
+        return None
+
+
 def _signs(cert: x509.Certificate) -> str | None:
-    key = cert.public_key()
+    key = _public_key(cert)
     if not isinstance(key, ec.EllipticCurvePublicKey):
         return "domainCert's first certificate does not hold an ECDSA key"
     try:
@@ -424,7 +439,7 @@ def _check_domain(signed: _Signed, problems: list[tuple[str, str]]) -> str:
     if not_signing is not None:
         problems.append(("WACZ_CERT_INVALID", not_signing))
     else:
-        key = leaf.public_key()
+        key = _public_key(leaf)
         assert isinstance(key, ec.EllipticCurvePublicKey)
         if not _verify(key, signed.signature_bytes, signed.hash.encode("ascii")):
             problems.append(("WACZ_SIGNATURE_INVALID", "the signature does not verify with domainCert's key"))
@@ -435,7 +450,7 @@ def _check_domain(signed: _Signed, problems: list[tuple[str, str]]) -> str:
         problems.append(("WACZ_CERT_DOMAIN_MISMATCH", f"domainCert ({_subject(leaf)}) is not for {signed.domain}"))
     if signed.cross_cert:
         broken = _links(signed.cross_cert, "crossSignedCert", signed.when)
-        if broken is None and _key_der(signed.cross_cert[0]) != _key_der(leaf):
+        if broken is None and (_key_der(signed.cross_cert[0]) or b"?") != _key_der(leaf):
             broken = "crossSignedCert's first certificate has another key than domainCert's"
         if broken is not None:
             problems.append(("WACZ_CERT_INVALID", broken))
@@ -447,8 +462,12 @@ def _check_domain(signed: _Signed, problems: list[tuple[str, str]]) -> str:
     )
 
 
-def _key_der(cert: x509.Certificate) -> bytes:
-    return cert.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+def _key_der(cert: x509.Certificate) -> bytes | None:
+    key = _public_key(cert)
+    if key is None:
+        return None
+    der: bytes = key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return der
 
 
 def _check_time(signed: _Signed, problems: list[tuple[str, str]]) -> str:
@@ -464,11 +483,16 @@ def _check_time(signed: _Signed, problems: list[tuple[str, str]]) -> str:
         return ""
     # The chain's own top, standing in for a trust root: proves the token is signed within timestampCert.
     roots = [c for c in tsa if c.subject == c.issuer] or [tsa[-1]]
-    found = tokens.check_token(_with_certificates(token, [c for c in tsa if c not in roots]), signed.signature, roots)
+    try:
+        found = tokens.check_token(_with_certificates(token, list(tsa)), signed.signature, roots)
+    except (ValueError, TypeError, UnsupportedAlgorithm, ArchiveError):
+        # The roots come from the file itself here: a certificate the verifier cannot use is the file's fault.
+        problems.append(("WACZ_TIMESTAMP_INVALID", "timeSignature cannot be checked with timestampCert"))
+        return ""
     if not found:
         problems.append(("WACZ_TIMESTAMP_INVALID", f"timeSignature: {found.detail}"))
         return ""
-    if found.authority != tsa[0].subject.rfc4514_string():
+    if found.authority is None or found.authority != _subject(tsa[0], limit=None):
         problems.append(("WACZ_TIMESTAMP_INVALID", "timeSignature is not signed by timestampCert's first certificate"))
         return ""
     assert found.gen_time is not None and signed.when is not None
