@@ -16,9 +16,10 @@ ALLOWED = {
     "sandbox": set(),
     "schemas": set(),
     "evidence": {"core", "storage", "schemas"},
-    "service": {"core", "storage", "extract", "sandbox", "evidence", "schemas"},
-    "cli": {"core", "storage", "extract", "sandbox", "evidence", "service", "schemas", "witness"},
+    "service": {"core", "storage", "extract", "sandbox", "evidence", "schemas", "webarchive"},
+    "cli": {"core", "storage", "extract", "sandbox", "evidence", "service", "schemas", "witness", "webarchive"},
     "witness": {"core", "storage"},
+    "webarchive": {"core", "evidence"},
 }
 OWNERS = {
     "sqlmodel": {"storage/tables.py"},

@@ -108,27 +108,27 @@ CODES: dict[str, str] = {
     "WARC_CONTENT_LIMIT": "a payload decodes to more bytes than the bound (a compression bomb): decoding stopped",
     "WARC_PROBLEMS_LIMIT": "a WARC has more problems than are reported one by one (the records still carry their "
     "digest results)",
-    "WACZ_MALFORMED": "a WACZ member is unreadable or not what the format says (datapackage.json missing or not a "
-    "JSON object, a bad pages line, a bad CRC, a member that decompresses beyond its bound)",
+    "WACZ_MALFORMED": "a WACZ member is unreadable or not what the format says (datapackage.json missing or not a JSON "
+    "object, a bad pages line, a bad CRC, a member that decompresses beyond its bound)",
     "WACZ_RESOURCE_MISSING": "a resource listed in datapackage.json is not in the zip",
     "WACZ_RESOURCE_MISMATCH": "a member's bytes do not match the hash or size datapackage.json lists for it",
     "WACZ_RESOURCE_UNCHECKED": "a resource in datapackage.json has no hash, or one of an unknown algorithm",
     "WACZ_UNLISTED_MEMBER": "a zip member that datapackage.json does not list (not covered by its hashes)",
     "WACZ_PAGES_LIMIT": "a pages file has more pages (or longer lines) than are read; the rest are left out",
-    "WACZ_DIGEST_MALFORMED": 'datapackage-digest.json is not a JSON object with path "datapackage.json" and a hash "sha256:<64 hex digits>", or is larger than the bound',
-    "WACZ_DIGEST_MISMATCH": "the hash in datapackage-digest.json is not the SHA-256 of the WACZ's datapackage.json "
-    "(or it has none), or the hash the signature covers is not that hash",
-    "WACZ_SIGNATURE_MALFORMED": "signedData is not one of the recommendation's two forms: a member missing, unknown "
-    "or of the wrong type, bad base64, a key or certificate that cannot be read, a date that is not ISO 8601 with a "
-    "zone",
+    "WACZ_DIGEST_MALFORMED": 'datapackage-digest.json is not a JSON object with path "datapackage.json" and a hash '
+    '"sha256:<64 hex digits>", or is larger than the bound',
+    "WACZ_DIGEST_MISMATCH": "the hash in datapackage-digest.json is not the SHA-256 of the WACZ's datapackage.json (or "
+    "it has none), or the hash the signature covers is not that hash",
+    "WACZ_SIGNATURE_MALFORMED": "signedData is not one of the recommendation's two forms: a member missing, unknown or "
+    "of the wrong type, bad base64, a key or certificate that cannot be read, a date that is not ISO 8601 with a zone",
     "WACZ_SIGNATURE_INVALID": "the signature does not verify over signedData.hash with the public key (anonymous) or "
     "with the key of domainCert's first certificate",
     "WACZ_CERT_INVALID": "domainCert (or crossSignedCert) does not hold together: a certificate not issued and signed "
     "by the next one, an issuer that is no CA, a leaf without an ECDSA key for signing, a certificate not valid at "
     "`created`, or a crossSignedCert with another key",
     "WACZ_CERT_DOMAIN_MISMATCH": "domainCert's first certificate is not for signedData.domain",
-    "WACZ_TIMESTAMP_INVALID": "timeSignature is not a granted RFC 3161 time stamp over signedData.signature, signed "
-    "by timestampCert's first certificate for time-stamping, with a chain that holds together",
+    "WACZ_TIMESTAMP_INVALID": "timeSignature is not a granted RFC 3161 time stamp over signedData.signature, signed by "
+    "timestampCert's first certificate for time-stamping, with a chain that holds together",
     "WACZ_TIME_MISMATCH": "`created` is more than 10 minutes from the time stamp's time, or later than the checking "
     "clock (plus 5 minutes)",
 }
