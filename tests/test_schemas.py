@@ -20,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lib import ingest, open_archive, ticking_clock
 from PIL import Image
+from warc_pages import page, write_warc
 
 from archive import schemas
 from archive.core import body as bodies
@@ -52,6 +53,7 @@ class Built:
     entries: list[bytes]
     items: list[Item]
     manifest: dict[str, Any]
+    pages: dict[str, Any]  # a manifest citing pages of web archives
 
 
 def photo(path: Path) -> Path:
@@ -107,13 +109,29 @@ def built(tmp_path_factory: pytest.TempPathFactory, seeds: Path) -> Built:
     archive.set_access(shot.item, "open", "consent given")
     archive.relate(shot.item, article, "screenshot", "full-page capture")
     archive.relate(table.item, texts[2].item, "transcript")
+    # Web archives (issue 12): pages amended and related, at one end and at both.
+    first, second = (
+        write_warc(work / f"{name}.warc.gz", [(url, page(title).encode(), "200 OK", "text/html; charset=utf-8")])
+        for name, url, title in (
+            ("first", "https://news.example/a", "Dam breach floods Kherson"),
+            ("second", "https://news.example/b", "Dam breach floods Kherson again"),
+        )
+    )
+    warcs = ingest(archive, [first, second])
+    part_a, part_b = (
+        archive.resolve_ref(f"{r.item}#https://news.example/{x}").part for r, x in zip(warcs, "ab", strict=True)
+    )
+    archive.amend(warcs[0].item, {"author": ["Jane Reporter"]}, [], "the byline", part=part_a)
+    archive.relate(table.item, warcs[0].item, "transcript", other_part=part_a)
+    archive.relate(warcs[1].item, warcs[0].item, "duplicate-of", part=part_b, other_part=part_a)
     archive.rotate_key()
     archive.amend(texts[3].item, {"outlet": ["Daily Caller"]}, [], "after the rotation")
     entries = [sealed.data for sealed, _ in archive.entries()]
     items = list(archive.items())
     manifest = archive.manifest(None)
+    pages = archive.manifest([(warcs[0].item, part_a), (warcs[1].item, part_b), warcs[0].item])
     archive.close()
-    return Built(vault, entries, items, manifest)
+    return Built(vault, entries, items, manifest, pages)
 
 
 def schema(name: str) -> dict[str, Any]:
@@ -217,6 +235,11 @@ def test_the_manifest_validates(built: Built) -> None:
     assert len(built.manifest["items"]) == len(built.items)
 
 
+def test_a_manifest_of_pages_validates(built: Built) -> None:
+    assert schemas.errors("manifest", built.pages) == []
+    assert [("page" in i) for i in built.pages["items"]] == [True, True, False]
+
+
 # ---- the schemas' member sets are the model's ------------------------------------------------
 
 
@@ -272,9 +295,12 @@ def test_nested_values_have_exactly_the_members_of_their_classes(built: Built) -
 def test_the_item_schema_has_exactly_the_members_of_item_to_json(built: Built) -> None:
     d = defs("item")
     seen: dict[str, set[str]] = {"relation": set(), "storedAssertedClaim": set(), "storedExtractedClaim": set()}
+    optional = {"contents"}  # a web archive's only
     for item in built.items:
         doc = item.to_json()
-        assert set(doc) == properties(d["state"]) == set(d["state"]["required"]) == properties(d["shown"])
+        assert set(doc) - optional == set(d["state"]["required"])
+        assert set(doc) <= properties(d["state"]) == properties(d["shown"]) == set(d["state"]["required"]) | optional
+        assert ("contents" in doc) == item.media_type.startswith("application/wa")
         assert set(doc["archived"]) == properties(d["archived"])
         assert set(doc["metadata"]) == properties(d["metadata"])
         assert set(doc["head"]) == properties(d["pointer"])
@@ -305,9 +331,11 @@ def test_the_manifest_item_is_to_manifest_with_citations_csl_and_entries(built: 
     assert set(built.manifest["time"]) == properties(whole["properties"]["time"])
     models = {i.id: i for i in built.items}
     csl: set[str] = set()
-    for doc in built.manifest["items"]:
-        expected = set(models[doc["id"]].to_manifest()) | {"citations", "csl", "entries"}
-        assert set(doc) == expected == properties(d["item"]) == set(d["item"]["required"]) | {"identification"}
+    optional = {"identification", "contents", "page"}  # older items; web archives; a cited page
+    for doc in [*built.manifest["items"], *built.pages["items"]]:
+        expected = set(models[doc["id"]].to_manifest()) | {"citations", "csl", "entries"} | ({"page"} & set(doc))
+        assert set(doc) == expected
+        assert set(d["item"]["required"]) <= expected <= properties(d["item"]) == set(d["item"]["required"]) | optional
         assert set(doc["citations"]) == properties(d["item"]["properties"]["citations"])
         for entry in doc["entries"]:
             assert set(entry) == properties(d["entry"])
