@@ -23,7 +23,7 @@ from archive.core.entry import GENESIS_PREV, Entry, decode, format_time, seal
 from archive.core.item import Fold
 from archive.core.merkle import CompactRange
 from archive.storage.keystore import load_signer
-from archive.storage.sqlite import GUARDS, TIMESTAMP_SCHEMA
+from archive.storage.sqlite import GUARDS, RECORD_SCHEMA, TIMESTAMP_SCHEMA
 from archive.storage.upgrade import index_row
 
 DATABASE = "ledger.sqlite"
@@ -99,7 +99,7 @@ def forge(vault: Path, edit: Edit) -> list[Entry]:
                 (row.id, row.size, row.media_type, row.name, row.ingest_seq, row.last_seq, row.ingested_at, row.state),
             )
         db.execute("COMMIT")
-        for statement in (*GUARDS, *TIMESTAMP_SCHEMA[1:]):
+        for statement in (*GUARDS, *TIMESTAMP_SCHEMA[1:], *RECORD_SCHEMA):
             db.execute(statement)
     for path in (vault / "objects" / "sha256").glob("*/*"):
         if path.name not in fold.items:

@@ -72,7 +72,19 @@ def test_the_url_is_the_base_for_relative_links() -> None:
 
 def test_media_type_with_parameters_and_case() -> None:
     path = DATA / "html" / "cp1251.html"
-    assert run(document(path, "Text/HTML; charset=windows-1251")) == direct(path)
+    assert run(document(path, "Text/HTML; Format=Flowed")) == direct(path)
+
+
+def test_a_charset_parameter_is_the_transport_layers_encoding() -> None:
+    # As a web archive records a page's HTTP Content-Type: WHATWG reads it before the page's own.
+    path = DATA / "html" / "cp1251.html"
+    by_header = run(document(path, "text/html; charset=windows-1251"))
+    assert by_header.facts == direct(path).facts
+    assert [n.reason for n in by_header.notes] == [
+        "read as cp1251: declared by the HTTP Content-Type ('windows-1251') (the stored bytes are unchanged)"
+    ]
+    wrong = run(document(path, "text/html; charset=iso-8859-5"))  # the header wins, even when it is wrong
+    assert next(n.reason for n in wrong.notes).startswith("read as iso8859-5: declared by the HTTP Content-Type")
 
 
 def test_no_extractor_for_the_media_type(tmp_path: Path) -> None:

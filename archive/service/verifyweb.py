@@ -19,6 +19,19 @@ from archive.errors import ArchiveError
 from archive.storage.port import Reader
 
 _MAX_LISTED = 20  # digest mismatches named per item; the rest are counted
+# What reading finds that is no damage: bounds of the reading, a hash not given, a writer's choice
+# of compression. Recorded at ingest as notes; verification reports only what shows a change.
+NOT_DAMAGE = frozenset(
+    {
+        "WARC_CONTENT_LIMIT",
+        "WARC_PROBLEMS_LIMIT",
+        "WACZ_PAGES_LIMIT",
+        "WACZ_RESOURCE_UNCHECKED",
+        "WARC_GZIP_NOT_PER_RECORD",
+    }
+)
+# Reported from the stored rows already (one problem per record, with its detail).
+_FROM_ROWS = frozenset({"WARC_DIGEST_MISMATCH"})
 
 
 def web_archives(items: dict[str, Item]) -> list[Item]:
@@ -100,13 +113,13 @@ def check_files(items: Iterable[tuple[Item, Path]]) -> list[Problem]:
                         item=item.id,
                     )
                 )
+            problems += _damage(((p.code, p.message) for p in found if p.code not in _FROM_ROWS), item)
         if contents.format == "wacz":
             problems += _package_problems(item, path)
     return problems
 
 
 def _package_problems(item: Item, path: Path) -> list[Problem]:
-    from archive.core.problems import CODES
     from archive.webarchive.signing import check
     from archive.webarchive.wacz import read_package
 
@@ -114,7 +127,9 @@ def _package_problems(item: Item, path: Path) -> list[Problem]:
         package = read_package(path)
     except ArchiveError as exc:
         return [Problem("WACZ_MALFORMED", str(exc), item=item.id)]
-    problems = [Problem(p.code, p.message, item=item.id) for p in package.problems if p.code in CODES]
     result = check(package.datapackage_digest, package.datapackage)
-    problems += [Problem(code, message, item=item.id) for code, message in result.problems if code in CODES]
-    return problems
+    return _damage([*((p.code, p.message) for p in package.problems), *result.problems], item)
+
+
+def _damage(found: Iterable[tuple[str, str]], item: Item) -> list[Problem]:
+    return [Problem(code, message, item=item.id) for code, message in found if code not in NOT_DAMAGE]
