@@ -32,7 +32,7 @@ import stat
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from archive.extract.api import Document, Fact, FunctionExtractor, Note, Result
 
@@ -68,6 +68,10 @@ MAX_BYTES = 1 << 40
 MAX_FACTS = 100  # of each repeatable field: more actions or ingredients than this are noted, not kept
 MAX_CHARS = 1000  # of one value or its evidence
 MAX_JSON = 16 << 20  # c2pa's report of one store; more is not a report this reader takes
+# A JUMBF description box ("jumd") of the C2PA manifest-store type (UUID 63327061-...: "c2pa"), and
+# how far into a file c2pa cannot parse it is looked for.
+STORE_LABEL = b"jumdc2pa"
+SCAN_BYTES = 256 << 20
 
 # Network access stays off: a remote manifest or an OCSP answer would be fetched from inside the
 # sandbox, telling a third party which file is being examined, and could hang.
@@ -142,7 +146,7 @@ def _report(path: Path, media_type: str, trust_anchors: str | None) -> dict[str,
             with c2pa.Reader(_C2PA_FORMAT.get(media, media), file, None, _context(trust_anchors)) as reader:
                 text = reader.json()
         except c2pa.C2paError as exc:
-            _failed(str(exc))
+            _failed(str(exc), file)
             return None
     if len(text) > MAX_JSON:
         raise _UnreadError.noted(f"c2pa's report is over {MAX_JSON} characters")
@@ -168,7 +172,7 @@ def _context(trust_anchors: str | None) -> Any:
     return context
 
 
-def _failed(message: str) -> None:
+def _failed(message: str, file: BinaryIO) -> None:
     """Sort c2pa's error ("Kind: message"): no store (returns), a broken store (invalid) or a note (raises)."""
     kind = message.split(":", 1)[0].split(" ", 1)[0].strip()
     if kind in _NOT_FOUND:
@@ -181,7 +185,25 @@ def _failed(message: str) -> None:
         status = Fact("signature_status", "invalid", "c2pa-validation", found, key="c2pa:error")
         problem = Fact("signature_problem", _cut(f"general.error: {message}"), "c2pa-failure", found, key="c2pa:error")
         raise _UnreadError(((status, problem), ()))
-    raise _UnreadError.noted(f"c2pa: {message}")
+    # c2pa could not parse the file at all: a damaged photo says nothing of credentials unless it
+    # holds a manifest store's label (most damaged photos never had one).
+    if _holds_store_label(file):
+        raise _UnreadError.noted(f"c2pa: {message}")
+    return None
+
+
+def _holds_store_label(file: BinaryIO) -> bool:
+    """Whether the first SCAN_BYTES of the file hold the JUMBF description of a C2PA manifest store."""
+    file.seek(0)
+    tail, read = b"", 0
+    while read < SCAN_BYTES:
+        chunk = file.read(min(1 << 20, SCAN_BYTES - read))
+        if not chunk:
+            return False
+        if STORE_LABEL in tail + chunk:
+            return True
+        tail, read = chunk[-(len(STORE_LABEL) - 1) :], read + len(chunk)
+    return False
 
 
 # ---------------------------------------------------------------------------------------
