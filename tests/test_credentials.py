@@ -310,7 +310,7 @@ def test_the_image_extractor_joins_credentials_to_exiftool(tmp_path: Path, pki: 
 
 @pytest.mark.parametrize(
     ("kind", "c2pa_type"),
-    [("AVIF", "image/avif"), ("GIF", "image/gif"), ("WAV", "audio/wav")],
+    [("AVIF", "image/avif"), ("WAV", "audio/wav")],
 )
 def test_the_credentials_extractor_reads_what_no_other_extractor_does(
     tmp_path: Path, pki: Pki, kind: str, c2pa_type: str

@@ -54,7 +54,6 @@ MEDIA_TYPES = frozenset(
         "image/avif",
         "image/heic",
         "image/heif",
-        "image/gif",
         "image/jxl",
         "image/svg+xml",
     }

@@ -57,7 +57,6 @@ REGISTRATIONS: tuple[Registration, ...] = (
                 "image/avif",
                 "image/heic",
                 "image/heif",
-                "image/gif",
                 "image/jxl",
                 "image/svg+xml",
             }
