@@ -157,14 +157,14 @@ def picture(kind: str, colour: tuple[int, int, int] = (180, 40, 30), size: tuple
     return out.getvalue()
 
 
-def wav() -> bytes:
-    """A tenth of a second of sound, written by the standard library's `wave`."""
+def wav(size: int = 1536) -> bytes:
+    """`size` bytes of sound (a tenth of a second by default), written by the standard library's `wave`."""
     out = io.BytesIO()
     with wave.open(out, "wb") as sound:
         sound.setnchannels(1)
         sound.setsampwidth(2)
         sound.setframerate(8000)
-        sound.writeframes(bytes(range(256)) * 6)
+        sound.writeframes(bytes(range(256)) * (size // 256))
     return out.getvalue()
 
 

@@ -7,6 +7,7 @@ archive.evidence.credentials.describe makes of what was recorded.
 from __future__ import annotations
 
 import datetime
+import json
 import os
 import select
 import shutil
@@ -237,6 +238,39 @@ def test_what_is_not_a_regular_file_is_noted_without_blocking(tmp_path: Path) ->
         facts, notes = credentials.read(path, "image/jpeg")
         assert facts == ()
         assert [n.note for n in notes] == ["content credentials not read"]
+
+
+# Reads a file's credentials under an address-space limit of the process's size now plus MiB given.
+_LIMITED = """
+import json, resource, sys
+from pathlib import Path
+from archive.extract import credentials
+credentials.read(Path(sys.argv[1]), "image/png")  # c2pa loaded and warm before the limit
+size = int(dict(line.split(":", 1) for line in open("/proc/self/status"))["VmSize"].split()[0]) << 10
+limit = size + (int(sys.argv[2]) << 20)
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+facts, notes = credentials.read(Path(sys.argv[1]), "audio/x-wav")
+print(json.dumps({"facts": [f.field for f in facts], "notes": [n.note for n in notes]}))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads its size from /proc")
+def test_a_file_too_large_for_the_memory_limit_is_noted_not_read(tmp_path: Path, pki: Pki) -> None:
+    # c2pa holds a WAV's whole data chunk in memory and aborts the process when it cannot: the
+    # reader gives such a file to c2pa only when half the address-space limit holds it.
+    path = tmp_path / "long.wav"
+    path.write_bytes(sign(wav(48 << 20), "audio/wav", pki))
+    done = subprocess.run(
+        [sys.executable, "-c", _LIMITED, str(path), "24"], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout) == {"facts": [], "notes": ["content credentials not read"]}
+    plain = tmp_path / "plain.wav"
+    plain.write_bytes(wav(48 << 20))
+    done = subprocess.run(
+        [sys.executable, "-c", _LIMITED, str(plain), "24"], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert json.loads(done.stdout) == {"facts": [], "notes": []}  # no store: nothing to say
 
 
 class _Counter(BaseHTTPRequestHandler):

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
@@ -83,6 +84,7 @@ _BROKEN_STORE = frozenset(
 _NOT_FOUND = frozenset({"ManifestNotFound", "JumbfNotFound"})
 _REMOTE = frozenset({"Remote", "RemoteManifest"})
 _STATES = {"Trusted": "trusted", "Valid": "valid", "Invalid": "invalid"}
+_OS_ERROR = re.compile(r"\(os error \d+\)")
 _SOURCE_TYPE_PREFIX = "http://cv.iptc.org/newscodes/digitalsourcetype/"
 _NO_FACTS: tuple[tuple[Fact, ...], tuple[Note, ...]] = ((), ())
 
@@ -129,8 +131,8 @@ def _report(path: Path, media_type: str, trust_anchors: str | None) -> dict[str,
     except OSError as exc:
         raise _UnreadError.noted(f"cannot open the file: {exc.strerror}") from None
     try:
-        regular = stat.S_ISREG(os.fstat(fd).st_mode)
-        file = open(fd, "rb") if regular else None  # noqa: SIM115 (closed by the with below)
+        info = os.fstat(fd)
+        file = open(fd, "rb") if stat.S_ISREG(info.st_mode) else None  # noqa: SIM115 (closed by the with below)
     except BaseException:
         os.close(fd)
         raise
@@ -138,6 +140,11 @@ def _report(path: Path, media_type: str, trust_anchors: str | None) -> dict[str,
         os.close(fd)
         raise _UnreadError.noted("not a regular file")
     with file:
+        bound = _size_bound()
+        if bound is not None and info.st_size > bound:
+            if _holds_store_label(file):
+                raise _UnreadError.noted(f"{info.st_size} bytes: more than c2pa can check within this process's memory")
+            return None
         import c2pa  # type: ignore[import-untyped,unused-ignore]  # lazily: loaded only where a file is read
 
         media = media_type.split(";", 1)[0].strip().lower()
@@ -153,6 +160,19 @@ def _report(path: Path, media_type: str, trust_anchors: str | None) -> dict[str,
     if not isinstance(report, dict):
         raise TypeError("the report is not an object")
     return report
+
+
+def _size_bound() -> int | None:
+    """The largest file c2pa is given under this process's address-space limit, if it has one.
+
+    c2pa holds as much as the whole file in memory while it hashes some formats (1.5 times a WAV's
+    size, measured), and aborts the process, not raises, when an allocation fails: in the sandbox that
+    would lose the ExifTool facts of the same photo too. Half the limit leaves room for the rest.
+    """
+    import resource
+
+    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    return None if soft == resource.RLIM_INFINITY else soft // 2
 
 
 _CONTEXTS: dict[str | None, Any] = {}
@@ -218,11 +238,19 @@ def _facts(report: Mapping[str, Any]) -> tuple[tuple[Fact, ...], tuple[Note, ...
     manifest = manifests.get(label) if isinstance(manifests, Mapping) and isinstance(label, str) else None
     state = report.get("validation_state")
     status = _STATES.get(state) if isinstance(state, str) else None
-    if status is None:
+    problems = list(_problems(report))
+    # c2pa reports a check it could not finish for want of memory or a thread (an OS error while
+    # hashing, as under the sandbox's limits) as a failed check: that says nothing of the file.
+    unfinished = [p for p in problems if _OS_ERROR.search(str(p.value))]
+    if unfinished:
+        reason = f"c2pa could not finish checking the file: {unfinished[0].value}"
+        notes.append(Note("content credentials not validated", _cut(reason)))
+        status, problems = None, [p for p in problems if p not in unfinished]
+    elif status is None:
         notes.append(Note("content credentials not validated", _cut(f"c2pa's validation state: {state!r}")))
-    else:
+    if status is not None:
         facts.append(Fact("signature_status", status, "c2pa-validation", str(state), key="c2pa:validation_state"))
-    facts.extend(_bounded(_problems(report), "signature_problem", notes))
+    facts.extend(_bounded(problems, "signature_problem", notes))
     if not isinstance(manifest, Mapping):
         notes.append(Note("content credentials incomplete", "the manifest store names no active manifest"))
         return tuple(facts), tuple(notes)
