@@ -19,9 +19,11 @@ as evidence:
 
 A file with no manifest store gives nothing: most photos have none. A store c2pa finds but cannot
 read or validate is `invalid` with the error as a `general.error` problem (the C2PA code for an
-error no other code names); a file c2pa cannot parse at all, or whose manifest lives at a remote
-URL, is a note. Nothing here raises on bad input, and nothing is fetched over the network (a remote
-manifest, OCSP): extraction runs offline in the sandbox.
+error no other code names); a file holding a store that c2pa cannot parse at all, whose manifest
+lives at a remote URL, or that is too large for c2pa within the process's memory limit, is a note,
+as is a check c2pa could not finish (an OS error while hashing is not a mismatch). Nothing here
+raises on bad input, and nothing is fetched over the network (a remote manifest, OCSP): extraction
+runs offline in the sandbox.
 """
 
 from __future__ import annotations
@@ -61,8 +63,8 @@ MEDIA_TYPES = frozenset(
 )
 # libmagic's names that c2pa spells otherwise.
 _C2PA_FORMAT = {"audio/x-m4a": "audio/mp4"}
-# c2pa reads a video's boxes as it needs them, not the whole file into memory; the sandbox bounds
-# its time and memory.
+# Declared as large as the image extractor's: what bounds c2pa's memory is `_size_bound` (under the
+# sandbox's address-space limit), and the sandbox bounds its time.
 MAX_BYTES = 1 << 40
 
 MAX_FACTS = 100  # of each repeatable field: more actions or ingredients than this are noted, not kept
@@ -78,8 +80,17 @@ SCAN_BYTES = 256 << 20
 _SETTINGS: dict[str, Any] = {"verify": {"remote_manifest_fetch": False, "ocsp_fetch": False}}
 # c2pa's error kinds that mean a manifest store was found but could not be read or validated.
 _BROKEN_STORE = frozenset(
-    {"Assertion", "AssertionNotFound", "Decoding", "Encoding", "Json", "Manifest", "ResourceNotFound", "Signature"}
-    | {"Verify"}
+    {
+        "Assertion",
+        "AssertionNotFound",
+        "Decoding",
+        "Encoding",
+        "Json",
+        "Manifest",
+        "ResourceNotFound",
+        "Signature",
+        "Verify",
+    }
 )
 _NOT_FOUND = frozenset({"ManifestNotFound", "JumbfNotFound"})
 _REMOTE = frozenset({"Remote", "RemoteManifest"})
