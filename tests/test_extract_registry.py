@@ -24,6 +24,23 @@ EXPECTED = {
     "html": {"text/html", "application/xhtml+xml"},
     "pdf": {"application/pdf"},
     "image": {"image/jpeg", "image/png", "image/tiff", "image/webp"},
+    # Content Credentials alone, in the types c2pa-python reads that nothing above does.
+    "credentials": {
+        "video/mp4",
+        "video/quicktime",
+        "video/x-m4v",
+        "video/x-msvideo",
+        "audio/mpeg",
+        "audio/mp4",
+        "audio/x-m4a",
+        "audio/x-wav",
+        "audio/flac",
+        "image/avif",
+        "image/heic",
+        "image/heif",
+        "image/jxl",
+        "image/svg+xml",
+    },
 }
 
 
@@ -53,6 +70,8 @@ def test_table_covers_the_media_types_read_today() -> None:
         ("application/pdf", "pdf"),
         ("image/webp", "image"),
         ("image/gif", None),
+        ("video/mp4", "credentials"),
+        ("image/bmp", None),
         ("application/octet-stream", None),
         ("", None),
     ],
@@ -73,7 +92,7 @@ def test_reading_the_table_imports_no_extractor() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True, text=True)
     loaded = set(json.loads(done.stdout))
     assert not loaded & {r.module for r in REGISTRATIONS}
-    assert not loaded & {"lxml", "pypdf", "trafilatura", "extruct", "htmldate"}
+    assert not loaded & {"lxml", "pypdf", "trafilatura", "extruct", "htmldate", "c2pa"}
 
 
 def test_a_media_type_registered_twice_is_refused() -> None:

@@ -1,5 +1,5 @@
 """Extract what a photo's embedded metadata says about it: who took it, for whom, what it
-shows, and when it was taken.
+shows, and when it was taken; and what its C2PA Content Credentials claim, and whether they hold.
 
 The metadata is read by ExifTool (Debian's `libimage-exiftool-perl`), run as a child
 process on JPEG, PNG, TIFF and WebP files, with a timeout. Each fact's evidence is the
@@ -37,6 +37,10 @@ bytes as Latin-1 so that nothing is lost, and bytes that are valid UTF-8 are the
 as UTF-8 ("Євген Малолєтка"), anything else stays Latin-1 ("José"). ExifTool's own
 `-charset iptc=UTF8` would instead turn every Latin-1 byte into "?".
 
+Content Credentials (a C2PA manifest store) are read by `archive.extract.credentials` and
+their facts (signature_status, signed_by, action, ...) join ExifTool's; a credential's author
+who is the photographer ExifTool credits is not credited twice.
+
 Nothing here raises on bad input: a missing ExifTool, a timeout, a damaged or non-image
 file all become Notes.
 """
@@ -50,17 +54,19 @@ import subprocess
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
+from archive.extract import credentials
 from archive.extract.api import Document, Fact, FunctionExtractor, Note, Result
 from archive.extract.common.dates import When
 from archive.extract.common.names import capitalize_words, shouting
 
 NAME = "image"
-VERSION = "1.0.0"
+VERSION = "1.1.0"
 MEDIA_TYPES = frozenset({"image/jpeg", "image/png", "image/tiff", "image/webp"})
+_MEDIA_TYPE = {"JPEG": "image/jpeg", "PNG": "image/png", "TIFF": "image/tiff", "WebP": "image/webp"}
 # ExifTool reads the metadata segments, not the whole picture: ingest has never bounded an
 # image's size, and this only keeps the declaration an honest number.
 MAX_BYTES = 1 << 40
@@ -110,18 +116,51 @@ def extract(path: Path, *, exiftool: str | None = None, timeout: float = TIMEOUT
     kind = image_type(head)
     if kind is None:
         return _notes(Note("not extracted", "not a JPEG, PNG, TIFF or WebP image"))
-    program = exiftool or shutil.which("exiftool")
-    if program is None:
-        return _notes(Note("not extracted", "exiftool is not installed (Debian: libimage-exiftool-perl)"))
-    tags, notes = _run_exiftool(program, path, timeout)
-    if tags is None:
-        return _notes(*notes)
-    facts = _facts(_Tags(tags), notes)
+    facts, notes = _exiftool_facts(path, exiftool, timeout)
+    signed, signed_notes = credentials.read(path, _MEDIA_TYPE[kind])
+    facts.extend(f for f in signed if not _already_said(f, facts))
+    notes.extend(signed_notes)
     return Result(NAME, VERSION, tuple(facts), tuple(dict.fromkeys(notes)))
 
 
 def _notes(*notes: Note) -> Result:
     return Result(NAME, VERSION, notes=tuple(notes))
+
+
+def _exiftool_facts(path: Path, exiftool: str | None, timeout: float) -> tuple[list[Fact], list[Note]]:
+    program = exiftool or shutil.which("exiftool")
+    if program is None:
+        return [], [Note("not extracted", "exiftool is not installed (Debian: libimage-exiftool-perl)")]
+    tags, notes = _run_exiftool(program, path, timeout)
+    if tags is None:
+        return [], notes
+    return _facts(_Tags(tags), notes), notes
+
+
+def _already_said(fact: Fact, facts: list[Fact]) -> bool:
+    """A credential's fact that ExifTool's reading already gives (an editor writes both): its author
+    as the photographer already credited (that credit adds agency and caption), or the same instant
+    of creation written in another zone."""
+    if fact.field == "credit" and isinstance(fact.value, dict) and "photographer" in fact.value:
+        name = fact.value["photographer"].casefold()
+        return any(
+            f.field == "credit" and isinstance(f.value, dict) and f.value.get("photographer", "").casefold() == name
+            for f in facts
+        )
+    if fact.field == "created" and isinstance(fact.value, str):
+        moment = _instant(fact.value)
+        return moment is not None and any(
+            f.field == "created" and isinstance(f.value, str) and _instant(f.value) == moment for f in facts
+        )
+    return False
+
+
+def _instant(text: str) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
 
 
 def _run_exiftool(program: str, path: Path, timeout: float) -> tuple[dict[str, Any] | None, list[Note]]:

@@ -37,7 +37,30 @@ REGISTRATIONS: tuple[Registration, ...] = (
     Registration("html", "1.2.0", "archive.extract.html", frozenset({"text/html", "application/xhtml+xml"})),
     Registration("pdf", "1.1.0", "archive.extract.pdf", frozenset({"application/pdf"})),
     Registration(
-        "image", "1.0.0", "archive.extract.image", frozenset({"image/jpeg", "image/png", "image/tiff", "image/webp"})
+        "image", "1.1.0", "archive.extract.image", frozenset({"image/jpeg", "image/png", "image/tiff", "image/webp"})
+    ),
+    Registration(
+        "credentials",
+        "1.0.0",
+        "archive.extract.credentials",
+        frozenset(
+            {
+                "video/mp4",
+                "video/quicktime",
+                "video/x-m4v",
+                "video/x-msvideo",
+                "audio/mpeg",
+                "audio/mp4",
+                "audio/x-m4a",
+                "audio/x-wav",
+                "audio/flac",
+                "image/avif",
+                "image/heic",
+                "image/heif",
+                "image/jxl",
+                "image/svg+xml",
+            }
+        ),
     ),
 )
 
