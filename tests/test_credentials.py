@@ -403,6 +403,10 @@ def test_ingest_and_show_record_the_credential(signed: tuple[Path, Any, Any], tm
     human = ok("show", shown["id"], vault=vault).out
     for shown_line in ("signature_status", "signed_by", SIGNER_ORGANISATION, "c2pa.cropped", INGREDIENT_TITLE):
         assert shown_line in human
+    assert sentence in " ".join(human.split())  # `show` states it plainly
+    appendix = tmp_path / "appendix.md"
+    ok("manifest", shown["id"], "--format", "md", "-o", appendix, vault=vault)
+    assert sentence in appendix.read_text(encoding="utf-8").replace("\\", "")  # and so does the manifest
 
     tampered = tmp_path / "tampered.jpg"
     tampered.write_bytes(tamper_pixels(signed[0].read_bytes()))

@@ -88,6 +88,11 @@ def test_a_signed_wacz_is_one_item_with_its_signature_checked(tmp_path: Path, ma
     assert kherson["part"].startswith("archive/") and kherson["metadata"]["current"]["title"] == (
         "Dam breach floods Kherson"
     )
+    said = f"WACZ signature: valid, signed by {DOMAIN} at {signed_data['created']}."
+    assert said in " ".join(ok("show", item, vault=vault).out.split())
+    appendix = tmp_path / "appendix.md"
+    ok("manifest", item, "--format", "md", "-o", appendix, vault=vault)
+    assert said in appendix.read_text(encoding="utf-8").replace("\\", "")
     assert ok("verify", vault=vault).code == 0
 
 

@@ -76,6 +76,14 @@ def _same(value: Any, current: Any) -> bool:
     return value == current or (isinstance(current, list) and value in current)
 
 
+def _credentials(current: dict[str, Any], media_type: str, cols: int) -> list[str]:
+    """The one sentence on a signed file's own signature or content credentials, if it has one."""
+    from archive.evidence.credentials import describe
+
+    sentence = describe(current, media_type)
+    return ["", *render_pairs([Pair("", sentence)], cols)] if sentence else []
+
+
 def metadata_lines(fields: dict[str, FieldView], cols: int) -> list[str]:
     """Each current value once with its sources, then what was superseded (of an item or a page)."""
     lines: list[str] = []
@@ -137,6 +145,7 @@ def item_lines(item: Item, history: Sequence[tuple[Sealed, Entry]], cols: int) -
         else Pair("access", f"{access.status}: {access.reason} (entry {access.seq})")
     )
     lines += render_pairs(pairs, cols)
+    lines += _credentials(item.current(), item.object.media_type, cols)
     lines += metadata_lines(item.fields(), cols)
     if item.notes:
         lines += ["", "extraction notes"]
@@ -232,7 +241,11 @@ def page_lines(item: Item, row: dict[str, Any], cols: int) -> list[str]:
     if "refers_to" in row:
         pairs.append(Pair("revisit of", str(row["refers_to"]), verbatim=True))
     lines += render_pairs(pairs, cols)
-    lines += metadata_lines(item.part_fields(part), cols)
+    fields = item.part_fields(part)
+    lines += _credentials(
+        {n: v.value for n, v in fields.items() if v.has_value}, str(row.get("content_type", "")), cols
+    )
+    lines += metadata_lines(fields, cols)
     notes = [n for n in item.notes if n.reason.startswith(f"record {part} ")]
     if notes:
         lines += ["", "extraction notes"]

@@ -67,13 +67,19 @@ NOT_EDITS = frozenset({"c2pa.created", "c2pa.opened"})
 _SOURCE = re.compile(r"source: ([^;)]+)")
 
 
-def describe(current: Mapping[str, Any]) -> str | None:
+def describe(current: Mapping[str, Any], media_type: str = "") -> str | None:
     """The sentence for an item's current values (field -> value, a list for a repeatable field),
-    or None when they hold no signature_status (no credential was read)."""
+    or None when they hold no signature_status (no credential was read). A web archive's own
+    signature (a signed WACZ) is said as such: it is no content credential."""
     status = current.get("signature_status")
     if not isinstance(status, str) or not status:
         return None
     problems = [p for p in _texts(current.get("signature_problem")) if not p.startswith(UNTRUSTED)]
+    if media_type == "application/wacz":
+        if status == "invalid":
+            return f"WACZ signature: invalid ({'; '.join(problems) or 'no reason given'})."
+        by, at = current.get("signed_by"), current.get("signed_at")
+        return f"WACZ signature: {status}" + (f", signed by {by}" if by else "") + (f" at {at}" if at else "") + "."
     if status == "invalid":
         return f"Content Credentials: invalid ({'; '.join(problems) or 'no reason given'})."
     clauses = [", ".join([status, *_signature(current)])]

@@ -113,6 +113,11 @@ def _item(number: int, item: Item, doc: dict[str, Any]) -> list[str]:
     else:
         lines.append(f"| Access | {access.status}: {cell(access.reason)} (ledger entry {access.seq}) |")
     lines.append("")
+    from archive.evidence.credentials import describe
+
+    sentence = describe(current, item.object.media_type if part is None else "")
+    if sentence:
+        lines += [cell(sentence), ""]
     if not fields:
         lines += ["No metadata was asserted or extracted.", ""]
     else:

@@ -156,7 +156,7 @@ def _report(path: Path, media_type: str, trust_anchors: str | None) -> dict[str,
             if _holds_store_label(file):
                 raise _UnreadError.noted(f"{info.st_size} bytes: more than c2pa can check within this process's memory")
             return None
-        import c2pa  # type: ignore[import-untyped,unused-ignore]  # lazily: loaded only where a file is read
+        import c2pa  # lazily: loaded only where a file is read
 
         media = media_type.split(";", 1)[0].strip().lower()
         try:
@@ -193,7 +193,7 @@ def _context(trust_anchors: str | None) -> Any:
     """One c2pa Context per trust list: its settings are parsed once per worker."""
     context = _CONTEXTS.get(trust_anchors)
     if context is None:
-        import c2pa  # type: ignore[import-untyped,unused-ignore]
+        import c2pa
 
         settings: dict[str, Any] = dict(_SETTINGS)
         if trust_anchors is not None:
