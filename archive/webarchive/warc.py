@@ -655,6 +655,8 @@ class _Reader:
         else:
             offset = s.tell()
         first = s.readline(MAX_LINE)
+        if not first.endswith(b"\n") and b"WARC/1.".startswith(first[:7]) and len(first) < MAX_LINE:
+            raise _TruncatedError(f"{self.part(offset)}: the file ends inside the record's WARC headers")
         if not first.startswith(b"WARC/"):
             raise _MalformedError(f"{self.part(offset)}: no WARC/1.x line where a record should start")
         lines: list[bytes] = []
@@ -662,6 +664,8 @@ class _Reader:
         while True:
             line = s.readline(MAX_LINE)
             if not line:
+                raise _TruncatedError(f"{self.part(offset)}: the file ends inside the record's WARC headers")
+            if not line.endswith(b"\n") and len(line) < MAX_LINE:
                 raise _TruncatedError(f"{self.part(offset)}: the file ends inside the record's WARC headers")
             if not line.endswith(b"\n") or total > MAX_WARC_HEAD or len(lines) > MAX_HEADERS:
                 raise _MalformedError(f"{self.part(offset)}: WARC headers beyond their bounds")
