@@ -208,36 +208,37 @@ class _Stream:
 
 # Digests ----------------------------------------------------------------------------------------
 
-_ALGORITHMS = {
-    "sha1": "sha1",
-    "sha256": "sha256",
-    "sha512": "sha512",
-    "sha384": "sha384",
-    "sha224": "sha224",
-    "md5": "md5",
-    "sha3256": "sha3_256",
-    "sha3512": "sha3_512",
+_ALGORITHMS: dict[str, Callable[[], Any]] = {
+    "sha1": hashlib.sha1,
+    "sha256": hashlib.sha256,
+    "sha512": hashlib.sha512,
+    "sha384": hashlib.sha384,
+    "sha224": hashlib.sha224,
+    "md5": hashlib.md5,
+    "sha3256": hashlib.sha3_256,
+    "sha3512": hashlib.sha3_512,
 }
 
 
 class _Declared:
-    """A WARC-*-Digest value: its algorithm's hasher and the digest values it can stand for."""
+    """A WARC-*-Digest value and a hasher of its algorithm (None if the algorithm is unknown)."""
 
     def __init__(self, name: str, value: str) -> None:
         self.name = name
         self.value = value
-        algo, sep, encoded = value.strip().partition(":")
-        self.algo = _ALGORITHMS.get(algo.lower().replace("-", "").replace("_", "")) if sep else None
-        self.hasher: Any = hashlib.new(self.algo) if self.algo else None
-        self.expected = _decodings(encoded.strip(), self.hasher.digest_size) if self.hasher else set()
-        if not self.expected:
-            self.hasher = None
+        algo, sep, self._encoded = value.strip().partition(":")
+        self.algo = algo.lower().replace("-", "").replace("_", "") if sep else None
+        make = _ALGORITHMS.get(self.algo) if self.algo else None
+        self.hasher: Any = make() if make is not None else None
 
     def result(self) -> bool | None:
         """True if the bytes hash to the declared value, False if not, None if it cannot be checked."""
         if self.hasher is None:
             return None
-        return bool(self.hasher.digest() in self.expected)
+        expected = _decodings(self._encoded.strip(), self.hasher.digest_size)
+        if not expected:
+            return None  # not a digest of this algorithm in any encoding WARC writers use
+        return bool(self.hasher.digest() in expected)
 
     def computed(self) -> str:
         return f"{self.value.partition(':')[0]}:{base64.b32encode(self.hasher.digest()).decode()}"
