@@ -359,13 +359,14 @@ def local_site(root: Path) -> Iterator[str]:
 def wget_warc(site: Path, out_base: Path) -> Path:
     """A WARC written by wget --warc-file, crawling site (an index.html linking the rest) recursively."""
     with local_site(site) as base:
+        options = ["-q", "-r", "-l", "2", "--no-proxy", "--tries=5", "--timeout=60", "--waitretry=1"]
+        mirror = str(out_base.parent / "mirror")
         subprocess.run(
-            ["wget", "-q", "-r", "-l", "2", "--no-proxy", "--tries=1", "--timeout=10", "--directory-prefix",
-             str(out_base.parent / "mirror"), f"--warc-file={out_base}", base],
+            ["wget", *options, "--directory-prefix", mirror, f"--warc-file={out_base}", base],
             check=False,
-            timeout=120,
+            timeout=600,
             capture_output=True,
-        )  # fmt: skip
+        )
     path = Path(f"{out_base}.warc.gz")
     if not path.is_file():
         raise RuntimeError("wget wrote no WARC")

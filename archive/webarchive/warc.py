@@ -734,47 +734,13 @@ class _Reader:
         payload = _Declared("WARC-Payload-Digest", h["warc-payload-digest"]) if "warc-payload-digest" in h else None
         # A revisit's payload digest is the original's; a segment's covers all segments (as in warcio).
         check = payload if payload and rtype != "revisit" and "warc-segment-number" not in h else None
-        left = head.length
-        stream = self.stream
-        block_hasher = block.hasher if block is not None else None
-
-        def pull(n: int) -> bytes:
-            nonlocal left
-            data = stream.read(min(n, left))
-            if not data:
-                raise _TruncatedError(f"{part}: the file ends inside the record ({uri})")
-            left -= len(data)
-            if block_hasher is not None:
-                block_hasher.update(data)
-            return data
-
+        body = _Block(self.stream, head.length, block.hasher if block is not None else None, f"{part} ({uri})")
         # The HTTP head, for the records that have one (warcio's rule: these types, http(s) URIs).
         with_http = rtype in ("response", "revisit") and uri.lower().startswith(("http:", "https:"))
-        http: dict[str, str] | None = None
-        status: int | None = None
-        rest = b""
-        http_bad = False
-        if with_http and left > 0:
-            buf = bytearray()
-            end = -1
-            while left > 0 and len(buf) <= MAX_HTTP_HEAD:
-                start = max(0, len(buf) - 3)
-                buf += pull(MAX_HTTP_HEAD + 4 - len(buf))
-                if not buf.startswith(b"HTTP/"[: len(buf)]):
-                    break
-                end = _head_end(buf, start)
-                if end >= 0:
-                    break
-            if buf.startswith(b"HTTP/") and (end >= 0 or left == 0):
-                cut = end if end >= 0 else len(buf)
-                lines = bytes(buf[:cut]).splitlines(keepends=True)
-                status = _status(lines[0])
-                http = _headers(lines[1:])
-                rest = bytes(buf[cut:])
-            http_bad = status is None
-            if http_bad:
-                self.report("WARC_HTTP_MALFORMED", f"{part}: the HTTP status line or headers cannot be read ({uri})")
-                http = None
+        status, http, rest = _http_head(body) if with_http and body.left > 0 else (None, None, b"")
+        http_bad = with_http and head.length > 0 and status is None
+        if http_bad:
+            self.report("WARC_HTTP_MALFORMED", f"{part}: the HTTP status line or headers cannot be read ({uri})")
         if http is not None:
             media, charset = _media_type(http.get("content-type"))
         elif with_http:
@@ -816,25 +782,25 @@ class _Reader:
         chunked = http is not None and "chunked" in http.get("transfer-encoding", "").lower()
         # The payload digest as warcio computes it (over the bytes as stored) and, for a chunked one,
         # over the transfer-decoded bytes too: the "entity-body" the WARC standard speaks of.
-        alt = _Declared(check.name, check.value) if check is not None and chunked else None
+        alt = _Declared(check.name, check.value) if check and check.hasher and chunked else None
         pipeline = _Payload(chunked, http.get("content-encoding") if http else None, content, [alt] if alt else [])
         payload_hasher = check.hasher if check is not None else None
         if check is not None and payload_hasher is not None and http is None and block and block.algo == check.algo:
             payload_hasher = None  # payload and block are the same bytes: one hash serves both
-            check.hasher = block_hasher
+            check.hasher = block.hasher
         try:
-            if payload_hasher is not None:
-                payload_hasher.update(rest)
-            if has_content:
-                pipeline.feed(rest)
-            while left > 0:
-                data = pull(RAW_CHUNK)
+            data = rest
+            while True:
                 if payload_hasher is not None:
                     payload_hasher.update(data)
                 if has_content:
                     pipeline.feed(data)
+                if body.left == 0:
+                    break
+                data = body.pull(RAW_CHUNK)
             if has_content:
                 pipeline.close()
+            stream = self.stream
             length = self.end(head, 0 if stream.gzipped else stream.tell()) if collect is None else 0
         except BaseException:
             content.discard()
@@ -860,6 +826,46 @@ class _Reader:
         )
         self.collected = b"".join(content.collected) if known and content.collected is not None else None
         return record, spooled
+
+
+class _Block:
+    """A record's block, read in pieces (each fed to the block digest) up to its Content-Length."""
+
+    def __init__(self, stream: _Stream, length: int, hasher: Any, where: str) -> None:
+        self._stream = stream
+        self.left = length
+        self._hasher = hasher
+        self._where = where
+
+    def pull(self, n: int) -> bytes:
+        data = self._stream.read(min(n, self.left))
+        if not data:
+            raise _TruncatedError(f"{self._where}: the file ends inside the record")
+        self.left -= len(data)
+        if self._hasher is not None:
+            self._hasher.update(data)
+        return data
+
+
+def _http_head(body: _Block) -> tuple[int | None, dict[str, str] | None, bytes]:
+    """(status, headers, payload bytes read past them) of an HTTP response head at the block's start;
+    status None if there is none within bounds (then the bytes read are returned as they are)."""
+    buf = bytearray()
+    end = -1
+    while body.left > 0 and len(buf) <= MAX_HTTP_HEAD:
+        start = max(0, len(buf) - 3)
+        buf += body.pull(MAX_HTTP_HEAD + 4 - len(buf))
+        if not buf.startswith(b"HTTP/"[: len(buf)]):
+            break
+        end = _head_end(buf, start)
+        if end >= 0:
+            break
+    if not buf.startswith(b"HTTP/") or (end < 0 and body.left > 0):
+        return None, None, bytes(buf)
+    cut = end if end >= 0 else len(buf)  # a head without its blank line at the block's end (revisits)
+    lines = bytes(buf[:cut]).splitlines(keepends=True)
+    status = _status(lines[0])
+    return (status, _headers(lines[1:]), bytes(buf[cut:])) if status is not None else (None, None, bytes(buf))
 
 
 def _head_end(buf: bytearray, start: int) -> int:
