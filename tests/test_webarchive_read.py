@@ -13,6 +13,7 @@ import re
 import subprocess
 import sys
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -37,7 +38,7 @@ from webarchive_files import (
 from archive.errors import BadInputError
 from archive.webarchive.detect import sniff
 from archive.webarchive.records import CODES, Indexed, Problem, Record
-from archive.webarchive.wacz import content, read_package, records
+from archive.webarchive.wacz import MAX_PAGES, Page, content, read_package, records
 
 WARC = "application/warc"
 WACZ = "application/wacz"
@@ -251,6 +252,30 @@ def test_a_payload_digest_over_the_dechunked_body_is_accepted_too(tmp_path: Path
         assert (r.digest, r.sha256) == (expected, hashlib.sha256(body).hexdigest())
 
 
+def test_content_codings_that_cannot_be_undone(tmp_path: Path) -> None:
+    body = b"<p>stored as it was sent</p>"
+    path = tmp_path / "e.warc"
+    # brotli is not supported: the content is unknown, the digests still checked
+    path.write_bytes(_warc_with({}, b"\x1b\x03\x00\xf8" + body, extra=[("Content-Encoding", "br")]))
+    (r,), problems = index(path)
+    assert (r.digest, r.sha256, r.size) == ("ok", None, None) and codes(problems) == ["WARC_CONTENT_UNDECODABLE"]
+    # a body stored decoded under its original Content-Encoding header is taken as it is (as in warcio)
+    path.write_bytes(_warc_with({}, body, extra=[("Content-Encoding", "gzip")]))
+    (r,), problems = index(path)
+    assert (r.sha256, problems) == (hashlib.sha256(body).hexdigest(), [])
+    # gzip that breaks after it started decoding
+    broken = gzip.compress(body * 200)
+    broken = broken[:40] + bytes(b ^ 0xFF for b in broken[40:60]) + broken[60:]
+    path.write_bytes(_warc_with({}, broken, extra=[("Content-Encoding", "gzip")]))
+    (r,), problems = index(path)
+    assert (r.digest, r.sha256) == ("ok", None) and codes(problems) == ["WARC_CONTENT_UNDECODABLE"]
+    # deflate sent as raw deflate rather than zlib
+    raw = zlib.compressobj(6, zlib.DEFLATED, -15)
+    path.write_bytes(_warc_with({}, raw.compress(body) + raw.flush(), extra=[("Content-Encoding", "deflate")]))
+    (r,), problems = index(path)
+    assert (r.sha256, problems) == (hashlib.sha256(body).hexdigest(), [])
+
+
 def test_a_warc_written_by_wget(tmp_path: Path) -> None:
     site = tmp_path / "site"
     site.mkdir()
@@ -353,6 +378,23 @@ def test_missing_and_unlisted_members(wacz: Path, tmp_path: Path) -> None:
     assert "WACZ_MALFORMED" in codes(list(package.problems)) and package.wacz_version is None
     assert package.warcs == ("archive/capture.warc.gz",)  # still found, in zip order
     assert len(index(no_package, WACZ)[0]) == len(index(wacz, WACZ)[0])
+
+
+def test_pages_files_are_read_within_bounds(wacz: Path, tmp_path: Path) -> None:
+    header = json.dumps({"format": "json-pages-1.0", "id": "pages"}).encode()
+    good = [json.dumps({"url": f"{SITE}{i}", "ts": "2024-05-01T10:00:00Z", "id": str(i)}).encode() for i in range(3)]
+    lines = [header, *good, b"{not json", b'{"title": "no url"}', b'{"url": "' + b"x" * (9 << 20) + b'"}', good[0]]
+    changed = tmp_path / "pages.wacz"
+    rezip(wacz, changed, replace={"pages/pages.jsonl": b"\n".join(lines)})
+    package = read_package(changed)
+    assert [p.url for p in package.pages] == [f"{SITE}{i}" for i in (0, 1, 2, 0)]
+    assert package.pages[0] == Page(f"{SITE}0", "2024-05-01T10:00:00Z", None, "0")
+    assert sorted(codes(list(package.problems))) == ["WACZ_MALFORMED", "WACZ_RESOURCE_MISMATCH"]
+    many = [header] + [json.dumps({"url": f"{SITE}{i}"}).encode() for i in range(MAX_PAGES + 5)]
+    rezip(wacz, changed, replace={"pages/pages.jsonl": b"\n".join(many)})
+    package = read_package(changed)
+    assert len(package.pages) == MAX_PAGES
+    assert sorted(codes(list(package.problems))) == ["WACZ_PAGES_LIMIT", "WACZ_RESOURCE_MISMATCH"]
 
 
 def test_not_a_zip_is_bad_input(tmp_path: Path) -> None:

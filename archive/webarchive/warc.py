@@ -356,47 +356,59 @@ class _Dechunk:
 
 
 class _Inflate:
-    """gzip or deflate content-coding undone in bounded steps. Bytes that do not start as that coding
-    pass as they are (as in warcio: stored bodies are often decoded already)."""
+    """gzip or deflate content-coding undone in bounded steps. A body that does not start as that coding
+    passes as it is (as in warcio: bodies are often stored decoded under their original header)."""
 
     def __init__(self, coding: str) -> None:
         self._coding = coding
-        self._d: Any = zlib.decompressobj(31 if coding == "gzip" else 15)
-        self._seen: bytearray | None = bytearray()  # input before any output, for a fallback
-        self._produced = False
-        self._passthrough = False
+        self._mode: str | None = None  # "gzip", "zlib", "raw" (deflate without header) or "pass"
+        self._head = b""  # the first bytes, until the mode is decided
+        self._d: Any = None
+        self._seen: bytearray | None = None  # a raw attempt's input before any output, to pass it on
         self._done = False
-        self._tried_raw = coding != "deflate"  # deflate is sent as zlib, sometimes as raw deflate
+
+    def _decide(self, first: bytes) -> str:
+        if self._coding == "gzip":
+            return "gzip" if first[:2] == b"\x1f\x8b" else "pass"
+        zlib_header = first[0] & 0x0F == 8 and (first[0] << 8 | first[1]) % 31 == 0
+        return "zlib" if zlib_header else "raw"
 
     def feed(self, data: bytes) -> Iterator[bytes]:
-        if self._passthrough:
+        if self._mode is None:
+            self._head += data
+            if len(self._head) < 2:
+                return
+            data, self._head = self._head, b""
+            self._mode = self._decide(data)
+            wbits = {"gzip": 31, "zlib": 15, "raw": -15}.get(self._mode)
+            self._d = zlib.decompressobj(wbits) if wbits else None
+            self._seen = bytearray() if self._mode == "raw" else None
+        if self._mode == "pass":
             yield data
             return
         if self._done:
             return
-        if not self._produced and self._seen is not None:
+        if self._seen is not None:
             self._seen += data
             if len(self._seen) > OUT_CHUNK:
-                self._seen = None  # this long without output: no fallback any more
+                self._seen = None  # this long without output: a broken stream, no fallback any more
         while True:
             d = self._d
             try:
                 out = d.decompress(data, OUT_CHUNK)
             except zlib.error as e:
-                if not self._produced and self._seen is not None:
-                    yield from self._fallback()
+                if self._seen is not None:  # raw deflate was a guess, and a wrong one
+                    self._mode = "pass"
+                    yield bytes(self._seen)
                     return
                 raise _UndecodableError(f"bad {self._coding} data ({e})") from None
             if out:
-                if not self._produced:
-                    self._produced = True
-                    self._seen = None
+                self._seen = None
                 yield out
             if d.eof:
                 leftover = d.unused_data
-                if self._coding == "gzip" and leftover.lstrip(b"\0"):
-                    # concatenated gzip members are one gzip stream
-                    self._d = zlib.decompressobj(31)
+                if self._mode == "gzip" and leftover.lstrip(b"\0"):
+                    self._d = zlib.decompressobj(31)  # concatenated gzip members are one gzip stream
                     data = leftover
                     continue
                 self._done = True
@@ -405,23 +417,11 @@ class _Inflate:
             if not data and len(out) < OUT_CHUNK:
                 return
 
-    def _fallback(self) -> Iterator[bytes]:
-        seen = bytes(self._seen or b"")
-        self._seen = bytearray()
-        if not self._tried_raw:
-            self._tried_raw = True
-            self._d = zlib.decompressobj(-15)
-            self._seen = bytearray()
-            yield from self.feed(seen)
-            return
-        self._passthrough = True
-        yield seen
-
     def close(self) -> Iterator[bytes]:
-        if self._passthrough or self._produced or self._done:
-            return
-        if self._seen:  # never decoded a byte: not this coding after all
-            self._passthrough = True
+        if self._mode is None and self._head:  # one byte: not this coding
+            yield self._head
+        elif self._seen:  # raw deflate never produced a byte: not this coding after all
+            self._mode = "pass"
             yield bytes(self._seen)
 
 
