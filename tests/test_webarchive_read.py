@@ -17,6 +17,8 @@ import zlib
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -560,6 +562,27 @@ def test_not_a_warc_at_all(tmp_path: Path) -> None:
         list(records(tmp_path, WARC))
     with pytest.raises(ValueError, match="media type"):
         list(records(junk, "text/html"))
+
+
+@pytest.mark.parametrize("kind", ["gzip", "plain"])
+def test_damage_never_changes_the_records_before_it(
+    made: dict[str, tuple[Path, list[Written]]], kind: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    path, _ = made[kind]
+    data = path.read_bytes()
+    whole, _ = index(path)
+    damaged = tmp_path_factory.mktemp("damaged") / path.name
+
+    @settings(max_examples=40, deadline=None)
+    @given(st.integers(0, len(data) - 1), st.binary(min_size=1, max_size=40), st.booleans())
+    def check(at: int, junk: bytes, cut: bool) -> None:
+        damaged.write_bytes(data[:at] + (b"" if cut else junk + data[at + len(junk) :]))
+        found, problems = index(damaged)
+        before = [r for r in whole if r.offset + r.length <= at]
+        assert found[: len(before)] == before
+        assert {p.code for p in problems} <= set(CODES)
+
+    check()
 
 
 def test_every_code_is_documented() -> None:

@@ -71,6 +71,9 @@ class Package:
 
 # The zip -----------------------------------------------------------------------------------------
 
+# What zipfile and zlib raise on bytes that are not what they should be.
+_READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, RuntimeError)
+
 
 def _central_directory(f: IO[bytes], size: int) -> tuple[int, int] | None:
     """(size, entries) of the zip's central directory from its end records, or None if there is none."""
@@ -107,7 +110,7 @@ def open_zip(f: IO[bytes], what: str) -> zipfile.ZipFile:
         return zipfile.ZipFile(f)
     except BadInputError:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, struct.error) as e:
+    except (*_READ_ERRORS, zipfile.LargeZipFile, struct.error, KeyError, IndexError) as e:
         raise BadInputError(f"{what}: not a readable zip file ({e})") from None
 
 
@@ -155,9 +158,6 @@ def _member(f: IO[bytes], zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Readabl
             raise zipfile.BadZipFile(f"{info.filename} extends beyond the end of the file")
         return _Window(f.fileno(), start, info.compress_size)
     return zf.open(info)
-
-
-_READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, RuntimeError)
 
 
 def _read_member(f: IO[bytes], zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
