@@ -34,6 +34,7 @@ from webarchive_files import (
     wget_warc,
     write_bomb_warc,
     write_warc,
+    write_zeros_warc,
     zeros_file,
 )
 
@@ -457,8 +458,8 @@ def _index_in_child(path: Path, media_type: str) -> dict[str, object]:
 
 def test_a_gzip_bomb_in_a_payload_stops_at_the_bound(tmp_path: Path) -> None:
     bomb = tmp_path / "bomb.warc.gz"
-    write_bomb_warc(bomb, decoded=1 << 30)
-    assert bomb.stat().st_size < 4 << 20
+    write_bomb_warc(bomb, decoded=256 << 20)  # a reader holding it would pass 150 MB
+    assert bomb.stat().st_size < 1 << 20
     result = _index_in_child(bomb, WARC)
     found = result["records"]
     assert isinstance(found, list)
@@ -467,6 +468,16 @@ def test_a_gzip_bomb_in_a_payload_stops_at_the_bound(tmp_path: Path) -> None:
         (SITE + "after.html", True, "ok"),
     ]
     assert [code for code, _ in result["problems"]] == ["WARC_CONTENT_LIMIT"]  # type: ignore[attr-defined]
+    assert isinstance(result["peak"], int) and result["peak"] < 150 << 20
+
+
+def test_a_gzip_bomb_member_of_the_warc_stops_there(tmp_path: Path) -> None:
+    bomb = tmp_path / "zeros.warc.gz"
+    write_zeros_warc(bomb, 128 << 20)
+    assert bomb.stat().st_size < 1 << 20
+    result = _index_in_child(bomb, WARC)
+    assert result["records"] == []
+    assert [code for code, _ in result["problems"]] == ["WARC_GZIP_LIMIT"]  # type: ignore[attr-defined]
     assert isinstance(result["peak"], int) and result["peak"] < 150 << 20
 
 

@@ -274,6 +274,21 @@ def write_bomb_warc(path: Path, decoded: int = 1 << 30) -> None:
             writer.write_record(page)
 
 
+def write_zeros_warc(path: Path, size: int) -> None:
+    """A .warc.gz (by warcio) whose resource record holds `size` zero bytes: a tiny gzip member."""
+    with tempfile.TemporaryFile() as payload:
+        block = bytes(1 << 20)
+        for _ in range(size >> 20):
+            payload.write(block)
+        payload.seek(0)
+        with path.open("wb") as out:
+            writer = WARCWriter(out, gzip=True)
+            record = writer.create_warc_record(
+                "urn:zeros", "resource", payload=payload, length=size, warc_content_type="application/octet-stream"
+            )
+            writer.write_record(record)
+
+
 # WACZ ---------------------------------------------------------------------------------------------
 
 

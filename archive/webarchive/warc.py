@@ -36,6 +36,8 @@ MAX_CHUNK_LINE = 4096  # a chunk-size line of chunked transfer-coding
 MAX_PROBLEMS = 1000  # per WARC file; the records themselves still say which digests failed
 CONTENT_BOUND = 64 << 20  # decoded content stops at max(this, CONTENT_RATIO x the record length)
 CONTENT_RATIO = 100
+GZIP_FLOOR = 64 << 20  # a gzip member of the WARC may decompress to this much ...
+GZIP_RATIO = 200  # ... or to this many times its compressed size, no more (real records: 1x to 20x)
 _WS = b" \t\r\n"
 
 
@@ -55,6 +57,10 @@ class _TruncatedError(_MalformedError):
 
 class _NotPerRecordError(_MalformedError):
     code = "WARC_GZIP_NOT_PER_RECORD"
+
+
+class _BombError(_MalformedError):
+    code = "WARC_GZIP_LIMIT"
 
 
 def open_regular(path: Path) -> IO[bytes]:
@@ -142,6 +148,11 @@ class _Stream:
             if out:
                 self._member_out += len(self._buf)
                 self._buf, self._pos = out, 0
+                produced = self._member_out + len(out)
+                if produced > GZIP_FLOOR and produced > GZIP_RATIO * (
+                    self._raw_pos - len(self._input) - self.member_start
+                ):
+                    raise _BombError(f"the gzip member at offset {self.member_start} decompresses beyond its bound")
                 return True
             if not data and not d.eof:
                 raise _TruncatedError(f"the gzip member at offset {self.member_start} is cut short")
