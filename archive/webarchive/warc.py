@@ -752,31 +752,9 @@ class _Reader:
         http_bad = with_http and head.length > 0 and status is None
         if http_bad:
             self.report("WARC_HTTP_MALFORMED", f"{part}: the HTTP status line or headers cannot be read ({uri})")
-        if http is not None:
-            media, charset = _media_type(http.get("content-type"))
-        elif with_http:
-            media, charset = None, None  # the WARC Content-Type says application/http, not the payload's
-        else:
-            media, charset = _media_type(h.get("content-type"))
-        location = None
-        if http is not None and status is not None and 300 <= status < 400 and http.get("location"):
-            try:
-                location = urljoin(uri, http["location"])
-            except ValueError:
-                location = http["location"]
-        fields: dict[str, Any] = {
+        fields = _facts(head, uri, status, http, with_http) | {
             "part": part,
             "file": self.file,
-            "offset": head.offset,
-            "type": rtype,
-            "uri": uri,
-            "date": h.get("warc-date", ""),
-            "record_id": h.get("warc-record-id", ""),
-            "status": status,
-            "content_type": media,
-            "charset": charset,
-            "location": location,
-            "refers_to": h.get("warc-refers-to-target-uri"),
             "payload_digest": payload.value if payload else None,
             "block_digest": block.value if block else None,
         }
@@ -837,6 +815,35 @@ class _Reader:
         )
         self.collected = b"".join(content.collected) if known and content.collected is not None else None
         return record, spooled
+
+
+def _facts(head: _Head, uri: str, status: int | None, http: dict[str, str] | None, with_http: bool) -> dict[str, Any]:
+    """The Record members the WARC and HTTP headers give."""
+    h = head.headers
+    if http is not None:
+        media, charset = _media_type(http.get("content-type"))
+    elif with_http:
+        media, charset = None, None  # the WARC Content-Type says application/http, not the payload's
+    else:
+        media, charset = _media_type(h.get("content-type"))
+    location = None
+    if http is not None and status is not None and 300 <= status < 400 and http.get("location"):
+        try:
+            location = urljoin(uri, http["location"])
+        except ValueError:
+            location = http["location"]
+    return {
+        "offset": head.offset,
+        "type": head.type,
+        "uri": uri,
+        "date": h.get("warc-date", ""),
+        "record_id": h.get("warc-record-id", ""),
+        "status": status,
+        "content_type": media,
+        "charset": charset,
+        "location": location,
+        "refers_to": h.get("warc-refers-to-target-uri"),
+    }
 
 
 class _Block:
