@@ -29,7 +29,7 @@ DATAPACKAGE = "datapackage.json"
 DATAPACKAGE_DIGEST = "datapackage-digest.json"
 PAGES = ("pages/pages.jsonl", "pages/extraPages.jsonl")
 MAX_CENTRAL_DIRECTORY = 64 << 20
-MAX_MEMBERS = 200_000
+MAX_MEMBERS = 100_000  # zip entries (each a ZipInfo in memory: about 0.5 KB)
 MAX_JSON = 16 << 20  # datapackage.json
 MAX_DIGEST_JSON = 1 << 20  # datapackage-digest.json
 MAX_RATIO = 200  # a deflated member may not claim more than this many times its compressed size ...
@@ -71,6 +71,9 @@ class Package:
 
 # The zip -----------------------------------------------------------------------------------------
 
+# What zipfile and zlib raise on bytes that are not what they should be.
+_READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, RuntimeError)
+
 
 def _central_directory(f: IO[bytes], size: int) -> tuple[int, int] | None:
     """(size, entries) of the zip's central directory from its end records, or None if there is none."""
@@ -107,7 +110,7 @@ def open_zip(f: IO[bytes], what: str) -> zipfile.ZipFile:
         return zipfile.ZipFile(f)
     except BadInputError:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, struct.error) as e:
+    except (*_READ_ERRORS, zipfile.LargeZipFile, struct.error, KeyError, IndexError) as e:
         raise BadInputError(f"{what}: not a readable zip file ({e})") from None
 
 
@@ -155,9 +158,6 @@ def _member(f: IO[bytes], zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Readabl
             raise zipfile.BadZipFile(f"{info.filename} extends beyond the end of the file")
         return _Window(f.fileno(), start, info.compress_size)
     return zf.open(info)
-
-
-_READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, RuntimeError)
 
 
 def _read_member(f: IO[bytes], zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:

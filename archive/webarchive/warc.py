@@ -36,6 +36,8 @@ MAX_CHUNK_LINE = 4096  # a chunk-size line of chunked transfer-coding
 MAX_PROBLEMS = 1000  # per WARC file; the records themselves still say which digests failed
 CONTENT_BOUND = 64 << 20  # decoded content stops at max(this, CONTENT_RATIO x the record length)
 CONTENT_RATIO = 100
+GZIP_FLOOR = 64 << 20  # a gzip member of the WARC may decompress to this much ...
+GZIP_RATIO = 200  # ... or to this many times its compressed size, no more (real records: 1x to 20x)
 _WS = b" \t\r\n"
 
 
@@ -55,6 +57,10 @@ class _TruncatedError(_MalformedError):
 
 class _NotPerRecordError(_MalformedError):
     code = "WARC_GZIP_NOT_PER_RECORD"
+
+
+class _BombError(_MalformedError):
+    code = "WARC_GZIP_LIMIT"
 
 
 def open_regular(path: Path) -> IO[bytes]:
@@ -142,6 +148,11 @@ class _Stream:
             if out:
                 self._member_out += len(self._buf)
                 self._buf, self._pos = out, 0
+                produced = self._member_out + len(out)
+                if produced > GZIP_FLOOR and produced > GZIP_RATIO * (
+                    self._raw_pos - len(self._input) - self.member_start
+                ):
+                    raise _BombError(f"the gzip member at offset {self.member_start} decompresses beyond its bound")
                 return True
             if not data and not d.eof:
                 raise _TruncatedError(f"the gzip member at offset {self.member_start} is cut short")
@@ -208,36 +219,37 @@ class _Stream:
 
 # Digests ----------------------------------------------------------------------------------------
 
-_ALGORITHMS = {
-    "sha1": "sha1",
-    "sha256": "sha256",
-    "sha512": "sha512",
-    "sha384": "sha384",
-    "sha224": "sha224",
-    "md5": "md5",
-    "sha3256": "sha3_256",
-    "sha3512": "sha3_512",
+_ALGORITHMS: dict[str, Callable[[], Any]] = {
+    "sha1": hashlib.sha1,
+    "sha256": hashlib.sha256,
+    "sha512": hashlib.sha512,
+    "sha384": hashlib.sha384,
+    "sha224": hashlib.sha224,
+    "md5": hashlib.md5,
+    "sha3256": hashlib.sha3_256,
+    "sha3512": hashlib.sha3_512,
 }
 
 
 class _Declared:
-    """A WARC-*-Digest value: its algorithm's hasher and the digest values it can stand for."""
+    """A WARC-*-Digest value and a hasher of its algorithm (None if the algorithm is unknown)."""
 
     def __init__(self, name: str, value: str) -> None:
         self.name = name
         self.value = value
-        algo, sep, encoded = value.strip().partition(":")
-        self.algo = _ALGORITHMS.get(algo.lower().replace("-", "").replace("_", "")) if sep else None
-        self.hasher: Any = hashlib.new(self.algo) if self.algo else None
-        self.expected = _decodings(encoded.strip(), self.hasher.digest_size) if self.hasher else set()
-        if not self.expected:
-            self.hasher = None
+        algo, sep, self._encoded = value.strip().partition(":")
+        self.algo = algo.lower().replace("-", "").replace("_", "") if sep else None
+        make = _ALGORITHMS.get(self.algo) if self.algo else None
+        self.hasher: Any = make() if make is not None else None
 
     def result(self) -> bool | None:
         """True if the bytes hash to the declared value, False if not, None if it cannot be checked."""
         if self.hasher is None:
             return None
-        return bool(self.hasher.digest() in self.expected)
+        expected = _decodings(self._encoded.strip(), self.hasher.digest_size)
+        if not expected:
+            return None  # not a digest of this algorithm in any encoding WARC writers use
+        return bool(self.hasher.digest() in expected)
 
     def computed(self) -> str:
         return f"{self.value.partition(':')[0]}:{base64.b32encode(self.hasher.digest()).decode()}"
@@ -355,47 +367,59 @@ class _Dechunk:
 
 
 class _Inflate:
-    """gzip or deflate content-coding undone in bounded steps. Bytes that do not start as that coding
-    pass as they are (as in warcio: stored bodies are often decoded already)."""
+    """gzip or deflate content-coding undone in bounded steps. A body that does not start as that coding
+    passes as it is (as in warcio: bodies are often stored decoded under their original header)."""
 
     def __init__(self, coding: str) -> None:
         self._coding = coding
-        self._d: Any = zlib.decompressobj(31 if coding == "gzip" else 15)
-        self._seen: bytearray | None = bytearray()  # input before any output, for a fallback
-        self._produced = False
-        self._passthrough = False
+        self._mode: str | None = None  # "gzip", "zlib", "raw" (deflate without header) or "pass"
+        self._head = b""  # the first bytes, until the mode is decided
+        self._d: Any = None
+        self._seen: bytearray | None = None  # a raw attempt's input before any output, to pass it on
         self._done = False
-        self._tried_raw = coding != "deflate"  # deflate is sent as zlib, sometimes as raw deflate
+
+    def _decide(self, first: bytes) -> str:
+        if self._coding == "gzip":
+            return "gzip" if first[:2] == b"\x1f\x8b" else "pass"
+        zlib_header = first[0] & 0x0F == 8 and (first[0] << 8 | first[1]) % 31 == 0
+        return "zlib" if zlib_header else "raw"
 
     def feed(self, data: bytes) -> Iterator[bytes]:
-        if self._passthrough:
+        if self._mode is None:
+            self._head += data
+            if len(self._head) < 2:
+                return
+            data, self._head = self._head, b""
+            self._mode = self._decide(data)
+            wbits = {"gzip": 31, "zlib": 15, "raw": -15}.get(self._mode)
+            self._d = zlib.decompressobj(wbits) if wbits else None
+            self._seen = bytearray() if self._mode == "raw" else None
+        if self._mode == "pass":
             yield data
             return
         if self._done:
             return
-        if not self._produced and self._seen is not None:
+        if self._seen is not None:
             self._seen += data
             if len(self._seen) > OUT_CHUNK:
-                self._seen = None  # this long without output: no fallback any more
+                self._seen = None  # this long without output: a broken stream, no fallback any more
         while True:
             d = self._d
             try:
                 out = d.decompress(data, OUT_CHUNK)
             except zlib.error as e:
-                if not self._produced and self._seen is not None:
-                    yield from self._fallback()
+                if self._seen is not None:  # raw deflate was a guess, and a wrong one
+                    self._mode = "pass"
+                    yield bytes(self._seen)
                     return
                 raise _UndecodableError(f"bad {self._coding} data ({e})") from None
             if out:
-                if not self._produced:
-                    self._produced = True
-                    self._seen = None
+                self._seen = None
                 yield out
             if d.eof:
                 leftover = d.unused_data
-                if self._coding == "gzip" and leftover.lstrip(b"\0"):
-                    # concatenated gzip members are one gzip stream
-                    self._d = zlib.decompressobj(31)
+                if self._mode == "gzip" and leftover.lstrip(b"\0"):
+                    self._d = zlib.decompressobj(31)  # concatenated gzip members are one gzip stream
                     data = leftover
                     continue
                 self._done = True
@@ -404,23 +428,11 @@ class _Inflate:
             if not data and len(out) < OUT_CHUNK:
                 return
 
-    def _fallback(self) -> Iterator[bytes]:
-        seen = bytes(self._seen or b"")
-        self._seen = bytearray()
-        if not self._tried_raw:
-            self._tried_raw = True
-            self._d = zlib.decompressobj(-15)
-            self._seen = bytearray()
-            yield from self.feed(seen)
-            return
-        self._passthrough = True
-        yield seen
-
     def close(self) -> Iterator[bytes]:
-        if self._passthrough or self._produced or self._done:
-            return
-        if self._seen:  # never decoded a byte: not this coding after all
-            self._passthrough = True
+        if self._mode is None and self._head:  # one byte: not this coding
+            yield self._head
+        elif self._seen:  # raw deflate never produced a byte: not this coding after all
+            self._mode = "pass"
             yield bytes(self._seen)
 
 
@@ -655,6 +667,8 @@ class _Reader:
         else:
             offset = s.tell()
         first = s.readline(MAX_LINE)
+        if not first.endswith(b"\n") and b"WARC/1.".startswith(first[:7]) and len(first) < MAX_LINE:
+            raise _TruncatedError(f"{self.part(offset)}: the file ends inside the record's WARC headers")
         if not first.startswith(b"WARC/"):
             raise _MalformedError(f"{self.part(offset)}: no WARC/1.x line where a record should start")
         lines: list[bytes] = []
@@ -662,6 +676,8 @@ class _Reader:
         while True:
             line = s.readline(MAX_LINE)
             if not line:
+                raise _TruncatedError(f"{self.part(offset)}: the file ends inside the record's WARC headers")
+            if not line.endswith(b"\n") and len(line) < MAX_LINE:
                 raise _TruncatedError(f"{self.part(offset)}: the file ends inside the record's WARC headers")
             if not line.endswith(b"\n") or total > MAX_WARC_HEAD or len(lines) > MAX_HEADERS:
                 raise _MalformedError(f"{self.part(offset)}: WARC headers beyond their bounds")
@@ -729,72 +745,16 @@ class _Reader:
         payload = _Declared("WARC-Payload-Digest", h["warc-payload-digest"]) if "warc-payload-digest" in h else None
         # A revisit's payload digest is the original's; a segment's covers all segments (as in warcio).
         check = payload if payload and rtype != "revisit" and "warc-segment-number" not in h else None
-        left = head.length
-        stream = self.stream
-        block_hasher = block.hasher if block is not None else None
-
-        def pull(n: int) -> bytes:
-            nonlocal left
-            data = stream.read(min(n, left))
-            if not data:
-                raise _TruncatedError(f"{part}: the file ends inside the record ({uri})")
-            left -= len(data)
-            if block_hasher is not None:
-                block_hasher.update(data)
-            return data
-
+        body = _Block(self.stream, head.length, block.hasher if block is not None else None, f"{part} ({uri})")
         # The HTTP head, for the records that have one (warcio's rule: these types, http(s) URIs).
         with_http = rtype in ("response", "revisit") and uri.lower().startswith(("http:", "https:"))
-        http: dict[str, str] | None = None
-        status: int | None = None
-        rest = b""
-        http_bad = False
-        if with_http and left > 0:
-            buf = bytearray()
-            end = -1
-            while left > 0 and len(buf) <= MAX_HTTP_HEAD:
-                start = max(0, len(buf) - 3)
-                buf += pull(MAX_HTTP_HEAD + 4 - len(buf))
-                if not buf.startswith(b"HTTP/"[: len(buf)]):
-                    break
-                end = _head_end(buf, start)
-                if end >= 0:
-                    break
-            if buf.startswith(b"HTTP/") and (end >= 0 or left == 0):
-                cut = end if end >= 0 else len(buf)
-                lines = bytes(buf[:cut]).splitlines(keepends=True)
-                status = _status(lines[0])
-                http = _headers(lines[1:])
-                rest = bytes(buf[cut:])
-            http_bad = status is None
-            if http_bad:
-                self.report("WARC_HTTP_MALFORMED", f"{part}: the HTTP status line or headers cannot be read ({uri})")
-                http = None
-        if http is not None:
-            media, charset = _media_type(http.get("content-type"))
-        elif with_http:
-            media, charset = None, None  # the WARC Content-Type says application/http, not the payload's
-        else:
-            media, charset = _media_type(h.get("content-type"))
-        location = None
-        if http is not None and status is not None and 300 <= status < 400 and http.get("location"):
-            try:
-                location = urljoin(uri, http["location"])
-            except ValueError:
-                location = http["location"]
-        fields: dict[str, Any] = {
+        status, http, rest = _http_head(body) if with_http and body.left > 0 else (None, None, b"")
+        http_bad = with_http and head.length > 0 and status is None
+        if http_bad:
+            self.report("WARC_HTTP_MALFORMED", f"{part}: the HTTP status line or headers cannot be read ({uri})")
+        fields = _facts(head, uri, status, http, with_http) | {
             "part": part,
             "file": self.file,
-            "offset": head.offset,
-            "type": rtype,
-            "uri": uri,
-            "date": h.get("warc-date", ""),
-            "record_id": h.get("warc-record-id", ""),
-            "status": status,
-            "content_type": media,
-            "charset": charset,
-            "location": location,
-            "refers_to": h.get("warc-refers-to-target-uri"),
             "payload_digest": payload.value if payload else None,
             "block_digest": block.value if block else None,
         }
@@ -811,25 +771,25 @@ class _Reader:
         chunked = http is not None and "chunked" in http.get("transfer-encoding", "").lower()
         # The payload digest as warcio computes it (over the bytes as stored) and, for a chunked one,
         # over the transfer-decoded bytes too: the "entity-body" the WARC standard speaks of.
-        alt = _Declared(check.name, check.value) if check is not None and chunked else None
+        alt = _Declared(check.name, check.value) if check and check.hasher and chunked else None
         pipeline = _Payload(chunked, http.get("content-encoding") if http else None, content, [alt] if alt else [])
         payload_hasher = check.hasher if check is not None else None
         if check is not None and payload_hasher is not None and http is None and block and block.algo == check.algo:
             payload_hasher = None  # payload and block are the same bytes: one hash serves both
-            check.hasher = block_hasher
+            check.hasher = block.hasher
         try:
-            if payload_hasher is not None:
-                payload_hasher.update(rest)
-            if has_content:
-                pipeline.feed(rest)
-            while left > 0:
-                data = pull(RAW_CHUNK)
+            data = rest
+            while True:
                 if payload_hasher is not None:
                     payload_hasher.update(data)
                 if has_content:
                     pipeline.feed(data)
+                if body.left == 0:
+                    break
+                data = body.pull(RAW_CHUNK)
             if has_content:
                 pipeline.close()
+            stream = self.stream
             length = self.end(head, 0 if stream.gzipped else stream.tell()) if collect is None else 0
         except BaseException:
             content.discard()
@@ -855,6 +815,75 @@ class _Reader:
         )
         self.collected = b"".join(content.collected) if known and content.collected is not None else None
         return record, spooled
+
+
+def _facts(head: _Head, uri: str, status: int | None, http: dict[str, str] | None, with_http: bool) -> dict[str, Any]:
+    """The Record members the WARC and HTTP headers give."""
+    h = head.headers
+    if http is not None:
+        media, charset = _media_type(http.get("content-type"))
+    elif with_http:
+        media, charset = None, None  # the WARC Content-Type says application/http, not the payload's
+    else:
+        media, charset = _media_type(h.get("content-type"))
+    location = None
+    if http is not None and status is not None and 300 <= status < 400 and http.get("location"):
+        try:
+            location = urljoin(uri, http["location"])
+        except ValueError:
+            location = http["location"]
+    return {
+        "offset": head.offset,
+        "type": head.type,
+        "uri": uri,
+        "date": h.get("warc-date", ""),
+        "record_id": h.get("warc-record-id", ""),
+        "status": status,
+        "content_type": media,
+        "charset": charset,
+        "location": location,
+        "refers_to": h.get("warc-refers-to-target-uri"),
+    }
+
+
+class _Block:
+    """A record's block, read in pieces (each fed to the block digest) up to its Content-Length."""
+
+    def __init__(self, stream: _Stream, length: int, hasher: Any, where: str) -> None:
+        self._stream = stream
+        self.left = length
+        self._hasher = hasher
+        self._where = where
+
+    def pull(self, n: int) -> bytes:
+        data = self._stream.read(min(n, self.left))
+        if not data:
+            raise _TruncatedError(f"{self._where}: the file ends inside the record")
+        self.left -= len(data)
+        if self._hasher is not None:
+            self._hasher.update(data)
+        return data
+
+
+def _http_head(body: _Block) -> tuple[int | None, dict[str, str] | None, bytes]:
+    """(status, headers, payload bytes read past them) of an HTTP response head at the block's start;
+    status None if there is none within bounds (then the bytes read are returned as they are)."""
+    buf = bytearray()
+    end = -1
+    while body.left > 0 and len(buf) <= MAX_HTTP_HEAD:
+        start = max(0, len(buf) - 3)
+        buf += body.pull(MAX_HTTP_HEAD + 4 - len(buf))
+        if not buf.startswith(b"HTTP/"[: len(buf)]):
+            break
+        end = _head_end(buf, start)
+        if end >= 0:
+            break
+    if not buf.startswith(b"HTTP/") or (end < 0 and body.left > 0):
+        return None, None, bytes(buf)
+    cut = end if end >= 0 else len(buf)  # a head without its blank line at the block's end (revisits)
+    lines = bytes(buf[:cut]).splitlines(keepends=True)
+    status = _status(lines[0])
+    return (status, _headers(lines[1:]), bytes(buf[cut:])) if status is not None else (None, None, bytes(buf))
 
 
 def _head_end(buf: bytearray, start: int) -> int:
