@@ -178,7 +178,7 @@ def test_the_database_table_is_the_schema_a_new_vault_has(fresh: Path) -> None:
         triggers = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
         layout = conn.execute("PRAGMA user_version").fetchone()[0]
     assert documented == actual
-    assert all(f"`{name}`" in DOC for name in triggers) and len(triggers) == 8
+    assert all(f"`{name}`" in DOC for name in triggers) and len(triggers) == 10
     assert layout == 2
 
 

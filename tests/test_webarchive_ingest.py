@@ -182,6 +182,8 @@ def test_a_corrupted_payload_is_reported_at_ingest_and_by_verify(tmp_path: Path)
     verified = run("verify", "--json", vault=vault)
     assert verified.code == 1
     assert [p["code"] for p in verified.json()["problems"]] == ["WARC_DIGEST_MISMATCH"]
+    # Reading it again finds the same: nothing to append, and the damage stays noted.
+    assert ok("reextract", item_id, "--json", vault=vault).json()[0]["changed"] is False
 
 
 def test_a_tampered_record_index_is_reported(tmp_path: Path, warc: Path) -> None:

@@ -35,7 +35,9 @@ def show(item_id: str, vault: Path | None = None, json: bool = False, page: str 
         doc = item.to_json()
         doc["history"] = [{"seq": s.seq, "hash": s.hash, **e.to_json()} for s, e in history]
         if total:
-            doc["pages"] = pages
+            from archive.core.records import facts_of
+
+            doc["pages"] = [{**facts_of(p), "title": _title(item, p)} for p in pages]
         emit_json(doc)
     else:
         from archive.cli.render import item_lines, pages_lines, width
@@ -47,23 +49,31 @@ def show(item_id: str, vault: Path | None = None, json: bool = False, page: str 
 PAGES_SHOWN = 100
 
 
+def _title(item: Item, page: dict[str, Any]) -> str | None:
+    found = item.page_fields(page).get("title")
+    return str(found.value) if found is not None and found.has_value else None
+
+
 def _show_page(item: Item, row: dict[str, Any], json: bool) -> None:
     part = str(row["part"])
     if as_json(json):
         from archive.cli.render import emit_json
+        from archive.core.records import facts_of, page_claims, page_notes
         from archive.core.resolve import conflicts, current_values
 
-        fields = item.part_fields(part)
+        fields = item.page_fields(row)
+        claims = [*page_claims(row, item.archived.seq), *(c for c in item.claims if c.part == part)]
         emit_json(
             {
                 "item": item.id,
                 "part": part,
-                "record": row,
+                "record": facts_of(row),
                 "metadata": {
                     "current": current_values(fields),
                     "conflicts": conflicts(fields),
-                    "claims": [c.to_json(with_seq=True) for c in item.claims if c.part == part],
+                    "claims": [c.to_json(with_seq=True) for c in claims],
                 },
+                "notes": [n.to_json(with_seq=True) for n in page_notes(row, item.archived.seq)],
             }
         )
     else:

@@ -197,7 +197,7 @@ def pages_lines(item: Item, pages: Sequence[dict[str, Any]], total: int, cols: i
     ]
     rows = []
     for page in pages:
-        title = item.part_fields(str(page["part"])).get("title")
+        title = item.page_fields(page).get("title")
         rows.append(
             (
                 str(page["part"]),
@@ -241,12 +241,14 @@ def page_lines(item: Item, row: dict[str, Any], cols: int) -> list[str]:
     if "refers_to" in row:
         pairs.append(Pair("revisit of", str(row["refers_to"]), verbatim=True))
     lines += render_pairs(pairs, cols)
-    fields = item.part_fields(part)
+    fields = item.page_fields(row)
     lines += _credentials(
         {n: v.value for n, v in fields.items() if v.has_value}, str(row.get("content_type", "")), cols
     )
     lines += metadata_lines(fields, cols)
-    notes = [n for n in item.notes if n.reason.startswith(f"record {part} ")]
+    from archive.core.records import page_notes
+
+    notes = page_notes(row, item.archived.seq)
     if notes:
         lines += ["", "extraction notes"]
         lines += [

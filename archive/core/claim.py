@@ -163,7 +163,7 @@ class Claim:
                 part=_part(value),
             )._read(read_as)
         if source == "extracted":
-            members(value, "an extracted claim", _EXTRACTED + seq_member, ("span", "key", "part"))
+            members(value, "an extracted claim", _EXTRACTED + seq_member, ("span", "key"))
             ext = value["extractor"]
             if not isinstance(ext, dict):
                 raise RuleError("claim.extractor must be an object")
@@ -191,7 +191,6 @@ class Claim:
                 span=(span[0], span[1]) if isinstance(span, list) else None,
                 key=string(value["key"], "claim.key") if "key" in value else None,
                 seq=seq,
-                part=_part(value),
             )._read(read_as)
         raise RuleError(f"a claim's source must be one of {', '.join(SOURCES)}")
 

@@ -12,7 +12,7 @@ every kind). Everything else derives from this one model: the index row storage 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from archive.core.body import (
@@ -198,12 +198,22 @@ class Item:
         return self._views
 
     def parts(self) -> list[str]:
-        """The parts (records of a web archive) that claims are about, in the order first claimed."""
+        """The parts (records of a web archive) that the item's own claims are about (amendments of
+        pages), in the order first claimed."""
         return list(dict.fromkeys(c.part for c in self.claims if c.part is not None))
 
-    def part_fields(self, part: str) -> dict[str, FieldView]:
-        """The fields of one part, by the same rules as the item's (`archive.core.resolve`)."""
-        return resolve([c for c in self.claims if c.part == part], self.extraction_seq)
+    def part_fields(self, part: str, extracted: Sequence[Claim] = ()) -> dict[str, FieldView]:
+        """The fields of one part: the claims its record row holds (`extracted`, read at the
+        ingest: `archive.core.records.page_claims`) and the item's claims about it, by the same
+        rules as the item's (`archive.core.resolve`)."""
+        mine = [c for c in self.claims if c.part == part]
+        return resolve([*extracted, *mine], self.archived.seq)
+
+    def page_fields(self, row: Mapping[str, Any]) -> dict[str, FieldView]:
+        """The fields of the page a record row describes (`part_fields` with the row's claims)."""
+        from archive.core.records import page_claims
+
+        return self.part_fields(str(row["part"]), page_claims(row, self.archived.seq))
 
     def current(self) -> dict[str, Any]:
         return current_values(self.fields())

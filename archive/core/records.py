@@ -1,10 +1,11 @@
 """The record index of a web archive: its rows, their Merkle tree, and reading a row strictly. Pure.
 
 A WARC or WACZ item holds records (responses, resources, revisits). Each is one *row*: a JSON
-object of the record's facts (`ROW_MEMBERS`), and its bytes are the row's canonical form (RFC
-8785). The rows, in index order, are the leaves of an RFC 9162 Merkle tree whose root the item's
-ingest entry holds (`object.contents.root`), so one row is proven against the ledger with an
-inclusion proof, without the others (docs/format.md §21).
+object of the record's facts and of what the extractors read from its content (its `claims` and
+`notes`), and its bytes are the row's canonical form (RFC 8785). The rows, in index order, are the
+leaves of an RFC 9162 Merkle tree whose root the item's ingest entry holds
+(`object.contents.root`), so one row, and with it what was read from that page, is proven against
+the ledger with an inclusion proof, without the others (docs/format.md §21).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from archive.core.canonical import canonical_bytes, parse_canonical
+from archive.core.claim import Claim, ExtractionNote
 from archive.core.merkle import CompactRange, inclusion_proof_from_leaves, leaf_hash, verify_inclusion
 from archive.core.strict import RuleError, count, members, string
 
@@ -29,7 +31,10 @@ ROW_OPTIONAL = (
     "digest_detail",
     "sha256",
     "size",
+    "claims",
+    "notes",
 )
+READING = ("claims", "notes")  # what was read from the content, beside the record's own facts
 RECORD_TYPES = ("response", "resource", "revisit")
 DIGEST_RESULTS = ("ok", "mismatch", "absent", "unsupported")
 _COUNTS = ("offset", "length", "size")
@@ -120,4 +125,32 @@ def check_row(value: Any) -> dict[str, Any]:
         raise RuleError("row.sha256 must be 64 hex digits")
     if value["part"] != f"{value['file']}@{value['offset']}":
         raise RuleError("row.part must be the row's file, '@' and its offset")
+    for name, reader in (("claims", _claim), ("notes", ExtractionNote.from_json)):
+        if name in value:
+            if not isinstance(value[name], list) or not value[name]:
+                raise RuleError(f"row.{name} must be a non-empty array")
+            for member in value[name]:
+                reader(member)
     return value
+
+
+def _claim(value: Any) -> Claim:
+    claim = Claim.from_json(value)
+    if claim.source != "extracted" or claim.part is not None:
+        raise RuleError("a record row's claims are extracted claims without a part (the row is the part)")
+    return claim
+
+
+def facts_of(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A row without what was read from its content: the record's own facts."""
+    return {k: v for k, v in row.items() if k not in READING}
+
+
+def page_claims(row: Mapping[str, Any], seq: int) -> list[Claim]:
+    """A row's claims as claims about its part, made by the ingest entry `seq`."""
+    part = str(row["part"])
+    return [Claim.from_json(c, seq=seq).replace(part=part) for c in row.get("claims", ())]
+
+
+def page_notes(row: Mapping[str, Any], seq: int) -> list[ExtractionNote]:
+    return [ExtractionNote.from_json(n, seq=seq) for n in row.get("notes", ())]

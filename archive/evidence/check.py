@@ -223,13 +223,24 @@ def _check_item(
             report.add([Problem("MANIFEST_ITEM_MISMATCH", "no ingest entry for this item", item=item_id)])
         return
     part = item["page"]["part"] if "page" in item else None
-    differing = _differences(item, folded, origin, csl=version >= 2, part=part)
+    record = item["page"]["record"] if part is not None and _is_row(item["page"]["record"]) else None
+    differing = _differences(item, folded, origin, csl=version >= 2, page=record)
     if differing:
         report.add(
             [Problem("MANIFEST_ITEM_MISMATCH", f"differs from its entries on {', '.join(differing)}", item=item_id)]
         )
     if part is not None:
         report.add(_page_problems(item["page"], folded))
+
+
+def _is_row(value: Any) -> bool:
+    from archive.core.records import check_row
+
+    try:
+        check_row(value)
+    except RuleError:
+        return False
+    return True
 
 
 def _page_problems(page: dict[str, Any], folded: Item) -> list[Problem]:
@@ -268,7 +279,7 @@ def _page_problems(page: dict[str, Any], folded: Item) -> list[Problem]:
                 item=item_id,
             )
         )
-    fields = folded.part_fields(part)
+    fields = folded.page_fields(row)
     expected = {"current": current_values(fields), "conflicts": conflicts(fields)}
     if page["metadata"] != expected:
         problems.append(
@@ -277,12 +288,14 @@ def _page_problems(page: dict[str, Any], folded: Item) -> list[Problem]:
     return problems
 
 
-def _differences(item: dict[str, Any], folded: Item, origin: str, *, csl: bool, part: str | None = None) -> list[str]:
+def _differences(
+    item: dict[str, Any], folded: Item, origin: str, *, csl: bool, page: dict[str, Any] | None = None
+) -> list[str]:
     """The members of the manifest item that differ from the item its entries fold into (`csl`:
     the CSL record too; its rules are those of manifest version 2, so older ones are not compared)."""
     expected = folded.to_manifest()
     if csl:
-        expected["csl"] = csl_record(folded, origin, part)
+        expected["csl"] = csl_record(folded, origin, page)
     differing = [key for key, value in expected.items() if item.get(key) != value]
     meta = item.get("metadata")
     if "metadata" in differing and isinstance(meta, dict):

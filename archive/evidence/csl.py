@@ -9,6 +9,7 @@ an invented value.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from archive.core.item import Item
@@ -91,10 +92,12 @@ def untitled(media_type: str, photographers: list[str]) -> str:
     return "[Text]"
 
 
-def csl_record(state: Item, origin: str, part: str | None = None) -> dict[str, Any]:
-    """The CSL-JSON record for an item, from its current metadata; with `part`, for that page of a
-    web archive item, cited as an archived web copy (its capture, not the ingest, dates the copy)."""
-    current = state.current() if part is None else current_values(state.part_fields(part))
+def csl_record(state: Item, origin: str, page: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The CSL-JSON record for an item, from its current metadata; with `page` (a record row), for
+    that page of a web archive item, cited as an archived web copy (its capture, not the ingest,
+    dates the copy)."""
+    part = str(page["part"]) if page is not None else None
+    current = state.current() if page is None else current_values(state.page_fields(page))
     media_type = state.object.media_type if part is None else "text/html"
     record: dict[str, Any] = {"id": state.id if part is None else f"{state.id}#{part}", "type": csl_type(media_type)}
     photographers = _photographers(current.get("credit") or [])

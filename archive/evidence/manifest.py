@@ -194,10 +194,11 @@ def page_member(reader: Reader, item: Item, part: str, leaves: dict[str, list[by
     hashes = leaves.get(item.id)
     if hashes is None:
         hashes = leaves[item.id] = [row_leaf(r.row) for r in reader.records(item.id)]
-    fields = item.part_fields(part)
+    row = json.loads(found.row)
+    fields = item.page_fields(row)
     return {
         "part": part,
-        "record": json.loads(found.row),
+        "record": row,
         "record_proof": {
             "index": found.idx,
             "size": len(hashes),
@@ -215,13 +216,17 @@ def manifest_items(
 
     leaves: dict[str, list[bytes]] = {}
     for page in _pages(reader, ids):
-        records = [csl_record(item, head.origin, part) for item, part in page]
+        members = [page_member(reader, item, part, leaves) if part is not None else None for item, part in page]
+        records = [
+            csl_record(item, head.origin, member["record"] if member else None)
+            for (item, _), member in zip(page, members, strict=True)
+        ]
         citations = render_citations(records) if cite else [{} for _ in page]
         entries = _entries(reader, [item for item, _ in page], head)
-        for (item, part), record, cited, proven in zip(page, records, citations, entries, strict=True):
+        for (item, _), member, record, cited, proven in zip(page, members, records, citations, entries, strict=True):
             doc = item.to_manifest()
-            if part is not None:
-                doc["page"] = page_member(reader, item, part, leaves)
+            if member is not None:
+                doc["page"] = member
             doc["citations"] = {
                 s: {"text": cited.get(s, ""), "markdown": cited.get(f"{s}_markdown", "")} for s in STYLES
             }
@@ -235,7 +240,16 @@ def csl_records(
 ) -> Iterator[dict[str, Any]]:
     for page in _pages(reader, ids):
         for item, part in page:
-            yield csl_record(item, origin, part)
+            row = _row(reader, item, part) if part is not None else None
+            yield csl_record(item, origin, row)
+
+
+def _row(reader: Reader, item: Item, part: str) -> dict[str, Any]:
+    found = next(iter(reader.records(item.id, part=part)), None)
+    if found is None:
+        raise NotFoundError(f"item {item.id} has no record {part}")
+    row: dict[str, Any] = json.loads(found.row)
+    return row
 
 
 def _check_signer(head: Header, signer: Signer) -> None:

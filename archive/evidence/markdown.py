@@ -14,6 +14,7 @@ from typing import Any, TextIO
 
 from archive.core.claim import Claim
 from archive.core.item import Item
+from archive.core.records import page_notes
 
 STYLE_TITLES = {"apa": "APA 7", "chicago": "Chicago 18", "mla": "MLA 9"}
 _UNSAFE_LINK = re.compile(r"\]\(\s*(?!https?://)[^)]*\)", re.IGNORECASE)
@@ -74,7 +75,7 @@ def _claim_line(claim: Claim) -> str:
 def _item(number: int, item: Item, doc: dict[str, Any]) -> list[str]:
     page = doc.get("page")
     part = str(page["part"]) if page is not None else None
-    fields = item.fields() if part is None else item.part_fields(part)
+    fields = item.fields() if page is None else item.page_fields(page["record"])
     current = {name: view.value for name, view in fields.items() if view.has_value}
     title = current.get("title") or (f"[untitled: {item.name}]" if part is None else "[Web page]")
     lines = [f"## {number}. {cell(title)}", ""]
@@ -139,7 +140,7 @@ def _item(number: int, item: Item, doc: dict[str, Any]) -> list[str]:
             lines += ["Superseded values (kept in the ledger, not current):", ""]
             lines += [f"- {name}: {_claim_line(c)}" for name, c in old]
             lines.append("")
-    notes = item.notes if part is None else [n for n in item.notes if n.reason.startswith(f"record {part} ")]
+    notes = item.notes if page is None else page_notes(page["record"], item.archived.seq)
     for note in notes:
         lines += [f"Extraction: {cell(note.note)}: {cell(note.reason)} (ledger entry {note.seq}).", ""]
     if item.relations:

@@ -218,7 +218,7 @@ class Archive:
 
         def body(item: Item, _at: str) -> Body | None:
             if is_web_archive(item.object.media_type):
-                fresh = _read_web_archive(path, item.object.media_type, extractors)
+                fresh = _read_web_archive(path, item.object.media_type)
             else:
                 doc = Doc(path, item.object.media_type, item.object.charset, item.object.size)
                 fresh = next(iter(extractors.run([doc])))
@@ -455,17 +455,12 @@ def _apply(item: Item, sealed: Sealed) -> None:
     fold.apply(decode(sealed.data), sealed.hash)
 
 
-def _read_web_archive(path: Path, media_type: str, extractors: Extractors) -> Any:
-    """A web archive's pages and images read again (its record index stays as ingested)."""
-    import tempfile
-
+def _read_web_archive(path: Path, media_type: str) -> Any:
+    """What a web archive's entry says of the file itself, read again (its record index, and what
+    its rows say of its pages, stay as ingested: `archive.service.webcapture.reread`)."""
     from archive.service import webcapture
-    from archive.service.extraction import Extracted
 
-    with tempfile.TemporaryDirectory(prefix="archive-reextract-") as spool:
-        capture = webcapture.read(path, media_type, extractors, Path(spool))
-        capture.discard()
-    return Extracted(capture.claims, capture.notes)
+    return webcapture.reread(path, media_type)
 
 
 def _bare(claim: Claim) -> dict[str, Any]:

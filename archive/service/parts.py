@@ -9,7 +9,7 @@ capture: the error lists the captures' addresses, one of which is then given ins
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from archive.core.records import read_row
 from archive.errors import AmbiguousIdError, NotFoundError, UsageError
@@ -19,9 +19,8 @@ SEPARATOR = "#"
 MAX_LISTED = 10
 
 
-@dataclass(frozen=True)
-class Ref:
-    """An item, or one part (record) of a web archive item."""
+class Ref(NamedTuple):
+    """An item, or one part (record) of a web archive item (a NamedTuple: `show` loads no dataclasses)."""
 
     item: str
     part: str | None = None

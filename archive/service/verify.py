@@ -29,7 +29,7 @@ from archive.core.problems import Problem, Report
 from archive.core.strict import RuleError
 from archive.errors import ArchiveError
 from archive.service.vaultfiles import check_key_file, writable_directories, writable_object
-from archive.service.verifyweb import check_files, check_rows, web_archives
+from archive.service.verifyweb import Facts, check_files, check_rows, web_archives
 from archive.storage.backends import describe, open_ledger
 from archive.storage.keystore import key_dir
 from archive.storage.objects import ObjectStore
@@ -145,7 +145,8 @@ def _verify(
                 )
                 _check_index(reader, facts.items, layout, report)
                 webs = web_archives(facts.items)
-                report.add(check_rows(reader, webs))
+                web_facts: Facts = {}
+                report.add(check_rows(reader, webs, web_facts))
                 _check_nodes(reader, facts, report)
                 _check_checkpoints(reader, stored, facts, report)
                 _check_cosignatures(reader, stored, path, report)
@@ -166,7 +167,7 @@ def _verify(
         if webs:
             damaged = {p.item for p in report.problems if p.code.startswith("OBJECT_")}
             located = [(item, objects.locate(item.id)) for item in webs if item.id not in damaged]
-            report.add(check_files((item, where) for item, where in located if where is not None))
+            report.add(check_files(((item, where) for item, where in located if where is not None), web_facts))
         current = facts.keys.current
         problems, warnings = check_key_file(path, current.public_key if current else None)
         report.add(problems)
