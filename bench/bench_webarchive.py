@@ -167,7 +167,54 @@ def child_warcio(path: Path) -> dict[str, Any]:
     return {"records": count, "seconds": time.perf_counter() - start, "problems": failed}
 
 
-CHILDREN = {"records": child_records, "index": child_index, "package": child_package, "warcio": child_warcio}
+def child_ingest(path: Path) -> dict[str, Any]:
+    """The whole `archive ingest` of the WACZ into a new vault, in this process (the CLI's own
+    entry point): every page read by the sandboxed extractors, the rows kept, the entry appended;
+    then `archive verify` of that vault (its peak RSS is this process's own after the ingest)."""
+    import contextlib
+    import io
+    import resource
+    import sqlite3
+
+    from archive.cli.main import main as cli
+
+    with tempfile.TemporaryDirectory() as where:
+        vault = str(Path(where) / "vault")
+        start = time.perf_counter()
+        sys.argv = ["archive", "--vault", vault, "ingest", str(path)]
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):
+            cli()
+        seconds = time.perf_counter() - start
+        ingest_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+        with contextlib.closing(sqlite3.connect(Path(vault) / "ledger.sqlite")) as db:
+            records, pages = db.execute(
+                "SELECT count(*), sum(substr(media, 1, 9) = 'text/html') FROM record"
+            ).fetchone()
+            entry = db.execute("SELECT length(data) FROM ledger WHERE kind = 'ingest'").fetchone()[0]
+        start = time.perf_counter()
+        sys.argv = ["archive", "--vault", vault, "verify"]
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):
+            cli()
+        verify = time.perf_counter() - start
+    return {
+        "seconds": seconds,
+        "records": records,
+        "pages": pages,
+        "entry": entry,
+        "ingest_peak": ingest_peak,
+        "workers": workers,
+        "verify": verify,
+    }
+
+
+CHILDREN = {
+    "records": child_records,
+    "index": child_index,
+    "package": child_package,
+    "warcio": child_warcio,
+    "ingest": child_ingest,
+}
 
 
 def measure(kind: str, path: Path, spool_dir: str | None = None) -> dict[str, Any]:
@@ -183,6 +230,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=2048, help="WACZ size in MB (default 2048)")
     parser.add_argument("--no-peer", action="store_true", help="skip warcio's ArchiveIterator")
+    parser.add_argument("--ingest", action="store_true", help="also the whole `archive ingest`, then `verify`")
     parser.add_argument("--spool-dir", help="where kept pages are spooled (default: the system's temporary directory)")
     parser.add_argument("--child", nargs=2, metavar=("KIND", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -224,6 +272,15 @@ def main() -> None:
             f"(digests checked, content decoded; {w['problems']} failed)"
         )
         print(f"  ratio (warcio time / records(keep none) time): {w['seconds'] / s:.2f}")
+    if args.ingest:
+        i = measure("ingest", wacz)
+        print(
+            f"  archive ingest      {i['records']:,} records, {i['pages']:,} pages read in {i['seconds']:.1f} s: "
+            f"{i['pages'] / i['seconds']:,.0f} pages/s, {mb / i['seconds']:,.0f} MB/s; peak RSS of the ingest "
+            f"{i['ingest_peak'] / 2**20:.0f} MiB, largest worker {i['workers'] / 2**20:.0f} MiB; "
+            f"ingest entry {i['entry']:,} bytes"
+        )
+        print(f"  archive verify      {i['verify']:.1f} s ({mb / i['verify']:,.0f} MB/s, the file read again)")
 
 
 if __name__ == "__main__":
