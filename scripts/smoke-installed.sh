@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The package as a user installs it: build the wheel, install it into a fresh venv outside the
 # checkout, and run the main workflow from there (ingest with a sidecar, verify, list, show,
-# manifests in every format, a checkpoint, and verify-manifest in a directory with no vault).
+# manifests in every format, a checkpoint, and verify-manifest in a directory with no vault; a web
+# archive's page shown and cited).
 # An editable install hides missing package data; this does not.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,6 +48,22 @@ KEY=$("$A" key show)
 cd "$WORK/elsewhere"
 "$A" verify-manifest "$WORK/case/manifest.json" --key "$KEY" --files "$WORK/case/sources"
 [ ! -e vault ] && [ ! -e VAULT.json ]  # checking made nothing here
+# A web archive (written by warcio, from the checkout's venv): one item, its page read and cited.
+"$REPO/.venv/bin/python" - "$WORK/case/capture.warc.gz" "$REPO/tests" <<'PY'
+import sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[2])
+from warc_pages import page, write_warc
+body = page("Dam breach floods Kherson").encode()
+write_warc(Path(sys.argv[1]), [("https://news.example/kherson", body, "200 OK", "text/html")])
+PY
+cd "$WORK/case"
+"$A" ingest capture.warc.gz --json > warc.json
+WARC=$(python3 -c 'import json; print(json.load(open("warc.json"))["items"][0]["item"])')
+"$A" show "$WARC#https://news.example/kherson" --json | grep -q 'Dam breach floods Kherson'
+"$A" manifest "$WARC#https://news.example/kherson" -o page-manifest.json
+cd "$WORK/elsewhere"
+"$A" verify-manifest "$WORK/case/page-manifest.json" --key "$KEY" | grep -q '^ok'
 if "$A" ingest "$WORK/case/meta.yaml" --meta /dev/null >/dev/null 2>err.txt; then echo "a device as a sidecar was accepted" >&2; exit 1; fi
 grep -q '^error: ' err.txt
 # Trusted time and a witness, as a user configures them: a real TSA on 127.0.0.1 (`openssl ts

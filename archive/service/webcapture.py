@@ -90,8 +90,8 @@ def _readable(record: Record) -> bool:
     )
 
 
-def _fact(field: str, value: Any, rule: str, key: str, part: str | None = None) -> Claim:
-    return Claim(field, value, "extracted", extractor=_ID, rule=rule, evidence=str(value), key=key, part=part)
+def _fact(field: str, value: Any, rule: str, key: str) -> Claim:
+    return Claim(field, value, "extracted", extractor=_ID, rule=rule, evidence=str(value), key=key)
 
 
 def read(path: Path, media_type: str, extractors: Extractors, spool: Path) -> Capture:
