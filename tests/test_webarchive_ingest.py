@@ -8,13 +8,17 @@ and hashed here: nothing is compared with what the archive's own reader says of 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import sqlite3
 from pathlib import Path
 
 import pytest
 from helpers import database, ok, run
+from PIL import Image
 from warc_pages import page, rfc9162_root, warcio_records, write_warc
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
 
 KHERSON = "https://news.example/kherson"
 ODESA = "https://news.example/odesa"
@@ -212,3 +216,37 @@ def test_reextract_reads_a_web_archive_the_same(tmp_path: Path, warc: Path) -> N
     vault = tmp_path / "vault"
     item = ingested(vault, warc)
     assert ok("reextract", item, "--json", vault=vault).json() == [{"item": item, "changed": False, "seq": None}]
+
+
+def test_an_image_inside_is_read_by_the_photo_extractor_and_a_revisit_is_indexed(tmp_path: Path) -> None:
+    picture = Image.new("RGB", (8, 6), (10, 120, 200))
+    exif = Image.Exif()
+    exif[0x013B] = "Olena Kovalenko"  # Artist
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", exif=exif)
+    jpeg = buffer.getvalue()
+    image_url = "https://news.example/dam.jpg"
+    warc = tmp_path / "with-image.warc.gz"
+    with open(warc, "wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        http = StatusAndHeaders("200 OK", [("Content-Type", "image/jpeg")], protocol="HTTP/1.1")
+        first = writer.create_warc_record(image_url, "response", payload=io.BytesIO(jpeg), http_headers=http)
+        writer.write_record(first)
+        digest = first.rec_headers.get_header("WARC-Payload-Digest")
+        date = first.rec_headers.get_header("WARC-Date")
+        again = StatusAndHeaders("200 OK", [("Content-Type", "image/jpeg")], protocol="HTTP/1.1")
+        writer.write_record(writer.create_revisit_record(image_url, digest, image_url, date, http_headers=again))
+    vault = tmp_path / "vault"
+    item = ingested(vault, warc)
+    with database(vault) as conn:
+        rows = [
+            json.loads(bytes(r[0])) for r in conn.execute("SELECT row FROM record WHERE item = ? ORDER BY idx", (item,))
+        ]
+    assert [r["type"] for r in rows] == ["response", "revisit"]
+    assert rows[1]["refers_to"] == image_url and "claims" not in rows[1]
+    assert rows[0]["sha256"] == hashlib.sha256(jpeg).hexdigest()
+    photo = ok("show", f"{item}#{rows[0]['part']}", "--json", vault=vault).json()
+    assert photo["metadata"]["current"]["credit"] == [{"photographer": "Olena Kovalenko"}]
+    assert {c["extractor"]["name"] for c in photo["metadata"]["claims"]} == {"image", "webarchive"}
+    # The URL names two captures, but only one served the picture: the revisit is no page of its own.
+    assert ok("show", f"{item}#{image_url}", "--json", vault=vault).json()["part"] == rows[0]["part"]
