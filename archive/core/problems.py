@@ -101,6 +101,8 @@ CODES: dict[str, str] = {
     "WARC_TRUNCATED": "a WARC file ends inside a record (or inside a gzip member): reading it stops there",
     "WARC_GZIP_NOT_PER_RECORD": "a .warc.gz holds several records in one gzip member, so records cannot be addressed "
     "by offset (`warcio recompress` fixes the file): reading it stops there",
+    "WARC_GZIP_LIMIT": "a gzip member of the WARC decompresses to more than 200 times its size (beyond 64 MiB): a "
+    "compression bomb; reading that WARC stops there",
     "WARC_DIGEST_MISMATCH": "a record's bytes do not hash to its WARC-Block-Digest or WARC-Payload-Digest",
     "WARC_HTTP_MALFORMED": "a record's HTTP status line or headers cannot be read (the record is indexed without them)",
     "WARC_CONTENT_UNDECODABLE": "a payload's transfer- or content-coding is broken or not supported: its content "

@@ -9,29 +9,28 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-# Every code the reader can report, with what it means.
+from archive.core.problems import CODES as PROBLEM_CODES
+
+# The codes the reader reports; what each means is said once, in `archive.core.problems`.
 CODES: dict[str, str] = {
-    "WARC_MALFORMED": "a WARC record's framing is broken (no WARC/1.x line, bad headers or Content-Length, "
-    "bad gzip data, junk between records): reading that WARC stops there",
-    "WARC_TRUNCATED": "a WARC file ends inside a record (or inside a gzip member): reading it stops there",
-    "WARC_GZIP_NOT_PER_RECORD": "a .warc.gz holds several records in one gzip member, so records cannot be "
-    "addressed by offset (`warcio recompress` fixes the file): reading it stops there",
-    "WARC_GZIP_LIMIT": "a gzip member of the WARC decompresses to more than 200 times its size (beyond 64 MiB): "
-    "a compression bomb; reading that WARC stops there",
-    "WARC_DIGEST_MISMATCH": "a record's bytes do not hash to its WARC-Block-Digest or WARC-Payload-Digest",
-    "WARC_HTTP_MALFORMED": "a record's HTTP status line or headers cannot be read (the record is indexed without them)",
-    "WARC_CONTENT_UNDECODABLE": "a payload's transfer- or content-coding is broken or not supported: its content "
-    "(sha256, size, spooled file) is not known",
-    "WARC_CONTENT_LIMIT": "a payload decodes to more bytes than the bound (a compression bomb): decoding stopped",
-    "WARC_PROBLEMS_LIMIT": "a WARC has more problems than are reported one by one (the records still carry "
-    "their digest results)",
-    "WACZ_MALFORMED": "a WACZ member is unreadable or not what the format says (datapackage.json missing or not "
-    "a JSON object, a bad pages line, a bad CRC, a member that decompresses beyond its bound)",
-    "WACZ_RESOURCE_MISSING": "a resource listed in datapackage.json is not in the zip",
-    "WACZ_RESOURCE_MISMATCH": "a member's bytes do not match the hash or size datapackage.json lists for it",
-    "WACZ_RESOURCE_UNCHECKED": "a resource in datapackage.json has no hash, or one of an unknown algorithm",
-    "WACZ_UNLISTED_MEMBER": "a zip member that datapackage.json does not list (not covered by its hashes)",
-    "WACZ_PAGES_LIMIT": "a pages file has more pages (or longer lines) than are read; the rest are left out",
+    code: PROBLEM_CODES[code]
+    for code in (
+        "WARC_MALFORMED",
+        "WARC_TRUNCATED",
+        "WARC_GZIP_NOT_PER_RECORD",
+        "WARC_GZIP_LIMIT",
+        "WARC_DIGEST_MISMATCH",
+        "WARC_HTTP_MALFORMED",
+        "WARC_CONTENT_UNDECODABLE",
+        "WARC_CONTENT_LIMIT",
+        "WARC_PROBLEMS_LIMIT",
+        "WACZ_MALFORMED",
+        "WACZ_RESOURCE_MISSING",
+        "WACZ_RESOURCE_MISMATCH",
+        "WACZ_RESOURCE_UNCHECKED",
+        "WACZ_UNLISTED_MEMBER",
+        "WACZ_PAGES_LIMIT",
+    )
 }
 
 

@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, utils
 from cryptography.utils import CryptographyDeprecationWarning
 
+from archive.core.problems import CODES as PROBLEM_CODES
 from archive.core.strict import RuleError, members
 from archive.errors import ArchiveError
 from archive.evidence import tokens
@@ -33,25 +34,19 @@ from archive.evidence import tokens
 UNSIGNED, VALID, INVALID = "unsigned", "valid", "invalid"
 DOMAIN, ANONYMOUS = "domain", "anonymous"
 
-# Each problem code, with what it means (stable: tests and docs/format.md refer to them).
+# The codes the signature check reports; what each means is said once, in `archive.core.problems`.
 CODES: dict[str, str] = {
-    "WACZ_DIGEST_MALFORMED": 'datapackage-digest.json is not a JSON object with path "datapackage.json" and a '
-    'hash "sha256:<64 hex digits>", or is larger than the bound',
-    "WACZ_DIGEST_MISMATCH": "the hash in datapackage-digest.json is not the SHA-256 of the WACZ's datapackage.json "
-    "(or it has none), or the hash the signature covers is not that hash",
-    "WACZ_SIGNATURE_MALFORMED": "signedData is not one of the recommendation's two forms: a member missing, unknown "
-    "or of the wrong type, bad base64, a key or certificate that cannot be read, a date that is not ISO 8601 "
-    "with a zone",
-    "WACZ_SIGNATURE_INVALID": "the signature does not verify over signedData.hash with the public key (anonymous) "
-    "or with the key of domainCert's first certificate",
-    "WACZ_CERT_INVALID": "domainCert (or crossSignedCert) does not hold together: a certificate not issued and "
-    "signed by the next one, an issuer that is no CA, a leaf without an ECDSA key for signing, a certificate not "
-    "valid at `created`, or a crossSignedCert with another key",
-    "WACZ_CERT_DOMAIN_MISMATCH": "domainCert's first certificate is not for signedData.domain",
-    "WACZ_TIMESTAMP_INVALID": "timeSignature is not a granted RFC 3161 time stamp over signedData.signature, "
-    "signed by timestampCert's first certificate for time-stamping, with a chain that holds together",
-    "WACZ_TIME_MISMATCH": "`created` is more than 10 minutes from the time stamp's time, or later than the "
-    "checking clock (plus 5 minutes)",
+    code: PROBLEM_CODES[code]
+    for code in (
+        "WACZ_DIGEST_MALFORMED",
+        "WACZ_DIGEST_MISMATCH",
+        "WACZ_SIGNATURE_MALFORMED",
+        "WACZ_SIGNATURE_INVALID",
+        "WACZ_CERT_INVALID",
+        "WACZ_CERT_DOMAIN_MISMATCH",
+        "WACZ_TIMESTAMP_INVALID",
+        "WACZ_TIME_MISMATCH",
+    )
 }
 
 MAX_DIGEST_FILE = 1 << 20  # a digest file with three certificate chains is about 10 KiB
