@@ -38,9 +38,9 @@ from webarchive_files import (
     zeros_file,
 )
 
+from archive.core.problems import CODES as PROBLEM_CODES
 from archive.errors import BadInputError
 from archive.webarchive.detect import sniff
-from archive.core.problems import CODES as PROBLEM_CODES
 from archive.webarchive.records import CODES, Indexed, Problem, Record
 from archive.webarchive.wacz import MAX_PAGES, Page, content, read_package, records
 
