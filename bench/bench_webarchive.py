@@ -167,6 +167,13 @@ def child_warcio(path: Path) -> dict[str, Any]:
     return {"records": count, "seconds": time.perf_counter() - start, "problems": failed}
 
 
+def own_peak() -> int:
+    """This process's peak RSS in bytes: VmHWM, which starts afresh at exec (getrusage's ru_maxrss
+    would also count the process it was forked from)."""
+    status = Path("/proc/self/status").read_text().splitlines()
+    return next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmHWM:"))
+
+
 def child_ingest(path: Path) -> dict[str, Any]:
     """The whole `archive ingest` of the WACZ into a new vault, in this process (the CLI's own
     entry point): every page read by the sandboxed extractors, the rows kept, the entry appended;
@@ -185,7 +192,7 @@ def child_ingest(path: Path) -> dict[str, Any]:
         with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):
             cli()
         seconds = time.perf_counter() - start
-        ingest_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        ingest_peak = own_peak()
         workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
         with contextlib.closing(sqlite3.connect(Path(vault) / "ledger.sqlite")) as db:
             records, pages = db.execute(
@@ -235,11 +242,9 @@ def main() -> None:
     parser.add_argument("--child", nargs=2, metavar=("KIND", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        import resource
-
         kind, path = args.child[0], Path(args.child[1])
         result = child_records(path, True, args.spool_dir) if kind == "records" else CHILDREN[kind](path)
-        result["peak"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        result["peak"] = own_peak()
         print(json.dumps(result))
         return
     wacz = generate(args.size)
