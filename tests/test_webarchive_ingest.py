@@ -66,6 +66,9 @@ def test_a_warc_is_one_item_whose_records_are_indexed_and_committed(tmp_path: Pa
     text = ok("show", item, vault=vault).out
     assert "Dam breach floods Kherson" in text and "Odesa port reopens" in text
     assert ok("verify", vault=vault).code == 0
+    # The file itself is cited as what it is: an untitled web archive, not an article.
+    csl = json.loads(ok("manifest", item, "--format", "csl", vault=vault).out)[0]
+    assert (csl["type"], csl["title"]) == ("document", "[Web archive]")
 
 
 def test_a_page_is_read_with_its_url_and_its_spans_are_its_content(tmp_path: Path, warc: Path) -> None:

@@ -68,10 +68,13 @@ def date_parts(value: str) -> list[int] | None:
     return [int(g) for g in match.groups() if g is not None]
 
 
+WEB_ARCHIVES = ("application/warc", "application/wacz")
+
+
 def csl_type(media_type: str) -> str:
     if media_type.startswith("image/"):
         return "graphic"
-    if media_type == "application/pdf":
+    if media_type == "application/pdf" or media_type in WEB_ARCHIVES:
         return "document"
     return "article-newspaper"
 
@@ -89,6 +92,8 @@ def untitled(media_type: str, photographers: list[str]) -> str:
         return "[Web page]"
     if media_type == "application/pdf":
         return "[Document]"
+    if media_type in WEB_ARCHIVES:
+        return "[Web archive]"
     return "[Text]"
 
 
