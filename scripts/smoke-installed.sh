@@ -11,6 +11,9 @@ WORK=$(mktemp -d /tmp/archive-smoke.XXXXXX)
 PIDS=()
 stop() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$WORK"; }
 trap stop EXIT
+# The output of a command, whole, then a pattern in it (`cmd | grep -q` fails under pipefail when
+# grep leaves at the first match while the command is still writing: SIGPIPE).
+says() { local pattern=$1; shift; local out; out=$("$@") && grep -q -- "$pattern" <<<"$out"; }
 # The first line a server started in the background writes to FILE (it prints its address).
 first_line() { for _ in $(seq 100); do [ -s "$1" ] && { head -n 1 "$1"; return; }; sleep 0.1; done; echo "no line in $1" >&2; exit 1; }
 .venv/bin/python -m pip wheel -q --no-deps --disable-pip-version-check -w "$WORK/dist" . >/dev/null
@@ -43,7 +46,7 @@ grep -q 'Kyiv Independent' page.json   # extracted in the sandbox, from the inst
 "$A" manifest --all -o manifest.json
 "$A" manifest --all --format md -o manifest.md && grep -q '^# Evidence manifest' manifest.md
 "$A" manifest --all --format csl -o refs.json && python3 -c 'import json,sys; assert len(json.load(open("refs.json"))) == 6'
-"$A" checkpoint -o cp.txt && "$A" verify --against cp.txt | grep -q 'extends it'
+"$A" checkpoint -o cp.txt && says 'extends it' "$A" verify --against cp.txt
 KEY=$("$A" key show)
 cd "$WORK/elsewhere"
 "$A" verify-manifest "$WORK/case/manifest.json" --key "$KEY" --files "$WORK/case/sources"
@@ -60,10 +63,10 @@ PY
 cd "$WORK/case"
 "$A" ingest capture.warc.gz --json > warc.json
 WARC=$(python3 -c 'import json; print(json.load(open("warc.json"))["items"][0]["item"])')
-"$A" show "$WARC#https://news.example/kherson" --json | grep -q 'Dam breach floods Kherson'
+says 'Dam breach floods Kherson' "$A" show "$WARC#https://news.example/kherson" --json
 "$A" manifest "$WARC#https://news.example/kherson" -o page-manifest.json
 cd "$WORK/elsewhere"
-"$A" verify-manifest "$WORK/case/page-manifest.json" --key "$KEY" | grep -q '^ok'
+says '^ok' "$A" verify-manifest "$WORK/case/page-manifest.json" --key "$KEY"
 if "$A" ingest "$WORK/case/meta.yaml" --meta /dev/null >/dev/null 2>err.txt; then echo "a device as a sidecar was accepted" >&2; exit 1; fi
 grep -q '^error: ' err.txt
 # Trusted time and a witness, as a user configures them: a real TSA on 127.0.0.1 (`openssl ts
@@ -74,18 +77,18 @@ cd "$WORK/case"
 "$REPO/.venv/bin/python" "$REPO/tests/tsa_server.py" "$WORK/pki" ok > tsa.out 2>&1 &
 PIDS+=($!)
 TSA_URL="http://127.0.0.1:$(first_line tsa.out | cut -d' ' -f2)/tsa"
-"$A" tsa add "$TSA_URL" --roots "$WORK/pki/ca.pem" | grep -q 'added TSA'
-"$A" timestamp | grep -q '^stamped'
+says 'added TSA' "$A" tsa add "$TSA_URL" --roots "$WORK/pki/ca.pem"
+says '^stamped' "$A" timestamp
 "$A" witness serve --state "$WORK/wstate" --listen 127.0.0.1:0 --log "$KEY" > witness.out 2>witness.err &
 PIDS+=($!)
 W_URL=$(first_line witness.out | sed 's/.* listening on //')
 WKEY=$("$A" witness key --state "$WORK/wstate")
-"$A" witness add "$W_URL" --key "$WKEY" | grep -q configured
-"$A" cosign | grep -q cosigned
+says configured "$A" witness add "$W_URL" --key "$WKEY"
+says cosigned "$A" cosign
 "$A" ingest "$WORK/case/meta.yaml" --raw > /dev/null 2>ingest.err   # a write: stamped and cosigned after it
 if grep -q warning ingest.err; then cat ingest.err >&2; exit 1; fi   # the TSA and the witness both answered
-"$A" verify | grep -q 'no problems'
+says 'no problems' "$A" verify
 "$A" manifest --all -o timed.json
 cd "$WORK/elsewhere"
-"$A" verify-manifest "$WORK/case/timed.json" --key "$KEY" --tsa-roots "$WORK/pki/ca.pem" --witness "$WKEY" | grep -q cosigned
+says cosigned "$A" verify-manifest "$WORK/case/timed.json" --key "$KEY" --tsa-roots "$WORK/pki/ca.pem" --witness "$WKEY"
 echo "installed-wheel smoke test: ok"
