@@ -197,11 +197,6 @@ class Item:
             self._views = resolve([c for c in self.claims if c.part is None], self.extraction_seq)
         return self._views
 
-    def parts(self) -> list[str]:
-        """The parts (records of a web archive) that the item's own claims are about (amendments of
-        pages), in the order first claimed."""
-        return list(dict.fromkeys(c.part for c in self.claims if c.part is not None))
-
     def part_fields(self, part: str, extracted: Sequence[Claim] = ()) -> dict[str, FieldView]:
         """The fields of one part: the claims its record row holds (`extracted`, read at the
         ingest: `archive.core.records.page_claims`) and the item's claims about it, by the same
