@@ -135,7 +135,8 @@ def item_lines(item: Item, history: Sequence[tuple[Sealed, Entry]], cols: int) -
         pairs.append(
             Pair(
                 "contents",
-                f"{c.format.upper()}: {c.records} records indexed, index root {c.root[:16]}… ({c.indexer[0]})",
+                f"{c.format.upper()}: {c.records} record{'' if c.records == 1 else 's'} indexed, index root "
+                f"{c.root[:16]}… ({c.indexer[0]})",
             )
         )
     access = item.access
