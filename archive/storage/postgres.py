@@ -480,6 +480,22 @@ class PostgresLedger:
             self._conn = _connect(self.dsn)
         return self._conn
 
+    def _begin(self, *statements: bytes) -> psycopg.Connection[Any]:
+        """Open a transaction. A connection the server dropped while idle (a restart between two
+        transactions) is replaced once: nothing of this transaction was sent yet."""
+        conn = self._connect()
+        try:
+            for statement in statements:
+                conn.execute(statement)
+        except psycopg.OperationalError:
+            if not conn.broken:
+                raise
+            self._discard()
+            conn = self._connect()
+            for statement in statements:
+                conn.execute(statement)
+        return conn
+
     def _discard(self) -> None:
         """Forget a connection that failed (the next read or write opens a new one)."""
         conn, self._conn = self._conn, None
@@ -499,8 +515,7 @@ class PostgresLedger:
     @contextmanager
     def read(self) -> Iterator[Reader]:
         try:
-            conn = self._connect()
-            conn.execute(b"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            conn = self._begin(b"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         except psycopg.Error as exc:
             self._discard()
             raise VaultError(f"reading the ledger database failed: {_reason(exc)}") from exc
@@ -521,11 +536,12 @@ class PostgresLedger:
         if self._read_only:
             raise VaultError("the vault is opened read-only")
         try:
-            conn = self._connect()
-            conn.execute(b"BEGIN ISOLATION LEVEL READ COMMITTED")
-            conn.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'".encode())
-            # Every writer queues here before it reads the head, so no two append after the same one.
-            conn.execute(b"SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+            # Every writer queues on the lock before it reads the head, so no two append after the same one.
+            conn = self._begin(
+                b"BEGIN ISOLATION LEVEL READ COMMITTED",
+                f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'".encode(),
+                f"SELECT pg_advisory_xact_lock({WRITE_LOCK})".encode(),
+            )
             xid = conn.execute(b"SELECT pg_current_xact_id()::text").fetchone()
         except psycopg.Error as exc:
             self._discard()
