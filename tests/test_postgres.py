@@ -5,6 +5,7 @@ triggers for everyone, one linear chain under concurrent writers, and a server r
 from __future__ import annotations
 
 import itertools
+import json
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -13,11 +14,15 @@ from typing import Any
 
 import psycopg
 import pytest
+from helpers import ok, seed_files
+from lib import ingest, open_archive
 from pg_server import APP, OWNER, PgServer
 
-from archive.core.entry import GENESIS_PREV, check_entries, next_entry
+from archive.core.entry import GENESIS_PREV, Sealed, check_entries, next_entry
 from archive.core.item import IndexRow
 from archive.errors import LedgerError, NotFoundError, VaultError
+from archive.evidence.check import check_manifest
+from archive.service.verify import verify_vault
 from archive.storage import postgres
 from archive.storage.backends import open_ledger
 from archive.storage.port import Ledger, RecordRow
@@ -352,3 +357,62 @@ def test_a_server_restart_between_writes_is_not_an_error(server: PgServer, datab
             assert r.size() == 2
     finally:
         ledger.close()
+
+
+def _postgres_vault(tmp_path: Path, dsn: str) -> Path:
+    """A vault made the ordinary way, its ledger then moved byte for byte into PostgreSQL and its
+    marker naming that database (what `archive init --db` is to write), no SQLite file left."""
+    vault = tmp_path / "vault"
+    open_archive(vault).close()
+    lite = SQLiteLedger(vault / "ledger.sqlite", read_only=True)
+    with lite.read() as r, _open(dsn, create=True).write() as w:
+        w.append([(Sealed(row.seq, row.hash, row.data or b""), row.kind, row.prev) for row in r.rows()])
+        for level in r.node_levels():
+            w.put_nodes([(level, idx, hash_) for idx, hash_ in r.nodes(level)])
+        for size, note in r.checkpoints():
+            w.put_checkpoint(size, note)
+        w.add_items(list(r.items()))
+    lite.close()
+    marker = json.loads((vault / "VAULT.json").read_text())
+    marker["ledger"] = {"backend": "postgresql", "dsn": dsn}
+    (vault / "VAULT.json").write_text(json.dumps(marker))
+    for left in vault.glob("ledger.sqlite*"):
+        left.unlink()
+    return vault
+
+
+@pytest.mark.slow
+def test_a_vault_on_postgresql_ingests_cites_and_verifies(database: str, tmp_path: Path) -> None:
+    vault = _postgres_vault(tmp_path, database)
+    archive = open_archive(vault)
+    try:
+        results = ingest(archive, seed_files())
+        doc = archive.manifest(None)
+        key = archive.keys().current
+    finally:
+        archive.close()
+    assert key is not None and len(doc["items"]) == len(results) > 0
+    assert check_manifest(doc, [key], seed_files()[0].parent)
+    assert verify_vault(vault)
+    assert not list(vault.glob("ledger.sqlite*"))
+    listed = ok("log", "--json", vault=vault).json()  # the CLI, unchanged, on the same database
+    ledger = _open(database, read_only=True)
+    with ledger.read() as r:
+        assert [e["hash"] for e in listed] == [e.hash for e in r.entries()]
+    ledger.close()
+    assert ok("verify", vault=vault).code == 0
+
+
+@pytest.mark.slow
+def test_verify_on_postgresql_finds_a_rewrite_the_owner_forced(database: str, tmp_path: Path) -> None:
+    vault = _postgres_vault(tmp_path, database)
+    archive = open_archive(vault)
+    ingest(archive, seed_files()[:2])
+    archive.close()
+    owner = database.replace(f"//{APP}@", f"//{OWNER}@")
+    with psycopg.connect(owner, autocommit=True) as conn:
+        conn.execute(b"ALTER TABLE ledger DISABLE TRIGGER ledger_no_update")
+        conn.execute(b"UPDATE ledger SET data = data || ' '::bytea WHERE seq = 1")
+    report = verify_vault(vault)
+    assert "ENTRY_HASH_MISMATCH" in report.codes()
+    assert report.warning_codes() == ["GUARD_MISSING"]
