@@ -84,7 +84,7 @@ class PgServer:
         fd = os.open(self.passfile, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as out:
             for role, password in self._passwords.items():
-                out.write(f"127.0.0.1:{self.port}:*:{role}:{password}\n")
+                out.write(f"127.0.0.1:*:*:{role}:{password}\n")  # any port: tests may relay connections
 
     def start(self) -> None:
         """Start the server (making the cluster and the roles the first time) and wait until it answers."""
@@ -163,7 +163,7 @@ class PgServer:
         ident = sql.Identifier
         with psycopg.connect(self.dsn("postgres", "postgres"), autocommit=True) as conn:
             conn.execute(
-                sql.SQL("CREATE DATABASE {} OWNER {} ENCODING 'UTF8' TEMPLATE template0").format(
+                sql.SQL("CREATE DATABASE {} OWNER {} ENCODING 'UTF8' TEMPLATE template0 STRATEGY FILE_COPY").format(
                     ident(name), ident(OWNER)
                 )
             )

@@ -4,8 +4,10 @@ triggers for everyone, one linear chain under concurrent writers, and a server r
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
+import socket
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -25,7 +27,7 @@ from archive.evidence.check import check_manifest
 from archive.service.verify import verify_vault
 from archive.storage import postgres
 from archive.storage.backends import open_ledger
-from archive.storage.port import Ledger, RecordRow
+from archive.storage.port import Ledger, RecordRow, Writer
 from archive.storage.sqlite import SQLiteLedger
 
 CLOCK = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
@@ -61,12 +63,16 @@ def _open(dsn: str, *, create: bool = False, read_only: bool = False) -> Ledger:
 def _append(ledger: Ledger, count: int, kind: str = "note") -> None:
     """Append `count` entries after the head, in one write transaction."""
     with ledger.write() as w:
-        head = w.head()
-        rows = []
-        for i in range(count):
-            entry, head = next_entry(head, time=CLOCK, actor="tester", tool=TOOL, kind=kind, body={"i": i})
-            rows.append((head, kind, entry.prev))
-        w.append(rows)
+        _append_in(w, count, kind)
+
+
+def _append_in(w: Writer, count: int, kind: str = "note") -> None:
+    head = w.head()
+    rows = []
+    for i in range(count):
+        entry, head = next_entry(head, time=CLOCK, actor="tester", tool=TOOL, kind=kind, body={"i": i})
+        rows.append((head, kind, entry.prev))
+    w.append(rows)
 
 
 def _chain_problems(ledger: Ledger) -> list[str]:
@@ -258,6 +264,20 @@ def test_a_fork_is_refused_and_nothing_of_the_write_is_kept(database: str) -> No
         ledger.close()
 
 
+def test_a_transaction_inside_another_is_refused_not_merged(database: str) -> None:
+    ledger = _open(database, create=True)
+    try:
+        with pytest.raises(LedgerError), ledger.write() as w:
+            _append_in(w, 1)
+            with pytest.raises(VaultError), ledger.read():
+                pass  # would have ended the write early: PostgreSQL only warns on a nested BEGIN
+            w.append([(next(w.entries()), "note", GENESIS_PREV)])  # then a fork: the whole write goes
+        with ledger.read() as r:
+            assert r.size() == 0
+    finally:
+        ledger.close()
+
+
 def test_the_marker_names_a_dsn_without_a_password(server: PgServer, database: str) -> None:
     with pytest.raises(VaultError):
         _open(database.replace(f"//{APP}@", f"//{APP}:secret@"))
@@ -416,3 +436,72 @@ def test_verify_on_postgresql_finds_a_rewrite_the_owner_forced(database: str, tm
     report = verify_vault(vault)
     assert "ENTRY_HASH_MISMATCH" in report.codes()
     assert report.warning_codes() == ["GUARD_MISSING"]
+
+
+class CommitCutter:
+    """A TCP relay to the server that, once armed, cuts the next connection to send COMMIT: either
+    before the server gets it, or after the server has answered (the answer never arrives)."""
+
+    def __init__(self, port: int) -> None:
+        self.upstream = port
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = int(self.listener.getsockname()[1])
+        self.mode: str | None = None  # "before" or "after" the server gets the COMMIT
+        self.cuts = 0
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                client, _ = self.listener.accept()
+                server = socket.create_connection(("127.0.0.1", self.upstream), timeout=30)
+                cut = threading.Event()
+                threading.Thread(target=self._pump, args=(client, server, cut, True), daemon=True).start()
+                threading.Thread(target=self._pump, args=(server, client, cut, False), daemon=True).start()
+
+    def _pump(self, source: socket.socket, sink: socket.socket, cut: threading.Event, outbound: bool) -> None:
+        with contextlib.suppress(OSError):
+            while data := source.recv(65536):
+                if cut.is_set():
+                    break  # the server's answer to the COMMIT: dropped
+                if outbound and self.mode and b"COMMIT\x00" in data:
+                    mode, self.mode = self.mode, None
+                    self.cuts += 1
+                    cut.set()
+                    if mode == "before":
+                        break
+                sink.sendall(data)
+        for end in (source, sink):
+            with contextlib.suppress(OSError):
+                end.shutdown(socket.SHUT_RDWR)
+            end.close()
+
+    def dsn(self, dsn: str, server: PgServer) -> str:
+        return dsn.replace(f":{server.port}/", f":{self.port}/")
+
+    def close(self) -> None:
+        self.listener.close()
+
+
+@pytest.mark.parametrize("mode", ["before", "after"])
+def test_a_commit_whose_answer_is_lost_is_settled_by_asking_the_server(
+    server: PgServer, database: str, mode: str
+) -> None:
+    cutter = CommitCutter(server.port)
+    ledger = _open(cutter.dsn(database, server), create=True)
+    try:
+        _append(ledger, 1)
+        cutter.mode = mode
+        if mode == "before":  # the server never got the COMMIT: the write is absent, and said to be
+            with pytest.raises(VaultError):
+                _append(ledger, 1)
+        else:  # the server committed and its answer was lost: the write happened, and is not an error
+            _append(ledger, 1)
+        assert cutter.cuts == 1
+        with ledger.read() as r:
+            assert r.size() == (1 if mode == "before" else 2)
+        _append(ledger, 1)
+        assert _chain_problems(ledger) == []
+    finally:
+        ledger.close()
+        cutter.close()

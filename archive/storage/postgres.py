@@ -12,6 +12,7 @@ REPEATABLE READ READ ONLY snapshots, which never block a writer. The DSN never h
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,8 +30,18 @@ from archive.storage.port import RecordRow, StoredRow
 NAME = "postgresql"
 INDEX_LAYOUT = 2  # what a new database's index holds (archive.storage.upgrade)
 PAGE = 2000
-CONNECT_TIMEOUT_S = 10
+# libpq settings a DSN may override: a dead server or network is noticed within about a minute
+# (TCP keepalives), so no read or write waits on it forever.
+CONNECTION_DEFAULTS = {
+    "connect_timeout": "10",
+    "keepalives": "1",
+    "keepalives_idle": "30",
+    "keepalives_interval": "10",
+    "keepalives_count": "3",
+    "application_name": "archive",
+}
 LOCK_TIMEOUT = "120s"  # as long as SQLite's busy timeout: a writer waits for others, never forever
+OUTCOME_POLLS, OUTCOME_POLL_S = 50, 0.1  # how long a lost commit's outcome is waited for
 # The advisory lock every writer takes first, in every database that holds a ledger ("archive1").
 WRITE_LOCK = 0x6172636869766531
 
@@ -99,8 +110,10 @@ def check_dsn(dsn: str) -> str:
 
 
 def _connect(dsn: str) -> psycopg.Connection[Any]:
+    given = psycopg.conninfo.conninfo_to_dict(dsn)
+    defaults = {k: v for k, v in CONNECTION_DEFAULTS.items() if k not in given}
     try:
-        return psycopg.connect(dsn, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S, application_name="archive")
+        return psycopg.connect(psycopg.conninfo.make_conninfo(dsn, **defaults), autocommit=True)
     except psycopg.Error as exc:
         raise VaultError(f"cannot connect to the ledger database: {_reason(exc)}") from exc
 
@@ -132,7 +145,10 @@ def migrate(owner_dsn: str, app_role: str) -> None:
             app = sql.Identifier(app_role)
             every = sql.SQL(", ").join(sql.Identifier(t) for t in TABLES)
             conn.execute(sql.SQL("REVOKE ALL ON {} FROM PUBLIC, {}").format(every, app))
-            conn.execute(sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(app))
+            schema = conn.execute(b"SELECT current_schema()").fetchone()
+            if schema is None or schema[0] is None:
+                raise VaultError("the owner's search_path names no schema to make the tables in")
+            conn.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(sql.Identifier(schema[0]), app))
             kept = sql.SQL(", ").join(sql.Identifier(t) for t in APPEND_ONLY)
             conn.execute(sql.SQL("GRANT SELECT, INSERT ON {} TO {}").format(kept, app))
             cache = sql.SQL(", ").join(sql.Identifier(t) for t in REBUILDABLE)
@@ -484,6 +500,9 @@ class PostgresLedger:
         """Open a transaction. A connection the server dropped while idle (a restart between two
         transactions) is replaced once: nothing of this transaction was sent yet."""
         conn = self._connect()
+        if not conn.broken and conn.info.transaction_status != TransactionStatus.IDLE:
+            # PostgreSQL would only warn, and this transaction's end would end the open one.
+            raise VaultError("a ledger transaction is already open on this connection")
         try:
             for statement in statements:
                 conn.execute(statement)
@@ -569,14 +588,21 @@ class PostgresLedger:
             raise
 
     def _committed(self, xid: str) -> bool | None:
-        """Whether a transaction whose COMMIT lost its answer did commit (None: the server cannot say now)."""
+        """Whether a transaction whose COMMIT lost its answer did commit (None: the server cannot say
+        now). Its server process may not yet have seen the connection go: it is asked again a while."""
         try:
             conn = self._connect()
-            row = conn.execute(b"SELECT pg_xact_status(%s::xid8)", (xid,)).fetchone()
+            for _ in range(OUTCOME_POLLS):
+                row = conn.execute(b"SELECT pg_xact_status(%s::xid8)", (xid,)).fetchone()
+                if row is None or row[0] != "in progress":
+                    break
+                time.sleep(OUTCOME_POLL_S)
         except (psycopg.Error, VaultError):
             self._discard()
             return None
-        return None if row is None or row[0] is None else row[0] == "committed"
+        if row is None or row[0] not in ("committed", "aborted"):
+            return None
+        return bool(row[0] == "committed")
 
     def index_layout(self) -> int:
         with self.read() as r:
