@@ -308,6 +308,15 @@ def test_opening_refuses_what_is_not_a_usable_ledger(server: PgServer, database:
         reading.close()
 
 
+def test_the_migration_refuses_an_app_role_that_could_rewrite(server: PgServer) -> None:
+    server.fresh_database("refused")
+    for app in (OWNER, "postgres", "nobody"):
+        with pytest.raises(VaultError):
+            postgres.migrate(server.dsn(OWNER, "refused"), app)
+    with pytest.raises(VaultError):
+        _open(server.dsn(APP, "refused"))  # nothing was made
+
+
 def _writer(dsn: str, count: int, errors: list[BaseException]) -> None:
     ledger = _open(dsn)
     try:

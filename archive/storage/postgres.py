@@ -124,6 +124,14 @@ def migrate(owner_dsn: str, app_role: str) -> None:
     conn = _connect(check_dsn(owner_dsn))
     try:
         with conn.transaction():
+            role = conn.execute(
+                b"SELECT rolsuper OR pg_has_role(rolname, current_user, 'USAGE') FROM pg_roles WHERE rolname = %s",
+                (app_role,),
+            ).fetchone()
+            if role is None or role[0]:
+                raise VaultError(
+                    f"the app role {app_role!r} must exist and be neither a superuser nor the schema's owner"
+                )
             encoding = conn.execute("SHOW server_encoding").fetchone()
             if encoding is None or encoding[0] != "UTF8":
                 raise VaultError(f"the ledger database must be UTF8, not {encoding}")
@@ -482,8 +490,8 @@ class PostgresLedger:
             "SELECT current_user, bool_or(pg_has_role(current_user, c.relowner, 'USAGE') "
             "OR has_table_privilege(c.oid, 'UPDATE') OR has_table_privilege(c.oid, 'DELETE') "
             "OR has_table_privilege(c.oid, 'TRUNCATE')) FROM pg_class c "
-            "WHERE c.oid = ANY(ARRAY[%s, %s]::regclass[])",
-            ("ledger", "checkpoint"),
+            "WHERE c.oid = ANY(%s::regclass[])",
+            (list(APPEND_ONLY),),
         )
         if row[1]:
             raise VaultError(
