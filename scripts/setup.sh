@@ -8,6 +8,8 @@ need_apt=()
 # python-magic needs libmagic; PDF and photo extraction need exiftool.
 ldconfig -p 2>/dev/null | grep -q libmagic.so.1 || need_apt+=(libmagic1)
 command -v exiftool >/dev/null 2>&1 || need_apt+=(libimage-exiftool-perl)
+# The PostgreSQL ledger backend's tests run a throwaway PostgreSQL 15 server (tests/pg_server.py).
+[ -x /usr/lib/postgresql/15/bin/postgres ] && [ -x /usr/lib/postgresql/15/bin/initdb ] || need_apt+=(postgresql-15)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   echo "setup: installing system packages: ${need_apt[*]}" >&2

@@ -24,6 +24,7 @@ ALLOWED = {
 OWNERS = {
     "sqlmodel": {"storage/tables.py"},
     "sqlalchemy": {"storage/tables.py"},
+    "psycopg": {"storage/postgres.py"},
     "typer": {"cli/app.py", "cli/main.py"},
     "magic": {"extract/identify.py"},
     "yaml": {"service/sidecar.py"},

@@ -16,6 +16,7 @@ from archive.storage.port import Ledger
 
 LEDGER_BACKENDS: dict[str, str] = {
     "sqlite": "archive.storage.sqlite:open_from_marker",
+    "postgresql": "archive.storage.postgres:open_from_marker",
 }
 
 
