@@ -16,7 +16,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from helpers import ok, seed_files
+from helpers import ok, run, seed_files
 from lib import ingest, open_archive
 from pg_server import APP, OWNER, PgServer
 
@@ -514,3 +514,31 @@ def test_a_commit_whose_answer_is_lost_is_settled_by_asking_the_server(
     finally:
         ledger.close()
         cutter.close()
+
+
+@pytest.mark.slow
+def test_init_db_makes_a_vault_whose_ledger_is_in_postgresql(server: PgServer, tmp_path: Path) -> None:
+    """`archive init --db DSN --db-owner OWNER_DSN` as a user runs it: the schema made by the owner,
+    the marker naming the app role's DSN (no password), every command working on it unchanged."""
+    name = f"ledger_{next(_names)}"
+    server.fresh_database(name)
+    app, owner = server.dsn(APP, name), server.dsn(OWNER, name)
+    vault = tmp_path / "vault"
+    made = ok("init", "--db", app, "--db-owner", owner, "--json", vault=vault).json()
+    marker = json.loads((vault / "VAULT.json").read_text(encoding="utf-8"))
+    assert marker["ledger"] == {"backend": "postgresql", "dsn": app}
+    assert "password" not in (vault / "VAULT.json").read_text(encoding="utf-8")
+    assert not list(vault.glob("ledger.sqlite*"))
+    ingested = ok("ingest", *seed_files(), "--json", vault=vault).json()
+    assert ingested["ingested"] == len(seed_files())
+    manifest = tmp_path / "m.json"
+    ok("manifest", "--all", "-o", manifest, vault=vault)
+    assert ok("verify-manifest", manifest, "--key", made["verifier_key"], "--json").json()["ok"] is True
+    assert ok("verify", vault=vault).code == 0
+    # The ledger is the database's: the app role cannot rewrite it there.
+    with psycopg.connect(app) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute("DELETE FROM ledger")
+    # A connection string with a password is refused before anything is made.
+    with_password = app.replace(f"{APP}@", f"{APP}:secret@", 1)
+    refused = run("init", "--db", with_password, vault=tmp_path / "other")
+    assert refused.code != 0 and "password" in refused.err and not (tmp_path / "other").exists()

@@ -98,11 +98,31 @@ def init(
             help="Encrypt the signing key with a passphrase (from ARCHIVE_KEY_PASSPHRASE, or asked for).",
         ),
     ] = False,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            metavar="DSN",
+            help="Keep the ledger in PostgreSQL: postgresql://ROLE@HOST[:PORT]/DB (no password: libpq's "
+            "PGPASSFILE, ~/.pgpass or a service file).",
+        ),
+    ] = None,
+    db_owner: Annotated[
+        str | None,
+        typer.Option(
+            "--db-owner",
+            metavar="DSN",
+            help="With --db: first make the schema as the role that owns it, granting ROLE only what it needs.",
+        ),
+    ] = None,
     json: JsonOpt = False,
 ) -> None:
     """Create an empty vault with its Ed25519 signing key (ingest also creates one when missing).
 
-    The key is announced as the ledger's first entry and signs a checkpoint after every change.
+    The key is announced as the ledger's first entry and signs a checkpoint after every change. With
+    --db the ledger lives in a PostgreSQL database (append-only by its own triggers and grants), so
+    several people on several machines write one chain; the vault directory keeps the marker, the
+    key and the objects.
     """
     from archive.errors import UsageError, VaultError
     from archive.storage.vault import is_vault
@@ -118,7 +138,14 @@ def init(
         if not first or first != getpass.getpass("again: "):
             raise UsageError("passphrases were empty or did not match")
         passphrase = first.encode("utf-8")
-    ctx = context(actor, origin=origin, passphrase=passphrase if encrypt_key else None)
+    ledger = None
+    if db is not None:
+        from archive.service.database import ledger_config
+
+        ledger = ledger_config(db, owner=db_owner)
+    elif db_owner is not None:
+        raise UsageError("--db-owner makes a PostgreSQL schema: give --db too")
+    ctx = context(actor, origin=origin, passphrase=passphrase if encrypt_key else None, ledger=ledger)
     with open_vault(where, actor, create=True, ctx=ctx) as (archive, _):
         key = str(archive.keys().current)
         name = archive.origin

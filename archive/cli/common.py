@@ -45,7 +45,13 @@ def _user() -> str:
     return getpass.getuser()
 
 
-def context(actor: str | None, *, origin: str | None = None, passphrase: bytes | None = None) -> Context:
+def context(
+    actor: str | None,
+    *,
+    origin: str | None = None,
+    passphrase: bytes | None = None,
+    ledger: dict[str, str] | None = None,
+) -> Context:
     from archive.errors import UsageError
     from archive.service.archive import Context
 
@@ -56,7 +62,7 @@ def context(actor: str | None, *, origin: str | None = None, passphrase: bytes |
         who.encode("utf-8")
     except UnicodeEncodeError:
         raise UsageError("--actor (or ARCHIVE_ACTOR) is not valid UTF-8 text") from None
-    return Context(actor=who.strip(), origin=origin, passphrase=passphrase or globals_passphrase())
+    return Context(actor=who.strip(), origin=origin, passphrase=passphrase or globals_passphrase(), ledger=ledger)
 
 
 def trusted_keys_path() -> Path:

@@ -57,7 +57,7 @@ class Context:
     Its repr never shows the passphrase or the key.
     """
 
-    __slots__ = ("actor", "clock", "host", "key", "origin", "passphrase")
+    __slots__ = ("actor", "clock", "host", "key", "ledger", "origin", "passphrase")
 
     def __init__(
         self,
@@ -67,6 +67,7 @@ class Context:
         passphrase: bytes | None = None,
         origin: str | None = None,  # for a vault this context creates
         key: Ed25519PrivateKey | None = None,  # likewise; default: a new one
+        ledger: dict[str, str] | None = None,  # likewise: where its ledger is (the marker's `ledger`)
     ) -> None:
         self.actor = actor
         self.clock = clock
@@ -74,6 +75,7 @@ class Context:
         self.passphrase = passphrase
         self.origin = origin
         self.key = key
+        self.ledger = ledger
 
     def __repr__(self) -> str:
         return f"Context(actor={self.actor!r}, host={self.host!r}, origin={self.origin!r})"
@@ -100,7 +102,9 @@ class Archive:
         if is_vault(path) or not create:
             return cls(Vault.open(path, read_only=read_only), ctx), False
         try:
-            vault = Vault.create(path, now=ctx.clock(), origin=ctx.origin, passphrase=ctx.passphrase, key=ctx.key)
+            vault = Vault.create(
+                path, now=ctx.clock(), origin=ctx.origin, passphrase=ctx.passphrase, key=ctx.key, ledger=ctx.ledger
+            )
         except VaultError:
             if not is_vault(path):
                 raise

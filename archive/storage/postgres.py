@@ -118,6 +118,15 @@ def _connect(dsn: str) -> psycopg.Connection[Any]:
         raise VaultError(f"cannot connect to the ledger database: {_reason(exc)}") from exc
 
 
+def role_of(dsn: str) -> str:
+    """The role a connection string connects as (its `user`); VaultError if it names none."""
+    parts = psycopg.conninfo.conninfo_to_dict(check_dsn(dsn))
+    user = parts.get("user")
+    if not isinstance(user, str) or not user:
+        raise VaultError("the PostgreSQL connection string must name the archive's role (postgresql://ROLE@HOST/DB)")
+    return user
+
+
 def migrate(owner_dsn: str, app_role: str) -> None:
     """Make the schema, or bring it up to date, as the role that owns it: the tables, the guards,
     and the app role's grants. Idempotent; one transaction, serialised with every writer."""

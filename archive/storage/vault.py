@@ -228,8 +228,10 @@ class Vault:
         origin: str | None = None,
         passphrase: bytes | None = None,
         key: Ed25519PrivateKey | None = None,
+        ledger: dict[str, str] | None = None,
     ) -> Vault:
-        """Make a new vault at `path` (absent, empty, or holding only placeholder files).
+        """Make a new vault at `path` (absent, empty, or holding only placeholder files), its ledger
+        where `ledger` says (the marker's `ledger` member; default: SQLite in the vault).
 
         Creators serialise on an flock of the directory, so processes that start on a missing vault
         at once make it once; the losers get VaultError and open the vault the winner made.
@@ -245,7 +247,7 @@ class Vault:
             import fcntl  # only a creator needs the lock
 
             fcntl.flock(lock, fcntl.LOCK_EX)
-            return cls._create_locked(path, now=now, origin=origin, passphrase=passphrase, key=key)
+            return cls._create_locked(path, now=now, origin=origin, passphrase=passphrase, key=key, ledger=ledger)
         except OSError as exc:  # out of space or inodes, or a read-only file system
             where = f"{exc.filename}: " if exc.filename else ""
             raise VaultError(
@@ -263,6 +265,7 @@ class Vault:
         origin: str | None,
         passphrase: bytes | None,
         key: Ed25519PrivateKey | None,
+        ledger: dict[str, str] | None = None,
     ) -> Vault:
         if is_vault(path):
             raise VaultError(f"{path} is already a vault")
@@ -276,14 +279,15 @@ class Vault:
         make_dir(path / "tmp", PRIVATE_DIR_MODE)
         from archive.storage.keystore import ensure_key
 
-        ledger = open_ledger(path, DEFAULT_LEDGER, create=True)
+        config = dict(ledger or DEFAULT_LEDGER)
+        opened = open_ledger(path, config, create=True)
         settle_modes(path)
         ensure_key(path, passphrase, key)
         marker = Marker(
             VERSION,
             check_origin(origin or _random_origin()),
             format_time(now),
-            dict(DEFAULT_LEDGER),
+            config,
             dict(DEFAULT_OBJECTS),
         )
         # The marker is written last (a vault without one was never finished and can be made
@@ -291,7 +295,7 @@ class Vault:
         if not write_marker(path, marker, replace=False):
             marker = read_marker(path)
         fsync_dir(path.parent)
-        return cls(path, marker, ledger, ObjectStore(path))
+        return cls(path, marker, opened, ObjectStore(path))
 
     @property
     def origin(self) -> str:
