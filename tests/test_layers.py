@@ -25,6 +25,8 @@ OWNERS = {
     "sqlmodel": {"storage/tables.py"},
     "sqlalchemy": {"storage/tables.py"},
     "psycopg": {"storage/postgres.py"},
+    "boto3": {"storage/s3.py"},
+    "botocore": {"storage/s3.py"},
     "typer": {"cli/app.py", "cli/main.py"},
     "magic": {"extract/identify.py"},
     "yaml": {"service/sidecar.py"},
