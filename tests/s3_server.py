@@ -170,7 +170,7 @@ class SeaweedServer:
                     probe.create_bucket(Bucket=name)
                     probe.delete_bucket(Bucket=name)
                     return
-                except Exception:  # noqa: BLE001 - any failure here means "not ready yet"
+                except Exception:  # any failure here means "not ready yet"
                     pass
             if time.monotonic() > deadline:
                 self.stop()
@@ -179,7 +179,7 @@ class SeaweedServer:
 
     def _answers(self) -> bool:
         try:
-            with urllib.request.urlopen(self.endpoint, timeout=2):  # noqa: S310 - our own http://127.0.0.1
+            with urllib.request.urlopen(self.endpoint, timeout=2):  # our own http://127.0.0.1
                 return True
         except urllib.error.HTTPError:
             return True  # 403 for an anonymous request: the gateway is up
