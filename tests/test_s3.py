@@ -296,3 +296,19 @@ def test_verify_of_an_unlocked_bucket_reports_every_object_unlocked(server: Seaw
     path, digest = _file(tmp_path, b"bytes in a bucket without Object Lock\n")
     server.client().put_object(Bucket=bucket, Key=unlocked.key_for(digest), Body=path.read_bytes())
     assert [(d, p.code if p else None) for d, p in unlocked.verify_all([digest], workers=2)] == [(digest, LOCK_MISSING)]
+
+
+def test_ensure_bucket_reports_the_buckets_default_retention(server: SeaweedServer) -> None:
+    bucket = _bucket(server)
+    store = S3Objects(bucket, "", None, RETENTION_DAYS, client=server.client())
+    assert store.ensure_bucket() == (True, None, None)
+    server.client(server.admin).put_object_lock_configuration(
+        Bucket=bucket,
+        ObjectLockConfiguration={
+            "ObjectLockEnabled": "Enabled",
+            "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": 7}},
+        },
+    )
+    assert store.ensure_bucket() == (True, "COMPLIANCE", 7)
+    with pytest.raises(VaultError, match="cannot open the bucket"):
+        S3Objects(f"{bucket}-absent", "", None, RETENTION_DAYS, client=server.client()).ensure_bucket()
