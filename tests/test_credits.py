@@ -112,6 +112,22 @@ def test_parse_refuses_what_is_no_credit(text: str) -> None:
     assert parse(text) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jane Doe | jdoe@northwind.example",  # a contact address, not an agency
+        "Jane Doe, Northwind.com and the Daily Star",  # a name, then no agency's sign: who is which is unsaid
+    ],
+)
+def test_parse_refuses_contacts_and_unsigned_lists(text: str) -> None:
+    assert parse(text) == []
+
+
+def test_a_word_before_an_unlabelled_credit_is_no_agency() -> None:
+    # An image's alt text 'Image Jane Doe/Flickr' must not give the agency 'Image Jane Doe'.
+    assert find("Image Jane Doe/Flickr") is None
+
+
 def test_organisations_are_not_photographers() -> None:
     assert parse("Credit: NWX Collaboration") == [Credit(None, "NWX Collaboration")]  # an acronym beside words
     assert parse("Credit: Northwind Books") == [Credit(None, "Northwind Books")]
@@ -258,6 +274,57 @@ def test_html_json_ld_creator_holding_a_whole_credit_line() -> None:
     image = '{"@type": "ImageObject", "creator": "Jane Doe/Reuters"}'
     head = f'<script type="application/ld+json">{{"@type": "NewsArticle", "image": {image}}}</script>'
     assert html_credits("", head) == [{"photographer": "Jane Doe", "agency": "Reuters"}]
+
+
+def test_html_credit_in_a_story_column_inside_a_marked_layout() -> None:
+    # A layout wrapper classed 'sidebar' around the story's column is not furniture for credits;
+    # the real sidebar beside the column still is.
+    body = (
+        '<div class="layout-with-sidebar"><div class="col-main">'
+        '<figure><img src="a.jpg"><figcaption>A street in Kyiv.</figcaption><cite>Jane Doe/Getty Images</cite></figure>'
+        f"{STORY}{STORY}</div>"
+        '<div class="col-sidebar"><figure><img src="r.jpg"><cite>John Roe/Getty Images</cite></figure></div></div>'
+    )
+    assert html_credits(body) == [{"photographer": "Jane Doe", "agency": "Getty Images"}]
+
+
+def test_html_credit_linking_to_a_document_is_a_source() -> None:
+    # A bare name that links to a report or a paper names where a chart comes from: an agency.
+    chart = (
+        '<figure><img src="c.png"><figcaption>Air quality this week.</figcaption>'
+        '<cite><a href="{}">{}</a></cite></figure>'
+    )
+    assert html_credits(chart.format("https://northwind.example/reports/2019/air-quality", "Northwind Earth")) == [
+        {"agency": "Northwind Earth"}
+    ]
+    # A photographer's home page or profile page keeps the photographer.
+    assert html_credits(chart.format("https://janedoe.example/", "Jane Doe")) == [{"photographer": "Jane Doe"}]
+    assert html_credits(chart.format("/contributors/jane-doe", "Jane Doe")) == [{"photographer": "Jane Doe"}]
+
+
+def test_html_credit_in_an_image_alt_or_title() -> None:
+    assert html_credits('<img src="a.jpg" alt="A street in Kyiv. (AFP file photo)">') == [{"agency": "AFP"}]
+    assert html_credits('<img src="a.jpg" alt="A street in Kyiv." title="Jane Doe/AP">') == [
+        {"photographer": "Jane Doe", "agency": "AP"}
+    ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # An alt text without a sign of a credit, and one with a library's file name.
+        '<img src="a.jpg" alt="Jane Doe and John Roe in Kyiv">',
+        '<img src="a.jpg" alt="GettyImages 1234567">',
+        # A listed story's thumbnail (in a link), a headshot (small), a sidebar's image.
+        '<a href="/other"><img src="t.jpg" alt="Other story. (AP Photo/Jane Doe)"></a>',
+        '<img src="h.jpg" width="60" height="60" alt="Jane Doe. (AP Photo/John Roe)">',
+        '<div class="sidebar"><img src="s.jpg" alt="Other story. (AP Photo/Jane Doe)"></div>',
+        # A data-credit attribute: galleries carry their other photos' credits in it.
+        '<div class="gallery" data-credit="Jane Doe/Northwind Times"><img src="g.jpg"></div>',
+    ],
+)
+def test_html_attribute_traps(body: str) -> None:
+    assert html_credits(body) == []
 
 
 @pytest.mark.parametrize(

@@ -1572,12 +1572,44 @@ def _outermost(elements: list[Element]) -> list[Element]:
     return [e for e in elements if not any(a in chosen for a in e.iterancestors())]
 
 
+def _story_column(page: _Page) -> frozenset[Element]:
+    """The block holding most of the story's paragraph text, and its ancestors: a layout wrapper
+    around the story's column ('layout-with-sidebar') is marked like furniture, but what stands in
+    that column is the story's, so its credits are ours."""
+    weights: dict[Element, int] = {}
+    for paragraph in page.scope.iter("p"):
+        parent = paragraph.getparent()
+        if parent is not None:
+            weights[parent] = weights.get(parent, 0) + len(paragraph.text_content())
+    if not weights:
+        return frozenset()
+    node: Element | None = max(weights, key=weights.__getitem__)
+    column: set[Element] = set()
+    while node is not None:
+        column.add(node)
+        node = node.getparent()
+    return frozenset(column)
+
+
+def _credit_chrome(page: _Page, element: Element, column: frozenset[Element]) -> bool:
+    """Whether element lies in page furniture, a marked block around the story's column excepted."""
+    node = element
+    while node is not None:
+        if node is page.scope:
+            return False
+        if node in page.chrome and node not in column:
+            return True
+        node = node.getparent()
+    return False
+
+
 def _figure_credits(page: _Page) -> list[_Credit]:
     """Credits of the article's images from the markup: credit elements (each read as a credit line,
     or microdata parts making one credit) with the caption beside them, and credit lines closing a
     caption element (figcaption, an element classed 'caption')."""
     marked: list[Element] = []
     captions: list[Element] = []
+    column = _story_column(page)
     # The whole page, not only the article's region: the lead image often stands above it, in a
     # masthead. Page furniture (related stories, sidebars, footers) is still left out.
     body = page.root.find("body")
@@ -1587,7 +1619,7 @@ def _figure_credits(page: _Page) -> list[_Credit]:
         # A 'caption__credit' is a credit: the credit's mark wins over the caption's.
         credit = _is_credit_element(element, page)
         if credit or _is_caption_element(element):
-            if page.in_chrome(element):
+            if _credit_chrome(page, element, column):
                 continue
             (marked if credit else captions).append(element)
     credit_elements: list[tuple[Element, str, list[creditlib.Credit]]] = []
@@ -1609,6 +1641,7 @@ def _figure_credits(page: _Page) -> list[_Credit]:
             slots.setdefault(element if container is None else container, []).append(element)
             continue
         caption = _caption_beside(element, page, skip)
+        read = [_linked_source(element, text, c) for c in read]
         found.extend(_Credit(c.value(caption), "figure-credit", "figure .credit", text) for c in read)
     for container, elements in slots.items():
         found.extend(_slot_credit(container, elements, page, skip))
@@ -1619,6 +1652,25 @@ def _figure_credits(page: _Page) -> list[_Credit]:
         caption, read, evidence = _caption_credits(text)
         found.extend(_Credit(c.value(caption), "figcaption", "figcaption", evidence) for c in read)
     return found
+
+
+def _linked_source(element: Element, text: str, credit: creditlib.Credit) -> creditlib.Credit:
+    """A bare name that is wholly a link to a document ('<cite><a href=https://x.org/reports/2019/air>Northwind
+    Earth</a></cite>') names where a chart or image comes from, not who took it: an agency. A
+    photographer's link goes to a home page or a profile page named after them."""
+    if credit.agency or not credit.photographer:
+        return credit
+    links = [a for a in element.iter("a") if _line(a) == text]
+    if len(links) != 1:
+        return credit
+    try:
+        path = urlsplit((links[0].get("href") or "").strip()).path
+    except ValueError:
+        return credit
+    steps = [step.lower() for step in path.split("/") if step]
+    if len(steps) < 2 or all(word in steps[-1] for word in credit.photographer.lower().split()):
+        return credit  # a home page, or a profile page named after the person ('/contributors/jane-doe')
+    return creditlib.Credit(None, credit.photographer)
 
 
 def _slot_credit(container: Element, elements: list[Element], page: _Page, skip: frozenset[Element]) -> list[_Credit]:
@@ -1661,7 +1713,8 @@ def _text_credits(page: _Page) -> list[_Credit]:
     """Credit lines in the article's visible text, read by the rules the plain-text extractor
     applies to a line ('… on Monday. (AP Photo/Evan Vucci)', 'Main image credit: Getty'):
     captions the markup does not mark as such. Page furniture is left out."""
-    inside = frozenset(e for e in page.chrome if _contains(page.scope, e))
+    column = _story_column(page)
+    inside = frozenset(e for e in page.chrome if e not in column and _contains(page.scope, e))
     lines = _text(page.scope, inside).split("\n")
     found: list[_Credit] = []
     for number, line in enumerate(lines):
@@ -1680,6 +1733,38 @@ def _text_credits(page: _Page) -> list[_Credit]:
             _Credit(c.credit.value(caption), f"text:{read.rule}", "article text", evidence) for c in read.credits
         )
     return found
+
+
+# An image's attributes whose text may close with its credit ('… (AFP file photo)'). A `data-credit`
+# is no such attribute: on real pages it credits a gallery's other photos as often as the story's.
+_CAPTION_ATTRIBUTES = ("alt", "title", "data-caption")
+_THUMBNAIL = 100  # pixels: an image this small (a headshot, an icon) has no credit of the story's
+
+
+def _attribute_credits(page: _Page) -> list[_Credit]:
+    """Credits written only in an image's attributes: its `alt`, `title` or `data-caption` text closing
+    with a credit, read by the caption rules (an unlabelled credit must show a sign of one). Images in
+    links (listed stories' thumbnails), small images and page furniture are left out."""
+    column = _story_column(page)
+    found: list[_Credit] = []
+    for image in page.scope.iter("img"):
+        if _credit_chrome(page, image, column) or _inside(image, "a", page.scope) or _small(image):
+            continue
+        for name in _CAPTION_ATTRIBUTES:
+            text = " ".join((image.get(name) or "").split())
+            if not text or len(text) > 2000 or not creditlib.may_hold(fold(text[-creditlib.MAX_CREDITS :])):
+                continue
+            caption, read, evidence = _caption_credits(text)
+            found.extend(_Credit(c.value(caption), f"attribute-{name}", f"img[{name}]", evidence) for c in read)
+    return found
+
+
+def _small(element: Element) -> bool:
+    for name in ("width", "height"):
+        value = (element.get(name) or "").strip()
+        if value.isdigit() and int(value) < _THUMBNAIL:
+            return True
+    return False
 
 
 def _contains(ancestor: Element, element: Element) -> bool:
@@ -1961,7 +2046,7 @@ def _extract(data: bytes, base_url: str | None, notes: list[Note], transport: st
     text_facts = _text_facts(main_text) if main_text else []
     given = {f.field for f in facts}
     facts += [f for f in text_facts if f.field not in given and f.field != "credit"]
-    facts += _credit_facts(page, credits, _text_credits(page))
+    facts += _credit_facts(page, credits, [*_text_credits(page), *_attribute_credits(page)])
     return facts
 
 

@@ -280,6 +280,7 @@ _ROLE = re.compile(
 )
 _CORPORATE_WORD = re.compile(r"(?i)^(?:inc|llc|ltd|co|corp|plc)\.?$")
 _BYLINE = re.compile(r"(?i:by)\s")  # 'By Jane Doe | Fox News' is a byline
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")  # 'Jane Doe | jdoe@example.com': a contact, not an agency
 _SPLIT = re.compile(r"\s*/\s*|\s+\|\s+|\s*\u2014\s*")  # 'Name/Agency', 'Name | Agency', 'Name—Agency'
 
 
@@ -305,7 +306,15 @@ def _one(text: str, *, labelled: bool, bracketed: bool = False, closing: bool = 
     text stood in brackets closing a caption; `closing`: those brackets follow a sentence (or square ones)."""
     text = _QUALIFIER.sub("", " ".join(text.split()).strip(" ,")).strip(" ,")
     text = _LEADING_QUALIFIER.sub("", text)
-    if not text or len(text) > 150 or "..." in text or "\u2026" in text or _BYLINE.match(text) or _NOTICE.search(text):
+    if (
+        not text
+        or len(text) > 150
+        or _EMAIL.search(text)
+        or "..." in text
+        or "\u2026" in text
+        or _BYLINE.match(text)
+        or _NOTICE.search(text)
+    ):
         return None
     if text.count("(") != text.count(")") or text.count("[") != text.count("]"):
         return None
@@ -348,7 +357,9 @@ def _one(text: str, *, labelled: bool, bracketed: bool = False, closing: bool = 
         # 'NASA/JPL-Caltech/ASU', 'AFP/GETTY', 'Reuters / Pool': agencies credited together (without a
         # label, one of them a known agency: 'News | Photo' is a menu).
         known = labelled or (not piped and any(_known(p) for p in parts))
-        if all(agencies) and known and not any(is_person(p) for p in parts):
+        # 'Image Jane Doe/Flickr' (an alt text's words before the credit) names no agency.
+        generic = bool(first.split()) and first.split()[0].lower() in _GENERIC
+        if all(agencies) and known and not generic and not any(is_person(p) for p in parts):
             return Credit(None, text)
         return None
     for sep in (" for ", " via "):
@@ -377,7 +388,9 @@ def _one(text: str, *, labelled: bool, bracketed: bool = False, closing: bool = 
                 return Credit(name, agency)
         # 'JTBC, Northwind': agencies listed after a label.
         pieces = text.split(", ")
-        if 1 < len(pieces) <= 4 and not all(is_person(p) for p in pieces):
+        if len(pieces) > 1 and is_person(pieces[0]):
+            return None  # 'Jane Doe, Northwind.com and the Star': a photographer's name first, then no agency's sign
+        if 1 < len(pieces) <= 4:
             listed = [_agency(p, labelled=True) for p in pieces]
             if all(listed) and all(_known(p) or not _CORPORATE_WORD.search(p) for p in pieces) and len(text) <= 60:
                 return _Listed(None, text, tuple(Credit(None, a) for a in listed if a))
