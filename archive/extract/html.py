@@ -1650,8 +1650,21 @@ def _figure_credits(page: _Page) -> list[_Credit]:
         if len(text) > 2000:
             continue
         caption, read, evidence = _caption_credits(text)
+        if not read:
+            caption, read, evidence = _last_line_credits(_text(element, skip))
         found.extend(_Credit(c.value(caption), "figcaption", "figcaption", evidence) for c in read)
     return found
+
+
+def _last_line_credits(text: str) -> tuple[str, list[creditlib.Credit], str]:
+    """A caption whose last line, after a line break, is a credit line and nothing else ('A street in
+    Kyiv<br>Photo: Jane Doe'): joined, the caption's last words run into the label."""
+    head, _, last = text.rpartition("\n")
+    found = creditlib.find(last) if head and last else None
+    if found is None or found.caption_end != 0:
+        return creditlib.caption(" ".join(text.split())), [], ""
+    evidence = last[found.credits[0].start : found.credits[-1].end]
+    return creditlib.caption(" ".join(head.split())), [c.credit for c in found.credits], evidence
 
 
 def _linked_source(element: Element, text: str, credit: creditlib.Credit) -> creditlib.Credit:
@@ -1716,6 +1729,7 @@ def _text_credits(page: _Page) -> list[_Credit]:
     column = _story_column(page)
     inside = frozenset(e for e in page.chrome if e not in column and _contains(page.scope, e))
     lines = _text(page.scope, inside).split("\n")
+    cited = _cited_names(page)
     found: list[_Credit] = []
     for number, line in enumerate(lines):
         if number and creditlib.label_only(lines[number - 1]) and len(line) <= _MAX_CREDIT_TEXT:
@@ -1729,10 +1743,29 @@ def _text_credits(page: _Page) -> list[_Credit]:
         if not caption and number and len(lines[number - 1]) <= 300 and creditlib.find(lines[number - 1]) is None:
             caption = creditlib.caption(lines[number - 1])
         evidence = line[read.credits[0].start : read.credits[-1].end]
+        if read.rule.startswith("credit-") and read.rule != "credit-label" and evidence.strip("()[] ") in cited:
+            continue  # '… It's Complicated [<a href=…/news/articles/…>Northwind</a>]': a cited story's source
         found.extend(
             _Credit(c.credit.value(caption), f"text:{read.rule}", "article text", evidence) for c in read.credits
         )
     return found
+
+
+def _cited_names(page: _Page) -> frozenset[str]:
+    """The texts of the story's short links to documents (a path two steps deep or more): an
+    unlabelled 'credit' that is such a link cites a source, it credits no photo."""
+    names = set()
+    for link in page.scope.iter("a"):
+        text = _line(link)
+        if not text or len(text) > 60:
+            continue
+        try:
+            path = urlsplit((link.get("href") or "").strip()).path
+        except ValueError:
+            continue
+        if len([step for step in path.split("/") if step]) >= 2:
+            names.add(text)
+    return frozenset(names)
 
 
 # An image's attributes whose text may close with its credit ('… (AFP file photo)'). A `data-credit`

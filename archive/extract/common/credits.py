@@ -388,9 +388,7 @@ def _one(text: str, *, labelled: bool, bracketed: bool = False, closing: bool = 
                 return Credit(name, agency)
         # 'JTBC, Northwind': agencies listed after a label.
         pieces = text.split(", ")
-        if len(pieces) > 1 and is_person(pieces[0]):
-            return None  # 'Jane Doe, Northwind.com and the Star': a photographer's name first, then no agency's sign
-        if 1 < len(pieces) <= 4:
+        if 1 < len(pieces) <= 4 and not all(is_person(p) for p in pieces):
             listed = [_agency(p, labelled=True) for p in pieces]
             if all(listed) and all(_known(p) or not _CORPORATE_WORD.search(p) for p in pieces) and len(text) <= 60:
                 return _Listed(None, text, tuple(Credit(None, a) for a in listed if a))
