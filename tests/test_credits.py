@@ -84,6 +84,12 @@ def text_credits(line: str) -> list[dict[str, str]]:
         ("Photography by Jane Doe", "Jane Doe", None),
         ("Credit: By Jane Doe, Staff Photographer", "Jane Doe", None),
         ("[사진=노스윈드]", None, "노스윈드"),  # an uncased script is a name too
+        (
+            "Mandatory Credit: Jane Doe-Northwind Sports - NWX4JDW4",
+            "Jane Doe",
+            "Northwind Sports",
+        ),  # a picture's number
+        ("Photo: Flickr user Jane Doe", "Jane Doe", "Flickr"),
     ],
 )
 def test_parse_forms(text: str, photographer: str | None, agency: str | None) -> None:
@@ -120,6 +126,22 @@ def test_parse_refuses_what_is_no_credit(text: str) -> None:
 )
 def test_parse_refuses_contacts(text: str) -> None:
     assert parse(text) == []
+
+
+def test_a_gallery_list_of_credits_keeps_what_says_what_it_is() -> None:
+    # Too long for a caption's credits; each piece is read, and only the pieces that show what they
+    # are (a known agency, a platform, an acronym, a photographer with an agency) are kept.
+    pieces = ["NWX", "Jane Doe", "Northwind Stoke", "Reuters", "Pinterest user Jane", "Northstory"] * 8
+    found = find(f"(Image credits: {'; '.join(pieces)})")
+    assert found is not None
+    assert {located.credit for located in found.credits} == {
+        Credit(None, "NWX"),
+        Credit(None, "Reuters"),
+        Credit("Jane", "Pinterest"),
+    }
+    # A long line of ';'-separated sentences is no list of credits, nor a list without a label.
+    assert find("; ".join(["Officials said on Tuesday that the work would go on"] * 8)) is None
+    assert find(f"({'; '.join(pieces)})") is None
 
 
 def test_a_word_before_an_unlabelled_credit_is_no_agency() -> None:
@@ -312,6 +334,14 @@ def test_html_credit_on_the_last_line_of_a_caption() -> None:
     body = '<figure><img src="a.jpg"><figcaption>A street in Kyiv on Monday<br>Photo: Jane Doe</figcaption></figure>'
     found = [f.value for f in html.extract(page(body)).facts if f.field == "credit"]
     assert found == [{"photographer": "Jane Doe", "caption": "A street in Kyiv on Monday"}]
+
+
+def test_html_line_of_roles_broken_after_a_label() -> None:
+    body = (
+        '<div class="contributors"><span>Text by Jane Doe</span> | <span>Photography by</span>'
+        "<div>John Roe</div> | <span>Produced by Ann Poe</span></div>"
+    )
+    assert html_credits(body) == [{"photographer": "John Roe"}]
 
 
 def test_html_cited_story_source_is_no_credit() -> None:

@@ -1732,15 +1732,27 @@ def _text_credits(page: _Page) -> list[_Credit]:
     cited = _cited_names(page)
     found: list[_Credit] = []
     for number, line in enumerate(lines):
+        roles = False
         if number and creditlib.label_only(lines[number - 1]) and len(line) <= _MAX_CREDIT_TEXT:
             line = f"{lines[number - 1]} {line}"  # the label in its own block: '<dt>Photo:</dt><dd>Jane Doe</dd>'
+        elif number and " | " in lines[number - 1] and len(line) <= _MAX_CREDIT_TEXT:
+            # A line of roles broken after a label: 'Text by Jane Doe | Photography by' / 'John Roe | Produced by'.
+            label = lines[number - 1].rpartition(" | ")[2]
+            roles = creditlib.label_only(label)
+            line = f"{label} {line}" if roles else line
         if not creditlib.may_hold(fold(line[-creditlib.MAX_CREDITS :])):
             continue
         read = creditlib.find(line)
         if read is None:
             continue
         caption = creditlib.caption(line[: read.caption_end])
-        if not caption and number and len(lines[number - 1]) <= 300 and creditlib.find(lines[number - 1]) is None:
+        if (
+            not caption
+            and number
+            and not roles
+            and len(lines[number - 1]) <= 300
+            and not creditlib.find(lines[number - 1])
+        ):
             caption = creditlib.caption(lines[number - 1])
         evidence = line[read.credits[0].start : read.credits[-1].end]
         if read.rule.startswith("credit-") and read.rule != "credit-label" and evidence.strip("()[] ") in cited:

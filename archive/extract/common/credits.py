@@ -82,7 +82,7 @@ _MARK = r"\s*(?::|\.{3}|\u2026|\||=)\s*"
 # 'Photo by', 'Courtesy of', 'Image copyright', '©', 'Фото:'. Several may stand in a row
 # ('Image: © TNG'), so `_strip_labels` takes them one after another.
 _LABEL = re.compile(
-    rf"(?P<named>(?i:(?:(?:main|top|lead|header|featured|cover|hero)\s+)?(?:{_MEDIA}\s+)?(?:credits?|copyright)"
+    rf"(?P<named>(?i:(?:(?:main|top|lead|header|featured|cover|hero|mandatory)\s+)?(?:{_MEDIA}\s+)?(?:credits?|copyright)"
     rf"|photographers?|{_MEDIA})){_MARK}"
     rf"|(?P<source>(?i:{_MEDIA}\s+(?:credits?|source)))\s*(?::|,|\.{{3}}|\u2026)\s*"
     rf"|(?P<by>(?i:(?:credits?\s+)?{_MEDIA}|(?:{_MEDIA}\s+)?credits?)\s+by)\s+"
@@ -92,7 +92,11 @@ _LABEL = re.compile(
 # Labels that introduce the caption, not its credit.
 _CAPTION_LABEL = re.compile(r"^(?:image|photo|media)?\s*caption\s*[,:]\s*", re.I)
 # Qualifiers after an agency: 'Reuters files', '(AP Photo/Evan Vucci, File)', 'REUTERS/Name/File Photo'.
-_QUALIFIER = re.compile(r"(?:,\s*|/|\s+)(?:(?:file|archive)\s+photos?|files?)\s*$", re.I)
+_QUALIFIER = re.compile(
+    r"(?:,\s*|/|\s+)(?:(?:file|archive)\s+photos?|files?)\s*$"
+    r"|\s+-\s+(?=[A-Z\d]*\d)(?=[A-Z\d]*[A-Z])[A-Z\d]{6,12}$",  # a wire picture's number: '… Sports - RTR4JDW4'
+    re.I,
+)
 _LEADING_QUALIFIER = re.compile(r"^(?:file|archive)(?:\s+photo)?(?:\s+(?:19|20)\d\d)?\s*/\s*", re.I)
 
 # Where credits may start in a caption: after a sentence, a separator or an opening bracket, or glued
@@ -320,6 +324,11 @@ def _one(text: str, *, labelled: bool, bracketed: bool = False, closing: bool = 
         return None
     name: str | None
     agency: str | None
+    # 'Flickr user Jane Doe', 'Pinterest user Jane': a platform's user.
+    user = re.fullmatch(r"(\w+)\s+user\s+(.+)", text, re.I)
+    if user and (labelled or bracketed) and user[1].lower() in (_PLATFORMS | {"flickr"}):
+        name = _name_part(user[2], single=True)
+        return Credit(name, user[1]) if name else None
     seps = list(_SPLIT.finditer(text))
     if seps:
         parts = [text[: seps[0].start()]] + [
@@ -450,7 +459,49 @@ def find(text: str) -> Found | None:
     agency's sign on one side) or a photo agency, so 'and/or', '24/7', '3/16' and URLs never qualify.
     In a line of roles ('Text by Jane Doe | Photography by John Roe | Produced by …') the labelled
     credit between separators counts too."""
-    return _closing(text) or _segment(text)
+    return _closing(text) or _segment(text) or _credit_list(text)
+
+
+MAX_LIST = 1500  # characters: a gallery's list of credits ('Image credits: A; B; …') is read up to this
+
+
+def _credit_list(text: str) -> Found | None:
+    """A line that is a labelled list of a gallery's credits, in brackets or not: '(Image credits:
+    Northwind; Jane Doe; Design Nine; …)', too long for `_closing`. After the label each ';' piece is
+    a credit; a piece that reads as none is left out, as long as most pieces read."""
+    stripped = text.strip()
+    opener = stripped[:1] if stripped[:1] in _CLOSERS else ""
+    if len(stripped) > MAX_LIST or stripped.count(";") < 2 or (opener and not stripped.endswith(_CLOSERS[opener])):
+        return None
+    lead = len(text) - len(text.lstrip()) + len(opener)
+    label = _LABEL.match(text, lead)
+    if not label or not label["named"] or label["copyright"]:
+        return None
+    end = len(text.rstrip()) - len(opener)
+    located: list[Located] = []
+    read = 0
+    pieces = text[label.end() : end].split(";")
+    pos = label.end()
+    for piece in pieces:
+        credit = _one(piece, labelled=True) if piece.strip() else None
+        if credit is not None:
+            read += 1
+            start = pos + len(piece) - len(piece.lstrip())
+            located.extend(Located(start, pos + len(piece.rstrip()), c) for c in _spread(credit) if _plain(c))
+        pos += len(piece) + 1
+    if 3 * read < 2 * len(pieces) or not located:
+        return None
+    return Found(lead - len(opener), tuple(located), "credit-label")
+
+
+def _plain(credit: Credit) -> bool:
+    """Whether a credit alone in a list says what it is: a photographer with an agency, or an agency
+    that shows itself (a known one, a platform, an acronym). A bare 'Jane Doe' or 'Northwind Stoke'
+    in a gallery's list may be a person or a shop: the list does not say."""
+    if credit.photographer:
+        return credit.agency is not None
+    agency = credit.agency or ""
+    return _known(agency) or agency.lower() in _PLATFORMS or any(len(w) > 1 and w.isupper() for w in agency.split())
 
 
 def _segment(text: str) -> Found | None:
@@ -546,5 +597,5 @@ def promotion(caption: str) -> bool:
 
 def label_only(text: str) -> bool:
     """Whether a text is a credit label and nothing else ('Фото:' in a <dt>, its credit in the <dd>)."""
-    label = _LABEL.fullmatch(text.strip())
+    label = _LABEL.fullmatch(text.strip()) or _LABEL.fullmatch(text.strip() + " ")  # 'Photo by' wants its blank
     return label is not None and not label["copyright"] and not label["courtesy"]
