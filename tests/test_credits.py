@@ -409,6 +409,9 @@ def test_html_traps(body: str) -> None:
         ("A street in Kyiv. [GETTY]", {"agency": "GETTY"}),
         ("A street in Kyiv. Jane Doe/Reuters files", {"photographer": "Jane Doe", "agency": "Reuters"}),
         ("Jane Doe | Getty Images", {"photographer": "Jane Doe", "agency": "Getty Images"}),
+        ("A street in Kyiv. \u00a9 Reuters / Jane Doe", {"photographer": "Jane Doe", "agency": "Reuters"}),
+        ("\u00a9 REUTERS / POOL", {"agency": "REUTERS / POOL"}),
+        ("A street in Kyiv. istockphoto.com", {"agency": "istockphoto.com"}),
     ],
 )
 def test_text_forms(line: str, credit: dict[str, str]) -> None:
@@ -423,7 +426,21 @@ def test_text_forms(line: str, credit: dict[str, str]) -> None:
         "Video: Creative Holiday Centerpiece",
         "View/Post Comments",
         "By Jane Doe | Northwind News",
+        "\u00a9 Reuters",  # closing a wire story: the story's copyright
+        "Copyright \u00a9 Reuters / Northwind",
     ],
 )
 def test_text_traps(line: str) -> None:
     assert text_credits(line) == []
+
+
+def test_text_label_on_its_own_line() -> None:
+    # A pasted page puts the label and its credit on two lines ('Photo:' / 'Jane Doe'); the span covers both.
+    data = f"{BODY}A street in Kyiv on Monday\n\u0424\u043e\u0442\u043e:\nJane Doe/Northwind\n".encode()
+    found = [e for e in plaintext.extract(data) if e.field == "credit"]
+    assert [(e.value.get("photographer"), e.value.get("agency")) for e in found] == [("Jane Doe", "Northwind")]
+    assert found[0].evidence == "\u0424\u043e\u0442\u043e:\nJane Doe/Northwind"
+    assert data[found[0].start : found[0].end].decode() == found[0].evidence
+    # A label's line followed by a sentence is no credit.
+    data = f"{BODY}Photo:\nOfficials said on Tuesday that the work would go on.\n".encode()
+    assert [e for e in plaintext.extract(data) if e.field == "credit"] == []

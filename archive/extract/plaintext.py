@@ -1368,9 +1368,12 @@ def _credits(doc: _Doc, skip: set[int]) -> tuple[list[_Hit], set[int]]:
     hits: list[_Hit] = []
     lines: set[int] = set()
     for line in doc.nonblank:
-        if line.number in skip:
+        if line.number in skip or line.number in lines:
             continue
         found = _line_credits(line)
+        below = None
+        if not found and len(line.text) <= 40 and credits.label_only(line.text):
+            below, found = _labelled_below(doc, line, skip)
         if not found:
             continue
         lines.add(line.number)
@@ -1381,8 +1384,22 @@ def _credits(doc: _Doc, skip: set[int]) -> tuple[list[_Hit], set[int]]:
             continue  # the image of an advertisement ('Subscribe to our magazine')
         for located in found.credits:
             value = located.credit.value(caption)
-            hits.append(_Hit("credit", value, line.start + located.start, line.start + located.end, found.rule))
+            start, end = line.start + located.start, line.start + located.end
+            if below is not None:  # the credit read from 'Photo:' and the line below it, joined by one blank
+                lines.add(below.number)
+                gap = below.start - line.end - 1
+                start, end = start + (gap if located.start > len(line.text) else 0), end + gap
+            hits.append(_Hit("credit", value, start, end, found.rule))
     return hits, lines
+
+
+def _labelled_below(doc: _Doc, line: _Line, skip: set[int]) -> tuple[_Line | None, credits.Found | None]:
+    """A credit label alone on its line ('Photo:') and its credit on the line below ('Jane Doe')."""
+    below = doc.below(line)
+    if below is None or below.number in skip or len(below.text) > 200:
+        return None, None
+    found = credits.find(f"{line.text} {below.text}")
+    return (below, found) if found and found.caption_end == 0 else (None, None)
 
 
 def _caption_nearby(doc: _Doc, line: _Line, skip: set[int]) -> str:

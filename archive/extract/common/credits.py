@@ -66,7 +66,7 @@ _AGENCY_FORMS = {"ap photo": "AP", "afp photo": "AFP", "ap photo/file": "AP"}
 # Photo agencies that credit a photo on their own, without a label ('… on Monday. Getty Images').
 _PHOTO_AGENCY = re.compile(
     r"(?:(?:[A-Z][\w-]*\s+){1,3}via\s+)?Getty\s+Images(?:\s+for\s+(?:[A-Z][\w&.'\u2019-]*\s*){1,4})?"
-    r"|Shutterstock(?:\.com)?|Alamy(?:\s+Stock\s+Photo)?|iStock(?:photo)?(?:\.com)?|AP\s+Photo|AFP\s+Photo|EPA-EFE"
+    r"|Shutterstock(?:\.com)?|Alamy(?:\s+Stock\s+Photo)?|[iI][sS]tock(?:photo)?(?:\.com)?|AP\s+Photo|AFP\s+Photo|EPA-EFE"
 )
 
 # ---------------------------------------------------------------------------------------
@@ -544,7 +544,12 @@ def _closing(text: str) -> Found | None:
         body, label = _strip_labels(text[start:end])
         if label and not (text[start].isupper() or opener or not text[start].isalpha()):
             continue  # 'the photo: …' mid-sentence is no label
-        if label and label["copyright"] and not label.group().lower().startswith("image"):
+        if (
+            label
+            and label["copyright"]
+            and not label.group().lower().startswith("image")
+            and not _agency_mark(label, body)
+        ):
             continue  # '© 2019 Outlet Inc.' in running text is the page's copyright, not a photo's
         body_start = end - len(body)
         located: list[Located] = []
@@ -562,6 +567,15 @@ def _closing(text: str) -> Found | None:
         if located:
             return Found(start - 1 if opener else start, tuple(located), _rule(text[body_start:end], label))
     return None
+
+
+def _agency_mark(label: re.Match[str], body: str) -> bool:
+    """Whether a '©' credits a photo ('© Reuters / Jane Doe', '© REUTERS / POOL'): a bare '©', then a
+    known agency and a second part (a page's or a story's own line says '© 2019 Northwind Inc.', '© Reuters')."""
+    if label.group().strip() != "\u00a9":
+        return False  # 'Copyright © Northwind', '© 2019 …': a page's own notice
+    parts = _SPLIT.split(body.strip())
+    return len(parts) > 1 and _known(parts[0])  # a bare '© Reuters' closing a wire story is the story's
 
 
 def _closes_caption(text: str, start: int, opener: str) -> bool:
