@@ -438,7 +438,8 @@ def test_text_label_on_its_own_line() -> None:
     # A pasted page puts the label and its credit on two lines ('Photo:' / 'Jane Doe'); the span covers both.
     data = f"{BODY}A street in Kyiv on Monday\n\u0424\u043e\u0442\u043e:\nJane Doe/Northwind\n".encode()
     found = [e for e in plaintext.extract(data) if e.field == "credit"]
-    assert [(e.value.get("photographer"), e.value.get("agency")) for e in found] == [("Jane Doe", "Northwind")]
+    values = [e.value for e in found if isinstance(e.value, dict)]
+    assert [(v.get("photographer"), v.get("agency")) for v in values] == [("Jane Doe", "Northwind")]
     assert found[0].evidence == "\u0424\u043e\u0442\u043e:\nJane Doe/Northwind"
     assert data[found[0].start : found[0].end].decode() == found[0].evidence
     # A label's line followed by a sentence is no credit.
