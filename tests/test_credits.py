@@ -128,6 +128,12 @@ def test_parse_refuses_contacts(text: str) -> None:
     assert parse(text) == []
 
 
+def test_find_credit_after_a_comma() -> None:
+    found = find("See more photos in the gallery, images by Jane Doe")
+    assert found is not None
+    assert [located.credit for located in found.credits] == [Credit("Jane Doe", None)]
+
+
 def test_a_gallery_list_of_credits_keeps_what_says_what_it_is() -> None:
     # Too long for a caption's credits; each piece is read, and only the pieces that show what they
     # are (a known agency, a platform, an acronym, a photographer with an agency) are kept.
@@ -213,6 +219,11 @@ def test_find_credits_closing_a_caption(text: str, photographer: str | None, age
         "Powered by Northwind",
         "Why Can't Singers Perform Their Own Songs? It's Complicated (Bloomberg)",  # a headline and its source
         "Die elektronische Patientenakte (ePA)",  # a term's abbreviation
+        # Captions whose subject is a photographer.
+        "Photographer: Jane Doe at work in Kyiv on Monday",
+        "Photographer Jane Doe at her exhibition in Kyiv.",
+        "The exhibition features photographs by Jane Doe",
+        "The building, photos by the police show, was empty",
     ],
 )
 def test_find_refuses_sentences_menus_and_footers(text: str) -> None:

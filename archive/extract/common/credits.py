@@ -104,6 +104,7 @@ _LEADING_QUALIFIER = re.compile(r"^(?:file|archive)(?:\s+photo)?(?:\s+(?:19|20)\
 _BOUNDARY = re.compile(
     r"[.!?\u2026\"\u201d\u2019')\]]\s+|\s[|\u2013\u2014]\s+|[(\[]"
     r"|(?<=[^\W_][.!?])(?=(?:Credit|Photo|Image|Picture|Foto|Фото|Bild)\b)"
+    r"|(?<=\w),\s+(?=(?i:photos?|images?|pictures?|photography)\s+by\s)"  # '… in the gallery, images by Jane Doe'
 )
 _CLOSERS = {"(": ")", "[": "]"}
 # What a text's credits must contain, in lower case: a label's word, the '/' or '|' between a name and
@@ -226,6 +227,7 @@ def _agency_like(text: str, *, loose: bool) -> bool:
     if any(w[0] in "'\"\u2018\u201c" for w in words):
         return False  # "Photos: The 'Humans of Khartoum'" is a gallery's title
     upper = lower = 0
+    inner = False  # a lower-case word after a capitalised one: 'Jane Doe at work in Kyiv' is a caption
     for word in words:
         bare = word.strip("()'\u2019\"")
         if not any(c.isalpha() for c in bare) or bare.lower() in _CONNECTORS:
@@ -241,9 +243,10 @@ def _agency_like(text: str, *, loose: bool) -> bool:
             upper += 1
         else:
             lower += 1
+            inner = inner or upper > 0
     if upper == 0:
         return False
-    return lower == 0 or (loose and lower <= upper and words[-1][0].isupper())
+    return lower == 0 or (loose and not inner and lower <= upper and words[-1][0].isupper())
 
 
 def _agency(text: str, *, labelled: bool) -> str | None:
@@ -542,7 +545,8 @@ def _closing(text: str) -> Found | None:
                 break
             end -= 1
         body, label = _strip_labels(text[start:end])
-        if label and not (text[start].isupper() or opener or not text[start].isalpha()):
+        after_comma = start > 1 and text[start - 2 : start].strip() == "," and label is not None and label["by"]
+        if label and not (text[start].isupper() or opener or not text[start].isalpha() or after_comma):
             continue  # 'the photo: …' mid-sentence is no label
         if (
             label
