@@ -456,3 +456,13 @@ def test_text_label_on_its_own_line() -> None:
     # A label's line followed by a sentence is no credit.
     data = f"{BODY}Photo:\nOfficials said on Tuesday that the work would go on.\n".encode()
     assert [e for e in plaintext.extract(data) if e.field == "credit"] == []
+
+
+def test_text_site_credit_below_the_footer_notice() -> None:
+    # The site-wide line under the page's copyright notice credits no photo of this article.
+    footer = "\u00a9 2004-2024 Northwind Interactive. All Rights Reserved.\nImages by Getty Images and Northwind Wire\n"
+    assert text_credits(BODY * 3 + footer) == []
+    # Above the notice, the same rules read captions' credits.
+    assert text_credits("A street in Kyiv. (AP Photo/Jane Doe)\n\n" + BODY * 3 + footer) == [
+        {"photographer": "Jane Doe", "agency": "AP"}
+    ]

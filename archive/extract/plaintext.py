@@ -1367,9 +1367,12 @@ def _credits(doc: _Doc, skip: set[int]) -> tuple[list[_Hit], set[int]]:
     """
     hits: list[_Hit] = []
     lines: set[int] = set()
+    footer = _footer_start(doc)
     for line in doc.nonblank:
         if line.number in skip or line.number in lines:
             continue
+        if line.number > footer:
+            break  # below the page's 'All rights reserved': the site's own lines ('Images by Getty Images')
         found = _line_credits(line)
         below = None
         if not found and len(line.text) <= 40 and credits.label_only(line.text):
@@ -1391,6 +1394,19 @@ def _credits(doc: _Doc, skip: set[int]) -> tuple[list[_Hit], set[int]]:
                 start, end = start + (gap if located.start > len(line.text) else 0), end + gap
             hits.append(_Hit("credit", value, start, end, found.rule))
     return hits, lines
+
+
+_RIGHTS = re.compile(r"(?i)\ball\s+rights\s+reserved\b")
+
+
+def _footer_start(doc: _Doc) -> int:
+    """The number of the first 'All rights reserved' line in the second half of the text (the page's
+    footer starts there), or past the last line."""
+    half = len(doc.lines) // 2
+    for line in doc.nonblank:
+        if line.number >= half and "rights" in line.folded and _RIGHTS.search(line.text):
+            return line.number
+    return len(doc.lines)
 
 
 def _labelled_below(doc: _Doc, line: _Line, skip: set[int]) -> tuple[_Line | None, credits.Found | None]:
