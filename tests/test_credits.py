@@ -462,7 +462,7 @@ def test_text_site_credit_below_the_footer_notice() -> None:
     # The site-wide line under the page's copyright notice credits no photo of this article.
     footer = "\u00a9 2004-2024 Northwind Interactive. All Rights Reserved.\nImages by Getty Images and Northwind Wire\n"
     assert text_credits(BODY * 3 + footer) == []
-    # Above the notice, the same rules read captions' credits.
-    assert text_credits("A street in Kyiv. (AP Photo/Jane Doe)\n\n" + BODY * 3 + footer) == [
-        {"photographer": "Jane Doe", "agency": "AP"}
-    ]
+    # Above the notice, and closing a caption below it, the same rules read credits.
+    caption = "A street in Kyiv. (AP Photo/Jane Doe)\n"
+    assert text_credits(caption + "\n" + BODY * 3 + footer) == [{"photographer": "Jane Doe", "agency": "AP"}]
+    assert text_credits(BODY * 3 + footer + caption) == [{"photographer": "Jane Doe", "agency": "AP"}]

@@ -1371,14 +1371,12 @@ def _credits(doc: _Doc, skip: set[int]) -> tuple[list[_Hit], set[int]]:
     for line in doc.nonblank:
         if line.number in skip or line.number in lines:
             continue
-        if line.number > footer:
-            break  # below the page's 'All rights reserved': the site's own lines ('Images by Getty Images')
         found = _line_credits(line)
         below = None
         if not found and len(line.text) <= 40 and credits.label_only(line.text):
             below, found = _labelled_below(doc, line, skip)
-        if not found:
-            continue
+        if not found or (line.number > footer and found.caption_end == 0):
+            continue  # a bare credit line below the page's 'All rights reserved' is the site's ('Images by …')
         lines.add(line.number)
         caption = line.text[: found.caption_end].rstrip(_CAPTION_TRIM)
         if not caption:
