@@ -334,11 +334,19 @@ def test_html_credit_linking_to_a_document_is_a_source() -> None:
     assert html_credits(chart.format("/contributors/jane-doe", "Jane Doe")) == [{"photographer": "Jane Doe"}]
 
 
-def test_html_credit_in_an_image_alt_or_title() -> None:
-    assert html_credits('<img src="a.jpg" alt="A street in Kyiv. (AFP file photo)">') == [{"agency": "AFP"}]
-    assert html_credits('<img src="a.jpg" alt="A street in Kyiv." title="Jane Doe/AP">') == [
+LEAD = '<meta property="og:image" content="https://cdn.example/images/2024/lead-photo.jpg">'
+
+
+def test_html_credit_in_the_lead_image_alt_or_title() -> None:
+    # The page's own image (og:image, matched by file name, whatever the resized path).
+    lead = '<img src="https://cdn.example/styles/large/images/2024/lead-photo.jpg?w=800" {}>'
+    assert html_credits(lead.format('alt="A street in Kyiv. (AFP file photo)"'), LEAD) == [{"agency": "AFP"}]
+    assert html_credits(lead.format('alt="A street in Kyiv." title="Jane Doe/AP"'), LEAD) == [
         {"photographer": "Jane Doe", "agency": "AP"}
     ]
+    # Another image's alt text (a video's poster, a hidden slide) is not read.
+    other = '<img src="https://cdn.example/images/2024/poster.jpg" alt="A street in Kyiv. (AP Photo/Jane Doe)">'
+    assert html_credits(other, LEAD) == []
 
 
 def test_html_credit_on_the_last_line_of_a_caption() -> None:
@@ -370,15 +378,15 @@ def test_html_cited_story_source_is_no_credit() -> None:
         '<img src="a.jpg" alt="Jane Doe and John Roe in Kyiv">',
         '<img src="a.jpg" alt="GettyImages 1234567">',
         # A listed story's thumbnail (in a link), a headshot (small), a sidebar's image.
-        '<a href="/other"><img src="t.jpg" alt="Other story. (AP Photo/Jane Doe)"></a>',
-        '<img src="h.jpg" width="60" height="60" alt="Jane Doe. (AP Photo/John Roe)">',
-        '<div class="sidebar"><img src="s.jpg" alt="Other story. (AP Photo/Jane Doe)"></div>',
+        '<a href="/other"><img src="a.jpg" alt="Other story. (AP Photo/Jane Doe)"></a>',
+        '<img src="a.jpg" width="60" height="60" alt="Jane Doe. (AP Photo/John Roe)">',
+        '<div class="sidebar"><img src="a.jpg" alt="Other story. (AP Photo/Jane Doe)"></div>',
         # A data-credit attribute: galleries carry their other photos' credits in it.
         '<div class="gallery" data-credit="Jane Doe/Northwind Times"><img src="g.jpg"></div>',
     ],
 )
 def test_html_attribute_traps(body: str) -> None:
-    assert html_credits(body) == []
+    assert html_credits(body.replace('"a.jpg"', '"lead-photo.jpg"'), LEAD) == []
 
 
 @pytest.mark.parametrize(

@@ -1787,12 +1787,19 @@ _THUMBNAIL = 100  # pixels: an image this small (a headshot, an icon) has no cre
 
 
 def _attribute_credits(page: _Page) -> list[_Credit]:
-    """Credits written only in an image's attributes: its `alt`, `title` or `data-caption` text closing
-    with a credit, read by the caption rules (an unlabelled credit must show a sign of one). Images in
-    links (listed stories' thumbnails), small images and page furniture are left out."""
+    """Credits written only in the lead image's attributes: its `alt`, `title` or `data-caption` text
+    closing with a credit, read by the caption rules (an unlabelled credit must show a sign of one).
+    The lead image is the one the page names as its image (og:image, by file name): other images'
+    alt texts on real pages as often credit a video's poster, a hidden slide or a listed story's
+    thumbnail. Images in links, small images and page furniture are left out."""
+    leads = {_file_name(url) for url in page.og.get("og:image", []) + page.og.get("og:image:url", [])} - {""}
+    if not leads:
+        return []
     column = _story_column(page)
     found: list[_Credit] = []
     for image in page.scope.iter("img"):
+        if _file_name(image.get("src") or "") not in leads:
+            continue
         if _credit_chrome(page, image, column) or _inside(image, "a", page.scope) or _small(image):
             continue
         for name in _CAPTION_ATTRIBUTES:
@@ -1802,6 +1809,13 @@ def _attribute_credits(page: _Page) -> list[_Credit]:
             caption, read, evidence = _caption_credits(text)
             found.extend(_Credit(c.value(caption), f"attribute-{name}", f"img[{name}]", evidence) for c in read)
     return found
+
+
+def _file_name(url: str) -> str:
+    try:
+        return urlsplit(url.strip()).path.rpartition("/")[2]
+    except ValueError:
+        return ""
 
 
 def _small(element: Element) -> bool:
