@@ -1576,8 +1576,13 @@ def _story_column(page: _Page) -> frozenset[Element]:
     """The block holding most of the story's paragraph text, and its ancestors: a layout wrapper
     around the story's column ('layout-with-sidebar') is marked like furniture, but what stands in
     that column is the story's, so its credits are ours."""
+    return _column_in(page.scope)
+
+
+@lru_cache(maxsize=2)  # three credit rules ask for the same page's column
+def _column_in(scope: Element) -> frozenset[Element]:
     weights: dict[Element, int] = {}
-    for paragraph in page.scope.iter("p"):
+    for paragraph in scope.iter("p"):
         parent = paragraph.getparent()
         if parent is not None:
             weights[parent] = weights.get(parent, 0) + len(paragraph.text_content())
