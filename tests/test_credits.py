@@ -84,6 +84,12 @@ def text_credits(line: str) -> list[dict[str, str]]:
         ("Photography by Jane Doe", "Jane Doe", None),
         ("Credit: By Jane Doe, Staff Photographer", "Jane Doe", None),
         ("[사진=노스윈드]", None, "노스윈드"),  # an uncased script is a name too
+        (
+            "Mandatory Credit: Jane Doe-Northwind Sports - NWX4JDW4",
+            "Jane Doe",
+            "Northwind Sports",
+        ),  # a picture's number
+        ("Photo: Flickr user Jane Doe", "Jane Doe", "Flickr"),
     ],
 )
 def test_parse_forms(text: str, photographer: str | None, agency: str | None) -> None:
@@ -110,6 +116,43 @@ def test_two_credits_in_one_line() -> None:
 )
 def test_parse_refuses_what_is_no_credit(text: str) -> None:
     assert parse(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jane Doe | jdoe@northwind.example",  # a contact address, not an agency
+    ],
+)
+def test_parse_refuses_contacts(text: str) -> None:
+    assert parse(text) == []
+
+
+def test_find_credit_after_a_comma() -> None:
+    found = find("See more photos in the gallery, images by Jane Doe")
+    assert found is not None
+    assert [located.credit for located in found.credits] == [Credit("Jane Doe", None)]
+
+
+def test_a_gallery_list_of_credits_keeps_what_says_what_it_is() -> None:
+    # Too long for a caption's credits; each piece is read, and only the pieces that show what they
+    # are (a known agency, a platform, an acronym, a photographer with an agency) are kept.
+    pieces = ["NWX", "Jane Doe", "Northwind Stoke", "Reuters", "Pinterest user Jane", "Northstory"] * 8
+    found = find(f"(Image credits: {'; '.join(pieces)})")
+    assert found is not None
+    assert {located.credit for located in found.credits} == {
+        Credit(None, "NWX"),
+        Credit(None, "Reuters"),
+        Credit("Jane", "Pinterest"),
+    }
+    # A long line of ';'-separated sentences is no list of credits, nor a list without a label.
+    assert find("; ".join(["Officials said on Tuesday that the work would go on"] * 8)) is None
+    assert find(f"({'; '.join(pieces)})") is None
+
+
+def test_a_word_before_an_unlabelled_credit_is_no_agency() -> None:
+    # An image's alt text 'Image Jane Doe/Flickr' must not give the agency 'Image Jane Doe'.
+    assert find("Image Jane Doe/Flickr") is None
 
 
 def test_organisations_are_not_photographers() -> None:
@@ -176,6 +219,11 @@ def test_find_credits_closing_a_caption(text: str, photographer: str | None, age
         "Powered by Northwind",
         "Why Can't Singers Perform Their Own Songs? It's Complicated (Bloomberg)",  # a headline and its source
         "Die elektronische Patientenakte (ePA)",  # a term's abbreviation
+        # Captions whose subject is a photographer.
+        "Photographer: Jane Doe at work in Kyiv on Monday",
+        "Photographer Jane Doe at her exhibition in Kyiv.",
+        "The exhibition features photographs by Jane Doe",
+        "The building, photos by the police show, was empty",
     ],
 )
 def test_find_refuses_sentences_menus_and_footers(text: str) -> None:
@@ -260,6 +308,87 @@ def test_html_json_ld_creator_holding_a_whole_credit_line() -> None:
     assert html_credits("", head) == [{"photographer": "Jane Doe", "agency": "Reuters"}]
 
 
+def test_html_credit_in_a_story_column_inside_a_marked_layout() -> None:
+    # A layout wrapper classed 'sidebar' around the story's column is not furniture for credits;
+    # the real sidebar beside the column still is.
+    body = (
+        '<div class="layout-with-sidebar"><div class="col-main">'
+        '<figure><img src="a.jpg"><figcaption>A street in Kyiv.</figcaption><cite>Jane Doe/Getty Images</cite></figure>'
+        f"{STORY}{STORY}</div>"
+        '<div class="col-sidebar"><figure><img src="r.jpg"><cite>John Roe/Getty Images</cite></figure></div></div>'
+    )
+    assert html_credits(body) == [{"photographer": "Jane Doe", "agency": "Getty Images"}]
+
+
+def test_html_credit_linking_to_a_document_is_a_source() -> None:
+    # A bare name that links to a report or a paper names where a chart comes from: an agency.
+    chart = (
+        '<figure><img src="c.png"><figcaption>Air quality this week.</figcaption>'
+        '<cite><a href="{}">{}</a></cite></figure>'
+    )
+    assert html_credits(chart.format("https://northwind.example/reports/2019/air-quality", "Northwind Earth")) == [
+        {"agency": "Northwind Earth"}
+    ]
+    # A photographer's home page or profile page keeps the photographer.
+    assert html_credits(chart.format("https://janedoe.example/", "Jane Doe")) == [{"photographer": "Jane Doe"}]
+    assert html_credits(chart.format("/contributors/jane-doe", "Jane Doe")) == [{"photographer": "Jane Doe"}]
+
+
+LEAD = '<meta property="og:image" content="https://cdn.example/images/2024/lead-photo.jpg">'
+
+
+def test_html_credit_in_the_lead_image_alt_or_title() -> None:
+    # The page's own image (og:image, matched by file name, whatever the resized path).
+    lead = '<img src="https://cdn.example/styles/large/images/2024/lead-photo.jpg?w=800" {}>'
+    assert html_credits(lead.format('alt="A street in Kyiv. (AFP file photo)"'), LEAD) == [{"agency": "AFP"}]
+    assert html_credits(lead.format('alt="A street in Kyiv." title="Jane Doe/AP"'), LEAD) == [
+        {"photographer": "Jane Doe", "agency": "AP"}
+    ]
+    # Another image's alt text (a video's poster, a hidden slide) is not read.
+    other = '<img src="https://cdn.example/images/2024/poster.jpg" alt="A street in Kyiv. (AP Photo/Jane Doe)">'
+    assert html_credits(other, LEAD) == []
+
+
+def test_html_credit_on_the_last_line_of_a_caption() -> None:
+    body = '<figure><img src="a.jpg"><figcaption>A street in Kyiv on Monday<br>Photo: Jane Doe</figcaption></figure>'
+    found = [f.value for f in html.extract(page(body)).facts if f.field == "credit"]
+    assert found == [{"photographer": "Jane Doe", "caption": "A street in Kyiv on Monday"}]
+
+
+def test_html_line_of_roles_broken_after_a_label() -> None:
+    body = (
+        '<div class="contributors"><span>Text by Jane Doe</span> | <span>Photography by</span>'
+        "<div>John Roe</div> | <span>Produced by Ann Poe</span></div>"
+    )
+    assert html_credits(body) == [{"photographer": "John Roe"}]
+
+
+def test_html_cited_story_source_is_no_credit() -> None:
+    # A further-reading line: a story's headline and, in brackets, a link to it on another site.
+    line = '<p><em>Why the Northwind Song Is Complicated</em> [<a href="https://x.example/news/articles/1">Reuters</a>]</p>'
+    assert html_credits(line) == []
+    # The same bracket closing a caption, not a link, is a credit.
+    assert html_credits("<p>A street in Kyiv on Monday. [Reuters]</p>") == [{"agency": "Reuters"}]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # An alt text without a sign of a credit, and one with a library's file name.
+        '<img src="a.jpg" alt="Jane Doe and John Roe in Kyiv">',
+        '<img src="a.jpg" alt="GettyImages 1234567">',
+        # A listed story's thumbnail (in a link), a headshot (small), a sidebar's image.
+        '<a href="/other"><img src="a.jpg" alt="Other story. (AP Photo/Jane Doe)"></a>',
+        '<img src="a.jpg" width="60" height="60" alt="Jane Doe. (AP Photo/John Roe)">',
+        '<div class="sidebar"><img src="a.jpg" alt="Other story. (AP Photo/Jane Doe)"></div>',
+        # A data-credit attribute: galleries carry their other photos' credits in it.
+        '<div class="gallery" data-credit="Jane Doe/Northwind Times"><img src="g.jpg"></div>',
+    ],
+)
+def test_html_attribute_traps(body: str) -> None:
+    assert html_credits(body.replace('"a.jpg"', '"lead-photo.jpg"'), LEAD) == []
+
+
 @pytest.mark.parametrize(
     "body",
     [
@@ -299,6 +428,9 @@ def test_html_traps(body: str) -> None:
         ("A street in Kyiv. [GETTY]", {"agency": "GETTY"}),
         ("A street in Kyiv. Jane Doe/Reuters files", {"photographer": "Jane Doe", "agency": "Reuters"}),
         ("Jane Doe | Getty Images", {"photographer": "Jane Doe", "agency": "Getty Images"}),
+        ("A street in Kyiv. \u00a9 Reuters / Jane Doe", {"photographer": "Jane Doe", "agency": "Reuters"}),
+        ("\u00a9 REUTERS / POOL", {"agency": "REUTERS / POOL"}),
+        ("A street in Kyiv. istockphoto.com", {"agency": "istockphoto.com"}),
     ],
 )
 def test_text_forms(line: str, credit: dict[str, str]) -> None:
@@ -313,7 +445,32 @@ def test_text_forms(line: str, credit: dict[str, str]) -> None:
         "Video: Creative Holiday Centerpiece",
         "View/Post Comments",
         "By Jane Doe | Northwind News",
+        "\u00a9 Reuters",  # closing a wire story: the story's copyright
+        "Copyright \u00a9 Reuters / Northwind",
     ],
 )
 def test_text_traps(line: str) -> None:
     assert text_credits(line) == []
+
+
+def test_text_label_on_its_own_line() -> None:
+    # A pasted page puts the label and its credit on two lines ('Photo:' / 'Jane Doe'); the span covers both.
+    data = f"{BODY}A street in Kyiv on Monday\n\u0424\u043e\u0442\u043e:\nJane Doe/Northwind\n".encode()
+    found = [e for e in plaintext.extract(data) if e.field == "credit"]
+    values = [e.value for e in found if isinstance(e.value, dict)]
+    assert [(v.get("photographer"), v.get("agency")) for v in values] == [("Jane Doe", "Northwind")]
+    assert found[0].evidence == "\u0424\u043e\u0442\u043e:\nJane Doe/Northwind"
+    assert data[found[0].start : found[0].end].decode() == found[0].evidence
+    # A label's line followed by a sentence is no credit.
+    data = f"{BODY}Photo:\nOfficials said on Tuesday that the work would go on.\n".encode()
+    assert [e for e in plaintext.extract(data) if e.field == "credit"] == []
+
+
+def test_text_site_credit_below_the_footer_notice() -> None:
+    # The site-wide line under the page's copyright notice credits no photo of this article.
+    footer = "\u00a9 2004-2024 Northwind Interactive. All Rights Reserved.\nImages by Getty Images and Northwind Wire\n"
+    assert text_credits(BODY * 3 + footer) == []
+    # Above the notice, and closing a caption below it, the same rules read credits.
+    caption = "A street in Kyiv. (AP Photo/Jane Doe)\n"
+    assert text_credits(caption + "\n" + BODY * 3 + footer) == [{"photographer": "Jane Doe", "agency": "AP"}]
+    assert text_credits(BODY * 3 + footer + caption) == [{"photographer": "Jane Doe", "agency": "AP"}]

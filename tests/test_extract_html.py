@@ -94,7 +94,7 @@ STORY = (
 
 def test_identity() -> None:
     assert NAME == "html"
-    assert VERSION == "1.2.0"
+    assert VERSION == "1.3.0"
 
 
 # ---------------------------------------------------------------------------------------

@@ -55,7 +55,7 @@ def assert_valid(data: bytes, found: list[Extracted]) -> None:
 
 def test_identity() -> None:
     assert NAME == "plaintext"
-    assert VERSION == "1.1.0"
+    assert VERSION == "1.2.0"
 
 
 # ---------------------------------------------------------------------------------------

@@ -78,7 +78,7 @@ from archive.extract.common.printed import Printed
 from archive.extract.common.text import fold, has_any
 
 NAME = "html"
-VERSION = "1.2.0"
+VERSION = "1.3.0"
 MEDIA_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
 FIELDS = ("outlet", "published", "modified", "title", "meta_title", "author", "credit", "url", "language")
@@ -1572,12 +1572,49 @@ def _outermost(elements: list[Element]) -> list[Element]:
     return [e for e in elements if not any(a in chosen for a in e.iterancestors())]
 
 
+def _story_column(page: _Page) -> frozenset[Element]:
+    """The block holding most of the story's paragraph text, and its ancestors: a layout wrapper
+    around the story's column ('layout-with-sidebar') is marked like furniture, but what stands in
+    that column is the story's, so its credits are ours."""
+    return _column_in(page.scope)
+
+
+@lru_cache(maxsize=2)  # three credit rules ask for the same page's column
+def _column_in(scope: Element) -> frozenset[Element]:
+    weights: dict[Element, int] = {}
+    for paragraph in scope.iter("p"):
+        parent = paragraph.getparent()
+        if parent is not None:
+            weights[parent] = weights.get(parent, 0) + len(paragraph.text_content())
+    if not weights:
+        return frozenset()
+    node: Element | None = max(weights, key=weights.__getitem__)
+    column: set[Element] = set()
+    while node is not None:
+        column.add(node)
+        node = node.getparent()
+    return frozenset(column)
+
+
+def _credit_chrome(page: _Page, element: Element, column: frozenset[Element]) -> bool:
+    """Whether element lies in page furniture, a marked block around the story's column excepted."""
+    node = element
+    while node is not None:
+        if node is page.scope:
+            return False
+        if node in page.chrome and node not in column:
+            return True
+        node = node.getparent()
+    return False
+
+
 def _figure_credits(page: _Page) -> list[_Credit]:
     """Credits of the article's images from the markup: credit elements (each read as a credit line,
     or microdata parts making one credit) with the caption beside them, and credit lines closing a
     caption element (figcaption, an element classed 'caption')."""
     marked: list[Element] = []
     captions: list[Element] = []
+    column = _story_column(page)
     # The whole page, not only the article's region: the lead image often stands above it, in a
     # masthead. Page furniture (related stories, sidebars, footers) is still left out.
     body = page.root.find("body")
@@ -1587,7 +1624,7 @@ def _figure_credits(page: _Page) -> list[_Credit]:
         # A 'caption__credit' is a credit: the credit's mark wins over the caption's.
         credit = _is_credit_element(element, page)
         if credit or _is_caption_element(element):
-            if page.in_chrome(element):
+            if _credit_chrome(page, element, column):
                 continue
             (marked if credit else captions).append(element)
     credit_elements: list[tuple[Element, str, list[creditlib.Credit]]] = []
@@ -1609,6 +1646,7 @@ def _figure_credits(page: _Page) -> list[_Credit]:
             slots.setdefault(element if container is None else container, []).append(element)
             continue
         caption = _caption_beside(element, page, skip)
+        read = [_linked_source(element, text, c) for c in read]
         found.extend(_Credit(c.value(caption), "figure-credit", "figure .credit", text) for c in read)
     for container, elements in slots.items():
         found.extend(_slot_credit(container, elements, page, skip))
@@ -1617,8 +1655,40 @@ def _figure_credits(page: _Page) -> list[_Credit]:
         if len(text) > 2000:
             continue
         caption, read, evidence = _caption_credits(text)
+        if not read:
+            caption, read, evidence = _last_line_credits(_text(element, skip))
         found.extend(_Credit(c.value(caption), "figcaption", "figcaption", evidence) for c in read)
     return found
+
+
+def _last_line_credits(text: str) -> tuple[str, list[creditlib.Credit], str]:
+    """A caption whose last line, after a line break, is a credit line and nothing else ('A street in
+    Kyiv<br>Photo: Jane Doe'): joined, the caption's last words run into the label."""
+    head, _, last = text.rpartition("\n")
+    found = creditlib.find(last) if head and last else None
+    if found is None or found.caption_end != 0:
+        return creditlib.caption(" ".join(text.split())), [], ""
+    evidence = last[found.credits[0].start : found.credits[-1].end]
+    return creditlib.caption(" ".join(head.split())), [c.credit for c in found.credits], evidence
+
+
+def _linked_source(element: Element, text: str, credit: creditlib.Credit) -> creditlib.Credit:
+    """A bare name that is wholly a link to a document ('<cite><a href=https://x.org/reports/2019/air>Northwind
+    Earth</a></cite>') names where a chart or image comes from, not who took it: an agency. A
+    photographer's link goes to a home page or a profile page named after them."""
+    if credit.agency or not credit.photographer:
+        return credit
+    links = [a for a in element.iter("a") if _line(a) == text]
+    if len(links) != 1:
+        return credit
+    try:
+        path = urlsplit((links[0].get("href") or "").strip()).path
+    except ValueError:
+        return credit
+    steps = [step.lower() for step in path.split("/") if step]
+    if len(steps) < 2 or all(word in steps[-1] for word in credit.photographer.lower().split()):
+        return credit  # a home page, or a profile page named after the person ('/contributors/jane-doe')
+    return creditlib.Credit(None, credit.photographer)
 
 
 def _slot_credit(container: Element, elements: list[Element], page: _Page, skip: frozenset[Element]) -> list[_Credit]:
@@ -1661,25 +1731,104 @@ def _text_credits(page: _Page) -> list[_Credit]:
     """Credit lines in the article's visible text, read by the rules the plain-text extractor
     applies to a line ('… on Monday. (AP Photo/Evan Vucci)', 'Main image credit: Getty'):
     captions the markup does not mark as such. Page furniture is left out."""
-    inside = frozenset(e for e in page.chrome if _contains(page.scope, e))
+    column = _story_column(page)
+    inside = frozenset(e for e in page.chrome if e not in column and _contains(page.scope, e))
     lines = _text(page.scope, inside).split("\n")
+    cited = _cited_names(page)
     found: list[_Credit] = []
     for number, line in enumerate(lines):
+        roles = False
         if number and creditlib.label_only(lines[number - 1]) and len(line) <= _MAX_CREDIT_TEXT:
             line = f"{lines[number - 1]} {line}"  # the label in its own block: '<dt>Photo:</dt><dd>Jane Doe</dd>'
+        elif number and " | " in lines[number - 1] and len(line) <= _MAX_CREDIT_TEXT:
+            # A line of roles broken after a label: 'Text by Jane Doe | Photography by' / 'John Roe | Produced by'.
+            label = lines[number - 1].rpartition(" | ")[2]
+            roles = creditlib.label_only(label)
+            line = f"{label} {line}" if roles else line
         if not creditlib.may_hold(fold(line[-creditlib.MAX_CREDITS :])):
             continue
         read = creditlib.find(line)
         if read is None:
             continue
         caption = creditlib.caption(line[: read.caption_end])
-        if not caption and number and len(lines[number - 1]) <= 300 and creditlib.find(lines[number - 1]) is None:
+        if (
+            not caption
+            and number
+            and not roles
+            and len(lines[number - 1]) <= 300
+            and not creditlib.find(lines[number - 1])
+        ):
             caption = creditlib.caption(lines[number - 1])
         evidence = line[read.credits[0].start : read.credits[-1].end]
+        if read.rule.startswith("credit-") and read.rule != "credit-label" and evidence.strip("()[] ") in cited:
+            continue  # '… It's Complicated [<a href=…/news/articles/…>Northwind</a>]': a cited story's source
         found.extend(
             _Credit(c.credit.value(caption), f"text:{read.rule}", "article text", evidence) for c in read.credits
         )
     return found
+
+
+def _cited_names(page: _Page) -> frozenset[str]:
+    """The texts of the story's short links to documents (a path two steps deep or more): an
+    unlabelled 'credit' that is such a link cites a source, it credits no photo."""
+    names = set()
+    for link in page.scope.iter("a"):
+        text = _line(link)
+        if not text or len(text) > 60:
+            continue
+        try:
+            path = urlsplit((link.get("href") or "").strip()).path
+        except ValueError:
+            continue
+        if len([step for step in path.split("/") if step]) >= 2:
+            names.add(text)
+    return frozenset(names)
+
+
+# An image's attributes whose text may close with its credit ('… (AFP file photo)'). A `data-credit`
+# is no such attribute: on real pages it credits a gallery's other photos as often as the story's.
+_CAPTION_ATTRIBUTES = ("alt", "title", "data-caption")
+_THUMBNAIL = 100  # pixels: an image this small (a headshot, an icon) has no credit of the story's
+
+
+def _attribute_credits(page: _Page) -> list[_Credit]:
+    """Credits written only in the lead image's attributes: its `alt`, `title` or `data-caption` text
+    closing with a credit, read by the caption rules (an unlabelled credit must show a sign of one).
+    The lead image is the one the page names as its image (og:image, by file name): other images'
+    alt texts on real pages as often credit a video's poster, a hidden slide or a listed story's
+    thumbnail. Images in links, small images and page furniture are left out."""
+    leads = {_file_name(url) for url in page.og.get("og:image", []) + page.og.get("og:image:url", [])} - {""}
+    if not leads:
+        return []
+    column = _story_column(page)
+    found: list[_Credit] = []
+    for image in page.scope.iter("img"):
+        if _file_name(image.get("src") or "") not in leads:
+            continue
+        if _credit_chrome(page, image, column) or _inside(image, "a", page.scope) or _small(image):
+            continue
+        for name in _CAPTION_ATTRIBUTES:
+            text = " ".join((image.get(name) or "").split())
+            if not text or len(text) > 2000 or not creditlib.may_hold(fold(text[-creditlib.MAX_CREDITS :])):
+                continue
+            caption, read, evidence = _caption_credits(text)
+            found.extend(_Credit(c.value(caption), f"attribute-{name}", f"img[{name}]", evidence) for c in read)
+    return found
+
+
+def _file_name(url: str) -> str:
+    try:
+        return urlsplit(url.strip()).path.rpartition("/")[2]
+    except ValueError:
+        return ""
+
+
+def _small(element: Element) -> bool:
+    for name in ("width", "height"):
+        value = (element.get(name) or "").strip()
+        if value.isdigit() and int(value) < _THUMBNAIL:
+            return True
+    return False
 
 
 def _contains(ancestor: Element, element: Element) -> bool:
@@ -1961,7 +2110,7 @@ def _extract(data: bytes, base_url: str | None, notes: list[Note], transport: st
     text_facts = _text_facts(main_text) if main_text else []
     given = {f.field for f in facts}
     facts += [f for f in text_facts if f.field not in given and f.field != "credit"]
-    facts += _credit_facts(page, credits, _text_credits(page))
+    facts += _credit_facts(page, credits, [*_text_credits(page), *_attribute_credits(page)])
     return facts
 
 

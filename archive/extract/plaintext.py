@@ -59,7 +59,7 @@ from archive.extract.common.outlets import outlet_key
 from archive.extract.common.text import fold, has_any
 
 NAME = "plaintext"
-VERSION = "1.1.0"
+VERSION = "1.2.0"
 MEDIA_TYPES = frozenset({"text/plain"})
 MAX_BYTES = 16 << 20  # the whole text is read, and the rules are linear in it: bound it
 
@@ -1367,12 +1367,16 @@ def _credits(doc: _Doc, skip: set[int]) -> tuple[list[_Hit], set[int]]:
     """
     hits: list[_Hit] = []
     lines: set[int] = set()
+    footer = _footer_start(doc)
     for line in doc.nonblank:
-        if line.number in skip:
+        if line.number in skip or line.number in lines:
             continue
         found = _line_credits(line)
-        if not found:
-            continue
+        below = None
+        if not found and len(line.text) <= 40 and credits.label_only(line.text):
+            below, found = _labelled_below(doc, line, skip)
+        if not found or (line.number > footer and found.caption_end == 0):
+            continue  # a bare credit line below the page's 'All rights reserved' is the site's ('Images by …')
         lines.add(line.number)
         caption = line.text[: found.caption_end].rstrip(_CAPTION_TRIM)
         if not caption:
@@ -1381,8 +1385,35 @@ def _credits(doc: _Doc, skip: set[int]) -> tuple[list[_Hit], set[int]]:
             continue  # the image of an advertisement ('Subscribe to our magazine')
         for located in found.credits:
             value = located.credit.value(caption)
-            hits.append(_Hit("credit", value, line.start + located.start, line.start + located.end, found.rule))
+            start, end = line.start + located.start, line.start + located.end
+            if below is not None:  # the credit read from 'Photo:' and the line below it, joined by one blank
+                lines.add(below.number)
+                gap = below.start - line.end - 1
+                start, end = start + (gap if located.start > len(line.text) else 0), end + gap
+            hits.append(_Hit("credit", value, start, end, found.rule))
     return hits, lines
+
+
+_RIGHTS = re.compile(r"(?i)\ball\s+rights\s+reserved\b")
+
+
+def _footer_start(doc: _Doc) -> int:
+    """The number of the first 'All rights reserved' line in the second half of the text (the page's
+    footer starts there), or past the last line."""
+    half = len(doc.lines) // 2
+    for line in doc.nonblank:
+        if line.number >= half and "rights" in line.folded and _RIGHTS.search(line.text):
+            return line.number
+    return len(doc.lines)
+
+
+def _labelled_below(doc: _Doc, line: _Line, skip: set[int]) -> tuple[_Line | None, credits.Found | None]:
+    """A credit label alone on its line ('Photo:') and its credit on the line below ('Jane Doe')."""
+    below = doc.below(line)
+    if below is None or below.number in skip or len(below.text) > 200:
+        return None, None
+    found = credits.find(f"{line.text} {below.text}")
+    return (below, found) if found and found.caption_end == 0 else (None, None)
 
 
 def _caption_nearby(doc: _Doc, line: _Line, skip: set[int]) -> str:

@@ -66,7 +66,7 @@ _AGENCY_FORMS = {"ap photo": "AP", "afp photo": "AFP", "ap photo/file": "AP"}
 # Photo agencies that credit a photo on their own, without a label ('… on Monday. Getty Images').
 _PHOTO_AGENCY = re.compile(
     r"(?:(?:[A-Z][\w-]*\s+){1,3}via\s+)?Getty\s+Images(?:\s+for\s+(?:[A-Z][\w&.'\u2019-]*\s*){1,4})?"
-    r"|Shutterstock(?:\.com)?|Alamy(?:\s+Stock\s+Photo)?|iStock(?:photo)?(?:\.com)?|AP\s+Photo|AFP\s+Photo|EPA-EFE"
+    r"|Shutterstock(?:\.com)?|Alamy(?:\s+Stock\s+Photo)?|[iI][sS]tock(?:photo)?(?:\.com)?|AP\s+Photo|AFP\s+Photo|EPA-EFE"
 )
 
 # ---------------------------------------------------------------------------------------
@@ -82,7 +82,7 @@ _MARK = r"\s*(?::|\.{3}|\u2026|\||=)\s*"
 # 'Photo by', 'Courtesy of', 'Image copyright', '©', 'Фото:'. Several may stand in a row
 # ('Image: © TNG'), so `_strip_labels` takes them one after another.
 _LABEL = re.compile(
-    rf"(?P<named>(?i:(?:(?:main|top|lead|header|featured|cover|hero)\s+)?(?:{_MEDIA}\s+)?(?:credits?|copyright)"
+    rf"(?P<named>(?i:(?:(?:main|top|lead|header|featured|cover|hero|mandatory)\s+)?(?:{_MEDIA}\s+)?(?:credits?|copyright)"
     rf"|photographers?|{_MEDIA})){_MARK}"
     rf"|(?P<source>(?i:{_MEDIA}\s+(?:credits?|source)))\s*(?::|,|\.{{3}}|\u2026)\s*"
     rf"|(?P<by>(?i:(?:credits?\s+)?{_MEDIA}|(?:{_MEDIA}\s+)?credits?)\s+by)\s+"
@@ -92,7 +92,11 @@ _LABEL = re.compile(
 # Labels that introduce the caption, not its credit.
 _CAPTION_LABEL = re.compile(r"^(?:image|photo|media)?\s*caption\s*[,:]\s*", re.I)
 # Qualifiers after an agency: 'Reuters files', '(AP Photo/Evan Vucci, File)', 'REUTERS/Name/File Photo'.
-_QUALIFIER = re.compile(r"(?:,\s*|/|\s+)(?:(?:file|archive)\s+photos?|files?)\s*$", re.I)
+_QUALIFIER = re.compile(
+    r"(?:,\s*|/|\s+)(?:(?:file|archive)\s+photos?|files?)\s*$"
+    r"|\s+-\s+(?=[A-Z\d]*\d)(?=[A-Z\d]*[A-Z])[A-Z\d]{6,12}$",  # a wire picture's number: '… Sports - RTR4JDW4'
+    re.I,
+)
 _LEADING_QUALIFIER = re.compile(r"^(?:file|archive)(?:\s+photo)?(?:\s+(?:19|20)\d\d)?\s*/\s*", re.I)
 
 # Where credits may start in a caption: after a sentence, a separator or an opening bracket, or glued
@@ -100,6 +104,7 @@ _LEADING_QUALIFIER = re.compile(r"^(?:file|archive)(?:\s+photo)?(?:\s+(?:19|20)\
 _BOUNDARY = re.compile(
     r"[.!?\u2026\"\u201d\u2019')\]]\s+|\s[|\u2013\u2014]\s+|[(\[]"
     r"|(?<=[^\W_][.!?])(?=(?:Credit|Photo|Image|Picture|Foto|Фото|Bild)\b)"
+    r"|(?<=\w),\s+(?=(?i:photos?|images?|pictures?|photography)\s+by\s)"  # '… in the gallery, images by Jane Doe'
 )
 _CLOSERS = {"(": ")", "[": "]"}
 # What a text's credits must contain, in lower case: a label's word, the '/' or '|' between a name and
@@ -222,6 +227,7 @@ def _agency_like(text: str, *, loose: bool) -> bool:
     if any(w[0] in "'\"\u2018\u201c" for w in words):
         return False  # "Photos: The 'Humans of Khartoum'" is a gallery's title
     upper = lower = 0
+    inner = False  # a lower-case word after a capitalised one: 'Jane Doe at work in Kyiv' is a caption
     for word in words:
         bare = word.strip("()'\u2019\"")
         if not any(c.isalpha() for c in bare) or bare.lower() in _CONNECTORS:
@@ -237,9 +243,10 @@ def _agency_like(text: str, *, loose: bool) -> bool:
             upper += 1
         else:
             lower += 1
+            inner = inner or upper > 0
     if upper == 0:
         return False
-    return lower == 0 or (loose and lower <= upper and words[-1][0].isupper())
+    return lower == 0 or (loose and not inner and lower <= upper and words[-1][0].isupper())
 
 
 def _agency(text: str, *, labelled: bool) -> str | None:
@@ -280,6 +287,7 @@ _ROLE = re.compile(
 )
 _CORPORATE_WORD = re.compile(r"(?i)^(?:inc|llc|ltd|co|corp|plc)\.?$")
 _BYLINE = re.compile(r"(?i:by)\s")  # 'By Jane Doe | Fox News' is a byline
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")  # 'Jane Doe | jdoe@example.com': a contact, not an agency
 _SPLIT = re.compile(r"\s*/\s*|\s+\|\s+|\s*\u2014\s*")  # 'Name/Agency', 'Name | Agency', 'Name—Agency'
 
 
@@ -305,12 +313,25 @@ def _one(text: str, *, labelled: bool, bracketed: bool = False, closing: bool = 
     text stood in brackets closing a caption; `closing`: those brackets follow a sentence (or square ones)."""
     text = _QUALIFIER.sub("", " ".join(text.split()).strip(" ,")).strip(" ,")
     text = _LEADING_QUALIFIER.sub("", text)
-    if not text or len(text) > 150 or "..." in text or "\u2026" in text or _BYLINE.match(text) or _NOTICE.search(text):
+    if (
+        not text
+        or len(text) > 150
+        or _EMAIL.search(text)
+        or "..." in text
+        or "\u2026" in text
+        or _BYLINE.match(text)
+        or _NOTICE.search(text)
+    ):
         return None
     if text.count("(") != text.count(")") or text.count("[") != text.count("]"):
         return None
     name: str | None
     agency: str | None
+    # 'Flickr user Jane Doe', 'Pinterest user Jane': a platform's user.
+    user = re.fullmatch(r"(\w+)\s+user\s+(.+)", text, re.I)
+    if user and (labelled or bracketed) and user[1].lower() in (_PLATFORMS | {"flickr"}):
+        name = _name_part(user[2], single=True)
+        return Credit(name, user[1]) if name else None
     seps = list(_SPLIT.finditer(text))
     if seps:
         parts = [text[: seps[0].start()]] + [
@@ -348,7 +369,9 @@ def _one(text: str, *, labelled: bool, bracketed: bool = False, closing: bool = 
         # 'NASA/JPL-Caltech/ASU', 'AFP/GETTY', 'Reuters / Pool': agencies credited together (without a
         # label, one of them a known agency: 'News | Photo' is a menu).
         known = labelled or (not piped and any(_known(p) for p in parts))
-        if all(agencies) and known and not any(is_person(p) for p in parts):
+        # 'Image Jane Doe/Flickr' (an alt text's words before the credit) names no agency.
+        generic = bool(first.split()) and first.split()[0].lower() in _GENERIC
+        if all(agencies) and known and not generic and not any(is_person(p) for p in parts):
             return Credit(None, text)
         return None
     for sep in (" for ", " via "):
@@ -439,7 +462,49 @@ def find(text: str) -> Found | None:
     agency's sign on one side) or a photo agency, so 'and/or', '24/7', '3/16' and URLs never qualify.
     In a line of roles ('Text by Jane Doe | Photography by John Roe | Produced by …') the labelled
     credit between separators counts too."""
-    return _closing(text) or _segment(text)
+    return _closing(text) or _segment(text) or _credit_list(text)
+
+
+MAX_LIST = 1500  # characters: a gallery's list of credits ('Image credits: A; B; …') is read up to this
+
+
+def _credit_list(text: str) -> Found | None:
+    """A line that is a labelled list of a gallery's credits, in brackets or not: '(Image credits:
+    Northwind; Jane Doe; Design Nine; …)', too long for `_closing`. After the label each ';' piece is
+    a credit; a piece that reads as none is left out, as long as most pieces read."""
+    stripped = text.strip()
+    opener = stripped[:1] if stripped[:1] in _CLOSERS else ""
+    if len(stripped) > MAX_LIST or stripped.count(";") < 2 or (opener and not stripped.endswith(_CLOSERS[opener])):
+        return None
+    lead = len(text) - len(text.lstrip()) + len(opener)
+    label = _LABEL.match(text, lead)
+    if not label or not label["named"] or label["copyright"]:
+        return None
+    end = len(text.rstrip()) - len(opener)
+    located: list[Located] = []
+    read = 0
+    pieces = text[label.end() : end].split(";")
+    pos = label.end()
+    for piece in pieces:
+        credit = _one(piece, labelled=True) if piece.strip() else None
+        if credit is not None:
+            read += 1
+            start = pos + len(piece) - len(piece.lstrip())
+            located.extend(Located(start, pos + len(piece.rstrip()), c) for c in _spread(credit) if _plain(c))
+        pos += len(piece) + 1
+    if 3 * read < 2 * len(pieces) or not located:
+        return None
+    return Found(lead - len(opener), tuple(located), "credit-label")
+
+
+def _plain(credit: Credit) -> bool:
+    """Whether a credit alone in a list says what it is: a photographer with an agency, or an agency
+    that shows itself (a known one, a platform, an acronym). A bare 'Jane Doe' or 'Northwind Stoke'
+    in a gallery's list may be a person or a shop: the list does not say."""
+    if credit.photographer:
+        return credit.agency is not None
+    agency = credit.agency or ""
+    return _known(agency) or agency.lower() in _PLATFORMS or any(len(w) > 1 and w.isupper() for w in agency.split())
 
 
 def _segment(text: str) -> Found | None:
@@ -480,9 +545,15 @@ def _closing(text: str) -> Found | None:
                 break
             end -= 1
         body, label = _strip_labels(text[start:end])
-        if label and not (text[start].isupper() or opener or not text[start].isalpha()):
+        after_comma = start > 1 and text[start - 2 : start].strip() == "," and label is not None and label["by"]
+        if label and not (text[start].isupper() or opener or not text[start].isalpha() or after_comma):
             continue  # 'the photo: …' mid-sentence is no label
-        if label and label["copyright"] and not label.group().lower().startswith("image"):
+        if (
+            label
+            and label["copyright"]
+            and not label.group().lower().startswith("image")
+            and not _agency_mark(label, body)
+        ):
             continue  # '© 2019 Outlet Inc.' in running text is the page's copyright, not a photo's
         body_start = end - len(body)
         located: list[Located] = []
@@ -500,6 +571,15 @@ def _closing(text: str) -> Found | None:
         if located:
             return Found(start - 1 if opener else start, tuple(located), _rule(text[body_start:end], label))
     return None
+
+
+def _agency_mark(label: re.Match[str], body: str) -> bool:
+    """Whether a '©' credits a photo ('© Reuters / Jane Doe', '© REUTERS / POOL'): a bare '©', then a
+    known agency and a second part (a page's or a story's own line says '© 2019 Northwind Inc.', '© Reuters')."""
+    if label.group().strip() != "\u00a9":
+        return False  # 'Copyright © Northwind', '© 2019 …': a page's own notice
+    parts = _SPLIT.split(body.strip())
+    return len(parts) > 1 and _known(parts[0])  # a bare '© Reuters' closing a wire story is the story's
 
 
 def _closes_caption(text: str, start: int, opener: str) -> bool:
@@ -535,5 +615,5 @@ def promotion(caption: str) -> bool:
 
 def label_only(text: str) -> bool:
     """Whether a text is a credit label and nothing else ('Фото:' in a <dt>, its credit in the <dd>)."""
-    label = _LABEL.fullmatch(text.strip())
+    label = _LABEL.fullmatch(text.strip()) or _LABEL.fullmatch(text.strip() + " ")  # 'Photo by' wants its blank
     return label is not None and not label["copyright"] and not label["courtesy"]
