@@ -125,6 +125,17 @@ def start(*args: str | Path, vault: Path | None = None, env: Mapping[str, str] |
     )
 
 
+def stop_process(process: subprocess.Popen[Any], stop: int, timeout: float) -> None:
+    """Stop a server a test started, by its pid: the signal `stop`, then SIGKILL if it lingers."""
+    if process.poll() is None:
+        process.send_signal(stop)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=timeout)
+
+
 def ok(*args: str | Path, vault: Path | None = None, env: Mapping[str, str] | None = None) -> Run:
     """Run the CLI and require exit 0."""
     result = run(*args, vault=vault, env=env)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import psycopg
+from helpers import stop_process
 from psycopg import sql
 
 BIN = Path(os.environ.get("ARCHIVE_PG_BIN", "/usr/lib/postgresql/15/bin"))
@@ -126,13 +127,7 @@ class PgServer:
         process, self.process = self.process, None
         if process is None:
             return
-        if process.poll() is None:
-            process.send_signal(mode)
-            try:
-                process.wait(timeout=STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=STOP_TIMEOUT)
+        stop_process(process, mode, STOP_TIMEOUT)
         if self._log is not None:
             self._log.close()
             self._log = None

@@ -25,6 +25,7 @@ from typing import IO, Any
 
 import boto3
 from botocore.config import Config
+from helpers import stop_process
 
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 30.0
@@ -205,13 +206,8 @@ class SeaweedServer:
     def stop(self) -> None:
         """Stop the server by its pid (SIGTERM, then SIGKILL if it lingers)."""
         process, self.process = self.process, None
-        if process is not None and process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=STOP_TIMEOUT)
+        if process is not None:
+            stop_process(process, signal.SIGTERM, STOP_TIMEOUT)
         if self._log is not None:
             self._log.close()
             self._log = None

@@ -11,7 +11,6 @@ built from a WARC that warcio's WARCWriter wrote. Every process is stopped by it
 from __future__ import annotations
 
 import datetime
-import io
 import json
 import os
 import select
@@ -25,12 +24,11 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import warc_pages
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
 
 HERE = Path(__file__).resolve().parent
 TSA_SERVER = HERE / "tsa_server.py"
@@ -111,18 +109,9 @@ def domain_pki(where: Path, domain: str, *, cert_domain: str | None = None, cros
 
 
 def write_warc(path: Path, url: str = "http://example.com/", body: bytes | None = None) -> Path:
-    """A gzipped WARC with one HTML response, written by warcio's WARCWriter."""
+    """A gzipped WARC with one HTML response, written by warcio's WARCWriter (`warc_pages`)."""
     html = body or b"<!doctype html><html><head><title>Example</title></head><body><p>Hello.</p></body></html>"
-    with path.open("wb") as out:
-        writer = WARCWriter(out, gzip=True)
-        headers = StatusAndHeaders(
-            "200 OK",
-            [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(html)))],
-            protocol="HTTP/1.1",
-        )
-        record = writer.create_warc_record(url, "response", payload=io.BytesIO(html), http_headers=headers)
-        writer.write_record(record)
-    return path
+    return warc_pages.write_warc(path, [(url, html, "200 OK", "text/html; charset=utf-8")])
 
 
 @dataclass
