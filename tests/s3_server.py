@@ -203,6 +203,23 @@ class SeaweedServer:
             config=Config(retries={"max_attempts": 1}, connect_timeout=5, read_timeout=30),
         )
 
+    def env(self, who: Credentials | None = None) -> dict[str, str]:
+        """The AWS environment a CLI run gets for `who` (the operator by default): boto3's own chain."""
+        who = who or self.operator
+        return {
+            "AWS_ACCESS_KEY_ID": who.access_key,
+            "AWS_SECRET_ACCESS_KEY": who.secret_key,
+            "AWS_DEFAULT_REGION": REGION,
+            "AWS_CONFIG_FILE": os.devnull,
+            "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+            "AWS_EC2_METADATA_DISABLED": "true",
+        }
+
+    def make_bucket(self, name: str) -> str:
+        """A bucket with Object Lock enabled, made by the admin (the operator may not make buckets)."""
+        self.client(self.admin).create_bucket(Bucket=name, ObjectLockEnabledForBucket=True)
+        return name
+
     def stop(self) -> None:
         """Stop the server by its pid (SIGTERM, then SIGKILL if it lingers)."""
         process, self.process = self.process, None

@@ -115,14 +115,41 @@ def init(
             help="With --db: first make the schema as the role that owns it, granting ROLE only what it needs.",
         ),
     ] = None,
+    objects: Annotated[
+        str | None,
+        typer.Option(
+            "--objects",
+            metavar="s3://BUCKET[/PREFIX]",
+            help="Keep the objects in an S3 bucket with Object Lock (credentials from the AWS environment or "
+            "profile, never stored in the vault).",
+        ),
+    ] = None,
+    s3_endpoint: Annotated[
+        str | None,
+        typer.Option("--s3-endpoint", metavar="URL", help="With --objects: the S3 service's URL (default: AWS)."),
+    ] = None,
+    s3_region: Annotated[
+        str | None,
+        typer.Option("--s3-region", metavar="REGION", help="With --objects: the bucket's region."),
+    ] = None,
+    retention_days: Annotated[
+        int | None,
+        typer.Option(
+            "--retention-days",
+            metavar="DAYS",
+            help="With --objects: lock every object (COMPLIANCE) this long (default: the bucket's default).",
+        ),
+    ] = None,
     json: JsonOpt = False,
 ) -> None:
     """Create an empty vault with its Ed25519 signing key (ingest also creates one when missing).
 
     The key is announced as the ledger's first entry and signs a checkpoint after every change. With
     --db the ledger lives in a PostgreSQL database (append-only by its own triggers and grants), so
-    several people on several machines write one chain; the vault directory keeps the marker, the
-    key and the objects.
+    several people on several machines write one chain. With --objects the bytes go to an S3 bucket
+    with Object Lock, each locked in COMPLIANCE mode for the retention the vault declares, so nobody,
+    the operator included, can delete or shrink them. The vault directory then keeps only the marker
+    and the key: copy it (VAULT.json and keys/) to each machine that writes.
     """
     from archive.errors import UsageError, VaultError
     from archive.storage.vault import is_vault
@@ -145,7 +172,14 @@ def init(
         ledger = ledger_config(db, owner=db_owner)
     elif db_owner is not None:
         raise UsageError("--db-owner makes a PostgreSQL schema: give --db too")
-    ctx = context(actor, origin=origin, passphrase=passphrase if encrypt_key else None, ledger=ledger)
+    stored = None
+    if objects is not None:
+        from archive.service.database import objects_config
+
+        stored = objects_config(objects, endpoint=s3_endpoint, region=s3_region, retention_days=retention_days)
+    elif s3_endpoint is not None or s3_region is not None or retention_days is not None:
+        raise UsageError("--s3-endpoint, --s3-region and --retention-days describe a bucket: give --objects too")
+    ctx = context(actor, origin=origin, passphrase=passphrase if encrypt_key else None, ledger=ledger, objects=stored)
     with open_vault(where, actor, create=True, ctx=ctx) as (archive, _):
         key = str(archive.keys().current)
         name = archive.origin

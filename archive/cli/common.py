@@ -51,6 +51,7 @@ def context(
     origin: str | None = None,
     passphrase: bytes | None = None,
     ledger: dict[str, str] | None = None,
+    objects: dict[str, str] | None = None,
 ) -> Context:
     from archive.errors import UsageError
     from archive.service.archive import Context
@@ -62,7 +63,9 @@ def context(
         who.encode("utf-8")
     except UnicodeEncodeError:
         raise UsageError("--actor (or ARCHIVE_ACTOR) is not valid UTF-8 text") from None
-    return Context(actor=who.strip(), origin=origin, passphrase=passphrase or globals_passphrase(), ledger=ledger)
+    return Context(
+        actor=who.strip(), origin=origin, passphrase=passphrase or globals_passphrase(), ledger=ledger, objects=objects
+    )
 
 
 def trusted_keys_path() -> Path:

@@ -32,6 +32,8 @@ CODES: dict[str, str] = {
     "OBJECT_HASH_MISMATCH": "an object's bytes do not hash to its address",
     "OBJECT_UNREADABLE": "an object exists but cannot be read",
     "OBJECT_UNKNOWN": "a file in the object store that the ledger does not know",
+    "OBJECT_LOCK_MISSING": "an object's current version in the bucket has no COMPLIANCE retention lock",
+    "OBJECT_LOCK_SHORT": "an object's COMPLIANCE lock ends earlier than the retention the vault declares",
     "INDEX_MISSING": "an item in the ledger has no row in the index",
     "INDEX_EXTRA": "an index row names an item the ledger does not have",
     "INDEX_MISMATCH": "an index row disagrees with what the ledger says about the item",
@@ -142,6 +144,8 @@ WARNINGS: dict[str, str] = {
     "KEY_ROTATION_UNFINISHED": "a key rotation committed but its key files were not swapped; the next write does it",
     "OBJECT_WRITABLE": "an object file has a write bit (objects are stored read-only, 0444)",
     "DIRECTORY_WRITABLE": "a vault directory (the vault, objects/, keys/) is writable by group or others",
+    "OBJECT_UNCOMMITTED": "an object in the bucket that no entry names: uploaded by a writer whose entry never "
+    "committed (it cannot be removed while locked; ingesting the same bytes again names it)",
     "GUARD_MISSING": "a trigger that makes the database refuse UPDATE or DELETE of history is missing or altered",
     "TIMESTAMP_UNCHECKED": "a stored token's TSA is not configured and no --tsa-roots were given: its signature "
     "and certificate chain were not checked (its imprint and time were)",

@@ -57,7 +57,7 @@ class Context:
     Its repr never shows the passphrase or the key.
     """
 
-    __slots__ = ("actor", "clock", "host", "key", "ledger", "origin", "passphrase")
+    __slots__ = ("actor", "clock", "host", "key", "ledger", "objects", "origin", "passphrase")
 
     def __init__(
         self,
@@ -68,6 +68,7 @@ class Context:
         origin: str | None = None,  # for a vault this context creates
         key: Ed25519PrivateKey | None = None,  # likewise; default: a new one
         ledger: dict[str, str] | None = None,  # likewise: where its ledger is (the marker's `ledger`)
+        objects: dict[str, str] | None = None,  # likewise: where its objects are (the marker's `objects`)
     ) -> None:
         self.actor = actor
         self.clock = clock
@@ -76,6 +77,7 @@ class Context:
         self.origin = origin
         self.key = key
         self.ledger = ledger
+        self.objects = objects
 
     def __repr__(self) -> str:
         return f"Context(actor={self.actor!r}, host={self.host!r}, origin={self.origin!r})"
@@ -103,7 +105,13 @@ class Archive:
             return cls(Vault.open(path, read_only=read_only), ctx), False
         try:
             vault = Vault.create(
-                path, now=ctx.clock(), origin=ctx.origin, passphrase=ctx.passphrase, key=ctx.key, ledger=ctx.ledger
+                path,
+                now=ctx.clock(),
+                origin=ctx.origin,
+                passphrase=ctx.passphrase,
+                key=ctx.key,
+                ledger=ctx.ledger,
+                objects=ctx.objects,
             )
         except VaultError:
             if not is_vault(path):
@@ -212,12 +220,13 @@ class Archive:
 
     def reextract(self, item_id: str, extractors: Extractors) -> Sealed | None:
         """Run the current extractors again; append what they read differently, else return None."""
+        with self.vault.objects.fetch(item_id) as path:
+            if path is None:
+                raise NotFoundError(f"the object of item {item_id} is missing; run `archive verify`")
+            return self._reextract(item_id, path, extractors)
+
+    def _reextract(self, item_id: str, path: Path, extractors: Extractors) -> Sealed | None:
         from archive.service.extraction import Doc
-
-        path = self.vault.objects.locate(item_id)
-        if path is None:
-            raise NotFoundError(f"the object of item {item_id} is missing; run `archive verify`")
-
         from archive.service.webcapture import is_web_archive
 
         def body(item: Item, _at: str) -> Body | None:

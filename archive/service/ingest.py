@@ -204,6 +204,8 @@ def _run(
                     for prepared in batch:
                         objects.make_room(prepared.staged.digest.hex)
                     stager.sync()
+                    # Where the objects live elsewhere (a bucket), they are durable there first.
+                    objects.publish([prepared.staged for prepared in batch])
                     results, placements = _commit(archive, planned, batch)
                     recorded[0] += len(placements)
                     for digest, path in placements:

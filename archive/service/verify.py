@@ -12,7 +12,8 @@ import base64
 import gc
 import itertools
 import os
-from collections.abc import Callable, Iterable, Sequence
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
@@ -29,8 +30,10 @@ from archive.core.problems import Problem, Report
 from archive.core.strict import RuleError
 from archive.errors import ArchiveError
 from archive.service.vaultfiles import check_key_file, writable_directories, writable_object
+from archive.service.verifybucket import check_bucket, list_keys
 from archive.service.verifyweb import Facts, check_files, check_rows, web_archives
 from archive.storage.backends import describe, open_ledger
+from archive.storage.bucket import BucketStore, open_objects
 from archive.storage.keystore import key_dir
 from archive.storage.objects import ObjectStore
 from archive.storage.port import Reader
@@ -112,8 +115,10 @@ def _verify(
     # Objects are listed before the ledger is read (so every object listed is one whose entry the
     # snapshot below already holds) and hashed in the background from here on, while the entries
     # are checked.
-    objects = ObjectStore(path)
-    files = list(objects.iter_stored())
+    objects = open_objects(path, marker.objects) if marker is not None else ObjectStore(path)
+    bucket = objects if isinstance(objects, BucketStore) else None
+    keys = list_keys(bucket, report) if bucket is not None else None
+    files = list(objects.iter_stored()) if bucket is None else []
     sized = [(p, stat_size(p)) for _, p in files]
     # Large objects hash at C speed with the GIL released: hashing them in the background while the
     # entries are checked is free. Many small ones keep the hashing threads in Python, where they
@@ -163,20 +168,34 @@ def _verify(
             return report
         finally:
             ledger.close()
-        _check_objects(objects, files, scan, facts.items, report, progress)
+        if bucket is not None:
+            sizes = {item_id: item.object.size for item_id, item in facts.items.items()}
+            check_bucket(bucket, keys, sizes, report, progress, workers)
+        else:
+            _check_objects(objects, files, scan, facts.items, report, progress)
         if webs:
             damaged = {p.item for p in report.problems if p.code.startswith("OBJECT_")}
-            located = [(item, objects.locate(item.id)) for item in webs if item.id not in damaged]
-            report.add(check_files(((item, where) for item, where in located if where is not None), web_facts))
+            report.add(check_files(_fetched(objects, [item for item in webs if item.id not in damaged]), web_facts))
         current = facts.keys.current
         problems, warnings = check_key_file(path, current.public_key if current else None)
         report.add(problems)
         report.warn(warnings)
         fans = sorted({p.parent for _, p in files})
-        report.warn(writable_directories([path, path / "objects", path / "objects" / "sha256", *fans, key_dir(path)]))
+        folders = [path / "objects", path / "objects" / "sha256", *fans] if bucket is None else []
+        report.warn(writable_directories([path, *folders, key_dir(path)]))
     finally:
         scan.close()
     return report
+
+
+def _fetched(objects: ObjectStore, items: Sequence[Item]) -> Iterator[tuple[Item, Path]]:
+    """Each web archive's bytes as a file, one at a time (a bucket's downloaded to a private temporary
+    directory outside the vault, which verification never writes to)."""
+    with tempfile.TemporaryDirectory(prefix="archive-verify-") as spool:
+        for item in items:
+            with objects.fetch(item.id, into=Path(spool)) as where:
+                if where is not None:
+                    yield item, where
 
 
 def _size_of(note: str) -> int:

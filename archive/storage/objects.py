@@ -17,7 +17,7 @@ import fcntl
 import os
 import stat
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -48,7 +48,14 @@ class Staged(NamedTuple):
 
 
 class ObjectStore:
-    """Objects under `<vault>/objects/sha256`, staging under `<vault>/tmp`."""
+    """Objects under `<vault>/objects/sha256`, staging under `<vault>/tmp`.
+
+    This is the `folder` backend; `archive.storage.bucket.BucketStore` keeps the objects in an S3
+    bucket instead and shares the staging. A writer stages, calls `publish` before its entries
+    commit (the bucket uploads there; a folder has nothing to do yet) and `place` after.
+    """
+
+    name = "folder"
 
     def __init__(self, vault: Path) -> None:
         self.vault = vault
@@ -70,6 +77,21 @@ class ObjectStore:
                 if candidate.is_file():
                     return candidate
         return None
+
+    @contextlib.contextmanager
+    def fetch(self, digest: str, *, into: Path | None = None) -> Iterator[Path | None]:
+        """A file holding the object's bytes for as long as the block runs (None: it is missing).
+
+        A folder's object is its own file; a bucket downloads into `into` (default: the vault's tmp/).
+        """
+        yield self.locate(digest)
+
+    def publish(self, staged: Sequence[Staged]) -> None:
+        """Make staged bytes durable where the objects live, before the entries naming them commit.
+
+        In a folder nothing more is needed: the writer's syncfs made them durable in staging, and
+        `place` moves them after the commit. (A bucket uploads them here.)
+        """
 
     def iter_stored(self) -> Iterator[tuple[str, Path]]:
         """Every file under the store, named by its file name (which should be its digest)."""
@@ -135,9 +157,7 @@ class ObjectStore:
                     if path.name == _LOCK_NAME:
                         continue
                     if is_hex_digest(path.name) and committed(path.name):
-                        if not self.path_for(path.name).exists():
-                            placed += 1
-                        self.place(path, path.name)
+                        placed += self._settle(path, path.name)
                     else:
                         path.unlink()
                 _remove_locked(stage)
@@ -149,6 +169,12 @@ class ObjectStore:
         if placed:
             sync_filesystem(self.vault)
         return placed
+
+    def _settle(self, staged: Path, digest: str) -> int:
+        """Finish a dead writer's committed object: place it (1), or find it already placed (0)."""
+        fresh = not self.path_for(digest).exists()
+        self.place(staged, digest)
+        return int(fresh)
 
     def _sweep_leftovers(self) -> None:
         """Remove directories that writers killed while entering or leaving staging left behind.

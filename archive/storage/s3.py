@@ -69,13 +69,21 @@ class S3Objects:
     """Objects under `<prefix>/sha256/` in one bucket, each locked for `retention_days`."""
 
     def __init__(
-        self, bucket: str, prefix: str, endpoint: str | None, retention_days: int, *, client: Any = None
+        self,
+        bucket: str,
+        prefix: str,
+        endpoint: str | None,
+        retention_days: int,
+        *,
+        client: Any = None,
+        region: str | None = None,
     ) -> None:
         if not isinstance(retention_days, int) or isinstance(retention_days, bool) or retention_days < 1:
             raise BadInputError(f"a retention must be a whole number of days, at least 1: {retention_days!r}")
         self.bucket = bucket
         self.prefix = prefix.strip("/")
         self.endpoint = endpoint
+        self.region = region
         self.retention = timedelta(days=retention_days)
         self._client = client
         self._client_lock = threading.Lock()
@@ -97,7 +105,9 @@ class S3Objects:
                     max_pool_connections=self._pool,
                 )
                 try:
-                    self._client = boto3.session.Session().client("s3", endpoint_url=self.endpoint, config=config)
+                    self._client = boto3.session.Session().client(
+                        "s3", endpoint_url=self.endpoint, region_name=self.region, config=config
+                    )
                 except (BotoCoreError, ValueError) as exc:
                     raise VaultError(f"cannot use the object store {self.where}: {exc}") from exc
             return self._client

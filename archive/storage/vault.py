@@ -25,6 +25,7 @@ from archive.core.canonical import canonical_bytes
 from archive.core.entry import format_time
 from archive.errors import VaultError
 from archive.storage.backends import open_ledger
+from archive.storage.bucket import open_objects
 from archive.storage.fsutil import (
     DIR_MODE,
     FILE_MODE,
@@ -103,7 +104,11 @@ def read_marker(path: Path) -> Marker:
         if not isinstance(part, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in part.items()):
             raise VaultError(f"{marker}: `{what}` must be an object of strings naming its backend")
     assert isinstance(ledger, dict) and isinstance(objects, dict)
-    if objects.get("backend") != "folder" or objects.get("path") != "objects":
+    if objects.get("backend") == "s3":
+        from archive.storage.bucket import check_config
+
+        check_config(objects, str(marker))
+    elif objects.get("backend") != "folder" or objects.get("path") != "objects":
         raise VaultError(f"{marker}: object store {objects.get('backend')!r} is not supported")
     return Marker(int(version), check_origin(origin), str(value.get("created", "")), ledger, objects)
 
@@ -217,7 +222,7 @@ class Vault:
             raise VaultError(
                 f"cannot write to the vault at {path}: its file system is {full}; nothing was recorded"
             ) from exc
-        return cls(path, marker, ledger, ObjectStore(path))
+        return cls(path, marker, ledger, open_objects(path, marker.objects))
 
     @classmethod
     def create(
@@ -229,9 +234,11 @@ class Vault:
         passphrase: bytes | None = None,
         key: Ed25519PrivateKey | None = None,
         ledger: dict[str, str] | None = None,
+        objects: dict[str, str] | None = None,
     ) -> Vault:
         """Make a new vault at `path` (absent, empty, or holding only placeholder files), its ledger
-        where `ledger` says (the marker's `ledger` member; default: SQLite in the vault).
+        where `ledger` says (the marker's `ledger` member; default: SQLite in the vault) and its
+        objects where `objects` says (default: the `objects/` folder).
 
         Creators serialise on an flock of the directory, so processes that start on a missing vault
         at once make it once; the losers get VaultError and open the vault the winner made.
@@ -247,7 +254,9 @@ class Vault:
             import fcntl  # only a creator needs the lock
 
             fcntl.flock(lock, fcntl.LOCK_EX)
-            return cls._create_locked(path, now=now, origin=origin, passphrase=passphrase, key=key, ledger=ledger)
+            return cls._create_locked(
+                path, now=now, origin=origin, passphrase=passphrase, key=key, ledger=ledger, objects=objects
+            )
         except OSError as exc:  # out of space or inodes, or a read-only file system
             where = f"{exc.filename}: " if exc.filename else ""
             raise VaultError(
@@ -266,6 +275,7 @@ class Vault:
         passphrase: bytes | None,
         key: Ed25519PrivateKey | None,
         ledger: dict[str, str] | None = None,
+        objects: dict[str, str] | None = None,
     ) -> Vault:
         if is_vault(path):
             raise VaultError(f"{path} is already a vault")
@@ -275,7 +285,9 @@ class Vault:
         if (path / DATABASE).exists() and _holds_entries(path / DATABASE):
             # Left by a creation that died before its marker, it is reusable only if nothing was written.
             raise VaultError(f"{path} holds a ledger but no {MARKER}: a damaged vault")
-        make_dir(path / "objects" / "sha256", DIR_MODE)
+        stored = dict(objects or DEFAULT_OBJECTS)
+        if stored == DEFAULT_OBJECTS:
+            make_dir(path / "objects" / "sha256", DIR_MODE)
         make_dir(path / "tmp", PRIVATE_DIR_MODE)
         from archive.storage.keystore import ensure_key
 
@@ -288,14 +300,14 @@ class Vault:
             check_origin(origin or _random_origin()),
             format_time(now),
             config,
-            dict(DEFAULT_OBJECTS),
+            stored,
         )
         # The marker is written last (a vault without one was never finished and can be made
         # again) and only once: of processes creating the same vault at once, the first wins.
         if not write_marker(path, marker, replace=False):
             marker = read_marker(path)
         fsync_dir(path.parent)
-        return cls(path, marker, opened, ObjectStore(path))
+        return cls(path, marker, opened, open_objects(path, marker.objects))
 
     @property
     def origin(self) -> str:
