@@ -83,6 +83,76 @@ def _callback(
 # ---- init, ingest ----------------------------------------------------------------------------
 
 
+DbOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        metavar="DSN",
+        help="Keep the ledger in PostgreSQL: postgresql://ROLE@HOST[:PORT]/DB (no password: libpq's "
+        "PGPASSFILE, ~/.pgpass or a service file).",
+    ),
+]
+DbOwnerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--db-owner",
+        metavar="DSN",
+        help="With --db: first make the schema as the role that owns it, granting ROLE only what it needs.",
+    ),
+]
+ObjectsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--objects",
+        metavar="s3://BUCKET[/PREFIX]",
+        help="Keep the objects in an S3 bucket with Object Lock (credentials from the AWS environment or "
+        "profile, never stored in the vault).",
+    ),
+]
+S3EndpointOpt = Annotated[
+    str | None,
+    typer.Option("--s3-endpoint", metavar="URL", help="With --objects: the S3 service's URL (default: AWS)."),
+]
+S3RegionOpt = Annotated[
+    str | None, typer.Option("--s3-region", metavar="REGION", help="With --objects: the bucket's region.")
+]
+RetentionOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--retention-days",
+        metavar="DAYS",
+        help="With --objects: lock every object (COMPLIANCE) this long (default: the bucket's default).",
+    ),
+]
+
+
+def _new_home(
+    db: str | None,
+    db_owner: str | None,
+    objects: str | None,
+    s3_endpoint: str | None,
+    s3_region: str | None,
+    retention_days: int | None,
+) -> tuple[dict[str, str] | None, dict[str, str] | None]:
+    """The marker's `ledger` and `objects` members a new vault gets from the options (None: its own)."""
+    from archive.errors import UsageError
+
+    ledger = stored = None
+    if db is not None:
+        from archive.service.database import ledger_config
+
+        ledger = ledger_config(db, owner=db_owner)
+    elif db_owner is not None:
+        raise UsageError("--db-owner makes a PostgreSQL schema: give --db too")
+    if objects is not None:
+        from archive.service.database import objects_config
+
+        stored = objects_config(objects, endpoint=s3_endpoint, region=s3_region, retention_days=retention_days)
+    elif s3_endpoint is not None or s3_region is not None or retention_days is not None:
+        raise UsageError("--s3-endpoint, --s3-region and --retention-days describe a bucket: give --objects too")
+    return ledger, stored
+
+
 @app.command()
 def init(
     vault: VaultOpt = None,
@@ -98,48 +168,12 @@ def init(
             help="Encrypt the signing key with a passphrase (from ARCHIVE_KEY_PASSPHRASE, or asked for).",
         ),
     ] = False,
-    db: Annotated[
-        str | None,
-        typer.Option(
-            "--db",
-            metavar="DSN",
-            help="Keep the ledger in PostgreSQL: postgresql://ROLE@HOST[:PORT]/DB (no password: libpq's "
-            "PGPASSFILE, ~/.pgpass or a service file).",
-        ),
-    ] = None,
-    db_owner: Annotated[
-        str | None,
-        typer.Option(
-            "--db-owner",
-            metavar="DSN",
-            help="With --db: first make the schema as the role that owns it, granting ROLE only what it needs.",
-        ),
-    ] = None,
-    objects: Annotated[
-        str | None,
-        typer.Option(
-            "--objects",
-            metavar="s3://BUCKET[/PREFIX]",
-            help="Keep the objects in an S3 bucket with Object Lock (credentials from the AWS environment or "
-            "profile, never stored in the vault).",
-        ),
-    ] = None,
-    s3_endpoint: Annotated[
-        str | None,
-        typer.Option("--s3-endpoint", metavar="URL", help="With --objects: the S3 service's URL (default: AWS)."),
-    ] = None,
-    s3_region: Annotated[
-        str | None,
-        typer.Option("--s3-region", metavar="REGION", help="With --objects: the bucket's region."),
-    ] = None,
-    retention_days: Annotated[
-        int | None,
-        typer.Option(
-            "--retention-days",
-            metavar="DAYS",
-            help="With --objects: lock every object (COMPLIANCE) this long (default: the bucket's default).",
-        ),
-    ] = None,
+    db: DbOpt = None,
+    db_owner: DbOwnerOpt = None,
+    objects: ObjectsOpt = None,
+    s3_endpoint: S3EndpointOpt = None,
+    s3_region: S3RegionOpt = None,
+    retention_days: RetentionOpt = None,
     json: JsonOpt = False,
 ) -> None:
     """Create an empty vault with its Ed25519 signing key (ingest also creates one when missing).
@@ -165,20 +199,7 @@ def init(
         if not first or first != getpass.getpass("again: "):
             raise UsageError("passphrases were empty or did not match")
         passphrase = first.encode("utf-8")
-    ledger = None
-    if db is not None:
-        from archive.service.database import ledger_config
-
-        ledger = ledger_config(db, owner=db_owner)
-    elif db_owner is not None:
-        raise UsageError("--db-owner makes a PostgreSQL schema: give --db too")
-    stored = None
-    if objects is not None:
-        from archive.service.database import objects_config
-
-        stored = objects_config(objects, endpoint=s3_endpoint, region=s3_region, retention_days=retention_days)
-    elif s3_endpoint is not None or s3_region is not None or retention_days is not None:
-        raise UsageError("--s3-endpoint, --s3-region and --retention-days describe a bucket: give --objects too")
+    ledger, stored = _new_home(db, db_owner, objects, s3_endpoint, s3_region, retention_days)
     ctx = context(actor, origin=origin, passphrase=passphrase if encrypt_key else None, ledger=ledger, objects=stored)
     with open_vault(where, actor, create=True, ctx=ctx) as (archive, _):
         key = str(archive.keys().current)
@@ -633,6 +654,70 @@ def upgrade(vault: VaultOpt = None, json: JsonOpt = False) -> None:
         say(f"{where} is already format version {VERSION}")
     else:
         say(f"upgraded {where} from format version {old} to {VERSION}; {plural(count, 'item')} reindexed")
+
+
+@app.command()
+def migrate(
+    into: Annotated[
+        Path,
+        typer.Option("--into", metavar="DIR", help="The new vault's directory (absent or empty).", show_default=False),
+    ],
+    vault: VaultOpt = None,
+    to: Annotated[
+        str | None,
+        typer.Option(
+            "--to",
+            metavar="DSN",
+            help="Move the ledger into PostgreSQL: postgresql://ROLE@HOST[:PORT]/DB (an empty database).",
+        ),
+    ] = None,
+    db_owner: DbOwnerOpt = None,
+    objects: ObjectsOpt = None,
+    s3_endpoint: S3EndpointOpt = None,
+    s3_region: S3RegionOpt = None,
+    retention_days: RetentionOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Copy a vault to a new home and verify the copy: every entry, checkpoint and object.
+
+    With --to (and --objects) a local vault becomes a team archive: its ledger in PostgreSQL, its
+    objects in an S3 bucket with Object Lock. Without them, a team archive (or any vault) is copied
+    to a local folder: an offline copy, or one for a court. The entries keep their bytes, so every
+    checkpoint and manifest made before verifies against the copy. The source must verify first and
+    is only read. Exit 0 when the copy verifies, 1 when it does not.
+    """
+    from archive.cli.render import emit_json, problem_line, progress_bar
+    from archive.service.migrate import migrate as run_migrate
+
+    source = vault_path(vault)
+    ledger, stored = _new_home(to, db_owner, objects, s3_endpoint, s3_region, retention_days)
+    machine = as_json(json)
+    with progress_bar(not machine) as bar:
+        done = run_migrate(source, into, ledger=ledger, objects=stored, progress=bar)
+    report = done.report
+    if machine:
+        emit_json(
+            {
+                "vault": str(source),
+                "into": str(into),
+                "entries": done.entries,
+                "checkpoints": done.checkpoints,
+                "objects": done.objects,
+                "bytes": done.bytes,
+                "verify": report.to_json(),
+            }
+        )
+    else:
+        for p in report.problems:
+            sys.stderr.write(problem_line(p.code, p.seq, p.item, p.path, p.message) + "\n")
+        entries = f"{done.entries} entr{'y' if done.entries == 1 else 'ies'}"
+        copied = (
+            f"copied {entries}, {plural(done.checkpoints, 'checkpoint')} and {plural(done.objects, 'object')} "
+            f"({done.bytes} bytes) to {into}"
+        )
+        say(f"{copied}; the copy verifies" if report else f"{copied}; the copy does NOT verify")
+    if not report:
+        raise typer.Exit(1)
 
 
 # ---- evidence --------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -93,3 +94,29 @@ def destroy_retired(vault: Path) -> list[str]:
 
 def pending_rotation(vault: Path) -> bool:
     return (key_dir(vault) / NEXT).exists()
+
+
+def read_key_files(vault: Path) -> dict[str, bytes]:
+    """The vault's key files as they are (encrypted or not), for its copy (`archive migrate`)."""
+    from archive.storage.fsutil import read_regular
+
+    found = {}
+    for name in (SIGNING, NEXT):
+        path = key_dir(vault) / name
+        if path.is_file() and not path.is_symlink():
+            found[name] = read_regular(path, 64 << 10)
+    return found
+
+
+def write_key_files(vault: Path, files: dict[str, bytes] | Mapping[str, bytes]) -> None:
+    """Put copied key files in place (0600 in a 0700 directory), each written atomically."""
+    from archive.storage.fsutil import atomic_write
+    from archive.storage.keyfile import KEY_FILE_MODE
+
+    directory = key_dir(vault)
+    directory.mkdir(mode=PRIVATE_DIR_MODE, exist_ok=True)
+    os.chmod(directory, PRIVATE_DIR_MODE)
+    for name, data in files.items():
+        if name not in (SIGNING, NEXT):
+            raise CryptoError(f"not a key file name: {name[:40]!r}")
+        atomic_write(directory / name, data, mode=KEY_FILE_MODE)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -192,6 +193,38 @@ def settle_modes(path: Path, database: str = DATABASE) -> None:
                 os.chmod(path / name, FILE_MODE)
 
 
+def _check_unfinished(path: Path, *, allow_entries: bool) -> None:
+    """Refuse to make a vault where one is, or where other things are (placeholders and the parts
+    a creation that died before its marker left are fine)."""
+    if is_vault(path):
+        raise VaultError(f"{path} is already a vault")
+    stray = sorted(p.name for p in path.iterdir() if p.name not in PLACEHOLDERS | _UNFINISHED)
+    if stray:
+        raise VaultError(f"{path} is not empty and not a vault (holds {stray[0]}); refusing to use it")
+    if not allow_entries and (path / DATABASE).exists() and _holds_entries(path / DATABASE):
+        # Left by a creation that died before its marker, it is reusable only if nothing was written.
+        raise VaultError(f"{path} holds a ledger but no {MARKER}: a damaged vault")
+
+
+def _make_parts(path: Path, ledger: dict[str, str], objects: dict[str, str], *, adopt: bool = False) -> Ledger:
+    """A new vault's directories (each with its mode) and its ledger database, opened.
+
+    With `adopt`, a ledger database that already exists is opened as it is (a copy started before
+    and cut short; its contents are for the caller to judge), else made.
+    """
+    if objects == DEFAULT_OBJECTS:
+        make_dir(path / "objects" / "sha256", DIR_MODE)
+    make_dir(path / "tmp", PRIVATE_DIR_MODE)
+    opened = None
+    if adopt:
+        with contextlib.suppress(VaultError):
+            opened = open_ledger(path, ledger)
+    if opened is None:
+        opened = open_ledger(path, ledger, create=True)
+    settle_modes(path)
+    return opened
+
+
 class Vault:
     """An opened vault: where it is, its marker, its ledger database, its objects."""
 
@@ -277,23 +310,12 @@ class Vault:
         ledger: dict[str, str] | None = None,
         objects: dict[str, str] | None = None,
     ) -> Vault:
-        if is_vault(path):
-            raise VaultError(f"{path} is already a vault")
-        stray = sorted(p.name for p in path.iterdir() if p.name not in PLACEHOLDERS | _UNFINISHED)
-        if stray:
-            raise VaultError(f"{path} is not empty and not a vault (holds {stray[0]}); refusing to use it")
-        if (path / DATABASE).exists() and _holds_entries(path / DATABASE):
-            # Left by a creation that died before its marker, it is reusable only if nothing was written.
-            raise VaultError(f"{path} holds a ledger but no {MARKER}: a damaged vault")
+        _check_unfinished(path, allow_entries=False)
         stored = dict(objects or DEFAULT_OBJECTS)
-        if stored == DEFAULT_OBJECTS:
-            make_dir(path / "objects" / "sha256", DIR_MODE)
-        make_dir(path / "tmp", PRIVATE_DIR_MODE)
+        config = dict(ledger or DEFAULT_LEDGER)
+        opened = _make_parts(path, config, stored)
         from archive.storage.keystore import ensure_key
 
-        config = dict(ledger or DEFAULT_LEDGER)
-        opened = open_ledger(path, config, create=True)
-        settle_modes(path)
         ensure_key(path, passphrase, key)
         marker = Marker(
             VERSION,
@@ -308,6 +330,57 @@ class Vault:
             marker = read_marker(path)
         fsync_dir(path.parent)
         return cls(path, marker, opened, open_objects(path, marker.objects))
+
+    @classmethod
+    def create_copy(
+        cls,
+        path: Path,
+        *,
+        origin: str,
+        created: str,
+        ledger: dict[str, str],
+        objects: dict[str, str],
+        key_files: Mapping[str, bytes],
+        fill: Callable[[Vault], None],
+    ) -> Vault:
+        """Make the new home of an existing vault (`archive migrate`): its parts, its key files as
+        they are, then `fill` copies the ledger and the objects, and only then is the marker written.
+
+        A copy that died before its marker can be made again: a ledger the earlier attempt filled is
+        left for `fill` to compare with its source.
+        """
+        if path.exists() and not path.is_dir():
+            raise VaultError(f"{path} exists and is not a directory")
+        try:
+            make_dir(path, DIR_MODE)
+            lock = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+        except OSError as exc:
+            raise VaultError(f"cannot make a vault at {path}: {exc.strerror or exc}") from None
+        try:
+            import fcntl
+
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            _check_unfinished(path, allow_entries=True)
+            opened = _make_parts(path, ledger, objects, adopt=True)
+            from archive.storage.keystore import write_key_files
+
+            write_key_files(path, key_files)
+            marker = Marker(VERSION, check_origin(origin), created, dict(ledger), dict(objects))
+            vault = cls(path, marker, opened, open_objects(path, marker.objects))
+            try:
+                fill(vault)
+                if not write_marker(path, marker, replace=False):
+                    raise VaultError(f"{path} became a vault while it was being copied into")
+                fsync_dir(path.parent)
+            except BaseException:
+                vault.close()
+                raise
+            return vault
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise VaultError(f"cannot write the copy at {path}: {where}{exc.strerror or exc}") from None
+        finally:
+            os.close(lock)
 
     @property
     def origin(self) -> str:
