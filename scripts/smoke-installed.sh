@@ -2,7 +2,7 @@
 # The package as a user installs it: build the wheel, install it into a fresh venv outside the
 # checkout, and run the main workflow from there (ingest with a sidecar, verify, list, show,
 # manifests in every format, a checkpoint, and verify-manifest in a directory with no vault; a web
-# archive's page shown and cited).
+# archive's page shown and cited; trusted time and a witness; a move into an S3 bucket and back).
 # An editable install hides missing package data; this does not.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -91,4 +91,30 @@ says 'no problems' "$A" verify
 "$A" manifest --all -o timed.json
 cd "$WORK/elsewhere"
 says cosigned "$A" verify-manifest "$WORK/case/timed.json" --key "$KEY" --tsa-roots "$WORK/pki/ca.pem" --witness "$WKEY"
+# A move, as a user makes it: the vault into a bucket with Object Lock (a real SeaweedFS on
+# 127.0.0.1, from the checkout's venv; stopped by pid on exit) and back to a local folder, both
+# verified, and the checkpoint kept before the move still proven against each copy.
+cd "$WORK/case"
+"$REPO/.venv/bin/python" - "$REPO/tests" > s3.out 2> s3.err <<'PY' &
+import json, signal, sys, time
+sys.path.insert(0, sys.argv[1])
+from s3_server import SeaweedServer
+server = SeaweedServer()
+signal.signal(signal.SIGTERM, lambda *_: (server.destroy(), sys.exit(0)))
+server.start()
+server.make_bucket("smoke-evidence")
+print(json.dumps({"AWS_ENDPOINT": server.endpoint, **server.env()}), flush=True)
+while True:
+    time.sleep(1)
+PY
+PIDS+=($!)
+for _ in $(seq 600); do [ -s s3.out ] && break; sleep 0.1; done
+[ -s s3.out ] || { cat s3.err >&2; exit 1; }
+eval "$(python3 -c 'import json, shlex; print(" ".join(f"export {k}={shlex.quote(v)}" for k, v in json.load(open("s3.out")).items()))')"
+says 'the copy verifies' "$A" migrate --into "$WORK/team" --objects s3://smoke-evidence/case \
+    --s3-endpoint "$AWS_ENDPOINT" --retention-days 1
+[ ! -e "$WORK/team/objects" ]   # the bytes are in the bucket
+says 'extends it' "$A" verify --vault "$WORK/team" --against cp.txt
+says 'the copy verifies' "$A" migrate --vault "$WORK/team" --into "$WORK/court"
+says 'extends it' "$A" verify --vault "$WORK/court" --against cp.txt
 echo "installed-wheel smoke test: ok"

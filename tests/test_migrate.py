@@ -10,6 +10,7 @@ import hashlib
 import itertools
 import json
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from helpers import (
 )
 from pg_server import APP, OWNER, PgServer
 from s3_server import SeaweedServer
+from tsa_server import make_pki
 from warc_pages import page, write_warc
 
 from archive.storage.backends import open_ledger
@@ -126,10 +128,20 @@ def test_a_local_copy_keeps_every_entry_checkpoint_object_and_key(local: Path, t
     assert ok("verify", "--against", checkpoint, vault=copy).code == 0
 
 
+def test_the_vaults_configuration_comes_along(local: Path, tmp_path: Path) -> None:
+    configured = tmp_path / "configured"
+    shutil.copytree(local, configured, symlinks=True)
+    make_pki(tmp_path / "pki", embed_ca=False)
+    ok("tsa", "add", "http://127.0.0.1:9/tsr", "--roots", tmp_path / "pki" / "ca.pem", vault=configured)
+    copy = tmp_path / "copy"
+    ok("migrate", "--into", copy, vault=configured)
+    assert (copy / "tsa.json").read_bytes() == (configured / "tsa.json").read_bytes()
+    assert (copy / "tsa.json").stat().st_mode & 0o777 == 0o644
+    assert "127.0.0.1:9/tsr" in ok("tsa", "list", vault=copy).out
+
+
 def test_a_vault_that_does_not_verify_is_not_copied(local: Path, tmp_path: Path) -> None:
     broken = tmp_path / "broken"
-    import shutil
-
     shutil.copytree(local, broken, symlinks=True)
     damaged = object_path(broken, seed_sums()[seed_files()[1].name])
     make_writable(damaged)

@@ -27,6 +27,7 @@ from archive.storage.vault import DEFAULT_LEDGER, DEFAULT_OBJECTS, Vault, read_m
 
 ProgressFn = Callable[[str, int, int], None]
 CHUNK = 2000  # rows per INSERT batch
+MAX_CONFIG = 1 << 20  # a configuration file's bound
 OBJECT_BATCH = 64  # objects staged before one sync and one upload round
 T = TypeVar("T")
 
@@ -81,6 +82,7 @@ def migrate(
                 ledger=dict(ledger or DEFAULT_LEDGER),
                 objects=dict(objects or DEFAULT_OBJECTS),
                 key_files=read_key_files(source),
+                files=_configuration(source),
                 fill=fill,
             )
             copy.close()
@@ -89,6 +91,20 @@ def migrate(
         src.close()
     report = verify_vault(into)
     return Migrated(into, size, checkpoints, len(sizes), sum(sizes.values()), report)
+
+
+def _configuration(source: Path) -> dict[str, bytes]:
+    """The vault's own configuration files (the TSAs it asks, the witnesses it asks), as they are."""
+    from archive.service.tsaconfig import CONFIG as TSA_CONFIG
+    from archive.service.witnesses import CONFIG as WITNESS_CONFIG
+    from archive.storage.fsutil import read_regular
+
+    found = {}
+    for name in (TSA_CONFIG, WITNESS_CONFIG):
+        path = source / name
+        if path.is_file() and not path.is_symlink():
+            found[name] = read_regular(path, MAX_CONFIG)
+    return found
 
 
 # ---- objects ----------------------------------------------------------------------------------

@@ -193,12 +193,12 @@ def settle_modes(path: Path, database: str = DATABASE) -> None:
                 os.chmod(path / name, FILE_MODE)
 
 
-def _check_unfinished(path: Path, *, allow_entries: bool) -> None:
+def _check_unfinished(path: Path, *, allow_entries: bool, also: frozenset[str] = frozenset()) -> None:
     """Refuse to make a vault where one is, or where other things are (placeholders and the parts
-    a creation that died before its marker left are fine)."""
+    a creation that died before its marker left are fine, and the names in `also`)."""
     if is_vault(path):
         raise VaultError(f"{path} is already a vault")
-    stray = sorted(p.name for p in path.iterdir() if p.name not in PLACEHOLDERS | _UNFINISHED)
+    stray = sorted(p.name for p in path.iterdir() if p.name not in PLACEHOLDERS | _UNFINISHED | also)
     if stray:
         raise VaultError(f"{path} is not empty and not a vault (holds {stray[0]}); refusing to use it")
     if not allow_entries and (path / DATABASE).exists() and _holds_entries(path / DATABASE):
@@ -341,10 +341,12 @@ class Vault:
         ledger: dict[str, str],
         objects: dict[str, str],
         key_files: Mapping[str, bytes],
+        files: Mapping[str, bytes],
         fill: Callable[[Vault], None],
     ) -> Vault:
-        """Make the new home of an existing vault (`archive migrate`): its parts, its key files as
-        they are, then `fill` copies the ledger and the objects, and only then is the marker written.
+        """Make the new home of an existing vault (`archive migrate`): its parts, its key files and
+        its configuration `files` (name: bytes, in the vault's top directory) as they are, then `fill`
+        copies the ledger and the objects, and only then is the marker written.
 
         A copy that died before its marker can be made again: a ledger the earlier attempt filled is
         left for `fill` to compare with its source.
@@ -360,11 +362,16 @@ class Vault:
             import fcntl
 
             fcntl.flock(lock, fcntl.LOCK_EX)
-            _check_unfinished(path, allow_entries=True)
+            _check_unfinished(path, allow_entries=True, also=frozenset(files))
             opened = _make_parts(path, ledger, objects, adopt=True)
+            from archive.storage.fsutil import atomic_write
             from archive.storage.keystore import write_key_files
 
             write_key_files(path, key_files)
+            for name, data in files.items():
+                if "/" in name or name.startswith(".") or name in _UNFINISHED or name == MARKER:
+                    raise VaultError(f"not a configuration file name: {name[:40]!r}")
+                atomic_write(path / name, data, mode=FILE_MODE)
             marker = Marker(VERSION, check_origin(origin), created, dict(ledger), dict(objects))
             vault = cls(path, marker, opened, open_objects(path, marker.objects))
             try:
