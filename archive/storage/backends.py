@@ -34,7 +34,10 @@ def open_ledger(vault: Path, config: dict[str, str], *, create: bool = False, re
 
 
 def describe(vault: Path, config: dict[str, str]) -> str:
-    """Where a vault's ledger is, in words for a report (a file's path, or the backend's name)."""
+    """Where a vault's ledger is, in words for a report (a file's path, or the backend and its DSN)."""
     name = config.get("backend", "")
     path = config.get("path")
-    return str(vault / path) if path else name
+    if path:
+        return str(vault / path)
+    dsn = config.get("dsn")  # a connection string never holds a password (the marker refuses one)
+    return f"{name} {dsn}" if dsn else name

@@ -23,14 +23,13 @@ from typing import TYPE_CHECKING
 from archive.core.digest import is_hex_digest
 from archive.errors import VaultError
 from archive.storage.fsutil import PRIVATE_DIR_MODE
-from archive.storage.objects import ObjectStore, Staged
+from archive.storage.objects import FETCHING, ObjectStore, Staged
 
 if TYPE_CHECKING:
     from archive.core.problems import Problem
     from archive.storage.s3 import S3Objects
 
 UPLOADS = 8  # objects uploaded at once by a writer
-FETCH_PREFIX = ".fetch-"
 
 
 def check_config(config: Mapping[str, str], where: str) -> None:
@@ -118,7 +117,7 @@ class BucketStore(ObjectStore):
         if parent is None:
             parent = self.staging
             os.makedirs(parent, mode=PRIVATE_DIR_MODE, exist_ok=True)
-        directory = Path(tempfile.mkdtemp(prefix=FETCH_PREFIX, dir=parent))
+        directory = Path(tempfile.mkdtemp(prefix=FETCHING, dir=parent))
         try:
             os.chmod(directory, PRIVATE_DIR_MODE)
             path = directory / digest

@@ -32,6 +32,7 @@ _LOCK_NAME = ".lock"
 _STAGE = "stage-"
 _ENTERING = ".entering-"
 _LEAVING = ".leaving-"
+FETCHING = ".fetch-"  # a download of an object kept in a bucket (archive.storage.bucket), while it is read
 _LEFTOVER_AGE = 3600.0
 
 
@@ -177,14 +178,15 @@ class ObjectStore:
         return int(fresh)
 
     def _sweep_leftovers(self) -> None:
-        """Remove directories that writers killed while entering or leaving staging left behind.
+        """Remove directories that writers killed while entering or leaving staging left behind, and
+        downloads that killed readers left.
 
         They never hold committed bytes (a directory holds those only while named stage-*); the age
         bound keeps this away from a live writer that is just now entering or leaving.
         """
         cutoff = time.time() - _LEFTOVER_AGE
         for path in self.staging.iterdir():
-            if path.name.startswith((_ENTERING, _LEAVING)):
+            if path.name.startswith((_ENTERING, _LEAVING, FETCHING)):
                 with contextlib.suppress(FileNotFoundError):
                     if path.stat().st_mtime < cutoff:
                         for child in path.iterdir():
