@@ -98,6 +98,28 @@ def test_put_exists_hash_open_and_list_round_trip(store: S3Objects, tmp_path: Pa
     assert len(_versions(store.client(), store.bucket, store.key_for(small_digest))) == 1
 
 
+def test_a_large_object_goes_up_in_parts_each_checked_and_the_whole_locked(
+    server: SeaweedServer, tmp_path: Path
+) -> None:
+    store = S3Objects(
+        _bucket(server), "p", None, RETENTION_DAYS, client=server.client(), multipart_at=6 << 20, part_size=5 << 20
+    )
+    data = os.urandom(12 << 20)
+    path, digest = _file(tmp_path, data)
+    store.put(path, digest)
+    client, key = server.client(server.admin), store.key_for(digest)
+    head = client.head_object(Bucket=store.bucket, Key=key, ChecksumMode="ENABLED")
+    parts = [data[i : i + (5 << 20)] for i in range(0, len(data), 5 << 20)]
+    composite = hashlib.sha256(b"".join(hashlib.sha256(p).digest() for p in parts)).digest()
+    assert head["ChecksumSHA256"] == f"{base64.b64encode(composite).decode()}-3"
+    assert head["ObjectLockMode"] == "COMPLIANCE"
+    assert store.hash(digest) == (digest, len(data))
+    assert store.check(digest, len(data)) is None
+    store.put(path, digest)  # a retry: the composite checksum matches, nothing is sent again
+    assert len(_versions(client, store.bucket, key)) == 1
+    assert not client.list_multipart_uploads(Bucket=store.bucket).get("Uploads")
+
+
 @pytest.mark.slow
 def test_listing_is_paginated(server: SeaweedServer, tmp_path: Path) -> None:
     store = S3Objects(_bucket(server), "p", None, RETENTION_DAYS, client=server.client())

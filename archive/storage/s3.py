@@ -10,6 +10,7 @@ taken as arguments to keep and never stored in a vault.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import threading
 from collections import deque
@@ -29,6 +30,10 @@ from archive.errors import BadInputError, VaultError
 from archive.storage.objects import StoreWriteError
 
 COMPLIANCE = "COMPLIANCE"
+MULTIPART_AT = 1 << 30  # objects this large are uploaded in parts (S3 takes no single PUT over 5 GiB)
+PART_SIZE = 8 << 20  # bytes per part (in memory while it is sent)
+MIN_PART = 5 << 20  # S3's least part size (but for the last)
+MAX_PARTS = 10_000
 # Clocks of the writer and the store may differ a little; a lock this much short still counts.
 LOCK_TOLERANCE = timedelta(minutes=5)
 # Problem codes beyond the folder's (OBJECT_MISSING, OBJECT_UNREADABLE, OBJECT_SIZE_MISMATCH,
@@ -77,6 +82,8 @@ class S3Objects:
         *,
         client: Any = None,
         region: str | None = None,
+        multipart_at: int = MULTIPART_AT,
+        part_size: int = PART_SIZE,
     ) -> None:
         if not isinstance(retention_days, int) or isinstance(retention_days, bool) or retention_days < 1:
             raise BadInputError(f"a retention must be a whole number of days, at least 1: {retention_days!r}")
@@ -84,6 +91,8 @@ class S3Objects:
         self.prefix = prefix.strip("/")
         self.endpoint = endpoint
         self.region = region
+        self.multipart_at = multipart_at
+        self.part_size = max(part_size, MIN_PART)
         self.retention = timedelta(days=retention_days)
         self._client = client
         self._client_lock = threading.Lock()
@@ -156,17 +165,30 @@ class S3Objects:
     def put(self, path: Path, digest: str, *, now: datetime | None = None) -> None:
         """Upload a staged file under its digest, locked; returns once the store has acknowledged it.
 
-        The store checks the bytes against the SHA-256 sent with them and refuses a mismatch. An
-        object already there with that checksum and a lock is left as it is (a retry, or the same
-        bytes ingested twice).
+        The store checks the bytes against the SHA-256 sent with them and refuses a mismatch: the
+        whole object's, or each part's for an object of `multipart_at` bytes or more (uploaded in
+        parts, as S3 takes no single PUT over 5 GiB; its stored checksum is then the composite
+        SHA-256 of the parts' digests, "-N"). An object already there with that checksum and a lock
+        is left as it is (a retry, or the same bytes ingested twice).
         """
         key = self.key_for(digest)
-        expected = base64.b64encode(bytes.fromhex(digest)).decode("ascii")
+        try:
+            size = path.stat().st_size
+            parts = self._part_digests(path, size) if size >= self.multipart_at else None
+        except OSError as exc:
+            raise BadInputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        if parts is None:
+            expected = _b64(bytes.fromhex(digest))
+        else:
+            expected = f"{_b64(hashlib.sha256(b''.join(parts)).digest())}-{len(parts)}"
         s3 = self.client()
         if self._present_and_locked(key, expected):
             return
         until = (now or datetime.now(UTC)) + self.retention
         try:
+            if parts is not None:
+                self._put_parts(path, key, parts, until)
+                return
             with path.open("rb") as body:
                 s3.put_object(
                     Bucket=self.bucket,
@@ -187,6 +209,61 @@ class S3Objects:
             raise self._write_error(exc) from exc
         except BotoCoreError as exc:
             raise self._write_error(exc) from exc
+
+    def _part_size(self, size: int) -> int:
+        """Parts of `part_size`, larger where the object would otherwise need over 10,000 parts."""
+        least = -(-size // MAX_PARTS)
+        return max(self.part_size, -(-least // (1 << 20)) * (1 << 20))
+
+    def _part_digests(self, path: Path, size: int) -> list[bytes]:
+        """The SHA-256 of each part of the file (read once, a block at a time)."""
+        step = self._part_size(size)
+        digests = []
+        with path.open("rb") as f:
+            while True:
+                h = hashlib.sha256()
+                left = step
+                while left and (block := f.read(min(CHUNK, left))):
+                    h.update(block)
+                    left -= len(block)
+                if left == step:
+                    break
+                digests.append(h.digest())
+        return digests
+
+    def _put_parts(self, path: Path, key: str, digests: list[bytes], until: datetime) -> None:
+        """A multipart upload, each part sent with its SHA-256; aborted (its parts dropped) on any failure."""
+        s3 = self.client()
+        step = self._part_size(path.stat().st_size)
+        upload = s3.create_multipart_upload(
+            Bucket=self.bucket,
+            Key=key,
+            ChecksumAlgorithm="SHA256",
+            ObjectLockMode=COMPLIANCE,
+            ObjectLockRetainUntilDate=until,
+        )["UploadId"]
+        try:
+            done = []
+            with path.open("rb") as f:
+                for number, digest in enumerate(digests, start=1):
+                    body = f.read(step)
+                    if hashlib.sha256(body).digest() != digest:
+                        raise BadInputError(f"{path} changed while it was uploaded")
+                    answer = s3.upload_part(
+                        Bucket=self.bucket,
+                        Key=key,
+                        UploadId=upload,
+                        PartNumber=number,
+                        Body=body,
+                        ChecksumAlgorithm="SHA256",
+                        ChecksumSHA256=_b64(digest),
+                    )
+                    done.append({"PartNumber": number, "ETag": answer["ETag"], "ChecksumSHA256": _b64(digest)})
+            s3.complete_multipart_upload(Bucket=self.bucket, Key=key, UploadId=upload, MultipartUpload={"Parts": done})
+        except BaseException:
+            with contextlib.suppress(ClientError, BotoCoreError):
+                s3.abort_multipart_upload(Bucket=self.bucket, Key=key, UploadId=upload)
+            raise
 
     def _present_and_locked(self, key: str, expected: str) -> bool:
         try:
@@ -341,6 +418,10 @@ class S3Objects:
 
     def _error(self, what: str, exc: Exception) -> VaultError:
         return VaultError(f"{what} in the object store {self.where}: {_describe(exc)}")
+
+
+def _b64(digest: bytes) -> str:
+    return base64.b64encode(digest).decode("ascii")
 
 
 def _code(exc: ClientError) -> str:
