@@ -376,41 +376,72 @@ def _staging_left(machine: Machine) -> list[str]:
     return sorted(p.name for p in tmp.iterdir()) if tmp.is_dir() else []
 
 
+def _current(machine: Machine) -> dict[str, dict[str, Any]]:
+    """Each item's current metadata as a machine's copy of the vault reads it (through the library)."""
+    from archive.service.archive import Archive, Context
+
+    archive, _ = Archive.open(machine.vault, Context(actor="checker"), read_only=True)
+    try:
+        return {item.id: item.current() for item in archive.items()}
+    finally:
+        archive.close()
+
+
+def _ingested_from(rows: Sequence[StoredRow], writer: Writer) -> list[str]:
+    """The items whose ingest entry names a file in `writer`'s inbox."""
+    return [
+        e["body"]["item"]
+        for e in _entries(rows, "ingest")
+        if Path(e["body"]["acquisition"]["path"]).is_relative_to(writer.inbox)
+    ]
+
+
+def _ingest_args(files: Sequence[Path], batch: int) -> tuple[str, ...]:
+    return ("ingest", "--batch-size", str(batch), *map(str, files))
+
+
+def _wait_until(what: str, condition: Callable[[], bool], processes: Sequence[Process], timeout: float = 120) -> None:
+    """Poll `condition` while the processes run; fail (killing them) if it never holds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            for process in processes:
+                process.popen.kill()
+                process.popen.wait()
+            pytest.fail(f"never happened within {timeout:.0f} s: {what}")
+        time.sleep(0.1)
+
+
 # ---- the tests ----------------------------------------------------------------------------------
 
 SHARED = 3  # files every machine has (the same bytes under each machine's own path)
-CHUNK = 6  # distinct files per ingest run
+CHUNK = 10  # distinct files per writer
 
 
 def test_eight_writers_on_four_machines_make_one_chain_with_every_item_once(team: Team) -> None:
     shared = [f"Shared report {i}\n\nEvery machine saved this same page ({i}).\n" for i in range(SHARED)]
-    chunks: dict[tuple[str, int], list[Path]] = {}
+    files: dict[str, list[Path]] = {}
     for writer in team.writers:
-        for c in range(2):
-            chunks[(writer.actor, c)] = make_articles(writer.inbox / f"c{c}", CHUNK, prefix=f"{writer.actor}-{c}")
+        files[writer.actor] = make_articles(writer.inbox, CHUNK, prefix=writer.actor)
         if writer.actor.endswith("-0"):  # one writer per machine also has the shared files
-            chunks[(writer.actor, 0)] += [
-                write_text(writer.inbox / "shared" / f"s{i}.txt", text) for i, text in enumerate(shared)
-            ]
-    plans = [Plan(w) for w in team.writers]
-    ingests = {}
-    for plan in plans:
-        for c in range(2):
-            step = Step(("ingest", "--batch-size", "4", *map(str, chunks[(plan.writer.actor, c)])))
-            ingests[(plan.writer.actor, c)] = step
-            plan.steps.append(step)
-    # Each writer amends, after each of its ingests, an item a writer on another machine ingested,
-    # as soon as that ingest finished: amendments interleave with the other machines' ingests.
+            files[writer.actor] += [write_text(writer.inbox / f"shared-{i}.txt", text) for i, text in enumerate(shared)]
+    first, second = team.writers[0::2], team.writers[1::2]  # each machine's person 0 and person 1
+    ingests = {w.actor: Step(_ingest_args(files[w.actor], 3)) for w in team.writers}
+    # Every writer amends an item a writer on another machine ingested, as soon as that ingest has
+    # finished: person 0 after its own ingest, person 1 before its own, so amendments run while
+    # other machines are still ingesting.
     amends: set[tuple[str, str, str]] = set()
-    for i, plan in enumerate(plans):
-        for c in range(2):
-            other = team.writers[(i + WRITERS_PER_MACHINE * (c + 1)) % len(team.writers)]
-            assert other.machine != plan.writer.machine
-            item = _digest(chunks[(other.actor, c)][i % CHUNK])
-            outlet = f"Outlet set by {plan.writer.actor} ({c})"
-            amends.add((plan.writer.actor, item, outlet))
-            step = Step(("amend", item, "--set", f"outlet={outlet}", "--reason", "team check"), ingests[(other.actor, c)])
-            plan.steps.insert(2 * c + 1, step)
+    plans = []
+    for i, writer in enumerate(team.writers):
+        other = first[(i // 2 + 1 + i % 2) % MACHINES]
+        assert other.machine != writer.machine
+        item = _digest(files[other.actor][i])
+        outlet = f"Outlet set by {writer.actor}"
+        amends.add((writer.actor, item, outlet))
+        amend = Step(("amend", item, "--set", f"outlet={outlet}", "--reason", "team check"), ingests[other.actor])
+        steps = [ingests[writer.actor], amend] if writer in first else [amend, ingests[writer.actor]]
+        plans.append(Plan(writer, steps))
+    assert len(second) == MACHINES and len({i for _, i, _ in amends}) == len(amends)
     _run_plans(team, plans)
     for plan in plans:
         for step in plan.steps:
@@ -418,25 +449,72 @@ def test_eight_writers_on_four_machines_make_one_chain_with_every_item_once(team
 
     rows = _rows(team)
     _assert_one_chain(rows)
-    every = {_digest(path) for files in chunks.values() for path in files}
-    assert len(every) == len(team.writers) * 2 * CHUNK + SHARED
+    every = {_digest(path) for paths in files.values() for path in paths}
+    assert len(every) == len(team.writers) * CHUNK + SHARED
     ingested = _entries(rows, "ingest")
     assert sorted(e["body"]["item"] for e in ingested) == sorted(every)  # each exactly once
     _assert_acquired_by_whoever_ran_it(team, ingested)
-    assert {(e["actor"], e["body"]["item"]) for e in _entries(rows, "amend")} == {(a, i) for a, i, _ in amends}
-    assert len(_entries(rows, "amend")) == len(amends)
+    assert sorted((e["actor"], e["body"]["item"]) for e in _entries(rows, "amend")) == sorted(
+        (a, i) for a, i, _ in amends
+    )
     assert {row.kind for row in rows} == {"key", "ingest", "amend"}
-    # What every machine sees of an amended item is the amendment.
-    listed = _complete([_launch(m, "list", "--json", env=team.env(), logs=team.scratch) for m in team.machines])
-    for result in listed:
-        assert result.code == 0, str(result)
-        items = {item["id"]: item for item in result.json()}
-        assert set(items) == every
+    for machine in (team.machines[0], team.machines[-1]):  # what a machine reads is the amendment
+        current = _current(machine)
+        assert set(current) == every
         for _, item, outlet in amends:
-            assert items[item]["metadata"]["current"].get("outlet") == outlet, items[item]["metadata"]
+            assert current[item].get("outlet") == outlet, current[item]
 
     assert _assert_verifies(team) == set()
     _assert_in_bucket_locked(team, every)
     assert _bucket_keys(team) == {_key(d) for d in every}  # nothing uploaded that no entry names
     for machine in team.machines:
         assert _staging_left(machine) == [], machine
+
+
+def test_writers_killed_mid_batch_leave_an_archive_that_verifies_and_a_retry_completes(team: Team) -> None:
+    victims, survivor = [team.writers[0], team.writers[2]], team.writers[4]
+    writers = (*victims, survivor)
+    files = {w.actor: make_articles(w.inbox, 200 if w in victims else 100, prefix=w.actor) for w in writers}
+    running = {w.actor: _launch(w, *_ingest_args(files[w.actor], 5), env=team.env(), logs=team.scratch) for w in writers}
+
+    def each_victim_has_committed_batches() -> bool:
+        rows = _rows(team)
+        return all(len(_ingested_from(rows, w)) >= 15 for w in victims)
+
+    _wait_until("each victim committing batches", each_victim_has_committed_batches, list(running.values()))
+    for victim in victims:
+        process = running[victim.actor].popen
+        assert process.poll() is None, "the victim finished before it could be killed: give it more files"
+        os.kill(process.pid, signal.SIGKILL)
+    killed = _complete([running[w.actor] for w in victims])
+    assert [r.code for r in killed] == [-signal.SIGKILL] * len(victims)
+    (kept,) = _complete([running[survivor.actor]])
+    assert kept.code == 0, str(kept)
+    for victim in victims:  # a dead writer's staging directory, its lock free
+        assert [n for n in _staging_left(victim.machine) if n.startswith("stage-")], _staging_left(victim.machine)
+
+    rows = _rows(team)
+    _assert_one_chain(rows)
+    committed = {e["body"]["item"] for e in _entries(rows, "ingest")}
+    uncommitted = _assert_verifies(team, uncommitted_allowed=True)
+    victims_files = {_digest(p) for w in victims for p in files[w.actor]}
+    # Uploads whose entries never committed: the victims' files, locked, named by no entry.
+    assert uncommitted <= {_key(d) for d in victims_files - committed}
+    assert _bucket_keys(team) == {_key(d) for d in committed} | uncommitted
+    assert len(_ingested_from(rows, survivor)) == len(files[survivor.actor])
+
+    retried = _complete(
+        [_launch(w, *_ingest_args(files[w.actor], 5), env=team.env(), logs=team.scratch) for w in victims]
+    )
+    for result in retried:
+        assert result.code == 0, str(result)
+    rows = _rows(team)
+    _assert_one_chain(rows)
+    every = {_digest(p) for paths in files.values() for p in paths}
+    assert sorted(e["body"]["item"] for e in _entries(rows, "ingest")) == sorted(every)
+    _assert_acquired_by_whoever_ran_it(team, _entries(rows, "ingest"))
+    for victim in victims:  # the killed writer's staging, cleaned by the machine's next writer
+        assert _staging_left(victim.machine) == []
+    assert _assert_verifies(team) == set()  # every upload is now named by an entry
+    _assert_in_bucket_locked(team, every)
+    assert _bucket_keys(team) == {_key(d) for d in every}
