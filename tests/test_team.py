@@ -16,6 +16,7 @@ import hashlib
 import itertools
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -287,8 +288,13 @@ def _size(team: Team) -> int:
         ledger.close()
 
 
+def _data(row: StoredRow) -> bytes:
+    assert row.data is not None, row.seq  # PostgreSQL keeps the column's type: bytes, never NULL
+    return row.data
+
+
 def _entries(rows: Sequence[StoredRow], kind: str) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = [json.loads(row.data) for row in rows if row.kind == kind]
+    found: list[dict[str, Any]] = [json.loads(_data(row)) for row in rows if row.kind == kind]
     return found
 
 
@@ -297,9 +303,9 @@ def _assert_one_chain(rows: Sequence[StoredRow]) -> None:
     assert [row.seq for row in rows] == list(range(len(rows)))
     assert [row.prev for row in rows] == ["0" * 64] + [row.hash for row in rows[:-1]]
     for row in rows:
-        entry = json.loads(row.data)
+        entry = json.loads(_data(row))
         assert (entry["seq"], entry["prev"], entry["kind"]) == (row.seq, row.prev, row.kind)
-        assert hashlib.sha256(b"\x00" + row.data).hexdigest() == row.hash
+        assert hashlib.sha256(b"\x00" + _data(row)).hexdigest() == row.hash
 
 
 def _verify_everywhere(team: Team, machines: Sequence[Machine] | None = None) -> list[dict[str, Any]]:
@@ -475,7 +481,9 @@ def test_writers_killed_mid_batch_leave_an_archive_that_verifies_and_a_retry_com
     victims, survivor = [team.writers[0], team.writers[2]], team.writers[4]
     writers = (*victims, survivor)
     files = {w.actor: make_articles(w.inbox, 200 if w in victims else 100, prefix=w.actor) for w in writers}
-    running = {w.actor: _launch(w, *_ingest_args(files[w.actor], 5), env=team.env(), logs=team.scratch) for w in writers}
+    running = {
+        w.actor: _launch(w, *_ingest_args(files[w.actor], 5), env=team.env(), logs=team.scratch) for w in writers
+    }
 
     def each_victim_has_committed_batches() -> bool:
         rows = _rows(team)
@@ -518,3 +526,82 @@ def test_writers_killed_mid_batch_leave_an_archive_that_verifies_and_a_retry_com
     assert _assert_verifies(team) == set()  # every upload is now named by an entry
     _assert_in_bucket_locked(team, every)
     assert _bucket_keys(team) == {_key(d) for d in every}
+
+
+RECORDED = re.compile(r"; (nothing was recorded|(\d+) files? (?:was|were) recorded before it)$")
+
+
+def test_a_database_restart_mid_ingest_fails_cleanly_and_the_retry_completes(team: Team, pg: PgServer) -> None:
+    writers = team.writers[0::2]  # one per machine
+    batch = 5
+    files = {w.actor: make_articles(w.inbox, 80, prefix=w.actor) for w in writers}
+    running = [_launch(w, *_ingest_args(files[w.actor], batch), env=team.env(), logs=team.scratch) for w in writers]
+    _wait_until("the ledger growing", lambda: _size(team) >= 1 + 4 * batch, running)
+    assert all(p.popen.poll() is None for p in running), "an ingest finished before the restart: give it more files"
+    pg.restart()
+    results = _complete(running)
+
+    rows = _rows(team)
+    _assert_one_chain(rows)
+    failed = []
+    for writer, result in zip(writers, results, strict=True):
+        recorded = len(_ingested_from(rows, writer))
+        if result.code == 0:
+            assert recorded == len(files[writer.actor])
+            continue
+        failed.append(writer)
+        assert_one_error_line(result, 3)
+        said = RECORDED.search(result.err.strip())
+        assert said is not None, result.err
+        reported = 0 if said[2] is None else int(said[2])
+        if "whole or absent" in result.err:  # the last commit's answer was lost and its outcome unknown
+            assert recorded in (reported, reported + batch), (recorded, result.err)
+        else:
+            assert recorded == reported, (recorded, result.err)
+    assert failed, "no ingest noticed the restart"
+    uncommitted = _assert_verifies(team, uncommitted_allowed=True)
+    committed = {e["body"]["item"] for e in _entries(rows, "ingest")}
+    assert _bucket_keys(team) == {_key(d) for d in committed} | uncommitted
+
+    retried = _complete(
+        [_launch(w, *_ingest_args(files[w.actor], batch), env=team.env(), logs=team.scratch) for w in failed]
+    )
+    for result in retried:
+        assert result.code == 0, str(result)
+    rows = _rows(team)
+    _assert_one_chain(rows)
+    every = {_digest(p) for paths in files.values() for p in paths}
+    assert sorted(e["body"]["item"] for e in _entries(rows, "ingest")) == sorted(every)
+    _assert_acquired_by_whoever_ran_it(team, _entries(rows, "ingest"))
+    for machine in team.machines:
+        assert _staging_left(machine) == [], machine
+    assert _assert_verifies(team) == set()
+    assert _bucket_keys(team) == {_key(d) for d in every}
+
+
+def test_a_bucket_refusing_one_writers_uploads_records_nothing_of_it_while_the_others_ingest(team: Team) -> None:
+    writers = team.writers[0::2]
+    refused = writers[-1]
+    files = {w.actor: make_articles(w.inbox, 12, prefix=w.actor) for w in writers}
+    wrong = team.env(AWS_SECRET_ACCESS_KEY="0" * 40)
+    results = _complete(
+        [
+            _launch(w, *_ingest_args(files[w.actor], 4), env=wrong if w is refused else team.env(), logs=team.scratch)
+            for w in writers
+        ]
+    )
+    for writer, result in zip(writers, results, strict=True):
+        if writer is refused:
+            assert_one_error_line(result, 3)
+            assert "access denied" in result.err.lower(), result.err
+            assert result.err.rstrip().endswith("nothing was recorded"), result.err
+        else:
+            assert result.code == 0, str(result)
+    rows = _rows(team)
+    _assert_one_chain(rows)
+    assert _ingested_from(rows, refused) == []
+    others = {_digest(p) for w in writers if w is not refused for p in files[w.actor]}
+    assert sorted(e["body"]["item"] for e in _entries(rows, "ingest")) == sorted(others)
+    assert _staging_left(refused.machine) == []
+    assert _assert_verifies(team) == set()
+    assert _bucket_keys(team) == {_key(d) for d in others}
