@@ -20,6 +20,7 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -50,9 +51,18 @@ _names = itertools.count()
 
 
 @pytest.fixture(scope="module")
-def pg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PgServer]:
+def namespaces() -> None:
+    """Each machine's processes need a UTS namespace of their own: root, and a kernel that allows it."""
     if os.geteuid() != 0:
         pytest.fail("test_team needs root: each machine's CLI runs in a UTS namespace of its own (CI runs as root)")
+    try:
+        subprocess.run([sys.executable, "-c", ""], check=True, timeout=60, preexec_fn=_enter_machine("probe"))
+    except (OSError, subprocess.SubprocessError) as exc:
+        pytest.fail(f"test_team cannot give a process a UTS namespace and host name of its own: {exc}")
+
+
+@pytest.fixture(scope="module")
+def pg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PgServer]:
     server = PgServer(tmp_path_factory.mktemp("team-pg-secrets"))
     try:
         server.start()
@@ -108,7 +118,7 @@ class Team:
 
 
 @pytest.fixture
-def team(pg: PgServer, s3: SeaweedServer, tmp_path: Path) -> Team:
+def team(namespaces: None, pg: PgServer, s3: SeaweedServer, tmp_path: Path) -> Team:
     """A new team vault made by `archive init --db … --objects s3://…`, copied to MACHINES machines."""
     number = next(_names)
     database = f"team_{number}"
