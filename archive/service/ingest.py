@@ -234,7 +234,8 @@ def _run(
                     yield from _finished(committed, block=False)
             if batch:
                 _hand_over(batches, batch, thread)
-            batches.put(None)
+            # Not a blocking put: a committer that failed with the queue full would never take it.
+            _stop(batches, thread)
             yield from _finished(committed, block=True)
             done = True
         except Exception:
@@ -260,7 +261,8 @@ def _hand_over(batches: queue.Queue[list[_Prepared] | None], batch: list[_Prepar
 
 
 def _stop(batches: queue.Queue[list[_Prepared] | None], thread: threading.Thread) -> None:
-    """After an error here or in the caller: let the committer finish what it holds, then stop."""
+    """Tell the committer no batch follows: it finishes what it holds, then stops (if it has not
+    already stopped on an error, which `_finished` then raises)."""
     while thread.is_alive():
         try:
             batches.put(None, timeout=0.5)
