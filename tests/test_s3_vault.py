@@ -132,7 +132,10 @@ def test_an_upload_the_store_refuses_records_nothing(
     vault, _ = fresh
     before = ledger_rows_of(server, vault)
     wrong = {**server.env(), "AWS_SECRET_ACCESS_KEY": "0" * 40}
-    result = run("ingest", *make_articles(tmp_path / "new", 3), vault=vault, env=wrong)
+    # Three batches: the refusal of the first stops the rest (it once left the ingest waiting forever).
+    result = run(
+        "ingest", "--batch-size", "4", *make_articles(tmp_path / "new", 12), vault=vault, env=wrong, timeout=60
+    )
     assert_one_error_line(result)
     assert "access denied" in result.err.lower() or "signature" in result.err.lower(), result.err
     assert "nothing was recorded" in result.err
