@@ -183,7 +183,7 @@ def _lost(unknown: bool, exc: psycopg.Error) -> str:
             "the connection to the ledger database was lost while committing: the write is whole or absent, "
             f"never partial; look at the ledger's head before retrying ({_reason(exc)})"
         )
-    return f"the connection to the ledger database was lost: nothing was written; retry ({_reason(exc)})"
+    return f"the connection to the ledger database was lost: this write was not made; retry ({_reason(exc)})"
 
 
 def _sealed(row: Any) -> Sealed:
