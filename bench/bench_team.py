@@ -469,7 +469,7 @@ def proof_part(
     quiet = [row.id for n, row in enumerate(items) if n % QUIET_EVERY == 0]
     busy = [row.id for n, row in enumerate(items) if n % QUIET_EVERY]
     for label, pool in (("1 entry", quiet), ("many entries", busy)):
-        chosen = [rng.choice(pool) for _ in range(exports)]
+        chosen = [rng.choice(pool) for _ in range(exports + 1)]
         proven, whole, entries = [], [], []
         for item_id in chosen:
             # What `archive export proof` proves: the header (latest checkpoint checked, key entries
@@ -490,6 +490,8 @@ def proof_part(
             whole.append(time.perf_counter() - start)
             doc = json.loads(out.getvalue())
             assert [e["seq"] for e in doc["items"][0]["entries"]] == [e["seq"] for e in item_entries]
+        # The first export of each kind imports the manifest's modules: a warm-up, not counted.
+        proven, whole, entries = proven[1:], whole[1:], entries[1:]
         span = f"{min(entries):,}" if min(entries) == max(entries) else f"{min(entries):,} to {max(entries):,}"
         span += " entry" if max(entries) == 1 else " entries"
         rows.append(
