@@ -4,9 +4,10 @@ local vault, in one run, with 1, 4 and 8 concurrent writers; and proof times on 
 Prints figures as tables. Part 1: the same generated articles (`bench.corpus.write_articles`) go into
 a new vault per configuration (ledger, objects) and writer count; each writer is its own
 `archive ingest DIR --vault V --json` process with its share of the files, all started at once, and
-the figure is all the files over the wall time from the first start to the last exit. `archive
-verify --vault V --json` is then timed, and must be clean with one ingest entry per file (entries =
-files + the key announcement). Part 2: a new PostgreSQL vault gets the articles by `archive ingest`,
+the figure is all the files over the wall time from the first start to the last exit (the median
+of `--reps` runs, each into a new vault, the configurations taking turns). `archive verify --vault V
+--json` is then timed, and must be clean with one ingest entry per file (entries = files + the key
+announcement). Part 2: a new PostgreSQL vault gets the articles by `archive ingest`,
 then is filled to `--entries` with access changes and amendments made by the archive's own write
 path (`Archive.write`: entries sealed by the core, `Writer.append` and `put_nodes` of the backend in
 batches, a signed checkpoint per batch); then inclusion proofs of random leaves and consistency
@@ -16,9 +17,12 @@ open snapshot, with the vault opened for each proof, and `archive export proof`'
 
 The PostgreSQL server is tests/pg_server.py's (a throwaway PG 15 cluster on 127.0.0.1), started here
 with fsync on so that its commits are as durable as the SQLite vault's. The `archive` command is the
-one beside this interpreter (the checkout's editable install unless `--archive` names another), so
-each process's start-up is in the ingest figures. Exits 1 when a check fails or a target is missed.
-Run: `.venv/bin/python -m bench.bench_team [--entries N] [--files N] [--writers 1,4,8] [--json FILE]`.
+one beside this interpreter unless `--archive` names one or `--venv` installs this checkout's wheel
+(`bench.install`, as bench/run.py does): the editable install recompiles its modules at every start
+where PYTHONDONTWRITEBYTECODE is set, so only an installed one gives the start-up a user sees, and
+each writer's start-up is in the ingest figures. Exits 1 when a check fails or a target is missed.
+Run: `.venv/bin/python -m bench.bench_team [--entries N] [--files N] [--writers 1,4,8] [--reps N] [--venv DIR]
+[--verify-ledger] [--json FILE]` (about 20 minutes at the defaults on 2 CPUs).
 """
 
 from __future__ import annotations
@@ -176,8 +180,11 @@ def writer_vaults(vault: Path, setup: Setup, writers: int) -> list[Path]:
 
 @dataclass
 class IngestRow:
+    """One run: `writers` processes into a new vault of `setup`, then its verify."""
+
     setup: str
     writers: int
+    rep: int
     files: int
     wall: float
     cpu: float  # the writers' own CPU seconds (the database server's are not in it)
@@ -286,17 +293,25 @@ def verify(vault: Path, archive: Sequence[str], env: dict[str, str]) -> tuple[fl
 
 
 def ingest_part(
-    work: Path, files: int, writer_counts: Sequence[int], servers: Servers, archive: Sequence[str], env: dict[str, str]
+    work: Path,
+    files: int,
+    writer_counts: Sequence[int],
+    reps: int,
+    servers: Servers,
+    archive: Sequence[str],
+    env: dict[str, str],
 ) -> list[IngestRow]:
+    """Every configuration with each writer count, `reps` times, each time into a new vault; the
+    configurations take turns within a rep, so that a change in the machine's load falls on all."""
     rows = []
     for writers in writer_counts:
         corpus = work / f"corpus-{writers}"
         folders = write_shares(corpus, files, writers)
-        for setup in SETUPS:
-            vault = work / f"vault-{setup.name}-{writers}"
+        for rep, setup in ((rep, setup) for rep in range(reps) for setup in SETUPS):
+            vault = work / f"vault-{setup.name}-{writers}-{rep}"
             make_vault(vault, setup, servers, archive, env)
             wall, cpu, ingested, problems = concurrent_ingest(
-                folders, writer_vaults(vault, setup, writers), archive, env, work / f"logs-{setup.name}-{writers}"
+                folders, writer_vaults(vault, setup, writers), archive, env, vault.with_name(vault.name + "-logs")
             )
             verify_wall, report = verify(vault, archive, env)
             counts = report.get("counts", {})
@@ -304,6 +319,7 @@ def ingest_part(
             row = IngestRow(
                 setup.name,
                 writers,
+                rep,
                 files,
                 wall,
                 cpu,
@@ -316,7 +332,7 @@ def ingest_part(
             )
             rows.append(row)
             say(
-                f"  {setup.name:<18} {writers} writer(s): {row.rate:7.1f} files/s ({wall:.2f} s), "
+                f"  {setup.name:<18} {writers} writer(s), run {rep + 1}: {row.rate:7.1f} files/s ({wall:.2f} s), "
                 f"verify {verify_wall:.2f} s, {'clean' if row.clean else 'NOT CLEAN ' + '; '.join(problems[:3])}"
             )
             remove_tree(vault)
@@ -585,25 +601,35 @@ def build_ledger(
 
 
 def print_ingest(rows: Sequence[IngestRow], files: int) -> None:
-    say(f"\ningest and verify, {files} files per vault, the same files in each")
+    reps = max(r.rep for r in rows) + 1
+    say(
+        f"\ningest and verify, {files} files per vault, the same files in each; median of {reps} run(s), "
+        "each into a new vault"
+    )
     say("(every writer names the one vault directory: the objects are a local folder there)")
-    table(
-        ("ledger+objects", "writers", "files/s", "wall s", "writers' CPU s", "verify s", "verify", "entries", "items"),
-        [
+    groups: dict[tuple[str, int], list[IngestRow]] = {}
+    for r in rows:
+        groups.setdefault((r.setup, r.writers), []).append(r)
+    lines = []
+    for (setup, writers), runs in sorted(groups.items(), key=lambda g: (g[0][1], g[0][0] != "sqlite+folder")):
+        rates = [r.rate for r in runs]
+        lines.append(
             (
-                r.setup,
-                str(r.writers),
-                f"{r.rate:.1f}",
-                f"{r.wall:.2f}",
-                f"{r.cpu:.1f}",
-                f"{r.verify_wall:.2f}",
-                "clean" if r.clean else "NOT CLEAN",
-                f"{r.entries:,}",
-                f"{r.items:,}",
+                setup,
+                str(writers),
+                f"{statistics.median(rates):.1f}",
+                f"{min(rates):.1f}-{max(rates):.1f}",
+                f"{statistics.median(r.wall for r in runs):.2f}",
+                f"{statistics.median(r.cpu for r in runs):.1f}",
+                f"{statistics.median(r.verify_wall for r in runs):.2f}",
+                "clean" if all(r.clean for r in runs) else "NOT CLEAN",
+                "/".join(sorted({f"{r.entries:,}" for r in runs})),
             )
-            for r in rows
-        ],
-        (False, True, True, True, True, True, False, True, True),
+        )
+    table(
+        ("ledger+objects", "writers", "files/s", "range", "wall s", "writers' CPU s", "verify s", "verify", "entries"),
+        lines,
+        (False, True, True, True, True, True, True, False, True),
     )
 
 
@@ -638,6 +664,7 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--files", type=int, default=400, help="articles ingested per vault (default 400)")
     parser.add_argument("--writers", default="1,4,8", help="concurrent writer counts (default 1,4,8)")
+    parser.add_argument("--reps", type=int, default=3, help="runs of each ingest configuration (default 3)")
     parser.add_argument("--entries", type=int, default=1_000_000, help="entries of the proof ledger")
     parser.add_argument("--batch", type=int, default=10_000, help="entries per transaction when filling it")
     parser.add_argument("--proofs", type=int, default=200, help="proofs of each kind timed (default 200)")
@@ -672,7 +699,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not args.skip_ingest:
                 say(f"\n1. ingest of {args.files} articles by concurrent `archive ingest` processes")
                 counts = [int(w) for w in args.writers.split(",")]
-                ingest_rows = ingest_part(work, args.files, counts, servers, archive, env)
+                ingest_rows = ingest_part(work, args.files, counts, args.reps, servers, archive, env)
             say(f"\n2. a {args.entries:,}-entry ledger in PostgreSQL, and its proofs")
             vault, build = build_ledger(work, args.files, args.entries, args.batch, servers, archive, env)
             proof_rows = proof_part(vault, args.proofs, args.exports, archive, env)
@@ -684,7 +711,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if ingest_rows:
         print_ingest(ingest_rows, args.files)
     print_proofs(proof_rows, build)
-    failures = [f"{r.setup}, {r.writers} writers: not clean ({'; '.join(r.problems) or 'counts'})" for r in ingest_rows]
+    failures = [
+        f"{r.setup}, {r.writers} writers, run {r.rep + 1}: not clean ({'; '.join(r.problems) or 'counts'})"
+        for r in ingest_rows
+    ]
     failures = [f for f, r in zip(failures, ingest_rows, strict=True) if not r.clean]
     failures += [
         f"{p.name}: p95 {p.ms('p95'):.1f} ms, target < {TARGET_MS:.0f} ms" for p in proof_rows if p.passed is False
