@@ -552,6 +552,11 @@ def proof_part(
 # ---- output --------------------------------------------------------------------------------------
 
 
+def load() -> str:
+    """The machine's 1-minute load average, for the reader to judge how disturbed the figures are."""
+    return f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+
+
 def say(text: str = "") -> None:
     sys.stdout.write(text + "\n")
     sys.stdout.flush()
@@ -691,18 +696,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ARCHIVE_") and k != "PYTHONPATH"}
     env["ARCHIVE_ACTOR"] = "bench"
     ingest_rows: list[IngestRow] = []
-    say(f"bench_team: {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}; archive = {args.archive}")
+    say(f"bench_team: {load()}; archive = {args.archive}")
     with tempfile.TemporaryDirectory(prefix="bench-team-") as tmp:
         work = Path(tmp)
         servers = Servers(work)
         try:
             if not args.skip_ingest:
-                say(f"\n1. ingest of {args.files} articles by concurrent `archive ingest` processes")
+                say(f"\n1. ingest of {args.files} articles by concurrent `archive ingest` processes ({load()})")
                 counts = [int(w) for w in args.writers.split(",")]
                 ingest_rows = ingest_part(work, args.files, counts, args.reps, servers, archive, env)
-            say(f"\n2. a {args.entries:,}-entry ledger in PostgreSQL, and its proofs")
+            say(f"\n2. a {args.entries:,}-entry ledger in PostgreSQL, and its proofs ({load()})")
             vault, build = build_ledger(work, args.files, args.entries, args.batch, servers, archive, env)
+            say(f"  built ({load()}); timing proofs")
             proof_rows = proof_part(vault, args.proofs, args.exports, archive, env)
+            say(f"  proofs timed ({load()})")
             if args.verify_ledger:
                 build.verify_seconds, report = verify(vault, archive, env)
                 build.verify_ok = bool(report.get("ok")) and report.get("counts", {}).get("entries") == build.size
