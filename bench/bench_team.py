@@ -1,9 +1,11 @@
-"""The team archive (issue 13): ingest and verify throughput with the ledger in PostgreSQL beside the
-local vault, in one run, with 1, 4 and 8 concurrent writers; and proof times on a large PostgreSQL ledger.
+"""The team archive (issue 13): ingest and verify throughput with the ledger in PostgreSQL (objects in
+the vault's folder, or in an S3 bucket with Object Lock on SeaweedFS) beside the local vault, in one
+run, with 1, 4 and 8 concurrent writers; and proof times on a large PostgreSQL ledger.
 
 Prints figures as tables. Part 1: the same generated articles (`bench.corpus.write_articles`) go into
 a new vault per configuration (ledger, objects) and writer count; each writer is its own
-`archive ingest DIR --vault V --json` process with its share of the files, all started at once, and
+`archive ingest DIR --vault V --json` process with its share of the files, all started at once (with
+a bucket, the writers are spread over up to 4 copies of the vault directory: 4 machines), and
 the figure is all the files over the wall time from the first start to the last exit (the median
 of `--reps` runs, each into a new vault, the configurations taking turns). `archive verify --vault V
 --json` is then timed, and must be clean with one ingest entry per file (entries = files + the key
@@ -16,7 +18,8 @@ open snapshot, with the vault opened for each proof, and `archive export proof`'
 (`Archive.write_manifest(..., kind="archive-proof")`) and command.
 
 The PostgreSQL server is tests/pg_server.py's (a throwaway PG 15 cluster on 127.0.0.1), started here
-with fsync on so that its commits are as durable as the SQLite vault's. The `archive` command is the
+with fsync on so that its commits are as durable as the SQLite vault's; the S3 server is
+tests/s3_server.py's SeaweedFS (`weed mini` on 127.0.0.1). The `archive` command is the
 one beside this interpreter unless `--archive` names one or `--venv` installs this checkout's wheel
 (`bench.install`, as bench/run.py does): the editable install recompiles its modules at every start
 where PYTHONDONTWRITEBYTECODE is set, so only an installed one gives the start-up a user sees, and
@@ -32,6 +35,7 @@ import io
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -69,7 +73,8 @@ from bench.measure import remove_tree
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))  # the test servers: tests/ is not a package
 
-from pg_server import APP, BIN, OWNER, PgServer  # noqa: E402
+from pg_server import APP, OWNER, PgServer  # noqa: E402
+from s3_server import SeaweedServer  # noqa: E402
 
 TARGET_MS = 50.0  # the issue's target for a proof on a 1,000,000-entry ledger (judged on the p95)
 COMMAND_TIMEOUT = 1800.0  # seconds; a writer or a verify running longer is killed and fails its row
@@ -85,7 +90,7 @@ class Setup:
     """One configuration of a vault: its ledger backend and its object store."""
 
     ledger: str  # "sqlite" | "postgresql"
-    objects: str  # "folder" (the S3 store is a configuration the lead adds once the vault takes it)
+    objects: str  # "folder" | "s3" (a bucket with Object Lock on SeaweedFS)
 
     @property
     def name(self) -> str:
@@ -97,31 +102,8 @@ class Setup:
         return self.objects == "folder"
 
 
-SETUPS = (Setup("sqlite", "folder"), Setup("postgresql", "folder"))
-
-
-class DurablePgServer(PgServer):
-    """tests/pg_server.py's server with fsync on (the tests turn it off for speed): a commit here is
-    durable, as a commit of the SQLite vault is, so the two are compared on the same footing."""
-
-    def start(self) -> None:
-        first = not self.data.exists()
-        if first:
-            self._initdb()
-        self._log = (self.base / "server.log").open("ab")
-        command = [str(BIN / "postgres"), "-D", str(self.data), "-k", str(self.sockets)]
-        command += ["-c", "listen_addresses=127.0.0.1", "-p", str(self.port), "-c", "max_connections=100"]
-        self.process = subprocess.Popen(
-            command,
-            stdin=subprocess.DEVNULL,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            cwd=self.base,
-            **self._as_server_user(),
-        )
-        self._wait_ready()
-        if first:
-            self._make_roles()
+SETUPS = (Setup("sqlite", "folder"), Setup("postgresql", "folder"), Setup("postgresql", "s3"))
+MACHINES = 4  # working directories writers of a team archive are spread over
 
 
 class Servers:
@@ -129,15 +111,31 @@ class Servers:
 
     def __init__(self, secrets_dir: Path) -> None:
         self.secrets_dir = secrets_dir
-        self._pg: DurablePgServer | None = None
+        self._pg: PgServer | None = None
+        self._s3: SeaweedServer | None = None
         self._databases = 0
+        self._buckets = 0
 
-    def pg(self) -> DurablePgServer:
+    def pg(self) -> PgServer:
+        """PostgreSQL with fsync on (the tests turn it off for speed): a commit is durable, as a commit
+        of the SQLite vault is, so the two are compared on the same footing."""
         if self._pg is None:
-            server = DurablePgServer(self.secrets_dir)
+            server = PgServer(self.secrets_dir, fsync=True)
             self._pg = server
             server.start()
         return self._pg
+
+    def s3(self) -> SeaweedServer:
+        if self._s3 is None:
+            server = SeaweedServer()
+            self._s3 = server
+            server.start()
+        return self._s3
+
+    def fresh_bucket(self) -> str:
+        """A new bucket with Object Lock, made by the store's administrator."""
+        self._buckets += 1
+        return self.s3().make_bucket(f"bench-{os.getpid()}-{self._buckets}")
 
     def fresh_database(self) -> tuple[str, str]:
         """(app DSN, owner DSN) of a new empty database."""
@@ -151,6 +149,9 @@ class Servers:
         if self._pg is not None:
             self._pg.destroy()
             self._pg = None
+        if self._s3 is not None:
+            self._s3.destroy()
+            self._s3 = None
 
 
 def make_vault(path: Path, setup: Setup, servers: Servers, archive: Sequence[str], env: dict[str, str]) -> None:
@@ -161,18 +162,28 @@ def make_vault(path: Path, setup: Setup, servers: Servers, archive: Sequence[str
         argv += ["--db", app, "--db-owner", owner]
     elif setup.ledger != "sqlite":
         raise SystemExit(f"unknown ledger {setup.ledger!r}")
-    if setup.objects != "folder":
-        raise SystemExit(f"objects {setup.objects!r} are not wired into the vault yet")
+    if setup.objects == "s3":
+        s3 = servers.s3()
+        argv += ["--objects", f"s3://{servers.fresh_bucket()}/bench", "--s3-endpoint", s3.endpoint]
+        argv += ["--retention-days", "1"]
+    elif setup.objects != "folder":
+        raise SystemExit(f"unknown objects {setup.objects!r}")
     done = subprocess.run(argv, capture_output=True, env=env, timeout=120, check=False)
     if done.returncode != 0:
         raise SystemExit(f"archive init ({setup.name}) exited {done.returncode}: {done.stderr.decode()[-500:]}")
 
 
 def writer_vaults(vault: Path, setup: Setup, writers: int) -> list[Path]:
-    """The vault directory each writer names: the one directory while objects are a local folder."""
+    """The vault directory each writer names: the one directory when objects are a local folder;
+    else up to MACHINES copies of it (marker and key, as a team member's machine gets them), the
+    writers spread over them."""
     if setup.shared_directory:
         return [vault] * writers
-    raise SystemExit(f"separate writer directories for {setup.name} are not made yet")
+    machines = [vault.with_name(f"{vault.name}-machine{m}") for m in range(min(writers, MACHINES))]
+    for machine in machines:
+        if not machine.exists():
+            shutil.copytree(vault, machine, symlinks=True)
+    return [machines[w % len(machines)] for w in range(writers)]
 
 
 # ---- part 1: concurrent ingest, then verify ---------------------------------------------------------
@@ -704,6 +715,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not args.skip_ingest:
                 say(f"\n1. ingest of {args.files} articles by concurrent `archive ingest` processes ({load()})")
                 counts = [int(w) for w in args.writers.split(",")]
+                if any(setup.objects == "s3" for setup in SETUPS):
+                    env.update(servers.s3().env())  # the writers' AWS credentials, as a user sets them
                 ingest_rows = ingest_part(work, args.files, counts, args.reps, servers, archive, env)
             say(f"\n2. a {args.entries:,}-entry ledger in PostgreSQL, and its proofs ({load()})")
             vault, build = build_ledger(work, args.files, args.entries, args.batch, servers, archive, env)

@@ -41,7 +41,7 @@ def _free_port() -> int:
 class PgServer:
     """One cluster and its server process; `start()` makes the cluster on first use."""
 
-    def __init__(self, secrets_dir: Path) -> None:
+    def __init__(self, secrets_dir: Path, *, fsync: bool = False) -> None:
         if not (BIN / "initdb").is_file() or not (BIN / "postgres").is_file():
             raise RuntimeError(f"PostgreSQL server binaries not found in {BIN} (Debian package postgresql-15)")
         self._as_root = os.geteuid() == 0
@@ -54,6 +54,7 @@ class PgServer:
         self.port = _free_port()
         self.passfile = secrets_dir / "pgpass"
         self._passwords = {name: secrets.token_hex(16) for name in ("postgres", OWNER, APP)}
+        self.fsync = fsync  # off for tests (speed); on where commits must be durable (the benchmark)
         self.process: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
 
@@ -94,7 +95,14 @@ class PgServer:
             self._initdb()
         self._log = (self.base / "server.log").open("ab")
         command = [str(BIN / "postgres"), "-D", str(self.data), "-k", str(self.sockets)]
-        command += ["-c", "listen_addresses=127.0.0.1", "-p", str(self.port), "-c", "fsync=off"]
+        command += [
+            "-c",
+            "listen_addresses=127.0.0.1",
+            "-p",
+            str(self.port),
+            "-c",
+            f"fsync={'on' if self.fsync else 'off'}",
+        ]
         self.process = subprocess.Popen(
             command,
             stdin=subprocess.DEVNULL,

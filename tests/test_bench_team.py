@@ -29,7 +29,7 @@ def test_the_benchmark_runs_at_a_tiny_size(tmp_path: Path) -> None:
 
     ingest = result["ingest"]
     assert {(r["setup"], r["writers"]) for r in ingest} == {
-        (setup, writers) for setup in ("sqlite+folder", "postgresql+folder") for writers in (1, 4, 8)
+        (setup, writers) for setup in ("sqlite+folder", "postgresql+folder", "postgresql+s3") for writers in (1, 4, 8)
     }
     for row in ingest:
         assert row["verify_ok"] is True and row["problems"] == [], row
