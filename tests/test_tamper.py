@@ -860,6 +860,37 @@ def test_any_value_in_any_column_is_reported_never_a_crash(
     assert ("COLUMN_TYPE_MISMATCH" in codes) == (stored != own), (stored, codes)
 
 
+# PostgreSQL keeps every value to its column's type, but its superuser can change the type (or drop a
+# NOT NULL): each column of each table changed so, with the values converted, or one value made NULL.
+PG_OTHER_TYPE = {
+    "blob": "text USING encode({c}, 'hex')",
+    "integer": "text USING {c}::text",
+    "text": "bytea USING convert_to({c}, 'UTF8')",
+}
+
+
+@pytest.mark.pg_only
+@pytest.mark.parametrize("change", ["type", "null"])
+@pytest.mark.parametrize("column", [f"{t}.{c}" for t, cs in COLUMNS.items() for c in cs])
+def test_a_column_of_another_type_or_a_null_is_reported_never_a_crash(
+    pg: PostgresBackend, vault: Path, column: str, change: str
+) -> None:
+    table, name = column.split(".")
+    own = "blob" if (table, name) in BLOB_COLUMNS else "integer" if (table, name) in INTEGER_COLUMNS else "text"
+    with pg.database(vault) as conn:
+        conn.execute(f"ALTER TABLE {table} DISABLE TRIGGER ALL")
+        if change == "type":
+            conn.execute(f"ALTER TABLE {table} ALTER COLUMN {name} TYPE {PG_OTHER_TYPE[own].format(c=name)}")
+        else:
+            conn.execute(f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {table}_pkey")
+            conn.execute(f"ALTER TABLE {table} ALTER COLUMN {name} DROP NOT NULL")
+            conn.execute(f"UPDATE {table} SET {name} = NULL WHERE ctid = (SELECT ctid FROM {table} LIMIT 1 OFFSET 1)")
+    result = run("verify", "--json", vault=vault)
+    assert result.code == 1, str(result)
+    assert "internal error" not in result.err and "Traceback" not in result.err
+    assert "COLUMN_TYPE_MISMATCH" in {p["code"] for p in result.json()["problems"]}, str(result)
+
+
 @pytest.mark.sqlite_only
 @pytest.mark.parametrize("value", ["", 5], ids=["text", "integer"])
 def test_entry_bytes_overwritten_with_another_type(backend: Backend, vault: Path, value: Any) -> None:
@@ -898,6 +929,36 @@ def test_reads_of_a_damaged_index_row_say_so_in_one_line(
     backend: Backend, vault: Path, statement: str, tmp_path: Path
 ) -> None:
     with backend.database(vault) as conn:
+        conn.execute(statement)
+    for args in (("list",), ("list", "--json"), ("manifest", "--all", "-o", tmp_path / "m.json")):
+        result = run(*args, vault=vault)
+        assert_one_error_line(result, 3)
+        assert "damaged; run `archive verify`" in result.err
+    for item in seed_sums().values():  # show reads the item's state alone: only a damaged state stops it
+        result = run("show", item, vault=vault)
+        if "state" in statement:
+            assert_one_error_line(result, 3)
+        else:
+            assert "internal error" not in result.err and "Traceback" not in result.err, str(result)
+
+
+@pytest.mark.pg_only
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "ALTER TABLE item ALTER COLUMN size TYPE text",
+        "ALTER TABLE item ALTER COLUMN state TYPE bigint USING 5",
+        "ALTER TABLE item ALTER COLUMN ingest_seq TYPE text",
+        "ALTER TABLE item ALTER COLUMN last_seq TYPE double precision",
+        "ALTER TABLE item ALTER COLUMN id TYPE bytea USING convert_to(id, 'UTF8')",
+        "ALTER TABLE item ALTER COLUMN ingested_at TYPE bytea USING convert_to(ingested_at, 'UTF8')",
+    ],
+    ids=["size", "state", "ingest_seq", "last_seq", "id", "ingested_at"],
+)
+def test_reads_of_an_index_column_of_another_type_say_so_in_one_line(
+    pg: PostgresBackend, vault: Path, statement: str, tmp_path: Path
+) -> None:
+    with pg.database(vault) as conn:
         conn.execute(statement)
     for args in (("list",), ("list", "--json"), ("manifest", "--all", "-o", tmp_path / "m.json")):
         result = run(*args, vault=vault)
