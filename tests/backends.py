@@ -238,22 +238,24 @@ class PostgresBackend(Backend):
         conn.execute(f"GRANT SELECT, INSERT ON ledger TO {APP}")
         conn.execute("COMMIT")
 
-    def copy_vault(self, source: Path, target: Path) -> Path:
-        """The directory copied, its database copied by TEMPLATE (no session may be open on the
-        source), and the copy's marker naming the copy."""
-        shutil.copytree(source, target, symlinks=True)
-        name = self.fresh_name()
+    def _database_from(self, template: str, name: str) -> None:
+        """A new database copied from `template` (no session may be open on it), reachable as a
+        fresh one is: owned by the owner role, CONNECT for the owner and the app role only."""
         ident = sql.Identifier
         with self.superuser() as conn:
             conn.execute(
-                sql.SQL("CREATE DATABASE {} TEMPLATE {} OWNER {}").format(
-                    ident(name), ident(self.database_name(source)), ident(OWNER)
-                )
+                sql.SQL("CREATE DATABASE {} TEMPLATE {} OWNER {}").format(ident(name), ident(template), ident(OWNER))
             )
             conn.execute(sql.SQL("REVOKE ALL ON DATABASE {} FROM PUBLIC").format(ident(name)))
             conn.execute(
                 sql.SQL("GRANT CONNECT ON DATABASE {} TO {}, {}").format(ident(name), ident(OWNER), ident(APP))
             )
+
+    def copy_vault(self, source: Path, target: Path) -> Path:
+        """The directory copied, its database copied by TEMPLATE, and the copy's marker naming the copy."""
+        shutil.copytree(source, target, symlinks=True)
+        name = self.fresh_name()
+        self._database_from(self.database_name(source), name)
         marker_path = target / MARKER
         marker = json.loads(marker_path.read_text("utf-8"))
         marker["ledger"]["dsn"] = self.server.dsn(APP, name)
@@ -262,6 +264,21 @@ class PostgresBackend(Backend):
         marker_path.write_bytes(canonical(marker) + b"\n")
         marker_path.chmod(mode)
         return target
+
+    def copy_database(self, vault: Path) -> str:
+        """A copy of the vault's database as it is now, kept on the server; its name."""
+        name = self.fresh_name()
+        self._database_from(self.database_name(vault), name)
+        return name
+
+    def replace_database(self, vault: Path, older: str) -> None:
+        """The vault's database dropped and an older copy renamed into its place: the marker, and
+        so the archive, now read the older ledger (what a superuser restoring a backup can do)."""
+        ident = sql.Identifier
+        current = self.database_name(vault)
+        with self.superuser() as conn:
+            conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(ident(current)))
+            conn.execute(sql.SQL("ALTER DATABASE {} RENAME TO {}").format(ident(older), ident(current)))
 
     def drop_database(self, vault: Path) -> None:
         """The vault's database dropped (sessions on it ended first), as a server's superuser can."""

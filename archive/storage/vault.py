@@ -275,6 +275,9 @@ class Vault:
         if (path / DATABASE).exists() and _holds_entries(path / DATABASE):
             # Left by a creation that died before its marker, it is reusable only if nothing was written.
             raise VaultError(f"{path} holds a ledger but no {MARKER}: a damaged vault")
+        if any(p.is_file() for p in (path / "objects").rglob("*")):
+            # Objects are stored only after the marker: a vault whose ledger is elsewhere (PostgreSQL) lost it.
+            raise VaultError(f"{path} holds stored objects but no {MARKER}: a damaged vault")
         make_dir(path / "objects" / "sha256", DIR_MODE)
         make_dir(path / "tmp", PRIVATE_DIR_MODE)
         from archive.storage.keystore import ensure_key
