@@ -3,8 +3,8 @@ vault, feed it bad input, cite it or prove from it: the same SQL and the same ed
 file (through helpers.py) or on a PostgreSQL server as its superuser, who can do anything there.
 
 A test takes the `backend` fixture (tests/conftest.py), parametrised sqlite and pg; its vault is
-made with `backend.make(path)` and inspected or tampered with through the backend, never by
-opening `ledger.sqlite` itself.
+made with `backend.make(path)` and inspected or tampered with through the backend. A test about the
+SQLite file itself is marked `sqlite_only`; PostgreSQL's own form of a threat, `pg_only`.
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ LEDGER_GUARDS = ("ledger_no_update", "ledger_no_delete")
 
 
 class PgConnection:
-    """A superuser's psycopg connection in autocommit that takes SQLite's `?` placeholders."""
+    """A superuser's psycopg connection in autocommit that takes SQLite's `?` placeholders (every `?`
+    of a statement given parameters is one: the tests' SQL holds no other)."""
 
     def __init__(self, conn: psycopg.Connection[Any]) -> None:
         self.raw = conn
@@ -179,8 +180,8 @@ class PostgresBackend(Backend):
     would; the attacker is the server's superuser (drops triggers, rebuilds tables, edits rows)."""
 
     name = "postgresql"
-    refused = psycopg.Error
-    integrity = psycopg.errors.IntegrityError
+    refused = psycopg.errors.RestrictViolation  # the guards raise it, for the superuser too
+    integrity = psycopg.errors.UniqueViolation
 
     def __init__(self, server: PgServer) -> None:
         self.server = server

@@ -24,13 +24,19 @@ from archive.storage.keystore import load_signer
 ORIGIN = "example.org/test-archive"
 
 
-@pytest.fixture
-def vault(backend: Backend, tmp_path: Path, seeds: Path) -> Path:
-    path = backend.make(tmp_path / "vault", origin=ORIGIN)
+@pytest.fixture(scope="module")
+def pristine(backend: Backend, tmp_path_factory: pytest.TempPathFactory, seeds: Path) -> Path:
+    """Two seeds ingested once per backend; every test works on its own copy."""
+    path = backend.make(tmp_path_factory.mktemp("pristine") / "vault", origin=ORIGIN)
     archive = open_archive(path)
     ingest(archive, sorted(seeds.glob("00[01]*.txt")))
     archive.close()
     return path
+
+
+@pytest.fixture
+def vault(backend: Backend, pristine: Path, tmp_path: Path) -> Path:
+    return backend.copy_vault(pristine, tmp_path / "vault")
 
 
 def _latest(path: Path) -> str:
