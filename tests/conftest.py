@@ -1,10 +1,15 @@
-"""Shared fixtures: paths to the repository's seeds and to the public test vectors."""
+"""Shared fixtures: paths to the repository's seeds and to the public test vectors, and the ledger
+backends (tests/backends.py) a test that takes `backend` runs on: SQLite, and PostgreSQL on a test
+server started only when a PostgreSQL-parametrised test first needs it (one per xdist worker)."""
 
 from __future__ import annotations
 
+import signal
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from backends import BACKENDS, IDS, Backend, PostgresBackend, SQLiteBackend
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
@@ -24,3 +29,44 @@ def vectors() -> Path:
 @pytest.fixture(scope="session")
 def seeds() -> Path:
     return SEEDS
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: a threat to the SQLite file itself (runs on sqlite alone)")
+    config.addinivalue_line("markers", "pg_only: a threat's PostgreSQL form (runs on postgresql alone)")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every test that takes `backend` (directly or through a fixture) runs once per backend, unless
+    it is marked for one of them."""
+    if "backend" not in metafunc.fixturenames:
+        return
+    names = list(BACKENDS)
+    if metafunc.definition.get_closest_marker("sqlite_only"):
+        names = ["sqlite"]
+    elif metafunc.definition.get_closest_marker("pg_only"):
+        names = ["postgresql"]
+    metafunc.parametrize("backend", names, ids=[IDS[n] for n in names], indirect=True, scope="session")
+
+
+@pytest.fixture(scope="session")
+def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    from pg_server import PgServer
+
+    server = PgServer(tmp_path_factory.mktemp("pg-secrets"))
+    try:
+        server.start()
+        yield server
+    finally:
+        # Immediate shutdown: the cluster is thrown away, so the checkpoint of a fast one (every
+        # database the tests copied) is work for nothing.
+        server.stop(mode=signal.SIGQUIT)
+        server.destroy()
+
+
+@pytest.fixture(scope="session")
+def backend(request: pytest.FixtureRequest) -> Backend:
+    """The ledger backend this run of the test uses (the server is asked for only on postgresql)."""
+    if request.param == "sqlite":
+        return SQLiteBackend()
+    return PostgresBackend(request.getfixturevalue("pg_server"))

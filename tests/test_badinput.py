@@ -1,4 +1,5 @@
-"""Bad input is refused with one `error:` line and the right exit code, and changes nothing."""
+"""Bad input is refused with one `error:` line and the right exit code, and changes nothing, on each
+ledger backend."""
 
 from __future__ import annotations
 
@@ -11,16 +12,15 @@ from itertools import count
 from pathlib import Path
 
 import pytest
+from backends import Backend, PostgresBackend
 from helpers import (
     Snapshot,
     article,
     assert_one_error_line,
-    copy_vault,
     is_root,
     ok,
     run,
     seed_files,
-    snapshot,
     tmp_leftovers,
     unreadable_to_cli,
     write_bytes,
@@ -34,15 +34,15 @@ State = tuple[Snapshot, dict[str, bytes]]
 
 
 @pytest.fixture(scope="module")
-def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    vault = tmp_path_factory.mktemp("pristine") / "vault"
+def pristine(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    vault = backend.make(tmp_path_factory.mktemp("pristine") / "vault")
     ok("ingest", *seed_files(), vault=vault)
     return vault
 
 
 @pytest.fixture
-def vault(pristine: Path, tmp_path: Path) -> Path:
-    return copy_vault(pristine, tmp_path / "vault")
+def vault(backend: Backend, pristine: Path, tmp_path: Path) -> Path:
+    return backend.copy_vault(pristine, tmp_path / "vault")
 
 
 def files_of(vault: Path) -> dict[str, bytes]:
@@ -54,13 +54,13 @@ def files_of(vault: Path) -> dict[str, bytes]:
     }
 
 
-def state(vault: Path) -> State:
-    return snapshot(vault), files_of(vault)
+def state(backend: Backend, vault: Path) -> State:
+    return backend.snapshot(vault), files_of(vault)
 
 
-def assert_refused(result_code: int, vault: Path, before: State) -> None:
+def assert_refused(backend: Backend, result_code: int, vault: Path, before: State) -> None:
     """The vault is exactly as it was, verifies, and holds no staging leftovers."""
-    assert state(vault) == before
+    assert state(backend, vault) == before
     assert verify_vault(vault).codes() == []
     assert tmp_leftovers(vault) == []
     assert result_code != 0
@@ -222,14 +222,14 @@ INGEST_CASES: list[Case] = [
 
 
 @pytest.mark.parametrize("case", INGEST_CASES, ids=lambda c: c.__name__)
-def test_bad_ingest_changes_nothing(vault: Path, tmp_path: Path, case: Case) -> None:
+def test_bad_ingest_changes_nothing(backend: Backend, vault: Path, tmp_path: Path, case: Case) -> None:
     inputs = tmp_path / "inputs"
     inputs.mkdir()
     args = case(inputs)
-    before = state(vault)
+    before = state(backend, vault)
     result = run("ingest", *args, vault=vault)
     assert_one_error_line(result, 3)
-    assert_refused(result.code, vault, before)
+    assert_refused(backend, result.code, vault, before)
 
 
 # Where the vault does not exist yet, a refused ingest must not leave one behind.
@@ -257,14 +257,14 @@ def test_bad_ingest_creates_no_vault(tmp_path: Path, case: Case) -> None:
     assert not target.exists(), sorted(str(p) for p in target.rglob("*"))
 
 
-def test_empty_actor_is_a_usage_error(vault: Path, tmp_path: Path) -> None:
-    before = state(vault)
+def test_empty_actor_is_a_usage_error(backend: Backend, vault: Path, tmp_path: Path) -> None:
+    before = state(backend, vault)
     result = run("ingest", *empty_actor(tmp_path), vault=vault)
     assert_one_error_line(result, 2)
-    assert_refused(result.code, vault, before)
+    assert_refused(backend, result.code, vault, before)
 
 
-def test_unreadable_file_in_a_directory(vault: Path, tmp_path: Path) -> None:
+def test_unreadable_file_in_a_directory(backend: Backend, vault: Path, tmp_path: Path) -> None:
     directory = tmp_path / "clippings"
     write_text(directory / "a-good.txt", article("a good one"))
     locked = write_text(directory / "b-locked.txt", article("locked"))
@@ -273,10 +273,10 @@ def test_unreadable_file_in_a_directory(vault: Path, tmp_path: Path) -> None:
     try:
         if not unreadable_to_cli(locked):
             pytest.skip("this system lets the CLI read a chmod 000 file even without CAP_DAC_*")
-        before = state(vault)
+        before = state(backend, vault)
         result = run("ingest", directory, vault=vault, honour_modes=True)
         assert_one_error_line(result, 3)
-        assert_refused(result.code, vault, before)
+        assert_refused(backend, result.code, vault, before)
         fresh = tmp_path / "new-vault"
         result = run("ingest", directory, vault=fresh, honour_modes=True)
         assert_one_error_line(result, 3)
@@ -285,7 +285,7 @@ def test_unreadable_file_in_a_directory(vault: Path, tmp_path: Path) -> None:
         locked.chmod(0o644)
 
 
-def test_unreadable_directory_inside_a_directory(vault: Path, tmp_path: Path) -> None:
+def test_unreadable_directory_inside_a_directory(backend: Backend, vault: Path, tmp_path: Path) -> None:
     directory = tmp_path / "clippings"
     write_text(directory / "a-good.txt", article("good, beside a locked folder"))
     inner = directory / "locked"
@@ -294,10 +294,10 @@ def test_unreadable_directory_inside_a_directory(vault: Path, tmp_path: Path) ->
     try:
         if not unreadable_to_cli(inner / "hidden-away.txt"):
             pytest.skip("this system lets the CLI read a chmod 000 directory even without CAP_DAC_*")
-        before = state(vault)
+        before = state(backend, vault)
         result = run("ingest", directory, vault=vault, honour_modes=True)
         assert_one_error_line(result, 3)
-        assert_refused(result.code, vault, before)
+        assert_refused(backend, result.code, vault, before)
     finally:
         inner.chmod(0o755)
 
@@ -337,24 +337,24 @@ def test_root_can_drop_its_read_override(tmp_path: Path) -> None:
         "actor-not-utf8",
     ],
 )
-def test_usage_errors(vault: Path, tmp_path: Path, args: list[str]) -> None:
+def test_usage_errors(backend: Backend, vault: Path, tmp_path: Path, args: list[str]) -> None:
     good = good_file(tmp_path)
-    before = state(vault)
+    before = state(backend, vault)
     words = [str(good) if a == "GOOD" else a for a in args]
     result = run(*words, vault=vault)
     assert_one_error_line(result, 2)
-    assert_refused(result.code, vault, before)
+    assert_refused(backend, result.code, vault, before)
 
 
 # ---- ids --------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("wanted", ["deadbeef", "0000000000000000", "zzzz", "bc8"], ids=str)
-def test_show_of_an_unknown_or_invalid_id(vault: Path, wanted: str) -> None:
-    before = state(vault)
+def test_show_of_an_unknown_or_invalid_id(backend: Backend, vault: Path, wanted: str) -> None:
+    before = state(backend, vault)
     result = run("show", wanted, vault=vault)
     assert_one_error_line(result, 3)
-    assert_refused(result.code, vault, before)
+    assert_refused(backend, result.code, vault, before)
 
 
 def colliding_texts(prefix_digits: int = 4) -> tuple[str, str, str]:
@@ -369,39 +369,45 @@ def colliding_texts(prefix_digits: int = 4) -> tuple[str, str, str]:
     raise AssertionError("unreachable")
 
 
-def test_show_of_an_ambiguous_prefix(vault: Path, tmp_path: Path) -> None:
+def test_show_of_an_ambiguous_prefix(backend: Backend, vault: Path, tmp_path: Path) -> None:
     first, second, prefix = colliding_texts()
     one = write_text(tmp_path / "one.txt", first)
     two = write_text(tmp_path / "two.txt", second)
     ids = [i["item"] for i in ok("ingest", one, two, "--json", vault=vault).json()["items"]]
     assert all(i.startswith(prefix) for i in ids) and len(set(ids)) == 2
-    before = state(vault)
+    before = state(backend, vault)
     result = run("show", prefix, vault=vault)
     assert_one_error_line(result, 3)
-    assert_refused(result.code, vault, before)
+    assert_refused(backend, result.code, vault, before)
     assert ok("show", ids[1], "--json", vault=vault).json()["id"] == ids[1]
 
 
 # ---- damaged vaults ---------------------------------------------------------------------------
 
 
-def garbage_database(vault: Path) -> None:
+def garbage_database(backend: Backend, vault: Path) -> None:
+    """The ledger database ruined: SQLite's file overwritten with noise, PostgreSQL's database dropped."""
+    if isinstance(backend, PostgresBackend):
+        backend.drop_database(vault)
+        return
     for leftover in ("ledger.sqlite-wal", "ledger.sqlite-shm"):
         (vault / leftover).unlink(missing_ok=True)
     (vault / "ledger.sqlite").write_bytes(random.Random(3).randbytes(16384))
 
 
-def missing_marker(vault: Path) -> None:
+def missing_marker(backend: Backend, vault: Path) -> None:
     (vault / "VAULT.json").unlink()
 
 
-def foreign_marker(vault: Path) -> None:
+def foreign_marker(backend: Backend, vault: Path) -> None:
     (vault / "VAULT.json").write_text('{"format": "archive-vault", "version": 99}\n')
 
 
 @pytest.mark.parametrize("damage", [garbage_database, missing_marker, foreign_marker], ids=lambda f: f.__name__)
-def test_ingest_into_a_damaged_vault(vault: Path, tmp_path: Path, damage: Callable[[Path], None]) -> None:
-    damage(vault)
+def test_ingest_into_a_damaged_vault(
+    backend: Backend, vault: Path, tmp_path: Path, damage: Callable[[Backend, Path], None]
+) -> None:
+    damage(backend, vault)
     before = files_of(vault)
     result = run("ingest", good_file(tmp_path), vault=vault)
     assert_one_error_line(result, 3)
@@ -409,8 +415,8 @@ def test_ingest_into_a_damaged_vault(vault: Path, tmp_path: Path, damage: Callab
 
 
 @pytest.mark.parametrize("command", [["list"], ["log"], ["show", "bc8e0b24"]], ids=lambda c: c[0])
-def test_reading_a_damaged_vault(vault: Path, command: list[str]) -> None:
-    garbage_database(vault)
+def test_reading_a_damaged_vault(backend: Backend, vault: Path, command: list[str]) -> None:
+    garbage_database(backend, vault)
     before = files_of(vault)
     result = run(*command, vault=vault)
     assert_one_error_line(result, 3)
@@ -476,11 +482,11 @@ def test_manifest_nested_too_deeply_is_refused(tmp_path: Path) -> None:
     assert_one_error_line(run("verify-manifest", path), 3)
 
 
-def test_actor_from_the_environment_must_be_text(vault: Path, tmp_path: Path) -> None:
-    before = state(vault)
+def test_actor_from_the_environment_must_be_text(backend: Backend, vault: Path, tmp_path: Path) -> None:
+    before = state(backend, vault)
     result = run("ingest", good_file(tmp_path), vault=vault, env={"ARCHIVE_ACTOR": os.fsdecode(b"caf\xe9")})
     assert_one_error_line(result, 2)
-    assert_refused(result.code, vault, before)
+    assert_refused(backend, result.code, vault, before)
 
 
 def test_special_files_in_a_directory_are_skipped_unopened(vault: Path, tmp_path: Path) -> None:

@@ -1,13 +1,15 @@
-"""Signed checkpoints and proofs catch what a plain hash chain cannot, checked against kept checkpoints."""
+"""Signed checkpoints and proofs catch what a plain hash chain cannot, checked against kept checkpoints,
+on each ledger backend."""
 
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pytest
+from backends import Backend, PostgresBackend
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from lib import ingest, open_archive
 
@@ -19,14 +21,22 @@ from archive.core.note import Signer
 from archive.service.verify import Against, verify_vault
 from archive.storage.keystore import load_signer
 
+ORIGIN = "example.org/test-archive"
 
-@pytest.fixture
-def vault(tmp_path: Path, seeds: Path) -> Path:
-    path = tmp_path / "vault"
+
+@pytest.fixture(scope="module")
+def pristine(backend: Backend, tmp_path_factory: pytest.TempPathFactory, seeds: Path) -> Path:
+    """Two seeds ingested once per backend; every test works on its own copy."""
+    path = backend.make(tmp_path_factory.mktemp("pristine") / "vault", origin=ORIGIN)
     archive = open_archive(path)
     ingest(archive, sorted(seeds.glob("00[01]*.txt")))
     archive.close()
     return path
+
+
+@pytest.fixture
+def vault(backend: Backend, pristine: Path, tmp_path: Path) -> Path:
+    return backend.copy_vault(pristine, tmp_path / "vault")
 
 
 def _latest(path: Path) -> str:
@@ -67,22 +77,21 @@ def test_growth_verifies_against_an_earlier_checkpoint(vault: Path, seeds: Path)
     assert report, report.codes()
 
 
-def test_dropped_last_entries_with_a_valid_chain_are_caught(vault: Path, seeds: Path) -> None:
+def test_dropped_last_entries_with_a_valid_chain_are_caught(backend: Backend, vault: Path, seeds: Path) -> None:
     _grow(vault, seeds)
     kept = _latest(vault)
-    db = sqlite3.connect(vault / "ledger.sqlite")
-    for trigger in ("ledger_no_delete", "checkpoint_no_delete"):
-        db.execute(f"DROP TRIGGER {trigger}")
-    size = db.execute("SELECT count(*) FROM ledger").fetchone()[0]
-    db.execute("DELETE FROM ledger WHERE seq >= ?", (size - 2,))
-    db.execute("DELETE FROM checkpoint WHERE size > ?", (size - 2,))
-    db.commit()
-    db.close()
+    with backend.database(vault) as db:
+        for trigger in ("ledger_no_delete", "checkpoint_no_delete"):
+            backend.drop_trigger(db, trigger)
+        size = db.execute("SELECT count(*) FROM ledger").fetchone()[0]
+        db.execute("DELETE FROM ledger WHERE seq >= ?", (size - 2,))
+        db.execute("DELETE FROM checkpoint WHERE size > ?", (size - 2,))
     codes = verify_vault(vault, against=[Against(kept)]).codes()
     assert "LEDGER_ROLLED_BACK" in codes
     assert "CHAIN_BROKEN" not in codes  # the chain itself still looks fine
 
 
+@pytest.mark.sqlite_only
 def test_database_replaced_by_an_older_copy_is_caught(vault: Path, seeds: Path, tmp_path: Path) -> None:
     old_copy = tmp_path / "old.sqlite"
     shutil.copy(vault / "ledger.sqlite", old_copy)
@@ -95,12 +104,28 @@ def test_database_replaced_by_an_older_copy_is_caught(vault: Path, seeds: Path, 
     assert "LEDGER_ROLLED_BACK" in codes
 
 
-def _rewrite_history(vault: Path, target_seq: int, signer: Signer) -> None:
+@pytest.mark.pg_only
+def test_database_replaced_by_an_older_copy_on_the_server_is_caught(backend: Backend, vault: Path, seeds: Path) -> None:
+    assert isinstance(backend, PostgresBackend)
+    old_copy = backend.copy_database(vault)
+    _grow(vault, seeds)
+    kept = _latest(vault)
+    backend.replace_database(vault, old_copy)
+    codes = verify_vault(vault, against=[Against(kept)]).codes()
+    assert "LEDGER_ROLLED_BACK" in codes
+
+
+def _rewrite_history(backend: Backend, vault: Path, target_seq: int, signer: Signer) -> None:
     """Forge a consistent history: edit one entry, then recompute every later hash, node, index
     row and checkpoint, re-signing with the vault's own key (the attacker has the machine)."""
-    db = sqlite3.connect(vault / "ledger.sqlite")
+    with backend.database(vault) as db:
+        _rewrite_rows(backend, db, target_seq, signer)
+
+
+def _rewrite_rows(backend: Backend, db: Any, target_seq: int, signer: Signer) -> None:
     for trigger in ("ledger_no_update", "ledger_no_delete", "checkpoint_no_update", "checkpoint_no_delete"):
-        db.execute(f"DROP TRIGGER {trigger}")
+        backend.drop_trigger(db, trigger)
+    db.execute("BEGIN")
     rows = db.execute("SELECT seq, data FROM ledger ORDER BY seq").fetchall()
     sizes = [s for (s,) in db.execute("SELECT size FROM checkpoint ORDER BY size")]
     db.execute("DELETE FROM ledger")
@@ -147,33 +172,30 @@ def _rewrite_history(vault: Path, target_seq: int, signer: Signer) -> None:
             " VALUES (?,?,?,?,?,?,?,?)",
             (row.id, row.size, row.media_type, row.name, row.ingest_seq, row.last_seq, row.ingested_at, row.state),
         )
-    db.commit()
-    db.close()
+    db.execute("COMMIT")
 
 
 def test_a_rewritten_history_passes_inside_the_vault_but_fails_against_a_kept_checkpoint(
-    vault: Path, seeds: Path
+    backend: Backend, vault: Path, seeds: Path
 ) -> None:
     _grow(vault, seeds)
     kept = _latest(vault)
     signer = load_signer(vault, "example.org/test-archive", None)
-    _rewrite_history(vault, 2, signer)
+    _rewrite_history(backend, vault, 2, signer)
     assert verify_vault(vault), "the forgery is self-consistent: only an outside checkpoint can tell"
     codes = verify_vault(vault, against=[Against(kept)]).codes()
     assert codes == ["LEDGER_FORKED"]
 
 
-def test_a_stored_checkpoint_resigned_with_another_key_is_caught(vault: Path) -> None:
+def test_a_stored_checkpoint_resigned_with_another_key_is_caught(backend: Backend, vault: Path) -> None:
     other = Signer("example.org/test-archive", Ed25519PrivateKey.generate())
-    db = sqlite3.connect(vault / "ledger.sqlite")
-    db.execute("DROP TRIGGER checkpoint_no_update")
-    size, note = db.execute("SELECT size, note FROM checkpoint ORDER BY size DESC LIMIT 1").fetchone()
-    body = note.split("\n\n")[0] + "\n"
     from archive.core.note import sign_note
 
-    db.execute("UPDATE checkpoint SET note = ? WHERE size = ?", (sign_note(body, [other]), size))
-    db.commit()
-    db.close()
+    with backend.database(vault) as db:
+        backend.drop_trigger(db, "checkpoint_no_update")
+        size, note = db.execute("SELECT size, note FROM checkpoint ORDER BY size DESC LIMIT 1").fetchone()
+        body = note.split("\n\n")[0] + "\n"
+        db.execute("UPDATE checkpoint SET note = ? WHERE size = ?", (sign_note(body, [other]), size))
     assert "CHECKPOINT_INVALID" in verify_vault(vault).codes()
 
 
@@ -186,7 +208,7 @@ def test_a_kept_checkpoint_resigned_with_another_key_is_refused(vault: Path) -> 
     assert verify_vault(vault, against=[Against(forged)]).codes() == ["PINNED_CHECKPOINT_UNVERIFIED"]
 
 
-def test_key_rotation_is_followed_and_an_unannounced_key_fails(vault: Path, seeds: Path) -> None:
+def test_key_rotation_is_followed_and_an_unannounced_key_fails(backend: Backend, vault: Path, seeds: Path) -> None:
     archive = open_archive(vault)
     first = archive.keys().current
     archive.rotate_key()
@@ -196,9 +218,9 @@ def test_key_rotation_is_followed_and_an_unannounced_key_fails(vault: Path, seed
     _grow(vault, seeds)
     assert verify_vault(vault)
     # a key entry whose announcement is not signed by the key it replaces is refused
-    db = sqlite3.connect(vault / "ledger.sqlite")
-    db.execute("DROP TRIGGER ledger_no_update")
-    seq, data = db.execute("SELECT seq, data FROM ledger WHERE kind = 'key' ORDER BY seq DESC LIMIT 1").fetchone()
+    with backend.database(vault) as db:
+        backend.drop_trigger(db, "ledger_no_update")
+        seq, data = db.execute("SELECT seq, data FROM ledger WHERE kind = 'key' ORDER BY seq DESC LIMIT 1").fetchone()
     entry = decode(bytes(data))
     intruder = Signer("example.org/test-archive", Ed25519PrivateKey.generate())
     from archive.core.announce import announcement_text, key_body
@@ -211,9 +233,8 @@ def test_key_rotation_is_followed_and_an_unannounced_key_fails(vault: Path, seed
         sign_note(announcement_text("example.org/test-archive", intruder.verifier(), first), [intruder]),
     )
     forged = seal(Entry(entry.seq, entry.prev, entry.time, entry.actor, entry.tool, "key", body.to_json()))
-    db.execute("UPDATE ledger SET data = ?, hash = ? WHERE seq = ?", (forged.data, forged.hash, seq))
-    db.commit()
-    db.close()
+    with backend.database(vault) as db:
+        db.execute("UPDATE ledger SET data = ?, hash = ? WHERE seq = ?", (forged.data, forged.hash, seq))
     codes = verify_vault(vault).codes()
     assert "KEY_INVALID" in codes
     assert "CHECKPOINT_INVALID" in codes  # later checkpoints were signed by a key no longer announced

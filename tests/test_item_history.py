@@ -11,15 +11,17 @@ import json
 from pathlib import Path
 
 import pytest
+from backends import Backend
 from helpers import ok, run, seed_files
 
 from archive.service.verify import verify_vault
 
 
-@pytest.fixture
-def changed(tmp_path: Path) -> tuple[Path, str, str]:
-    """A vault whose first item went through every kind of item entry, two of them twice."""
-    vault = tmp_path / "vault"
+@pytest.fixture(scope="module")
+def changed(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
+    """A vault (on each backend) whose first item went through every kind of item entry, two of them
+    twice; the tests only read it."""
+    vault = backend.make(tmp_path_factory.mktemp("history") / "vault")
     ingested = ok("ingest", *seed_files()[:2], "--json", vault=vault).json()["items"]
     item, other = ingested[0]["item"], ingested[1]["item"]
     ok("access", item, "--restrict", "--reason", "a", vault=vault)

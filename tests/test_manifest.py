@@ -1,4 +1,5 @@
-"""Manifests: schema-valid, true to the vault, exact citations, verifiable offline, tamper-evident."""
+"""Manifests: schema-valid, true to the vault, exact citations, verifiable offline, tamper-evident, from a
+vault on each ledger backend."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from backends import Backend
 from lib import ingest, open_archive
 
 from archive import schemas
@@ -18,12 +20,15 @@ from archive.core.note import VerifierKey
 from archive.evidence.check import check_manifest
 
 PEOPLE = "004_1ff66ad646ea374e.txt"
+ORIGIN = "example.org/test-archive"
 
 
 @pytest.fixture(scope="module")
-def made(tmp_path_factory: pytest.TempPathFactory, seeds: Path) -> tuple[Path, dict[str, Any], VerifierKey]:
-    vault = tmp_path_factory.mktemp("m") / "vault"
-    archive = open_archive(vault)
+def made(
+    backend: Backend, tmp_path_factory: pytest.TempPathFactory, seeds: Path
+) -> tuple[Path, dict[str, Any], VerifierKey]:
+    vault = backend.make(tmp_path_factory.mktemp("m") / "vault", origin=ORIGIN)
+    archive = open_archive(vault, origin=ORIGIN)
     ingest(archive, sorted(seeds.glob("*.txt")))
     people = next(s for s in archive.items() if s.name == PEOPLE)
     archive.amend(

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from backends import Backend
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from helpers import assert_one_error_line, ok, run, seed_files, write_text
 from lib import ingest, open_archive
@@ -30,9 +31,10 @@ Made = tuple[Path, dict[str, Any], VerifierKey, str]
 
 
 @pytest.fixture(scope="module")
-def made(tmp_path_factory: pytest.TempPathFactory, seeds: Path) -> Made:
-    """A vault of the seeds, its manifest as a value, its key, and the manifest as the writer streams it."""
-    vault = tmp_path_factory.mktemp("s") / "vault"
+def made(backend: Backend, tmp_path_factory: pytest.TempPathFactory, seeds: Path) -> Made:
+    """A vault of the seeds (on each backend), its manifest as a value, its key, and the manifest as the
+    writer streams it."""
+    vault = backend.make(tmp_path_factory.mktemp("s") / "vault")
     archive = open_archive(vault)
     ingest(archive, sorted(seeds.glob("*.txt")))
     doc = archive.manifest(archive.item_ids())
@@ -177,8 +179,8 @@ def test_only_http_links_are_rendered_from_csl_records() -> None:
             assert record["URL"].split(",")[0] in shown.replace("\\", "")  # still there, as text
 
 
-def test_metadata_cannot_smuggle_links_into_a_manifest(tmp_path: Path) -> None:
-    archive = open_archive(tmp_path / "vault")
+def test_metadata_cannot_smuggle_links_into_a_manifest(backend: Backend, tmp_path: Path) -> None:
+    archive = open_archive(backend.make(tmp_path / "vault"))
     ingest(archive, seed_files()[:1])
     (a,) = archive.item_ids()
     title = "[Read the original](javascript:alert(1)) <javascript:alert(2)>"
@@ -312,8 +314,8 @@ def test_a_huge_integer_in_a_sidecar_is_one_error_line(tmp_path: Path) -> None:
         assert not (tmp_path / "v").exists()
 
 
-def test_an_exported_proof_is_signed_and_bounded_alike(tmp_path: Path) -> None:
-    vault = tmp_path / "v"
+def test_an_exported_proof_is_signed_and_bounded_alike(backend: Backend, tmp_path: Path) -> None:
+    vault = backend.make(tmp_path / "v")
     ok("ingest", seed_files()[0], vault=vault)
     item_id = ok("list", "--json", vault=vault).json()[0]["id"]
     key = ok("key", "show", vault=vault).out.strip()

@@ -1,6 +1,7 @@
 """`-o PATH` writes a regular file whole (temporary file, fsync, rename), writes in place to a
 device or a pipe (renaming over one would replace the device: a red-team pass turned a `mknod`
-copy of /dev/null into a 34 KB file, as root), and refuses a symbolic link or a directory."""
+copy of /dev/null into a 34 KB file, as root), and refuses a symbolic link or a directory; from a
+vault on each ledger backend."""
 
 from __future__ import annotations
 
@@ -10,14 +11,15 @@ import threading
 from pathlib import Path
 
 import pytest
+from backends import Backend
 from helpers import assert_one_error_line, is_root, ok, run, seed_files
 
 COMMANDS = [("manifest", "--all", "-o"), ("export", "proof", "ITEM", "-o")]
 
 
 @pytest.fixture(scope="module")
-def vault(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    vault = tmp_path_factory.mktemp("outputs") / "vault"
+def vault(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    vault = backend.make(tmp_path_factory.mktemp("outputs") / "vault")
     ok("ingest", seed_files()[0], vault=vault)
     return vault, ok("list", "--json", vault=vault).json()[0]["id"]
 

@@ -1,4 +1,5 @@
-"""Tampering with a vault on disk and in SQLite: `verify` names every change by its problem code."""
+"""Tampering with a vault on disk and in its ledger database (SQLite or PostgreSQL): `verify` names
+every change by its problem code."""
 
 from __future__ import annotations
 
@@ -11,27 +12,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from backends import Backend, PostgresBackend
 from helpers import (
     Row,
     article,
     assert_one_error_line,
     canonical,
-    copy_vault,
-    database,
-    drop_constraints,
-    drop_guards,
     entry_hash,
     is_root,
-    ledger_rows,
     make_writable,
     object_path,
     ok,
-    rechain_from,
-    rewrite_entry,
     run,
     seed_files,
     seed_sums,
-    set_entry_data,
     sha256_hex,
     write_text,
 )
@@ -42,26 +36,33 @@ Problems = list[dict[str, Any]]
 
 
 @pytest.fixture(scope="module")
-def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The seeds ingested once; every test tampers with its own copy."""
-    vault = tmp_path_factory.mktemp("pristine") / "vault"
+def pristine(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seeds ingested once per backend; every test tampers with its own copy."""
+    vault = backend.make(tmp_path_factory.mktemp("pristine") / "vault")
     ok("ingest", *seed_files(), vault=vault)
     ok("verify", vault=vault)
     return vault
 
 
 @pytest.fixture
-def vault(pristine: Path, tmp_path: Path) -> Path:
-    return copy_vault(pristine, tmp_path / "vault")
+def vault(backend: Backend, pristine: Path, tmp_path: Path) -> Path:
+    return backend.copy_vault(pristine, tmp_path / "vault")
 
 
-def ingest_rows(vault: Path) -> list[Row]:
-    return [r for r in ledger_rows(vault) if r.kind == "ingest"]
+@pytest.fixture
+def pg(backend: Backend) -> PostgresBackend:
+    """The backend of a test about PostgreSQL's own form of a threat."""
+    assert isinstance(backend, PostgresBackend)
+    return backend
 
 
-def middle(vault: Path) -> Row:
+def ingest_rows(backend: Backend, vault: Path) -> list[Row]:
+    return [r for r in backend.ledger_rows(vault) if r.kind == "ingest"]
+
+
+def middle(backend: Backend, vault: Path) -> Row:
     """An ingest entry with entries before and after it."""
-    rows = ingest_rows(vault)
+    rows = ingest_rows(backend, vault)
     return rows[len(rows) // 2]
 
 
@@ -182,36 +183,36 @@ def test_object_replaced_by_a_directory_is_unreadable(vault: Path) -> None:
 # ---- ledger entries ---------------------------------------------------------------------------
 
 
-def test_edited_entry_keeping_its_stored_hash(vault: Path) -> None:
-    row = middle(vault)
-    rewrite_entry(vault, row.seq, {"actor": "mallory"}, rehash=False)
+def test_edited_entry_keeping_its_stored_hash(backend: Backend, vault: Path) -> None:
+    row = middle(backend, vault)
+    backend.rewrite_entry(vault, row.seq, {"actor": "mallory"}, rehash=False)
     problems = verify_finds(vault, "ENTRY_HASH_MISMATCH", "CHAIN_BROKEN")
     assert seqs(problems, "ENTRY_HASH_MISMATCH") == {row.seq}
     assert row.seq + 1 in seqs(problems, "CHAIN_BROKEN")
 
 
-def test_edited_entry_with_its_hash_recomputed(vault: Path) -> None:
-    row = middle(vault)
-    rewrite_entry(vault, row.seq, {"actor": "mallory"}, rehash=True)
+def test_edited_entry_with_its_hash_recomputed(backend: Backend, vault: Path) -> None:
+    row = middle(backend, vault)
+    backend.rewrite_entry(vault, row.seq, {"actor": "mallory"}, rehash=True)
     problems = verify_finds(vault, "CHAIN_BROKEN")
     assert row.seq + 1 in seqs(problems, "CHAIN_BROKEN")
     assert not where(problems, "ENTRY_HASH_MISMATCH")
 
 
-def test_deleted_middle_entry(vault: Path) -> None:
-    row = middle(vault)
-    with database(vault) as conn:
-        drop_guards(conn)
+def test_deleted_middle_entry(backend: Backend, vault: Path) -> None:
+    row = middle(backend, vault)
+    with backend.database(vault) as conn:
+        backend.drop_guards(conn)
         conn.execute("DELETE FROM ledger WHERE seq = ?", (row.seq,))
     problems = verify_finds(vault, "SEQ_GAP", "CHAIN_BROKEN")
     assert seqs(problems, "SEQ_GAP") == {row.seq + 1}
     assert row.seq + 1 in seqs(problems, "CHAIN_BROKEN")
 
 
-def test_two_entries_swapped(vault: Path) -> None:
-    row = middle(vault)
-    with database(vault) as conn:
-        drop_guards(conn)
+def test_two_entries_swapped(backend: Backend, vault: Path) -> None:
+    row = middle(backend, vault)
+    with backend.database(vault) as conn:
+        backend.drop_guards(conn)
         conn.execute("BEGIN")
         conn.execute("UPDATE ledger SET seq = -1 WHERE seq = ?", (row.seq,))
         conn.execute("UPDATE ledger SET seq = ? WHERE seq = ?", (row.seq, row.seq + 1))
@@ -222,13 +223,13 @@ def test_two_entries_swapped(vault: Path) -> None:
     assert row.seq in seqs(problems, "CHAIN_BROKEN")
 
 
-def test_entry_inserted_in_the_middle(vault: Path) -> None:
-    rows = ledger_rows(vault)
-    at = middle(vault).seq
+def test_entry_inserted_in_the_middle(backend: Backend, vault: Path) -> None:
+    rows = backend.ledger_rows(vault)
+    at = middle(backend, vault).seq
     before = rows[at - 1]
     forged = canonical({**before.entry(), "seq": at, "prev": before.hash, "actor": "mallory"})
-    with database(vault) as conn:
-        drop_constraints(conn)
+    with backend.database(vault) as conn:
+        backend.drop_constraints(conn)
         conn.execute("BEGIN")
         conn.execute("UPDATE ledger SET seq = seq + 1 WHERE seq >= ?", (at,))
         conn.execute(
@@ -242,42 +243,42 @@ def test_entry_inserted_in_the_middle(vault: Path) -> None:
     assert not where(problems, "SEQ_GAP")
 
 
-def test_non_canonical_entry(vault: Path) -> None:
-    row = middle(vault)
+def test_non_canonical_entry(backend: Backend, vault: Path) -> None:
+    row = middle(backend, vault)
     spaced = json.dumps(row.entry(), sort_keys=True, separators=(", ", ": ")).encode("utf-8")
     assert spaced != row.data
-    with database(vault) as conn:
-        drop_guards(conn)
-        set_entry_data(conn, row.seq, spaced, rehash=True)
+    with backend.database(vault) as conn:
+        backend.drop_guards(conn)
+        backend.set_entry_data(conn, row.seq, spaced, rehash=True)
     problems = verify_finds(vault, "ENTRY_NOT_CANONICAL")
     assert seqs(problems, "ENTRY_NOT_CANONICAL") == {row.seq}
     assert not where(problems, "ENTRY_HASH_MISMATCH")
 
 
-def test_back_dated_entry(vault: Path) -> None:
-    row = middle(vault)
+def test_back_dated_entry(backend: Backend, vault: Path) -> None:
+    row = middle(backend, vault)
     # A thorough forger: the back-dated entry and every later one re-hashed and re-linked.
-    rechain_from(vault, row.seq, {"time": "2001-01-01T00:00:00.000000Z"})
+    backend.rechain_from(vault, row.seq, {"time": "2001-01-01T00:00:00.000000Z"})
     problems = verify_finds(vault, "TIME_REGRESSION")
     assert seqs(problems, "TIME_REGRESSION") == {row.seq}
     assert not where(problems, "CHAIN_BROKEN")
     assert not where(problems, "ENTRY_HASH_MISMATCH")
 
 
-def test_malformed_entry(vault: Path) -> None:
-    row = middle(vault)
-    with database(vault) as conn:
-        drop_guards(conn)
-        set_entry_data(conn, row.seq, b"this is not JSON", rehash=True)
+def test_malformed_entry(backend: Backend, vault: Path) -> None:
+    row = middle(backend, vault)
+    with backend.database(vault) as conn:
+        backend.drop_guards(conn)
+        backend.set_entry_data(conn, row.seq, b"this is not JSON", rehash=True)
     problems = verify_finds(vault, "ENTRY_MALFORMED")
     assert seqs(problems, "ENTRY_MALFORMED") == {row.seq}
 
 
-def test_entry_breaking_a_ledger_rule(vault: Path) -> None:
-    rows = ledger_rows(vault)
-    last, again = rows[-1], ingest_rows(vault)[0]
+def test_entry_breaking_a_ledger_rule(backend: Backend, vault: Path) -> None:
+    rows = backend.ledger_rows(vault)
+    last, again = rows[-1], ingest_rows(backend, vault)[0]
     duplicate = canonical({**again.entry(), "seq": last.seq + 1, "prev": last.hash, "time": last.entry()["time"]})
-    with database(vault) as conn:
+    with backend.database(vault) as conn:
         conn.execute(
             "INSERT INTO ledger (seq, prev, hash, kind, data) VALUES (?, ?, ?, ?, ?)",
             (last.seq + 1, last.hash, entry_hash(duplicate), "ingest", duplicate),
@@ -289,23 +290,23 @@ def test_entry_breaking_a_ledger_rule(vault: Path) -> None:
 # ---- index ------------------------------------------------------------------------------------
 
 
-def test_edited_index_row(vault: Path) -> None:
-    with database(vault) as conn:
+def test_edited_index_row(backend: Backend, vault: Path) -> None:
+    with backend.database(vault) as conn:
         conn.execute("UPDATE item SET name = 'forged.txt' WHERE id = ?", (seed_id(1),))
     problems = verify_finds(vault, "INDEX_MISMATCH")
     assert items(problems, "INDEX_MISMATCH") == {seed_id(1)}
 
 
-def test_deleted_index_row(vault: Path) -> None:
-    with database(vault) as conn:
+def test_deleted_index_row(backend: Backend, vault: Path) -> None:
+    with backend.database(vault) as conn:
         conn.execute("DELETE FROM item WHERE id = ?", (seed_id(2),))
     problems = verify_finds(vault, "INDEX_MISSING")
     assert items(problems, "INDEX_MISSING") == {seed_id(2)}
 
 
-def test_extra_index_row(vault: Path) -> None:
+def test_extra_index_row(backend: Backend, vault: Path) -> None:
     fake = sha256_hex(b"an item the ledger never recorded")
-    with database(vault) as conn:
+    with backend.database(vault) as conn:
         cursor = conn.execute("SELECT * FROM item WHERE id = ?", (seed_id(3),))
         columns = [d[0] for d in cursor.description]
         values = list(cursor.fetchone())
@@ -316,18 +317,18 @@ def test_extra_index_row(vault: Path) -> None:
     assert items(problems, "INDEX_EXTRA") == {fake}
 
 
-def test_a_ledger_that_does_not_open_with_its_key(vault: Path) -> None:
+def test_a_ledger_that_does_not_open_with_its_key(backend: Backend, vault: Path) -> None:
     # The key entry's kind column and bytes relabelled (rehashed, re-chained): entry 0 is no key entry.
-    rechain_from(vault, 0, {"kind": "relate"})
-    with database(vault) as conn:
+    backend.rechain_from(vault, 0, {"kind": "relate"})
+    with backend.database(vault) as conn:
         conn.execute("UPDATE ledger SET kind = 'relate' WHERE seq = 0")
     problems = verify_finds(vault, "KEY_INVALID")
     assert 0 in seqs(problems, "KEY_INVALID")
 
 
-def test_a_kind_column_that_lies_about_its_entry(vault: Path) -> None:
-    with database(vault) as conn:
-        drop_guards(conn)
+def test_a_kind_column_that_lies_about_its_entry(backend: Backend, vault: Path) -> None:
+    with backend.database(vault) as conn:
+        backend.drop_guards(conn)
         conn.execute("UPDATE ledger SET kind = 'ingest' WHERE seq = 0")
     problems = verify_finds(vault, "ENTRY_COLUMN_MISMATCH")
     assert seqs(problems, "ENTRY_COLUMN_MISMATCH") == {0}
@@ -355,6 +356,7 @@ def test_bad_vault_marker(vault: Path, marker: bytes | None) -> None:
     verify_finds(vault, "VAULT_FORMAT")
 
 
+@pytest.mark.sqlite_only
 def test_garbage_database(vault: Path) -> None:
     for leftover in ("ledger.sqlite-wal", "ledger.sqlite-shm"):
         (vault / leftover).unlink(missing_ok=True)
@@ -363,12 +365,36 @@ def test_garbage_database(vault: Path) -> None:
     assert {p["code"] for p in problems} == {"DATABASE_UNREADABLE"}
 
 
-def test_every_problem_is_reported_at_once(vault: Path) -> None:
+@pytest.mark.pg_only
+def test_a_dropped_database_is_unreadable(pg: PostgresBackend, vault: Path) -> None:
+    pg.drop_database(vault)
+    problems = verify_finds(vault, "DATABASE_UNREADABLE")
+    assert {p["code"] for p in problems} == {"DATABASE_UNREADABLE"}
+
+
+@pytest.mark.pg_only
+def test_an_unreachable_server_is_unreadable_and_said_in_one_line(pg: PostgresBackend, vault: Path) -> None:
+    import socket
+
+    with socket.socket() as closed:  # a port that was free a moment ago: nothing listens there
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    marker = json.loads((vault / "VAULT.json").read_text("utf-8"))
+    marker["ledger"]["dsn"] = marker["ledger"]["dsn"].replace(f":{pg.server.port}/", f":{port}/")
+    (vault / "VAULT.json").chmod(0o644)
+    (vault / "VAULT.json").write_bytes(canonical(marker) + b"\n")
+    problems = verify_finds(vault, "DATABASE_UNREADABLE")
+    assert {p["code"] for p in problems} == {"DATABASE_UNREADABLE"}
+    for command in (["list"], ["log"], ["show", seed_id(0)]):
+        assert_one_error_line(run(*command, vault=vault), 3)
+
+
+def test_every_problem_is_reported_at_once(backend: Backend, vault: Path) -> None:
     object_path(vault, seed_id(0)).unlink()
-    with database(vault) as conn:
+    with backend.database(vault) as conn:
         conn.execute("UPDATE item SET size = size + 1 WHERE id = ?", (seed_id(4),))
-    row = middle(vault)
-    rewrite_entry(vault, row.seq, {"actor": "mallory"}, rehash=False)
+    row = middle(backend, vault)
+    backend.rewrite_entry(vault, row.seq, {"actor": "mallory"}, rehash=False)
     problems = verify_finds(vault, "OBJECT_MISSING", "INDEX_MISMATCH", "ENTRY_HASH_MISMATCH")
     assert items(problems, "OBJECT_MISSING") == {seed_id(0)}
     assert seed_id(4) in items(problems, "INDEX_MISMATCH")
@@ -382,27 +408,27 @@ def test_every_problem_is_reported_at_once(vault: Path) -> None:
     ["UPDATE ledger SET kind = 'forged' WHERE seq = 1", "DELETE FROM ledger WHERE seq = 1"],
     ids=["update", "delete"],
 )
-def test_triggers_refuse_changes_to_the_ledger(vault: Path, statement: str) -> None:
-    before = ledger_rows(vault)
-    with database(vault) as conn, pytest.raises(sqlite3.DatabaseError):
+def test_triggers_refuse_changes_to_the_ledger(backend: Backend, vault: Path, statement: str) -> None:
+    before = backend.ledger_rows(vault)
+    with backend.database(vault) as conn, pytest.raises(backend.refused):
         conn.execute(statement)
-    assert ledger_rows(vault) == before
+    assert backend.ledger_rows(vault) == before
     ok("verify", vault=vault)
 
 
 @pytest.mark.parametrize("clash", ["prev", "hash", "seq"])
-def test_unique_constraints_refuse_a_fork(vault: Path, clash: str) -> None:
-    before = ledger_rows(vault)
+def test_unique_constraints_refuse_a_fork(backend: Backend, vault: Path, clash: str) -> None:
+    before = backend.ledger_rows(vault)
     victim = before[1]
     data = canonical({**victim.entry(), "actor": "mallory"})
     fresh = {"seq": before[-1].seq + 1, "prev": sha256_hex(b"nowhere"), "hash": entry_hash(data)}
     fresh[clash] = getattr(victim, clash)
-    with database(vault) as conn, pytest.raises(sqlite3.IntegrityError):
+    with backend.database(vault) as conn, pytest.raises(backend.integrity):
         conn.execute(
             "INSERT INTO ledger (seq, prev, hash, kind, data) VALUES (?, ?, ?, ?, ?)",
             (fresh["seq"], fresh["prev"], fresh["hash"], victim.kind, data),
         )
-    assert ledger_rows(vault) == before
+    assert backend.ledger_rows(vault) == before
 
 
 def test_tampered_vault_still_reads_for_evidence(vault: Path) -> None:
@@ -429,84 +455,80 @@ def test_object_replaced_by_a_symlink_to_the_same_bytes_is_unreadable(vault: Pat
 # ---- checkpoints deleted ----------------------------------------------------------------------
 
 
-def grown(vault: Path) -> list[int]:
+def grown(backend: Backend, vault: Path) -> list[int]:
     """One more write (an amendment), so the vault holds at least three checkpoints; their sizes."""
     ok("amend", seed_id(0), "--set", "outlet=Example Outlet", "--reason", "seen on the page", vault=vault)
-    sizes = checkpoint_sizes(vault)
+    sizes = checkpoint_sizes(backend, vault)
     assert len(sizes) >= 3
     return sizes
 
 
-def checkpoint_sizes(vault: Path) -> list[int]:
-    with database(vault) as conn:
+def checkpoint_sizes(backend: Backend, vault: Path) -> list[int]:
+    with backend.database(vault) as conn:
         return [int(s) for (s,) in conn.execute("SELECT size FROM checkpoint ORDER BY size")]
 
 
-def delete_checkpoint(vault: Path, size: int) -> None:
-    with database(vault) as conn:
-        conn.execute("DROP TRIGGER checkpoint_no_delete")
+def delete_checkpoint(backend: Backend, vault: Path, size: int) -> None:
+    with backend.database(vault) as conn:
+        backend.drop_trigger(conn, "checkpoint_no_delete")
         conn.execute("DELETE FROM checkpoint WHERE size = ?", (size,))
 
 
 @pytest.mark.parametrize("which", [0, 1], ids=["first", "middle"])
-def test_a_deleted_historical_checkpoint_is_a_gap(vault: Path, which: int) -> None:
-    sizes = grown(vault)
-    delete_checkpoint(vault, sizes[which])
+def test_a_deleted_historical_checkpoint_is_a_gap(backend: Backend, vault: Path, which: int) -> None:
+    sizes = grown(backend, vault)
+    delete_checkpoint(backend, vault, sizes[which])
     problems = verify_finds(vault, "CHECKPOINT_GAP")
     assert {p["code"] for p in problems} == {"CHECKPOINT_GAP"}
     assert str(sizes[which]) in where(problems, "CHECKPOINT_GAP")[0]["message"]
 
 
-def test_a_deleted_latest_checkpoint_is_missing(vault: Path) -> None:
-    sizes = grown(vault)
-    delete_checkpoint(vault, sizes[-1])
+def test_a_deleted_latest_checkpoint_is_missing(backend: Backend, vault: Path) -> None:
+    sizes = grown(backend, vault)
+    delete_checkpoint(backend, vault, sizes[-1])
     problems = verify_finds(vault, "CHECKPOINT_MISSING")
     assert {p["code"] for p in problems} == {"CHECKPOINT_MISSING"}
 
 
-def test_every_checkpoint_names_the_one_issued_before_it(vault: Path) -> None:
+def test_every_checkpoint_names_the_one_issued_before_it(backend: Backend, vault: Path) -> None:
     from archive.core.checkpoint import FIRST, Checkpoint
 
-    sizes = grown(vault)
-    with database(vault) as conn:
+    sizes = grown(backend, vault)
+    with backend.database(vault) as conn:
         notes = [str(n) for (n,) in conn.execute("SELECT note FROM checkpoint ORDER BY size")]
     named = [Checkpoint.parse(note.split("\n\n", 1)[0] + "\n").previous() for note in notes]
     assert named == [FIRST, *sizes[:-1]]
 
 
-def resign_without_previous(vault: Path) -> None:
+def resign_without_previous(backend: Backend, vault: Path) -> None:
     """Checkpoints as an archive wrote them before the `previous` line existed (same key)."""
     from archive.core.checkpoint import Checkpoint, sign_checkpoint
     from archive.storage.keystore import load_signer
 
     origin = json.loads((vault / "VAULT.json").read_text("utf-8"))["origin"]
     signer = load_signer(vault, origin, None)
-    with database(vault) as conn:
-        conn.execute("DROP TRIGGER checkpoint_no_update")
+    with backend.database(vault) as conn, backend.without_trigger(conn, "checkpoint_no_update"):
         for size, note in conn.execute("SELECT size, note FROM checkpoint").fetchall():
             old = Checkpoint.parse(str(note).split("\n\n", 1)[0] + "\n")
             plain = sign_checkpoint(Checkpoint(old.origin, old.size, old.root), signer)
             conn.execute("UPDATE checkpoint SET note = ? WHERE size = ?", (plain, size))
-        conn.execute(
-            "CREATE TRIGGER checkpoint_no_update BEFORE UPDATE ON checkpoint BEGIN SELECT RAISE(ABORT, 'x'); END"
-        )
 
 
-def test_checkpoints_written_before_the_previous_line_are_accepted(vault: Path) -> None:
-    sizes = grown(vault)
-    resign_without_previous(vault)
+def test_checkpoints_written_before_the_previous_line_are_accepted(backend: Backend, vault: Path) -> None:
+    sizes = grown(backend, vault)
+    resign_without_previous(backend, vault)
     doc = ok("verify", "--json", vault=vault).json()
     assert (doc["problems"], doc["warnings"]) == ([], [])
     # The next write names the last old checkpoint; deleting that one is then a gap.
     ok("amend", seed_id(1), "--set", "outlet=Another", "--reason", "r", vault=vault)
-    delete_checkpoint(vault, sizes[-1])
+    delete_checkpoint(backend, vault, sizes[-1])
     assert {p["code"] for p in verify_finds(vault, "CHECKPOINT_GAP")} == {"CHECKPOINT_GAP"}
 
 
-def test_a_checkpoint_row_whose_size_column_differs_from_its_note(vault: Path) -> None:
-    sizes = grown(vault)
-    with database(vault) as conn:
-        conn.execute("DROP TRIGGER checkpoint_no_update")
+def test_a_checkpoint_row_whose_size_column_differs_from_its_note(backend: Backend, vault: Path) -> None:
+    sizes = grown(backend, vault)
+    with backend.database(vault) as conn:
+        backend.drop_trigger(conn, "checkpoint_no_update")
         conn.execute("UPDATE checkpoint SET size = ? WHERE size = ?", (sizes[1] - 1, sizes[1]))
     verify_finds(vault, "CHECKPOINT_INVALID")
 
@@ -620,11 +642,11 @@ def test_the_old_key_back_in_place_after_a_rotation_is_a_mismatch(vault: Path) -
     assert {p["code"] for p in verify_finds(vault, "KEY_FILE_MISMATCH")} == {"KEY_FILE_MISMATCH"}
 
 
-def test_verify_never_shows_the_key(vault: Path) -> None:
+def test_verify_never_shows_the_key(backend: Backend, vault: Path) -> None:
     body = [line for line in key_file(vault).read_text("ascii").splitlines() if "PRIVATE KEY" not in line]
     key_file(vault).chmod(0o644)
-    with database(vault) as conn:
-        conn.execute("DROP TRIGGER ledger_no_update")
+    with backend.database(vault) as conn:
+        backend.drop_trigger(conn, "ledger_no_update")
     for args in (("verify",), ("verify", "--json")):
         result = run(*args, vault=vault)
         assert not any(line in result.out + result.err for line in body)
@@ -644,12 +666,37 @@ def test_a_writable_object_is_a_warning(vault: Path, mode: int) -> None:
 @pytest.mark.parametrize(
     "trigger", ["ledger_no_update", "ledger_no_delete", "checkpoint_no_update", "checkpoint_no_delete"]
 )
-def test_a_dropped_trigger_is_a_warning(vault: Path, trigger: str) -> None:
-    with database(vault) as conn:
-        conn.execute(f"DROP TRIGGER {trigger}")
+def test_a_dropped_trigger_is_a_warning(backend: Backend, vault: Path, trigger: str) -> None:
+    with backend.database(vault) as conn:
+        backend.drop_trigger(conn, trigger)
     warnings = verify_warns(vault, "GUARD_MISSING")
     assert [w["code"] for w in warnings] == ["GUARD_MISSING"]
     assert trigger in warnings[0]["message"]
+
+
+@pytest.mark.pg_only
+@pytest.mark.parametrize(
+    "trigger", ["ledger_no_update", "ledger_no_truncate", "record_no_delete", "timestamp_no_update"]
+)
+def test_a_disabled_trigger_is_a_warning(pg: PostgresBackend, vault: Path, trigger: str) -> None:
+    with pg.database(vault) as conn:
+        pg.disable_trigger(conn, trigger)
+    warnings = verify_warns(vault, "GUARD_MISSING")
+    assert [w["code"] for w in warnings] == ["GUARD_MISSING"]
+    assert trigger in warnings[0]["message"]
+
+
+@pytest.mark.pg_only
+def test_a_row_the_superuser_deleted_with_the_triggers_off_breaks_the_chain(pg: PostgresBackend, vault: Path) -> None:
+    row = middle(pg, vault)
+    with pg.database(vault) as conn:
+        conn.execute("ALTER TABLE ledger DISABLE TRIGGER ALL")
+        conn.execute("DELETE FROM ledger WHERE seq = ?", (row.seq,))
+    problems = verify_finds(vault, "SEQ_GAP", "CHAIN_BROKEN")
+    assert seqs(problems, "SEQ_GAP") == {row.seq + 1}
+    assert row.seq + 1 in seqs(problems, "CHAIN_BROKEN")
+    warned = verify_vault(vault).warnings
+    assert {w.message.split()[2] for w in warned} >= {"ledger_no_update", "ledger_no_delete", "ledger_no_truncate"}
 
 
 @pytest.mark.parametrize(
@@ -660,11 +707,48 @@ def test_a_dropped_trigger_is_a_warning(vault: Path, trigger: str) -> None:
     ],
     ids=["no-op", "never-fires"],
 )
-def test_a_trigger_replaced_by_one_that_does_not_guard_is_a_warning(vault: Path, body: str) -> None:
-    with database(vault) as conn:
+@pytest.mark.sqlite_only
+def test_a_trigger_replaced_by_one_that_does_not_guard_is_a_warning(backend: Backend, vault: Path, body: str) -> None:
+    with backend.database(vault) as conn:
         conn.execute("DROP TRIGGER ledger_no_update")
         conn.execute(f"CREATE TRIGGER ledger_no_update {body}")
     assert [w["code"] for w in verify_warns(vault, "GUARD_MISSING")] == ["GUARD_MISSING"]
+
+
+@pytest.mark.pg_only
+@pytest.mark.parametrize(
+    "replacement",
+    [
+        "CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger FOR EACH STATEMENT EXECUTE FUNCTION archive_allow()",
+        "CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger FOR EACH ROW WHEN (false) "
+        "EXECUTE FUNCTION archive_refuse()",
+        "CREATE TRIGGER ledger_no_update BEFORE UPDATE OF kind ON ledger FOR EACH STATEMENT "
+        "EXECUTE FUNCTION archive_refuse()",
+        "CREATE TRIGGER ledger_no_update AFTER UPDATE ON ledger FOR EACH STATEMENT EXECUTE FUNCTION archive_refuse()",
+    ],
+    ids=["no-op", "never-fires", "one-column", "after"],
+)
+def test_a_postgresql_trigger_replaced_by_one_that_does_not_guard_is_a_warning(
+    pg: PostgresBackend, vault: Path, replacement: str
+) -> None:
+    with pg.database(vault) as conn:
+        conn.execute("CREATE FUNCTION archive_allow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$")
+        conn.execute("DROP TRIGGER ledger_no_update ON ledger")
+        conn.execute(replacement)
+    assert [w["code"] for w in verify_warns(vault, "GUARD_MISSING")] == ["GUARD_MISSING"]
+
+
+@pytest.mark.pg_only
+def test_the_refusing_function_replaced_is_every_guard_missing(pg: PostgresBackend, vault: Path) -> None:
+    from archive.storage.postgres import GUARDS
+
+    with pg.database(vault) as conn:
+        conn.execute(
+            "CREATE OR REPLACE FUNCTION archive_refuse() RETURNS trigger LANGUAGE plpgsql "
+            "AS $$ BEGIN RETURN NULL; END $$"
+        )
+    warnings = verify_warns(vault, "GUARD_MISSING")
+    assert len(warnings) == len(GUARDS) and {w["code"] for w in warnings} == {"GUARD_MISSING"}
 
 
 @pytest.mark.parametrize("directory", ["objects", "objects/sha256", "keys", "."])
@@ -674,12 +758,12 @@ def test_a_vault_directory_others_can_write_is_a_warning(vault: Path, directory:
     assert [Path(w["path"]) for w in warnings] == [vault / directory if directory != "." else vault]
 
 
-def test_hardening_lost_everywhere_is_still_exit_0(vault: Path) -> None:
+def test_hardening_lost_everywhere_is_still_exit_0(backend: Backend, vault: Path) -> None:
     object_path(vault, seed_id(0)).chmod(0o666)
     key_file(vault).chmod(0o644)
     (vault / "objects").chmod(0o777)
-    with database(vault) as conn:
-        drop_guards(conn)
+    with backend.database(vault) as conn:
+        backend.drop_guards(conn)
     warnings = verify_warns(vault, "OBJECT_WRITABLE", "KEY_FILE_MODE", "DIRECTORY_WRITABLE", "GUARD_MISSING")
     assert len(warnings) == 5
 
@@ -687,22 +771,47 @@ def test_hardening_lost_everywhere_is_still_exit_0(vault: Path) -> None:
 # ---- times from the future ---------------------------------------------------------------------
 
 
-def test_an_entry_dated_in_the_future_is_a_problem_and_the_writer_names_the_remedy(vault: Path) -> None:
+@pytest.mark.sqlite_only  # the forger rebuilds a SQLite ledger; the test below is the form on every backend
+def test_an_entry_dated_in_the_future_is_a_problem_and_the_writer_names_the_remedy(
+    backend: Backend, vault: Path
+) -> None:
     import forger
 
     forger.forge(vault, forger.future_entry)
     problems = verify_finds(vault, "ENTRY_FROM_FUTURE")
     assert {p["code"] for p in problems} == {"ENTRY_FROM_FUTURE"}
-    assert seqs(problems, "ENTRY_FROM_FUTURE") == {ledger_rows(vault)[-1].seq}
+    assert seqs(problems, "ENTRY_FROM_FUTURE") == {backend.ledger_rows(vault)[-1].seq}
     refused = run("amend", seed_id(0), "--set", "outlet=X", "--reason", "r", vault=vault)
     assert refused.code == 3, str(refused)
     assert "check the system clock" in refused.err and "archive verify" in refused.err
 
 
-def test_entries_within_the_tolerance_pass_and_beyond_it_fail(vault: Path) -> None:
+def test_an_entry_written_by_a_clock_running_ahead_is_a_problem_and_the_writer_names_the_remedy(
+    backend: Backend, vault: Path
+) -> None:
+    from datetime import UTC, datetime
+
+    from lib import open_archive
+
+    ahead = open_archive(vault, clock=lambda: datetime(9999, 1, 1, tzinfo=UTC))
+    try:
+        ahead.amend(seed_id(1), {"outlet": ["Tomorrow"]}, [], "written by a machine whose clock runs ahead")
+    finally:
+        ahead.close()
+    problems = verify_finds(vault, "ENTRY_FROM_FUTURE")
+    assert {p["code"] for p in problems} == {"ENTRY_FROM_FUTURE"}
+    assert seqs(problems, "ENTRY_FROM_FUTURE") == {backend.ledger_rows(vault)[-1].seq}
+    refused = run("amend", seed_id(0), "--set", "outlet=X", "--reason", "r", vault=vault)
+    assert refused.code == 3, str(refused)
+    assert "check the system clock" in refused.err and "archive verify" in refused.err
+
+
+def test_entries_within_the_tolerance_pass_and_beyond_it_fail(backend: Backend, vault: Path) -> None:
     from datetime import UTC, datetime, timedelta
 
-    last = datetime.strptime(ledger_rows(vault)[-1].entry()["time"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    last = datetime.strptime(backend.ledger_rows(vault)[-1].entry()["time"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(
+        tzinfo=UTC
+    )
     assert verify_vault(vault, now=last - timedelta(minutes=4, seconds=59))
     late = verify_vault(vault, now=last - timedelta(minutes=5, seconds=1))
     assert set(late.codes()) == {"ENTRY_FROM_FUTURE"}
@@ -731,11 +840,14 @@ def loosen(conn: sqlite3.Connection, table: str) -> None:
     conn.execute(f"ALTER TABLE loose RENAME TO {table}")
 
 
+@pytest.mark.sqlite_only  # SQLite's storage classes; the PostgreSQL form changes a column's type
 @pytest.mark.parametrize("kind", sorted(VALUES))
 @pytest.mark.parametrize("column", [f"{t}.{c}" for t, cs in COLUMNS.items() for c in cs])
-def test_any_value_in_any_column_is_reported_never_a_crash(vault: Path, column: str, kind: str) -> None:
+def test_any_value_in_any_column_is_reported_never_a_crash(
+    backend: Backend, vault: Path, column: str, kind: str
+) -> None:
     table, name = column.split(".")
-    with database(vault) as conn:
+    with backend.database(vault) as conn:
         loosen(conn, table)
         victim = f"(SELECT rowid FROM {table} ORDER BY rowid LIMIT 1 OFFSET 1)"
         conn.execute(f"UPDATE {table} SET {name} = ? WHERE rowid = {victim}", (VALUES[kind],))
@@ -748,10 +860,42 @@ def test_any_value_in_any_column_is_reported_never_a_crash(vault: Path, column: 
     assert ("COLUMN_TYPE_MISMATCH" in codes) == (stored != own), (stored, codes)
 
 
+# PostgreSQL keeps every value to its column's type, but its superuser can change the type (or drop a
+# NOT NULL): each column of each table changed so, with the values converted, or one value made NULL.
+PG_OTHER_TYPE = {
+    "blob": "text USING encode({c}, 'hex')",
+    "integer": "text USING {c}::text",
+    "text": "bytea USING convert_to({c}, 'UTF8')",
+}
+
+
+@pytest.mark.pg_only
+@pytest.mark.parametrize("change", ["type", "null"])
+@pytest.mark.parametrize("column", [f"{t}.{c}" for t, cs in COLUMNS.items() for c in cs])
+def test_a_column_of_another_type_or_a_null_is_reported_never_a_crash(
+    pg: PostgresBackend, vault: Path, column: str, change: str
+) -> None:
+    table, name = column.split(".")
+    own = "blob" if (table, name) in BLOB_COLUMNS else "integer" if (table, name) in INTEGER_COLUMNS else "text"
+    with pg.database(vault) as conn:
+        conn.execute(f"ALTER TABLE {table} DISABLE TRIGGER ALL")
+        if change == "type":
+            conn.execute(f"ALTER TABLE {table} ALTER COLUMN {name} TYPE {PG_OTHER_TYPE[own].format(c=name)}")
+        else:
+            conn.execute(f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {table}_pkey")
+            conn.execute(f"ALTER TABLE {table} ALTER COLUMN {name} DROP NOT NULL")
+            conn.execute(f"UPDATE {table} SET {name} = NULL WHERE ctid = (SELECT ctid FROM {table} LIMIT 1 OFFSET 1)")
+    result = run("verify", "--json", vault=vault)
+    assert result.code == 1, str(result)
+    assert "internal error" not in result.err and "Traceback" not in result.err
+    assert "COLUMN_TYPE_MISMATCH" in {p["code"] for p in result.json()["problems"]}, str(result)
+
+
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("value", ["", 5], ids=["text", "integer"])
-def test_entry_bytes_overwritten_with_another_type(vault: Path, value: Any) -> None:
-    with database(vault) as conn:
-        drop_guards(conn)
+def test_entry_bytes_overwritten_with_another_type(backend: Backend, vault: Path, value: Any) -> None:
+    with backend.database(vault) as conn:
+        backend.drop_guards(conn)
         conn.execute("UPDATE ledger SET data = ? WHERE seq = 5", (value,))
     problems = verify_finds(vault, "COLUMN_TYPE_MISMATCH", "ENTRY_MALFORMED")
     assert seqs(problems, "ENTRY_MALFORMED") == {5}
@@ -769,6 +913,7 @@ def test_every_warning_code_is_documented() -> None:
         assert doc.count(f"`{code}`") >= 2, f"{code} is in the table but no step says when it is given"
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize(
     "statement",
     [
@@ -780,8 +925,40 @@ def test_every_warning_code_is_documented() -> None:
         "UPDATE item SET ingested_at = x'00'",
     ],
 )
-def test_reads_of_a_damaged_index_row_say_so_in_one_line(vault: Path, statement: str, tmp_path: Path) -> None:
-    with database(vault) as conn:
+def test_reads_of_a_damaged_index_row_say_so_in_one_line(
+    backend: Backend, vault: Path, statement: str, tmp_path: Path
+) -> None:
+    with backend.database(vault) as conn:
+        conn.execute(statement)
+    for args in (("list",), ("list", "--json"), ("manifest", "--all", "-o", tmp_path / "m.json")):
+        result = run(*args, vault=vault)
+        assert_one_error_line(result, 3)
+        assert "damaged; run `archive verify`" in result.err
+    for item in seed_sums().values():  # show reads the item's state alone: only a damaged state stops it
+        result = run("show", item, vault=vault)
+        if "state" in statement:
+            assert_one_error_line(result, 3)
+        else:
+            assert "internal error" not in result.err and "Traceback" not in result.err, str(result)
+
+
+@pytest.mark.pg_only
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "ALTER TABLE item ALTER COLUMN size TYPE text",
+        "ALTER TABLE item ALTER COLUMN state TYPE bigint USING 5",
+        "ALTER TABLE item ALTER COLUMN ingest_seq TYPE text",
+        "ALTER TABLE item ALTER COLUMN last_seq TYPE double precision",
+        "ALTER TABLE item ALTER COLUMN id TYPE bytea USING convert_to(id, 'UTF8')",
+        "ALTER TABLE item ALTER COLUMN ingested_at TYPE bytea USING convert_to(ingested_at, 'UTF8')",
+    ],
+    ids=["size", "state", "ingest_seq", "last_seq", "id", "ingested_at"],
+)
+def test_reads_of_an_index_column_of_another_type_say_so_in_one_line(
+    pg: PostgresBackend, vault: Path, statement: str, tmp_path: Path
+) -> None:
+    with pg.database(vault) as conn:
         conn.execute(statement)
     for args in (("list",), ("list", "--json"), ("manifest", "--all", "-o", tmp_path / "m.json")):
         result = run(*args, vault=vault)

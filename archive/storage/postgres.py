@@ -76,6 +76,37 @@ PLAIN_TABLES = (
     "layout INTEGER NOT NULL)",
     f"INSERT INTO index_layout (layout) VALUES ({INDEX_LAYOUT}) ON CONFLICT DO NOTHING",  # noqa: S608 - fixed column names
 )
+# Each column's type as the migration makes it (pg_type names). The server keeps every value to its
+# column's type, but its superuser can change a column's type or drop a NOT NULL: verify reports
+# that (COLUMN_TYPE_MISMATCH) and the reads below skip a value of another type, never crash on it.
+_TEXT, _INT, _BYTES = "varchar", "int8", "bytea"
+COLUMN_TYPES = {
+    "ledger": {"seq": _INT, "prev": _TEXT, "hash": _TEXT, "kind": _TEXT, "data": _BYTES},
+    "node": {"level": _INT, "idx": _INT, "hash": _BYTES},
+    "checkpoint": {"size": _INT, "note": _TEXT},
+    "timestamp": {"size": _INT, "tsa": _TEXT, "token": _BYTES},
+    "cosignature": {"size": _INT, "witness": _TEXT, "line": _TEXT, "received": _TEXT},
+    "record": {
+        "item": _TEXT,
+        "idx": _INT,
+        "part": _TEXT,
+        "uri": _TEXT,
+        "date": _TEXT,
+        "media": _TEXT,
+        "status": _INT,
+        "row": _BYTES,
+    },
+    "item": {
+        "id": _TEXT,
+        "size": _INT,
+        "media_type": _TEXT,
+        "name": _TEXT,
+        "ingest_seq": _INT,
+        "last_seq": _INT,
+        "ingested_at": _TEXT,
+        "state": _BYTES,
+    },
+}
 _ITEM_COLUMNS = "id, size, media_type, name, ingest_seq, last_seq, ingested_at, state"
 _RECORD_COLUMNS = 'idx, part, uri, date, media, status, "row"'
 _ITEM_TYPES = (str, int, str, str, int, int, str, bytes)
@@ -188,7 +219,9 @@ def _lost(unknown: bool, exc: psycopg.Error) -> str:
 
 def _sealed(row: Any) -> Sealed:
     seq, hash_, data = row
-    return Sealed(int(seq), str(hash_), bytes(data))
+    if not isinstance(data, bytes) or type(seq) is not int:
+        raise VaultError(f"ledger entry {seq!r:.40} is not stored as bytes at an integer; run `archive verify`")
+    return Sealed(seq, str(hash_), data)
 
 
 def _index_row(row: Any) -> IndexRow:
@@ -211,12 +244,12 @@ class Reader:
         return self.conn.execute(query.encode(), args).fetchall()
 
     def head(self) -> Sealed | None:
-        row = self._one("SELECT seq, hash, data FROM ledger ORDER BY seq DESC LIMIT 1")
+        row = self._one("SELECT seq, hash, data FROM ledger WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1")
         return None if row is None else _sealed(row)
 
     def size(self) -> int:
         row = self._one("SELECT max(seq) FROM ledger")
-        return 0 if row is None or row[0] is None else int(row[0]) + 1
+        return row[0] + 1 if row is not None and type(row[0]) is int else 0
 
     def entries(self, start: int = 0, stop: int | None = None) -> Iterator[Sealed]:
         after = start - 1
@@ -229,11 +262,11 @@ class Reader:
             if not rows:
                 return
             yield from (_sealed(row) for row in rows)
-            after = int(rows[-1][0])
+            after = rows[-1][0]  # as stored: a page always starts past the last one
 
     def entries_at(self, seqs: Sequence[int]) -> list[Sealed]:
         rows = self._all("SELECT seq, hash, data FROM ledger WHERE seq = ANY(%s::bigint[])", (sorted(set(seqs)),))
-        found = {int(row[0]): _sealed(row) for row in rows}
+        found = {sealed.seq: sealed for sealed in map(_sealed, rows)}
         missing = [s for s in seqs if s not in found]
         if missing:
             raise NotFoundError(f"no ledger entry {missing[0]}")
@@ -249,10 +282,9 @@ class Reader:
             if not rows:
                 return
             yield from (_sealed(row) for row in rows)
-            after = int(rows[-1][0])
+            after = rows[-1][0]  # as stored: a page always starts past the last one
 
     def rows(self) -> Iterator[StoredRow]:
-        # The server keeps each column's type: a row can be wrong only in value, which verify judges.
         after = -1
         while True:
             rows = self._all(
@@ -261,8 +293,13 @@ class Reader:
             if not rows:
                 return
             for seq, prev, hash_, kind, data in rows:
-                yield StoredRow(int(seq), str(prev), str(hash_), str(kind), bytes(data))
-            after = int(rows[-1][0])
+                if type(seq) is not int:
+                    continue  # a seq of another type (COLUMN_TYPE_MISMATCH): no position to check it at
+                damage = None if isinstance(data, bytes) else f"stored as {type(data).__name__}, not bytes"
+                yield StoredRow(
+                    seq, str(prev), str(hash_), str(kind), data if isinstance(data, bytes) else None, damage
+                )
+            after = rows[-1][0]
 
     def nodes_at(self, coordinates: Iterable[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
         wanted = sorted(set(coordinates))
@@ -270,8 +307,8 @@ class Reader:
         leaves = [idx for level, idx in wanted if level == 0]
         if leaves:
             for seq, hash_ in self._all("SELECT seq, hash FROM ledger WHERE seq = ANY(%s::bigint[])", (leaves,)):
-                if re.fullmatch(r"[0-9a-f]{64}", hash_):
-                    found[(0, int(seq))] = bytes.fromhex(hash_)
+                if type(seq) is int and isinstance(hash_, str) and re.fullmatch(r"[0-9a-f]{64}", hash_):
+                    found[(0, seq)] = bytes.fromhex(hash_)
         inner = [(level, idx) for level, idx in wanted if level > 0]
         if inner:
             rows = self._all(
@@ -279,7 +316,11 @@ class Reader:
                 "ON n.level = w.level AND n.idx = w.idx",
                 ([c[0] for c in inner], [c[1] for c in inner]),
             )
-            found.update(((int(level), int(idx)), bytes(hash_)) for level, idx, hash_ in rows)
+            found.update(
+                ((level, idx), hash_)
+                for level, idx, hash_ in rows
+                if type(level) is int and type(idx) is int and isinstance(hash_, bytes)
+            )
         return found
 
     def nodes(self, level: int) -> Iterator[tuple[int, bytes]]:
@@ -290,30 +331,59 @@ class Reader:
             )
             if not rows:
                 return
-            yield from ((int(idx), bytes(hash_)) for idx, hash_ in rows)
-            after = int(rows[-1][0])
+            yield from ((idx, hash_ if isinstance(hash_, bytes) else b"") for idx, hash_ in rows if type(idx) is int)
+            after = rows[-1][0]
 
     def node_levels(self) -> list[int]:
-        return [int(r[0]) for r in self._all("SELECT DISTINCT level FROM node ORDER BY level")]
+        return [r[0] for r in self._all("SELECT DISTINCT level FROM node ORDER BY level") if type(r[0]) is int]
 
     def checkpoints(self) -> Iterator[tuple[int, str]]:
         for size, note in self._all("SELECT size, note FROM checkpoint ORDER BY size"):
-            yield int(size), str(note)
+            if type(size) is int:
+                yield size, note if isinstance(note, str) else ""
 
     def latest_checkpoint(self) -> tuple[int, str] | None:
-        row = self._one("SELECT size, note FROM checkpoint ORDER BY size DESC LIMIT 1")
-        return None if row is None else (int(row[0]), str(row[1]))
+        row = self._one("SELECT size, note FROM checkpoint WHERE size IS NOT NULL ORDER BY size DESC LIMIT 1")
+        if row is None or type(row[0]) is not int:
+            return None
+        return row[0], row[1] if isinstance(row[1], str) else ""
 
     def timestamps(self, size: int | None = None) -> list[tuple[int, str, bytes]]:
         if size is None:
             rows = self._all("SELECT size, tsa, token FROM timestamp ORDER BY size, tsa")
         else:
             rows = self._all("SELECT size, tsa, token FROM timestamp WHERE size = %s ORDER BY tsa", (size,))
-        return [(int(s), str(t), bytes(b)) for s, t, b in rows]
+        return [(s, t, b) for s, t, b in rows if type(s) is int and isinstance(t, str) and isinstance(b, bytes)]
 
     def storage_faults(self) -> list[tuple[str, str, int]]:
-        """None here: the server refuses a value of another type in every column (unlike SQLite)."""
-        return []
+        """Columns whose type is not the one the migration made, with how many rows they hold, and
+        columns whose NOT NULL was dropped, with how many NULLs they hold."""
+        made = {
+            (str(table), str(column)): (str(kind), nullable == "YES")
+            for table, column, kind, nullable in self._all(
+                "SELECT table_name, column_name, udt_name, is_nullable FROM information_schema.columns "
+                "WHERE table_schema = current_schema() AND table_name = ANY(%s::text[])",
+                (list(COLUMN_TYPES),),
+            )
+        }
+        faults: list[tuple[str, str, int]] = []
+        for table, columns in COLUMN_TYPES.items():
+            for column, kind in columns.items():
+                found = made.get((table, column))
+                if found is None:
+                    continue  # a column gone: reading the table fails, and says so
+                if found[0] != kind:
+                    count = sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table))
+                elif found[1]:
+                    count = sql.SQL("SELECT count(*) FROM {} WHERE {} IS NULL").format(
+                        sql.Identifier(table), sql.Identifier(column)
+                    )
+                else:
+                    continue
+                rows = int(self.conn.execute(count).fetchone()[0])  # type: ignore[index]
+                if rows:
+                    faults.append((table, column, rows))
+        return faults
 
     def missing_guards(self) -> list[str]:
         """Each guard must be a statement-level BEFORE trigger on its table and event, enabled, with no
@@ -349,7 +419,11 @@ class Reader:
 
     def item_state(self, item_id: str) -> bytes | None:
         row = self._one("SELECT state FROM item WHERE id = %s", (item_id,))
-        return None if row is None else bytes(row[0])
+        if row is None:
+            return None
+        if not isinstance(row[0], bytes):
+            raise VaultError(f"the index row of item {item_id} is damaged; run `archive verify`")
+        return row[0]
 
     def items(self, *, start: int = 0, limit: int | None = None) -> Iterator[IndexRow]:
         left = limit
@@ -365,14 +439,14 @@ class Reader:
                     return
             rows = self._all(
                 f"SELECT {_ITEM_COLUMNS} FROM item WHERE ingest_seq > %s ORDER BY ingest_seq LIMIT %s",  # noqa: S608 - fixed column names
-                (int(rows[-1][4]), PAGE if left is None else min(PAGE, left)),
+                (rows[-1][4], PAGE if left is None else min(PAGE, left)),
             )
 
     def item_count(self) -> int:
         return int(self._one("SELECT count(*) FROM item")[0])
 
     def index_rows(self) -> Iterator[IndexRow | tuple[str, str]]:
-        after = ""
+        after: Any = ""
         while True:
             rows = self._all(f"SELECT {_ITEM_COLUMNS} FROM item WHERE id > %s ORDER BY id LIMIT %s", (after, PAGE))  # noqa: S608 - fixed column names
             if not rows:
@@ -382,7 +456,7 @@ class Reader:
                     yield _index_row(row)
                 except VaultError as exc:
                     yield str(row[0]), str(exc)
-            after = str(rows[-1][0])
+            after = rows[-1][0]  # as stored (an id of another type too): the next page starts past it
 
     def records(
         self, item_id: str, *, uri: str | None = None, part: str | None = None, media_prefix: str | None = None
@@ -403,8 +477,9 @@ class Reader:
             if not rows:
                 return
             for idx, part_, uri_, date, media, status, row in rows:
-                yield RecordRow(int(idx), str(part_), str(uri_), str(date), str(media), int(status), bytes(row))
-            after = int(rows[-1][0])
+                if type(idx) is int and isinstance(row, bytes) and isinstance(part_, str) and isinstance(uri_, str):
+                    yield RecordRow(idx, part_, uri_, str(date), str(media), status if type(status) is int else 0, row)
+            after = rows[-1][0]
 
     def record_count(self, item_id: str) -> int:
         return int(self._one("SELECT count(*) FROM record WHERE item = %s", (item_id,))[0])
@@ -413,7 +488,9 @@ class Reader:
         where, args = ("WHERE size = %s", (size,)) if size is not None else ("", ())
         order = "ORDER BY size, witness, received"
         rows = self._all(f"SELECT size, witness, line, received FROM cosignature {where} {order}", args)  # noqa: S608
-        return [(int(a), str(b), str(c), str(d)) for a, b, c, d in rows]
+        return [
+            (a, b, c, str(d)) for a, b, c, d in rows if type(a) is int and isinstance(b, str) and isinstance(c, str)
+        ]
 
 
 class Writer(Reader):

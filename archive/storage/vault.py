@@ -201,9 +201,14 @@ def _check_unfinished(path: Path, *, allow_entries: bool, also: frozenset[str] =
     stray = sorted(p.name for p in path.iterdir() if p.name not in PLACEHOLDERS | _UNFINISHED | also)
     if stray:
         raise VaultError(f"{path} is not empty and not a vault (holds {stray[0]}); refusing to use it")
-    if not allow_entries and (path / DATABASE).exists() and _holds_entries(path / DATABASE):
+    if allow_entries:
+        return  # a copy cut short (`create_copy`): what it left is for its caller to judge
+    if (path / DATABASE).exists() and _holds_entries(path / DATABASE):
         # Left by a creation that died before its marker, it is reusable only if nothing was written.
         raise VaultError(f"{path} holds a ledger but no {MARKER}: a damaged vault")
+    if any(p.is_file() for p in (path / "objects").rglob("*")):
+        # Objects are stored only after the marker: a vault whose ledger is elsewhere (PostgreSQL) lost it.
+        raise VaultError(f"{path} holds stored objects but no {MARKER}: a damaged vault")
 
 
 def _make_parts(path: Path, ledger: dict[str, str], objects: dict[str, str], *, adopt: bool = False) -> Ledger:
