@@ -185,9 +185,20 @@ class PostgresBackend(Backend):
 
     def __init__(self, server: PgServer) -> None:
         self.server = server
+        self.made: list[str] = []  # every database named here, in order (dropped after their test)
 
     def fresh_name(self) -> str:
-        return f"vault_{next(_names)}"
+        name = f"vault_{next(_names)}"
+        self.made.append(name)
+        return name
+
+    def drop_since(self, mark: int) -> None:
+        """Drop the databases named since `self.made` was `mark` long (a test's own: the server's
+        cluster would otherwise grow by one database per test)."""
+        names, self.made[mark:] = self.made[mark:], []
+        with self.superuser() as conn:
+            for name in names:
+                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
     def make(self, path: Path, *, origin: str | None = None) -> Path:
         name = self.fresh_name()

@@ -70,3 +70,18 @@ def backend(request: pytest.FixtureRequest) -> Backend:
     if request.param == "sqlite":
         return SQLiteBackend()
     return PostgresBackend(request.getfixturevalue("pg_server"))
+
+
+@pytest.fixture(autouse=True)
+def _drop_test_databases(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After a PostgreSQL test, the databases it made go (those of module fixtures, made before it, stay)."""
+    if "backend" not in request.fixturenames or getattr(request.node, "callspec", None) is None:
+        yield
+        return
+    chosen = request.getfixturevalue("backend")
+    if not isinstance(chosen, PostgresBackend):
+        yield
+        return
+    mark = len(chosen.made)
+    yield
+    chosen.drop_since(mark)
