@@ -294,15 +294,25 @@ class S3Objects:
 
     def open(self, digest: str, *, max_size: int | None = None, version: str | None = None) -> Iterator[bytes]:
         """The object's bytes in blocks of at most CHUNK; refuses one larger than `max_size`."""
+        got = self._get(digest, version)
+        if got is None:
+            raise VaultError(f"{digest} is not in the object store {self.where}")
+        return self._blocks(got, digest, max_size)
+
+    def _get(self, digest: str, version: str | None = None) -> dict[str, Any] | None:
+        """The GetObject answer (its body not yet read), or None when there is no such object."""
         extra = {"VersionId": version} if version else {}
         try:
-            got = self.client().get_object(Bucket=self.bucket, Key=self.key_for(digest), **extra)
+            got: dict[str, Any] = self.client().get_object(Bucket=self.bucket, Key=self.key_for(digest), **extra)
         except ClientError as exc:
             if _code(exc) in _NOT_FOUND:
-                raise VaultError(f"{digest} is not in the object store {self.where}") from exc
+                return None
             raise self._error(f"cannot read {digest}", exc) from exc
         except BotoCoreError as exc:
             raise self._error(f"cannot read {digest}", exc) from exc
+        return got
+
+    def _blocks(self, got: dict[str, Any], digest: str, max_size: int | None) -> Iterator[bytes]:
         body = got["Body"]
         try:
             length = int(got.get("ContentLength", 0))
@@ -363,25 +373,36 @@ class S3Objects:
     # ---- verification ----------------------------------------------------------------------
 
     def check(self, digest: str, size: int | None = None) -> Problem | None:
-        """What is wrong with one object as the store holds it now (its current version), if anything."""
-        try:
-            head = self._head(digest)
-            if head is None:
-                return Problem("OBJECT_MISSING", f"the object is not in {self.where}", path=self.key_for(digest))
-            version = head.get("VersionId")
-            sha, got = self.hash(digest, version=version)
-            lock = self.lock(digest, version=version)
-        except VaultError as exc:
-            return Problem("OBJECT_UNREADABLE", f"cannot read: {exc}", path=self.key_for(digest))
+        """What is wrong with one object as the store holds it now (its current version), if anything.
+
+        One GetObject streams the bytes and, for a caller allowed to read retention, names the
+        version's lock; only where it does not is the retention asked for apart.
+        """
         key = self.key_for(digest)
-        if size is not None and got != size:
-            return Problem("OBJECT_SIZE_MISMATCH", f"{got} bytes, the ledger says {size}", path=key)
-        if sha != digest:
-            return Problem("OBJECT_HASH_MISMATCH", f"bytes hash to {sha}", path=key)
+        try:
+            got = self._get(digest)
+            if got is None:
+                return Problem("OBJECT_MISSING", f"the object is not in {self.where}", path=key)
+            h = hashlib.sha256()
+            length = 0
+            for block in self._blocks(got, digest, None):
+                h.update(block)
+                length += len(block)
+            mode, until = got.get("ObjectLockMode"), got.get("ObjectLockRetainUntilDate")
+            if mode and isinstance(until, datetime):
+                lock: Lock | None = Lock(str(mode), until.astimezone(UTC))
+            else:
+                lock = self.lock(digest, version=got.get("VersionId"))
+        except VaultError as exc:
+            return Problem("OBJECT_UNREADABLE", f"cannot read: {exc}", path=key)
+        if size is not None and length != size:
+            return Problem("OBJECT_SIZE_MISMATCH", f"{length} bytes, the ledger says {size}", path=key)
+        if h.hexdigest() != digest:
+            return Problem("OBJECT_HASH_MISMATCH", f"bytes hash to {h.hexdigest()}", path=key)
         if lock is None or lock.mode != COMPLIANCE:
             mode = lock.mode if lock else "none"
             return Problem(LOCK_MISSING, f"the object has no COMPLIANCE lock (mode: {mode})", path=key)
-        written = head.get("LastModified")
+        written = got.get("LastModified")
         if isinstance(written, datetime) and lock.retain_until + LOCK_TOLERANCE < written + self.retention:
             declared = (written + self.retention).astimezone(UTC).isoformat()
             return Problem(
