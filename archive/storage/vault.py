@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -230,6 +230,29 @@ def _make_parts(path: Path, ledger: dict[str, str], objects: dict[str, str], *, 
     return opened
 
 
+@contextlib.contextmanager
+def _creating(path: Path, what: str, outcome: str) -> Iterator[None]:
+    """The directory a vault is being made in, made if absent and flocked while the block runs, so
+    that processes making one vault at once take turns; an OSError inside is one VaultError line."""
+    if path.exists() and not path.is_dir():
+        raise VaultError(f"{path} exists and is not a directory")
+    try:
+        make_dir(path, DIR_MODE)
+        lock = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as exc:
+        raise VaultError(f"cannot make a vault at {path}: {exc.strerror or exc}") from None
+    try:
+        import fcntl  # only a creator needs the lock
+
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+    except OSError as exc:  # out of space or inodes, or a read-only file system
+        where = f"{exc.filename}: " if exc.filename else ""
+        raise VaultError(f"cannot write {what} at {path}: {where}{exc.strerror or exc}{outcome}") from None
+    finally:
+        os.close(lock)
+
+
 class Vault:
     """An opened vault: where it is, its marker, its ledger database, its objects."""
 
@@ -281,27 +304,10 @@ class Vault:
         Creators serialise on an flock of the directory, so processes that start on a missing vault
         at once make it once; the losers get VaultError and open the vault the winner made.
         """
-        if path.exists() and not path.is_dir():
-            raise VaultError(f"{path} exists and is not a directory")
-        try:
-            make_dir(path, DIR_MODE)
-            lock = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-        except OSError as exc:
-            raise VaultError(f"cannot make a vault at {path}: {exc.strerror or exc}") from None
-        try:
-            import fcntl  # only a creator needs the lock
-
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        with _creating(path, "the new vault", "; no vault was made"):
             return cls._create_locked(
                 path, now=now, origin=origin, passphrase=passphrase, key=key, ledger=ledger, objects=objects
             )
-        except OSError as exc:  # out of space or inodes, or a read-only file system
-            where = f"{exc.filename}: " if exc.filename else ""
-            raise VaultError(
-                f"cannot write the new vault at {path}: {where}{exc.strerror or exc}; no vault was made"
-            ) from None
-        finally:
-            os.close(lock)
 
     @classmethod
     def _create_locked(
@@ -356,17 +362,7 @@ class Vault:
         A copy that died before its marker can be made again: a ledger the earlier attempt filled is
         left for `fill` to compare with its source.
         """
-        if path.exists() and not path.is_dir():
-            raise VaultError(f"{path} exists and is not a directory")
-        try:
-            make_dir(path, DIR_MODE)
-            lock = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-        except OSError as exc:
-            raise VaultError(f"cannot make a vault at {path}: {exc.strerror or exc}") from None
-        try:
-            import fcntl
-
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        with _creating(path, "the copy", ""):
             _check_unfinished(path, allow_entries=True, also=frozenset(files))
             opened = _make_parts(path, ledger, objects, adopt=True)
             from archive.storage.fsutil import atomic_write
@@ -388,11 +384,6 @@ class Vault:
                 vault.close()
                 raise
             return vault
-        except OSError as exc:
-            where = f"{exc.filename}: " if exc.filename else ""
-            raise VaultError(f"cannot write the copy at {path}: {where}{exc.strerror or exc}") from None
-        finally:
-            os.close(lock)
 
     @property
     def origin(self) -> str:
