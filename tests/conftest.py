@@ -7,6 +7,7 @@ from __future__ import annotations
 import signal
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from backends import BACKENDS, IDS, Backend, PostgresBackend, SQLiteBackend
@@ -50,7 +51,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 @pytest.fixture(scope="session")
-def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """One PostgreSQL 15 server per test process (tests/pg_server.py), started when first asked for;
+    each test makes its own databases on it (names from `helpers.unique`)."""
     from pg_server import PgServer
 
     server = PgServer(tmp_path_factory.mktemp("pg-secrets"))
@@ -61,6 +64,20 @@ def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
         # Immediate shutdown: the cluster is thrown away, so the checkpoint of a fast one (every
         # database the tests copied) is work for nothing.
         server.stop(mode=signal.SIGQUIT)
+        server.destroy()
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[Any]:
+    """One SeaweedFS S3 server per test process (tests/s3_server.py), started when first asked for;
+    each test makes its own buckets on it (names from `helpers.unique`)."""
+    from s3_server import SeaweedServer
+
+    server = SeaweedServer()
+    try:
+        server.start()
+        yield server
+    finally:
         server.destroy()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import hashlib
+import itertools
 import json
 import os
 import shutil
@@ -375,3 +376,11 @@ def unreadable_to_cli(path: Path) -> bool:
     except (OSError, subprocess.SubprocessError):
         return False
     return probe.returncode != 0
+
+
+_unique = itertools.count()
+
+
+def unique(prefix: str, sep: str = "_") -> str:
+    """A name no other test of this run uses on a shared server (a database: `_`; a bucket: `-`)."""
+    return sep.join((prefix, str(os.getpid()), str(next(_unique))))

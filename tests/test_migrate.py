@@ -7,11 +7,8 @@ is refused with nothing written."""
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
-import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,6 +23,7 @@ from helpers import (
     run,
     seed_files,
     seed_sums,
+    unique,
 )
 from pg_server import APP, OWNER, PgServer
 from s3_server import SeaweedServer
@@ -35,27 +33,16 @@ from warc_pages import page, write_warc
 from archive.storage.backends import open_ledger
 
 RETENTION_DAYS = 30
-_names = itertools.count()
 
 
-@pytest.fixture(scope="module")
-def pg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PgServer]:
-    server = PgServer(tmp_path_factory.mktemp("pg-secrets"))
-    try:
-        server.start()
-        yield server
-    finally:
-        server.destroy()
+@pytest.fixture(scope="session")
+def pg(pg_server: PgServer) -> PgServer:
+    return pg_server  # the test process's one server (tests/conftest.py)
 
 
-@pytest.fixture(scope="module")
-def s3() -> Iterator[SeaweedServer]:
-    server = SeaweedServer()
-    try:
-        server.start()
-        yield server
-    finally:
-        server.destroy()
+@pytest.fixture(scope="session")
+def s3(s3_server: SeaweedServer) -> SeaweedServer:
+    return s3_server
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +63,7 @@ def local(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _database(pg: PgServer) -> tuple[str, str]:
-    name = f"team_{os.getpid()}_{next(_names)}"
+    name = unique("migrate")
     pg.fresh_database(name)
     return pg.dsn(APP, name), pg.dsn(OWNER, name)
 
@@ -156,7 +143,7 @@ def test_into_a_team_archive_and_back_the_ledger_bytes_stay_the_same(
     local: Path, pg: PgServer, s3: SeaweedServer, tmp_path: Path
 ) -> None:
     app, owner = _database(pg)
-    bucket = s3.make_bucket(f"team-{os.getpid()}-{next(_names)}")
+    bucket = s3.make_bucket(unique("migrate", "-"))
     team = tmp_path / "team"
     checkpoint = tmp_path / "before.txt"
     checkpoint.write_text(ok("checkpoint", vault=local).out)

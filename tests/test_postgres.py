@@ -5,18 +5,16 @@ triggers for everyone, one linear chain under concurrent writers, and a server r
 from __future__ import annotations
 
 import contextlib
-import itertools
 import json
 import socket
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
-from helpers import ok, run, seed_files
+from helpers import ok, run, seed_files, unique
 from lib import ingest, open_archive
 from pg_server import APP, OWNER, PgServer
 
@@ -32,23 +30,17 @@ from archive.storage.sqlite import SQLiteLedger
 
 CLOCK = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 TOOL = {"name": "archive-test", "version": "1"}
-_names = itertools.count()
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PgServer]:
-    pg = PgServer(tmp_path_factory.mktemp("pg-secrets"))
-    try:
-        pg.start()
-        yield pg
-    finally:
-        pg.destroy()
+def server(pg_server: PgServer) -> PgServer:
+    return pg_server  # the test process's one server (tests/conftest.py)
 
 
 @pytest.fixture
 def database(server: PgServer) -> str:
     """A new database with the archive's schema, made by the owner role; its app-role DSN."""
-    name = f"ledger_{next(_names)}"
+    name = unique("ledger")
     server.fresh_database(name)
     postgres.migrate(server.dsn(OWNER, name), APP)
     return server.dsn(APP, name)
@@ -288,9 +280,10 @@ def test_the_marker_names_a_dsn_without_a_password(server: PgServer, database: s
 
 
 def test_opening_refuses_what_is_not_a_usable_ledger(server: PgServer, database: str) -> None:
-    server.fresh_database("no_schema")
+    no_schema = unique("no_schema")
+    server.fresh_database(no_schema)
     with pytest.raises(VaultError):
-        _open(server.dsn(APP, "no_schema"))  # no migration ran
+        _open(server.dsn(APP, no_schema))  # no migration ran
     first = _open(database, create=True)
     _append(first, 1)
     first.close()
@@ -309,12 +302,13 @@ def test_opening_refuses_what_is_not_a_usable_ledger(server: PgServer, database:
 
 
 def test_the_migration_refuses_an_app_role_that_could_rewrite(server: PgServer) -> None:
-    server.fresh_database("refused")
+    refused = unique("refused")
+    server.fresh_database(refused)
     for app in (OWNER, "postgres", "nobody"):
         with pytest.raises(VaultError):
-            postgres.migrate(server.dsn(OWNER, "refused"), app)
+            postgres.migrate(server.dsn(OWNER, refused), app)
     with pytest.raises(VaultError):
-        _open(server.dsn(APP, "refused"))  # nothing was made
+        _open(server.dsn(APP, refused))  # nothing was made
 
 
 def _writer(dsn: str, count: int, errors: list[BaseException]) -> None:
@@ -520,7 +514,7 @@ def test_a_commit_whose_answer_is_lost_is_settled_by_asking_the_server(
 def test_init_db_makes_a_vault_whose_ledger_is_in_postgresql(server: PgServer, tmp_path: Path) -> None:
     """`archive init --db DSN --db-owner OWNER_DSN` as a user runs it: the schema made by the owner,
     the marker naming the app role's DSN (no password), every command working on it unchanged."""
-    name = f"ledger_{next(_names)}"
+    name = unique("ledger")
     server.fresh_database(name)
     app, owner = server.dsn(APP, name), server.dsn(OWNER, name)
     vault = tmp_path / "vault"

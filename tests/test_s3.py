@@ -7,15 +7,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import itertools
 import os
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from helpers import unique
 from s3_server import SeaweedServer, _free_ports
 
 from archive.errors import BadInputError, VaultError
@@ -23,21 +22,15 @@ from archive.storage.objects import StoreWriteError
 from archive.storage.s3 import LOCK_MISSING, LOCK_SHORT, S3Objects, parse_s3_url
 
 RETENTION_DAYS = 30
-_names = itertools.count()
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[SeaweedServer]:
-    s3 = SeaweedServer()
-    try:
-        s3.start()
-        yield s3
-    finally:
-        s3.destroy()
+@pytest.fixture(scope="session")
+def server(s3_server: SeaweedServer) -> SeaweedServer:
+    return s3_server  # the test process's one server (tests/conftest.py)
 
 
 def _bucket(server: SeaweedServer, *, locked: bool = True) -> str:
-    name = f"vault-{os.getpid()}-{next(_names)}"
+    name = unique("vault", "-")
     if locked:
         S3Objects(name, "", None, RETENTION_DAYS, client=server.client(server.admin)).ensure_bucket(create=True)
     else:

@@ -8,36 +8,27 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import itertools
 import json
-import os
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from helpers import assert_one_error_line, ledger_rows, make_articles, ok, run, seed_files, seed_sums
+from helpers import assert_one_error_line, ledger_rows, make_articles, ok, run, seed_files, seed_sums, unique
 from s3_server import SeaweedServer
 from warc_pages import page, write_warc
 
 RETENTION_DAYS = 30
-_names = itertools.count()
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[SeaweedServer]:
-    s3 = SeaweedServer()
-    try:
-        s3.start()
-        yield s3
-    finally:
-        s3.destroy()
+@pytest.fixture(scope="session")
+def server(s3_server: SeaweedServer) -> SeaweedServer:
+    return s3_server  # the test process's one server (tests/conftest.py)
 
 
 def _bucket(server: SeaweedServer) -> str:
-    return server.make_bucket(f"team-{os.getpid()}-{next(_names)}")
+    return server.make_bucket(unique("s3vault", "-"))
 
 
 def _init(server: SeaweedServer, vault: Path, bucket: str, *extra: str) -> None:
@@ -231,7 +222,7 @@ def test_reextract_and_a_web_archive_read_their_bytes_from_the_bucket(
 
 
 def test_init_refuses_a_bucket_without_object_lock(server: SeaweedServer, tmp_path: Path) -> None:
-    plain = f"plain-{os.getpid()}-{next(_names)}"
+    plain = unique("plain", "-")
     server.client(server.admin).create_bucket(Bucket=plain)
     vault = tmp_path / "vault"
     result = run(

@@ -22,14 +22,23 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import Run, archive_command, assert_one_error_line, cli_args, cli_env, make_articles, write_text
+from helpers import (
+    Run,
+    archive_command,
+    assert_one_error_line,
+    cli_args,
+    cli_env,
+    make_articles,
+    unique,
+    write_text,
+)
 from pg_server import APP, OWNER, PgServer
 from s3_server import SeaweedServer
 
@@ -44,7 +53,6 @@ MACHINES = 4
 WRITERS_PER_MACHINE = 2
 CLONE_NEWUTS = 0x04000000
 RUN_TIMEOUT = 240.0  # seconds for any one group of CLI processes: nothing here may hang
-_names = itertools.count()
 
 
 # ---- servers and the team vault -----------------------------------------------------------------
@@ -61,24 +69,14 @@ def namespaces() -> None:
         pytest.fail(f"test_team cannot give a process a UTS namespace and host name of its own: {exc}")
 
 
-@pytest.fixture(scope="module")
-def pg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PgServer]:
-    server = PgServer(tmp_path_factory.mktemp("team-pg-secrets"))
-    try:
-        server.start()
-        yield server
-    finally:
-        server.destroy()
+@pytest.fixture(scope="session")
+def pg(pg_server: PgServer) -> PgServer:
+    return pg_server  # the test process's one server (tests/conftest.py)
 
 
-@pytest.fixture(scope="module")
-def s3() -> Iterator[SeaweedServer]:
-    server = SeaweedServer()
-    try:
-        server.start()
-        yield server
-    finally:
-        server.destroy()
+@pytest.fixture(scope="session")
+def s3(s3_server: SeaweedServer) -> SeaweedServer:
+    return s3_server
 
 
 @dataclass(frozen=True)
@@ -120,10 +118,9 @@ class Team:
 @pytest.fixture
 def team(namespaces: None, pg: PgServer, s3: SeaweedServer, tmp_path: Path) -> Team:
     """A new team vault made by `archive init --db … --objects s3://…`, copied to MACHINES machines."""
-    number = next(_names)
-    database = f"team_{number}"
+    database = unique("team")
     pg.fresh_database(database)
-    bucket = s3.make_bucket(f"team-{os.getpid()}-{number}")
+    bucket = s3.make_bucket(unique("team", "-"))
     origin = tmp_path / "vault"
     made = _complete(
         [

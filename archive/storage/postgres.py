@@ -11,6 +11,7 @@ REPEATABLE READ READ ONLY snapshots, which never block a writer. The DSN never h
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -26,6 +27,11 @@ from archive.core.entry import Sealed
 from archive.core.item import IndexRow
 from archive.errors import LedgerError, NotFoundError, VaultError
 from archive.storage.port import RecordRow, StoredRow
+
+# psycopg logs what it ignores while closing a pipeline on a lost connection ("error ignored
+# terminating ..."); with no handler, Python's last resort would print it to stderr beside the one
+# `error:` line the archive gives for the same failure.
+logging.getLogger("psycopg").addHandler(logging.NullHandler())
 
 NAME = "postgresql"
 INDEX_LAYOUT = 2  # what a new database's index holds (archive.storage.upgrade)
