@@ -85,8 +85,9 @@ def _clusters(text: str) -> Iterator[tuple[str, int]]:
     glue = escaped = False
     for ch in text:
         shown, width, role = _CHARS[ch]
-        # Nothing joins onto an escape: it stands for a character that is not shown as itself.
-        if unit and not escaped and role != _ESCAPE and (glue or role in (_EXTEND, _JOINER)):
+        # Nothing joins onto an escape: it stands for a character that is not shown as itself. A
+        # joiner joins the next character, never a space (the cut may fall after "中\u200d").
+        if unit and not escaped and role != _ESCAPE and ((glue and not ch.isspace()) or role in (_EXTEND, _JOINER)):
             unit += shown
             unit_width += width
         else:
