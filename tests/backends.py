@@ -20,11 +20,10 @@ from typing import Any
 
 import helpers
 import psycopg
-from helpers import Row, Snapshot, canonical, entry_hash, object_files, ok
+from helpers import Row, Snapshot, canonical, object_files, ok, rechain_rows
 from pg_server import APP, OWNER, PgServer
 from psycopg import sql
 
-GENESIS = "0" * 64
 MARKER = "VAULT.json"
 # The guards an attacker drops before an edit: those that refuse UPDATE and DELETE on the ledger.
 LEDGER_GUARDS = ("ledger_no_update", "ledger_no_delete")
@@ -104,21 +103,7 @@ class Backend:
         rows = self.ledger_rows(vault)
         with self.database(vault) as conn:
             self.drop_guards(conn)
-            conn.execute("BEGIN")
-            conn.execute("DELETE FROM ledger WHERE seq >= ?", (seq,))
-            prev = next(r.hash for r in rows if r.seq == seq - 1) if seq > 0 else GENESIS
-            for row in rows:
-                if row.seq < seq:
-                    continue
-                value = {**row.entry(), "prev": prev, **(changes if row.seq == seq else {})}
-                data = canonical(value)
-                digest = entry_hash(data)
-                conn.execute(
-                    "INSERT INTO ledger (seq, prev, hash, kind, data) VALUES (?, ?, ?, ?, ?)",
-                    (row.seq, prev, digest, row.kind, data),
-                )
-                prev = digest
-            conn.execute("COMMIT")
+            rechain_rows(conn, rows, seq, changes)
 
 
 class SQLiteBackend(Backend):

@@ -338,21 +338,27 @@ def rechain_from(vault: Path, seq: int, changes: Mapping[str, Any]) -> None:
     rows = ledger_rows(vault)
     with database(vault) as conn:
         drop_guards(conn)
-        conn.execute("BEGIN")
-        conn.execute("DELETE FROM ledger WHERE seq >= ?", (seq,))
-        prev = next(r.hash for r in rows if r.seq == seq - 1) if seq > 0 else "0" * 64
-        for row in rows:
-            if row.seq < seq:
-                continue
-            value = {**row.entry(), "prev": prev, **(changes if row.seq == seq else {})}
-            data = canonical(value)
-            digest = entry_hash(data)
-            conn.execute(
-                "INSERT INTO ledger (seq, prev, hash, kind, data) VALUES (?, ?, ?, ?, ?)",
-                (row.seq, prev, digest, row.kind, data),
-            )
-            prev = digest
-        conn.execute("COMMIT")
+        rechain_rows(conn, rows, seq, changes)
+
+
+def rechain_rows(conn: Any, rows: Sequence[Row], seq: int, changes: Mapping[str, Any]) -> None:
+    """Replace the ledger rows from `seq` on, the one at `seq` edited, each re-linked and re-hashed
+    (on a connection whose guards are already off; `?` placeholders)."""
+    conn.execute("BEGIN")
+    conn.execute("DELETE FROM ledger WHERE seq >= ?", (seq,))
+    prev = next(r.hash for r in rows if r.seq == seq - 1) if seq > 0 else "0" * 64
+    for row in rows:
+        if row.seq < seq:
+            continue
+        value = {**row.entry(), "prev": prev, **(changes if row.seq == seq else {})}
+        data = canonical(value)
+        digest = entry_hash(data)
+        conn.execute(
+            "INSERT INTO ledger (seq, prev, hash, kind, data) VALUES (?, ?, ?, ?, ?)",
+            (row.seq, prev, digest, row.kind, data),
+        )
+        prev = digest
+    conn.execute("COMMIT")
 
 
 def make_writable(path: Path) -> None:
