@@ -281,3 +281,77 @@ def test_a_page_of_endless_statements_is_read_up_to_a_bound() -> None:
     lines = "".join(f"<p>\u00a9 2019 Holder Number {i}. All rights reserved.</p>" for i in range(300))
     head = meta("og:site_name", "Valley Courier") + "<title>Strikes hit the city | Valley Courier</title>"
     assert outlets(page(head, links + lines)) == {"Valley Courier"}
+
+
+# A pasted page's own statements about itself: framed names, bylines, a copyright line's name.
+
+NAV = "Politics\nSports\nWeather\n\n"
+
+
+def test_text_two_statements_about_the_site_name_it() -> None:
+    text = NAV + STORY_TEXT + "Back to Valley Courier\nPopular on Valley Courier\nTerms of Use\n"
+    assert [v for v, *_ in text_outlets(text)] == ["Valley Courier"]
+    assert text_outlets(text)[0][1] == "site-menu"
+
+
+def test_text_an_author_s_more_from_and_follow_name_no_outlet() -> None:
+    text = NAV + STORY_TEXT + "More from Martin Hale\nFollow Martin Hale\n"
+    assert text_outlets(text) == []
+
+
+def test_text_menu_labels_and_sections_are_no_site() -> None:
+    text = NAV + STORY_TEXT + "Back to Main Menu\nSearch Politics\nSubscribe to Politics\nPopular on Politics\n"
+    assert text_outlets(text) == []
+
+
+def test_text_two_sites_in_the_menus_name_no_outlet() -> None:
+    text = (
+        NAV + STORY_TEXT + "Search Valley Courier\nPopular on Valley Courier\nAbout The Courier\nSearch The Courier\n"
+    )
+    assert text_outlets(text) == []
+
+
+def test_text_byline_outlet_and_a_statement_about_the_site_agree() -> None:
+    story = STORY_TEXT.replace("By Jane Doe", "By Jane Doe, Valley Courier")
+    text = NAV + story + "Search Valley Courier\n"
+    assert [v for v, *_ in text_outlets(text)] == ["Valley Courier"]
+
+
+def test_text_a_sister_paper_s_byline_is_not_the_outlet() -> None:
+    # A site carries a sister paper's stories; related links print the paper's name alone.
+    story = STORY_TEXT.replace("By Jane Doe", "By Jane Doe, The Plain Dealer")
+    text = NAV + story + "Storm closes schools\nThe Plain Dealer\nBudget passes\nThe Plain Dealer\n"
+    assert text_outlets(text) == []
+
+
+def test_text_a_wire_byline_is_not_the_outlet() -> None:
+    story = STORY_TEXT.replace("By Jane Doe", "By Jane Doe, Reuters")
+    assert text_outlets(NAV + story + "Search Reuters\nFollow Reuters on Twitter\n") == []
+
+
+def test_text_copyright_name_repeated_in_the_story_s_own_frame() -> None:
+    story = STORY_TEXT + "Jane Doe is a reporter for the Valley Courier.\n\n"
+    text = NAV + story + "\u00a9 2019 Valley Courier. All rights reserved.\n"
+    assert [v for v, *_ in text_outlets(text)] == ["Valley Courier"]
+
+
+def test_text_another_site_originally_publishing_the_story_is_no_statement() -> None:
+    story = STORY_TEXT + "This article was originally published by Valley Courier.\n\n"
+    assert text_outlets(NAV + story + "\u00a9 2019 Valley Courier. All rights reserved.\n") == []
+
+
+def test_text_a_publishing_group_s_copyright_is_no_outlet() -> None:
+    text = (
+        NAV
+        + STORY_TEXT
+        + "More From Cond\u00e9 Nast\nCond\u00e9 Nast\n\u00a9 2019 Cond\u00e9 Nast. All rights reserved.\n"
+    )
+    assert text_outlets(text) == []
+
+
+def test_text_a_company_s_copyright_line_registering_the_outlet_s_name() -> None:
+    footer = (
+        '\u00a9 2015 ValleyCourier.com, Inc. "The Valley Courier" is a registered trademark of ValleyCourier.com, Inc.'
+    )
+    text = NAV + STORY_TEXT + "Search The Valley Courier\n" + footer + "\n"
+    assert [v for v, *_ in text_outlets(text)] == ["The Valley Courier"]

@@ -780,6 +780,7 @@ _OUTLET_RULES = (
     "follow-coverage",
     "news-foundation",
     "masthead-footer",
+    "site-menu",
 )
 
 
@@ -864,7 +865,24 @@ def _in_text(doc: _Doc, pattern: re.Pattern[str], needle: tuple[str, ...], rule:
                 yield _Signal(name, line.start + start, line.start + match.end(), rule)
 
 
-def _outlet(doc: _Doc) -> list[_Hit]:
+def _byline_outlets(doc: _Doc, authors: Sequence[_Hit]) -> list[tuple[int, str, int, int]]:
+    """The outlet each byline line of `authors` credits ('By Rob Picheta, CNN'), as (index in
+    doc.nonblank, name, span in the line); a wire agency's credit is the story's source, not the
+    page's outlet, and a place ('Jane Doe, Kyiv') is none."""
+    index = {line.number: i for i, line in enumerate(doc.nonblank)}
+    found: list[tuple[int, str, int, int]] = []
+    for number in dict.fromkeys(doc.line_at(hit.start) for hit in authors):
+        line = doc.lines[number]
+        name = bylines.byline_outlet(line.text)
+        if not name or number not in index or name.casefold() in bylines.WIRES or bylines.place_like(name):
+            continue
+        start = line.text.rfind(name)
+        if start >= 0:
+            found.append((index[number], name, start, start + len(name)))
+    return found
+
+
+def _outlet(doc: _Doc, authors: Sequence[_Hit] = ()) -> list[_Hit]:
     """One outlet with the evidence of its strongest signal, or nothing if signals disagree."""
     signals = [
         *_dateline(doc),
@@ -875,10 +893,16 @@ def _outlet(doc: _Doc) -> list[_Hit]:
         *_in_text(doc, _COVERAGE, _COVERAGE_NEEDLE, "follow-coverage"),
         *_in_text(doc, _FOUNDATION, _FOUNDATION_NEEDLE, "news-foundation"),
     ]
-    if found := mastheads.text_outlet([line.text for line in doc.nonblank], doc.text):
+    bylined = _byline_outlets(doc, authors)
+    if found := mastheads.text_outlet([line.text for line in doc.nonblank], doc.text, bylined):
         name, number, start, end = found
         line = doc.nonblank[number]
         signals.append(_Signal(name, line.start + start, line.start + end, "masthead-footer"))
+    persons = [str(hit.value) for hit in authors]
+    if found := mastheads.framed_outlet([line.text for line in doc.nonblank], doc.text, persons):
+        name, number, start, end = found
+        line = doc.nonblank[number]
+        signals.append(_Signal(name, line.start + start, line.start + end, "site-menu"))
     if not signals or len({outlet_key(s.name) for s in signals}) != 1:
         return []
     best = min(signals, key=lambda s: (_OUTLET_RULES.index(s.rule), s.start))
@@ -1451,7 +1475,8 @@ def extract(data: bytes, decoding: Decoding | None = None) -> list[Extracted]:
     doc = _Doc(text)
     dates, date_lines = _self_dates(doc)
     credits, caption_lines = _credits(doc, date_lines)
-    hits = [*_outlet(doc), *dates, *credits, *_authors(doc, date_lines)]
+    authors = _authors(doc, date_lines)
+    hits = [*_outlet(doc, authors), *dates, *credits, *authors]
     if not any(hit.field == "published" for hit in dates):
         bound = _not_before(doc, date_lines, caption_lines)
         modified = next((hit for hit in dates if hit.field == "modified"), None)

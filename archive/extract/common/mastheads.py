@@ -14,8 +14,9 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
+from archive.extract.common.bylines import FUNCTION_WORDS, INTERFACE_WORDS
 from archive.extract.common.names import shouting, title_case
-from archive.extract.common.outlets import Signal, is_company, resolve, same_outlet
+from archive.extract.common.outlets import Signal, is_company, is_wire_agency, resolve, same_outlet
 from archive.extract.common.text import fold, has_any
 
 # lxml ships no type information: its elements are handled as Any.
@@ -132,6 +133,10 @@ def footer_name(line: str) -> tuple[Holder, str] | None:
         return None
     low = line.lower()
     if copyright_mark(line) and (found := copyright_holder(line)):
+        # '© 2015 TheHuffingtonPost.com, Inc. "The Huffington Post" is a registered trademark': the
+        # company's line registers the outlet's name too.
+        if found.company and "trademark" in low and (mark := trademark_name(line)):
+            return mark, "trademark"
         return found, "copyright"
     if "trademark" in low and (found := trademark_name(line)):
         return found, "trademark"
@@ -236,6 +241,7 @@ def printed_in(text: str) -> Callable[[str], bool]:
     return printed
 
 
+_TOP_LINES = 3  # the first lines of a pasted page, where its name stands if anywhere
 MASTHEAD_LINES = 20  # the first lines of a pasted page, where its name stands before the menu
 MAX_FOOTERS = 20  # copyright lines and links about the site compared: a page has one or two
 # A site's links about itself, each a line of its menu or footer: 'About Apartment Therapy',
@@ -301,11 +307,165 @@ def _marked(line: str) -> bool:
 _SELF_LINK_NEEDLES = ("about", "advertis", "newsletter", "app", "staff")
 
 
-def text_outlet(lines: Sequence[str], text: str) -> tuple[str, int, int, int] | None:
-    """The outlet a page's text names in its footer and again in its masthead or a link about
-    itself: a copyright or trademark line's name that is also alone on one of the first lines (or
-    before a tagline: '24/7 Wall St. - Insightful Analysis') or in an 'About X' link. (value, the
-    footer line's index in lines, the name's span in it), or None when they do not agree on
+# Where a page names itself around its own name, in a menu, a footer or a line of the story
+# (each of these read only for a name a copyright line or the byline already gives):
+# 'Search SlashGear', 'More from the Los Angeles Times', 'Subscribe to The Paradigm via Email',
+# 'reporter for the Los Angeles Times', "didn't respond to The Hill's request for comment", 'Log in
+# to your CNN account'; 'Vox homepage', 'CNBC Newsletters', 'Sputnik push notifications', 'Make CNN
+# your homepage'; and the name alone on a line.
+# ('Originally published by Futurism' names another site's: it is none.)
+_BEFORE_SELF = re.compile(
+    r"(?:^|(?<=\W))(?:search|browse|more\s+(?:from|on|at)|subscribe\s+to|back\s+to|continue\s+to"
+    r"|popular\s+on|trending\s+on|latest\s+(?:from|on)|welcome\s+to|about|advertise\s+(?:with|on|in)|follow"
+    r"|sign\s+in\s+to|log\s+in\s+to(?:\s+your)?|make"
+    r"|(?:reporter|writer|editor|correspondent|columnist|contributor|producer|critic|journalist)\s+(?:for|at|with))"
+    r"\s+(?:the\s+)?$",
+    re.I,
+)
+_AFTER_SELF = re.compile(
+    r"(?:['\u2019]s?)?\s+(?:home\s*page|main\s+menu|push\s+notifications|newsletters?|apps?|staff|podcasts?"
+    r"|your\s+home\s*page)\b"
+    r"|['\u2019]s\s+requests?\s+for\s+comment\b",
+    re.I,
+)
+_CONTINUED = re.compile(r"[\w]|\.\w|[ \t]+[A-Z&]")  # the name goes on: 'Condé Nast Traveler'
+_REACH = 60  # characters either side of a name that a frame reads
+_MENTION_LINE = 4000  # characters: a story's paragraph may hold a mention; a page's blob of text does not
+MAX_MENTIONS = 20  # mentions of one name kept: one or two decide, the rest repeat them
+
+
+def self_mentions(lines: Sequence[str], names: Sequence[str]) -> list[tuple[int, str, bool]]:
+    """(line number, name, framed) for each place where the page names itself with one of `names`:
+    framed as a site's own (see `_BEFORE_SELF` and `_AFTER_SELF`), or else the name alone on a line
+    (a weaker statement: a list of related stories prints the sources it links). A name within a
+    longer name ('Condé Nast' of 'Condé Nast Traveler') is not a mention of it."""
+    found: list[tuple[int, str, bool]] = []
+    for name in dict.fromkeys(n for n in names if n):
+        pattern = re.compile(rf"(?<![\w.]){re.escape(name)}", re.I)
+        count = 0
+        for number, line in enumerate(lines):
+            if count >= MAX_MENTIONS:
+                break
+            if len(line) > _MENTION_LINE or name.casefold() not in line.casefold():
+                continue
+            for match in pattern.finditer(line):
+                before = line[max(0, match.start() - _REACH) : match.start()]
+                after = line[match.end() : match.end() + _REACH]
+                alone = not before.strip(" \t|:-\u2013\u2014") and not after.strip(" \t|:.-\u2013\u2014")
+                framed = bool(_AFTER_SELF.match(after) or (_BEFORE_SELF.search(before) and not _CONTINUED.match(after)))
+                if framed or (alone and _name_like(name)):
+                    found.append((number, line[match.start() : match.end()], framed))
+                    count += 1
+                    break
+    return found
+
+
+# A menu's or footer's line that is a site's statement about itself, with the name it states:
+# 'Search SlashGear', 'Subscribe to Architectural Digest', 'Back to IndieWire', 'Advertise with
+# Indiewire', 'Popular on IndieWire', 'Follow the Boston Herald on Twitter', 'Vox homepage', 'Vox
+# main menu', 'CNBC Newsletters', 'Sputnik push notifications', 'Read Business Insider On The Go',
+# 'Sign in to GulfLive.com', 'Your CNN account', 'Make CNN Your Homepage'.
+# 'More from X' and a bare 'Follow X' are also an author's: they count beside a masthead only.
+_SITE_NAME = r"(?:the\s+)?(?P<name>[^\W\d_][\w.&'\u2019-]*(?:\s+(?:[^\W_][\w.&'\u2019-]*|of|and|&|for|the|de)){0,4})"
+_PLATFORMS = r"(?:twitter|facebook|instagram|pinterest|youtube|tumblr|linkedin|google\+|tiktok|flipboard|snapchat|x)"
+_SITE_FRAMES = (
+    ("search", re.compile(rf"(?i:search|browse)\s+{_SITE_NAME}")),
+    ("subscribe", re.compile(rf"(?i:subscribe\s+to|sign\s+up\s+for)\s+{_SITE_NAME}(?i:\s+(?:magazine|via\s+email))?")),
+    ("back", re.compile(rf"(?i:back\s+to|continue\s+to|return\s+to|go\s+to)\s+{_SITE_NAME}(?i:\s+skip\s+ad)?")),
+    ("account", re.compile(rf"(?i:(?:sign|log)\s+in\s+to\s+)?(?i:your\s+){_SITE_NAME}(?i:\s+account)")),
+    ("account", re.compile(rf"(?i:(?:sign|log)\s+in\s+to)\s+{_SITE_NAME}")),
+    ("homepage", re.compile(rf"(?i:make)\s+{_SITE_NAME}\s+(?i:your\s+home\s*page)")),
+    ("popular", re.compile(rf"(?i:popular|trending|latest)\s+(?i:on|from)\s+{_SITE_NAME}")),
+    ("advertise", re.compile(rf"(?i:advertise\s+(?:with|on|in)|about)\s+{_SITE_NAME}")),
+    ("social", re.compile(rf"(?i:follow|join|like)\s+{_SITE_NAME}\s+(?i:on\s+{_PLATFORMS}|online:?)")),
+    ("homepage", re.compile(rf"{_SITE_NAME}(?i:\s+(?:home\s*page|main\s+menu|push\s+notifications))")),
+    ("newsletter", re.compile(rf"{_SITE_NAME}(?i:['\u2019]?s?\s+(?:newsletters?|apps?))")),
+    ("go", re.compile(rf"(?i:read|get|watch)\s+{_SITE_NAME}\s+(?i:on\s+the\s+go)")),
+    ("more", re.compile(rf"(?i:more\s+(?:from|on)|follow)\s+{_SITE_NAME}")),
+)
+_WEAK_FRAMES = frozenset({"more"})
+_SECTIONS = frozenset(
+    """
+    news politics sports sport opinion business entertainment lifestyle life health tech technology science
+    world video videos photos travel food style culture arts home local us u.s. money markets weather
+    podcasts podcast shows tv events deals shopping jobs autos cars games books music movies fashion beauty
+    magazine newsletters newsletter apps app our us this
+    """.split()  # noqa: SIM905
+)
+# Words of a menu's labels, never of a site's name ('Main Menu', 'Get Our Free', 'IndieWire SKIP AD').
+_NOT_SITE = INTERFACE_WORDS | FUNCTION_WORDS | {"main", "free", "mobile", "site", "skip", "ad", "ads", "get", "more"}
+FRAME_LINE = 80  # characters: a menu's item; a longer line is a sentence
+
+
+def site_frames(lines: Sequence[str]) -> list[tuple[int, str, str]]:
+    """(line number, name, frame) for each short line that is a site's statement about itself (see
+    `_SITE_FRAMES`). Names that are a section's ('Subscribe to Politics') are none."""
+    found: list[tuple[int, str, str]] = []
+    for number, line in enumerate(lines):
+        if len(line) > FRAME_LINE or not line[:1].isalpha():
+            continue
+        text = line.rstrip(" .:!\u00bb\u203a>")
+        for frame, pattern in _SITE_FRAMES:
+            match = pattern.fullmatch(text)
+            if not match:
+                continue
+            name = _name(match["name"])
+            words = name.casefold().split()
+            site = name and _name_like(name) and words[-1] not in _CONNECTORS
+            if site and not set(words) <= _SECTIONS and not set(words) & _NOT_SITE:
+                found.append((number, name, frame))
+            break
+    return found
+
+
+def framed_outlet(lines: Sequence[str], text: str, persons: Sequence[str] = ()) -> tuple[str, int, int, int] | None:
+    """The outlet a page names only in its menus and footers, without a copyright line or byline that
+    names it: one name in two different statements about the site ('Back to IndieWire', 'Popular on
+    IndieWire'), or in one beside the same name alone on one of the first lines ('Sportsnet' over
+    the menu, 'More from Sportsnet'). A company, a news agency or a person the page names as an
+    author is none; several such names, none. (value, the first statement's line index, its span.)"""
+    frames = site_frames(lines)
+    if not frames:
+        return None
+    folded_persons = {p.casefold() for p in persons}
+    top = {fold(line.strip(" |")) for line in lines[:_TOP_LINES] if len(line) <= MAX_NAME}
+    signals: list[Signal] = []
+    where: list[int] = []
+    for number, name, frame in frames:
+        if name.casefold() in folded_persons or is_company(name) or is_wire_agency(name):
+            continue
+        signals.append(Signal(name, frame))
+        where.append(number)
+        if fold(name) in top or fold(f"the {name}") in top:
+            signals.append(Signal(name, "masthead"))
+            where.append(number)
+    outlets = resolve(signals, printed_in(text))
+    if len(outlets) != 1:
+        return None
+    (outlet,) = outlets
+    others = {s.name for i, s in enumerate(signals) if i not in outlet.signals and s.kind not in _WEAK_FRAMES}
+    if any(not same_outlet(name, outlet.value) for name in others):
+        return None  # 'About The Herald' and 'Follow the Boston Herald on Twitter': which is it?
+    kinds = {signals[i].kind for i in outlet.signals}
+    if len(kinds - _WEAK_FRAMES) < 2 and not ("masthead" in kinds and len(kinds) >= 2):
+        return None  # 'More from X' and one other statement: an author's page as much as a site's
+    number = where[outlet.signals[0]]
+    return (outlet.value, number, 0, len(lines[number]))
+
+
+def text_outlet(
+    lines: Sequence[str], text: str, bylined: Sequence[tuple[int, str, int, int]] = ()
+) -> tuple[str, int, int, int] | None:
+    """The outlet a page's text names in its footer or its byline and again elsewhere as its own:
+    a copyright or trademark line's name, or the outlet a byline credits ('By Troy L. Smith,
+    Cleveland.com'; `bylined` holds (line index, name, span) of each), that the other of the two
+    gives too, or that is alone on one of the first lines (or before a tagline: '24/7 Wall St. -
+    Insightful Analysis'), or that the page names as its own (`self_mentions`: 'Search SlashGear',
+    'More from the Los Angeles Times', 'About Apartment Therapy'). A name alone on a line further
+    down supports a copyright line's name only: a byline's outlet may be a sister paper's whose
+    stories the site carries ('By Jane Doe, The Plain Dealer' on cleveland.com), and a company's
+    ('© 2014 Bloomberg L.P.') is its owner's, which it prints among its other titles. (value, the
+    deciding line's index in lines, the name's span in it), or None when they do not agree on
     exactly one outlet."""
     holders, links = footer_lines(lines)
     signals: list[Signal] = []
@@ -314,8 +474,13 @@ def text_outlet(lines: Sequence[str], text: str) -> tuple[str, int, int, int] | 
         if read == lines[number]:  # a span within one line
             signals.append(Signal(holder.name, "footer", formal=not holder.company))
             spans.append((number, holder.start, holder.end))
+    for number, name, start, end in bylined:
+        signals.append(Signal(name, "byline"))
+        spans.append((number, start, end))
     if not signals:
         return None
+    anchors = [signal.name for signal in signals]
+    taken = {number for number, *_ in spans}  # the footer and byline lines
     for number, line in enumerate(lines[:MASTHEAD_LINES]):
         if len(line) <= 200 and (name := _home_label(line)) and _name_like(name):
             signals.append(Signal(name, "masthead"))
@@ -323,13 +488,28 @@ def text_outlet(lines: Sequence[str], text: str) -> tuple[str, int, int, int] | 
     for number, name in links:
         signals.append(Signal(name, "self-link"))
         spans.append((number, 0, len(lines[number])))
-    # Only what agrees with a footer's name counts: menus are full of other names ('Politics').
-    footers = {signal.name for signal in signals if signal.kind == "footer"}
-    keep = [i for i, signal in enumerate(signals) if any(same_outlet(signal.name, f) for f in footers)]
+    titles = [s.name for s in signals if s.kind == "footer" and s.formal]  # a copyright line's name, no company's
+    anchored = [s.name for s in signals if s.kind == "byline" or s.formal]
+    for number, name, framed in self_mentions(lines, anchored):
+        # The footer or byline line itself is not a second statement.
+        if number not in taken and (framed or any(same_outlet(name, t) for t in titles)):
+            signals.append(Signal(name, "self-link"))
+            spans.append((number, 0, len(lines[number])))
+    # Only what agrees with a footer's or byline's name counts: menus are full of other names.
+    keep = [i for i, signal in enumerate(signals) if any(same_outlet(signal.name, a) for a in anchors)]
     signals, spans = [signals[i] for i in keep], [spans[i] for i in keep]
     outlets = resolve(signals, printed_in(text))
     if len(outlets) != 1:
         return None
     (outlet,) = outlets
-    first = min(i for i in outlet.signals if signals[i].kind == "footer")
+    first = min(outlet.signals, key=lambda i: (signals[i].kind != "footer", signals[i].kind != "byline", i))
+    if signals[first].kind not in ("footer", "byline"):
+        return None
+    if signals[first].kind == "byline":
+        # A byline's outlet needs more than its name in the first lines' menu: the site's name on
+        # its very first lines, or a statement about itself.
+        support = [i for i in outlet.signals if signals[i].kind == "self-link"]
+        support += [i for i in outlet.signals if signals[i].kind == "masthead" and spans[i][0] < _TOP_LINES]
+        if not support:
+            return None
     return (outlet.value, *spans[first])

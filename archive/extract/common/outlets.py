@@ -53,6 +53,16 @@ _COMPANY_WORDS = frozenset(
     enterprises interactive broadcasting industries partners subsidiary ооо оао зао ао
     """.split()  # noqa: SIM905
 )
+# Publishing groups known by a name no title of theirs carries: each owns many outlets and signs
+# their copyright lines ('© 2014 Condé Nast'), so the name alone says whose page it is not.
+_PUBLISHING_GROUPS = frozenset(
+    name.strip()
+    for name in """
+    condé nast|conde nast|hearst|meredith|gannett|mcclatchy|lee enterprises|advance local|news corp
+    |dow jones|axel springer|bauer|ziff davis|penske|dotdash|dotdash meredith|valnet|tegna|nexstar|sinclair
+    |scripps|reach plc|dmg media|future plc|immediate media|tribune publishing|tronc|alden global capital
+    """.replace("\n", "").split("|")
+)
 # Last words that make a name a company's or a network's: 'Rogers Media', 'Al Jazeera Media Network'.
 _COMPANY_ENDINGS = frozenset({"media", "network", "networks", "ventures"})
 # News agencies, by key: the source of a wire story, never the outlet of a page that names itself.
@@ -81,6 +91,8 @@ def is_company(name: str) -> bool:
     words = [w for w in words if w]
     if not words:
         return False
+    if " ".join(words) in _PUBLISHING_GROUPS:
+        return True
     return any(w in _COMPANY_WORDS for w in words) or (len(words) > 1 and words[-1] in _COMPANY_ENDINGS)
 
 
