@@ -630,3 +630,41 @@ def test_a_pasted_page_reads_the_header_above_its_story() -> None:
 def test_a_pasted_page_without_a_byline_or_date_over_its_story_gets_no_title() -> None:
     text = f"{_NAV}\n\nCity hospital opens its new wing early\n\n{_STORY}"
     assert [e for e in extract(text.encode()) if e.field == "title"] == []  # not "Skip to main content"
+
+
+# The date beside the article's byline, where no line states it as the article's.
+
+_PAGE_MENU = "".join(f"Section {i}\n" for i in range(30))
+# Between the header and the story, as on real pages: share buttons and a gallery's furniture, so
+# the byline stands too far above the story for the header's rules.
+_PAGE_BAR = "".join(f"Share option {i}\n" for i in range(20))
+_PAGE_STORY = (
+    "The city council voted on Monday to close the old bridge for repairs, after engineers found cracks in "
+    "two of its piers during an inspection last month.\n\n"
+    "The repairs are expected to take most of the coming year, and traffic will be sent over the river on "
+    "the northern bridge until the work is finished.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("header", "want"),
+    [
+        ("Bridge to close for repairs\nBy Jane Doe\nNov 13, 2019 4:26 pm\n", "2019-11-13"),
+        ("Bridge to close for repairs\nJane Doe\nDec. 29, 2014, 5:04 PM\nShare\n", "2014-12-29"),
+        ("Bridge to close for repairs\nby Jane Doe September 15, 2014\n", "2014-09-15"),
+        ("Bridge to close for repairs\nBy Jane Doe - 19 December 2014\n", "2014-12-19"),
+    ],
+)
+def test_a_date_beside_the_byline_is_published(header: str, want: str) -> None:
+    text = _PAGE_MENU + "\n" + header + "\n" + _PAGE_BAR + "\n" + _PAGE_STORY
+    assert [str(v)[:10] for v in values(text, "published")] == [want]
+
+
+def test_two_dates_beside_the_byline_that_disagree_give_none() -> None:
+    header = "Bridge to close for repairs\nNov 12, 2019\nBy Jane Doe\nNov 13, 2019\n"
+    assert values(_PAGE_MENU + "\n" + header + "\n" + _PAGE_BAR + "\n" + _PAGE_STORY, "published") == []
+
+
+def test_an_update_beside_the_byline_is_not_published() -> None:
+    header = "Bridge to close for repairs\nBy Jane Doe\nUpdated Nov 13, 2019\n"
+    assert values(_PAGE_MENU + "\n" + header + "\n" + _PAGE_BAR + "\n" + _PAGE_STORY, "published") == []

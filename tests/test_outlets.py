@@ -355,3 +355,12 @@ def test_text_a_company_s_copyright_line_registering_the_outlet_s_name() -> None
     )
     text = NAV + STORY_TEXT + "Search The Valley Courier\n" + footer + "\n"
     assert [v for v, *_ in text_outlets(text)] == ["The Valley Courier"]
+
+
+def test_a_blog_section_s_own_site_name_is_no_outlet() -> None:
+    # A newspaper's blog platform names each blog as a site: the section is not the outlet.
+    for section in ("Letters to the Editor", "Opinion Blog"):
+        head = meta("og:site_name", section) + f"<title>Kindhearted police | {section}</title>"
+        assert outlets(page(head, f'<a href="/">{section}</a>')) == set()
+    head = meta("og:site_name", "Valley Courier") + "<title>Kindhearted police | Valley Courier</title>"
+    assert outlets(page(head, "")) == {"Valley Courier"}

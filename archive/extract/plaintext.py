@@ -10,18 +10,23 @@ wrong outlet or date in an evidence archive is worse than a missing one. In part
 
 * outlet: only self-identifying signals count (a wire dateline, self-promotion such as
   "read more from", "get the X app", "sign up for X's newsletter", "Follow X's coverage",
-  an "X and news agencies" source line, a news-foundation credit), and a copyright or
-  trademark line whose name the page's masthead or an "About X" link repeats (a copyright
-  line alone names the rights holder, often a parent company). Cited sources ("according to
-  the New York Times", "told Reuters", "CNN reported"), photo agencies and byline
-  affiliations never name the outlet; "told X" is how articles cite other outlets' interviews
-  as often as their own, so it is no signal at all. If signals name different outlets,
+  an "X and news agencies" source line, a news-foundation credit), a copyright or trademark
+  line whose name the page repeats as its own (its masthead, an "About X" link, "Search X",
+  "reporter for the X"; a copyright line alone names the rights holder, often a parent
+  company), the outlet the article's byline credits ("By Troy L. Smith, Cleveland.com") where
+  the page also names it as its own (not merely prints it: a site carries sister papers'
+  stories), and two of a page's menu statements about itself ("Back to IndieWire", "Popular on
+  IndieWire"; rule "site-menu"). Cited sources ("according to the New York Times", "told
+  Reuters", "CNN reported"), photo agencies and a wire agency's byline never name the outlet;
+  "told X" is how articles cite other outlets' interviews as often as their own, so it is no
+  signal at all. If signals name different outlets,
   nothing is emitted. Names are styled by a small table of known brands, then by
   title-casing ALL-CAPS names (PEOPLE -> "People", "WASHINGTON EXAMINER" -> "Washington
   Examiner").
 * published / modified: only a date the text states about itself: a labelled line
   ("Published ...", "Posted on ...", "Updated ...", "Last modified on ...") anywhere, or
-  a line holding nothing but a date in the header (the lines before the body). Dates in
+  a line holding nothing but a date in the header (the lines before the body), or, failing
+  those, the date on the article's byline line or alone right beside it. Dates in
   the story are never the publication date. The value is an ISO date, or a full ISO
   datetime when a time and a known zone are stated (`archive.extract.common.printed` reads
   the forms, in English and the corpus's other languages; US "ET"/"PT" are resolved by the
@@ -416,7 +421,7 @@ def _when_at(text: str, pos: int) -> _Dated | None:
 # Labels of a date, in English and the corpus's other languages; those in _MODIFIED_LABEL mean an update.
 _DATE_LABEL = re.compile(
     r"(?P<label>(?i:first\s+published|published|posted|last\s+updated|updated|last\s+modified|modified"
-    r"|revised|date|publiziert|veröffentlicht|aktualisiert|publié|mis\s+à\s+jour|publicado|actualizado"
+    r"|revised|submitted|date|publiziert|veröffentlicht|aktualisiert|publié|mis\s+à\s+jour|publicado|actualizado"
     r"|atualizado|pubblicato|aggiornato|опубликовано|обновлено|기사입력|입력|수정))(?![^\W\d_])"
     r"(?:\s+(?i:on|at|am|le|el|em|il))?\s*[:\[]?\s*"
 )
@@ -639,6 +644,41 @@ def _self_dates(doc: _Doc) -> tuple[list[_Hit], set[int]]:
         if not chosen or chosen[1].when.day <= dated.when.day:
             hits.append(_Hit("modified", dated.when.iso(), start, dated.end, "updated-line"))
     return hits, date_lines
+
+
+_BESIDE_BYLINE = 2  # nonblank lines above or below the article's byline where its date may stand alone
+
+
+def _byline_dates(doc: _Doc, authors: Sequence[_Hit], skip: set[int]) -> list[_Hit]:
+    """Rule "byline-date": where no line states the date as the article's, the date on the line of
+    the article's byline ('by Regan September 15, 2014', 'By Alya Mooro - 19 December 2014') or
+    alone on a line right above or below it ('David Ehrlich' / 'Nov 13, 2019 4:26 pm'). The byline
+    is the one `_authors` read as the article's; lines in `skip` (captions) are none."""
+    index = {line.number: i for i, line in enumerate(doc.nonblank)}
+    candidates: list[tuple[int, _Dated]] = []
+    seen: set[int] = set()
+    for number in dict.fromkeys(doc.line_at(hit.start) for hit in authors):
+        if number not in index:
+            continue
+        at = index[number]
+        for line in doc.nonblank[max(0, at - _BESIDE_BYLINE) : at + _BESIDE_BYLINE + 1]:
+            if line.number in seen or line.number in skip:
+                continue
+            seen.add(line.number)
+            if line.number == number:
+                segments = _byline_date(line.text, in_header=True) or []
+            else:
+                segments = _date_line(line.text) or []
+            if any(s.kind == "modified" for s in segments) and len(segments) == 1:
+                continue
+            candidates += [
+                (line.start + s.start, s.dated.shifted(line.start)) for s in segments if s.kind != "modified"
+            ]
+    chosen = _single_value(candidates)
+    if chosen is None:
+        return []
+    start, dated = chosen
+    return [_Hit("published", dated.when.iso(), start, dated.end, "byline-date")]
 
 
 def _single_value(candidates: list[tuple[int, _Dated]]) -> tuple[int, _Dated] | None:
@@ -1476,6 +1516,8 @@ def extract(data: bytes, decoding: Decoding | None = None) -> list[Extracted]:
     dates, date_lines = _self_dates(doc)
     credits, caption_lines = _credits(doc, date_lines)
     authors = _authors(doc, date_lines)
+    if not any(hit.field == "published" for hit in dates):
+        dates += _byline_dates(doc, authors, caption_lines)
     hits = [*_outlet(doc, authors), *dates, *credits, *authors]
     if not any(hit.field == "published" for hit in dates):
         bound = _not_before(doc, date_lines, caption_lines)

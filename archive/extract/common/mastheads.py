@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from archive.extract.common.bylines import FUNCTION_WORDS, INTERFACE_WORDS
 from archive.extract.common.names import shouting, title_case
-from archive.extract.common.outlets import Signal, is_company, is_wire_agency, resolve, same_outlet
+from archive.extract.common.outlets import Signal, is_company, is_section, is_wire_agency, resolve, same_outlet
 from archive.extract.common.text import fold, has_any
 
 # lxml ships no type information: its elements are handled as Any.
@@ -384,14 +384,6 @@ _SITE_FRAMES = (
     ("more", re.compile(rf"(?i:more\s+(?:from|on)|follow)\s+{_SITE_NAME}")),
 )
 _WEAK_FRAMES = frozenset({"more"})
-_SECTIONS = frozenset(
-    """
-    news politics sports sport opinion business entertainment lifestyle life health tech technology science
-    world video videos photos travel food style culture arts home local us u.s. money markets weather
-    podcasts podcast shows tv events deals shopping jobs autos cars games books music movies fashion beauty
-    magazine newsletters newsletter apps app our us this
-    """.split()  # noqa: SIM905
-)
 # Words of a menu's labels, never of a site's name ('Main Menu', 'Get Our Free', 'IndieWire SKIP AD').
 _NOT_SITE = INTERFACE_WORDS | FUNCTION_WORDS | {"main", "free", "mobile", "site", "skip", "ad", "ads", "get", "more"}
 FRAME_LINE = 80  # characters: a menu's item; a longer line is a sentence
@@ -412,7 +404,7 @@ def site_frames(lines: Sequence[str]) -> list[tuple[int, str, str]]:
             name = _name(match["name"])
             words = name.casefold().split()
             site = name and _name_like(name) and words[-1] not in _CONNECTORS
-            if site and not set(words) <= _SECTIONS and not set(words) & _NOT_SITE:
+            if site and not is_section(name) and not set(words) & _NOT_SITE:
                 found.append((number, name, frame))
             break
     return found

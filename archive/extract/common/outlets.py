@@ -96,6 +96,31 @@ def is_company(name: str) -> bool:
     return any(w in _COMPANY_WORDS for w in words) or (len(words) > 1 and words[-1] in _COMPANY_ENDINGS)
 
 
+# Words of a site's sections and columns: a name made of them only ('Politics', 'Opinion Blog',
+# 'Letters to the Editor') is a section's, which a blog platform may give its own site name.
+_SECTION_WORDS = frozenset(
+    """
+    news politics sports sport opinion opinions business entertainment lifestyle life health tech technology
+    science world video videos photos travel food style culture arts home local us u.s. money markets weather
+    podcasts podcast shows tv events deals shopping jobs autos cars games books music movies fashion beauty
+    magazine newsletters newsletter apps app our this blog blogs letters editor editorial editorials column
+    columns commentary
+    """.split()  # noqa: SIM905
+)
+_SECTION_LINKS = frozenset({"to", "the", "and", "&", "of", "from"})
+
+
+def is_section(name: str) -> bool:
+    """'Politics', 'Opinion Blog', 'Letters to the Editor': a section's or column's name, no outlet's."""
+    words = [w.strip(",.:;!?").casefold() for w in name.split()]
+    words = [w for w in words if w]
+    return (
+        bool(words)
+        and all(w in _SECTION_WORDS or w in _SECTION_LINKS for w in words)
+        and words[-1] not in _SECTION_LINKS
+    )
+
+
 def is_wire_agency(name: str) -> bool:
     """'Associated Press', 'AP', 'Reuters': a news agency whose stories other outlets publish."""
     return outlet_key(name, web=True) in _WIRE_AGENCIES
@@ -241,7 +266,10 @@ def resolve(signals: Sequence[Signal], printed: Callable[[str], bool]) -> list[O
         if not (strong or len({s.kind for s in chosen if s.named}) >= 2):
             continue
         score = 2 * len(strong) + len(kinds - strong)
-        scored.append((score, Outlet(choose(chosen, printed), tuple(members))))
+        value = choose(chosen, printed)
+        if is_section(value):
+            continue  # a blog's or a section's own site name ('Letters to the Editor')
+        scored.append((score, Outlet(value, tuple(members))))
     own = [(score, o) for score, o in scored if not (is_wire_agency(o.value) or is_company(o.value))]
     scored = own or scored
     if not scored:
