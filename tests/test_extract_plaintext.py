@@ -668,3 +668,34 @@ def test_two_dates_beside_the_byline_that_disagree_give_none() -> None:
 def test_an_update_beside_the_byline_is_not_published() -> None:
     header = "Bridge to close for repairs\nBy Jane Doe\nUpdated Nov 13, 2019\n"
     assert values(_PAGE_MENU + "\n" + header + "\n" + _PAGE_BAR + "\n" + _PAGE_STORY, "published") == []
+
+
+# The headline of a pasted page whose story starts far below its header.
+
+_MOST_READ = "".join(f"Council budget story number {i} is on the agenda\n\n" for i in range(4))
+_GALLERY = "".join(f"Photo {i} of 50\n" for i in range(50))
+
+
+def test_the_headline_over_the_byline_when_lists_stand_before_the_story() -> None:
+    header = "Bridge to close for repairs after cracks found\n\nBy Jane Doe\nNov 13, 2019\n\nMost Popular\n\n"
+    text = _PAGE_MENU + "\n" + header + _MOST_READ + _GALLERY + "\n" + _PAGE_STORY
+    assert values(text, "title") == ["Bridge to close for repairs after cracks found"]
+
+
+def test_a_section_label_over_the_headline_is_skipped() -> None:
+    header = "\nWatch Live Coverage\n\nBridge to close for repairs after cracks found\n\nBy Jane Doe\nNov 13, 2019\n\n"
+    assert values(_PAGE_MENU + header + _PAGE_STORY, "title") == ["Bridge to close for repairs after cracks found"]
+
+
+def test_a_short_line_of_five_words_over_a_longer_one_is_unclear() -> None:
+    # 'An Extraordinary Desert Residence' over its standfirst: which is the headline?
+    header = (
+        "\nAn Extraordinary Desert Home Tour\n\nArchitects craft a majestic modern sanctuary in the desert hills\n\n"
+    )
+    text = _PAGE_MENU + header + "By Jane Doe\nNov 13, 2019\n\n" + _PAGE_STORY
+    assert values(text, "title") == []
+
+
+def test_a_teaser_is_no_headline() -> None:
+    header = "\nCouncils across the state are short of money for repairs... Read More\n\nBy Jane Doe\nNov 13, 2019\n\n"
+    assert values(_PAGE_MENU + header + _PAGE_STORY, "title") == []

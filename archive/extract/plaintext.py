@@ -976,7 +976,7 @@ def _is_kicker(text: str) -> bool:
     return label or bool(_BREADCRUMB.fullmatch(text))
 
 
-def _title(doc: _Doc, taken: set[int]) -> list[_Hit]:
+def _title(doc: _Doc, taken: set[int], bylined: Sequence[int] = ()) -> list[_Hit]:
     """Rule "headline": the first line, when it reads as a headline.
 
     "U.S. Believes 'Russia's Forces Have Committed War Crimes in Ukraine'" (see
@@ -989,13 +989,13 @@ def _title(doc: _Doc, taken: set[int]) -> list[_Hit]:
     """
     lines = doc.nonblank
     if doc.late_header:  # the story starts far down: the first line is the page's, not the story's
-        return _late_title(doc, taken)
+        return _late_title(doc, taken, bylined)
     index = 1 if lines and lines[0].number not in taken and _is_kicker(lines[0].text) else 0
     if index + 1 >= len(lines):
         return []
     line, following = lines[index], lines[index + 1]
     if line.number in taken or not _headline_like(line.text) or not _heads_story(lines, index + 1, taken):
-        return _late_title(doc, taken)
+        return _late_title(doc, taken, bylined)
     below = doc.below(line)
     if below and below.text[0].islower():
         return []
@@ -1027,16 +1027,21 @@ _FURNITURE = re.compile(
 )
 
 
+# A teaser's link closing a promoted story's summary ('... during... Read More').
+_TEASER_END = re.compile(r"(?i:read\s+more|more\s*[\u00bb\u203a>]|continue\s+reading)\W*$")
+
+
 def _page_headline(text: str) -> bool:
     """A line that may be a pasted page's headline: headline-like, not a byline, a reading time,
-    mostly digits or a section label."""
+    mostly digits, a section label, a teaser ('... Read More') or a photo's credit line
+    ('Screenshot by Jane Doe/Example Esports')."""
     digits = sum(c.isdigit() for c in text)
-    if _FURNITURE.match(text) or digits * 2 > sum(c.isalpha() for c in text):
+    if _FURNITURE.match(text) or digits * 2 > sum(c.isalpha() for c in text) or _TEASER_END.search(text):
         return False
-    return _headline_like(text) and not _is_kicker(text)
+    return _headline_like(text) and not _is_kicker(text) and not credits.parse(text, labelled=False)
 
 
-def _late_title(doc: _Doc, taken: set[int]) -> list[_Hit]:
+def _late_title(doc: _Doc, taken: set[int], bylined: Sequence[int] = ()) -> list[_Hit]:
     """Rule "late-headline": in a page's paste, whose first line is navigation, the headline is
     the first headline-like line standing alone above the article's byline and date, or above
     its story (`archive.extract.common.headlines.page_headline`)."""
@@ -1048,11 +1053,18 @@ def _late_title(doc: _Doc, taken: set[int]) -> list[_Hit]:
             return True
         return len(text.split()) <= _MARK_WORDS and bool(_BYLINE.match(text) or _dates_in(text))
 
-    number = headlines.page_headline([line.text for line in doc.lines], marked, _page_headline, _prose)
+    texts = [line.text for line in doc.lines]
+    number = headlines.page_headline(texts, marked, _page_headline, _prose)
+    rule = "late-headline"
+    if number is None and bylined:
+        # The story starts far below the header: the headline over the article's byline.
+        found = {headlines.headline_over(texts, n, marked, _page_headline, _prose) for n in bylined}
+        number = found.pop() if len(found) == 1 else None
+        rule = "byline-headline"
     if number is None:
         return []
     line = doc.lines[number]
-    return [_Hit("title", " ".join(line.text.split()), line.start, line.end, "late-headline")]
+    return [_Hit("title", " ".join(line.text.split()), line.start, line.end, rule)]
 
 
 # Abbreviations a headline may end with or hold ('Mass.', 'Calif.', 'Co.', 'Gov.', 'U.S.'): the
@@ -1527,7 +1539,8 @@ def extract(data: bytes, decoding: Decoding | None = None) -> list[Extracted]:
             hits.append(bound)
     # A line already read as a byline, dateline, date or credit cannot be the headline.
     taken = date_lines | caption_lines | {doc.line_at(hit.start) for hit in hits if hit.field in ("author", "outlet")}
-    hits.extend(_title(doc, taken))
+    bylined = sorted({doc.line_at(hit.start) for hit in authors})
+    hits.extend(_title(doc, taken, bylined))
     return _to_bytes(data, text, hits, decoding)
 
 

@@ -83,6 +83,7 @@ _TRIES = 3  # byline or date blocks above the story to look above, the nearest f
 _SENTENCES = 2  # standfirst and caption lines that may stand between the headline and the byline
 _CHAIN = 3  # headline-like blocks in a row beyond this are a list of other stories
 _SHORT = 5  # words: a line this short over a longer headline-like line may be a section label
+_LABEL = 3  # words: a line this short over one longer headline-like line is a section label
 
 
 def story_start(lines: Sequence[str], prose: Callable[[str], bool]) -> int | None:
@@ -129,6 +130,21 @@ def page_headline(
     return None
 
 
+def headline_over(
+    lines: Sequence[str],
+    number: int,
+    marked: Callable[[int], bool],
+    headline: Callable[[str], bool],
+    prose: Callable[[str], bool],
+) -> int | None:
+    """The number of the headline line over the article's byline at lines[number] (a byline the
+    caller has read as the article's), by the rules of `page_headline`; None when it is unclear.
+    For a page whose story starts too far below its header (a gallery, a ticker, a list of the
+    most read stories between them) for `page_headline` to reach it."""
+    above = [i for i in range(number, -1, -1) if lines[i]][:_WINDOW]
+    return _headline_above(lines, above, 0, marked, headline, prose)
+
+
 def _headline_above(
     lines: Sequence[str],
     above: Sequence[int],
@@ -168,5 +184,7 @@ def _headline_above(
         return chain[0]
     chain.reverse()  # top first
     if len(chain) > 1 and len(lines[chain[0]].split()) <= _SHORT < len(lines[chain[1]].split()):
-        return None
+        # A label of a word or three over it is the section's ('Minnesota Wild', 'Watch CBSN
+        # Live'); a longer short line may be a short headline over its standfirst: unclear.
+        return chain[1] if len(chain) == 2 and len(lines[chain[0]].split()) <= _LABEL else None
     return chain[0]
