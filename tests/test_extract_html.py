@@ -516,6 +516,14 @@ def test_htmldate_fills_in_only_without_explicit_dates() -> None:
     assert [(f.value, f.rule) for f in facts_of(bare, "published")] == [("2022-03-20", "htmldate")]
 
 
+def test_a_front_page_gets_no_date_from_htmldate() -> None:
+    # A site's front page (canonical URL its root) lists stories: their dates are not its own.
+    body = '<article><h1>Headline here</h1><div data-date="2022-03-20">March 20</div>' + STORY + "</article>"
+    for canonical, want in (("https://news.example/", []), ("https://news.example/2022/03/story", ["2022-03-20"])):
+        head = f'<link rel="canonical" href="{canonical}"><meta name="date" content="2022-03-20">'
+        assert values(extract(page(head, body)), "published") == want
+
+
 def test_a_labelled_printed_date_is_preferred_to_metadata_of_another_day() -> None:
     body = '<article><h1>Headline here</h1><p class="date">Posted on March 20, 2022</p>' + STORY + "</article>"
     explicit = extract(page(jsonld({"@type": "NewsArticle", "datePublished": "2022-03-23"}), body))

@@ -1926,6 +1926,12 @@ def _urls(page: _Page) -> list[_Cand]:
     return cands
 
 
+def _home_page(page: _Page) -> bool:
+    """Whether the page's canonical URL (or og:url) is its site's root: a front page, no article."""
+    urls = [c.value for c in _urls(page)]
+    return bool(urls) and all(urlsplit(url).path in ("", "/") and not urlsplit(url).query for url in urls)
+
+
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 _NO_LANGUAGE = frozenset({"und", "zxx", "mul", "mis"})
 
@@ -2117,6 +2123,8 @@ def _extract(data: bytes, base_url: str | None, notes: list[Note], transport: st
 def _add_htmldate(page: _Page, dates: _Dates) -> None:
     """htmldate's date as `published`, unless it is the stated update's date (htmldate falls
     back to the modified date when no other is found)."""
+    if _home_page(page):
+        return  # a site's front page has no publication date; htmldate would give a story's
     found = _htmldate(page)
     if not found:
         return
