@@ -491,6 +491,17 @@ def test_a_title_in_parts_none_printed_is_not_taken() -> None:
     )
 
 
+def test_a_printed_heading_the_page_title_does_not_state_is_not_the_headline() -> None:
+    other = Fact("title", "Loading Photo Gallery", "text:late-headline", "Loading Photo Gallery", key="pdf-text")
+    same = Fact("title", "Storm floods the valley", "text:late-headline", "Storm floods the valley", key="pdf-text")
+    author = Fact("author", "Jane Doe", "text:byline", "By Jane Doe", key="pdf-text")
+    notes: list[Note] = []
+    kept = pdf._agreeing_titles([other, same, author], ["Storm floods the valley | Daily Record"], notes)
+    assert kept == [same, author]
+    assert [n.note for n in notes] == ["title not taken"]
+    assert pdf._agreeing_titles([other], [], []) == [other]  # no /Title: nothing to check against
+
+
 def test_text_is_read_as_printed_with_ligatures_spelled_out() -> None:
     assert pdf._faithful("\ufb01re\ufb02y \u2026 \u00bd \uff21") == "firefly \u2026 \u00bd \uff21"
     assert pdf._faithful("Cafe\u0301") == "Caf\u00e9"  # NFC

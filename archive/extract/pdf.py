@@ -53,6 +53,7 @@ from xml.etree import ElementTree
 
 from archive.extract.api import Document, Fact, FunctionExtractor, Note, Result
 from archive.extract.common.dates import When, same_time
+from archive.extract.common.headlines import agrees
 from archive.extract.common.names import capitalize_words, is_person_name, shouting
 
 NAME = "pdf"
@@ -112,8 +113,10 @@ def extract(path: Path, *, timeout: float = TIMEOUT) -> Result:
         has_created = any(f.field == "created" for f in facts)
         text_facts, body = _text_facts(parsed.pages, parsed.modes, has_created, notes)
         if parsed.meta is not None and _printed_by_browser(parsed.meta):
+            titles = [f.value for f in facts if f.rule == "pdf-info-title" and isinstance(f.value, str)]
             cut = [_page_title(f, body, notes) if f.rule == "pdf-info-title" else f for f in facts]
             facts = [f for f in cut if f is not None]
+            text_facts = _agreeing_titles(text_facts, titles, notes)
         facts.extend(text_facts)
     # Without byte spans, two readings of the same words (a credit repeated on a later page)
     # are one fact.
@@ -914,6 +917,21 @@ def _page_title(fact: Fact, lines: Sequence[str], notes: list[Note]) -> Fact | N
         )
         return None
     return fact
+
+
+def _agreeing_titles(facts: list[Fact], titles: Sequence[str], notes: list[Note]) -> list[Fact]:
+    """A browser's print names the page's <title> in /Title: a headline the text rules read that
+    it does not state (`headlines.agrees`: the same, or one opening or closing the other) is a
+    printed page's other heading (a related story, 'Loading Photo Gallery'), not the headline."""
+    if not titles:
+        return facts
+    kept: list[Fact] = []
+    for fact in facts:
+        if fact.field == "title" and isinstance(fact.value, str) and not any(agrees(fact.value, t) for t in titles):
+            notes.append(Note("title not taken", f"the printed line {fact.value!r} is not the headline /Title states"))
+            continue
+        kept.append(fact)
+    return kept
 
 
 def _collapse_blank(text: str) -> str:
