@@ -524,6 +524,16 @@ def test_a_front_page_gets_no_date_from_htmldate() -> None:
         assert values(extract(page(head, body)), "published") == want
 
 
+def test_a_front_page_has_no_headline() -> None:
+    # Its og:title is the site's name in an edition's form, not a story's headline.
+    head = '<meta property="og:url" content="https://uk.news.example/"><meta property="og:title" content="Valley UK">'
+    assert values(extract(page(head, "<p>Top stories</p>")), "title") == []
+    story = head.replace('example/"', 'example/2022/03/story"')
+    assert values(extract(page(story, "<p>Top stories</p>")), "title") == ["Valley UK"]
+    marked = head + '<meta property="og:type" content="article">'
+    assert values(extract(page(marked, "<p>Top stories</p>")), "title") == ["Valley UK"]
+
+
 def test_a_labelled_printed_date_is_preferred_to_metadata_of_another_day() -> None:
     body = '<article><h1>Headline here</h1><p class="date">Posted on March 20, 2022</p>' + STORY + "</article>"
     explicit = extract(page(jsonld({"@type": "NewsArticle", "datePublished": "2022-03-23"}), body))

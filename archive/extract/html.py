@@ -1039,8 +1039,9 @@ def _heading_text(element: Element, metas: list[str]) -> str:
 
 def _site_page(page: _Page, title: str, outlet_keys: set[str]) -> bool:
     """Whether the page is the site's own (a home or section page), not an article: nothing
-    marks it as an article (no JSON-LD or microdata article, og:type not 'article') and its
-    title is the outlet's name, alone or before a tagline ('Site - The Latest in Technology')."""
+    marks it as an article (no JSON-LD or microdata article, og:type not 'article') and it is the
+    site's front page (`_home_page`) or its title is the outlet's name, alone or before a tagline
+    ('Site - The Latest in Technology')."""
     if page.articles:
         return False
     for meta in page.root.iter("meta"):  # extruct keeps og:type as the item's @type
@@ -1048,7 +1049,7 @@ def _site_page(page: _Page, title: str, outlet_keys: set[str]) -> bool:
             meta.get("content") or ""
         ).strip() == "article":
             return False
-    return _outlet_key(_TITLE_SEPARATOR.split(title, maxsplit=1)[0]) in outlet_keys
+    return _home_page(page) or _outlet_key(_TITLE_SEPARATOR.split(title, maxsplit=1)[0]) in outlet_keys
 
 
 def _title(page: _Page, outlet_keys: set[str]) -> list[Fact]:
