@@ -294,9 +294,15 @@ def test_text_two_statements_about_the_site_name_it() -> None:
     assert text_outlets(text)[0][1] == "site-menu"
 
 
-def test_text_an_author_s_more_from_and_follow_name_no_outlet() -> None:
-    text = NAV + STORY_TEXT + "More from Martin Hale\nFollow Martin Hale\n"
-    assert text_outlets(text) == []
+@pytest.mark.parametrize(
+    "box",
+    [
+        "More from Martin Hale\nFollow Martin Hale\n",
+        "About Martin Hale\nFollow Martin Hale on Twitter\nMore from Martin Hale\n",
+    ],
+)
+def test_text_an_author_s_box_names_no_outlet(box: str) -> None:
+    assert text_outlets(NAV + STORY_TEXT + box) == []
 
 
 def test_text_menu_labels_and_sections_are_no_site() -> None:

@@ -365,7 +365,7 @@ def self_mentions(lines: Sequence[str], names: Sequence[str]) -> list[tuple[int,
 # Indiewire', 'Popular on IndieWire', 'Follow the Boston Herald on Twitter', 'Vox homepage', 'Vox
 # main menu', 'CNBC Newsletters', 'Sputnik push notifications', 'Read Business Insider On The Go',
 # 'Sign in to GulfLive.com', 'Your CNN account', 'Make CNN Your Homepage'.
-# 'More from X' and a bare 'Follow X' are also an author's: they count beside a masthead only.
+# 'About X', 'Follow X on Twitter' and 'More from X' are also an author's (see _WEAK_FRAMES).
 _SITE_NAME = r"(?:the\s+)?(?P<name>[^\W\d_][\w.&'\u2019-]*(?:\s+(?:[^\W_][\w.&'\u2019-]*|of|and|&|for|the|de)){0,4})"
 _PLATFORMS = r"(?:twitter|facebook|instagram|pinterest|youtube|tumblr|linkedin|google\+|tiktok|flipboard|snapchat|x)"
 _SITE_FRAMES = (
@@ -376,14 +376,17 @@ _SITE_FRAMES = (
     ("account", re.compile(rf"(?i:(?:sign|log)\s+in\s+to)\s+{_SITE_NAME}")),
     ("homepage", re.compile(rf"(?i:make)\s+{_SITE_NAME}\s+(?i:your\s+home\s*page)")),
     ("popular", re.compile(rf"(?i:popular|trending|latest)\s+(?i:on|from)\s+{_SITE_NAME}")),
-    ("advertise", re.compile(rf"(?i:advertise\s+(?:with|on|in)|about)\s+{_SITE_NAME}")),
+    ("advertise", re.compile(rf"(?i:advertise\s+(?:with|on|in))\s+{_SITE_NAME}")),
+    ("about", re.compile(rf"(?i:about)\s+{_SITE_NAME}")),
     ("social", re.compile(rf"(?i:follow|join|like)\s+{_SITE_NAME}\s+(?i:on\s+{_PLATFORMS}|online:?)")),
     ("homepage", re.compile(rf"{_SITE_NAME}(?i:\s+(?:home\s*page|main\s+menu|push\s+notifications))")),
     ("newsletter", re.compile(rf"{_SITE_NAME}(?i:['\u2019]?s?\s+(?:newsletters?|apps?))")),
     ("go", re.compile(rf"(?i:read|get|watch)\s+{_SITE_NAME}\s+(?i:on\s+the\s+go)")),
     ("more", re.compile(rf"(?i:more\s+(?:from|on)|follow)\s+{_SITE_NAME}")),
 )
-_WEAK_FRAMES = frozenset({"more"})
+# Statements a person's page makes too ('About Jane Doe', 'Follow Jane Doe on Twitter', 'More
+# from Jane Doe'): they count beside a masthead only.
+_WEAK_FRAMES = frozenset({"more", "social", "about"})
 # Words of a menu's labels, never of a site's name ('Main Menu', 'Get Our Free', 'IndieWire SKIP AD').
 _NOT_SITE = INTERFACE_WORDS | FUNCTION_WORDS | {"main", "free", "mobile", "site", "skip", "ad", "ads", "get", "more"}
 FRAME_LINE = 80  # characters: a menu's item; a longer line is a sentence
@@ -412,10 +415,11 @@ def site_frames(lines: Sequence[str]) -> list[tuple[int, str, str]]:
 
 def framed_outlet(lines: Sequence[str], text: str, persons: Sequence[str] = ()) -> tuple[str, int, int, int] | None:
     """The outlet a page names only in its menus and footers, without a copyright line or byline that
-    names it: one name in two different statements about the site ('Back to IndieWire', 'Popular on
-    IndieWire'), or in one beside the same name alone on one of the first lines ('Sportsnet' over
-    the menu, 'More from Sportsnet'). A company, a news agency or a person the page names as an
-    author is none; several such names, none. (value, the first statement's line index, its span.)"""
+    names it: one name in two different statements only a site makes about itself ('Back to
+    IndieWire', 'Popular on IndieWire'), or in one of any kind beside the same name alone on one of
+    the first lines ('Sportsnet' over the menu, 'More from Sportsnet'); an author's box makes the
+    others ('About Jane Doe', 'Follow Jane Doe on Twitter'). A company, a news agency or a person the
+    page names as an author is none; several such names, none. (value, the first statement's line index, its span.)"""
     frames = site_frames(lines)
     if not frames:
         return None
