@@ -699,3 +699,9 @@ def test_a_short_line_of_five_words_over_a_longer_one_is_unclear() -> None:
 def test_a_teaser_is_no_headline() -> None:
     header = "\nCouncils across the state are short of money for repairs... Read More\n\nBy Jane Doe\nNov 13, 2019\n\n"
     assert values(_PAGE_MENU + header + _PAGE_STORY, "title") == []
+
+
+def test_a_labelled_date_with_its_weekday_before_a_numeric_date() -> None:
+    text = "Bridge to close for repairs\n\nSubmitted on Mon, 2019-01-21 13:49\n\n" + _PAGE_STORY
+    found = [(e.value, e.evidence) for e in extract(text.encode()) if e.field == "published"]
+    assert found == [("2019-01-21", "Submitted on Mon, 2019-01-21 13:49")]

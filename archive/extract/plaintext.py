@@ -437,6 +437,10 @@ _RELATIVE = re.compile(
     r"(?i:(?:about\s+)?(?:\d+|an?|one)\s+(?:sec|second|min|minute|hr|hour|day|week|month|year)s?"
     r"\s+ago|just\s+now)"
 )
+_WEEKDAY = re.compile(
+    r"(?i:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+    r"\.?,?\s+"
+)
 _SEGMENT_SEP = re.compile(r"[\s|/·•,;\[\]\u2014\u2013-]*")
 _TRAILING_BY = re.compile(r"(?i:by)\s+\S")
 
@@ -477,6 +481,8 @@ def _date_line(text: str) -> list[_DateSegment] | None:
             kind = "published" if pos == 0 else kind
             pos = on.end()
         dated = _when_at(text, pos)
+        if dated is None and (weekday := _WEEKDAY.match(text, pos)):
+            dated = _when_at(text, weekday.end())  # 'Mon, 2019-01-21 13:49': the day's name before a numeric date
         if dated:
             segments.append(_DateSegment(kind, start, dated))
             pos = dated.end
