@@ -705,3 +705,8 @@ def test_a_labelled_date_with_its_weekday_before_a_numeric_date() -> None:
     text = "Bridge to close for repairs\n\nSubmitted on Mon, 2019-01-21 13:49\n\n" + _PAGE_STORY
     found = [(e.value, e.evidence) for e in extract(text.encode()) if e.field == "published"]
     assert found == [("2019-01-21", "Submitted on Mon, 2019-01-21 13:49")]
+
+
+def test_a_label_with_its_date_in_brackets() -> None:
+    text = "Bridge to close for repairs\n\n\uae30\uc0ac\uc785\ub825 :[ 2018-08-25 15:24 ]\n\n" + _PAGE_STORY
+    assert values(text, "published") == ["2018-08-25"]

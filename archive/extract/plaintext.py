@@ -423,7 +423,7 @@ _DATE_LABEL = re.compile(
     r"(?P<label>(?i:first\s+published|published|posted|last\s+updated|updated|last\s+modified|modified"
     r"|revised|submitted|date|publiziert|veröffentlicht|aktualisiert|publié|mis\s+à\s+jour|publicado|actualizado"
     r"|atualizado|pubblicato|aggiornato|опубликовано|обновлено|기사입력|입력|수정))(?![^\W\d_])"
-    r"(?:\s+(?i:on|at|am|le|el|em|il))?\s*[:\[]?\s*"
+    r"(?:\s+(?i:on|at|am|le|el|em|il))?(?:\s*[:\[])*\s*"
 )
 _MODIFIED_LABEL = re.compile(
     r"(?i:updated|modified|revised|aktualisiert|mis\s+à\s+jour|actualizado|atualizado"
