@@ -69,7 +69,7 @@ from urllib.parse import urljoin, urlsplit
 
 from archive.extract import plaintext
 from archive.extract.api import Document, Fact, FunctionExtractor, Note, Result
-from archive.extract.common import bylines, headlines, mastheads, printed
+from archive.extract.common import bylines, headlines, mastheads, printed, scriptdata
 from archive.extract.common import credits as creditlib
 from archive.extract.common.dates import When, same_time
 from archive.extract.common.encoding import decide_html, read
@@ -1816,6 +1816,25 @@ def _attribute_credits(page: _Page) -> list[_Credit]:
     return found
 
 
+def _script_credits(page: _Page) -> list[_Credit]:
+    """Credits of the article's images in its scripts' JSON (`archive.extract.common.scriptdata`),
+    where the object naming this article (by its canonical URL or headline) holds them."""
+    scripts = [
+        script.text
+        for script in page.root.iter("script")
+        if script.text and not script.get("src") and (script.get("type") or "").strip().lower() != "application/ld+json"
+    ]
+    if not scripts:
+        return []
+    urls = page.og.get("og:url", []) + [link.get("href") or "" for link in page.root.xpath("//link[@rel='canonical']")]
+    titles = page.og.get("og:title", []) + [_line(h1) for h1 in page.root.iter("h1")]
+    titles += [_clean(article.get("headline")) for _, article in page.articles]
+    return [
+        _Credit(found.credit.value(found.caption), "script-data", f"script:{found.path}", found.evidence)
+        for found in scriptdata.credits(scripts, urls, titles)
+    ]
+
+
 def _file_name(url: str) -> str:
     try:
         return urlsplit(url.strip()).path.rpartition("/")[2]
@@ -2110,7 +2129,8 @@ def _extract(data: bytes, base_url: str | None, notes: list[Note], transport: st
     text_facts = _text_facts(main_text) if main_text else []
     given = {f.field for f in facts}
     facts += [f for f in text_facts if f.field not in given and f.field != "credit"]
-    facts += _credit_facts(page, credits, [*_text_credits(page), *_attribute_credits(page)])
+    found = _credit_facts(page, credits, [*_text_credits(page), *_attribute_credits(page)])
+    facts += found or _credit_facts(page, _script_credits(page))
     return facts
 
 

@@ -438,8 +438,16 @@ def parse(text: str, *, labelled: bool = True) -> list[Credit]:
         credit = _one(piece, labelled=labelled or label is not None)
         if credit is None:
             return []
-        credits.extend(_spread(credit))
+        credits.extend(_courtesy(c, label) for c in _spread(credit))
     return credits
+
+
+def _courtesy(credit: Credit, label: re.Match[str] | None) -> Credit:
+    """'Courtesy of Northwind Air Lines', 'Photo courtesy Jane Doe': a name given alone after a courtesy
+    label is the party that provided the photo, its source (agency slot), whether a company or a person."""
+    if label is not None and label["courtesy"] and credit.photographer and not credit.agency:
+        return Credit(None, credit.photographer)
+    return credit
 
 
 # ---------------------------------------------------------------------------------------
@@ -566,7 +574,8 @@ def _closing(text: str) -> Found | None:
                 located = []
                 break
             piece_start = start if label and not located else pos + lead
-            located.extend(Located(piece_start, pos + len(piece.rstrip()), c) for c in _spread(credit))
+            piece_end = pos + len(piece.rstrip())
+            located.extend(Located(piece_start, piece_end, _courtesy(c, label)) for c in _spread(credit))
             pos += len(piece) + 1
         if located:
             return Found(start - 1 if opener else start, tuple(located), _rule(text[body_start:end], label))
