@@ -270,6 +270,58 @@ def test_html_source_beside_an_image() -> None:
     assert html_credits(body) == [{"photographer": "Jane Doe", "agency": "Reuters"}]
 
 
+def test_html_source_in_a_slide_beside_its_image() -> None:
+    # A slide: the image in one block, the caption in another, the source closing the caption.
+    slide = (
+        '<ul class="slides"><li><div class="m"><a href="#"><img src="ferry.jpg"></a></div>'
+        '<div class="summary"><p>{}<span class="source">{}</span></p></div></li></ul>'
+    )
+    assert html_credits(slide.format("The ferry in an undated picture.", "Instagram")) == [{"agency": "Instagram"}]
+    # A source that reads as no credit (a code) leaves the caption's own closing credit to be read.
+    assert html_credits(slide.format("The ferry at dawn. (AP Photo/A24 Films, Jane Doe)", "AP2024")) == [
+        {"photographer": "Jane Doe", "agency": "AP"}
+    ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # A quote's ticker link marked as a source, beside an arrow icon, in a table.
+        '<table><tr><td class="image"><img src="arrow_up.png"></td>'
+        '<td><a class="qs-source-x" href="/q">NWX</a></td></tr></table>',
+        # The site's copyright line beside its logo.
+        '<p class="footer"><a href="/"><img src="/res/site-logo.png"></a> <span class="footer-copyright">'
+        "\u00a9 2024 Northwind UK</span></p>",
+        # An author's portrait block with the author's name.
+        '<div class="author-card"><img src="jane.jpg"><span class="source">Jane Doe</span></div>',
+    ],
+)
+def test_html_slide_traps(body: str) -> None:
+    assert html_credits(body) == []
+
+
+def test_html_byline_in_a_photo_block_is_its_credit() -> None:
+    body = (
+        '<div class="widget"><span class="photo-large"><a href="/big.jpg"><img src="cover.jpg"></a>'
+        '<span class="photo-data"><span class="byline">Northwind Books</span></span></span></div>'
+    )
+    assert html_credits(body) == [{"agency": "Northwind Books"}]
+    # The story's byline block marked 'noImage' (a byline without a portrait), and an author's portrait.
+    byline = (
+        '<div class="articleByline noImage"><div class="inner"><span class="byline__name">Jane Doe</span></div></div>'
+    )
+    portrait = '<div class="author-image"><img src="jane.jpg"><span class="byline">Jane Doe</span></div>'
+    assert html_credits(byline) == []
+    assert html_credits(portrait) == []
+
+
+def test_names_with_numbers_and_organisations() -> None:
+    assert parse("(AP Photo/A24 Films, Jane Doe)") == [Credit("Jane Doe", "AP")]
+    assert parse("Credit: AP2024") == []  # one word with digits: a code
+    assert parse("Credit: Northwind Features Syndication") == [Credit(None, "Northwind Features Syndication")]
+    assert parse("Credit: Lane County Jail") == [Credit(None, "Lane County Jail")]
+
+
 def test_html_credit_element_outside_a_figure() -> None:
     body = (
         '<div class="gallery-item"><img src="a.jpg"><div class="caption-text">A street in Kyiv.</div>'

@@ -1502,6 +1502,8 @@ _MEDIA_WORDS = re.compile(r"caption|figure|image|photo|picture|media|gallery|sli
 _MEDIA_TAGS = frozenset({"figure", "figcaption", "picture"})
 _MEDIA_REACH = 4  # ancestors: how far up an image's container is looked for
 _MAX_CREDIT_TEXT = 200  # characters: a credit element holding more is something else
+_MAX_IMAGE_BLOCK = 1000  # characters: a block around one image holding more is a story, not a slide
+_LOGO = re.compile(r"logo|icon|sprite|arrow|blank\.gif|spacer", re.I)
 
 
 def _marks(element: Element) -> str:
@@ -1513,13 +1515,35 @@ def _media_container(element: Element, page: _Page) -> Element | None:
     an image."""
     parent = element.getparent()
     if parent is not None and any(sibling.tag in ("img", "picture") for sibling in parent):
-        return parent
+        return None if _PORTRAIT.search(_marks(parent)) else parent  # an author's card: portrait and name
     node = parent
     for _ in range(_MEDIA_REACH):
         if node is None or node is page.scope.getparent():
             return None
         if node.tag in _MEDIA_TAGS or _MEDIA_WORDS.search(_marks(node)):
             return node
+        node = node.getparent()
+    return None
+
+
+def _slide(element: Element, page: _Page) -> Element | None:
+    """The nearest block around element that holds one image, a photo, and no more text than a
+    caption (a slide: '<li><a><img></a><div><p>A caption.<span class=source>Reuters</span></p></div></li>');
+    not a table's row (a quote's arrow icon), not an author's portrait block."""
+    if element.tag == "a" or re.search("copyright", _marks(element), re.I):
+        return None  # a link marked 'source' names where a story or a quote comes from; '© 2019 Site' beside its logo
+    node = element.getparent()
+    for _ in range(_MEDIA_REACH):
+        if node is None or node is page.scope.getparent() or node.tag in ("tr", "td", "table"):
+            return None
+        if _PORTRAIT.search(_marks(node)):
+            return None
+        images = list(node.iter("img"))
+        if images:
+            image = images[0]
+            logo = _LOGO.search(" ".join((image.get(a) or "") for a in ("src", "alt", "class")))
+            one = len(images) == 1 and not _small(image) and not logo
+            return node if one and len(_line(node)) <= _MAX_IMAGE_BLOCK else None
         node = node.getparent()
     return None
 
@@ -1543,7 +1567,11 @@ def _is_credit_element(element: Element, page: _Page) -> bool:
         return True
     if in_figure and any(a.tag in ("figure", "figcaption") for a in _ancestors(element, page)):
         return True
+    if in_figure and _photo_byline(element, page):
+        return True
     container = _media_container(element, page) if near else None
+    if container is None and near and not structured:
+        container = _slide(element, page)  # a 'source' in a slide's caption, beside its image
     if container is None:
         return False
     if structured:
@@ -1551,6 +1579,27 @@ def _is_credit_element(element: Element, page: _Page) -> bool:
     # A 'source' or 'attribution' beside an image credits it, unless the block is a listed story (a
     # headline's link), where it names where the story comes from.
     return not any(len(_line(a)) > _LINK_TEXT for a in container.iter("a") if not _contains(element, a))
+
+
+_PHOTO_BLOCK = re.compile(r"photo|image|\bimg|\bpic", re.I)
+_PORTRAIT = re.compile(r"author|avatar|profile|headshot|\bbio|contributor|mugshot", re.I)
+_NO_PHOTO = re.compile(r"no-?(?:photo|image|img|pic)", re.I)  # 'byline noImage': a byline without a portrait
+
+
+def _photo_byline(element: Element, page: _Page) -> bool:
+    """Whether a 'byline' element stands in a small block marked as a photo's, beside its image
+    ('<span class=photo-data><span class=byline>Northwind Books</span></span>'): a photo's byline is
+    its credit. An author's portrait block ('author-image') holds the author's name instead."""
+    if not re.search(r"byline", _marks(element), re.I):
+        return False
+    for node in _ancestors(element, page):
+        marks = _marks(node)
+        if _PORTRAIT.search(marks) or _IN_FIGURE_WORDS.search(marks):
+            return False  # an author's portrait, or the story's byline block ('byline noImage')
+        if _PHOTO_BLOCK.search(marks) and not _NO_PHOTO.search(marks):
+            container = _media_container(element, page)
+            return container is not None and len(_line(node)) <= _MAX_CREDIT_TEXT
+    return False
 
 
 def _ancestors(element: Element, page: _Page) -> Iterator[Element]:
@@ -1635,6 +1684,11 @@ def _figure_credits(page: _Page) -> list[_Credit]:
             captions.append(element)  # a 'caption-and-credit' block that holds the caption too
         elif text and len(text) <= _MAX_CREDIT_TEXT:
             credit_elements.append((element, text, read))
+            parent = element.getparent()
+            if not read and parent is not None and parent[-1] is element and not (element.tail or "").strip():
+                # A source element that reads as no credit ('AP2014') closing the caption it stands in:
+                # the caption's own text may close with the credit ('… (AP Photo/Jane Doe)').
+                captions.append(parent)
     skip = frozenset(e for e, _, _ in credit_elements)
     found: list[_Credit] = []
     slots: dict[Element, list[Element]] = {}

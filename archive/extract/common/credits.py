@@ -40,7 +40,8 @@ _ORG_WORDS = frozenset(
     books airlines airways group co co. inc inc. ltd ltd. llc corp corp. company foundation ministry
     department office government police army navy military forces sports photography collection
     team staff handout pool courtesy stock features telescope observatory laboratory lab council
-    association society club party committee commission communications comments policy
+    association society club party committee commission communications comments policy syndication syndicate
+    county jail prison sheriff
     """.split()  # noqa: SIM905
 )
 # Words that are never part of a person's name in a credit (beside the organisation words).
@@ -196,6 +197,8 @@ def _signal(phrase: str) -> bool:
 
 
 _DOMAIN = re.compile(r"[\w.-]+\.(?:com|org|net|gov)")
+# Words with digits in a name: each has letters before its digits ('A24 Films', 'Studio 9 Northwind' not).
+_NAMED_NUMBERS = re.compile(r"(?:[^\W\d_][\w'\u2019&.-]*|[^\w\s]+)(?:\s+(?:[^\W\d_][\w'\u2019&.-]*|[^\w\s]+))*")
 _SENTENCE = re.compile(r"(?<!\b[A-Z])(?<!\b(?:Co|St|Jr|Sr))\.\s|[!?;:]\s|[!?;:]$")
 _ABBREVIATED = re.compile(r"\b(?:Co|Inc|Ltd|Corp|Jr|Sr|St)\.$|\b[A-Z]\.$")
 
@@ -213,6 +216,11 @@ def _known(phrase: str) -> bool:
     return bool({w.strip(".,()'\u2019").lower().split(".")[0] for w in phrase.split()} & _AGENCIES)
 
 
+def _numbered_name(words: list[str], text: str) -> bool:
+    """'A24 Films', 'Northwind 9 Studios' is not ('9' alone), nor is 'AP2014' (one word: a code)."""
+    return len(words) > 1 and _NAMED_NUMBERS.fullmatch(text) is not None
+
+
 def _agency_like(text: str, *, loose: bool) -> bool:
     """A name, not a phrase: 'Agence France-Presse — Getty Images', 'NASA/JPL-Caltech', 'iFixit',
     'dpa', 'Shutterstock.com'; not 'A view of the city.' `loose` (after a label) also takes names
@@ -222,8 +230,8 @@ def _agency_like(text: str, *, loose: bool) -> bool:
         return False
     if text.endswith(".") and not _ABBREVIATED.search(text):
         return False
-    if any(c.isdigit() for c in text) and not _DOMAIN.fullmatch(text):
-        return False
+    if any(c.isdigit() for c in text) and not _DOMAIN.fullmatch(text) and not _numbered_name(words, text):
+        return False  # a date, a count, a picture's number ('AP2014'); not a name with one in it ('A24 Films')
     if any(w[0] in "'\"\u2018\u201c" for w in words):
         return False  # "Photos: The 'Humans of Khartoum'" is a gallery's title
     upper = lower = 0
