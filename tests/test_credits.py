@@ -84,6 +84,10 @@ def text_credits(line: str) -> list[dict[str, str]]:
         ("Courtesy of Jane Doe", None, "Jane Doe"),  # who provided the photo: its source
         ("Courtesy Northwind Air Lines", None, "Northwind Air Lines"),
         ("Photo courtesy Jane Doe/Getty Images", "Jane Doe", "Getty Images"),
+        ("Image via Getty Images", None, "Getty Images"),  # not an agency 'Image via Getty Images'
+        ("Photo via Jane Doe", None, "Jane Doe"),
+        ("Jane Doe Photography / Alamy", "Jane Doe Photography", "Alamy"),  # a photographer's studio
+        ("Northwind Photography/Getty Images", None, "Northwind Photography/Getty Images"),
         ("Credit Illustration by Jane Doe", "Jane Doe", None),
         ("Photography by Jane Doe", "Jane Doe", None),
         ("Credit: By Jane Doe, Staff Photographer", "Jane Doe", None),
@@ -228,6 +232,7 @@ def test_find_credits_closing_a_caption(text: str, photographer: str | None, age
         "Photographer Jane Doe at her exhibition in Kyiv.",
         "The exhibition features photographs by Jane Doe",
         "The building, photos by the police show, was empty",
+        "He shared the photo via Twitter",  # 'via' in a sentence is no label
     ],
 )
 def test_find_refuses_sentences_menus_and_footers(text: str) -> None:

@@ -80,14 +80,14 @@ _MEDIA = (
 )
 _MARK = r"\s*(?::|\.{3}|\u2026|\||=)\s*"
 # Labels before a credit: 'Credit...', 'Photo:', 'Photograph:', 'Image credit:', 'Main image credit:',
-# 'Photo by', 'Courtesy of', 'Image copyright', '©', 'Фото:'. Several may stand in a row
+# 'Photo by', 'Courtesy of', 'Image via', 'Image copyright', '©', 'Фото:'. Several may stand in a row
 # ('Image: © TNG'), so `_strip_labels` takes them one after another.
 _LABEL = re.compile(
     rf"(?P<named>(?i:(?:(?:main|top|lead|header|featured|cover|hero|mandatory)\s+)?(?:{_MEDIA}\s+)?(?:credits?|copyright)"
     rf"|photographers?|{_MEDIA})){_MARK}"
     rf"|(?P<source>(?i:{_MEDIA}\s+(?:credits?|source)))\s*(?::|,|\.{{3}}|\u2026)\s*"
     rf"|(?P<by>(?i:(?:credits?\s+)?{_MEDIA}|(?:{_MEDIA}\s+)?credits?)\s+by)\s+"
-    rf"|(?P<courtesy>(?i:(?:{_MEDIA}\s+)?courtesy(?:\s+of)?))\s+"
+    rf"|(?P<courtesy>(?i:(?:{_MEDIA}\s+)?courtesy(?:\s+of)?|{_MEDIA}\s+via))\s+"
     r"|(?P<copyright>(?i:(?:image\s+)?copyright)\s+(?:\u00a9\s*)?|\u00a9\s*)(?:(?:19|20)\d\d\s+)?"
 )
 # Labels that introduce the caption, not its credit.
@@ -293,6 +293,7 @@ _ROLE = re.compile(
     r"(?i)(?:(?:staff|senior|chief|contributing|freelance|infographics?|graphics)\s+)*"
     r"(?:photographer|artist|illustrator|designer|contributor|photojournalist)"
 )
+_STUDIO = re.compile(r"(.+?)\s+(?:Photography|Photos?|Studios?)")
 _CORPORATE_WORD = re.compile(r"(?i)^(?:inc|llc|ltd|co|corp|plc)\.?$")
 _BYLINE = re.compile(r"(?i:by)\s")  # 'By Jane Doe | Fox News' is a byline
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")  # 'Jane Doe | jdoe@example.com': a contact, not an agency
@@ -357,6 +358,10 @@ def _one(text: str, *, labelled: bool, bracketed: bool = False, closing: bool = 
         signed = signed or (bracketed and len(parts) == 2 and is_person(first) != is_person(last))
         if not signed or any(c in text for c in "()[]"):
             return None
+        # 'Jane Doe Photography / Alamy': a photographer's studio before a photo library is the photographer.
+        studio = _STUDIO.fullmatch(first)
+        if studio and is_person(studio[1]) and len(parts) == 2 and _known(rest) and agencies[1]:
+            return Credit(person_value(first), agencies[1])
         # 'Jane Doe/Reuters', 'Sakib Ali/Hindustan Times/Getty Images': the photographer first.
         name = _name_part(first, single=len(parts) == 2 and _known(rest))
         if name and all(agencies[1:]) and not _signal(first) and not (len(parts) == 2 and is_person(rest)):
@@ -451,8 +456,9 @@ def parse(text: str, *, labelled: bool = True) -> list[Credit]:
 
 
 def _courtesy(credit: Credit, label: re.Match[str] | None) -> Credit:
-    """'Courtesy of Northwind Air Lines', 'Photo courtesy Jane Doe': a name given alone after a courtesy
-    label is the party that provided the photo, its source (agency slot), whether a company or a person."""
+    """'Courtesy of Northwind Air Lines', 'Photo courtesy Jane Doe', 'Image via Jane Doe': a name given
+    alone after a courtesy label is the party that provided the photo, its source (agency slot), whether
+    a company or a person."""
     if label is not None and label["courtesy"] and credit.photographer and not credit.agency:
         return Credit(None, credit.photographer)
     return credit
