@@ -318,6 +318,13 @@ def test_html_byline_in_a_photo_block_is_its_credit() -> None:
     portrait = '<div class="author-image"><img src="jane.jpg"><span class="byline">Jane Doe</span></div>'
     assert html_credits(byline) == []
     assert html_credits(portrait) == []
+    # A listed story's card marked by its image's layout: its byline is the listed story's author.
+    card = (
+        '<div class="summary-item summary-item--image-right"><img src="t.jpg"><div class="summary-item__content">'
+        '<a href="/story/other">Another story that was in the news today</a>'
+        '<div class="summary-item__byline">Jane Doe</div></div></div>'
+    )
+    assert html_credits(card) == []
 
 
 def test_names_with_numbers_and_organisations() -> None:

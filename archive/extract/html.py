@@ -1598,7 +1598,10 @@ def _photo_byline(element: Element, page: _Page) -> bool:
             return False  # an author's portrait, or the story's byline block ('byline noImage')
         if _PHOTO_BLOCK.search(marks) and not _NO_PHOTO.search(marks):
             container = _media_container(element, page)
-            return container is not None and len(_line(node)) <= _MAX_CREDIT_TEXT
+            if container is None or len(_line(node)) > _MAX_CREDIT_TEXT:
+                return False
+            # A listed story's card ('summary-item--image-right'): its headline's link, its author's byline.
+            return not any(len(_line(a)) > _LINK_TEXT for a in (*node.iter("a"), *container.iter("a")))
     return False
 
 
