@@ -87,6 +87,9 @@ def text_credits(line: str) -> list[dict[str, str]]:
         ("Image via Getty Images", None, "Getty Images"),  # not an agency 'Image via Getty Images'
         ("Photo via Jane Doe", None, "Jane Doe"),
         ("Jane Doe Photography / Alamy", "Jane Doe Photography", "Alamy"),  # a photographer's studio
+        ("Screenshot by Jane Doe/Northwind Esports", "Jane Doe", "Northwind Esports"),
+        ("Screenshot: Northwind", None, "Northwind"),
+        ("Credit: Northwind Games", None, "Northwind Games"),  # a game studio
         ("Northwind Photography/Getty Images", None, "Northwind Photography/Getty Images"),
         ("Credit Illustration by Jane Doe", "Jane Doe", None),
         ("Photography by Jane Doe", "Jane Doe", None),
@@ -233,6 +236,7 @@ def test_find_credits_closing_a_caption(text: str, photographer: str | None, age
         "The exhibition features photographs by Jane Doe",
         "The building, photos by the police show, was empty",
         "He shared the photo via Twitter",  # 'via' in a sentence is no label
+        "He took a screenshot: it was gone",
     ],
 )
 def test_find_refuses_sentences_menus_and_footers(text: str) -> None:

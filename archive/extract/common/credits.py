@@ -41,7 +41,7 @@ _ORG_WORDS = frozenset(
     department office government police army navy military forces sports photography collection
     team staff handout pool courtesy stock features telescope observatory laboratory lab council
     association society club party committee commission communications comments policy syndication syndicate
-    county jail prison sheriff
+    county jail prison sheriff games esports
     """.split()  # noqa: SIM905
 )
 # Words that are never part of a person's name in a credit (beside the organisation words).
@@ -75,7 +75,7 @@ _PHOTO_AGENCY = re.compile(
 # ---------------------------------------------------------------------------------------
 
 _MEDIA = (
-    r"(?:photo(?:graph)?s?|photography|images?|pictures?|pics?|illustrations?|fotos?|фото|світлина|bild(?:er)?"
+    r"(?:photo(?:graph)?s?|photography|images?|pictures?|pics?|illustrations?|screenshots?|screengrabs?|fotos?|фото|світлина|bild(?:er)?"
     r"|사진|写真)"
 )
 _MARK = r"\s*(?::|\.{3}|\u2026|\||=)\s*"
@@ -112,7 +112,7 @@ _CLOSERS = {"(": ")", "[": "]"}
 # an agency, a photo agency written alone, or the bracket closing a known agency ('(AFP)'). A text whose tail
 # has none of them skips the search.
 CREDIT_WORDS = (
-    "/", "|", "photo", "image", "pic", "credit", "courtesy", "copyright", "\u00a9", "getty", "shutterstock",
+    "/", "|", "photo", "image", "pic", "screen", "credit", "courtesy", "copyright", "\u00a9", "getty", "shutterstock",
     "alamy", "istock", "epa-efe", "foto", "фото", "світлина", "bild", "video", "source", "illustration", "사진",
     "写真", ")", "]",
 )  # fmt: skip
