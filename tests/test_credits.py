@@ -87,7 +87,7 @@ def text_credits(line: str) -> list[dict[str, str]]:
         ("Image via Getty Images", None, "Getty Images"),  # not an agency 'Image via Getty Images'
         ("Photo via Jane Doe", None, "Jane Doe"),
         ("Jane Doe Photography / Alamy", "Jane Doe Photography", "Alamy"),  # a photographer's studio
-        ("Screenshot by Jane Doe/Northwind Esports", "Jane Doe", "Northwind Esports"),
+        ("Screenshot by Jane Doe/NWX Esports", "Jane Doe", "NWX Esports"),
         ("Screenshot: Northwind", None, "Northwind"),
         ("Credit: Northwind Games", None, "Northwind Games"),  # a game studio
         ("Northwind Photography/Getty Images", None, "Northwind Photography/Getty Images"),

@@ -41,7 +41,7 @@ _ORG_WORDS = frozenset(
     department office government police army navy military forces sports photography collection
     team staff handout pool courtesy stock features telescope observatory laboratory lab council
     association society club party committee commission communications comments policy syndication syndicate
-    county jail prison sheriff games esports
+    county jail prison sheriff games
     """.split()  # noqa: SIM905
 )
 # Words that are never part of a person's name in a credit (beside the organisation words).
