@@ -89,6 +89,8 @@ def text_credits(line: str) -> list[dict[str, str]]:
         ("Jane Doe Photography / Alamy", "Jane Doe Photography", "Alamy"),  # a photographer's studio
         ("Screenshot by Jane Doe/NWX Esports", "Jane Doe", "NWX Esports"),
         ("Screenshot: Northwind", None, "Northwind"),
+        ("Jane Doe/Pool/Getty Images", "Jane Doe", "Getty Images"),  # a pool photo's mark between the parts
+        ("Reuters / Pool", None, "Reuters / Pool"),
         ("Credit: Northwind Games", None, "Northwind Games"),  # a game studio
         ("Northwind Photography/Getty Images", None, "Northwind Photography/Getty Images"),
         ("Credit Illustration by Jane Doe", "Jane Doe", None),

@@ -98,6 +98,7 @@ _QUALIFIER = re.compile(
     r"|\s+-\s+(?=[A-Z\d]*\d)(?=[A-Z\d]*[A-Z])[A-Z\d]{6,12}$",  # a wire picture's number: '… Sports - RTR4JDW4'
     re.I,
 )
+_POOL = re.compile(r"(?<=\w)\s*/\s*pool\s*(?=/\s*\w)", re.I)  # a pool photo's mark between its two parts
 _LEADING_QUALIFIER = re.compile(r"^(?:file|archive)(?:\s+photo)?(?:\s+(?:19|20)\d\d)?\s*/\s*", re.I)
 
 # Where credits may start in a caption: after a sentence, a separator or an opening bracket, or glued
@@ -322,6 +323,7 @@ def _one(text: str, *, labelled: bool, bracketed: bool = False, closing: bool = 
     text stood in brackets closing a caption; `closing`: those brackets follow a sentence (or square ones)."""
     text = _QUALIFIER.sub("", " ".join(text.split()).strip(" ,")).strip(" ,")
     text = _LEADING_QUALIFIER.sub("", text)
+    text = _POOL.sub("", text)  # 'Jane Doe/Pool/Reuters': a pool photo by Jane Doe, distributed by Reuters
     if (
         not text
         or len(text) > 150
