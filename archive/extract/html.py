@@ -44,7 +44,10 @@ human reader, and the policy is to abstain rather than guess:
   `copyrightHolder`, `caption`) and from figures (`<figcaption>` credit lines such as
   "Photograph: Jane Doe/Reuters", "(AP Photo/Evan Vucci)", "Credit...Jane Doe for The New
   York Times", "Фото: ...", and credit elements beside the caption), parsed with the plain-text
-  credit rules where they apply. The same credit found twice is reported once.
+  credit rules where they apply. The same credit found twice is reported once. Only where none
+  of these credits anything, the article's images in its scripts' JSON are read (a slideshow's
+  slides, a CMS's page state: `archive.extract.common.scriptdata`), from the object that names
+  this article by its canonical URL or headline, never from other stories the blob describes.
 * The article's main text (trafilatura) is read by the plain-text extractor, and what it finds
   is added, with rules prefixed "text:" and key "trafilatura-text", only for fields the markup
   left empty (credits are merged). Its spans refer to the extracted text, not to the page, so

@@ -5,7 +5,9 @@ The HTML and plain-text extractors share these rules. `parse` reads a text known
 `find` looks for credits at the end of a caption or a line of text, where an unlabelled credit must
 carry a sign of one (a 'Name/Agency' slash, a photo agency), so that a caption sentence that happens
 to hold a slash is no credit. Agencies are kept as written, bar a qualifier ('Reuters files',
-'PTI File Photo') and the 'AP Photo' / 'AFP Photo' forms, which name AP and AFP.
+'PTI File Photo', a pool photo's 'Jane Doe/Pool/Reuters') and the 'AP Photo' / 'AFP Photo' forms,
+which name AP and AFP. A name given alone after 'Courtesy of' or 'Image via' is the photo's source,
+in the agency slot, whether a company or a person.
 """
 
 from __future__ import annotations
