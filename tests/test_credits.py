@@ -4,11 +4,13 @@ outlets use; none is copied from a page."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
 from archive.extract import html, plaintext
+from archive.extract.common import scriptdata
 from archive.extract.common.credits import Credit, find, parse
 
 STORY = (
@@ -79,7 +81,18 @@ def text_credits(line: str) -> list[dict[str, str]]:
         ("Фото: особистий архів Олени Коваль", None, "особистий архів Олени Коваль"),
         ("Foto: Jane Doe/dpa", "Jane Doe", "dpa"),
         ("Bild: Jane Doe", "Jane Doe", None),
-        ("Courtesy of Jane Doe", "Jane Doe", None),
+        ("Courtesy of Jane Doe", None, "Jane Doe"),  # who provided the photo: its source
+        ("Courtesy Northwind Air Lines", None, "Northwind Air Lines"),
+        ("Photo courtesy Jane Doe/Getty Images", "Jane Doe", "Getty Images"),
+        ("Image via Getty Images", None, "Getty Images"),  # not an agency 'Image via Getty Images'
+        ("Photo via Jane Doe", None, "Jane Doe"),
+        ("Jane Doe Photography / Alamy", "Jane Doe Photography", "Alamy"),  # a photographer's studio
+        ("Screenshot by Jane Doe/NWX Esports", "Jane Doe", "NWX Esports"),
+        ("Screenshot: Northwind", None, "Northwind"),
+        ("Jane Doe/Pool/Getty Images", "Jane Doe", "Getty Images"),  # a pool photo's mark between the parts
+        ("Reuters / Pool", None, "Reuters / Pool"),
+        ("Credit: Northwind Games", None, "Northwind Games"),  # a game studio
+        ("Northwind Photography/Getty Images", None, "Northwind Photography/Getty Images"),
         ("Credit Illustration by Jane Doe", "Jane Doe", None),
         ("Photography by Jane Doe", "Jane Doe", None),
         ("Credit: By Jane Doe, Staff Photographer", "Jane Doe", None),
@@ -224,6 +237,8 @@ def test_find_credits_closing_a_caption(text: str, photographer: str | None, age
         "Photographer Jane Doe at her exhibition in Kyiv.",
         "The exhibition features photographs by Jane Doe",
         "The building, photos by the police show, was empty",
+        "He shared the photo via Twitter",  # 'via' in a sentence is no label
+        "He took a screenshot: it was gone",
     ],
 )
 def test_find_refuses_sentences_menus_and_footers(text: str) -> None:
@@ -264,6 +279,65 @@ def test_html_credit_classed_as_part_of_the_caption() -> None:
 def test_html_source_beside_an_image() -> None:
     body = '<p><span class="image"><img src="a.jpg"><span class="source">Jane Doe/Reuters</span></span></p>'
     assert html_credits(body) == [{"photographer": "Jane Doe", "agency": "Reuters"}]
+
+
+def test_html_source_in_a_slide_beside_its_image() -> None:
+    # A slide: the image in one block, the caption in another, the source closing the caption.
+    slide = (
+        '<ul class="slides"><li><div class="m"><a href="#"><img src="ferry.jpg"></a></div>'
+        '<div class="summary"><p>{}<span class="source">{}</span></p></div></li></ul>'
+    )
+    assert html_credits(slide.format("The ferry in an undated picture.", "Instagram")) == [{"agency": "Instagram"}]
+    # A source that reads as no credit (a code) leaves the caption's own closing credit to be read.
+    assert html_credits(slide.format("The ferry at dawn. (AP Photo/A24 Films, Jane Doe)", "AP2024")) == [
+        {"photographer": "Jane Doe", "agency": "AP"}
+    ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # A quote's ticker link marked as a source, beside an arrow icon, in a table.
+        '<table><tr><td class="image"><img src="arrow_up.png"></td>'
+        '<td><a class="qs-source-x" href="/q">NWX</a></td></tr></table>',
+        # The site's copyright line beside its logo.
+        '<p class="footer"><a href="/"><img src="/res/site-logo.png"></a> <span class="footer-copyright">'
+        "\u00a9 2024 Northwind UK</span></p>",
+        # An author's portrait block with the author's name.
+        '<div class="author-card"><img src="jane.jpg"><span class="source">Jane Doe</span></div>',
+    ],
+)
+def test_html_slide_traps(body: str) -> None:
+    assert html_credits(body) == []
+
+
+def test_html_byline_in_a_photo_block_is_its_credit() -> None:
+    body = (
+        '<div class="widget"><span class="photo-large"><a href="/big.jpg"><img src="cover.jpg"></a>'
+        '<span class="photo-data"><span class="byline">Northwind Books</span></span></span></div>'
+    )
+    assert html_credits(body) == [{"agency": "Northwind Books"}]
+    # The story's byline block marked 'noImage' (a byline without a portrait), and an author's portrait.
+    byline = (
+        '<div class="articleByline noImage"><div class="inner"><span class="byline__name">Jane Doe</span></div></div>'
+    )
+    portrait = '<div class="author-image"><img src="jane.jpg"><span class="byline">Jane Doe</span></div>'
+    assert html_credits(byline) == []
+    assert html_credits(portrait) == []
+    # A listed story's card marked by its image's layout: its byline is the listed story's author.
+    card = (
+        '<div class="summary-item summary-item--image-right"><img src="t.jpg"><div class="summary-item__content">'
+        '<a href="/story/other">Another story that was in the news today</a>'
+        '<div class="summary-item__byline">Jane Doe</div></div></div>'
+    )
+    assert html_credits(card) == []
+
+
+def test_names_with_numbers_and_organisations() -> None:
+    assert parse("(AP Photo/A24 Films, Jane Doe)") == [Credit("Jane Doe", "AP")]
+    assert parse("Credit: AP2024") == []  # one word with digits: a code
+    assert parse("Credit: Northwind Features Syndication") == [Credit(None, "Northwind Features Syndication")]
+    assert parse("Credit: Lane County Jail") == [Credit(None, "Lane County Jail")]
 
 
 def test_html_credit_element_outside_a_figure() -> None:
@@ -474,3 +548,109 @@ def test_text_site_credit_below_the_footer_notice() -> None:
     caption = "A street in Kyiv. (AP Photo/Jane Doe)\n"
     assert text_credits(caption + "\n" + BODY * 3 + footer) == [{"photographer": "Jane Doe", "agency": "AP"}]
     assert text_credits(BODY * 3 + footer + caption) == [{"photographer": "Jane Doe", "agency": "AP"}]
+
+
+# ---------------------------------------------------------------------------------------
+# HTML: credits in script data, only the article's own images
+# ---------------------------------------------------------------------------------------
+
+HEADLINE = "Northwind opens a new route across the bay"
+CANONICAL = "https://news.example/2024/05/northwind-route"
+OWN = f'<link rel="canonical" href="{CANONICAL}"><meta property="og:title" content="{HEADLINE}">'
+
+
+def script_page(state: object, body: str = "", *, assign: str = "window.pageState = ") -> bytes:
+    script = f"<script>{assign}{json.dumps(state)};</script>"
+    article = f"<article><h1>{HEADLINE}</h1>{body}{STORY}</article>"
+    return f"<html><head><title>T</title>{OWN}</head><body>{article}{script}</body></html>".encode()
+
+
+def script_credits(state: object, body: str = "", **kwargs: str) -> list[dict[str, Any]]:
+    found = [f for f in html.extract(script_page(state, body, **kwargs)).facts if f.field == "credit"]
+    return [{k: v for k, v in f.value.items() if k != "caption"} for f in found if isinstance(f.value, dict)]
+
+
+SLIDES = [
+    {"image": "a.jpg", "caption": "<p>The new ferry.</p>", "credit": "<p>Courtesy Northwind Air Lines</p>"},
+    {"image": "b.jpg", "caption": "The harbour.", "credit": "Jane Doe / Getty"},
+    {"image": "c.jpg", "caption": "The pier.", "credit": "Photo by John Roe"},
+]
+
+
+def test_script_slideshow_of_the_article() -> None:
+    state = {"seoTitle": HEADLINE, "items": SLIDES}
+    assert script_credits(state, assign="slideshow['2024/05/northwind-route'] = ") == [
+        {"agency": "Northwind Air Lines"},
+        {"photographer": "Jane Doe", "agency": "Getty"},
+        {"photographer": "John Roe"},
+    ]
+    found = [f for f in html.extract(script_page(state)).facts if f.field == "credit"]
+    assert found[0].rule == "script-data"
+    assert found[0].value == {"agency": "Northwind Air Lines", "caption": "The new ferry."}
+
+
+def test_script_post_named_by_its_url_with_a_caption_credit() -> None:
+    # A CMS's page state: the post whose link is the canonical URL; the caption's credit line is
+    # the fuller one beside the image's credit key.
+    media = {
+        "caption": {"rendered": "<p>The ferry at dawn. (Photo by Jane Doe/Getty Images for Northwind)</p>"},
+        "media_details": {"image_meta": {"credit": "Getty Images for Northwind"}},
+    }
+    post = {"link": CANONICAL + "/", "title": {"rendered": "A title"}, "_embedded": {"featured": [media]}}
+    assert script_credits({"entities": {"posts": [post]}}) == [
+        {"photographer": "Jane Doe", "agency": "Getty Images for Northwind"}
+    ]
+
+
+def test_script_credit_object_with_people_and_affiliation() -> None:
+    lead = {"type": "image", "caption": "The ferry.", "credits": {"by": [{"name": "Jane Doe"}], "affiliation": []}}
+    story = {
+        "headlines": {"basic": HEADLINE},
+        "credits": {"by": [{"name": "John Roe"}]},
+        "promo_items": {"basic": lead},
+    }
+    # The story's own credits are its byline (John Roe), not a photo's.
+    assert script_credits({"globalContent": story}) == [{"photographer": "Jane Doe"}]
+    lead["credits"] = {"by": [{"name": "Jane Doe"}], "affiliation": [{"name": "Reuters"}]}
+    assert script_credits({"globalContent": story}) == [{"photographer": "Jane Doe", "agency": "Reuters"}]
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        # A blob that does not name this article: a gallery of any story, a home page's bundle.
+        {"id": 48870, "items": SLIDES},
+        {"url": "https://news.example/", "items": SLIDES},
+        # Inside the article's object: other stories (their own headline) and lists of them.
+        {"headline": HEADLINE, "next": {"headline": "Another story of the day", "lead": SLIDES[1]}},
+        {"headline": HEADLINE, "relatedStories": [{"lead": SLIDES[1]}], "mostPopular": [{"lead": SLIDES[2]}]},
+        # The authors' portraits.
+        {"headline": HEADLINE, "authors": [{"name": "John Roe", "photo": {"credit": "Jane Doe/Reuters"}}]},
+    ],
+)
+def test_script_traps(state: object) -> None:
+    assert script_credits(state) == []
+
+
+def test_script_names_need_a_path_or_three_words() -> None:
+    # A home page's URL and a one-word headline ('Photos') name no article.
+    state = json.dumps({"headline": "Photos", "url": "https://news.example/", "items": SLIDES})
+    assert scriptdata.credits([f"var s = {state};"], ["https://news.example/"], ["Photos"]) == []
+    found = scriptdata.credits([f"var s = {state};"], [], ["Photos of the day in Kyiv"])
+    assert found == []
+    named = json.dumps({"headline": "Photos of the day in Kyiv", "items": SLIDES[1:2]})
+    found = scriptdata.credits([f"var s = {named};"], [], ["Photos of the day in Kyiv"])
+    assert [(f.credit, f.caption) for f in found] == [(Credit("Jane Doe", "Getty"), "The harbour.")]
+
+
+def test_script_data_only_where_the_page_credits_nothing() -> None:
+    # The visible caption's credit is the page's statement; the script's slides are not added to it.
+    body = '<figure><img src="a.jpg"><figcaption>The pier. (Jane Roe/AP)</figcaption></figure>'
+    assert script_credits({"seoTitle": HEADLINE, "items": SLIDES}, body) == [
+        {"photographer": "Jane Roe", "agency": "AP"}
+    ]
+
+
+def test_script_data_that_is_no_json_is_left() -> None:
+    page_bytes = script_page({}).replace(b"window.pageState = {}", b"window.pageState = {credit: 'Jane Doe/AP'")
+    assert [f for f in html.extract(page_bytes).facts if f.field == "credit"] == []

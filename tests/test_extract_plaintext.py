@@ -456,7 +456,7 @@ def test_people_in_the_story_are_not_authors() -> None:
             {"photographer": "Lynsey Addario", "agency": "The New York Times"},
         ),
         ("Soldiers in Kyiv. Getty Images", {"agency": "Getty Images"}),
-        ("Soldiers in Kyiv. Courtesy of Jane Doe", {"photographer": "Jane Doe"}),
+        ("Soldiers in Kyiv. Courtesy of Jane Doe", {"agency": "Jane Doe"}),  # who provided it: its source
         (
             "Soldiers in Kyiv. [Alexander Ermochenko/Reuters]",
             {"photographer": "Alexander Ermochenko", "agency": "Reuters"},

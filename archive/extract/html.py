@@ -44,7 +44,10 @@ human reader, and the policy is to abstain rather than guess:
   `copyrightHolder`, `caption`) and from figures (`<figcaption>` credit lines such as
   "Photograph: Jane Doe/Reuters", "(AP Photo/Evan Vucci)", "Credit...Jane Doe for The New
   York Times", "Фото: ...", and credit elements beside the caption), parsed with the plain-text
-  credit rules where they apply. The same credit found twice is reported once.
+  credit rules where they apply. The same credit found twice is reported once. Only where none
+  of these credits anything, the article's images in its scripts' JSON are read (a slideshow's
+  slides, a CMS's page state: `archive.extract.common.scriptdata`), from the object that names
+  this article by its canonical URL or headline, never from other stories the blob describes.
 * The article's main text (trafilatura) is read by the plain-text extractor, and what it finds
   is added, with rules prefixed "text:" and key "trafilatura-text", only for fields the markup
   left empty (credits are merged). Its spans refer to the extracted text, not to the page, so
@@ -69,7 +72,7 @@ from urllib.parse import urljoin, urlsplit
 
 from archive.extract import plaintext
 from archive.extract.api import Document, Fact, FunctionExtractor, Note, Result
-from archive.extract.common import bylines, headlines, mastheads, printed
+from archive.extract.common import bylines, headlines, mastheads, printed, scriptdata
 from archive.extract.common import credits as creditlib
 from archive.extract.common.dates import When, same_time
 from archive.extract.common.encoding import decide_html, read
@@ -1503,6 +1506,8 @@ _MEDIA_WORDS = re.compile(r"caption|figure|image|photo|picture|media|gallery|sli
 _MEDIA_TAGS = frozenset({"figure", "figcaption", "picture"})
 _MEDIA_REACH = 4  # ancestors: how far up an image's container is looked for
 _MAX_CREDIT_TEXT = 200  # characters: a credit element holding more is something else
+_MAX_IMAGE_BLOCK = 1000  # characters: a block around one image holding more is a story, not a slide
+_LOGO = re.compile(r"logo|icon|sprite|arrow|blank\.gif|spacer", re.I)
 
 
 def _marks(element: Element) -> str:
@@ -1514,13 +1519,35 @@ def _media_container(element: Element, page: _Page) -> Element | None:
     an image."""
     parent = element.getparent()
     if parent is not None and any(sibling.tag in ("img", "picture") for sibling in parent):
-        return parent
+        return None if _PORTRAIT.search(_marks(parent)) else parent  # an author's card: portrait and name
     node = parent
     for _ in range(_MEDIA_REACH):
         if node is None or node is page.scope.getparent():
             return None
         if node.tag in _MEDIA_TAGS or _MEDIA_WORDS.search(_marks(node)):
             return node
+        node = node.getparent()
+    return None
+
+
+def _slide(element: Element, page: _Page) -> Element | None:
+    """The nearest block around element that holds one image, a photo, and no more text than a
+    caption (a slide: '<li><a><img></a><div><p>A caption.<span class=source>Reuters</span></p></div></li>');
+    not a table's row (a quote's arrow icon), not an author's portrait block."""
+    if element.tag == "a" or re.search("copyright", _marks(element), re.I):
+        return None  # a link marked 'source' names where a story or a quote comes from; '© 2019 Site' beside its logo
+    node = element.getparent()
+    for _ in range(_MEDIA_REACH):
+        if node is None or node is page.scope.getparent() or node.tag in ("tr", "td", "table"):
+            return None
+        if _PORTRAIT.search(_marks(node)):
+            return None
+        images = list(node.iter("img"))
+        if images:
+            image = images[0]
+            logo = _LOGO.search(" ".join((image.get(a) or "") for a in ("src", "alt", "class")))
+            one = len(images) == 1 and not _small(image) and not logo
+            return node if one and len(_line(node)) <= _MAX_IMAGE_BLOCK else None
         node = node.getparent()
     return None
 
@@ -1544,7 +1571,11 @@ def _is_credit_element(element: Element, page: _Page) -> bool:
         return True
     if in_figure and any(a.tag in ("figure", "figcaption") for a in _ancestors(element, page)):
         return True
+    if in_figure and _photo_byline(element, page):
+        return True
     container = _media_container(element, page) if near else None
+    if container is None and near and not structured:
+        container = _slide(element, page)  # a 'source' in a slide's caption, beside its image
     if container is None:
         return False
     if structured:
@@ -1552,6 +1583,30 @@ def _is_credit_element(element: Element, page: _Page) -> bool:
     # A 'source' or 'attribution' beside an image credits it, unless the block is a listed story (a
     # headline's link), where it names where the story comes from.
     return not any(len(_line(a)) > _LINK_TEXT for a in container.iter("a") if not _contains(element, a))
+
+
+_PHOTO_BLOCK = re.compile(r"photo|image|\bimg|\bpic", re.I)
+_PORTRAIT = re.compile(r"author|avatar|profile|headshot|\bbio|contributor|mugshot", re.I)
+_NO_PHOTO = re.compile(r"no-?(?:photo|image|img|pic)", re.I)  # 'byline noImage': a byline without a portrait
+
+
+def _photo_byline(element: Element, page: _Page) -> bool:
+    """Whether a 'byline' element stands in a small block marked as a photo's, beside its image
+    ('<span class=photo-data><span class=byline>Northwind Books</span></span>'): a photo's byline is
+    its credit. An author's portrait block ('author-image') holds the author's name instead."""
+    if not re.search(r"byline", _marks(element), re.I):
+        return False
+    for node in _ancestors(element, page):
+        marks = _marks(node)
+        if _PORTRAIT.search(marks) or _IN_FIGURE_WORDS.search(marks):
+            return False  # an author's portrait, or the story's byline block ('byline noImage')
+        if _PHOTO_BLOCK.search(marks) and not _NO_PHOTO.search(marks):
+            container = _media_container(element, page)
+            if container is None or len(_line(node)) > _MAX_CREDIT_TEXT:
+                return False
+            # A listed story's card ('summary-item--image-right'): its headline's link, its author's byline.
+            return not any(len(_line(a)) > _LINK_TEXT for a in (*node.iter("a"), *container.iter("a")))
+    return False
 
 
 def _ancestors(element: Element, page: _Page) -> Iterator[Element]:
@@ -1636,6 +1691,11 @@ def _figure_credits(page: _Page) -> list[_Credit]:
             captions.append(element)  # a 'caption-and-credit' block that holds the caption too
         elif text and len(text) <= _MAX_CREDIT_TEXT:
             credit_elements.append((element, text, read))
+            parent = element.getparent()
+            if not read and parent is not None and parent[-1] is element and not (element.tail or "").strip():
+                # A source element that reads as no credit ('AP2014') closing the caption it stands in:
+                # the caption's own text may close with the credit ('… (AP Photo/Jane Doe)').
+                captions.append(parent)
     skip = frozenset(e for e, _, _ in credit_elements)
     found: list[_Credit] = []
     slots: dict[Element, list[Element]] = {}
@@ -1815,6 +1875,25 @@ def _attribute_credits(page: _Page) -> list[_Credit]:
             caption, read, evidence = _caption_credits(text)
             found.extend(_Credit(c.value(caption), f"attribute-{name}", f"img[{name}]", evidence) for c in read)
     return found
+
+
+def _script_credits(page: _Page) -> list[_Credit]:
+    """Credits of the article's images in its scripts' JSON (`archive.extract.common.scriptdata`),
+    where the object naming this article (by its canonical URL or headline) holds them."""
+    scripts = [
+        script.text
+        for script in page.root.iter("script")
+        if script.text and not script.get("src") and (script.get("type") or "").strip().lower() != "application/ld+json"
+    ]
+    if not scripts:
+        return []
+    urls = page.og.get("og:url", []) + [link.get("href") or "" for link in page.root.xpath("//link[@rel='canonical']")]
+    titles = page.og.get("og:title", []) + [_line(h1) for h1 in page.root.iter("h1")]
+    titles += [_clean(article.get("headline")) for _, article in page.articles]
+    return [
+        _Credit(found.credit.value(found.caption), "script-data", f"script:{found.path}", found.evidence)
+        for found in scriptdata.credits(scripts, urls, titles)
+    ]
 
 
 def _file_name(url: str) -> str:
@@ -2117,7 +2196,8 @@ def _extract(data: bytes, base_url: str | None, notes: list[Note], transport: st
     text_facts = _text_facts(main_text) if main_text else []
     given = {f.field for f in facts}
     facts += [f for f in text_facts if f.field not in given and f.field != "credit"]
-    facts += _credit_facts(page, credits, [*_text_credits(page), *_attribute_credits(page)])
+    found = _credit_facts(page, credits, [*_text_credits(page), *_attribute_credits(page)])
+    facts += found or _credit_facts(page, _script_credits(page))
     return facts
 
 

@@ -5,7 +5,9 @@ The HTML and plain-text extractors share these rules. `parse` reads a text known
 `find` looks for credits at the end of a caption or a line of text, where an unlabelled credit must
 carry a sign of one (a 'Name/Agency' slash, a photo agency), so that a caption sentence that happens
 to hold a slash is no credit. Agencies are kept as written, bar a qualifier ('Reuters files',
-'PTI File Photo') and the 'AP Photo' / 'AFP Photo' forms, which name AP and AFP.
+'PTI File Photo', a pool photo's 'Jane Doe/Pool/Reuters') and the 'AP Photo' / 'AFP Photo' forms,
+which name AP and AFP. A name given alone after 'Courtesy of' or 'Image via' is the photo's source,
+in the agency slot, whether a company or a person.
 """
 
 from __future__ import annotations
@@ -40,7 +42,8 @@ _ORG_WORDS = frozenset(
     books airlines airways group co co. inc inc. ltd ltd. llc corp corp. company foundation ministry
     department office government police army navy military forces sports photography collection
     team staff handout pool courtesy stock features telescope observatory laboratory lab council
-    association society club party committee commission communications comments policy
+    association society club party committee commission communications comments policy syndication syndicate
+    county jail prison sheriff games
     """.split()  # noqa: SIM905
 )
 # Words that are never part of a person's name in a credit (beside the organisation words).
@@ -74,19 +77,19 @@ _PHOTO_AGENCY = re.compile(
 # ---------------------------------------------------------------------------------------
 
 _MEDIA = (
-    r"(?:photo(?:graph)?s?|photography|images?|pictures?|pics?|illustrations?|fotos?|фото|світлина|bild(?:er)?"
+    r"(?:photo(?:graph)?s?|photography|images?|pictures?|pics?|illustrations?|screenshots?|screengrabs?|fotos?|фото|світлина|bild(?:er)?"
     r"|사진|写真)"
 )
 _MARK = r"\s*(?::|\.{3}|\u2026|\||=)\s*"
 # Labels before a credit: 'Credit...', 'Photo:', 'Photograph:', 'Image credit:', 'Main image credit:',
-# 'Photo by', 'Courtesy of', 'Image copyright', '©', 'Фото:'. Several may stand in a row
+# 'Photo by', 'Courtesy of', 'Image via', 'Image copyright', '©', 'Фото:'. Several may stand in a row
 # ('Image: © TNG'), so `_strip_labels` takes them one after another.
 _LABEL = re.compile(
     rf"(?P<named>(?i:(?:(?:main|top|lead|header|featured|cover|hero|mandatory)\s+)?(?:{_MEDIA}\s+)?(?:credits?|copyright)"
     rf"|photographers?|{_MEDIA})){_MARK}"
     rf"|(?P<source>(?i:{_MEDIA}\s+(?:credits?|source)))\s*(?::|,|\.{{3}}|\u2026)\s*"
     rf"|(?P<by>(?i:(?:credits?\s+)?{_MEDIA}|(?:{_MEDIA}\s+)?credits?)\s+by)\s+"
-    rf"|(?P<courtesy>(?i:(?:{_MEDIA}\s+)?courtesy(?:\s+of)?))\s+"
+    rf"|(?P<courtesy>(?i:(?:{_MEDIA}\s+)?courtesy(?:\s+of)?|{_MEDIA}\s+via))\s+"
     r"|(?P<copyright>(?i:(?:image\s+)?copyright)\s+(?:\u00a9\s*)?|\u00a9\s*)(?:(?:19|20)\d\d\s+)?"
 )
 # Labels that introduce the caption, not its credit.
@@ -97,6 +100,7 @@ _QUALIFIER = re.compile(
     r"|\s+-\s+(?=[A-Z\d]*\d)(?=[A-Z\d]*[A-Z])[A-Z\d]{6,12}$",  # a wire picture's number: '… Sports - RTR4JDW4'
     re.I,
 )
+_POOL = re.compile(r"(?<=\w)\s*/\s*pool\s*(?=/\s*\w)", re.I)  # a pool photo's mark between its two parts
 _LEADING_QUALIFIER = re.compile(r"^(?:file|archive)(?:\s+photo)?(?:\s+(?:19|20)\d\d)?\s*/\s*", re.I)
 
 # Where credits may start in a caption: after a sentence, a separator or an opening bracket, or glued
@@ -111,7 +115,7 @@ _CLOSERS = {"(": ")", "[": "]"}
 # an agency, a photo agency written alone, or the bracket closing a known agency ('(AFP)'). A text whose tail
 # has none of them skips the search.
 CREDIT_WORDS = (
-    "/", "|", "photo", "image", "pic", "credit", "courtesy", "copyright", "\u00a9", "getty", "shutterstock",
+    "/", "|", "photo", "image", "pic", "screen", "credit", "courtesy", "copyright", "\u00a9", "getty", "shutterstock",
     "alamy", "istock", "epa-efe", "foto", "фото", "світлина", "bild", "video", "source", "illustration", "사진",
     "写真", ")", "]",
 )  # fmt: skip
@@ -196,6 +200,8 @@ def _signal(phrase: str) -> bool:
 
 
 _DOMAIN = re.compile(r"[\w.-]+\.(?:com|org|net|gov)")
+# Words with digits in a name: each has letters before its digits ('A24 Films', 'Studio 9 Northwind' not).
+_NAMED_NUMBERS = re.compile(r"(?:[^\W\d_][\w'\u2019&.-]*|[^\w\s]+)(?:\s+(?:[^\W\d_][\w'\u2019&.-]*|[^\w\s]+))*")
 _SENTENCE = re.compile(r"(?<!\b[A-Z])(?<!\b(?:Co|St|Jr|Sr))\.\s|[!?;:]\s|[!?;:]$")
 _ABBREVIATED = re.compile(r"\b(?:Co|Inc|Ltd|Corp|Jr|Sr|St)\.$|\b[A-Z]\.$")
 
@@ -213,6 +219,11 @@ def _known(phrase: str) -> bool:
     return bool({w.strip(".,()'\u2019").lower().split(".")[0] for w in phrase.split()} & _AGENCIES)
 
 
+def _numbered_name(words: list[str], text: str) -> bool:
+    """'A24 Films', 'Northwind 9 Studios' is not ('9' alone), nor is 'AP2014' (one word: a code)."""
+    return len(words) > 1 and _NAMED_NUMBERS.fullmatch(text) is not None
+
+
 def _agency_like(text: str, *, loose: bool) -> bool:
     """A name, not a phrase: 'Agence France-Presse — Getty Images', 'NASA/JPL-Caltech', 'iFixit',
     'dpa', 'Shutterstock.com'; not 'A view of the city.' `loose` (after a label) also takes names
@@ -222,8 +233,8 @@ def _agency_like(text: str, *, loose: bool) -> bool:
         return False
     if text.endswith(".") and not _ABBREVIATED.search(text):
         return False
-    if any(c.isdigit() for c in text) and not _DOMAIN.fullmatch(text):
-        return False
+    if any(c.isdigit() for c in text) and not _DOMAIN.fullmatch(text) and not _numbered_name(words, text):
+        return False  # a date, a count, a picture's number ('AP2014'); not a name with one in it ('A24 Films')
     if any(w[0] in "'\"\u2018\u201c" for w in words):
         return False  # "Photos: The 'Humans of Khartoum'" is a gallery's title
     upper = lower = 0
@@ -285,6 +296,7 @@ _ROLE = re.compile(
     r"(?i)(?:(?:staff|senior|chief|contributing|freelance|infographics?|graphics)\s+)*"
     r"(?:photographer|artist|illustrator|designer|contributor|photojournalist)"
 )
+_STUDIO = re.compile(r"(.+?)\s+(?:Photography|Photos?|Studios?)")
 _CORPORATE_WORD = re.compile(r"(?i)^(?:inc|llc|ltd|co|corp|plc)\.?$")
 _BYLINE = re.compile(r"(?i:by)\s")  # 'By Jane Doe | Fox News' is a byline
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")  # 'Jane Doe | jdoe@example.com': a contact, not an agency
@@ -313,6 +325,7 @@ def _one(text: str, *, labelled: bool, bracketed: bool = False, closing: bool = 
     text stood in brackets closing a caption; `closing`: those brackets follow a sentence (or square ones)."""
     text = _QUALIFIER.sub("", " ".join(text.split()).strip(" ,")).strip(" ,")
     text = _LEADING_QUALIFIER.sub("", text)
+    text = _POOL.sub("", text)  # 'Jane Doe/Pool/Reuters': a pool photo by Jane Doe, distributed by Reuters
     if (
         not text
         or len(text) > 150
@@ -349,6 +362,10 @@ def _one(text: str, *, labelled: bool, bracketed: bool = False, closing: bool = 
         signed = signed or (bracketed and len(parts) == 2 and is_person(first) != is_person(last))
         if not signed or any(c in text for c in "()[]"):
             return None
+        # 'Jane Doe Photography / Alamy': a photographer's studio before a photo library is the photographer.
+        studio = _STUDIO.fullmatch(first)
+        if studio and is_person(studio[1]) and len(parts) == 2 and _known(rest) and agencies[1]:
+            return Credit(person_value(first), agencies[1])
         # 'Jane Doe/Reuters', 'Sakib Ali/Hindustan Times/Getty Images': the photographer first.
         name = _name_part(first, single=len(parts) == 2 and _known(rest))
         if name and all(agencies[1:]) and not _signal(first) and not (len(parts) == 2 and is_person(rest)):
@@ -438,8 +455,17 @@ def parse(text: str, *, labelled: bool = True) -> list[Credit]:
         credit = _one(piece, labelled=labelled or label is not None)
         if credit is None:
             return []
-        credits.extend(_spread(credit))
+        credits.extend(_courtesy(c, label) for c in _spread(credit))
     return credits
+
+
+def _courtesy(credit: Credit, label: re.Match[str] | None) -> Credit:
+    """'Courtesy of Northwind Air Lines', 'Photo courtesy Jane Doe', 'Image via Jane Doe': a name given
+    alone after a courtesy label is the party that provided the photo, its source (agency slot), whether
+    a company or a person."""
+    if label is not None and label["courtesy"] and credit.photographer and not credit.agency:
+        return Credit(None, credit.photographer)
+    return credit
 
 
 # ---------------------------------------------------------------------------------------
@@ -566,7 +592,8 @@ def _closing(text: str) -> Found | None:
                 located = []
                 break
             piece_start = start if label and not located else pos + lead
-            located.extend(Located(piece_start, pos + len(piece.rstrip()), c) for c in _spread(credit))
+            piece_end = pos + len(piece.rstrip())
+            located.extend(Located(piece_start, piece_end, _courtesy(c, label)) for c in _spread(credit))
             pos += len(piece) + 1
         if located:
             return Found(start - 1 if opener else start, tuple(located), _rule(text[body_start:end], label))
