@@ -203,6 +203,9 @@ def test_unlabelled_credit_needs_a_sign() -> None:
         ("Senator Roe spoke at the hearing. (The Associated Press)", None, "The Associated Press"),
         ("A singer in New York City [Instagram]", None, "Instagram"),
         ("(AFP)", None, "AFP"),
+        # A dash set between the caption and its credit is neither's.
+        ("A woman at her desk. - Jane Doe/Getty Images News", "Jane Doe", "Getty Images News"),
+        ("Photo: - Jane Doe/Getty Images", "Jane Doe", "Getty Images"),
     ],
 )
 def test_find_credits_closing_a_caption(text: str, photographer: str | None, agency: str | None) -> None:

@@ -323,7 +323,9 @@ def _one(text: str, *, labelled: bool, bracketed: bool = False, closing: bool = 
     Mercado', 'Natalie Naccache | Bloomberg | Getty Images', 'Jane Doe for The New York Times',
     'Damian Dovarganes, AP', 'Bloomberg via Getty Images', 'Getty Images', 'Jane Doe'. `bracketed`: the
     text stood in brackets closing a caption; `closing`: those brackets follow a sentence (or square ones)."""
-    text = _QUALIFIER.sub("", " ".join(text.split()).strip(" ,")).strip(" ,")
+    # A dash or bar between a caption and its credit ('... in mirror. - Jane Doe/Getty Images') is no part of it.
+    text = " ".join(text.split()).lstrip(" ,-|\u2013\u2014\u00b7\u2022")
+    text = _QUALIFIER.sub("", text.strip(" ,")).strip(" ,")
     text = _LEADING_QUALIFIER.sub("", text)
     text = _POOL.sub("", text)  # 'Jane Doe/Pool/Reuters': a pool photo by Jane Doe, distributed by Reuters
     if (
