@@ -38,9 +38,12 @@ wrong outlet or date in an evidence archive is worse than a missing one. In part
   wording. It is a lower bound, labelled as such.
 * credit: `{"photographer": ..., "agency": ..., "caption": ...}`; a key is omitted when
   the text does not give it, so a bare "Getty Images" credit has an agency and no
-  photographer, and "Photo by Jane Doe" a photographer and no agency. Agencies are kept as
-  written ("Getty", "REUTERS"), except that "AP Photo" and "AFP Photo" are the agencies AP
-  and AFP. Photographers and authors written in ALL CAPS are title-cased.
+  photographer, and "Photo by Jane Doe" a photographer and no agency; the source of a
+  "Courtesy X" or "Image via X" credit is its agency. Agencies are kept as written ("Getty",
+  "REUTERS"), except that "AP Photo" and "AFP Photo" are the agencies AP and AFP and a pool
+  photo's mark is dropped ("Jane Doe/Pool/Getty Images"). The rules are those of
+  `archive.extract.common.credits`, shared with the HTML extractor. Photographers and authors
+  written in ALL CAPS are title-cased.
 
 The module is pure: the result is a function of the bytes alone.
 """
