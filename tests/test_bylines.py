@@ -272,3 +272,48 @@ def test_a_list_of_stories_has_no_byline() -> None:
     )
     head = '<meta name="author" content="Example Media Group">'
     assert html_authors(page(head, f"<h1>Example Home</h1>{items}")) == []
+
+
+def test_a_json_ld_creator_is_the_author_where_no_author_is_given() -> None:
+    creator = {"@type": "NewsArticle", "headline": HEADLINE, "creator": "Jane Doe"}
+    assert html_authors(page(jsonld(creator))) == ["Jane Doe"]
+    both = {**creator, "author": {"@type": "Person", "name": "John Roe"}}
+    assert html_authors(page(jsonld(both))) == ["John Roe"]  # author is the narrower statement
+
+
+@pytest.mark.parametrize("name", ["XY Contributor", "Letters to the Editor", "Example Senior Writer"])
+def test_a_json_ld_account_named_for_its_role_is_no_author(name: str) -> None:
+    obj = {"@type": "NewsArticle", "headline": HEADLINE, "creator": {"@type": "Person", "name": name}}
+    assert html_authors(page(jsonld(obj))) == []
+
+
+def parsely(obj: object) -> str:
+    return f"<meta name='parsely-page' content='{json.dumps(obj)}'>"
+
+
+def test_parsely_page_metadata_names_the_author_as_meta_author_does() -> None:
+    head = parsely({"title": HEADLINE, "author": "Jane Doe | jdoe@example.com", "tags": ["a"]})
+    assert html_authors(page(head, f"<article><h1>{HEADLINE}</h1>{PARAGRAPH}</article>")) == ["Jane Doe"]
+    assert html_authors(page(parsely({"authors": ["Jane Doe", "John Roe"]}))) == ["Jane Doe", "John Roe"]
+    # Like meta author, it gives way to a byline that names someone else, and a desk is no author.
+    assert html_authors(article('<p class="byline">By Jim Poe</p>')) == ["Jim Poe"]
+    assert html_authors(page(head, f"<article><h1>{HEADLINE}</h1><p class='byline'>By Jim Poe</p></article>")) == [
+        "Jim Poe"
+    ]
+    assert html_authors(page(parsely({"author": "National Desk"}))) == []
+    assert html_authors(page("<meta name='parsely-page' content='{\"author\": \"Jane Doe\"'>")) == []  # no JSON
+
+
+def test_a_by_line_class_spelt_in_two_words_is_a_byline() -> None:
+    for spelling in ("by_line_date", "by-line"):
+        byline = f'<div class="{spelling}">by Jane Doe, Staff Writer | October 29, 2014 07:38am ET</div>'
+        assert html_authors(article(byline)) == ["Jane Doe"]
+    assert html_authors(article('<div class="nearby-lines">Jane Doe</div>')) == []
+
+
+def test_a_metadata_author_printed_only_as_the_photographer_is_no_author() -> None:
+    head = '<meta name="author" content="Jane Doe">'
+    credit = '<div class="contributors"><strong>Photographs by</strong> <a href="/c/jd">Jane Doe</a></div>'
+    assert html_authors(page(head, f"<article><h1>{HEADLINE}</h1>{credit}{PARAGRAPH}</article>")) == []
+    named = "<p>Jane Doe writes about design.</p>"
+    assert html_authors(page(head, f"<article><h1>{HEADLINE}</h1>{credit}{PARAGRAPH}{named}</article>")) == ["Jane Doe"]

@@ -58,6 +58,7 @@ pinned library versions, the result is a function of the bytes (and `base_url`) 
 from __future__ import annotations
 
 import html as html_entities
+import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from copy import deepcopy
@@ -1118,7 +1119,8 @@ def _person_names(raw: str, *, structured: bool, organisations: bool = False, by
     if names or read:
         return names
     text = bylines.strip_credentials(text)
-    if structured and _written_name(text):
+    # 'CH Contributor', 'Letters to the Editor': a site's account named for its role.
+    if structured and _written_name(text) and not bylines.is_role(text):
         return [text]
     return []
 
@@ -1148,6 +1150,7 @@ def _name_key(name: str) -> str:
 
 
 _BYLINE_PART = re.compile(r"byline|^authors?$|^authorname$")
+_BY_LINE = re.compile(r"(?<![a-z])by[_-]line")
 # How far from the headline a byline element may stand, in characters of visible text: the
 # byline is in the article's header (before it: a kicker, a date; after it: a standfirst, the
 # lead image's caption); an author box at the story's end or a promo's byline is further.
@@ -1160,8 +1163,9 @@ def _is_byline(element: Element) -> bool:
     if (element.get("itemprop") or "").strip() == "author":
         return True
     words = " ".join(element.get(a, "") for a in ("class", "data-component", "data-testid", "data-link-name")).lower()
-    if "byline" not in words and "author" not in words:
+    if "by" not in words and "author" not in words:
         return False  # what every match of _BYLINE_PART holds; most elements have neither
+    words = _BY_LINE.sub("byline", words)  # 'by_line', 'by-line': the word spelt in two
     return any(_BYLINE_PART.search(part) for part in re.split(r"[\s_-]+", words) if part)
 
 
@@ -1239,8 +1243,10 @@ def _not_a_byline(name: str, outlet_keys: set[str]) -> bool:
 def _structured_authors(page: _Page, outlet_keys: set[str]) -> list[tuple[str, str, str, str]]:
     found: list[tuple[str, str, str, str]] = []  # (name, rule, key, evidence)
     for prefix, article in _main_articles(page):
-        key = f"{prefix}:{_type_name(article)}.author"
-        for author in _as_list(article.get("author")):
+        # schema.org's author is a kind of creator: pages written for Parse.ly's schema give only creator.
+        prop = "author" if article.get("author") else "creator"
+        key = f"{prefix}:{_type_name(article)}.{prop}"
+        for author in _as_list(article.get(prop)):
             author = page.resolve(author)
             if isinstance(author, dict):
                 raw = _clean(author.get("name"))
@@ -1259,12 +1265,34 @@ def _structured_authors(page: _Page, outlet_keys: set[str]) -> list[tuple[str, s
     return found
 
 
+_MAX_PARSELY = 20_000  # characters: a parsely-page object with a title, a link, tags and its author
+
+
+def _parsely_authors(page: _Page) -> list[str]:
+    """The author or authors a Parse.ly 'parsely-page' meta tag names (a JSON object in its content)."""
+    names: list[str] = []
+    for raw in page.meta.get("parsely-page", []):
+        if len(raw) > _MAX_PARSELY:
+            continue
+        try:
+            obj = json.loads(raw)
+        except ValueError:  # a hand-written object with a stray quote: nothing to read
+            continue
+        if isinstance(obj, dict):
+            names += [v for key in ("author", "authors") for v in _as_list(obj.get(key)) if isinstance(v, str)]
+    return names
+
+
 def _meta_authors(page: _Page) -> list[tuple[str, str, str, str]]:
     found: list[tuple[str, str, str, str]] = []
-    for meta_name in ("author", "byl"):
+    # 'author' and 'byl' are the common tags; Parse.ly's analytics tags are on many news sites.
+    for meta_name in ("author", "byl", "parsely-author"):
         for raw in page.meta.get(meta_name, []):
             key = f"meta[name={meta_name}]"
             found.extend((n, f"meta-{meta_name}", key, raw) for n in _person_names(raw, structured=False, byline=True))
+    for raw in _parsely_authors(page):
+        key = "meta[name=parsely-page].author"
+        found.extend((n, "meta-parsely-page", key, raw) for n in _person_names(raw, structured=False, byline=True))
     for raw in page.og.get("article:author", []):
         found.extend(
             (n, "og-article-author", "article:author", raw) for n in _person_names(raw, structured=False, byline=True)
@@ -1361,6 +1389,20 @@ def _byline_lines(text: str) -> list[str]:
     return lines
 
 
+# A photo credit's label just before a name ('Photographs by', 'Photo:', 'Images courtesy of').
+_PHOTO_LABEL = re.compile(
+    r"(?:photo(?:graph)?s?|photography|images?|pictures?|illustrations?)(?:\s+(?:by|courtesy\s+of)\s*:?|\s*:)\s*$", re.I
+)
+
+
+def _photographer(page: _Page, name: str) -> bool:
+    """Whether the page prints a name the metadata gives as its author only as a photo credit
+    ('Photographs by Jane Doe'): a slideshow's CMS fills its author fields with the photographer."""
+    text = _text(page.scope)
+    spots = [m.start() for m in re.finditer(re.escape(name), text)]
+    return bool(spots) and all(_PHOTO_LABEL.search(text, max(0, at - 40), at) for at in spots)
+
+
 def _persons(found: list[tuple[str, str, str, str]]) -> set[str]:
     return {name for name, *_ in found if _person_names(name, structured=False, byline=True)}
 
@@ -1387,6 +1429,8 @@ def _authors(page: _Page, outlet_keys: set[str]) -> list[Fact]:
         meta = []  # a list of stories has no author; meta author names the site's owner
     elif stated:
         meta = [c for c in meta if _name_key(c[0]) in stated]
+    elif meta:
+        meta = [c for c in meta if not _photographer(page, c[0])]
     facts: list[Fact] = []
     seen: set[str] = set()
     for name, rule, key, evidence in (*structured, *meta, *visible):
