@@ -283,7 +283,7 @@ def test_a_json_ld_creator_is_the_author_where_no_author_is_given() -> None:
 
 @pytest.mark.parametrize("name", ["XY Contributor", "Letters to the Editor", "Example Senior Writer"])
 def test_a_json_ld_account_named_for_its_role_is_no_author(name: str) -> None:
-    obj = {"@type": "NewsArticle", "headline": HEADLINE, "creator": {"@type": "Person", "name": name}}
+    obj = {"@type": "NewsArticle", "headline": HEADLINE, "author": {"@type": "Person", "name": name}}
     assert html_authors(page(jsonld(obj))) == []
 
 
@@ -317,3 +317,41 @@ def test_a_metadata_author_printed_only_as_the_photographer_is_no_author() -> No
     assert html_authors(page(head, f"<article><h1>{HEADLINE}</h1>{credit}{PARAGRAPH}</article>")) == []
     named = "<p>Jane Doe writes about design.</p>"
     assert html_authors(page(head, f"<article><h1>{HEADLINE}</h1>{credit}{PARAGRAPH}{named}</article>")) == ["Jane Doe"]
+
+
+def test_the_byline_is_read_under_the_headline_the_metadata_states() -> None:
+    head = f'<meta property="og:title" content="{HEADLINE}">'
+    # A pop-up's <h1> comes first in the story's region; the headline is the second.
+    popup = '<div class="modal"><h1>Want More Stories Like This One?</h1></div>'
+    story = f'<h1>{HEADLINE}</h1><div class="user-meta"><p>By <a href="/u/jd">Jane Doe</a></p></div>{PARAGRAPH * 3}'
+    assert html_authors(page(head, f"<main>{popup}{story}</main>")) == ["Jane Doe"]
+    # A menu's teaser <article> with an <h1> of its own is taken for the story: its headline is elsewhere.
+    teaser = '<div class="menu"><article><h1>Another story entirely</h1><p>Teaser text.</p></article></div>'
+    main = f'<article class="main"><header><h1>{HEADLINE}</h1><div class="authors">By Jane Doe</div></header>'
+    assert html_authors(page(head, f"{teaser}{main}{PARAGRAPH * 3}</article>")) == ["Jane Doe"]
+    # A hidden template's <h1>, and the headline in a heading-like element.
+    hidden = '<div class="search hidden"><h1>No matches for your search</h1></div>'
+    title = f'<div class="title">{HEADLINE}</div><p>by <a href="https://jane.example">Jane Doe</a></p>'
+    assert html_authors(page(head, f"{hidden}{title}{PARAGRAPH * 3}")) == ["Jane Doe"]
+    # Without a metadata headline the first <h1> is the headline, and a byline far from it is not read.
+    far = f"<h1>Want More Stories Like This One?</h1>{PARAGRAPH * 12}<h1>{HEADLINE}</h1><p>By Jane Doe</p>"
+    assert html_authors(page("", far)) == []
+
+
+def test_an_unmarked_line_opening_with_by_in_the_header_is_a_byline() -> None:
+    assert html_authors(article('<p>by <a href="https://jane.example">Jane Doe</a></p>')) == ["Jane Doe"]
+    assert html_authors(article("<div>By Jane Doe and John Roe on Monday, November 18th, 2019</div>")) == [
+        "Jane Doe",
+        "John Roe",
+    ]
+    assert html_authors(article("<p>By submitting above you agree to the privacy policy.</p>")) == []
+    # In the story, past its header, such a line is the story's text.
+    deep = f'<p class="byline">By Jane Doe</p>{PARAGRAPH * 12}<p>By Jim Poe</p>'
+    assert html_authors(page("", f"<article><h1>{HEADLINE}</h1>{deep}</article>")) == ["Jane Doe"]
+
+
+def test_a_byline_inside_a_link_to_another_story_is_not_ours() -> None:
+    teaser = '<a href="/other"><h3>Another story entirely</h3><ul><li>By <span>REUTERS</span></li></ul></a>'
+    assert html_authors(article(teaser)) == []
+    linked = '<p class="byline">By <a href="/staff/jane-doe">Jane Doe</a></p>'  # a link to the author's page
+    assert html_authors(article(linked)) == ["Jane Doe"]

@@ -62,7 +62,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from copy import deepcopy
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -1300,12 +1300,43 @@ def _meta_authors(page: _Page) -> list[tuple[str, str, str, str]]:
     return found
 
 
-def _byline_elements(page: _Page) -> tuple[list[tuple[str, str, str, str]], bool]:
+def _headline(page: _Page, outlet_keys: set[str]) -> tuple[_Page, Element | None]:
+    """The article's headline element, and the page with the region its byline is looked for in.
+
+    The first <h1> of the article's region, unless the page's metadata headline disagrees with it
+    and another element prints that headline (the first <h1> is then a pop-up's, a hidden
+    search template's or a menu's story): another <h1> of the region or of the page, else a
+    heading-like element of the region ('div class=title'). A headline outside the region
+    brings its own: the <article> around it, else the page's body."""
+    h1s = [h for h in page.scope.iter("h1") if not page.in_chrome(h)]
+    first = h1s[0] if h1s else None
+    stated = [title for _, title in _meta_titles(page, outlet_keys) or []]
+    if first is None or not stated or any(headlines.agrees(_line(first), m) for m in stated):
+        return page, first
+
+    def prints(element: Element) -> bool:
+        text = _line(element)
+        return bool(text) and len(text) <= 400 and any(headlines.starts(m, text) for m in stated)
+
+    body = page.root.find("body")
+    others = [h for h in (body if body is not None else page.root).iter("h1") if h not in h1s[:1]]
+    found = next((h for h in others if not page.in_chrome(h) and prints(h)), None)
+    if found is None:
+        headings = (e for e in page.scope.iter() if isinstance(e.tag, str) and e.tag != "h1" and _heading_like(e))
+        found = next((e for e in headings if not page.in_chrome(e) and prints(e)), None)
+    if found is None:
+        return page, first
+    if _contains(page.scope, found):
+        return page, found
+    article = next((a for a in found.iterancestors("article")), None)
+    return replace(page, scope=article if article is not None else (body if body is not None else page.root)), found
+
+
+def _byline_elements(page: _Page, headline: Element | None) -> tuple[list[tuple[str, str, str, str]], bool]:
     """Names in the article's byline elements (rel=author, itemprop=author, byline classes) near its
     headline: not in furniture or figures, not containers of the headline or the story. And
     whether the page is a list of stories (byline elements naming three sets of people or more):
     it then has no byline."""
-    headline = next((h for h in page.scope.iter("h1") if not page.in_chrome(h)), None)
     order, story_start = _story_start(page)
     candidates: list[tuple[Element, str, str, int]] = []  # (element, rule, key, text before it)
     total = headline_at = 0
@@ -1318,6 +1349,8 @@ def _byline_elements(page: _Page) -> tuple[list[tuple[str, str, str, str]], bool
             elif _is_byline(element):
                 key = "[itemprop=author]" if element.get("itemprop") == "author" else "byline"
                 candidates.append((element, "byline", key, total))
+            elif element.tag in _BY_TAGS and _BY_WORD.match(element.text or ""):
+                candidates.append((element, "by-line", f"{element.tag}:By", total))
             if element.tag not in _INVISIBLE_TAGS:
                 total += len((element.text or "").strip())
         total += len((element.tail or "").strip())
@@ -1333,7 +1366,7 @@ def _byline_elements(page: _Page) -> tuple[list[tuple[str, str, str, str]], bool
         if page.in_chrome(element) or _inside(element, "figure", page.scope):
             continue
         text = _byline_text(element)
-        if len(text) > _MAX_BYLINE or _in_photo(element, page.scope):
+        if len(text) > _MAX_BYLINE or _in_photo(element, page.scope) or _in_teaser(element, text, page.scope):
             continue
         people: list[tuple[str, str, str, str]] = []
         organisations: list[tuple[str, str, str, str]] = []
@@ -1350,6 +1383,11 @@ def _byline_elements(page: _Page) -> tuple[list[tuple[str, str, str, str]], bool
         return [], True
     return [c for group in groups for c in group], False
 
+
+# An element of the article's header whose text opens with 'By' is its byline, marked or not
+# ('<p>by <a>Jane Doe</a></p>' at the top of a story a guest wrote).
+_BY_TAGS = frozenset({"p", "div", "span", "li", "address", "small", "em", "strong", "b", "i"})
+_BY_WORD = re.compile(r"\s*by(?:\s|:)", re.I)
 
 _LISTING = 3  # byline elements naming different people: a list of stories, not one article's byline
 
@@ -1374,6 +1412,17 @@ def _in_photo(element: Element, scope: Element) -> bool:
             return False
         if _PHOTO_WORDS.search(" ".join(node.get(a, "") for a in ("class", "id"))):
             return len(_line(node)) <= _MAX_BYLINE
+        node = node.getparent()
+    return False
+
+
+def _in_teaser(element: Element, text: str, scope: Element) -> bool:
+    """Whether a byline is part of a link that holds more than it: a teaser card linking to
+    another story (its headline, its byline, its date in one <a>)."""
+    node = element.getparent()
+    while node is not None and node is not scope:
+        if node.tag == "a":
+            return len(_line(node)) > len(" ".join(text.split()))
         node = node.getparent()
     return False
 
@@ -1418,7 +1467,7 @@ def _authors(page: _Page, outlet_keys: set[str]) -> list[Fact]:
     publisher or a desk editor). Desks, site accounts, interface text and the outlet itself are
     no authors. One fact per distinct name."""
     structured = _structured_authors(page, outlet_keys)
-    visible, listing = _byline_elements(page)
+    visible, listing = _byline_elements(*_headline(page, outlet_keys))
     meta = _meta_authors(page)
     confirmed = {_name_key(c[0]) for c in (*structured, *meta)}
     # An organisation in a byline element counts if it is a wire agency or the metadata agrees.
