@@ -355,3 +355,45 @@ def test_a_byline_inside_a_link_to_another_story_is_not_ours() -> None:
     assert html_authors(article(teaser)) == []
     linked = '<p class="byline">By <a href="/staff/jane-doe">Jane Doe</a></p>'  # a link to the author's page
     assert html_authors(article(linked)) == ["Jane Doe"]
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("\ud64d\uae38\ub3d9 \uae30\uc790 hong@example.co.kr", "\ud64d\uae38\ub3d9"),  # '<name> reporter <e-mail>'
+        ("\ud64d\uae38\ub3d9 \uce7c\ub7fc\ub2c8\uc2a4\ud2b8 hong@example.co.kr", "\ud64d\uae38\ub3d9"),  # columnist
+        ("\ud64d\uae38\ub3d9 \uae30\uc790", None),  # no e-mail: a mention ('reporter Hong'), not a sign-off
+        ("\uae30\uc790 \ubaa8\uc9d1 jobs@example.co.kr", None),  # 'reporters wanted'
+    ],
+)
+def test_korean_signoff(line: str, name: str | None) -> None:
+    assert bylines.korean_signoff(line) == name
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("\u7de8\u96c6\u59d4\u54e1\u3000\u5c71\u7530\u592a\u90ce", "\u5c71\u7530\u592a\u90ce"),  # senior staff writer
+        ("\u8a18\u8005 \u5c71\u7530 \u592a\u90ce", "\u5c71\u7530 \u592a\u90ce"),
+        ("\u8a18\u8005\u306e\u76ee", None),  # 'a reporter's eye', a column's name
+        ("\u8a18\u8005\u52df\u96c6", None),  # 'reporters wanted'
+    ],
+)
+def test_japanese_byline(line: str, name: str | None) -> None:
+    assert bylines.japanese_byline(line) == name
+
+
+def test_east_asian_bylines_in_html() -> None:
+    signoff = "<p>\ud64d\uae38\ub3d9 \uae30\uc790 hong@example.co.kr</p>"
+    assert html_authors(article("", after=signoff)) == ["\ud64d\uae38\ub3d9"]
+    other = "<p>\uae40\ucca0\uc218 \uae30\uc790 kim@example.co.kr</p>"
+    assert html_authors(article("", after=signoff + other)) == []  # the ends of a list of stories
+    in_h1 = (
+        "<h1>\u898b\u51fa\u3057\u306e\u6587<br><span>\u7de8\u96c6\u59d4\u54e1\u3000\u5c71\u7530\u592a\u90ce</span></h1>"
+    )
+    assert html_authors(page("", f"<article>{in_h1}{PARAGRAPH}</article>")) == ["\u5c71\u7530\u592a\u90ce"]
+    # Far below the headline such a line is the story's text, and a byline the page marks comes first.
+    line = "<p>\u7de8\u96c6\u59d4\u54e1\u3000\u5c71\u7530\u592a\u90ce</p>"
+    assert html_authors(page("", f"<article><h1>\u898b\u51fa\u3057</h1>{PARAGRAPH * 3}{line}</article>")) == []
+    marked = '<p class="byline">By Jane Doe</p>'
+    assert html_authors(article(marked, after=signoff)) == ["Jane Doe"]

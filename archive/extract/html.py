@@ -1452,6 +1452,23 @@ def _photographer(page: _Page, name: str) -> bool:
     return bool(spots) and all(_PHOTO_LABEL.search(text, max(0, at - 40), at) for at in spots)
 
 
+def _east_asian_bylines(page: _Page, headline: Element | None) -> list[tuple[str, str, str, str]]:
+    """Bylines of the forms East Asian outlets print without 'By' (`bylines.korean_signoff`,
+    `bylines.japanese_byline`): a Korean story's sign-off line, a Japanese title-and-name line
+    under the headline, inside the headline element or just after it."""
+    found: list[tuple[str, str, str, str]] = []
+    if headline is not None:
+        lines = _text(headline).split("\n")[1:]
+        after = headline.getnext()
+        lines += _text(after).split("\n")[:2] if after is not None else []
+        found += [(n, "byline-ja", "h1", line) for line in lines if (n := bylines.japanese_byline(line))]
+    if not found:
+        text = _text(page.scope, frozenset(page.chrome))
+        found += [(n, "signoff-ko", "text", line) for line in text.split("\n") if (n := bylines.korean_signoff(line))]
+    # Several writers signing off are a list of other stories' ends more often than co-authors.
+    return found if len({c[0] for c in found}) == 1 else []
+
+
 def _persons(found: list[tuple[str, str, str, str]]) -> set[str]:
     return {name for name, *_ in found if _person_names(name, structured=False, byline=True)}
 
@@ -1467,12 +1484,15 @@ def _authors(page: _Page, outlet_keys: set[str]) -> list[Fact]:
     publisher or a desk editor). Desks, site accounts, interface text and the outlet itself are
     no authors. One fact per distinct name."""
     structured = _structured_authors(page, outlet_keys)
-    visible, listing = _byline_elements(*_headline(page, outlet_keys))
+    view, headline = _headline(page, outlet_keys)
+    visible, listing = _byline_elements(view, headline)
     meta = _meta_authors(page)
     confirmed = {_name_key(c[0]) for c in (*structured, *meta)}
     # An organisation in a byline element counts if it is a wire agency or the metadata agrees.
     persons = _persons(visible)
     visible = [c for c in visible if c[0] in persons or (not persons and _wire_or(c[0], confirmed))]
+    if not (structured or visible or meta or listing):
+        visible = _east_asian_bylines(view, headline)
     stated = {_name_key(c[0]) for c in (*structured, *visible)}
     if listing:
         meta = []  # a list of stories has no author; meta author names the site's owner

@@ -231,3 +231,25 @@ def is_org_byline(text: str) -> bool:
     if not name or len(name) > 60 or is_desk(name) or is_interface(name) or not name[0].isupper():
         return False
     return name.casefold() in WIRES or is_organisation(name)
+
+
+# East Asian bylines give a job title and no 'By'. Korean outlets sign the story off with the
+# writer's name, title and e-mail ('홍길동 기자 hong@example.co.kr': reporter; 칼럼니스트: columnist);
+# Japanese ones print the title first ('編集委員　中沢克二': senior staff writer).
+_KO_TITLES = "기자|선임기자|객원기자|수습기자|칼럼니스트|특파원|논설위원|편집위원|평론가"
+_KO_SIGNOFF = re.compile(rf"(?P<name>[가-힣]{{2,4}})\s?(?:{_KO_TITLES})\s+[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_JA_TITLES = "特別編集委員|編集委員|論説委員|解説委員|上級論説委員|記者|特派員|コラムニスト"
+_JA_NAME = r"[\u4e00-\u9fff\u3005]{2,6}|[\u4e00-\u9fff\u3005]{1,3}[ \u3000][\u4e00-\u9fff\u3005\u3040-\u30ff]{1,4}"
+_JA_BYLINE = re.compile(rf"(?:{_JA_TITLES})[ \u3000]+(?P<name>{_JA_NAME})")
+
+
+def korean_signoff(line: str) -> str | None:
+    """The writer a Korean story's sign-off line names: '정덕현 칼럼니스트 thekian1@example.co.kr' -> '정덕현'."""
+    match = _KO_SIGNOFF.fullmatch(" ".join(line.split()))
+    return match["name"] if match else None
+
+
+def japanese_byline(line: str) -> str | None:
+    """The writer a Japanese byline line names after the title: '編集委員\u3000中沢克二' -> '中沢克二'."""
+    match = _JA_BYLINE.fullmatch(line.strip())
+    return match["name"] if match else None
