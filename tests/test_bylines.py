@@ -385,9 +385,13 @@ def test_japanese_byline(line: str, name: str | None) -> None:
 
 def test_east_asian_bylines_in_html() -> None:
     signoff = "<p>\ud64d\uae38\ub3d9 \uae30\uc790 hong@example.co.kr</p>"
-    assert html_authors(article("", after=signoff)) == ["\ud64d\uae38\ub3d9"]
+
+    def korean(after: str) -> bytes:  # a story headed in Hangul ('headline')
+        return page("", f"<article><h1>\ud5e4\ub4dc\ub77c\uc778</h1>{PARAGRAPH * 3}{after}</article>")
+
+    assert html_authors(korean(signoff)) == ["\ud64d\uae38\ub3d9"]
     other = "<p>\uae40\ucca0\uc218 \uae30\uc790 kim@example.co.kr</p>"
-    assert html_authors(article("", after=signoff + other)) == []  # the ends of a list of stories
+    assert html_authors(korean(signoff + other)) == []  # the ends of a list of stories
     in_h1 = (
         "<h1>\u898b\u51fa\u3057\u306e\u6587<br><span>\u7de8\u96c6\u59d4\u54e1\u3000\u5c71\u7530\u592a\u90ce</span></h1>"
     )
@@ -395,5 +399,20 @@ def test_east_asian_bylines_in_html() -> None:
     # Far below the headline such a line is the story's text, and a byline the page marks comes first.
     line = "<p>\u7de8\u96c6\u59d4\u54e1\u3000\u5c71\u7530\u592a\u90ce</p>"
     assert html_authors(page("", f"<article><h1>\u898b\u51fa\u3057</h1>{PARAGRAPH * 3}{line}</article>")) == []
-    marked = '<p class="byline">By Jane Doe</p>'
-    assert html_authors(article(marked, after=signoff)) == ["Jane Doe"]
+    assert html_authors(korean('<p class="byline">By Jane Doe</p>' + signoff)) == ["Jane Doe"]
+
+
+@pytest.mark.parametrize(
+    "tag",
+    [
+        '<meta name="dc.creator" content="Jane Doe">',
+        '<meta name="DCTERMS.creator" content="Jane Doe">',
+        '<meta name="sailthru.author" content="By JANE DOE, Staff Writer">',
+        '<meta property="author" content="Jane Doe">',
+    ],
+)
+def test_dublin_core_and_analytics_author_tags_are_meta_authors(tag: str) -> None:
+    assert html_authors(page(tag, f"<article><h1>{HEADLINE}</h1>{PARAGRAPH}</article>")) == ["Jane Doe"]
+    # Like meta author, they give way to a byline that names someone else.
+    body = f'<article><h1>{HEADLINE}</h1><p class="byline">By Jim Poe</p>{PARAGRAPH}</article>'
+    assert html_authors(page(tag, body)) == ["Jim Poe"]

@@ -1283,13 +1283,20 @@ def _parsely_authors(page: _Page) -> list[str]:
     return names
 
 
+# 'author' and 'byl' are the common tags, Dublin Core's creator the standard one; Parse.ly's and
+# Sailthru's analytics tags are on many news sites. Some pages write them as property=, like og:.
+_META_AUTHOR_TAGS = ("author", "byl", "dc.creator", "dcterms.creator", "parsely-author", "sailthru.author")
+
+
 def _meta_authors(page: _Page) -> list[tuple[str, str, str, str]]:
     found: list[tuple[str, str, str, str]] = []
-    # 'author' and 'byl' are the common tags; Parse.ly's analytics tags are on many news sites.
-    for meta_name in ("author", "byl", "parsely-author"):
-        for raw in page.meta.get(meta_name, []):
-            key = f"meta[name={meta_name}]"
-            found.extend((n, f"meta-{meta_name}", key, raw) for n in _person_names(raw, structured=False, byline=True))
+    tags = [(f"meta[name={name}]", name, raw) for name in _META_AUTHOR_TAGS for raw in page.meta.get(name, [])]
+    for meta in page.root.iter("meta"):
+        prop, content = (meta.get("property") or "").strip().lower(), meta.get("content")
+        if prop in _META_AUTHOR_TAGS and content and not meta.get("name"):
+            tags.append((f"meta[property={prop}]", prop, content))
+    for key, name, raw in tags:
+        found.extend((n, f"meta-{name}", key, raw) for n in _person_names(raw, structured=False, byline=True))
     for raw in _parsely_authors(page):
         key = "meta[name=parsely-page].author"
         found.extend((n, "meta-parsely-page", key, raw) for n in _person_names(raw, structured=False, byline=True))
@@ -1349,7 +1356,7 @@ def _byline_elements(page: _Page, headline: Element | None) -> tuple[list[tuple[
             elif _is_byline(element):
                 key = "[itemprop=author]" if element.get("itemprop") == "author" else "byline"
                 candidates.append((element, "byline", key, total))
-            elif element.tag in _BY_TAGS and _BY_WORD.match(element.text or ""):
+            elif element.text and element.tag in _BY_TAGS and _BY_WORD.match(element.text):
                 candidates.append((element, "by-line", f"{element.tag}:By", total))
             if element.tag not in _INVISIBLE_TAGS:
                 total += len((element.text or "").strip())
@@ -1462,7 +1469,9 @@ def _east_asian_bylines(page: _Page, headline: Element | None) -> list[tuple[str
         after = headline.getnext()
         lines += _text(after).split("\n")[:2] if after is not None else []
         found += [(n, "byline-ja", "h1", line) for line in lines if (n := bylines.japanese_byline(line))]
-    if not found:
+    title = page.root.find(".//title")
+    heading = " ".join(_line(e) for e in (title, headline) if e is not None)
+    if not found and any("\uac00" <= c <= "\ud7a3" for c in heading):  # a headline in Hangul
         text = _text(page.scope, frozenset(page.chrome))
         found += [(n, "signoff-ko", "text", line) for line in text.split("\n") if (n := bylines.korean_signoff(line))]
     # Several writers signing off are a list of other stories' ends more often than co-authors.
