@@ -416,3 +416,13 @@ def test_dublin_core_and_analytics_author_tags_are_meta_authors(tag: str) -> Non
     # Like meta author, they give way to a byline that names someone else.
     body = f'<article><h1>{HEADLINE}</h1><p class="byline">By Jim Poe</p>{PARAGRAPH}</article>'
     assert html_authors(page(tag, body)) == ["Jim Poe"]
+
+
+def test_a_link_to_the_writers_page_and_a_by_label_of_its_own_mark_a_byline() -> None:
+    assert html_authors(article('<div class="meta"><a href="/author/jane-doe/">Jane Doe</a></div>')) == ["Jane Doe"]
+    assert html_authors(article('<a href="https://news.example/authors/jane-doe">JANE DOE</a>')) == ["Jane Doe"]
+    assert html_authors(article('<div><span class="by">By</span> <a href="/staff/7">Jane Doe</a></div>')) == [
+        "Jane Doe"
+    ]
+    # An author archive's index, a link into a list of writers, is no byline; nor is a tag page.
+    assert html_authors(article('<a href="/authors/">Our Writers</a> <a href="/tag/jane-doe">Jane Doe</a>')) == []

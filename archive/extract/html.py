@@ -1358,6 +1358,13 @@ def _byline_elements(page: _Page, headline: Element | None) -> tuple[list[tuple[
                 candidates.append((element, "byline", key, total))
             elif element.text and element.tag in _BY_TAGS and _BY_WORD.match(element.text):
                 candidates.append((element, "by-line", f"{element.tag}:By", total))
+            elif element.text and len(element) == 0 and _BY_LABEL.fullmatch(element.text):
+                # '<span>By</span> <a>Jane Doe</a>': the label's parent holds the line.
+                parent = element.getparent()
+                if parent is not None and parent is not page.scope:
+                    candidates.append((parent, "by-line", f"{parent.tag}:By", total))
+            elif element.tag == "a" and _AUTHOR_PAGE.search(element.get("href") or ""):
+                candidates.append((element, "author-link", "a[href=author page]", total))
             if element.tag not in _INVISIBLE_TAGS:
                 total += len((element.text or "").strip())
         total += len((element.tail or "").strip())
@@ -1395,6 +1402,10 @@ def _byline_elements(page: _Page, headline: Element | None) -> tuple[list[tuple[
 # ('<p>by <a>Jane Doe</a></p>' at the top of a story a guest wrote).
 _BY_TAGS = frozenset({"p", "div", "span", "li", "address", "small", "em", "strong", "b", "i"})
 _BY_WORD = re.compile(r"\s*by(?:\s|:)", re.I)
+_BY_LABEL = re.compile(r"\s*by\s*:?\s*", re.I)
+
+# A link to the writer's page on the site: '/author/jane-doe/' (WordPress's archive), '/authors/...'.
+_AUTHOR_PAGE = re.compile(r"^(?:https?://[^/?#]+)?/(?:[\w-]+/)?(?:author|authors)/[\w.%-]+/?$", re.I)
 
 _LISTING = 3  # byline elements naming different people: a list of stories, not one article's byline
 
