@@ -426,3 +426,12 @@ def test_a_link_to_the_writers_page_and_a_by_label_of_its_own_mark_a_byline() ->
     ]
     # An author archive's index, a link into a list of writers, is no byline; nor is a tag page.
     assert html_authors(article('<a href="/authors/">Our Writers</a> <a href="/tag/jane-doe">Jane Doe</a>')) == []
+
+
+def test_a_readers_letter_is_signed_after_its_text() -> None:
+    head = '<meta property="og:site_name" content="Letters to the Editor">'
+    letter = f"<article><h1>{HEADLINE}</h1>{PARAGRAPH * 3}<p><em>Jane Doe, Springfield</em></p>"
+    comments = "<p>To post a comment, log into your chosen social network and then add your comment below.</p>"
+    assert html_authors(page(head, letter + comments + "</article>")) == ["Jane Doe"]
+    # Elsewhere a short paragraph after the story is no signature: a caption, a note, a name in passing.
+    assert html_authors(page('<meta property="og:site_name" content="Example News">', letter + "</article>")) == []

@@ -1489,6 +1489,23 @@ def _east_asian_bylines(page: _Page, headline: Element | None) -> list[tuple[str
     return found if len({c[0] for c in found}) == 1 else []
 
 
+_LETTERS = re.compile(r"^(?:(?:readers?['\u2019]?|your)\s+)?letters?(?:\s+to\s+the\s+editors?)?$", re.I)
+
+
+def _letter_signature(page: _Page) -> list[tuple[str, str, str, str]]:
+    """The writer of a reader's letter: the page names a letters column as its author or site
+    ('Letters to the Editor'), and the letter is signed in the first short paragraph after its
+    text ('Jane Doe, Dallas')."""
+    columns = [*page.meta.get("author", []), *_parsely_authors(page), *page.og.get("og:site_name", [])]
+    if not any(_LETTERS.match(_clean(c)) for c in columns):
+        return []
+    texts = [_line(p) for p in page.scope.iter("p") if not page.in_chrome(p)]
+    start = next((i for i, t in enumerate(texts) if len(t) >= _LONG_PARAGRAPH), len(texts))
+    line = next((t for t in texts[start:] if len(t) < _LONG_PARAGRAPH), "")
+    names = _person_names(line.split(",")[0], structured=False) if line else []
+    return [(names[0], "letter-signature", "p", line)] if len(names) == 1 else []
+
+
 def _persons(found: list[tuple[str, str, str, str]]) -> set[str]:
     return {name for name, *_ in found if _person_names(name, structured=False, byline=True)}
 
@@ -1512,7 +1529,7 @@ def _authors(page: _Page, outlet_keys: set[str]) -> list[Fact]:
     persons = _persons(visible)
     visible = [c for c in visible if c[0] in persons or (not persons and _wire_or(c[0], confirmed))]
     if not (structured or visible or meta or listing):
-        visible = _east_asian_bylines(view, headline)
+        visible = _east_asian_bylines(view, headline) or _letter_signature(view)
     stated = {_name_key(c[0]) for c in (*structured, *visible)}
     if listing:
         meta = []  # a list of stories has no author; meta author names the site's owner
