@@ -435,3 +435,40 @@ def test_a_readers_letter_is_signed_after_its_text() -> None:
     assert html_authors(page(head, letter + comments + "</article>")) == ["Jane Doe"]
     # Elsewhere a short paragraph after the story is no signature: a caption, a note, a name in passing.
     assert html_authors(page('<meta property="og:site_name" content="Example News">', letter + "</article>")) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [("By Jane Doe", True), ("by: Jane Doe", True), ("Bylines", False), ("Bypass road", False)]
+)
+def test_opens_with_by(text: str, expected: bool) -> None:
+    assert bylines.opens_with_by(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("href", "expected"),
+    [
+        ("/author/jane-doe/", True),
+        ("https://news.example/authors/jane.doe", True),
+        ("/en/author/jane-doe", True),
+        ("/authors/", False),  # the index of writers
+        ("/author/jane-doe/page/2/feed", False),
+        ("/tag/author-interviews/", False),
+    ],
+)
+def test_author_page(href: str, expected: bool) -> None:
+    assert bylines.author_page(href) is expected
+
+
+def test_photo_label_before() -> None:
+    for text in ("Photographs by Jane Doe", "Photo: Jane Doe", "Images courtesy of Jane Doe"):
+        assert bylines.photo_label_before(text, text.index("Jane"))
+    text = "Story by Jane Doe"
+    assert not bylines.photo_label_before(text, text.index("Jane"))
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("Letters to the Editor", True), ("Readers' letters", True), ("Letters", True), ("Jane Letters", False)],
+)
+def test_is_letters_column(name: str, expected: bool) -> None:
+    assert bylines.is_letters_column(name) is expected

@@ -1276,7 +1276,7 @@ def _parsely_authors(page: _Page) -> list[str]:
             continue
         try:
             obj = json.loads(raw)
-        except ValueError:  # a hand-written object with a stray quote: nothing to read
+        except (ValueError, RecursionError):  # a stray quote, or nesting no page writes: nothing to read
             continue
         if isinstance(obj, dict):
             names += [v for key in ("author", "authors") for v in _as_list(obj.get(key)) if isinstance(v, str)]
@@ -1356,14 +1356,14 @@ def _byline_elements(page: _Page, headline: Element | None) -> tuple[list[tuple[
             elif _is_byline(element):
                 key = "[itemprop=author]" if element.get("itemprop") == "author" else "byline"
                 candidates.append((element, "byline", key, total))
-            elif element.text and element.tag in _BY_TAGS and _BY_WORD.match(element.text):
+            elif element.text and element.tag in _BY_TAGS and bylines.opens_with_by(element.text):
                 candidates.append((element, "by-line", f"{element.tag}:By", total))
-            elif element.text and len(element) == 0 and _BY_LABEL.fullmatch(element.text):
+            elif element.text and len(element) == 0 and bylines.is_by_label(element.text):
                 # '<span>By</span> <a>Jane Doe</a>': the label's parent holds the line.
                 parent = element.getparent()
                 if parent is not None and parent is not page.scope:
                     candidates.append((parent, "by-line", f"{parent.tag}:By", total))
-            elif element.tag == "a" and _AUTHOR_PAGE.search(element.get("href") or ""):
+            elif element.tag == "a" and bylines.author_page(element.get("href") or ""):
                 candidates.append((element, "author-link", "a[href=author page]", total))
             if element.tag not in _INVISIBLE_TAGS:
                 total += len((element.text or "").strip())
@@ -1401,12 +1401,6 @@ def _byline_elements(page: _Page, headline: Element | None) -> tuple[list[tuple[
 # An element of the article's header whose text opens with 'By' is its byline, marked or not
 # ('<p>by <a>Jane Doe</a></p>' at the top of a story a guest wrote).
 _BY_TAGS = frozenset({"p", "div", "span", "li", "address", "small", "em", "strong", "b", "i"})
-_BY_WORD = re.compile(r"\s*by(?:\s|:)", re.I)
-_BY_LABEL = re.compile(r"\s*by\s*:?\s*", re.I)
-
-# A link to the writer's page on the site: '/author/jane-doe/' (WordPress's archive), '/authors/...'.
-_AUTHOR_PAGE = re.compile(r"^(?:https?://[^/?#]+)?/(?:[\w-]+/)?(?:author|authors)/[\w.%-]+/?$", re.I)
-
 _LISTING = 3  # byline elements naming different people: a list of stories, not one article's byline
 
 
@@ -1456,18 +1450,12 @@ def _byline_lines(text: str) -> list[str]:
     return lines
 
 
-# A photo credit's label just before a name ('Photographs by', 'Photo:', 'Images courtesy of').
-_PHOTO_LABEL = re.compile(
-    r"(?:photo(?:graph)?s?|photography|images?|pictures?|illustrations?)(?:\s+(?:by|courtesy\s+of)\s*:?|\s*:)\s*$", re.I
-)
-
-
 def _photographer(page: _Page, name: str) -> bool:
     """Whether the page prints a name the metadata gives as its author only as a photo credit
     ('Photographs by Jane Doe'): a slideshow's CMS fills its author fields with the photographer."""
     text = _text(page.scope)
     spots = [m.start() for m in re.finditer(re.escape(name), text)]
-    return bool(spots) and all(_PHOTO_LABEL.search(text, max(0, at - 40), at) for at in spots)
+    return bool(spots) and all(bylines.photo_label_before(text, at) for at in spots)
 
 
 def _east_asian_bylines(page: _Page, headline: Element | None) -> list[tuple[str, str, str, str]]:
@@ -1489,15 +1477,12 @@ def _east_asian_bylines(page: _Page, headline: Element | None) -> list[tuple[str
     return found if len({c[0] for c in found}) == 1 else []
 
 
-_LETTERS = re.compile(r"^(?:(?:readers?['\u2019]?|your)\s+)?letters?(?:\s+to\s+the\s+editors?)?$", re.I)
-
-
 def _letter_signature(page: _Page) -> list[tuple[str, str, str, str]]:
     """The writer of a reader's letter: the page names a letters column as its author or site
     ('Letters to the Editor'), and the letter is signed in the first short paragraph after its
     text ('Jane Doe, Dallas')."""
     columns = [*page.meta.get("author", []), *_parsely_authors(page), *page.og.get("og:site_name", [])]
-    if not any(_LETTERS.match(_clean(c)) for c in columns):
+    if not any(bylines.is_letters_column(_clean(c)) for c in columns):
         return []
     texts = [_line(p) for p in page.scope.iter("p") if not page.in_chrome(p)]
     start = next((i for i, t in enumerate(texts) if len(t) >= _LONG_PARAGRAPH), len(texts))
@@ -1515,10 +1500,12 @@ def _wire_or(name: str, confirmed: set[str]) -> bool:
 
 
 def _authors(page: _Page, outlet_keys: set[str]) -> list[Fact]:
-    """The authors of THIS article: JSON-LD / microdata authors of the page's own article node,
-    its byline elements near the headline, and meta author / byl / article:author names when
-    nothing else names the authors or they agree with what does (CMSs fill meta author with the
-    publisher or a desk editor). Desks, site accounts, interface text and the outlet itself are
+    """The authors of THIS article: JSON-LD / microdata authors (else creators) of the page's own
+    article node, its byline elements near the headline the metadata states, and meta author /
+    byl / Dublin Core / Parse.ly / Sailthru / article:author names when nothing else names the
+    authors or they agree with what does (CMSs fill meta author with the publisher, a desk editor
+    or a slideshow's photographer). Where none of these names anyone, an East Asian byline or a
+    reader's letter's signature. Desks, site accounts, interface text and the outlet itself are
     no authors. One fact per distinct name."""
     structured = _structured_authors(page, outlet_keys)
     view, headline = _headline(page, outlet_keys)
