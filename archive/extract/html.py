@@ -1356,14 +1356,14 @@ def _byline_elements(page: _Page, headline: Element | None) -> tuple[list[tuple[
             elif _is_byline(element):
                 key = "[itemprop=author]" if element.get("itemprop") == "author" else "byline"
                 candidates.append((element, "byline", key, total))
-            elif element.text and element.tag in _BY_TAGS and bylines.opens_with_by(element.text):
+            elif (by := _opens_by(element)) and element.tag in _BY_TAGS and bylines.opens_with_by(element.text):
                 candidates.append((element, "by-line", f"{element.tag}:By", total))
-            elif element.text and len(element) == 0 and bylines.is_by_label(element.text):
+            elif by and len(element) == 0 and bylines.is_by_label(element.text):
                 # '<span>By</span> <a>Jane Doe</a>': the label's parent holds the line.
                 parent = element.getparent()
                 if parent is not None and parent is not page.scope:
                     candidates.append((parent, "by-line", f"{parent.tag}:By", total))
-            elif element.tag == "a" and bylines.author_page(element.get("href") or ""):
+            elif element.tag == "a" and "author" in (href := element.get("href") or "") and bylines.author_page(href):
                 candidates.append((element, "author-link", "a[href=author page]", total))
             if element.tag not in _INVISIBLE_TAGS:
                 total += len((element.text or "").strip())
@@ -1401,6 +1401,13 @@ def _byline_elements(page: _Page, headline: Element | None) -> tuple[list[tuple[
 # An element of the article's header whose text opens with 'By' is its byline, marked or not
 # ('<p>by <a>Jane Doe</a></p>' at the top of a story a guest wrote).
 _BY_TAGS = frozenset({"p", "div", "span", "li", "address", "small", "em", "strong", "b", "i"})
+
+
+def _opens_by(element: Element) -> bool:
+    """Whether the element's own text opens with 'by': the cheap test most elements fail."""
+    return bool(element.text) and element.text.lstrip()[:2].lower() == "by"
+
+
 _LISTING = 3  # byline elements naming different people: a list of stories, not one article's byline
 
 
