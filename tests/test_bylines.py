@@ -272,3 +272,203 @@ def test_a_list_of_stories_has_no_byline() -> None:
     )
     head = '<meta name="author" content="Example Media Group">'
     assert html_authors(page(head, f"<h1>Example Home</h1>{items}")) == []
+
+
+def test_a_json_ld_creator_is_the_author_where_no_author_is_given() -> None:
+    creator = {"@type": "NewsArticle", "headline": HEADLINE, "creator": "Jane Doe"}
+    assert html_authors(page(jsonld(creator))) == ["Jane Doe"]
+    both = {**creator, "author": {"@type": "Person", "name": "John Roe"}}
+    assert html_authors(page(jsonld(both))) == ["John Roe"]  # author is the narrower statement
+
+
+@pytest.mark.parametrize("name", ["XY Contributor", "Letters to the Editor", "Example Senior Writer"])
+def test_a_json_ld_account_named_for_its_role_is_no_author(name: str) -> None:
+    obj = {"@type": "NewsArticle", "headline": HEADLINE, "author": {"@type": "Person", "name": name}}
+    assert html_authors(page(jsonld(obj))) == []
+
+
+def parsely(obj: object) -> str:
+    return f"<meta name='parsely-page' content='{json.dumps(obj)}'>"
+
+
+def test_parsely_page_metadata_names_the_author_as_meta_author_does() -> None:
+    head = parsely({"title": HEADLINE, "author": "Jane Doe | jdoe@example.com", "tags": ["a"]})
+    assert html_authors(page(head, f"<article><h1>{HEADLINE}</h1>{PARAGRAPH}</article>")) == ["Jane Doe"]
+    assert html_authors(page(parsely({"authors": ["Jane Doe", "John Roe"]}))) == ["Jane Doe", "John Roe"]
+    # Like meta author, it gives way to a byline that names someone else, and a desk is no author.
+    assert html_authors(article('<p class="byline">By Jim Poe</p>')) == ["Jim Poe"]
+    assert html_authors(page(head, f"<article><h1>{HEADLINE}</h1><p class='byline'>By Jim Poe</p></article>")) == [
+        "Jim Poe"
+    ]
+    assert html_authors(page(parsely({"author": "National Desk"}))) == []
+    assert html_authors(page("<meta name='parsely-page' content='{\"author\": \"Jane Doe\"'>")) == []  # no JSON
+
+
+def test_a_by_line_class_spelt_in_two_words_is_a_byline() -> None:
+    for spelling in ("by_line_date", "by-line"):
+        byline = f'<div class="{spelling}">by Jane Doe, Staff Writer | October 29, 2014 07:38am ET</div>'
+        assert html_authors(article(byline)) == ["Jane Doe"]
+    assert html_authors(article('<div class="nearby-lines">Jane Doe</div>')) == []
+
+
+def test_a_metadata_author_printed_only_as_the_photographer_is_no_author() -> None:
+    head = '<meta name="author" content="Jane Doe">'
+    credit = '<div class="contributors"><strong>Photographs by</strong> <a href="/c/jd">Jane Doe</a></div>'
+    assert html_authors(page(head, f"<article><h1>{HEADLINE}</h1>{credit}{PARAGRAPH}</article>")) == []
+    named = "<p>Jane Doe writes about design.</p>"
+    assert html_authors(page(head, f"<article><h1>{HEADLINE}</h1>{credit}{PARAGRAPH}{named}</article>")) == ["Jane Doe"]
+
+
+def test_the_byline_is_read_under_the_headline_the_metadata_states() -> None:
+    head = f'<meta property="og:title" content="{HEADLINE}">'
+    # A pop-up's <h1> comes first in the story's region; the headline is the second.
+    popup = '<div class="modal"><h1>Want More Stories Like This One?</h1></div>'
+    story = f'<h1>{HEADLINE}</h1><div class="user-meta"><p>By <a href="/u/jd">Jane Doe</a></p></div>{PARAGRAPH * 3}'
+    assert html_authors(page(head, f"<main>{popup}{story}</main>")) == ["Jane Doe"]
+    # A menu's teaser <article> with an <h1> of its own is taken for the story: its headline is elsewhere.
+    teaser = '<div class="menu"><article><h1>Another story entirely</h1><p>Teaser text.</p></article></div>'
+    main = f'<article class="main"><header><h1>{HEADLINE}</h1><div class="authors">By Jane Doe</div></header>'
+    assert html_authors(page(head, f"{teaser}{main}{PARAGRAPH * 3}</article>")) == ["Jane Doe"]
+    # A hidden template's <h1>, and the headline in a heading-like element.
+    hidden = '<div class="search hidden"><h1>No matches for your search</h1></div>'
+    title = f'<div class="title">{HEADLINE}</div><p>by <a href="https://jane.example">Jane Doe</a></p>'
+    assert html_authors(page(head, f"{hidden}{title}{PARAGRAPH * 3}")) == ["Jane Doe"]
+    # Without a metadata headline the first <h1> is the headline, and a byline far from it is not read.
+    far = f"<h1>Want More Stories Like This One?</h1>{PARAGRAPH * 12}<h1>{HEADLINE}</h1><p>By Jane Doe</p>"
+    assert html_authors(page("", far)) == []
+
+
+def test_an_unmarked_line_opening_with_by_in_the_header_is_a_byline() -> None:
+    assert html_authors(article('<p>by <a href="https://jane.example">Jane Doe</a></p>')) == ["Jane Doe"]
+    assert html_authors(article("<div>By Jane Doe and John Roe on Monday, November 18th, 2019</div>")) == [
+        "Jane Doe",
+        "John Roe",
+    ]
+    assert html_authors(article("<p>By submitting above you agree to the privacy policy.</p>")) == []
+    # In the story, past its header, such a line is the story's text.
+    deep = f'<p class="byline">By Jane Doe</p>{PARAGRAPH * 12}<p>By Jim Poe</p>'
+    assert html_authors(page("", f"<article><h1>{HEADLINE}</h1>{deep}</article>")) == ["Jane Doe"]
+
+
+def test_a_byline_inside_a_link_to_another_story_is_not_ours() -> None:
+    teaser = '<a href="/other"><h3>Another story entirely</h3><ul><li>By <span>REUTERS</span></li></ul></a>'
+    assert html_authors(article(teaser)) == []
+    linked = '<p class="byline">By <a href="/staff/jane-doe">Jane Doe</a></p>'  # a link to the author's page
+    assert html_authors(article(linked)) == ["Jane Doe"]
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("\ud64d\uae38\ub3d9 \uae30\uc790 hong@example.co.kr", "\ud64d\uae38\ub3d9"),  # '<name> reporter <e-mail>'
+        ("\ud64d\uae38\ub3d9 \uce7c\ub7fc\ub2c8\uc2a4\ud2b8 hong@example.co.kr", "\ud64d\uae38\ub3d9"),  # columnist
+        ("\ud64d\uae38\ub3d9 \uae30\uc790", None),  # no e-mail: a mention ('reporter Hong'), not a sign-off
+        ("\uae30\uc790 \ubaa8\uc9d1 jobs@example.co.kr", None),  # 'reporters wanted'
+    ],
+)
+def test_korean_signoff(line: str, name: str | None) -> None:
+    assert bylines.korean_signoff(line) == name
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("\u7de8\u96c6\u59d4\u54e1\u3000\u5c71\u7530\u592a\u90ce", "\u5c71\u7530\u592a\u90ce"),  # senior staff writer
+        ("\u8a18\u8005 \u5c71\u7530 \u592a\u90ce", "\u5c71\u7530 \u592a\u90ce"),
+        ("\u8a18\u8005\u306e\u76ee", None),  # 'a reporter's eye', a column's name
+        ("\u8a18\u8005\u52df\u96c6", None),  # 'reporters wanted'
+    ],
+)
+def test_japanese_byline(line: str, name: str | None) -> None:
+    assert bylines.japanese_byline(line) == name
+
+
+def test_east_asian_bylines_in_html() -> None:
+    signoff = "<p>\ud64d\uae38\ub3d9 \uae30\uc790 hong@example.co.kr</p>"
+
+    def korean(after: str) -> bytes:  # a story headed in Hangul ('headline')
+        return page("", f"<article><h1>\ud5e4\ub4dc\ub77c\uc778</h1>{PARAGRAPH * 3}{after}</article>")
+
+    assert html_authors(korean(signoff)) == ["\ud64d\uae38\ub3d9"]
+    other = "<p>\uae40\ucca0\uc218 \uae30\uc790 kim@example.co.kr</p>"
+    assert html_authors(korean(signoff + other)) == []  # the ends of a list of stories
+    in_h1 = (
+        "<h1>\u898b\u51fa\u3057\u306e\u6587<br><span>\u7de8\u96c6\u59d4\u54e1\u3000\u5c71\u7530\u592a\u90ce</span></h1>"
+    )
+    assert html_authors(page("", f"<article>{in_h1}{PARAGRAPH}</article>")) == ["\u5c71\u7530\u592a\u90ce"]
+    # Far below the headline such a line is the story's text, and a byline the page marks comes first.
+    line = "<p>\u7de8\u96c6\u59d4\u54e1\u3000\u5c71\u7530\u592a\u90ce</p>"
+    assert html_authors(page("", f"<article><h1>\u898b\u51fa\u3057</h1>{PARAGRAPH * 3}{line}</article>")) == []
+    assert html_authors(korean('<p class="byline">By Jane Doe</p>' + signoff)) == ["Jane Doe"]
+
+
+@pytest.mark.parametrize(
+    "tag",
+    [
+        '<meta name="dc.creator" content="Jane Doe">',
+        '<meta name="DCTERMS.creator" content="Jane Doe">',
+        '<meta name="sailthru.author" content="By JANE DOE, Staff Writer">',
+        '<meta property="author" content="Jane Doe">',
+    ],
+)
+def test_dublin_core_and_analytics_author_tags_are_meta_authors(tag: str) -> None:
+    assert html_authors(page(tag, f"<article><h1>{HEADLINE}</h1>{PARAGRAPH}</article>")) == ["Jane Doe"]
+    # Like meta author, they give way to a byline that names someone else.
+    body = f'<article><h1>{HEADLINE}</h1><p class="byline">By Jim Poe</p>{PARAGRAPH}</article>'
+    assert html_authors(page(tag, body)) == ["Jim Poe"]
+
+
+def test_a_link_to_the_writers_page_and_a_by_label_of_its_own_mark_a_byline() -> None:
+    assert html_authors(article('<div class="meta"><a href="/author/jane-doe/">Jane Doe</a></div>')) == ["Jane Doe"]
+    assert html_authors(article('<a href="https://news.example/authors/jane-doe">JANE DOE</a>')) == ["Jane Doe"]
+    assert html_authors(article('<div><span class="by">By</span> <a href="/staff/7">Jane Doe</a></div>')) == [
+        "Jane Doe"
+    ]
+    # An author archive's index, a link into a list of writers, is no byline; nor is a tag page.
+    assert html_authors(article('<a href="/authors/">Our Writers</a> <a href="/tag/jane-doe">Jane Doe</a>')) == []
+
+
+def test_a_readers_letter_is_signed_after_its_text() -> None:
+    head = '<meta property="og:site_name" content="Letters to the Editor">'
+    letter = f"<article><h1>{HEADLINE}</h1>{PARAGRAPH * 3}<p><em>Jane Doe, Springfield</em></p>"
+    comments = "<p>To post a comment, log into your chosen social network and then add your comment below.</p>"
+    assert html_authors(page(head, letter + comments + "</article>")) == ["Jane Doe"]
+    # Elsewhere a short paragraph after the story is no signature: a caption, a note, a name in passing.
+    assert html_authors(page('<meta property="og:site_name" content="Example News">', letter + "</article>")) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [("By Jane Doe", True), ("by: Jane Doe", True), ("Bylines", False), ("Bypass road", False)]
+)
+def test_opens_with_by(text: str, expected: bool) -> None:
+    assert bylines.opens_with_by(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("href", "expected"),
+    [
+        ("/author/jane-doe/", True),
+        ("https://news.example/authors/jane.doe", True),
+        ("/en/author/jane-doe", True),
+        ("/authors/", False),  # the index of writers
+        ("/author/jane-doe/page/2/feed", False),
+        ("/tag/author-interviews/", False),
+    ],
+)
+def test_author_page(href: str, expected: bool) -> None:
+    assert bylines.author_page(href) is expected
+
+
+def test_photo_label_before() -> None:
+    for text in ("Photographs by Jane Doe", "Photo: Jane Doe", "Images courtesy of Jane Doe"):
+        assert bylines.photo_label_before(text, text.index("Jane"))
+    text = "Story by Jane Doe"
+    assert not bylines.photo_label_before(text, text.index("Jane"))
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("Letters to the Editor", True), ("Readers' letters", True), ("Letters", True), ("Jane Letters", False)],
+)
+def test_is_letters_column(name: str, expected: bool) -> None:
+    assert bylines.is_letters_column(name) is expected

@@ -61,10 +61,11 @@ pinned library versions, the result is a function of the bytes (and `base_url`) 
 from __future__ import annotations
 
 import html as html_entities
+import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from copy import deepcopy
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -1122,7 +1123,8 @@ def _person_names(raw: str, *, structured: bool, organisations: bool = False, by
     if names or read:
         return names
     text = bylines.strip_credentials(text)
-    if structured and _written_name(text):
+    # 'CH Contributor', 'Letters to the Editor': a site's account named for its role.
+    if structured and _written_name(text) and not bylines.is_role(text):
         return [text]
     return []
 
@@ -1152,6 +1154,7 @@ def _name_key(name: str) -> str:
 
 
 _BYLINE_PART = re.compile(r"byline|^authors?$|^authorname$")
+_BY_LINE = re.compile(r"(?<![a-z])by[_-]line")
 # How far from the headline a byline element may stand, in characters of visible text: the
 # byline is in the article's header (before it: a kicker, a date; after it: a standfirst, the
 # lead image's caption); an author box at the story's end or a promo's byline is further.
@@ -1164,8 +1167,9 @@ def _is_byline(element: Element) -> bool:
     if (element.get("itemprop") or "").strip() == "author":
         return True
     words = " ".join(element.get(a, "") for a in ("class", "data-component", "data-testid", "data-link-name")).lower()
-    if "byline" not in words and "author" not in words:
+    if "by" not in words and "author" not in words:
         return False  # what every match of _BYLINE_PART holds; most elements have neither
+    words = _BY_LINE.sub("byline", words)  # 'by_line', 'by-line': the word spelt in two
     return any(_BYLINE_PART.search(part) for part in re.split(r"[\s_-]+", words) if part)
 
 
@@ -1243,8 +1247,10 @@ def _not_a_byline(name: str, outlet_keys: set[str]) -> bool:
 def _structured_authors(page: _Page, outlet_keys: set[str]) -> list[tuple[str, str, str, str]]:
     found: list[tuple[str, str, str, str]] = []  # (name, rule, key, evidence)
     for prefix, article in _main_articles(page):
-        key = f"{prefix}:{_type_name(article)}.author"
-        for author in _as_list(article.get("author")):
+        # schema.org's author is a kind of creator: pages written for Parse.ly's schema give only creator.
+        prop = "author" if article.get("author") else "creator"
+        key = f"{prefix}:{_type_name(article)}.{prop}"
+        for author in _as_list(article.get(prop)):
             author = page.resolve(author)
             if isinstance(author, dict):
                 raw = _clean(author.get("name"))
@@ -1263,12 +1269,41 @@ def _structured_authors(page: _Page, outlet_keys: set[str]) -> list[tuple[str, s
     return found
 
 
+_MAX_PARSELY = 20_000  # characters: a parsely-page object with a title, a link, tags and its author
+
+
+def _parsely_authors(page: _Page) -> list[str]:
+    """The author or authors a Parse.ly 'parsely-page' meta tag names (a JSON object in its content)."""
+    names: list[str] = []
+    for raw in page.meta.get("parsely-page", []):
+        if len(raw) > _MAX_PARSELY:
+            continue
+        try:
+            obj = json.loads(raw)
+        except (ValueError, RecursionError):  # a stray quote, or nesting no page writes: nothing to read
+            continue
+        if isinstance(obj, dict):
+            names += [v for key in ("author", "authors") for v in _as_list(obj.get(key)) if isinstance(v, str)]
+    return names
+
+
+# 'author' and 'byl' are the common tags, Dublin Core's creator the standard one; Parse.ly's and
+# Sailthru's analytics tags are on many news sites. Some pages write them as property=, like og:.
+_META_AUTHOR_TAGS = ("author", "byl", "dc.creator", "dcterms.creator", "parsely-author", "sailthru.author")
+
+
 def _meta_authors(page: _Page) -> list[tuple[str, str, str, str]]:
     found: list[tuple[str, str, str, str]] = []
-    for meta_name in ("author", "byl"):
-        for raw in page.meta.get(meta_name, []):
-            key = f"meta[name={meta_name}]"
-            found.extend((n, f"meta-{meta_name}", key, raw) for n in _person_names(raw, structured=False, byline=True))
+    tags = [(f"meta[name={name}]", name, raw) for name in _META_AUTHOR_TAGS for raw in page.meta.get(name, [])]
+    for meta in page.root.iter("meta"):
+        prop, content = (meta.get("property") or "").strip().lower(), meta.get("content")
+        if prop in _META_AUTHOR_TAGS and content and not meta.get("name"):
+            tags.append((f"meta[property={prop}]", prop, content))
+    for key, name, raw in tags:
+        found.extend((n, f"meta-{name}", key, raw) for n in _person_names(raw, structured=False, byline=True))
+    for raw in _parsely_authors(page):
+        key = "meta[name=parsely-page].author"
+        found.extend((n, "meta-parsely-page", key, raw) for n in _person_names(raw, structured=False, byline=True))
     for raw in page.og.get("article:author", []):
         found.extend(
             (n, "og-article-author", "article:author", raw) for n in _person_names(raw, structured=False, byline=True)
@@ -1276,12 +1311,43 @@ def _meta_authors(page: _Page) -> list[tuple[str, str, str, str]]:
     return found
 
 
-def _byline_elements(page: _Page) -> tuple[list[tuple[str, str, str, str]], bool]:
+def _headline(page: _Page, outlet_keys: set[str]) -> tuple[_Page, Element | None]:
+    """The article's headline element, and the page with the region its byline is looked for in.
+
+    The first <h1> of the article's region, unless the page's metadata headline disagrees with it
+    and another element prints that headline (the first <h1> is then a pop-up's, a hidden
+    search template's or a menu's story): another <h1> of the region or of the page, else a
+    heading-like element of the region ('div class=title'). A headline outside the region
+    brings its own: the <article> around it, else the page's body."""
+    h1s = [h for h in page.scope.iter("h1") if not page.in_chrome(h)]
+    first = h1s[0] if h1s else None
+    stated = [title for _, title in _meta_titles(page, outlet_keys) or []]
+    if first is None or not stated or any(headlines.agrees(_line(first), m) for m in stated):
+        return page, first
+
+    def prints(element: Element) -> bool:
+        text = _line(element)
+        return bool(text) and len(text) <= 400 and any(headlines.starts(m, text) for m in stated)
+
+    body = page.root.find("body")
+    others = [h for h in (body if body is not None else page.root).iter("h1") if h not in h1s[:1]]
+    found = next((h for h in others if not page.in_chrome(h) and prints(h)), None)
+    if found is None:
+        headings = (e for e in page.scope.iter() if isinstance(e.tag, str) and e.tag != "h1" and _heading_like(e))
+        found = next((e for e in headings if not page.in_chrome(e) and prints(e)), None)
+    if found is None:
+        return page, first
+    if _contains(page.scope, found):
+        return page, found
+    article = next((a for a in found.iterancestors("article")), None)
+    return replace(page, scope=article if article is not None else (body if body is not None else page.root)), found
+
+
+def _byline_elements(page: _Page, headline: Element | None) -> tuple[list[tuple[str, str, str, str]], bool]:
     """Names in the article's byline elements (rel=author, itemprop=author, byline classes) near its
     headline: not in furniture or figures, not containers of the headline or the story. And
     whether the page is a list of stories (byline elements naming three sets of people or more):
     it then has no byline."""
-    headline = next((h for h in page.scope.iter("h1") if not page.in_chrome(h)), None)
     order, story_start = _story_start(page)
     candidates: list[tuple[Element, str, str, int]] = []  # (element, rule, key, text before it)
     total = headline_at = 0
@@ -1294,6 +1360,15 @@ def _byline_elements(page: _Page) -> tuple[list[tuple[str, str, str, str]], bool
             elif _is_byline(element):
                 key = "[itemprop=author]" if element.get("itemprop") == "author" else "byline"
                 candidates.append((element, "byline", key, total))
+            elif (by := _opens_by(element)) and element.tag in _BY_TAGS and bylines.opens_with_by(element.text):
+                candidates.append((element, "by-line", f"{element.tag}:By", total))
+            elif by and len(element) == 0 and bylines.is_by_label(element.text):
+                # '<span>By</span> <a>Jane Doe</a>': the label's parent holds the line.
+                parent = element.getparent()
+                if parent is not None and parent is not page.scope:
+                    candidates.append((parent, "by-line", f"{parent.tag}:By", total))
+            elif element.tag == "a" and "author" in (href := element.get("href") or "") and bylines.author_page(href):
+                candidates.append((element, "author-link", "a[href=author page]", total))
             if element.tag not in _INVISIBLE_TAGS:
                 total += len((element.text or "").strip())
         total += len((element.tail or "").strip())
@@ -1309,7 +1384,7 @@ def _byline_elements(page: _Page) -> tuple[list[tuple[str, str, str, str]], bool
         if page.in_chrome(element) or _inside(element, "figure", page.scope):
             continue
         text = _byline_text(element)
-        if len(text) > _MAX_BYLINE or _in_photo(element, page.scope):
+        if len(text) > _MAX_BYLINE or _in_photo(element, page.scope) or _in_teaser(element, text, page.scope):
             continue
         people: list[tuple[str, str, str, str]] = []
         organisations: list[tuple[str, str, str, str]] = []
@@ -1325,6 +1400,16 @@ def _byline_elements(page: _Page) -> tuple[list[tuple[str, str, str, str]], bool
     if _listing(groups):
         return [], True
     return [c for group in groups for c in group], False
+
+
+# An element of the article's header whose text opens with 'By' is its byline, marked or not
+# ('<p>by <a>Jane Doe</a></p>' at the top of a story a guest wrote).
+_BY_TAGS = frozenset({"p", "div", "span", "li", "address", "small", "em", "strong", "b", "i"})
+
+
+def _opens_by(element: Element) -> bool:
+    """Whether the element's own text opens with 'by': the cheap test most elements fail."""
+    return bool(element.text) and element.text.lstrip()[:2].lower() == "by"
 
 
 _LISTING = 3  # byline elements naming different people: a list of stories, not one article's byline
@@ -1354,6 +1439,17 @@ def _in_photo(element: Element, scope: Element) -> bool:
     return False
 
 
+def _in_teaser(element: Element, text: str, scope: Element) -> bool:
+    """Whether a byline is part of a link that holds more than it: a teaser card linking to
+    another story (its headline, its byline, its date in one <a>)."""
+    node = element.getparent()
+    while node is not None and node is not scope:
+        if node.tag == "a":
+            return len(_line(node)) > len(" ".join(text.split()))
+        node = node.getparent()
+    return False
+
+
 def _byline_lines(text: str) -> list[str]:
     """The lines of a byline element, a line ending in a label ('Text by', 'By:') joined to the next."""
     lines: list[str] = []
@@ -1365,6 +1461,47 @@ def _byline_lines(text: str) -> list[str]:
     return lines
 
 
+def _photographer(page: _Page, name: str) -> bool:
+    """Whether the page prints a name the metadata gives as its author only as a photo credit
+    ('Photographs by Jane Doe'): a slideshow's CMS fills its author fields with the photographer."""
+    text = _text(page.scope)
+    spots = [m.start() for m in re.finditer(re.escape(name), text)]
+    return bool(spots) and all(bylines.photo_label_before(text, at) for at in spots)
+
+
+def _east_asian_bylines(page: _Page, headline: Element | None) -> list[tuple[str, str, str, str]]:
+    """Bylines of the forms East Asian outlets print without 'By' (`bylines.korean_signoff`,
+    `bylines.japanese_byline`): a Korean story's sign-off line, a Japanese title-and-name line
+    under the headline, inside the headline element or just after it."""
+    found: list[tuple[str, str, str, str]] = []
+    if headline is not None:
+        lines = _text(headline).split("\n")[1:]
+        after = headline.getnext()
+        lines += _text(after).split("\n")[:2] if after is not None else []
+        found += [(n, "byline-ja", "h1", line) for line in lines if (n := bylines.japanese_byline(line))]
+    title = page.root.find(".//title")
+    heading = " ".join(_line(e) for e in (title, headline) if e is not None)
+    if not found and any("\uac00" <= c <= "\ud7a3" for c in heading):  # a headline in Hangul
+        text = _text(page.scope, frozenset(page.chrome))
+        found += [(n, "signoff-ko", "text", line) for line in text.split("\n") if (n := bylines.korean_signoff(line))]
+    # Several writers signing off are a list of other stories' ends more often than co-authors.
+    return found if len({c[0] for c in found}) == 1 else []
+
+
+def _letter_signature(page: _Page) -> list[tuple[str, str, str, str]]:
+    """The writer of a reader's letter: the page names a letters column as its author or site
+    ('Letters to the Editor'), and the letter is signed in the first short paragraph after its
+    text ('Jane Doe, Dallas')."""
+    columns = [*page.meta.get("author", []), *_parsely_authors(page), *page.og.get("og:site_name", [])]
+    if not any(bylines.is_letters_column(_clean(c)) for c in columns):
+        return []
+    texts = [_line(p) for p in page.scope.iter("p") if not page.in_chrome(p)]
+    start = next((i for i, t in enumerate(texts) if len(t) >= _LONG_PARAGRAPH), len(texts))
+    line = next((t for t in texts[start:] if len(t) < _LONG_PARAGRAPH), "")
+    names = _person_names(line.split(",")[0], structured=False) if line else []
+    return [(names[0], "letter-signature", "p", line)] if len(names) == 1 else []
+
+
 def _persons(found: list[tuple[str, str, str, str]]) -> set[str]:
     return {name for name, *_ in found if _person_names(name, structured=False, byline=True)}
 
@@ -1374,23 +1511,30 @@ def _wire_or(name: str, confirmed: set[str]) -> bool:
 
 
 def _authors(page: _Page, outlet_keys: set[str]) -> list[Fact]:
-    """The authors of THIS article: JSON-LD / microdata authors of the page's own article node,
-    its byline elements near the headline, and meta author / byl / article:author names when
-    nothing else names the authors or they agree with what does (CMSs fill meta author with the
-    publisher or a desk editor). Desks, site accounts, interface text and the outlet itself are
+    """The authors of THIS article: JSON-LD / microdata authors (else creators) of the page's own
+    article node, its byline elements near the headline the metadata states, and meta author /
+    byl / Dublin Core / Parse.ly / Sailthru / article:author names when nothing else names the
+    authors or they agree with what does (CMSs fill meta author with the publisher, a desk editor
+    or a slideshow's photographer). Where none of these names anyone, an East Asian byline or a
+    reader's letter's signature. Desks, site accounts, interface text and the outlet itself are
     no authors. One fact per distinct name."""
     structured = _structured_authors(page, outlet_keys)
-    visible, listing = _byline_elements(page)
+    view, headline = _headline(page, outlet_keys)
+    visible, listing = _byline_elements(view, headline)
     meta = _meta_authors(page)
     confirmed = {_name_key(c[0]) for c in (*structured, *meta)}
     # An organisation in a byline element counts if it is a wire agency or the metadata agrees.
     persons = _persons(visible)
     visible = [c for c in visible if c[0] in persons or (not persons and _wire_or(c[0], confirmed))]
+    if not (structured or visible or meta or listing):
+        visible = _east_asian_bylines(view, headline) or _letter_signature(view)
     stated = {_name_key(c[0]) for c in (*structured, *visible)}
     if listing:
         meta = []  # a list of stories has no author; meta author names the site's owner
     elif stated:
         meta = [c for c in meta if _name_key(c[0]) in stated]
+    elif meta:
+        meta = [c for c in meta if not _photographer(page, c[0])]
     facts: list[Fact] = []
     seen: set[str] = set()
     for name, rule, key, evidence in (*structured, *meta, *visible):

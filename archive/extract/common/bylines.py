@@ -1,10 +1,13 @@
-"""Bylines: where a byline's names end, which words in one are not names, and the outlet it credits.
+"""Bylines: what marks a line as one, where its names end, which words in it are not names, and the
+outlet it credits.
 
 A byline line carries more than names: a date ('By Jane Doe December 29, 2014 4:08 pm EST'), a
 handle or an e-mail ('Jane Doe@janedoe', 'Jane Doe | jdoe@example.com'), interface text glued on
 by the page ('Jane DoeView More Articles', 'Follow'), a job title ('Jane Doe, Staff Writer') and
 an outlet ('By Rob Picheta, CNN', 'Rick Pearson / Chicago Tribune'). The plain-text and HTML
 extractors share these rules; the name rules themselves are in `archive.extract.common.names`.
+A byline is marked by a 'By' label, a link to the writer's page, or, in East Asian outlets, a job
+title beside the name ('홍길동 기자', '編集委員 中沢克二'); a letters column is no writer.
 """
 
 from __future__ import annotations
@@ -231,3 +234,69 @@ def is_org_byline(text: str) -> bool:
     if not name or len(name) > 60 or is_desk(name) or is_interface(name) or not name[0].isupper():
         return False
     return name.casefold() in WIRES or is_organisation(name)
+
+
+# East Asian bylines give a job title and no 'By'. Korean outlets sign the story off with the
+# writer's name, title and e-mail ('홍길동 기자 hong@example.co.kr': reporter; 칼럼니스트: columnist);
+# Japanese ones print the title first ('編集委員　中沢克二': senior staff writer).
+_KO_TITLES = "기자|선임기자|객원기자|수습기자|칼럼니스트|특파원|논설위원|편집위원|평론가"
+_KO_SIGNOFF = re.compile(rf"(?P<name>[가-힣]{{2,4}})\s?(?:{_KO_TITLES})\s+[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_JA_TITLES = "特別編集委員|編集委員|論説委員|解説委員|上級論説委員|記者|特派員|コラムニスト"
+_JA_NAME = r"[\u4e00-\u9fff\u3005]{2,6}|[\u4e00-\u9fff\u3005]{1,3}[ \u3000][\u4e00-\u9fff\u3005\u3040-\u30ff]{1,4}"
+_JA_BYLINE = re.compile(rf"(?:{_JA_TITLES})[ \u3000]+(?P<name>{_JA_NAME})")
+
+
+def korean_signoff(line: str) -> str | None:
+    """The writer a Korean story's sign-off line names: '정덕현 칼럼니스트 thekian1@example.co.kr' -> '정덕현'."""
+    match = _KO_SIGNOFF.fullmatch(" ".join(line.split()))
+    return match["name"] if match else None
+
+
+def japanese_byline(line: str) -> str | None:
+    """The writer a Japanese byline line names after the title: '編集委員\u3000中沢克二' -> '中沢克二'."""
+    match = _JA_BYLINE.fullmatch(line.strip())
+    return match["name"] if match else None
+
+
+# A line opening with 'By' is a byline ('By Jane Doe', 'by: Jane Doe'); 'By' alone is its label.
+_OPENS_WITH_BY = re.compile(r"\s*by(?:\s|:)", re.I)
+_BY_LABEL = re.compile(r"\s*by\s*:?\s*", re.I)
+
+
+def opens_with_by(text: str) -> bool:
+    """'By Jane Doe', 'by: Jane Doe' (not 'Bylines', 'Bypass'): whether names may follow."""
+    return bool(_OPENS_WITH_BY.match(text))
+
+
+def is_by_label(text: str) -> bool:
+    """'By', 'by:': a byline's label printed in an element of its own."""
+    return bool(_BY_LABEL.fullmatch(text))
+
+
+# A link to the writer's page on the site: '/author/jane-doe/' (WordPress's author archive),
+# '/authors/jane-doe', '/en/author/jane-doe'; not the index of writers ('/authors/').
+_AUTHOR_PAGE = re.compile(r"(?:https?://[^/?#]+)?/(?:[\w-]+/)?authors?/[\w.%-]+/?", re.I)
+
+
+def author_page(href: str) -> bool:
+    return bool(_AUTHOR_PAGE.fullmatch(href.strip()))
+
+
+# A photo credit's label just before a name ('Photographs by', 'Photo:', 'Images courtesy of').
+_PHOTO_LABEL = re.compile(
+    r"(?:photo(?:graph)?s?|photography|images?|pictures?|illustrations?)(?:\s+(?:by|courtesy\s+of)\s*:?|\s*:)\s*$", re.I
+)
+_PHOTO_LABEL_REACH = 40  # characters before a name where its label stands
+
+
+def photo_label_before(text: str, at: int) -> bool:
+    """Whether a photo credit's label ends just before position `at` ('Photographs by |Jane Doe')."""
+    return bool(_PHOTO_LABEL.search(text, max(0, at - _PHOTO_LABEL_REACH), at))
+
+
+# A letters column as a page's author or site: 'Letters to the Editor', 'Readers' letters', 'Letters'.
+_LETTERS = re.compile(r"(?:(?:readers?['\u2019]?|your)\s+)?letters?(?:\s+to\s+the\s+editors?)?", re.I)
+
+
+def is_letters_column(name: str) -> bool:
+    return bool(_LETTERS.fullmatch(" ".join(name.split())))
