@@ -94,7 +94,7 @@ STORY = (
 
 def test_identity() -> None:
     assert NAME == "html"
-    assert VERSION == "1.3.0"
+    assert VERSION == "1.4.0"  # 1.4.0: more byline forms, credits in script data, no htmldate on front pages
 
 
 # ---------------------------------------------------------------------------------------

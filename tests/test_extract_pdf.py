@@ -48,7 +48,7 @@ def assert_valid(result: Result) -> None:
 
 def test_identity() -> None:
     assert NAME == "pdf"
-    assert VERSION == "1.1.0"  # 1.1.0: a browser print's /Title is cut to its printed headline
+    assert VERSION == "1.2.0"  # 1.2.0: a printed heading counts as the headline only where /Title states it
 
 
 @pytest.mark.parametrize("path", FIXTURES, ids=[p.stem for p in FIXTURES])

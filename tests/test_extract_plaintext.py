@@ -55,7 +55,7 @@ def assert_valid(data: bytes, found: list[Extracted]) -> None:
 
 def test_identity() -> None:
     assert NAME == "plaintext"
-    assert VERSION == "1.2.0"
+    assert VERSION == "1.3.0"  # 1.3.0: byline and menu outlets, byline dates, the headline over the byline
 
 
 # ---------------------------------------------------------------------------------------

@@ -57,7 +57,7 @@ from archive.extract.common.headlines import agrees
 from archive.extract.common.names import capitalize_words, is_person_name, shouting
 
 NAME = "pdf"
-VERSION = "1.1.0"
+VERSION = "1.2.0"
 MEDIA_TYPES = frozenset({"application/pdf"})
 
 TIMEOUT = 60.0  # seconds for the whole parse, metadata and text
