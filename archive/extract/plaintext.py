@@ -678,11 +678,9 @@ def _byline_dates(doc: _Doc, authors: Sequence[_Hit], skip: set[int]) -> list[_H
                 segments = _byline_date(line.text, in_header=True) or []
             else:
                 segments = _date_line(line.text) or []
-            if any(s.kind == "modified" for s in segments) and len(segments) == 1:
-                continue
-            candidates += [
-                (line.start + s.start, s.dated.shifted(line.start)) for s in segments if s.kind != "modified"
-            ]
+            for segment in segments:
+                if segment.kind != "modified":  # an update is not the publication
+                    candidates.append((line.start + segment.start, segment.dated.shifted(line.start)))
     chosen = _single_value(candidates)
     if chosen is None:
         return []

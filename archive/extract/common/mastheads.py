@@ -311,13 +311,13 @@ _SELF_LINK_NEEDLES = ("about", "advertis", "newsletter", "app", "staff")
 # (each of these read only for a name a copyright line or the byline already gives):
 # 'Search SlashGear', 'More from the Los Angeles Times', 'Subscribe to The Paradigm via Email',
 # 'reporter for the Los Angeles Times', "didn't respond to The Hill's request for comment", 'Log in
-# to your CNN account'; 'Vox homepage', 'CNBC Newsletters', 'Sputnik push notifications', 'Make CNN
-# your homepage'; and the name alone on a line.
+# to your CNN account'; 'Vox homepage', 'CNBC Newsletters', 'Sputnik push notifications', '(Make)
+# CNN your homepage'; and the name alone on a line.
 # ('Originally published by Futurism' names another site's: it is none.)
 _BEFORE_SELF = re.compile(
     r"(?:^|(?<=\W))(?:search|browse|more\s+(?:from|on|at)|subscribe\s+to|back\s+to|continue\s+to"
     r"|popular\s+on|trending\s+on|latest\s+(?:from|on)|welcome\s+to|about|advertise\s+(?:with|on|in)|follow"
-    r"|sign\s+in\s+to|log\s+in\s+to(?:\s+your)?|make"
+    r"|sign\s+in\s+to|log\s+in\s+to(?:\s+your)?"
     r"|(?:reporter|writer|editor|correspondent|columnist|contributor|producer|critic|journalist)\s+(?:for|at|with))"
     r"\s+(?:the\s+)?$",
     re.I,
