@@ -710,3 +710,14 @@ def test_a_labelled_date_with_its_weekday_before_a_numeric_date() -> None:
 def test_a_label_with_its_date_in_brackets() -> None:
     text = "Bridge to close for repairs\n\n\uae30\uc0ac\uc785\ub825 :[ 2018-08-25 15:24 ]\n\n" + _PAGE_STORY
     assert values(text, "published") == ["2018-08-25"]
+
+
+def test_a_name_over_the_story_that_its_closing_biography_names_is_the_author() -> None:
+    bio = "\nJane Doe (@janedoe) is a freelance reporter covering the city's transport.\n"
+    header = "\nBridge to close for repairs after cracks found\n\nJane Doe\nIdeas\n\n"
+    assert values(_PAGE_MENU + header + _PAGE_STORY + bio, "author") == ["Jane Doe"]
+    # A name alone that no biography names, or a biography of someone the page does not show
+    # above the story, is no byline.
+    assert values(_PAGE_MENU + header + _PAGE_STORY, "author") == []
+    other = bio.replace("Jane Doe", "John Roe").replace("@janedoe", "@johnroe")
+    assert values(_PAGE_MENU + header + _PAGE_STORY + other, "author") == []

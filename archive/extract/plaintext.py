@@ -1237,7 +1237,8 @@ def _authors(doc: _Doc, date_lines: set[int]) -> list[_Hit]:
     above the story's start (a pasted page puts navigation first); of several, the labelled
     one nearest the story wins, since related-story promos above and below carry other
     stories' bylines. Without a byline, "reporting-credit" anywhere ('Reporting by Jane Doe in
-    Kyiv; Editing by John Roe': reporters and writers, not editors). Desks and staff accounts
+    Kyiv; Editing by John Roe': reporters and writers, not editors), else "byline-bio" (a name
+    alone above the story that the closing biography names: 'Jane Doe (@janedoe) is a reporter'). Desks and staff accounts
     ('Reuters Staff', 'News Nation Bureau') name no author.
     """
     nonblank = doc.nonblank
@@ -1264,11 +1265,42 @@ def _authors(doc: _Doc, date_lines: set[int]) -> list[_Hit]:
         rank = index if story is not None else -index
         if best is None or (strength, rank) > best[:2]:
             best = (strength, rank, hits)
-    hits = best[2] if best else credits
+    hits = best[2] if best else credits or _bio_author(doc, window)
     unique: dict[str, _Hit] = {}
     for hit in hits:
         unique.setdefault(str(hit.value).casefold(), hit)
     return list(unique.values())
+
+
+# A writer's biography closing a story: 'Jane Doe (@janedoe) is a freelance reporter covering ...'.
+_BIO = re.compile(
+    r"(?:\s*\(@\w{1,30}\))?\s+is\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,6}?"
+    r"(?:reporter|writer|editor|correspondent|columnist|contributor|journalist|critic|producer|blogger)s?\b"
+)
+_BIO_NAME_WORDS = 4  # words: a name alone on a line
+
+
+def _bio_author(doc: _Doc, window: set[int]) -> list[_Hit]:
+    """Rule "byline-bio", where no byline is found: a person's name alone on a line above the story
+    ('Molly Wood' over 'Ideas' and the date) that the story's closing biography names as its
+    writer ('Molly Wood (@mollywood) is an Ideas contributor at ...'). One such name only."""
+    names: dict[str, _Line] = {}
+    for line in doc.nonblank:
+        if line.number in window and len(line.text.split()) <= _BIO_NAME_WORDS and _is_person(line.text):
+            names.setdefault(line.text, line)
+    if not names:
+        return []
+    found: dict[str, _Line] = {}
+    for line in doc.nonblank:
+        if len(line.text) > 1000:
+            continue
+        for name, at in names.items():
+            if at.number < line.number and line.text.startswith(name) and _BIO.match(line.text, len(name)):
+                found.setdefault(name, at)
+    if len(found) != 1:
+        return []
+    ((name, at),) = found.items()
+    return [_Hit("author", person_value(name), at.start, at.end, "byline-bio")]
 
 
 def _credit_line_authors(text: str) -> list[tuple[int, int]]:
