@@ -1238,8 +1238,8 @@ def _authors(doc: _Doc, date_lines: set[int]) -> list[_Hit]:
     one nearest the story wins, since related-story promos above and below carry other
     stories' bylines. Without a byline, "reporting-credit" anywhere ('Reporting by Jane Doe in
     Kyiv; Editing by John Roe': reporters and writers, not editors), else "byline-bio" (a name
-    alone above the story that the closing biography names: 'Jane Doe (@janedoe) is a reporter'). Desks and staff accounts
-    ('Reuters Staff', 'News Nation Bureau') name no author.
+    alone above the story that the closing biography names: 'Jane Doe (@janedoe) is a reporter').
+    Desks and staff accounts ('Reuters Staff', 'News Nation Bureau') name no author.
     """
     nonblank = doc.nonblank
     story = _story_index(doc)
