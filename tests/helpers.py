@@ -8,6 +8,7 @@ import itertools
 import json
 import os
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -113,6 +114,17 @@ def drop_read_override() -> None:
     for cap in (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH):
         if libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
             raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) refused")
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """In a child about to exec: be sent SIGTERM when the test process that started it dies. A
+    server's fixture stops it by its pid; this stops it when the test run is killed instead (a
+    timeout, SIGKILL), so no server outlives its tests."""
+    if ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) refused")
 
 
 def start(*args: str | Path, vault: Path | None = None, env: Mapping[str, str] | None = None) -> subprocess.Popen[str]:

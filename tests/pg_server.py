@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import psycopg
-from helpers import stop_process
+from helpers import die_with_parent, stop_process
 from psycopg import sql
 
 BIN = Path(os.environ.get("ARCHIVE_PG_BIN", "/usr/lib/postgresql/15/bin"))
@@ -109,6 +109,7 @@ class PgServer:
             stdout=self._log,
             stderr=subprocess.STDOUT,
             cwd=self.base,
+            preexec_fn=die_with_parent,  # after the switch to the server user, which would clear it
             **self._as_server_user(),
         )
         self._wait_ready()

@@ -25,7 +25,7 @@ from typing import IO, Any
 
 import boto3
 from botocore.config import Config
-from helpers import stop_process
+from helpers import die_with_parent, stop_process
 
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 30.0
@@ -154,6 +154,7 @@ class SeaweedServer:
             stderr=subprocess.STDOUT,
             cwd=self.base,
             start_new_session=True,  # our own process group: a Ctrl-C in pytest does not reach it first
+            preexec_fn=die_with_parent,
         )
         self._wait_ready(began)
         self.started_in = time.monotonic() - began
