@@ -179,6 +179,7 @@ def test_agreeing_sources_share_one_value_with_their_own_evidence() -> None:
         ("jsonld:Organization.name", "The Guardian", "The Guardian"),
         ("title suffix", "The Guardian", "The Guardian"),
         ("twitter:site", "The Guardian", "@guardian"),
+        ("URL host", "The Guardian", "theguardian.com"),
     }
 
 

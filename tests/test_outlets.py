@@ -56,6 +56,8 @@ def outlets(data: bytes) -> set[str]:
         ("247wallst.com", "24/7 Wall St."),
         ("Sportsnet.ca", "Sportsnet"),
         ("AP News", "Associated Press"),
+        ("BHG.com", "Better Homes and Gardens"),
+        ("bhg.com", "Better Homes & Gardens"),
     ],
 )
 def test_spellings_of_one_outlet_are_the_same_outlet(a: str, b: str) -> None:
@@ -63,7 +65,13 @@ def test_spellings_of_one_outlet_are_the_same_outlet(a: str, b: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("a", "b"), [("Fox News", "Fox Business"), ("Bloomberg", "Bloomberg Businessweek"), ("WSJ", "Daily Mail")]
+    ("a", "b"),
+    [
+        ("Fox News", "Fox Business"),
+        ("Bloomberg", "Bloomberg Businessweek"),
+        ("WSJ", "Daily Mail"),
+        ("bhg.com", "Big Harbor"),
+    ],
 )
 def test_other_outlets_are_not_the_same(a: str, b: str) -> None:
     assert not same_outlet(a, b)
@@ -218,6 +226,29 @@ def test_a_link_to_another_site_s_home_is_not_a_logo() -> None:
     assert outlets(page(head, body)) == set()
     body = '<a href="https://www.courier.example/">Valley Post</a>'
     assert outlets(page(head, body)) == {"Valley Post"}
+
+
+def test_the_page_s_own_domain_supports_a_name_but_is_none() -> None:
+    canonical = '<link rel="canonical" href="https://news.valleycourier.co.uk/a/1">'
+    logo = '<header><a href="/"><img alt="Valley Courier - News" src="/l.png"></a></header>'
+    assert outlets(page(canonical, logo)) == {"Valley Courier"}
+    facts = [f for f in extract(page(canonical, logo)).facts if f.field == "outlet"]
+    assert {(f.key, f.evidence) for f in facts} >= {("URL host", "valleycourier.co.uk")}
+    # The domain alone, or beside another name, names nothing; nor does a platform's domain.
+    assert outlets(page(canonical)) == set()
+    assert outlets(page(canonical.replace("valleycourier", "harbortimes"), logo)) == set()
+    blog = '<link rel="canonical" href="https://valleycourier.blogspot.com/a/1">'
+    assert outlets(page(blog, logo)) == set()
+
+
+@pytest.mark.parametrize(
+    ("href", "home"),
+    [("/?cx_part=nav", True), ("/?utm_source=header&utm_medium=logo", True), ("/?ref=logo", True), ("/?s=", False)],
+)
+def test_a_home_link_keeps_its_analytics_query_but_not_a_search(href: str, home: bool) -> None:
+    head = "<title>Strikes hit the city | Valley Courier</title>"
+    body = f'<header><a href="{href}"><img alt="Valley Courier" src="/l.png"></a></header>'
+    assert outlets(page(head, body)) == ({"Valley Courier"} if home else set())
 
 
 # ---------------------------------------------------------------------------------------

@@ -186,15 +186,23 @@ def _home_label(raw: str) -> str:
     return ""
 
 
+# A query that only tells the site's analytics which link was followed ('/?cx_part=nav',
+# '/?utm_source=header', '/?ref=logo'): a link with it is still the home page's.
+_TRACKING_QUERY = re.compile(
+    r"(?:(?:utm_\w+|cx_\w+|itm_\w+|ref|ref_?src|src|source|from|cmp|cmpid|cid|icid|intcmp|ito|ocid)(?:=[\w.%-]*)?&?)+",
+    re.I,
+)
+
+
 def _is_home(href: str, host: str) -> bool:
     href = href.strip()
-    if len(href) > 80 or href.count("/") > 3 or "?" in href or "#" in href:
+    if len(href) > 80 or href.count("/") > 3 or "#" in href:
         return False  # most links, ruled out before they are parsed
     try:
         parts = urlsplit(href)
     except ValueError:
         return False
-    if parts.query or parts.fragment:
+    if parts.fragment or (parts.query and not _TRACKING_QUERY.fullmatch(parts.query)):
         return False
     if parts.netloc:
         return bool(host) and parts.netloc.lower().removeprefix("www.") == host and parts.path in _HOME_PATHS

@@ -167,8 +167,11 @@ def _initials(name: str) -> str:
 
 
 def is_acronym(short: str, name: str) -> bool:
-    """'WSJ' of 'The Wall Street Journal': a name in capitals made of the other's initials."""
+    """'WSJ' of 'The Wall Street Journal': a name in capitals made of the other's initials; or the
+    site's domain made of them ('BHG.com', 'bhg.com' of 'Better Homes and Gardens')."""
     bare = short.strip(" .")
+    if is_domain_name(bare):
+        bare = _DOMAIN_END.sub("", bare.removeprefix("www.")).upper()
     return (
         2 <= len(bare) <= 6
         and bare.isalpha()
@@ -200,7 +203,9 @@ class Signal:
     kind). A `strong` source names the outlet alone (a site-name tag, the publisher); the others
     count only where another kind agrees. A `formal` one is the outlet's statement of its own
     name in print (a copyright or trademark line), whose spelling is preferred. A `named` one
-    can give the value: a handle ('@WSJ') supports a name but is not one.
+    can give the value: a handle ('@WSJ') supports a name but is not one. A `witness` that is not
+    named still counts as a kind that agrees: the page's own domain ('catchitkansas.com' beside
+    the logo's 'Catch it Kansas') is no name to print but says whose page it is; a handle is none.
     """
 
     name: str
@@ -208,6 +213,7 @@ class Signal:
     strong: bool = False
     formal: bool = False
     named: bool = True
+    witness: bool = False
 
 
 @dataclass(frozen=True)
@@ -227,7 +233,8 @@ def resolve(signals: Sequence[Signal], printed: Callable[[str], bool]) -> list[O
     Signals naming one outlet (`same_outlet`, transitively) are grouped. A group counts if one
     of its signals is strong or two of its kinds agree (a handle supports, but does not count
     here). A news agency or a company gives way to a group that is neither (a wire story's
-    JSON-LD publisher, a parent company). Of the rest,
+    JSON-LD publisher, a parent company). A witness (the page's domain) counts as a kind but is
+    never the value, nor a group alone. Of the rest,
     the groups with the most support are kept, each strong kind counting two and each other
     kind one: several when they tie, so the caller sees the conflict. `printed(text)` says
     whether the page prints text as a name (not within a word, nor after "the"); it decides the
@@ -263,7 +270,7 @@ def resolve(signals: Sequence[Signal], printed: Callable[[str], bool]) -> list[O
         chosen = [signals[i] for i in members]
         kinds = {s.kind for s in chosen}
         strong = {s.kind for s in chosen if s.strong}
-        if not (strong or len({s.kind for s in chosen if s.named}) >= 2):
+        if not (strong or len({s.kind for s in chosen if s.named or s.witness}) >= 2):
             continue
         score = 2 * len(strong) + len(kinds - strong)
         value = choose(chosen, printed)
