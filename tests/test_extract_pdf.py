@@ -453,7 +453,19 @@ def test_no_text_is_a_note() -> None:
         ("Storm floods the valley - The Daily Record", ["Storm floods the valley, officials said."], None),
         # A one-word part is too weak to be a headline.
         ("Sport - Results - Site", ["Sport", "Results"], None),
-        ("No separator in this title", ["No separator in this title"], None),
+        # The site's name in the masthead, a section's in the menu: the headline is the longest part.
+        ("Fighter purchase may threaten Britain - Business Insider", ["Business Insider", "Events"], None),
+        ("Nurse contracts Ebola in Glasgow | Latest News | Daily Star", ["Home", "Latest News"], None),
+        # The whole title printed is the headline as it is.
+        ("No separator in this title", ["No separator in this title"], "No separator in this title"),
+        ("No separator in this title", ["No separator", "in this title here"], None),
+        # Full-width and CJK separators; a headline without spaces.
+        ("国際ニュース：大雨で川が氾濫：Example News",
+         ["Example News", "大雨で川が氾濫"], "大雨で川が氾濫"),
+        ("短缺药品保供稳价-新华网", ["短缺药品保供稳价"],
+         "短缺药品保供稳价"),
+        ("Storm floods the valley -- Puppet Masters -- Site", ["Storm floods the valley"], "Storm floods the valley"),
+        ("Storm floods the valley / Story / Site", ["Storm floods the valley"], "Storm floods the valley"),
         # A colon glued to the word before it is punctuation inside a headline, not a separator.
         ("Delhi air: the law behind it - Site", ["Delhi air", "the law behind it"], None),
     ],
@@ -482,13 +494,36 @@ def test_a_title_in_parts_none_printed_is_not_taken() -> None:
     assert pdf._page_title(title, ["Menu", "Weather"], notes) is None
     assert [n.note for n in notes] == ["title not taken"]
     whole = Fact("title", "Storm floods the valley", "pdf-info-title", "raw", key="pdf:/Title")
-    assert pdf._page_title(whole, ["Menu"], notes) == whole  # one part: the title as it is
+    assert pdf._page_title(whole, ["Menu", "Storm floods the valley"], notes) == whole  # printed: as it is
+    # One part printed nowhere: the headline the metadata states, not the one the page shows.
+    assert pdf._page_title(whole, ["Menu"], notes) == Fact(
+        "meta_title", "Storm floods the valley", "pdf-info-title", "raw", key="pdf:/Title"
+    )
     cut = pdf._page_title(title, ["Storm floods the valley"], notes)
     assert cut is not None and (cut.value, cut.rule, cut.evidence) == (
         "Storm floods the valley",
         "pdf-info-title-printed",
         "raw",
     )
+
+
+def test_a_title_the_print_breaks_up_is_still_shown_but_a_short_one_must_stand_alone() -> None:
+    notes: list[Note] = []
+    title = Fact("title", "New laws: Obamacare, pot, guns and drones", "pdf-info-title", "raw", key="pdf:/Title")
+    # The print runs the headline into the menu and breaks a word at a glyph.
+    lines = ["Home Latest News New laws: Obamacare, pot,", "guns and dr ones", "By: Jane Doe"]
+    assert pdf._page_title(title, lines, notes) == title
+    site = Fact("title", "Daily Record", "pdf-info-title", "raw", key="pdf:/Title")
+    assert pdf._page_title(site, ["Home The Daily Record Sports"], notes) == Fact(
+        "meta_title", "Daily Record", "pdf-info-title", "raw", key="pdf:/Title"
+    )
+
+
+@pytest.mark.parametrize("title", ["Forbidden", "Page Not Found: Daily Record", "404 Not Found"])
+def test_an_error_page_s_title_is_no_headline(title: str) -> None:
+    notes: list[Note] = []
+    assert pdf._page_title(Fact("title", title, "pdf-info-title", "raw", key="pdf:/Title"), ["Menu"], notes) is None
+    assert [n.note for n in notes] == ["title not taken"]
 
 
 def test_a_printed_heading_the_page_title_does_not_state_is_not_the_headline() -> None:

@@ -9,9 +9,12 @@ to abstain rather than guess:
   URL or a placeholder ("Untitled"). If the two disagree, neither is taken. A browser's print
   (its user agent in /Creator, or Skia in /Producer) has the page's <title> as /Title, often
   with the site's or a section's name joined on ("Headline - Site"): when a part of it between
-  separators is printed as a line of its own in the text, that part, the headline, is the title
-  (rule "pdf-info-title-printed"; the whole /Title stays its evidence); when no part is, a
-  /Title in parts is not taken.
+  separators (the first or the longest, never the site's name last alone) is printed as a line
+  of its own in the text, that part, the headline, is the title (rule
+  "pdf-info-title-printed"; the whole /Title stays its evidence); when no part is, a /Title in
+  parts is not taken. A /Title in one part is the title where the text shows it (as a line, or
+  its letters in order over the print's line breaks, for three words or more); else it is the
+  headline only the metadata states (`meta_title`); an error page's ("Forbidden") is none.
 * author: /Author or XMP dc:creator, only when every name in it looks like a person's
   ("Jane Doe", not "jdoe", "Microsoft Word" or "Administrator"). Disagreement: none.
 * created: /CreationDate or XMP xmp:CreateDate, as ISO 8601 (a datetime with its offset
@@ -53,7 +56,7 @@ from xml.etree import ElementTree
 
 from archive.extract.api import Document, Fact, FunctionExtractor, Note, Result
 from archive.extract.common.dates import When, same_time
-from archive.extract.common.headlines import agrees
+from archive.extract.common.headlines import agrees, error_title
 from archive.extract.common.names import capitalize_words, is_person_name, shouting
 
 NAME = "pdf"
@@ -862,7 +865,11 @@ def _text_facts(
 # A browser names itself in /Creator (its user agent: "Mozilla/5.0 ... HeadlessChrome/...") or
 # /Producer ("Skia/PDF m120" for Chromium, "cairo" only with Firefox's user agent beside it).
 _BROWSER = re.compile(r"Mozilla/\d|Chrome/|Chromium|Firefox/|Safari/|Skia/PDF|\bEdg/")
-_TITLE_SEPARATOR = re.compile(r"\s+[|\-\u2013\u2014:\u00b7\u2022\u00bb]\s+")
+# Between a <title>'s parts: ' | ', ' - ', ' -- ', ' / ', ': ', a full-width bar or colon ('：日本経済新聞'),
+# a hyphen between CJK characters ('需求-新华网').
+_TITLE_SEPARATOR = re.compile(
+    r"\s+(?:[|\-\u2013\u2014:\u00b7\u2022\u00bb/]|--)\s+|\s*[\uff5c\uff1a]\s*|(?<=[\u3040-\u9fff])[-_](?=[\u3040-\u9fff])"
+)
 _HEADLINE_LINES = 3  # a printed headline wraps over at most this many lines
 
 
@@ -877,26 +884,61 @@ def _same_words(text: str) -> str:
     return " ".join(_faithful(text).split()).casefold()
 
 
+_HEADLINE_WIDE = 4  # CJK characters: a headline written without spaces is this long at least
+
+
+def _wide_chars(text: str) -> int:
+    """Characters of scripts written without spaces between words (CJK, kana, hangul)."""
+    return sum(1 for c in text if "\u3040" <= c <= "\u9fff" or "\uac00" <= c <= "\ud7af")
+
+
+def _width(text: str) -> int:
+    """Columns a text takes: CJK characters two."""
+    return len(text.strip()) + _wide_chars(text)
+
+
 def _headline_in_title(title: str, lines: Sequence[str]) -> str | None:
     """The part of a web page's <title> that the printed page shows as a line of its own (its
-    headline), when the title is that headline with the site's or a section's name joined on
-    ("Headline - Site", "Section | Headline | Site"); None when no such part is printed."""
+    headline): the whole title, or its headline with the site's or a section's name joined on
+    ("Headline - Site", "Section | Headline | Site"); None when no such part is printed. The
+    headline opens the title or holds its longest part, and is not its last part alone: another
+    part printed alone is the site's name in the masthead or a section's in the menu ('Headline
+    - Business Insider', 'Headline | Latest News | Daily Star')."""
     cuts = [(m.start(), m.end()) for m in _TITLE_SEPARATOR.finditer(title)]
-    if not cuts:
-        return None
     starts = [0] + [end for _, end in cuts]
     ends = [start for start, _ in cuts] + [len(title)]
-    runs = [title[starts[i] : ends[j]] for i in range(len(starts)) for j in range(i, len(ends))]
-    runs = [run for run in runs if run != title]
+    longest = max(range(len(starts)), key=lambda k: _width(title[starts[k] : ends[k]]))
+    last = len(starts) - 1
+    runs = [
+        title[starts[i] : ends[j]]
+        for i in range(len(starts))
+        for j in range(i, len(ends))
+        if (i == 0 or i <= longest <= j) and not (i == j == last > 0)
+    ]
     printed: set[str] = set()
     for i in range(len(lines)):
         for n in range(1, _HEADLINE_LINES + 1):
             if i + n <= len(lines) and all(lines[i : i + n]):
                 printed.add(_same_words(" ".join(lines[i : i + n])))
-    for run in sorted(runs, key=len, reverse=True):
-        if len(run.split()) >= 2 and _same_words(run) in printed:
+    for run in sorted(runs, key=_width, reverse=True):
+        if (len(run.split()) >= 2 or _wide_chars(run) >= _HEADLINE_WIDE) and _same_words(run) in printed:
             return run.strip()
     return None
+
+
+_SHOWN_WORDS = 3  # words: a title this long found in the text is its headline, however the print laid it out
+
+
+def _letters(text: str) -> str:
+    return "".join(c for c in _faithful(text).casefold() if c.isalnum())
+
+
+def _shown(title: str, lines: Sequence[str]) -> bool:
+    """Whether the text shows a title of a few words or more, its letters and digits in order, over
+    line breaks, spaced capitals ('C L I M A T E') and a word broken at a glyph ('dr ones'): a
+    print's text runs a headline into the menu's words beside it, or breaks it where the layout
+    does. A short title ('Business Insider') so found may be the site's name in the masthead."""
+    return len(title.split()) >= _SHOWN_WORDS and _letters(title) in _letters("".join(lines))
 
 
 def _page_title(fact: Fact, lines: Sequence[str], notes: list[Note]) -> Fact | None:
@@ -906,8 +948,13 @@ def _page_title(fact: Fact, lines: Sequence[str], notes: list[Note]) -> Fact | N
     if not isinstance(fact.value, str):
         return fact
     headline = _headline_in_title(fact.value, lines)
-    if headline is not None:
+    if headline is not None and _same_words(headline) != _same_words(fact.value):
         return Fact("title", headline, "pdf-info-title-printed", fact.evidence, key=fact.key)
+    if headline is not None or _shown(fact.value, lines):
+        return fact
+    if error_title(fact.value):
+        notes.append(Note("title not taken", f"{fact.key} {fact.value!r} is an error page's title"))
+        return None
     if _TITLE_SEPARATOR.search(fact.value):
         notes.append(
             Note(
@@ -916,7 +963,9 @@ def _page_title(fact: Fact, lines: Sequence[str], notes: list[Note]) -> Fact | N
             )
         )
         return None
-    return fact
+    # Printed nowhere as a line: the headline the page's metadata states (a search headline, the
+    # site's name alone), not the one the page shows.
+    return Fact("meta_title", fact.value, fact.rule, fact.evidence, key=fact.key)
 
 
 def _agreeing_titles(facts: list[Fact], titles: Sequence[str], notes: list[Note]) -> list[Fact]:
