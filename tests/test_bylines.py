@@ -84,6 +84,12 @@ def test_interface_text(text: str) -> None:
     assert authors(f"{HEADLINE}\nBy {text}\n\n{STORY}") == []
 
 
+@pytest.mark.parametrize("text", ["Any Means Necessary", "Every Measure", "Some Accounts"])
+def test_a_phrase_after_by_that_opens_with_a_determiner_is_no_name(text: str) -> None:
+    # 'By Any Means Necessary': a radio show's name in a menu.
+    assert authors(f"{HEADLINE}\nBy {text}\n\n{STORY}") == []
+
+
 # ---------------------------------------------------------------------------------------
 # pasted pages
 # ---------------------------------------------------------------------------------------

@@ -242,6 +242,45 @@ def test_a_masthead_over_a_menu_is_not_the_headline() -> None:
     assert text_titles(text) == [("How to hang a wreath on a glass door", "late-headline")]
 
 
+def test_a_headline_under_its_date_and_over_share_buttons() -> None:
+    headline = "Lawan moves motion for the Senate's adjournment over two deaths"
+    text = MENU + "October 9, 2018 at 4:02 pm\nTweet\n\n" + headline + "\n\n" + STORY_TEXT
+    assert text_titles(text) == [(headline, "late-headline")]
+    text = MENU + "Earnings\nPublished 1 day ago\n\n" + headline + "\n\nThe retailer earned $2.8 billion.\n\n"
+    assert text_titles(text + STORY_TEXT) == [(headline, "late-headline")]
+
+
+def test_a_headline_over_a_date_without_its_year_or_over_share_buttons() -> None:
+    headline = "Doobie Brothers to reunite with Michael McDonald for a summer show"
+    dated = MENU + headline + "\n\nUpdated Nov 19, 6:55 AM;Posted Nov 19, 6:51 AM\n\n"
+    dated += "The band performs at the Beacon.\n\nBy Troy L. Smith, Cleveland.com\n\n"
+    assert text_titles(dated + STORY_TEXT) == [(headline, "late-headline")]
+    shared = (
+        MENU
+        + headline
+        + "\n\nShare this:\n\n"
+        + "".join(f"Click to share on {site} (Opens in new window)\n" for site in ("Facebook", "Reddit", "Twitter"))
+    )
+    assert text_titles(shared + "\n" + STORY_TEXT) == [(headline, "late-headline")]
+
+
+def test_a_sponsored_story_or_a_teaser_is_no_headline() -> None:
+    sponsored = MENU + "Sponsor Content\n\nThe Brew Boys\n\nSponsor Content\n\nShare this Slideshow\n\n"
+    assert text_titles(sponsored + STORY_TEXT) == []
+    headline = "Council approves the new budget after a long night"
+    teaser = MENU + "next story\n\nFound at the fair: the best way to dress for the spring\n\n" + headline
+    assert text_titles(teaser + "\n\nBy Jane Doe\nMarch 3, 2022\n\n" + STORY_TEXT) == [(headline, "late-headline")]
+    # The last item of a menu is no teaser's label.
+    menu = MENU.rstrip("\n") + "\nMore stories\n\n" + headline + "\n\nBy Jane Doe\nMarch 3, 2022\n\n"
+    assert text_titles(menu + STORY_TEXT) == [(headline, "late-headline")]
+
+
+@pytest.mark.parametrize("back", ["Back to overview", "Zur\u00fcck zur \u00dcbersicht", "Back to Top Stories"])
+def test_a_link_back_is_no_headline(back: str) -> None:
+    text = back + "\n\nVon Moritz Bachmann publiziert am 25. September 2018\n\n" + STORY_TEXT
+    assert all(title != back for title, _ in text_titles(text))
+
+
 def test_an_article_paste_still_opens_with_its_headline() -> None:
     text = "Council approves the new budget\nBy Jane Doe\nMarch 3, 2022\n\n" + STORY_TEXT
     assert text_titles(text) == [("Council approves the new budget", "headline")]

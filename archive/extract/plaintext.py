@@ -969,7 +969,7 @@ _CONTINUATION_WORDS = frozenset(
     """.split()  # noqa: SIM905
 )
 _PAGE_CHROME = re.compile(
-    r"(?i:skip\s+to|listen\s+to\s+this|share\s+this|sign\s+(?:up|in)|log\s+in|subscribe|advertisement"
+    r"(?i:skip\s+to|back\s+to|zur\u00fcck|listen\s+to\s+this|share\s+this|sign\s+(?:up|in)|log\s+in|subscribe|advertisement"
     r"|menu|search|accept|we\s+use\s+cookies|cookie)\b"
 )
 _RUN_ON = re.compile(r"[a-z0-9][.!?]\s+[\"\u201c\u2018]?[A-Z]")
@@ -1054,11 +1054,15 @@ def _late_title(doc: _Doc, taken: set[int], bylined: Sequence[int] = ()) -> list
     its story (`archive.extract.common.headlines.page_headline`)."""
 
     def marked(number: int) -> bool:
-        """A byline or date line: read as one, or short and opening with 'By' or holding a date."""
+        """A byline or date line: read as one, or short and opening with 'By', holding a date or
+        being the header's other furniture (a date's label, a reading time, share buttons)."""
         text = doc.lines[number].text
         if number in taken:
             return True
-        return len(text.split()) <= _MARK_WORDS and bool(_BYLINE.match(text) or _dates_in(text))
+        if len(text.split()) > _MARK_WORDS:
+            return False
+        # A date without its year ('Updated Nov 19, 6:55 AM') and share buttons are the header's too.
+        return bool(_BYLINE.match(text) or _dates_in(text) or _FURNITURE.match(text))
 
     texts = [line.text for line in doc.lines]
     number = headlines.page_headline(texts, marked, _page_headline, _prose)

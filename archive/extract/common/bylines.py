@@ -40,7 +40,7 @@ ACCOUNTS = frozenset({"admin", "administrator", "webmaster", "editor", "guest", 
 FUNCTION_WORDS = frozenset(
     """
     this these that those what who how why when where we we're you you're your our my his her their it it's
-    its is are was were here's there's
+    its is are was were here's there's any every each some
     """.replace("'", "\u2019").split()
 ) | frozenset("we're you're it's here's there's".split())  # noqa: SIM905
 # Everything that makes a capitalised phrase in a byline something other than a person's name.

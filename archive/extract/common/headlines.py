@@ -116,18 +116,72 @@ def page_headline(
     standfirst or a caption may stand, not more text; the headline is then the headline-like
     line right above them. A short line over a longer headline-like line leaves it unclear
     which is the section label and which the headline; more such lines in a row than a
-    headline and a standfirst make are a list of other stories.
+    headline and a standfirst make are a list of other stories. Where no byline or date block
+    has a headline over it (and none was unclear), the headline may stand under the date or a
+    section's label, right above the story or share buttons. A line labelled as a paid story or,
+    by a label alone above it, as a link to another story ('Sponsor Content', 'Next story') is
+    none.
     """
     start = story_start(lines, prose)
     if start is None:
         return None
     above = [i for i in range(start - 1, -1, -1) if lines[i]][:_WINDOW]
     marks = [k for k, i in enumerate(above) if marked(i) and (k == 0 or not marked(above[k - 1]))]
+    unclear = False
     for position in marks[:_TRIES]:
         found = _headline_above(lines, above, position, marked, headline, prose)
-        if found is not None:
+        if found is not None and found != _UNCLEAR:
             return found
+        unclear = unclear or found == _UNCLEAR
+    if unclear:
+        return None
+    # The date or the section's label above the headline ('October 9, 2018 at 4:02 pm', 'Published
+    # 1 day ago'), share buttons or a standfirst between it and the story.
+    found = _headline_above(lines, above, 0, marked, headline, prose)
+    if found is not None and found != _UNCLEAR and any(marked(i) for i in _nonblank_around(lines, found, _MARK_REACH)):
+        return found
     return None
+
+
+_MARK_REACH = 2  # nonblank lines above or below a headline within which its date or byline stands
+
+
+def _nonblank_around(lines: Sequence[str], i: int, reach: int) -> list[int]:
+    up = [k for k in range(i - 1, -1, -1) if lines[k]][:reach]
+    down = [k for k in range(i + 1, len(lines)) if lines[k]][:reach]
+    return up + down
+
+
+# The label of a paid story among the site's own ('Sponsor Content', 'Sponsored', 'Paid Post').
+_PROMOTION = re.compile(
+    r"(?:sponsor(?:ed)?(?:\s+(?:content|story|post|by\b.*))?|paid\s+(?:content|post|partnership|for\s+by\b.*)"
+    r"|promoted(?:\s+(?:content|stories|by\b.*))?|advertorial|partner\s+content|presented\s+by\b.*)",
+    re.I,
+)
+_PROMOTION_LINE = 60  # characters: a label, not a sentence
+
+
+# The label over a link to another story ('Next story', 'Up next', 'Read next', 'Related').
+_TEASER = re.compile(
+    r"(?:next|previous|prev)\s+(?:story|article|post)|up\s+next|read\s+next|related(?:\s+(?:story|article))?"
+    r"|recommended(?:\s+for\s+you)?|you\s+may\s+also\s+like|more\s+stories|don['\u2019]t\s+miss",
+    re.I,
+)
+_LABEL_TRIM = " :|\u2022\u00b7\u00bb\u203a>"
+
+
+def _promoted(lines: Sequence[str], i: int) -> bool:
+    """Whether the nearest line above or below lines[i] labels it a paid story, or the line above,
+    standing alone (a menu runs its items together), labels it a link to another story: a
+    promotion or a teaser, not the page's headline."""
+    up = next((k for k in range(i - 1, -1, -1) if lines[k]), None)
+    above = lines[up].strip(_LABEL_TRIM) if up is not None else ""
+    below = next((t for t in lines[i + 1 :] if t), "").strip(_LABEL_TRIM)
+    if len(above) <= _PROMOTION_LINE and _PROMOTION.fullmatch(above):
+        return True
+    if up is not None and (up == 0 or not lines[up - 1]) and _TEASER.fullmatch(above):
+        return True
+    return len(below) <= _PROMOTION_LINE and bool(_PROMOTION.fullmatch(below))
 
 
 def headline_over(
@@ -142,7 +196,11 @@ def headline_over(
     For a page whose story starts too far below its header (a gallery, a ticker, a list of the
     most read stories between them) for `page_headline` to reach it."""
     above = [i for i in range(number, -1, -1) if lines[i]][:_WINDOW]
-    return _headline_above(lines, above, 0, marked, headline, prose)
+    found = _headline_above(lines, above, 0, marked, headline, prose)
+    return None if found == _UNCLEAR else found
+
+
+_UNCLEAR = -1  # headline-like lines above a byline, but which is the headline the page does not say
 
 
 def _headline_above(
@@ -154,13 +212,13 @@ def _headline_above(
     prose: Callable[[str], bool],
 ) -> int | None:
     """The headline over the byline or date block at above[position] (`above`: line numbers
-    going up), or None."""
+    going up); None when there is none, _UNCLEAR when there are several candidates."""
 
     def alone(i: int) -> bool:
         return (i == 0 or not lines[i - 1]) and (i + 1 >= len(lines) or not lines[i + 1])
 
     def candidate(i: int) -> bool:
-        return not marked(i) and alone(i) and headline(lines[i])
+        return not marked(i) and alone(i) and headline(lines[i]) and not _promoted(lines, i)
 
     skipped = sentences = 0
     while position < len(above) and not candidate(above[position]):
@@ -178,13 +236,15 @@ def _headline_above(
     while position < len(above) and candidate(above[position]):
         chain.append(above[position])
         position += 1
-    if not chain or len(chain) > _CHAIN:
+    if not chain:
         return None
+    if len(chain) > _CHAIN:
+        return _UNCLEAR
     if sentences:  # the standfirst is read: the headline is the line right above it
         return chain[0]
     chain.reverse()  # top first
     if len(chain) > 1 and len(lines[chain[0]].split()) <= _SHORT < len(lines[chain[1]].split()):
         # A label of a word or three over it is the section's ('Minnesota Wild', 'Watch CBSN
         # Live'); a longer short line may be a short headline over its standfirst: unclear.
-        return chain[1] if len(chain) == 2 and len(lines[chain[0]].split()) <= _LABEL else None
+        return chain[1] if len(chain) == 2 and len(lines[chain[0]].split()) <= _LABEL else _UNCLEAR
     return chain[0]
