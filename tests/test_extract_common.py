@@ -124,6 +124,8 @@ def test_styling_of_all_caps_names() -> None:
     assert person_value("JANE   DOE") == "Jane Doe"
     assert person_value("Jane   McDOE") == "Jane McDOE"
     assert shouting("AP 2022") and not shouting("Ap") and not shouting("2022")
+    # A script without case never shouts.
+    assert not shouting("港特首道歉") and not shouting("معارضون يسيطرون")
 
 
 # ---------------------------------------------------------------------------------------

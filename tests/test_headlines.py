@@ -281,6 +281,23 @@ def test_a_link_back_is_no_headline(back: str) -> None:
     assert all(title != back for title, _ in text_titles(text))
 
 
+def test_a_headline_in_a_script_without_spaces_or_capitals() -> None:
+    headline = "港特首就住宅违建事件道歉"
+    story = "香港行政长官在各方压力下就其大宅的违章建筑问题到立法会接受质询，并向香港民众道歉，引发各方关注和讨论。\n\n"
+    menu = "BBC Chinese\n简体版\n繁體版\n\n"
+    text = menu + headline + "\n\n更新时间 2012年12月10日, 10:41\nFacebook\nTwitter\n\n" + story * 2
+    assert text_titles(text) == [(headline, "late-headline")]
+    # A sentence (a full stop) is no headline.
+    sentence = "梁振英同时遭到泛民主派议员质问。"
+    assert text_titles(text.replace(headline, sentence)) == []
+
+
+def test_a_headline_run_into_its_date_leaves_the_standfirst_under_it_no_headline() -> None:
+    text = MENU + "Council approves the new budget after a long night\nPosted: March 3, 2022\n\n"
+    text += "Why the vote ends a month of talks over schools\n\n" + STORY_TEXT
+    assert ("Why the vote ends a month of talks over schools", "late-headline") not in text_titles(text)
+
+
 def test_an_article_paste_still_opens_with_its_headline() -> None:
     text = "Council approves the new budget\nBy Jane Doe\nMarch 3, 2022\n\n" + STORY_TEXT
     assert text_titles(text) == [("Council approves the new budget", "headline")]

@@ -194,8 +194,25 @@ _LATE_HEADER = 8  # nonblank lines above a late story start that may hold its he
 
 
 def _prose(text: str) -> bool:
-    core = text.rstrip("\"'\u201d\u2019)] ")
-    return len(text.split()) >= _STORY_WORDS and core.endswith((".", "!", "?", ":"))
+    core = text.rstrip("\"'\u201d\u2019)]\u300d\u300f ")
+    return _word_count(text) >= _STORY_WORDS and core.endswith((".", "!", "?", ":", "\u3002", "\uff01", "\uff1f"))
+
+
+def _wide(c: str) -> bool:
+    """A character of a script written without spaces between its words (CJK, kana)."""
+    return "\u3040" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff"
+
+
+_WIDE_PER_WORD = 2  # characters of Chinese or Japanese that say about as much as a word
+
+
+def _word_count(text: str) -> int:
+    """Words of a line, a run of Chinese or Japanese counted by its characters (two a word)."""
+    if not any(_wide(c) for c in text):
+        return len(text.split())
+    wide = sum(1 for c in text if _wide(c))
+    spaced = sum(1 for w in text.split() if not any(_wide(c) for c in w))
+    return spaced + -(-wide // _WIDE_PER_WORD)
 
 
 def _late_header(nonblank: Sequence[_Line]) -> set[int]:
@@ -978,8 +995,8 @@ _RUN_ON = re.compile(r"[a-z0-9][.!?]\s+[\"\u201c\u2018]?[A-Z]")
 def _is_kicker(text: str) -> bool:
     """A section label above a headline: 'News | Russia-Ukraine war', 'Europe', 'BREAKING
     NEWS'."""
-    words = text.split()
-    label = (len(words) == 1 or (shouting(text) and len(words) <= 4)) and text[-1] not in ".!?"
+    words = _word_count(text)
+    label = (words == 1 or (shouting(text) and words <= 4)) and text[-1] not in ".!?"
     return label or bool(_BREADCRUMB.fullmatch(text))
 
 
@@ -1104,10 +1121,14 @@ def _headline_like(text: str) -> bool:
     not a date, masthead, page title ('Headline | Section | Site'), breadcrumb ('Home > News >
     Headline'), list ('Gifts // Tech // Space') or page furniture ('Skip to content')."""
     words = text.split()
-    if not 3 <= len(words) <= 30 or len(text) > 200 or shouting(text):
+    if not 3 <= _word_count(text) <= 30 or len(text) > 200 or shouting(text):
         return False
-    if not (text[0].isupper() or text[0].isdigit() or text[0] in "\"\u201c\u2018'"):
+    # A script without capitals (Chinese, Arabic, Korean) starts a headline with any letter.
+    caseless = text[0].isalpha() and not (text[0].isupper() or text[0].islower())
+    if not (text[0].isupper() or text[0].isdigit() or caseless or text[0] in "\"\u201c\u2018'\u300c\u3010["):
         return False
+    if text.rstrip()[-1] in "\u3002\uff01":
+        return False  # a sentence in Chinese or Japanese
     # An abbreviation's period ends no sentence: '... in Worcester, Mass.', 'Gov. Baker signs ...'.
     plain = _ABBREVIATION.sub(lambda m: m.group().replace(".", ""), text) if "." in text else text
     core = plain.rstrip("\"'\u201d\u2019)]\u00bb ")

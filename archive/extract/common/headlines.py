@@ -138,9 +138,12 @@ def page_headline(
     # The date or the section's label above the headline ('October 9, 2018 at 4:02 pm', 'Published
     # 1 day ago'), share buttons or a standfirst between it and the story.
     found = _headline_above(lines, above, 0, marked, headline, prose)
-    if found is not None and found != _UNCLEAR and any(marked(i) for i in _nonblank_around(lines, found, _MARK_REACH)):
-        return found
-    return None
+    if found is None or found == _UNCLEAR or not any(marked(i) for i in _nonblank_around(lines, found, _MARK_REACH)):
+        return None
+    top = next((i for i in range(found - 1, -1, -1) if lines[i] and not marked(i)), None)
+    if top is not None and marked(top + 1) and headline(lines[top]):
+        return None  # a headline run into the date over it: the line found is its standfirst
+    return found
 
 
 _MARK_REACH = 2  # nonblank lines above or below a headline within which its date or byline stands

@@ -54,8 +54,9 @@ def is_person_name(
 
 
 def shouting(text: str) -> bool:
-    """Whether text has letters and none of them lowercase."""
-    return any(c.isalpha() for c in text) and not any(c.islower() for c in text)
+    """Whether text has capital letters and no lowercase ones (a script without case, such as
+    Chinese or Arabic, never shouts)."""
+    return any(c.isupper() for c in text) and not any(c.islower() for c in text)
 
 
 # Acronyms that title-casing must leave alone.
