@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from archive.extract import plaintext
 from archive.extract.plaintext import FIELDS, NAME, VERSION, Extracted, extract
 
 DATA = Path(__file__).resolve().parent / "data" / "plaintext"
@@ -668,6 +669,41 @@ def test_two_dates_beside_the_byline_that_disagree_give_none() -> None:
 def test_an_update_beside_the_byline_is_not_published() -> None:
     header = "Bridge to close for repairs\nBy Jane Doe\nUpdated Nov 13, 2019\n"
     assert values(_PAGE_MENU + "\n" + header + "\n" + _PAGE_BAR + "\n" + _PAGE_STORY, "published") == []
+
+
+# The date under the headline, where no line states it as the article's and no byline has one.
+
+
+@pytest.mark.parametrize(
+    ("under", "want"),
+    [
+        ("November 18, 2019 | 4:10pm\n", "2019-11-18"),
+        ("Share\n\nMonday, December 29, 2014\n", "2014-12-29"),
+        ("Nissan November 20, 2019 13:42\n", "2019-11-20"),
+        ("Updated November 20, 2019\n", None),  # an update is not the publication
+        ("November 18, 2019\nNovember 19, 2019\n", None),  # which is it?
+    ],
+)
+def test_the_date_under_the_headline_is_published(under: str, want: str | None) -> None:
+    headline = "Bridge to close for repairs after cracks found"
+    text = _PAGE_MENU + "\n" + headline + "\n\n" + under + "\nPrint\nEmail\n\n" + _PAGE_STORY
+    doc = plaintext._Doc(text)
+    title = plaintext._Hit("title", headline, text.index(headline), text.index(headline) + len(headline), "x")
+    found = plaintext._headline_date(doc, title, set())
+    assert [(str(h.value)[:10], h.rule) for h in found] == ([(want, "headline-date")] if want else [])
+    # Under a line that is not the headline, or past the story's start, no date is the article's.
+    story = _PAGE_MENU + "\n" + headline + "\n\n" + _PAGE_STORY + "\n" + under
+    assert plaintext._headline_date(plaintext._Doc(story), title, set()) == []
+
+
+def test_a_list_of_stories_each_over_its_date_gives_no_headline_nor_date() -> None:
+    listed = (
+        "\nNissan Sentra debuts with a refreshed design\n\nNovember 20, 2015\n\nAUTO NEWS\n\n"
+        "Boosted Nissan Sentra SR Turbo launched\n\nSeptember 12, 2016\n\n"
+    )
+    text = _PAGE_MENU + listed + _PAGE_STORY
+    assert values(text, "title") == []
+    assert values(text, "published") == []
 
 
 # The headline of a pasted page whose story starts far below its header.

@@ -1595,17 +1595,51 @@ def extract(data: bytes, decoding: Decoding | None = None) -> list[Extracted]:
     if not any(hit.field == "published" for hit in dates):
         dates += _byline_dates(doc, authors, caption_lines)
     hits = [*_outlet(doc, authors), *dates, *credits, *authors]
+    # A line already read as a byline, dateline, date or credit cannot be the headline.
+    taken = date_lines | caption_lines | {doc.line_at(hit.start) for hit in hits if hit.field in ("author", "outlet")}
+    bylined = sorted({doc.line_at(hit.start) for hit in authors})
+    titles = _title(doc, taken, bylined)
+    hits.extend(titles)
+    if not any(hit.field == "published" for hit in dates) and titles:
+        dates += _headline_date(doc, titles[0], caption_lines)
+        hits.extend(hit for hit in dates if hit.rule == "headline-date")
     if not any(hit.field == "published" for hit in dates):
         bound = _not_before(doc, date_lines, caption_lines)
         modified = next((hit for hit in dates if hit.field == "modified"), None)
         # A lower bound after the stated update date means one of them is misread: drop it.
         if bound and not (modified and str(bound.value) > str(modified.value)[:10]):
             hits.append(bound)
-    # A line already read as a byline, dateline, date or credit cannot be the headline.
-    taken = date_lines | caption_lines | {doc.line_at(hit.start) for hit in hits if hit.field in ("author", "outlet")}
-    bylined = sorted({doc.line_at(hit.start) for hit in authors})
-    hits.extend(_title(doc, taken, bylined))
     return _to_bytes(data, text, hits, decoding)
+
+
+_UNDER_HEADLINE = 6  # nonblank lines under the headline within which its date stands
+
+
+def _headline_date(doc: _Doc, title: _Hit, skip: set[int]) -> list[_Hit]:
+    """Rule "headline-date": where no line states the date as the article's and no byline has one,
+    the first date line under the article's headline, above its story: 'November 18, 2019 |
+    4:10pm', 'Monday, December 29, 2014', a name and its date ('Nissan November 20, 2019 13:42').
+    An update's date alone ('Updated ...') is not the publication; a caption's is none; dates
+    there that disagree give none."""
+    index = {line.number: i for i, line in enumerate(doc.nonblank)}
+    at = index.get(doc.line_at(title.start))
+    if at is None:
+        return []
+    candidates: list[tuple[int, _Dated]] = []
+    for line in doc.nonblank[at + 1 : at + 1 + _UNDER_HEADLINE]:
+        if _prose(line.text):
+            break  # the story has begun
+        if line.number in skip:
+            continue
+        segments = _date_line(line.text) or _byline_date(line.text, in_header=True) or []
+        for segment in segments:
+            if segment.kind != "modified":
+                candidates.append((line.start + segment.start, segment.dated.shifted(line.start)))
+    chosen = _single_value(candidates)  # two dates that disagree: which is the article's?
+    if chosen is None:
+        return []
+    start, dated = chosen
+    return [_Hit("published", dated.when.iso(), start, dated.end, "headline-date")]
 
 
 def _to_bytes(data: bytes, text: str, hits: Iterable[_Hit], decoding: Decoding) -> list[Extracted]:

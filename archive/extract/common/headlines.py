@@ -131,7 +131,7 @@ def page_headline(
     for position in marks[:_TRIES]:
         found = _headline_above(lines, above, position, marked, headline, prose)
         if found is not None and found != _UNCLEAR:
-            return found
+            return None if _listed(lines, found, marked, headline) else found
         unclear = unclear or found == _UNCLEAR
     if unclear:
         return None
@@ -143,10 +143,24 @@ def page_headline(
     top = next((i for i in range(found - 1, -1, -1) if lines[i] and not marked(i)), None)
     if top is not None and marked(top + 1) and headline(lines[top]):
         return None  # a headline run into the date over it: the line found is its standfirst
-    return found
+    return None if _listed(lines, found, marked, headline) else found
 
 
 _MARK_REACH = 2  # nonblank lines above or below a headline within which its date or byline stands
+_LIST_REACH = 4  # nonblank lines above a headline where the story before it in a list stands
+
+
+def _listed(lines: Sequence[str], found: int, marked: Callable[[int], bool], headline: Callable[[str], bool]) -> bool:
+    """Whether the line found is one of a list of stories, each a headline over its date or
+    byline: another such pair stands right above it ('Nissan Sentra debuts...' / 'November 20,
+    2015' / 'AUTO NEWS' / the line found / 'September 12, 2016')."""
+    up = [i for i in range(found - 1, -1, -1) if lines[i]][:_LIST_REACH]
+    for i in up:
+        following = next((k for k in range(i + 1, found) if lines[k]), None)
+        alone = (i == 0 or not lines[i - 1]) and not lines[i + 1]
+        if following is not None and alone and not marked(i) and marked(following) and headline(lines[i]):
+            return True
+    return False
 
 
 def _nonblank_around(lines: Sequence[str], i: int, reach: int) -> list[int]:
