@@ -104,10 +104,12 @@ _POOL = re.compile(r"(?<=\w)\s*/\s*pool\s*(?=/\s*\w)", re.I)  # a pool photo's m
 _LEADING_QUALIFIER = re.compile(r"^(?:file|archive)(?:\s+photo)?(?:\s+(?:19|20)\d\d)?\s*/\s*", re.I)
 
 # Where credits may start in a caption: after a sentence, a separator or an opening bracket, or glued
-# to the caption's last period ('…on Tuesday.Credit...Lynsey Addario for The New York Times').
+# to the caption's last period ('…on Tuesday.Credit...Lynsey Addario for The New York Times', a
+# credit element run into its caption: '… near Lost Hills, California.David McNew—Getty Images').
 _BOUNDARY = re.compile(
     r"[.!?\u2026\"\u201d\u2019')\]]\s+|\s[|\u2013\u2014]\s+|[(\[]"
     r"|(?<=[^\W_][.!?])(?=(?:Credit|Photo|Image|Picture|Foto|Фото|Bild)\b)"
+    r"|(?<=[^\W\d_]{2}[.!?])(?=[A-Z][a-z]+[\s/\u2014\u2013-])"  # '… California.David McNew—Getty Images'
     r"|(?<=\w),\s+(?=(?i:photos?|images?|pictures?|photography)\s+by\s)"  # '… in the gallery, images by Jane Doe'
 )
 _CLOSERS = {"(": ")", "[": "]"}
