@@ -517,6 +517,23 @@ def test_htmldate_fills_in_only_without_explicit_dates() -> None:
     assert [(f.value, f.rule) for f in facts_of(bare, "published")] == [("2022-03-20", "htmldate")]
 
 
+def test_the_visible_text_s_date_comes_before_htmldate_s_guess() -> None:
+    # No markup states the date; the byline block prints it (a repost's header), and a reader's
+    # comment further down has another day that htmldate would take.
+    info = '<div class="m-bar">Max Blumenthal<br>The Grayzone<br>Thu, 14 May 2020 17:55 UTC</div>'
+    comment = '<div class="comment"><span class="when">2023-12-25</span> Great piece.</div>'
+    body = "<article><h1>Headline here</h1>" + info + STORY + "</article>" + comment
+    found = facts_of(extract(page("", body)), "published")
+    assert [(f.value, f.rule, f.key) for f in found] == [
+        ("2020-05-14T17:55:00+00:00", "text:header-date", "visible text")
+    ]
+    # Where the text states no date either, htmldate still fills in.
+    bare = extract(
+        page('<meta name="date" content="2022-03-20">', "<article><h1>Headline here</h1>" + STORY + "</article>")
+    )
+    assert [(f.value, f.rule) for f in facts_of(bare, "published")] == [("2022-03-20", "htmldate")]
+
+
 def test_a_front_page_gets_no_date_from_htmldate() -> None:
     # A site's front page (canonical URL its root) lists stories: their dates are not its own.
     body = '<article><h1>Headline here</h1><div data-date="2022-03-20">March 20</div>' + STORY + "</article>"

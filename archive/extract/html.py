@@ -34,10 +34,12 @@ human reader, and the policy is to abstain rather than guess:
   reads it) is given in the outlet's local time: its zone as printed, or the offset that makes
   it the metadata's instant; a printed publication date that is clearly the article's
   (labelled, or below the headline) is preferred to metadata that disagree, which are then
-  left out with a note. An update time is `modified`, never `published`. htmldate is
-  consulted only when the page states no publication date in its metadata or article header,
-  since it reads the same markup and adds nothing but risk (a URL date, a modified date)
-  where explicit metadata exists.
+  left out with a note. An update time is `modified`, never `published`. Where the page
+  states no publication date in its metadata or article header, the plain-text rules read its
+  visible text (a labelled date, a date under the headline or beside the byline: rule
+  "text:<rule>", key "visible text"); only where that finds none either is htmldate
+  consulted, since it reads the same markup and adds nothing but risk (a URL date, a modified
+  date, a comment's date) where the page states its date.
 * The title is one fact: the JSON-LD headline, else og:title, else the article's `<h1>`,
   else `<title>` (a " | Outlet" suffix is removed only when it names the outlet found).
 * Photo credits come from JSON-LD images (`creditText`, `creator`/`author`,
@@ -2348,6 +2350,8 @@ def _extract(data: bytes, base_url: str | None, notes: list[Note], transport: st
 
     facts, outlet_keys = _outlets(page)
     dates = _dates(page)
+    if not dates.published and (visible := _visible_text_date(page)):
+        dates.published.append(visible)
     if not dates.published:
         _add_htmldate(page, dates)
     facts += _grouped("published", dates.published, _same_time, _most_precise)
@@ -2365,6 +2369,20 @@ def _extract(data: bytes, base_url: str | None, notes: list[Note], transport: st
     found = _credit_facts(page, credits, [*_text_credits(page), *_attribute_credits(page)])
     facts += found or _credit_facts(page, _script_credits(page))
     return facts
+
+
+def _visible_text_date(page: _Page) -> _Cand | None:
+    """Where the markup states no date, the one the page's visible text gives by the plain-text
+    rules: a labelled date ('Published ...'), a date in the article's header or beside its byline
+    ('Max Blumenthal / The Grayzone / Thu, 14 May 2020 17:55 UTC'), as printed, before htmldate's
+    guess."""
+    if _home_page(page):
+        return None
+    body = page.root.find("body")
+    for e in _plaintext(_text(body if body is not None else page.root)):
+        if e.field == "published" and isinstance(e.value, str):
+            return _Cand(e.value, f"text:{e.rule}", "visible text", e.evidence)
+    return None
 
 
 def _add_htmldate(page: _Page, dates: _Dates) -> None:
