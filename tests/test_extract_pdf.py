@@ -526,6 +526,29 @@ def test_an_error_page_s_title_is_no_headline(title: str) -> None:
     assert [n.note for n in notes] == ["title not taken"]
 
 
+def test_a_print_s_title_suffix_names_the_outlet_where_its_text_does_too() -> None:
+    title = "Storm floods the valley - Valley Courier"
+    footer = [
+        "Storm floods the valley",
+        "",
+        "The river rose overnight.",
+        "",
+        "\u00a9 2019 Valley Courier. All rights reserved.",
+    ]
+    (fact,) = pdf._title_outlet(title, footer)
+    assert (fact.field, fact.value, fact.rule, fact.evidence) == ("outlet", "Valley Courier", "pdf-title-suffix", title)
+    # The name alone between blank lines at the top is the masthead; in a run of menu items it is a section's.
+    assert [f.value for f in pdf._title_outlet(title, ["", "Valley Courier", "", "Storm floods the valley"])] == [
+        "Valley Courier"
+    ]
+    menu = ["NEWS", "Auto News", "Car Deals", "", "Storm floods the valley"]
+    assert pdf._title_outlet("Storm floods the valley - Auto News", menu) == []
+    # The suffix alone, another site's copyright, a wire agency's name: none.
+    assert pdf._title_outlet(title, ["Storm floods the valley", "The river rose overnight."]) == []
+    assert pdf._title_outlet(title, ["\u00a9 2019 Harbor Times. All rights reserved."]) == []
+    assert pdf._title_outlet("Storm floods the valley - Reuters", ["\u00a9 2019 Reuters. All rights reserved."]) == []
+
+
 def test_a_printed_heading_the_page_title_does_not_state_is_not_the_headline() -> None:
     other = Fact("title", "Loading Photo Gallery", "text:late-headline", "Loading Photo Gallery", key="pdf-text")
     same = Fact("title", "Storm floods the valley", "text:late-headline", "Storm floods the valley", key="pdf-text")

@@ -15,6 +15,9 @@ to abstain rather than guess:
   parts is not taken. A /Title in one part is the title where the text shows it (as a line, or
   its letters in order over the print's line breaks, for three words or more); else it is the
   headline only the metadata states (`meta_title`); an error page's ("Forbidden") is none.
+* outlet: from the text rules; for a browser's print whose text names none, the site's name
+  that ends its /Title ("Headline - Site") where the text names it too (rule
+  "pdf-title-suffix": a copyright line, the masthead, a link about the site).
 * author: /Author or XMP dc:creator, only when every name in it looks like a person's
   ("Jane Doe", not "jdoe", "Microsoft Word" or "Administrator"). Disagreement: none.
 * created: /CreationDate or XMP xmp:CreateDate, as ISO 8601 (a datetime with its offset
@@ -57,6 +60,7 @@ from xml.etree import ElementTree
 from archive.extract.api import Document, Fact, FunctionExtractor, Note, Result
 from archive.extract.common.dates import When, same_time
 from archive.extract.common.headlines import agrees, error_title
+from archive.extract.common.mastheads import title_outlet
 from archive.extract.common.names import capitalize_words, is_person_name, shouting
 
 NAME = "pdf"
@@ -120,6 +124,8 @@ def extract(path: Path, *, timeout: float = TIMEOUT) -> Result:
             cut = [_page_title(f, body, notes) if f.rule == "pdf-info-title" else f for f in facts]
             facts = [f for f in cut if f is not None]
             text_facts = _agreeing_titles(text_facts, titles, notes)
+            if titles and not any(f.field == "outlet" for f in text_facts):
+                text_facts += _title_outlet(titles[0], body)
         facts.extend(text_facts)
     # Without byte spans, two readings of the same words (a credit repeated on a later page)
     # are one fact.
@@ -966,6 +972,14 @@ def _page_title(fact: Fact, lines: Sequence[str], notes: list[Note]) -> Fact | N
     # Printed nowhere as a line: the headline the page's metadata states (a search headline, the
     # site's name alone), not the one the page shows.
     return Fact("meta_title", fact.value, fact.rule, fact.evidence, key=fact.key)
+
+
+def _title_outlet(title: str, lines: Sequence[str]) -> list[Fact]:
+    """Rule "pdf-title-suffix": a browser's print whose text names no outlet by the plain-text
+    rules, whose /Title ends with a site's name that the text names too (its copyright line, its
+    masthead: `archive.extract.common.mastheads.title_outlet`)."""
+    name = title_outlet(title, lines, "\n".join(lines))
+    return [Fact("outlet", name, "pdf-title-suffix", title, key="pdf:/Title suffix")] if name else []
 
 
 def _agreeing_titles(facts: list[Fact], titles: Sequence[str], notes: list[Note]) -> list[Fact]:
