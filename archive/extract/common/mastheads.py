@@ -544,4 +544,3 @@ def title_outlet(title: str, lines: Sequence[str], text: str) -> str | None:
     if len(outlets) != 1 or 0 not in outlets[0].signals:
         return None
     return outlets[0].value
-
