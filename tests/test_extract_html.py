@@ -94,7 +94,7 @@ STORY = (
 
 def test_identity() -> None:
     assert NAME == "html"
-    assert VERSION == "1.4.0"  # 1.4.0: more byline forms, credits in script data, no htmldate on front pages
+    assert VERSION == "1.5.0"  # 1.5.0: the page's domain witnesses the outlet; the visible text's date before htmldate
 
 
 # ---------------------------------------------------------------------------------------

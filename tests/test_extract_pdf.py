@@ -48,7 +48,7 @@ def assert_valid(result: Result) -> None:
 
 def test_identity() -> None:
     assert NAME == "pdf"
-    assert VERSION == "1.2.0"  # 1.2.0: a printed heading counts as the headline only where /Title states it
+    assert VERSION == "1.3.0"  # 1.3.0: /Title is the title only where the print shows it; the /Title suffix as outlet
 
 
 @pytest.mark.parametrize("path", FIXTURES, ids=[p.stem for p in FIXTURES])

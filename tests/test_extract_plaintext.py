@@ -56,7 +56,7 @@ def assert_valid(data: bytes, found: list[Extracted]) -> None:
 
 def test_identity() -> None:
     assert NAME == "plaintext"
-    assert VERSION == "1.3.0"  # 1.3.0: byline and menu outlets, byline dates, the headline over the byline
+    assert VERSION == "1.4.0"  # 1.4.0: the date under the headline, headlines in caseless scripts, promotions skipped
 
 
 # ---------------------------------------------------------------------------------------

@@ -64,7 +64,7 @@ from archive.extract.common.mastheads import title_outlet
 from archive.extract.common.names import capitalize_words, is_person_name, shouting
 
 NAME = "pdf"
-VERSION = "1.2.0"
+VERSION = "1.3.0"
 MEDIA_TYPES = frozenset({"application/pdf"})
 
 TIMEOUT = 60.0  # seconds for the whole parse, metadata and text
