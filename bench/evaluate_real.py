@@ -12,6 +12,8 @@ Values are compared as sets per page (two rules giving the same value corroborat
 count twice), after Unicode NFC, whitespace collapse and case folding:
 * outlet, author: the name; title: the visible headline (a prediction equal to the label's meta
   title is not wrong, it is counted apart as "meta title found", as is a `meta_title` claim of it);
+  A wrong outlet that `outlets.same_outlet` finds another spelling of the labelled one
+  ('LiveScience' for 'Live Science') is still counted wrong, and counted apart beside the table;
 * published: the date part as labelled (the first 10 characters, fewer if only a month or year
   is stated); "exact" is the full value as labelled, offset and all, beside it;
 * credit: the (photographer, agency) pair, null matching absent.
@@ -39,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from archive.extract.common.outlets import same_outlet
 from archive.extract.identify import identify
 from archive.service.extraction import Doc, Extractors
 from bench.paste import paste, read_page
@@ -134,6 +137,7 @@ class Score:
     found: Counter[str] = field(default_factory=Counter)
     exact: Counter[str] = field(default_factory=Counter)  # published: full value as labelled
     meta_title: Counter[str] = field(default_factory=Counter)  # labelled meta titles / found as a claim
+    spelling: Counter[str] = field(default_factory=Counter)  # wrong outlets that spell the labelled one otherwise
     wrong: list[dict[str, Any]] = field(default_factory=list)
     pages: int = 0
 
@@ -160,6 +164,9 @@ class Score:
             labelled = list(exp.want.values())
             for key in sorted(have.keys() - exp.known):
                 self.wrong.append({"page": page, "field": name, "predicted": have[key], "labelled": labelled})
+                if name == "outlet":
+                    self.spelling["wrong"] += 1
+                    self.spelling["same outlet"] += any(same_outlet(have[key], str(v)) for v in labelled)
             for key in sorted(exp.want.keys() - have.keys()):
                 self.wrong.append({"page": page, "field": name, "missed": exp.want[key]})
             if name == "published" and exp.want:
@@ -188,6 +195,7 @@ class Score:
             "fields": self.table(),
             "published_exact": dict(self.exact),
             "meta_title": dict(self.meta_title),
+            "outlet_spelling": dict(self.spelling),
             "wrong": self.wrong,
         }
 
@@ -307,6 +315,12 @@ def _print_table(title: str, r: dict[str, Any]) -> None:
     exact = r["published_exact"]
     found, labelled = exact.get("exact", 0), exact.get("labelled", 0)
     print(f"  published exactly as labelled (full value, offset kept): {found} of {labelled}")
+    spelling = r["outlet_spelling"]
+    if spelling:
+        print(
+            f"  wrong outlets that are another spelling of the labelled one (outlets.same_outlet):"
+            f" {spelling['same outlet']} of {spelling['wrong']}"
+        )
     if r["meta_title"]:
         meta = r["meta_title"]
         print(
