@@ -639,9 +639,8 @@ def _self_dates(doc: _Doc) -> tuple[list[_Hit], set[int]]:
             continue
         if segments is None or (not in_header and all(s.kind == "bare" for s in segments)):
             continue  # a date alone on a line in the story is the story's (a timeline entry)
-        following = doc.next_nonblank(line)
-        if all(s.kind == "bare" for s in segments) and following and following.text[:1] in "|©":
-            continue  # a date continued by a credit ('27-06-2012' / '| Efe') is a photo's
+        if all(s.kind == "bare" for s in segments) and _photo_date(doc, line):
+            continue
         if not promoted and not _ON.match(line.text):
             # Lines beside a byline stay out: the headline rules read the first date line as
             # the header's, and these stand below the byline.
@@ -670,6 +669,12 @@ def _self_dates(doc: _Doc) -> tuple[list[_Hit], set[int]]:
         if not chosen or chosen[1].when.day <= dated.when.day:
             hits.append(_Hit("modified", dated.when.iso(), start, dated.end, "updated-line"))
     return hits, date_lines
+
+
+def _photo_date(doc: _Doc, line: _Line) -> bool:
+    """Whether a date line is continued by a credit ('27-06-2012' / '| Efe'): a photo's date."""
+    following = doc.next_nonblank(line)
+    return following is not None and following.text[:1] in "|\u00a9"
 
 
 _BESIDE_BYLINE = 2  # nonblank lines above or below the article's byline where its date may stand alone
@@ -1629,7 +1634,7 @@ def _headline_date(doc: _Doc, title: _Hit, skip: set[int]) -> list[_Hit]:
     for line in doc.nonblank[at + 1 : at + 1 + _UNDER_HEADLINE]:
         if _prose(line.text):
             break  # the story has begun
-        if line.number in skip:
+        if line.number in skip or _photo_date(doc, line):
             continue
         segments = _date_line(line.text) or _byline_date(line.text, in_header=True) or []
         for segment in segments:
