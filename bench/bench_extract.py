@@ -7,7 +7,10 @@ the shared corpus (`../shared/corpus`, gzipped pages decompressed first, outside
 once by `html.extract`; prints pages/s and the slowest pages. Figures only, no targets asserted:
 ingest's budget is ~2 ms of CPU per article.
 
-Run: `.venv/bin/python -m bench.bench_extract [--reps N] [--no-html] [--corpus DIR]`.
+`--growth` also times made HTML pages of 0.6 to 6.3 MiB, in seconds per MiB (level where every
+step is linear).
+
+Run: `.venv/bin/python -m bench.bench_extract [--reps N] [--no-html] [--growth] [--corpus DIR]`.
 """
 
 from __future__ import annotations
@@ -77,15 +80,38 @@ def _html(corpus: Path) -> None:
         print(f"  slowest: {seconds * 1e3:7.1f} ms  {name}")
 
 
+_PARAGRAPH = "<p>The council met on Monday and voted to close the old bridge after engineers found cracks.</p>\n"
+
+
+def _growth() -> None:
+    """html.extract on made pages of growing size (a long menu, a headline, many paragraphs): the
+    seconds per MiB stay level where every step is linear; a rising figure is a quadratic step."""
+    from archive.extract import html
+
+    menu = "<ul>" + "".join(f"<li><a href='/s{i}'>Section {i}</a></li>" for i in range(2000)) + "</ul>"
+    print("html.extract on made pages of growing size, CPU time (the worker's limit is 60 s a document)")
+    for paragraphs in (5_000, 20_000, 60_000):
+        body = menu + "<h1>Council closes the old bridge for repairs</h1>" + _PARAGRAPH * paragraphs
+        data = f"<html><head><title>Bridge</title></head><body>{body}</body></html>".encode()
+        start = time.process_time()
+        html.extract(data)
+        spent = time.process_time() - start
+        mib = len(data) / (1 << 20)
+        print(f"  {mib:6.1f} MiB  {spent:7.2f} s  {spent / mib:6.2f} s/MiB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=1000)
     parser.add_argument("--no-html", action="store_true")
+    parser.add_argument("--growth", action="store_true", help="also time HTML pages of growing size")
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     args = parser.parse_args()
     _plaintext(args.reps)
     if not args.no_html:
         _html(args.corpus)
+    if args.growth:
+        _growth()
 
 
 if __name__ == "__main__":

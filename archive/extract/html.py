@@ -2241,7 +2241,6 @@ def _header_view(page: _Page) -> Element:
     other blocks around the article, no story. htmldate reads every <time> and date-classed
     element it is shown, and a date in the story ('the war began on <time>') or in the
     masthead (today's date) is not the publication date."""
-    tree = page.root.getroottree()
     order, story_start = _story_start(page)
     drop: list[Element] = list(page.chrome)
     node = page.scope
@@ -2255,14 +2254,15 @@ def _header_view(page: _Page) -> Element:
         for element, number in order.items()
         if number >= story_start and order.get(element.getparent(), -1) < story_start and element is not page.scope
     )
-    paths = [tree.getpath(element) for element in drop if isinstance(element.tag, str)]
+    dropped = {element for element in drop if isinstance(element.tag, str)}
     view = deepcopy(page.root)
-    found = [view.xpath(path) for path in paths]  # all found before any is removed
-    for elements in found:
-        for element in elements:
-            parent = element.getparent()
-            if parent is not None:
-                parent.remove(element)
+    # The copy has the original's nodes in the same document order: pair them in one walk (a path
+    # per element, looked up in the copy, costs a pass over its siblings each: quadratic).
+    targets = [copy for original, copy in zip(page.root.iter(), view.iter(), strict=True) if original in dropped]
+    for element in targets:  # all found before any is removed
+        parent = element.getparent()
+        if parent is not None:
+            parent.remove(element)
     return view
 
 
@@ -2371,6 +2371,9 @@ def _extract(data: bytes, base_url: str | None, notes: list[Note], transport: st
     return facts
 
 
+_DATE_TEXT = 200_000  # characters of the visible text read for its date: far past any page's header
+
+
 def _visible_text_date(page: _Page) -> _Cand | None:
     """Where the markup states no date, the one the page's visible text gives by the plain-text
     rules: a labelled date ('Published ...'), a date in the article's header or beside its byline
@@ -2379,7 +2382,10 @@ def _visible_text_date(page: _Page) -> _Cand | None:
     if _home_page(page):
         return None
     body = page.root.find("body")
-    for e in _plaintext(_text(body if body is not None else page.root)):
+    text = _text(body if body is not None else page.root)
+    if len(text) > _DATE_TEXT:  # the header and the story's start are read; the rest costs time only
+        text = text[: text.rfind("\n", 0, _DATE_TEXT) + 1 or _DATE_TEXT]
+    for e in _plaintext(text):
         if e.field == "published" and isinstance(e.value, str):
             return _Cand(e.value, f"text:{e.rule}", "visible text", e.evidence)
     return None

@@ -192,8 +192,9 @@ def _promoted(lines: Sequence[str], i: int) -> bool:
     standing alone (a menu runs its items together), labels it a link to another story: a
     promotion or a teaser, not the page's headline."""
     up = next((k for k in range(i - 1, -1, -1) if lines[k]), None)
+    down = next((k for k in range(i + 1, len(lines)) if lines[k]), None)
     above = lines[up].strip(_LABEL_TRIM) if up is not None else ""
-    below = next((t for t in lines[i + 1 :] if t), "").strip(_LABEL_TRIM)
+    below = lines[down].strip(_LABEL_TRIM) if down is not None else ""
     if len(above) <= _PROMOTION_LINE and _PROMOTION.fullmatch(above):
         return True
     if up is not None and (up == 0 or not lines[up - 1]) and _TEASER.fullmatch(above):
