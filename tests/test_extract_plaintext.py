@@ -305,6 +305,7 @@ def test_outlet_signals_that_disagree_give_none() -> None:
         ("Published\n23 March 2022", "2022-03-23"),
         ("March 23, 2022 9:15 AM ET", "2022-03-23T09:15:00-04:00"),  # a date line in the header
         ("Wed 23 Mar 2022 18.32 GMT", "2022-03-23T18:32:00+00:00"),
+        ("By Jane Doe2022-03-23 09:15:00 UTC", "2022-03-23T09:15:00+00:00"),  # run together by the copy
     ],
 )
 def test_published(line: str, published: str) -> None:

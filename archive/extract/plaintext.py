@@ -552,6 +552,10 @@ def _dated_tail(text: str, start: int, *, trailing_words: int = 0) -> list[_Date
     return None
 
 
+# An ISO date run into the name before it by a page's copy ('Cashmore2010-01-01').
+_GLUED_ISO = re.compile(r"(?<=[a-z])(?:19|20)\d\d-[01]\d-[0-3]\d\b")
+
+
 def _byline_date(text: str, *, in_header: bool) -> list[_DateSegment] | None:
     """A byline and its date on one line: 'By Jane Doe - March 23, 2022 9:15 AM EST', 'By Jane
     Doe | Posted Feb. 27, 2014, 5:17 p.m.', 'Von Jane Doe publiziert am 25. September 2018'; in
@@ -564,9 +568,13 @@ def _byline_date(text: str, *, in_header: bool) -> list[_DateSegment] | None:
         return None
     begin = byline.end() if byline else 0
     first = next(iter(printed.printed_in(text[begin:], limit=1)), None)
-    if first is None or first.start == 0:
+    glued = _GLUED_ISO.search(text, begin) if byline else None
+    if glued and (first is None or begin + first.start > glued.start()):
+        start = glued.start()  # 'By Pete Cashmore2010-01-01 09:32:17 UTC': the copy ran them together
+    elif first is None or first.start == 0:
         return None
-    start = begin + first.start
+    else:
+        start = begin + first.start
     labels = list(_DATE_LABEL.finditer(text, begin, start))
     label = labels[-1] if labels else None
     if label is not None and label.end() == start:
