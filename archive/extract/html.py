@@ -232,6 +232,14 @@ class _Page:
     articles: list[tuple[str, JsonObject]] = field(default_factory=list)
     scope: Element = None
     chrome: set[Element] = field(default_factory=set)
+    _visible: str | None = None
+
+    def visible_text(self) -> str:
+        """The visible text of the page's body (of the whole page if it has none), read once."""
+        if self._visible is None:
+            body = self.root.find("body")
+            self._visible = _text(body if body is not None else self.root)
+        return self._visible
 
     def resolve(self, value: object) -> object:
         """A JSON-LD reference ({"@id": ...}, or an @id string) replaced by the node it names."""
@@ -518,8 +526,7 @@ def _outlets(page: _Page) -> tuple[list[Fact], set[str]]:
     spelling and drops outlets with less support, a wire agency and an owning company.
     """
     sources = _outlet_sources(page)
-    body = page.root.find("body")
-    visible = _text(body if body is not None else page.root)
+    visible = page.visible_text()
     lines = visible.split("\n")
     holders, links = mastheads.footer_lines(lines)
     for _, holder, rule, line in holders:
@@ -2381,8 +2388,7 @@ def _visible_text_date(page: _Page) -> _Cand | None:
     guess."""
     if _home_page(page):
         return None
-    body = page.root.find("body")
-    text = _text(body if body is not None else page.root)
+    text = page.visible_text()
     if len(text) > _DATE_TEXT:  # the header and the story's start are read; the rest costs time only
         text = text[: text.rfind("\n", 0, _DATE_TEXT) + 1 or _DATE_TEXT]
     for e in _plaintext(text):

@@ -62,6 +62,7 @@ from archive.extract.common.dates import When, same_time
 from archive.extract.common.headlines import agrees, error_title
 from archive.extract.common.mastheads import title_outlet
 from archive.extract.common.names import capitalize_words, is_person_name, shouting
+from archive.extract.common.text import spaceless
 
 NAME = "pdf"
 VERSION = "1.3.0"
@@ -894,8 +895,8 @@ _HEADLINE_WIDE = 4  # CJK characters: a headline written without spaces is this 
 
 
 def _wide_chars(text: str) -> int:
-    """Characters of scripts written without spaces between words (CJK, kana, hangul)."""
-    return sum(1 for c in text if "\u3040" <= c <= "\u9fff" or "\uac00" <= c <= "\ud7af")
+    """Characters that take two columns: Chinese and Japanese, and Korean syllables."""
+    return sum(1 for c in text if spaceless(c) or "\uac00" <= c <= "\ud7af")
 
 
 def _width(text: str) -> int:

@@ -64,7 +64,7 @@ from archive.extract.common.dates import When
 from archive.extract.common.encoding import Decoding, decide, read
 from archive.extract.common.names import INITIALS, SUFFIXES, is_person_name, person_value, shouting, title_case
 from archive.extract.common.outlets import outlet_key
-from archive.extract.common.text import fold, has_any
+from archive.extract.common.text import fold, has_any, spaceless
 
 NAME = "plaintext"
 VERSION = "1.4.0"
@@ -158,6 +158,7 @@ class _Doc:
         self.text = text
         self.lines = _split_lines(text)
         self.nonblank = [line for line in self.lines if line.text]
+        self.index = {line.number: i for i, line in enumerate(self.nonblank)}  # line number -> in nonblank
         self.header = _header(self.nonblank)
         self.late_header = _late_header(self.nonblank)
         self.header_numbers = {line.number for line in self.header} | self.late_header
@@ -198,20 +199,15 @@ def _prose(text: str) -> bool:
     return _word_count(text) >= _STORY_WORDS and core.endswith((".", "!", "?", ":", "\u3002", "\uff01", "\uff1f"))
 
 
-def _wide(c: str) -> bool:
-    """A character of a script written without spaces between its words (CJK, kana)."""
-    return "\u3040" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff"
-
-
 _WIDE_PER_WORD = 2  # characters of Chinese or Japanese that say about as much as a word
 
 
 def _word_count(text: str) -> int:
     """Words of a line, a run of Chinese or Japanese counted by its characters (two a word)."""
-    if not any(_wide(c) for c in text):
+    if not any(spaceless(c) for c in text):
         return len(text.split())
-    wide = sum(1 for c in text if _wide(c))
-    spaced = sum(1 for w in text.split() if not any(_wide(c) for c in w))
+    wide = sum(1 for c in text if spaceless(c))
+    spaced = sum(1 for w in text.split() if not any(spaceless(c) for c in w))
     return spaced + -(-wide // _WIDE_PER_WORD)
 
 
@@ -693,7 +689,7 @@ def _byline_dates(doc: _Doc, authors: Sequence[_Hit], skip: set[int]) -> list[_H
     the article's byline ('by Regan September 15, 2014', 'By Alya Mooro - 19 December 2014') or
     alone on a line right above or below it ('David Ehrlich' / 'Nov 13, 2019 4:26 pm'). The byline
     is the one `_authors` read as the article's; lines in `skip` (captions) are none."""
-    index = {line.number: i for i, line in enumerate(doc.nonblank)}
+    index = doc.index
     candidates: list[tuple[int, _Dated]] = []
     seen: set[int] = set()
     for number in dict.fromkeys(doc.line_at(hit.start) for hit in authors):
@@ -946,7 +942,7 @@ def _byline_outlets(doc: _Doc, authors: Sequence[_Hit]) -> list[tuple[int, str, 
     """The outlet each byline line of `authors` credits ('By Rob Picheta, CNN'), as (index in
     doc.nonblank, name, span in the line); a wire agency's credit is the story's source, not the
     page's outlet, and a place ('Jane Doe, Kyiv') is none."""
-    index = {line.number: i for i, line in enumerate(doc.nonblank)}
+    index = doc.index
     found: list[tuple[int, str, int, int]] = []
     for number in dict.fromkeys(doc.line_at(hit.start) for hit in authors):
         line = doc.lines[number]
@@ -1634,7 +1630,7 @@ def _headline_date(doc: _Doc, title: _Hit, skip: set[int]) -> list[_Hit]:
     4:10pm', 'Monday, December 29, 2014', a name and its date ('Nissan November 20, 2019 13:42').
     An update's date alone ('Updated ...') is not the publication; a caption's is none; dates
     there that disagree give none."""
-    index = {line.number: i for i, line in enumerate(doc.nonblank)}
+    index = doc.index
     at = index.get(doc.line_at(title.start))
     if at is None:
         return []

@@ -29,3 +29,9 @@ def has_any(folded: str, words: tuple[str, ...]) -> bool:
         if word in folded:
             return True
     return False
+
+
+def spaceless(c: str) -> bool:
+    """Whether c is a character of a script written without spaces between its words (Chinese,
+    Japanese kana and kanji)."""
+    return "\u3040" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff"
