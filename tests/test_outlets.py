@@ -58,6 +58,8 @@ def outlets(data: bytes) -> set[str]:
         ("AP News", "Associated Press"),
         ("BHG.com", "Better Homes and Gardens"),
         ("bhg.com", "Better Homes & Gardens"),
+        ("ประชาไท Prachatai.com", "ประชาไท"),
+        ("Valley Courier valleycourier.com", "valleycourier.com"),
     ],
 )
 def test_spellings_of_one_outlet_are_the_same_outlet(a: str, b: str) -> None:
@@ -138,6 +140,10 @@ def never(_: str) -> bool:
     return False
 
 
+def always(_: str) -> bool:
+    return True
+
+
 def test_weak_sources_alone_name_no_outlet_unless_two_kinds_agree() -> None:
     title = Signal("Kyiv Post", "title")
     assert resolve([title, Signal("Kyiv Post", "title")], never) == []
@@ -170,6 +176,8 @@ def test_spelling_is_the_page_s_own() -> None:
     assert resolve(spelled, never)[0].value == "Live Science"
     two = [Signal("Homes & Gardens", "site-name", strong=True), Signal("Homes and Gardens", "site-name", strong=True)]
     assert resolve([*two, Signal("Homes and Gardens", "home-link")], never)[0].value == "Homes and Gardens"
+    tailed = [Signal("Valley Courier valleycourier.com", "title"), Signal("Valley Courier", "home-link")]
+    assert resolve(tailed, always)[0].value == "Valley Courier"
 
 
 # ---------------------------------------------------------------------------------------

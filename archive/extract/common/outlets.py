@@ -142,12 +142,20 @@ def _web_key(name: str) -> str:
     return outlet_key(name, web=True)
 
 
+def _domain_tail(words: list[str]) -> bool:
+    """'ประชาไท prachatai.com': a name, then the site's domain."""
+    return len(words) > 1 and not is_domain_name(words[-2]) and is_domain_name(words[-1])
+
+
 @lru_cache(maxsize=4096)
 def _variants(name: str) -> frozenset[str]:
     """The spellings a name is compared by: squashed, with and without a leading "the" and a
-    trailing descriptor ('Glamour Magazine' is also 'glamour'; 'CNN.com International' 'cnn')."""
+    trailing descriptor ('Glamour Magazine' is also 'glamour'; 'CNN.com International' 'cnn'),
+    and a name followed by its domain as both ('ประชาไท Prachatai.com' is 'ประชาไท' and 'prachatai')."""
     words = _words(name)
     found = set()
+    if _domain_tail(words):
+        found |= {_squash(words[:-1]), _squash(words[-1:])}
     while words:
         found.add(_squash(words))
         if words[0] == "the" and len(words) > 1:
@@ -289,7 +297,7 @@ def choose(signals: Sequence[Signal], printed: Callable[[str], bool]) -> str:
     """The spelling of one outlet's name that the page gives as its name.
 
     In order: the spelling of a copyright or trademark line; a name without a trailing
-    descriptor ('Glamour', not 'Glamour Magazine'); not a domain ('Live Science', not
+    descriptor or domain ('Glamour', not 'Glamour Magazine'); not a domain ('Live Science', not
     'livescience.com'); not initials ('Wall Street Journal', not 'WSJ'); printed in the page;
     from a strong source; with more words ('The Hill', not 'TheHill'); given by more sources. A
     leading "The" is then taken from a spelling that has it or dropped, as the page prints the
@@ -304,7 +312,7 @@ def choose(signals: Sequence[Signal], printed: Callable[[str], bool]) -> str:
         words = _words(signal.name)
         return (
             signal.formal,
-            not (len(words) > 1 and words[-1] in _DESCRIPTORS),
+            not (len(words) > 1 and (words[-1] in _DESCRIPTORS or _domain_tail(words))),
             not is_domain_name(signal.name),
             not any(is_acronym(signal.name, other) for other in spellings),
             printed(signal.name),
