@@ -683,6 +683,13 @@ def test_an_update_beside_the_byline_is_not_published() -> None:
         ("Nissan November 20, 2019 13:42\n", "2019-11-20"),
         ("Updated November 20, 2019\n", None),  # an update is not the publication
         ("November 18, 2019\nNovember 19, 2019\n", None),  # which is it?
+        # A line of furniture: the date with a name, a source, comments or tags beside it.
+        ("2023-11-17 20:52:15 来源： 新华网\n", "2023-11-17"),
+        ("Carlos Nadalim 27/09/2018 Comente! Alfabetização, Atividades\n", "2018-09-27"),
+        ("October 12, 2018/0 Comments/in Promotion /by jdadmin\n", "2018-10-12"),
+        ("Jane Doe | Last updated November 19, 2019 | 3 comments\n", None),  # an update's date
+        ("Jane Doe 18 Nov 2019, photo 12 Oct 2018\n", None),  # two dates: which is the story's?
+        ("Filed 18/11/2019 and read again on a day that nobody here in the town hall could ever remember\n", None),
     ],
 )
 def test_the_date_under_the_headline_is_published(under: str, want: str | None) -> None:
@@ -758,3 +765,17 @@ def test_a_name_over_the_story_that_its_closing_biography_names_is_the_author() 
     assert values(_PAGE_MENU + header + _PAGE_STORY, "author") == []
     other = bio.replace("Jane Doe", "John Roe").replace("@janedoe", "@johnroe")
     assert values(_PAGE_MENU + header + _PAGE_STORY + other, "author") == []
+
+
+def test_a_caption_under_the_headline_does_not_end_the_header() -> None:
+    headline = "Bridge to close for repairs after cracks found"
+    caption = (
+        "The old bridge over the river is seen at night from the east bank in Springfield,"
+        " where engineers found the cracks in its deck on Monday."
+    )
+    text = _PAGE_MENU + "\n" + headline + "\n\n" + caption + "\n\nMonday, December 29, 2014\n\n" + _PAGE_STORY
+    doc = plaintext._Doc(text)
+    title = plaintext._Hit("title", headline, text.index(headline), text.index(headline) + len(headline), "x")
+    caption_line = doc.line_at(text.index(caption))
+    assert plaintext._headline_date(doc, title, set()) == []  # a sentence: the story has begun
+    assert [str(h.value) for h in plaintext._headline_date(doc, title, {caption_line})] == ["2014-12-29"]

@@ -1624,6 +1624,25 @@ def extract(data: bytes, decoding: Decoding | None = None) -> list[Extracted]:
 _UNDER_HEADLINE = 6  # nonblank lines under the headline within which its date stands
 
 
+_META_LINE = 160  # characters: a header's line of furniture ('21/06/2014 Tony Carter All, Books, News')
+_META_WORDS = 16
+
+
+def _meta_line_date(text: str) -> list[_DateSegment]:
+    """The one full date on a header's line of furniture that holds more than dates: a name, a
+    source, a comment count or the story's tags beside it ('2023-11-17 20:52:15 来源： 新华网',
+    'Carlos Nadalim 27/09/2018 Comente! Alfabetização, Atividades', 'October 12, 2018/0
+    Comments/in Promotion /by jdadmin'). Not a sentence, no update's label, and one date only:
+    two may be the story's and a photo's."""
+    if len(text) > _META_LINE or _word_count(text) > _META_WORDS or _prose(text) or _MODIFIED_LABEL.search(text):
+        return []
+    found = printed.printed_in(text, limit=3)
+    if len(found) != 1 or not found[0].year_printed:
+        return []
+    (date_,) = found
+    return [_DateSegment("bare", date_.start, _Dated(date_.start, date_.end, date_.when))]
+
+
 def _headline_date(doc: _Doc, title: _Hit, skip: set[int]) -> list[_Hit]:
     """Rule "headline-date": where no line states the date as the article's and no byline has one,
     the first date line under the article's headline, above its story: 'November 18, 2019 |
@@ -1636,11 +1655,13 @@ def _headline_date(doc: _Doc, title: _Hit, skip: set[int]) -> list[_Hit]:
         return []
     candidates: list[tuple[int, _Dated]] = []
     for line in doc.nonblank[at + 1 : at + 1 + _UNDER_HEADLINE]:
+        if line.number in skip:
+            continue  # a photo's caption or credit, above the story
         if _prose(line.text):
             break  # the story has begun
-        if line.number in skip or _photo_date(doc, line):
+        if _photo_date(doc, line):
             continue
-        segments = _date_line(line.text) or _byline_date(line.text, in_header=True) or []
+        segments = _date_line(line.text) or _byline_date(line.text, in_header=True) or _meta_line_date(line.text)
         for segment in segments:
             if segment.kind != "modified":
                 candidates.append((line.start + segment.start, segment.dated.shifted(line.start)))
