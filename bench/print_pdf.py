@@ -57,7 +57,8 @@ def print_pdf(page: Path, out: Path) -> bool:
     if cached.is_file():
         shutil.copyfile(cached, out)
         return True
-    with tempfile.TemporaryDirectory(prefix="print-pdf-") as profile:
+    # Chromium's crash reporter may still write into the profile as it is removed: not an error.
+    with tempfile.TemporaryDirectory(prefix="print-pdf-", ignore_cleanup_errors=True) as profile:
         target = Path(profile) / "out.pdf"
         command = [
             binary,

@@ -60,6 +60,9 @@ def outlets(data: bytes) -> set[str]:
         ("bhg.com", "Better Homes & Gardens"),
         ("ประชาไท Prachatai.com", "ประชาไท"),
         ("Valley Courier valleycourier.com", "valleycourier.com"),
+        ("dallasnews.com", "Dallas Morning News"),
+        ("nytimes.com", "The New York Times"),
+        ("latimes.com", "Los Angeles Times"),
     ],
 )
 def test_spellings_of_one_outlet_are_the_same_outlet(a: str, b: str) -> None:
@@ -73,6 +76,12 @@ def test_spellings_of_one_outlet_are_the_same_outlet(a: str, b: str) -> None:
         ("Bloomberg", "Bloomberg Businessweek"),
         ("WSJ", "Daily Mail"),
         ("bhg.com", "Big Harbor"),
+        ("foxnews.com", "Fox Business"),
+        ("news.com", "Dallas Morning News"),  # the first word is the domain's
+        ("morningnews.com", "Dallas Morning News"),
+        ("dallas.com", "Dallas Morning News"),  # and so is the last
+        ("ny.com", "New York Post"),  # initials are followed by a word
+        ("sott.net", "Sott.net/Signs of the Times"),
     ],
 )
 def test_other_outlets_are_not_the_same(a: str, b: str) -> None:
@@ -247,6 +256,11 @@ def test_the_page_s_own_domain_supports_a_name_but_is_none() -> None:
     assert outlets(page(canonical.replace("valleycourier", "harbortimes"), logo)) == set()
     blog = '<link rel="canonical" href="https://valleycourier.blogspot.com/a/1">'
     assert outlets(page(blog, logo)) == set()
+    # A domain of some of the name's words: 'dallasnews.com' beside the title's 'Dallas Morning News'.
+    dallas = '<link rel="canonical" href="https://www.dallasnews.com/a/1">'
+    dallas += "<title>Storm hits - Dallas Morning News</title>"
+    assert outlets(page(dallas)) == {"Dallas Morning News"}
+    assert outlets(page(dallas.replace("dallasnews", "houstonnews"))) == set()
 
 
 @pytest.mark.parametrize(

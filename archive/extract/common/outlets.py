@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 # Names of the same outlet that no spelling rule joins (og:site_name vs JSON-LD publisher).
 _ALIASES = {"ap": "associated press", "ap news": "associated press", "afp": "agence france-presse"}
@@ -189,13 +189,52 @@ def is_acronym(short: str, name: str) -> bool:
     )
 
 
+_MIN_DOMAIN = 4  # letters of a domain read as a name's words: 'bbc' is initials (`is_acronym`), not words
+
+
+def is_domain_of(domain: str, name: str) -> bool:
+    """'dallasnews.com' of 'Dallas Morning News', 'nytimes.com' of 'The New York Times',
+    'latimes.com' of 'Los Angeles Times': a domain made of the name's words in order, each whole
+    or as the initials of a run of them followed by a whole word, from its first word (after
+    "the") to its last; a word between may be left out, not the first nor the last."""
+    if not is_domain_name(domain) or is_domain_name(name):
+        return False
+    label = "".join(c for c in _DOMAIN_END.sub("", domain.strip().casefold().removeprefix("www.")) if c.isalnum())
+    words = ["".join(c for c in w if c.isalnum()) for w in _words(name)]
+    words = [w for w in (words[1:] if words[:1] == ["the"] else words) if w]
+    if len(label) < _MIN_DOMAIN or len(words) < 2:
+        return False
+
+    @cache
+    def match(pos: int, word: int, initials: bool = True) -> bool:
+        if word == len(words):
+            return pos == len(label)
+        if pos == len(label):
+            return False
+        here = words[word]
+        if label.startswith(here, pos) and match(pos + len(here), word + 1):
+            return True
+        # Initials of a run of two or more words, then a whole word ('ny' of 'New York', then 'times').
+        run = 0
+        while initials and word + run < len(words) and label[pos + run : pos + run + 1] == words[word + run][0]:
+            run += 1
+            if run >= 2 and word + run < len(words) and match(pos + run, word + run, initials=False):
+                return True
+        # A word between the first and the last left out ('Morning' of 'Dallas Morning News').
+        return 0 < word < len(words) - 1 and match(pos, word + 1, initials)
+
+    return match(0, 0)
+
+
 def same_outlet(a: str, b: str) -> bool:
     """Whether two names are spellings of one outlet: 'TheHill' and 'The Hill', 'CBSSports.com'
     and 'CBS Sports', 'WSJ' and 'Wall Street Journal', 'Glamour Magazine' and 'Glamour',
     'Better Homes & Gardens' and 'Better Homes and Gardens', 'AP News' and 'Associated Press'."""
     if _web_key(a) == _web_key(b):
         return True
-    return bool(_variants(a) & _variants(b)) or is_acronym(a, b) or is_acronym(b, a)
+    if _variants(a) & _variants(b) or is_acronym(a, b) or is_acronym(b, a):
+        return True
+    return is_domain_of(a, b) or is_domain_of(b, a)
 
 
 # ---------------------------------------------------------------------------------------
