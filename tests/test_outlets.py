@@ -263,6 +263,18 @@ def test_the_page_s_own_domain_supports_a_name_but_is_none() -> None:
     assert outlets(page(dallas.replace("dallasnews", "houstonnews"))) == set()
 
 
+def test_the_site_s_own_account_supports_a_name_but_is_none() -> None:
+    title = "<title>Strikes hit the city - Ultima Hora Mallorca</title>"
+    account = meta("twitter:site", "@UHmallorca")
+    assert outlets(page(title + account)) == {"Ultima Hora Mallorca"}
+    assert outlets(page(title + meta("twitter:site", "@HarborTimes"))) == set()
+    # The account and the domain agree, but neither is a name to give: no outlet.
+    canonical = '<link rel="canonical" href="https://www.uhmallorca.com/a/1">'
+    result = extract(page(canonical + account))
+    assert not [f for f in result.facts if f.field == "outlet"]
+    assert not [n for n in result.notes if n.note == "not extracted"]
+
+
 @pytest.mark.parametrize(
     ("href", "home"),
     [("/?cx_part=nav", True), ("/?utm_source=header&utm_medium=logo", True), ("/?ref=logo", True), ("/?s=", False)],

@@ -521,7 +521,8 @@ def _outlets(page: _Page) -> tuple[list[Fact], set[str]]:
     publisher of the article and the page's organisation node, og:site_name and the WebSite
     node, application-name (each strong), and, counting only where another kind agrees, the
     suffix of <title> / og:title, the names of the link to the home page, copyright and
-    trademark lines, twitter:site, the domain of the page's URL (a witness: never the value).
+    trademark lines, and two witnesses, never the value: the site's account (twitter:site) and
+    the domain of the page's URL.
     `resolve` groups the names of one outlet, gives it one
     spelling and drops outlets with less support, a wire agency and an owning company.
     """
@@ -594,7 +595,7 @@ def _outlet_sources(page: _Page) -> list[tuple[Signal, str, str, str]]:
     for raw in page.meta.get("twitter:site", [])[:1]:
         handle = raw.strip().removeprefix("@")
         if re.fullmatch(r"\w{2,15}", handle):
-            sources.append((Signal(handle, "handle", named=False), "twitter-site", "twitter:site", raw))
+            sources.append((Signal(handle, "handle", named=False, witness=True), "twitter-site", "twitter:site", raw))
     return sources
 
 

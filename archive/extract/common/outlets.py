@@ -189,17 +189,20 @@ def is_acronym(short: str, name: str) -> bool:
     )
 
 
+_HANDLE = re.compile(r"@?[^\W_]\w{3,14}")  # an account's handle ('@UHmallorca'), spelt like a domain
 _MIN_DOMAIN = 4  # letters of a domain read as a name's words: 'bbc' is initials (`is_acronym`), not words
 
 
 def is_domain_of(domain: str, name: str) -> bool:
     """'dallasnews.com' of 'Dallas Morning News', 'nytimes.com' of 'The New York Times',
+    'UHmallorca' (a handle, spelt as a domain is) of 'Ultima Hora Mallorca',
     'latimes.com' of 'Los Angeles Times': a domain made of the name's words in order, each whole
     or as the initials of a run of them followed by a whole word, from its first word (after
     "the") to its last; a word between may be left out, not the first nor the last."""
-    if not is_domain_name(domain) or is_domain_name(name):
+    if not (is_domain_name(domain) or _HANDLE.fullmatch(domain)) or is_domain_name(name):
         return False
-    label = "".join(c for c in _DOMAIN_END.sub("", domain.strip().casefold().removeprefix("www.")) if c.isalnum())
+    bare = domain.strip().casefold().removeprefix("@").removeprefix("www.")
+    label = "".join(c for c in (_DOMAIN_END.sub("", bare) if is_domain_name(bare) else bare) if c.isalnum())
     words = ["".join(c for c in w if c.isalnum()) for w in _words(name)]
     words = [w for w in (words[1:] if words[:1] == ["the"] else words) if w]
     if len(label) < _MIN_DOMAIN or len(words) < 2:
@@ -252,7 +255,8 @@ class Signal:
     name in print (a copyright or trademark line), whose spelling is preferred. A `named` one
     can give the value: a handle ('@WSJ') supports a name but is not one. A `witness` that is not
     named still counts as a kind that agrees: the page's own domain ('catchitkansas.com' beside
-    the logo's 'Catch it Kansas') is no name to print but says whose page it is; a handle is none.
+    the logo's 'Catch it Kansas') or the site's own account ('@UHmallorca' beside the title's
+    'Ultima Hora Mallorca') is no name to print but says whose page it is.
     """
 
     name: str
@@ -278,10 +282,10 @@ def resolve(signals: Sequence[Signal], printed: Callable[[str], bool]) -> list[O
     """The outlets the signals name, best supported first; [] when none is supported enough.
 
     Signals naming one outlet (`same_outlet`, transitively) are grouped. A group counts if one
-    of its signals is strong or two of its kinds agree (a handle supports, but does not count
-    here). A news agency or a company gives way to a group that is neither (a wire story's
-    JSON-LD publisher, a parent company). A witness (the page's domain) counts as a kind but is
-    never the value, nor a group alone. Of the rest,
+    of its signals is strong or two of its kinds agree (a handle that is no witness supports,
+    but does not count here). A news agency or a company gives way to a group that is neither (a
+    wire story's JSON-LD publisher, a parent company). A witness (the page's domain, its account)
+    counts as a kind but is never the value, nor are witnesses a group alone. Of the rest,
     the groups with the most support are kept, each strong kind counting two and each other
     kind one: several when they tie, so the caller sees the conflict. `printed(text)` says
     whether the page prints text as a name (not within a word, nor after "the"); it decides the
@@ -317,6 +321,8 @@ def resolve(signals: Sequence[Signal], printed: Callable[[str], bool]) -> list[O
         chosen = [signals[i] for i in members]
         kinds = {s.kind for s in chosen}
         strong = {s.kind for s in chosen if s.strong}
+        if not any(s.named for s in chosen):
+            continue  # witnesses alone (the domain and the account) name nothing
         if not (strong or len({s.kind for s in chosen if s.named or s.witness}) >= 2):
             continue
         score = 2 * len(strong) + len(kinds - strong)
