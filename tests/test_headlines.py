@@ -321,3 +321,10 @@ def test_an_ingested_page_cites_its_printed_headline_and_keeps_the_metadata_one(
     assert item.conflicts() == []
     assert item.current()["title"] == "\u2018It should have held,\u2019 engineer says of storm damage"
     assert item.current()["meta_title"] == "Storm damage blamed on old levees, says engineer"
+
+
+def test_an_embedded_post_over_its_signature_is_no_headline_and_its_date_no_publication() -> None:
+    post = "I urge all residents to wear them whenever needed pic.twitter.com/MYwRz9euaq\n\n"
+    signature = "\u2014 Jane Doe (@janedoe) November 1, 2019\n\n"
+    extracted = plaintext.extract((MENU + post + signature + STORY_TEXT).encode())
+    assert [e for e in extracted if e.field in ("title", "published")] == []

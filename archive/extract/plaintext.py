@@ -1123,6 +1123,10 @@ def _title_cased(words: Sequence[str]) -> bool:
     return len(lettered) >= _TITLE_CASE_WORDS and capitals * 4 >= len(lettered) * 3
 
 
+# A link written without its scheme ('pic.twitter.com/MYwRz9euaq'): an embedded post's, no headline's.
+_BARE_URL = re.compile(r"(?<![\w.])(?:[a-z0-9-]+\.)+[a-z]{2,}/\S", re.I)
+
+
 def _headline_like(text: str) -> bool:
     """3 to 30 words, at most 200 characters, one clause, starting with a capital, not ending
     like a sentence (a period, even inside closing quotes, unless it closes an abbreviation
@@ -1147,7 +1151,12 @@ def _headline_like(text: str) -> bool:
         return False  # a sentence; a headline in title case may end with a period
     if words[-1].lower().strip("\"'\u201d\u2019") in _CONTINUATION_WORDS:
         return False  # a hard-wrapped paragraph's first line
-    if "://" in text or "@" in text or re.search(r"\s(?:[|\u2022\u00b7>\u203a\u00bb]|//)\s", text):
+    if (
+        "://" in text
+        or "@" in text
+        or _BARE_URL.search(text)
+        or re.search(r"\s(?:[|\u2022\u00b7>\u203a\u00bb]|//)\s", text)
+    ):
         return False
     if _date_line(text) is not None:
         return False
@@ -1632,10 +1641,12 @@ def _meta_line_date(text: str) -> list[_DateSegment]:
     """The one full date on a header's line of furniture that holds more than dates: a name, a
     source, a comment count or the story's tags beside it ('2023-11-17 20:52:15 来源： 新华网',
     'Carlos Nadalim 27/09/2018 Comente! Alfabetização, Atividades', 'October 12, 2018/0
-    Comments/in Promotion /by jdadmin'). Not a sentence, no update's label, and one date only:
-    two may be the story's and a photo's."""
+    Comments/in Promotion /by jdadmin'). Not a sentence, no update's label, no signature of an
+    embedded post, and one date only: two may be the story's and a photo's."""
     if len(text) > _META_LINE or _word_count(text) > _META_WORDS or _prose(text) or _MODIFIED_LABEL.search(text):
         return []
+    if text.lstrip()[:1] in "\u2014\u2013-" or "@" in text:
+        return []  # an embedded post's or a quote's signature ('— Jane Doe (@janedoe) November 1, 2019')
     found = printed.printed_in(text, limit=3)
     if len(found) != 1 or not found[0].year_printed:
         return []
