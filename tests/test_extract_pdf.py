@@ -541,8 +541,16 @@ def test_a_print_s_title_suffix_names_the_outlet_where_its_text_does_too() -> No
     assert [f.value for f in pdf._title_outlet(title, ["", "Valley Courier", "", "Storm floods the valley"])] == [
         "Valley Courier"
     ]
-    menu = ["NEWS", "Auto News", "Car Deals", "", "Storm floods the valley"]
-    assert pdf._title_outlet("Storm floods the valley - Auto News", menu) == []
+    menu = ["NEWS", "Valley Courier", "Car Deals", "", "Storm floods the valley"]
+    assert pdf._title_outlet(title, menu) == []
+    # The logo's text at the foot of the print, or a line naming the site as its own, agree too.
+    story = ["Storm floods the valley", "", "The river rose overnight."]
+    assert [f.value for f in pdf._title_outlet(title, [*story, "", "Valley Courier", ""])] == ["Valley Courier"]
+    assert [f.value for f in pdf._title_outlet(title, [*story, "Search Valley Courier"])] == ["Valley Courier"]
+    # A section's own account is no site's statement; a section's name is no outlet's, even alone.
+    section = "Storm floods the valley - Valley Politics"
+    assert pdf._title_outlet(section, [*story, "Follow Valley Politics"]) == []
+    assert pdf._title_outlet("Storm floods the valley - Auto News", [*story, "", "Auto News", ""]) == []
     # The suffix alone, another site's copyright, a wire agency's name: none.
     assert pdf._title_outlet(title, ["Storm floods the valley", "The river rose overnight."]) == []
     assert pdf._title_outlet(title, ["\u00a9 2019 Harbor Times. All rights reserved."]) == []

@@ -519,11 +519,15 @@ def text_outlet(
     return (outlet.value, *spans[first])
 
 
+_WEAK_MENTION = re.compile(r"(?i)\s*(?:follow|more|about)\b")
+
+
 def title_outlet(title: str, lines: Sequence[str], text: str) -> str | None:
     """The outlet a document's title names as its suffix ('Headline - Business Insider', a browser
     print's /Title) where its text names it too: a copyright or trademark line, the name alone
-    between blank lines on one of the first lines, a link about the site or a statement only a site makes about itself
-    ('Read Business Insider On The Go'). None when the text does not agree, or names another
+    between blank lines, a link about the site, a statement only a site makes about itself
+    ('Read Business Insider On The Go') or a line that names it as the site's own
+    (`self_mentions`: 'Search CBS News'). None when the text does not agree, or names another
     outlet as strongly."""
     suffix = title_suffix(title)
     if not suffix or is_section(suffix) or is_wire_agency(suffix):
@@ -532,14 +536,21 @@ def title_outlet(title: str, lines: Sequence[str], text: str) -> str | None:
     signals = [Signal(suffix, "title")]
     signals += [Signal(holder.name, "footer", formal=not holder.company) for _, holder, _, _ in holders]
     signals += [Signal(name, "self-link") for _, name in links]
-    for number, line in enumerate(lines[:MASTHEAD_LINES]):
-        # Alone between blank lines: a menu's items run together ('NEWS' / 'Auto News' / 'Car Deals').
+    for number, line in enumerate(lines):
+        # Alone between blank lines, as a logo's text prints, anywhere on the print's pages: a
+        # menu's items run together ('NEWS' / 'Auto News' / 'Car Deals').
         alone = (number == 0 or not lines[number - 1].strip()) and (
             number + 1 >= len(lines) or not lines[number + 1].strip()
         )
         if alone and len(line) <= 200 and (name := _home_label(line)) and _name_like(name):
             signals.append(Signal(name, "masthead"))
     signals += [Signal(name, "frame") for _, name, frame in site_frames(lines) if frame not in _WEAK_FRAMES]
+    for number, name, framed in self_mentions(lines, [suffix]):
+        # 'Search CBS News', 'Follow the Boston Herald on Twitter'; not a section's own account
+        # ('Follow CNN Politics'), which a person's or a section's page makes too.
+        weak = _WEAK_MENTION.match(lines[number])
+        if framed and not (weak and len(name.split()) > 1 and is_section(name.split()[-1])):
+            signals.append(Signal(name, "mention"))
     outlets = resolve([s for s in signals if same_outlet(s.name, suffix)], printed_in(text))
     if len(outlets) != 1 or 0 not in outlets[0].signals:
         return None

@@ -102,7 +102,7 @@ _SECTION_WORDS = frozenset(
     """
     news politics sports sport opinion opinions business entertainment lifestyle life health tech technology
     science world video videos photos travel food style culture arts home local us u.s. money markets weather
-    podcasts podcast shows tv events deals shopping jobs autos cars games books music movies fashion beauty
+    podcasts podcast shows tv events deals shopping jobs auto autos cars games books music movies fashion beauty
     magazine newsletters newsletter apps app our this blog blogs letters editor editorial editorials column
     columns commentary
     """.split()  # noqa: SIM905
