@@ -779,3 +779,16 @@ def test_a_caption_under_the_headline_does_not_end_the_header() -> None:
     caption_line = doc.line_at(text.index(caption))
     assert plaintext._headline_date(doc, title, set()) == []  # a sentence: the story has begun
     assert [str(h.value) for h in plaintext._headline_date(doc, title, {caption_line})] == ["2014-12-29"]
+
+
+def test_an_author_s_picture_s_name_run_into_the_byline_is_left_out() -> None:
+    header = "Bridge to close for repairs after cracks found\n\n"
+    byline = "Joanne Anderson By Joanne Anderson on December 24, 2014 at 8:17 AM"
+    text = _PAGE_MENU + "\n" + header + byline + "\n\n" + _PAGE_STORY
+    found = {e.field: e for e in plaintext.extract(text.encode())}
+    assert (found["author"].value, found["author"].evidence) == ("Joanne Anderson", "Joanne Anderson")
+    assert text.encode()[found["author"].start : found["author"].end] == b"Joanne Anderson"
+    assert found["author"].start == text.index("By Joanne") + 3
+    assert str(found["published"].value) == "2014-12-24"
+    # A brand's name is no picture's ('Marc by Marc Jacobs'): the line is left as it is.
+    assert plaintext._without_avatar(plaintext._split_lines("Marc by Marc Jacobs")[0]).text == "Marc by Marc Jacobs"

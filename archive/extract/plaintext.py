@@ -151,12 +151,27 @@ def _split_lines(text: str) -> list[_Line]:
     return lines
 
 
+# An author's picture's name run into the byline it heads ('National Desk By National Desk on
+# December 27, 2014', 'Eric By Eric Song, IGN Staff'): a print or a copy keeps the image's text.
+_AVATAR_NAME = re.compile(
+    r"(?P<name>[^\W\d_][\w.'\u2019-]*(?:[ \t]+[^\W\d_][\w.'\u2019-]*){0,3})[ \t]+(?=By[ \t]+(?P=name)\b)"
+)
+
+
+def _without_avatar(line: _Line) -> _Line:
+    """The line from its byline on, where an author's picture's name runs into it."""
+    if avatar := _AVATAR_NAME.match(line.text):
+        rest = line.text[avatar.end() :]
+        return _Line(line.number, line.start + avatar.end(), rest, fold(rest))
+    return line
+
+
 class _Doc:
     """The decoded text with its lines and the header (the lines before the body)."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.lines = _split_lines(text)
+        self.lines = [_without_avatar(line) if " By " in line.text else line for line in _split_lines(text)]
         self.nonblank = [line for line in self.lines if line.text]
         self.index = {line.number: i for i, line in enumerate(self.nonblank)}  # line number -> in nonblank
         self.header = _header(self.nonblank)
