@@ -94,7 +94,7 @@ STORY = (
 
 def test_identity() -> None:
     assert NAME == "html"
-    assert VERSION == "1.5.0"  # 1.5.0: the page's domain witnesses the outlet; the visible text's date before htmldate
+    assert VERSION == "1.6.0"  # 1.6.0: the site's account witnesses the outlet; a domain of the name's words
 
 
 # ---------------------------------------------------------------------------------------

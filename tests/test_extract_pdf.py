@@ -48,7 +48,7 @@ def assert_valid(result: Result) -> None:
 
 def test_identity() -> None:
     assert NAME == "pdf"
-    assert VERSION == "1.3.0"  # 1.3.0: /Title is the title only where the print shows it; the /Title suffix as outlet
+    assert VERSION == "1.4.0"  # 1.4.0: the /Title suffix agrees with the name alone anywhere or a line naming the site
 
 
 @pytest.mark.parametrize("path", FIXTURES, ids=[p.stem for p in FIXTURES])

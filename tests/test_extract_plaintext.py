@@ -56,7 +56,7 @@ def assert_valid(data: bytes, found: list[Extracted]) -> None:
 
 def test_identity() -> None:
     assert NAME == "plaintext"
-    assert VERSION == "1.4.0"  # 1.4.0: the date under the headline, headlines in caseless scripts, promotions skipped
+    assert VERSION == "1.5.0"  # 1.5.0: a header line of furniture's date; an author's picture's name before the byline
 
 
 # ---------------------------------------------------------------------------------------
