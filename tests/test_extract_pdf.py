@@ -468,6 +468,10 @@ def test_no_text_is_a_note() -> None:
         ("Storm floods the valley / Story / Site", ["Storm floods the valley"], "Storm floods the valley"),
         # A colon glued to the word before it is punctuation inside a headline, not a separator.
         ("Delhi air: the law behind it - Site", ["Delhi air", "the law behind it"], None),
+        # A colon after the title's longer share sets the column's and the site's names apart.
+        ("How to pack for a long weekend trip: The Style Eye: GQ", ["How to pack for a long weekend trip"],
+         "How to pack for a long weekend trip"),
+        ("Opinion: Why the vote matters so much", ["Opinion", "Menu"], None),
     ],
 )  # fmt: skip
 def test_the_headline_part_of_a_page_title(title: str, lines: list[str], headline: str | None) -> None:

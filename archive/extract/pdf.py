@@ -60,6 +60,7 @@ from xml.etree import ElementTree
 from archive.extract.api import Document, Fact, FunctionExtractor, Note, Result
 from archive.extract.common.dates import When, same_time
 from archive.extract.common.headlines import agrees, error_title
+from archive.extract.common.headlines import starts as opens_with
 from archive.extract.common.mastheads import title_outlet
 from archive.extract.common.names import capitalize_words, is_person_name, shouting
 from archive.extract.common.text import spaceless
@@ -907,10 +908,10 @@ def _width(text: str) -> int:
 def _headline_in_title(title: str, lines: Sequence[str]) -> str | None:
     """The part of a web page's <title> that the printed page shows as a line of its own (its
     headline): the whole title, or its headline with the site's or a section's name joined on
-    ("Headline - Site", "Section | Headline | Site"); None when no such part is printed. The
-    headline opens the title or holds its longest part, and is not its last part alone: another
-    part printed alone is the site's name in the masthead or a section's in the menu ('Headline
-    - Business Insider', 'Headline | Latest News | Daily Star')."""
+    ("Headline - Site", "Section | Headline | Site", "Headline: Column: Site"); None when no such
+    part is printed. The headline opens the title or holds its longest part, and is not its last
+    part alone: another part printed alone is the site's name in the masthead or a section's in
+    the menu ('Headline - Business Insider', 'Headline | Latest News | Daily Star')."""
     cuts = [(m.start(), m.end()) for m in _TITLE_SEPARATOR.finditer(title)]
     starts = [0] + [end for _, end in cuts]
     ends = [start for start, _ in cuts] + [len(title)]
@@ -927,10 +928,16 @@ def _headline_in_title(title: str, lines: Sequence[str]) -> str | None:
         for n in range(1, _HEADLINE_LINES + 1):
             if i + n <= len(lines) and all(lines[i : i + n]):
                 printed.add(_same_words(" ".join(lines[i : i + n])))
+    # 'Headline: Column: Site': a colon sets the site's parts apart too, where what it opens is
+    # the title's longer share (a section's 'Opinion: Headline' is not cut so).
+    runs += [run for m in _COLON.finditer(title) if opens_with(title, run := title[: m.start()])]
     for run in sorted(runs, key=_width, reverse=True):
         if (len(run.split()) >= 2 or _wide_chars(run) >= _HEADLINE_WIDE) and _same_words(run) in printed:
             return run.strip()
     return None
+
+
+_COLON = re.compile(r"\s?:\s")
 
 
 _SHOWN_WORDS = 3  # words: a title this long found in the text is its headline, however the print laid it out
