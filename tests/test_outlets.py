@@ -63,6 +63,8 @@ def outlets(data: bytes) -> set[str]:
         ("dallasnews.com", "Dallas Morning News"),
         ("nytimes.com", "The New York Times"),
         ("latimes.com", "Los Angeles Times"),
+        ("Time USA", "TIME"),  # a country's edition
+        ("Yahoo UK", "Yahoo"),
     ],
 )
 def test_spellings_of_one_outlet_are_the_same_outlet(a: str, b: str) -> None:

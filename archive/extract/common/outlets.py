@@ -44,7 +44,7 @@ _DOMAIN_NAME = re.compile(r"(?:www\.)?[^\W_][\w-]*(?:\.[\w-]+)*\.[a-z]{2,6}(?:\.
 # The domain ending of a name written as a domain ('.com', '.co.kr'), to compare it with spelled-out names.
 _DOMAIN_END = re.compile(r"\.[a-z]{2,6}(?:\.[a-z]{2})?$", re.I)
 # Words a site appends to its name in one source and not in another ('Glamour Magazine', 'RT International').
-_DESCRIPTORS = frozenset({"magazine", "mag", "international", "online", "edition", "digital"})
+_DESCRIPTORS = frozenset({"magazine", "mag", "international", "online", "edition", "digital", "usa", "uk"})
 # Words of a company's name, as a copyright line or a publisher gives it (the owner, not the outlet).
 _COMPANY_WORDS = frozenset(
     """
