@@ -15,6 +15,7 @@ import pytest
 
 from archive.extract import pdf
 from archive.extract.api import Fact, Note, Result
+from archive.extract.common.mastheads import title_outlet
 from archive.extract.pdf import NAME, VERSION, extract
 
 DATA = Path(__file__).resolve().parent / "data" / "pdf"
@@ -575,3 +576,44 @@ def test_a_printed_heading_the_page_title_does_not_state_is_not_the_headline() -
 def test_text_is_read_as_printed_with_ligatures_spelled_out() -> None:
     assert pdf._faithful("\ufb01re\ufb02y \u2026 \u00bd \uff21") == "firefly \u2026 \u00bd \uff21"
     assert pdf._faithful("Cafe\u0301") == "Caf\u00e9"  # NFC
+
+
+def _linked_print(tmp_path: Path, link: str | None) -> Path:
+    """A browser's print of 'Storm floods the valley - Valley Courier' that names its site only
+    in a link's address (the logo is an image), as Chromium keeps a page's links."""
+    from io import BytesIO
+
+    from fpdf import FPDF
+    from pypdf import PdfReader, PdfWriter
+
+    doc = FPDF()
+    doc.add_page()
+    doc.set_font("Helvetica", size=11)
+    doc.cell(0, 8, "Home", link=link or "", new_x="LMARGIN", new_y="NEXT")
+    doc.set_font("Helvetica", "B", 18)
+    doc.cell(0, 10, "Storm floods the valley", new_x="LMARGIN", new_y="NEXT")
+    doc.set_font("Helvetica", size=11)
+    doc.multi_cell(0, 6, "The river rose overnight and the town's main road was closed by the morning.")
+    writer = PdfWriter(clone_from=PdfReader(BytesIO(bytes(doc.output()))))
+    writer.metadata = {"/Title": "Storm floods the valley - Valley Courier", "/Producer": "Skia/PDF m120"}
+    path = tmp_path / "print.pdf"
+    with path.open("wb") as file:
+        writer.write(file)
+    return path
+
+
+def test_a_print_s_links_to_its_own_site_witness_the_title_suffix(tmp_path: Path) -> None:
+    linked = extract(_linked_print(tmp_path, "https://www.valleycourier.com/"))
+    outlets = [(f.value, f.rule) for f in linked.facts if f.field == "outlet"]
+    assert outlets == [("Valley Courier", "pdf-title-suffix")]
+    # No link, or a link to another site: the suffix alone names nothing.
+    for link in (None, "https://www.harbortimes.com/"):
+        result = extract(_linked_print(tmp_path, link))
+        assert [f for f in result.facts if f.field == "outlet"] == []
+
+
+def test_a_domain_witnesses_a_title_suffix_but_is_never_the_value() -> None:
+    title, lines = "Storm floods the valley - Valley Courier", ["Storm floods the valley"]
+    assert title_outlet(title, lines, lines[0], ["valleycourier.com"]) == "Valley Courier"
+    assert title_outlet(title, lines, lines[0], ["harbortimes.com", "twitter.com"]) is None
+    assert title_outlet("Storm floods the valley - Reuters", lines, lines[0], ["reuters.com"]) is None

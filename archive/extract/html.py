@@ -590,7 +590,7 @@ def _outlet_sources(page: _Page) -> list[tuple[Signal, str, str, str]]:
     for name, evidence in mastheads.home_link_names(page.root, _page_host(page)):
         if _outlet_name(name):
             sources.append((Signal(name, "home-link"), "home-link", "a[href=/]", evidence))
-    if domain := _site_domain(_page_host(page)):
+    if domain := mastheads.site_domain(_page_host(page)):
         sources.append((Signal(domain, "host", named=False, witness=True), "host", "URL host", domain))
     for raw in page.meta.get("twitter:site", [])[:1]:
         handle = raw.strip().removeprefix("@")
@@ -604,25 +604,6 @@ def _page_host(page: _Page) -> str:
     for cand in _urls(page):
         return urlsplit(cand.value).netloc.lower().removeprefix("www.")
     return urlsplit(page.base_url or "").netloc.lower().removeprefix("www.")
-
-
-# Second-level labels under which a country's domains are registered ('co.uk', 'com.au').
-_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "or", "ne", "go", "gob", "nic"})
-# Hosts whose sites are many people's: their domain names the platform, not the page's site.
-_SHARED_HOSTS = frozenset({"blogspot.com", "wordpress.com", "medium.com", "substack.com", "tumblr.com", "wixsite.com"})
-
-
-def _site_domain(host: str) -> str:
-    """The domain a site registered, from its host: 'letterstotheeditorblog.dallasnews.com' ->
-    'dallasnews.com', 'www.bbc.co.uk' -> 'bbc.co.uk'; '' for an address, a bare name or a
-    platform's host (a blog on blogspot.com)."""
-    host = host.split(":", 1)[0].rstrip(".")
-    labels = host.split(".")
-    if len(labels) < 2 or not labels[-1].isalpha() or not all(labels):
-        return ""
-    keep = 3 if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL else 2
-    domain = ".".join(labels[-keep:])
-    return "" if domain in _SHARED_HOSTS else domain
 
 
 def _first(values: list[str]) -> str:

@@ -55,13 +55,14 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 from archive.extract.api import Document, Fact, FunctionExtractor, Note, Result
 from archive.extract.common.dates import When, same_time
 from archive.extract.common.headlines import agrees, error_title
 from archive.extract.common.headlines import starts as opens_with
-from archive.extract.common.mastheads import title_outlet
+from archive.extract.common.mastheads import site_domain, title_outlet
 from archive.extract.common.names import capitalize_words, is_person_name, shouting
 from archive.extract.common.text import spaceless
 
@@ -90,6 +91,7 @@ class _Parsed:
     meta: dict[str, Any] | None = None
     pages: list[str] = field(default_factory=list)
     modes: list[str] = field(default_factory=list)
+    hosts: list[str] = field(default_factory=list)  # of the web links on the pages, one per link
     notes: list[Note] = field(default_factory=list)
     done: bool = False
 
@@ -127,7 +129,7 @@ def extract(path: Path, *, timeout: float = TIMEOUT) -> Result:
             facts = [f for f in cut if f is not None]
             text_facts = _agreeing_titles(text_facts, titles, notes)
             if titles and not any(f.field == "outlet" for f in text_facts):
-                text_facts += _title_outlet(titles[0], body)
+                text_facts += _title_outlet(titles[0], body, parsed.hosts)
         facts.extend(text_facts)
     # Without byte spans, two readings of the same words (a credit repeated on a later page)
     # are one fact.
@@ -195,6 +197,9 @@ def _read_lines(output: bytes, parsed: _Parsed) -> None:
         elif kind == "page":
             parsed.pages.append(str(record.get("text", "")))
             parsed.modes.append(str(record.get("mode", "plain")))
+            hosts = record.get("hosts")
+            if isinstance(hosts, list):
+                parsed.hosts.extend(str(h) for h in hosts[:MAX_LINKS])
         elif kind == "note":
             parsed.notes.append(Note(str(record.get("note", "")), str(record.get("reason", ""))))
         elif kind == "done":
@@ -280,13 +285,41 @@ def _worker(path: str, max_pages: int, max_text: int, seconds: int) -> int:
         if total > max_text:
             emit({"kind": "note", "note": "text truncated", "reason": f"more than {max_text} bytes of text"})
             break
-        emit({"kind": "page", "index": index, "text": text, "mode": mode})
+        emit({"kind": "page", "index": index, "text": text, "mode": mode, "hosts": _link_hosts(page)})
     if collected.count:
         # One note: the messages after the first are mostly its consequences.
         reason = f"pypdf worked around {collected.count} problem(s), the first: {collected.first}"
         emit({"kind": "note", "note": "damaged PDF", "reason": reason})
     emit({"kind": "done"})
     return 0
+
+
+MAX_LINKS = 1000  # link annotations read on a page: a page of links has a few hundred
+
+
+def _link_hosts(page: Any) -> list[str]:
+    """The host of each web link on a page (a browser's print keeps the page's links as URI
+    annotations); a link that cannot be read is passed over."""
+    try:
+        annotations = page.get("/Annots") or []
+        annotations = list(annotations.get_object() if hasattr(annotations, "get_object") else annotations)
+    except Exception:
+        return []
+    return [host for annotation in annotations[:MAX_LINKS] if (host := _link_host(annotation))]
+
+
+def _link_host(annotation: Any) -> str | None:
+    try:
+        action = annotation.get_object().get("/A")
+        uri = action.get_object().get("/URI") if action is not None else None
+        if not isinstance(uri, str) or len(uri) > 2000:
+            return None
+        parts = urlsplit(uri)
+        if parts.scheme.lower() in ("http", "https") and parts.hostname:
+            return parts.hostname.lower().removeprefix("www.")
+    except Exception:  # a damaged annotation: no link
+        return None
+    return None
 
 
 _CATALOG = re.compile(rb"(\d{1,10})\s+(\d{1,5})\s+obj\s*<<(?:(?!endobj).){0,4000}?/Type\s*/Catalog\b", re.DOTALL)
@@ -982,11 +1015,13 @@ def _page_title(fact: Fact, lines: Sequence[str], notes: list[Note]) -> Fact | N
     return Fact("meta_title", fact.value, fact.rule, fact.evidence, key=fact.key)
 
 
-def _title_outlet(title: str, lines: Sequence[str]) -> list[Fact]:
+def _title_outlet(title: str, lines: Sequence[str], hosts: Sequence[str] = ()) -> list[Fact]:
     """Rule "pdf-title-suffix": a browser's print whose text names no outlet by the plain-text
     rules, whose /Title ends with a site's name that the text names too (its copyright line, its
-    masthead: `archive.extract.common.mastheads.title_outlet`)."""
-    name = title_outlet(title, lines, "\n".join(lines))
+    masthead: `archive.extract.common.mastheads.title_outlet`) or that the domain of a link the
+    print keeps spells ('dealbreaker.com': the page's links to its own site)."""
+    domains = {site_domain(host) for host in hosts}
+    name = title_outlet(title, lines, "\n".join(lines), sorted(d for d in domains if d))
     return [Fact("outlet", name, "pdf-title-suffix", title, key="pdf:/Title suffix")] if name else []
 
 

@@ -10,7 +10,7 @@ home links, lxml elements), with limits on what they look at; none raises on odd
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
@@ -141,6 +141,29 @@ def footer_name(line: str) -> tuple[Holder, str] | None:
     if "trademark" in low and (found := trademark_name(line)):
         return found, "trademark"
     return None
+
+
+# ---------------------------------------------------------------------------------------
+# A site's domain
+# ---------------------------------------------------------------------------------------
+
+# Second-level labels under which a country's domains are registered ('co.uk', 'com.au').
+_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "or", "ne", "go", "gob", "nic"})
+# Hosts whose sites are many people's: their domain names the platform, not the page's site.
+_SHARED_HOSTS = frozenset({"blogspot.com", "wordpress.com", "medium.com", "substack.com", "tumblr.com", "wixsite.com"})
+
+
+def site_domain(host: str) -> str:
+    """The domain a site registered, from its host: 'letterstotheeditorblog.dallasnews.com' ->
+    'dallasnews.com', 'www.bbc.co.uk' -> 'bbc.co.uk'; '' for an address, a bare name or a
+    platform's host (a blog on blogspot.com)."""
+    host = host.split(":", 1)[0].rstrip(".")
+    labels = host.split(".")
+    if len(labels) < 2 or not labels[-1].isalpha() or not all(labels):
+        return ""
+    keep = 3 if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL else 2
+    domain = ".".join(labels[-keep:])
+    return "" if domain in _SHARED_HOSTS else domain
 
 
 # ---------------------------------------------------------------------------------------
@@ -522,18 +545,20 @@ def text_outlet(
 _WEAK_MENTION = re.compile(r"(?i)\s*(?:follow|more|about)\b")
 
 
-def title_outlet(title: str, lines: Sequence[str], text: str) -> str | None:
+def title_outlet(title: str, lines: Sequence[str], text: str, domains: Iterable[str] = ()) -> str | None:
     """The outlet a document's title names as its suffix ('Headline - Business Insider', a browser
     print's /Title) where its text names it too: a copyright or trademark line, the name alone
     between blank lines, a link about the site, a statement only a site makes about itself
     ('Read Business Insider On The Go') or a line that names it as the site's own
-    (`self_mentions`: 'Search CBS News'). None when the text does not agree, or names another
-    outlet as strongly."""
+    (`self_mentions`: 'Search CBS News'); or where a domain its links lead to spells it
+    (`domains`, witnesses: 'dealbreaker.com' of 'Dealbreaker'). None when the text does not agree,
+    or names another outlet as strongly."""
     suffix = title_suffix(title)
     if not suffix or is_section(suffix) or is_wire_agency(suffix):
         return None
     holders, links = footer_lines(lines)
     signals = [Signal(suffix, "title")]
+    signals += [Signal(domain, "host", named=False, witness=True) for domain in dict.fromkeys(domains) if domain]
     signals += [Signal(holder.name, "footer", formal=not holder.company) for _, holder, _, _ in holders]
     signals += [Signal(name, "self-link") for _, name in links]
     for number, line in enumerate(lines):

@@ -347,7 +347,8 @@ def choose(signals: Sequence[Signal], printed: Callable[[str], bool]) -> str:
     from a strong source; with more words ('The Hill', not 'TheHill'); given by more sources. A
     leading "The" is then taken from a spelling that has it or dropped, as the page prints the
     name ('The Wall Street Journal' where the page prints it so, 'Boston Herald' where 'The
-    Boston Herald' is only in its metadata).
+    Boston Herald' is only in its metadata). A name followed by its domain is given without it
+    ('ประชาไท' of 'ประชาไท Prachatai.com').
     """
     names = [s for s in signals if s.named]
     spellings = [s.name for s in names]
@@ -367,6 +368,8 @@ def choose(signals: Sequence[Signal], printed: Callable[[str], bool]) -> str:
         )
 
     best = names[max(range(len(names)), key=lambda i: (rank(i), -i))].name
+    if _domain_tail(_words(best)):
+        best = best.rsplit(None, 1)[0]  # 'ประชาไท Prachatai.com': the name, its domain left out
     if best.startswith("The ") and not printed(best) and printed(best[4:]):
         return best[4:]
     with_the = [s for s in spellings if s.startswith("The ") and s[4:].casefold() == best.casefold()]
