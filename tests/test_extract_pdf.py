@@ -21,7 +21,7 @@ from archive.extract.pdf import NAME, VERSION, extract
 DATA = Path(__file__).resolve().parent / "data" / "pdf"
 FIXTURES = sorted(DATA.glob("*.pdf"))
 FIELDS = {"outlet", "published", "modified", "published_not_before", "created", "title", "author", "credit", "url",
-          "language"}  # fmt: skip
+          "language", "meta_title"}  # fmt: skip
 
 
 def canonical(fact: Fact | dict[str, Any]) -> str:
@@ -493,11 +493,13 @@ def test_only_a_browser_print_has_its_title_cut() -> None:
     assert not pdf._printed_by_browser({"info": None})
 
 
-def test_a_title_in_parts_none_printed_is_not_taken() -> None:
+def test_a_title_in_parts_none_printed_is_the_metadata_s_headline_as_stated() -> None:
     title = Fact("title", "Storm floods the valley | Daily Record", "pdf-info-title", "raw", key="pdf:/Title")
     notes: list[Note] = []
-    assert pdf._page_title(title, ["Menu", "Weather"], notes) is None
-    assert [n.note for n in notes] == ["title not taken"]
+    assert pdf._page_title(title, ["Menu", "Weather"], notes) == Fact(
+        "meta_title", "Storm floods the valley | Daily Record", "pdf-info-title", "raw", key="pdf:/Title"
+    )
+    assert notes == []
     whole = Fact("title", "Storm floods the valley", "pdf-info-title", "raw", key="pdf:/Title")
     assert pdf._page_title(whole, ["Menu", "Storm floods the valley"], notes) == whole  # printed: as it is
     # One part printed nowhere: the headline the metadata states, not the one the page shows.

@@ -990,8 +990,9 @@ def _shown(title: str, lines: Sequence[str]) -> bool:
 
 def _page_title(fact: Fact, lines: Sequence[str], notes: list[Note]) -> Fact | None:
     """A browser's /Title is the page's <title>: cite the headline part of it the page prints; a
-    title of several parts none of which is printed alone is not taken (which part is the
-    headline, which the site's or a section's name, the title does not say)."""
+    title the page prints nowhere is kept, as stated, as the metadata's headline (`meta_title`,
+    never cited: of a title in parts, which part is the headline and which the site's or a
+    section's name, the title does not say)."""
     if not isinstance(fact.value, str):
         return fact
     headline = _headline_in_title(fact.value, lines)
@@ -1002,16 +1003,8 @@ def _page_title(fact: Fact, lines: Sequence[str], notes: list[Note]) -> Fact | N
     if error_title(fact.value):
         notes.append(Note("title not taken", f"{fact.key} {fact.value!r} is an error page's title"))
         return None
-    if _TITLE_SEPARATOR.search(fact.value):
-        notes.append(
-            Note(
-                "title not taken",
-                f"{fact.key} {fact.value!r} is a web page's title in parts, none printed as the page's headline",
-            )
-        )
-        return None
     # Printed nowhere as a line: the headline the page's metadata states (a search headline, the
-    # site's name alone), not the one the page shows.
+    # site's name alone, a title in parts), not the one the page shows.
     return Fact("meta_title", fact.value, fact.rule, fact.evidence, key=fact.key)
 
 
