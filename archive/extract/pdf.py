@@ -11,13 +11,15 @@ to abstain rather than guess:
   with the site's or a section's name joined on ("Headline - Site"): when a part of it between
   separators (the first or the longest, never the site's name last alone) is printed as a line
   of its own in the text, that part, the headline, is the title (rule
-  "pdf-info-title-printed"; the whole /Title stays its evidence); when no part is, a /Title in
-  parts is not taken. A /Title in one part is the title where the text shows it (as a line, or
-  its letters in order over the print's line breaks, for three words or more); else it is the
-  headline only the metadata states (`meta_title`); an error page's ("Forbidden") is none.
+  "pdf-info-title-printed"; the whole /Title stays its evidence; a colon after the title's
+  longer share sets parts apart too: "Headline: Column: Site"). A /Title in one part is the
+  title where the text shows it (as a line, or its letters in order over the print's line
+  breaks, for three words or more); else, in parts or not, it is the headline only the metadata
+  states (`meta_title`, as stated); an error page's ("Forbidden") is none.
 * outlet: from the text rules; for a browser's print whose text names none, the site's name
   that ends its /Title ("Headline - Site") where the text names it too (rule
-  "pdf-title-suffix": a copyright line, the masthead, a link about the site).
+  "pdf-title-suffix": a copyright line, the name alone as a logo prints, a link about the site,
+  "Search Site") or the domain of a link the print keeps spells it ("site.com").
 * author: /Author or XMP dc:creator, only when every name in it looks like a person's
   ("Jane Doe", not "jdoe", "Microsoft Word" or "Administrator"). Disagreement: none.
 * created: /CreationDate or XMP xmp:CreateDate, as ISO 8601 (a datetime with its offset
