@@ -437,3 +437,13 @@ def test_a_blog_section_s_own_site_name_is_no_outlet() -> None:
         assert outlets(page(head, f'<a href="/">{section}</a>')) == set()
     head = meta("og:site_name", "Valley Courier") + "<title>Kindhearted police | Valley Courier</title>"
     assert outlets(page(head, "")) == {"Valley Courier"}
+
+
+def test_a_section_s_name_and_account_give_way_to_the_outlet_s_name() -> None:
+    section = [Signal("CNN Politics", "title"), Signal("cnnpolitics", "handle", named=False, witness=True)]
+    outlet = [Signal("CNN", "home-link"), Signal("cnn.com", "host", named=False, witness=True)]
+    assert [o.value for o in resolve([*outlet, *section], never)] == ["CNN"]
+    # Alone, or as a strong source's name, it is the outlet's: 'Fox Business' is no section of 'Fox'.
+    assert [o.value for o in resolve(section, never)] == ["CNN Politics"]
+    fox = [Signal("Fox Business", "site-name", strong=True), Signal("Fox", "home-link"), Signal("Fox", "title")]
+    assert "Fox Business" in [o.value for o in resolve(fox, never)]

@@ -286,7 +286,8 @@ def resolve(signals: Sequence[Signal], printed: Callable[[str], bool]) -> list[O
     but does not count here). A news agency or a company gives way to a group that is neither (a
     wire story's JSON-LD publisher, a parent company). A witness (the page's domain, its account)
     counts as a kind but is never the value, nor are witnesses a group alone. Of the rest,
-    the groups with the most support are kept, each strong kind counting two and each other
+    the groups with the most support are kept (a weak group of a section's name, 'CNN Politics'
+    beside 'CNN', gives way), each strong kind counting two and each other
     kind one: several when they tie, so the caller sees the conflict. `printed(text)` says
     whether the page prints text as a name (not within a word, nor after "the"); it decides the
     spelling (`choose`).
@@ -316,6 +317,7 @@ def resolve(signals: Sequence[Signal], printed: Callable[[str], bool]) -> list[O
     for i in range(len(distinct)):
         groups.setdefault(root(i), []).extend(where[distinct[i]])
     scored: list[tuple[int, Outlet]] = []
+    weak: list[bool] = []  # no strong source supports the outlet
     for members in groups.values():
         members.sort()
         chosen = [signals[i] for i in members]
@@ -330,12 +332,29 @@ def resolve(signals: Sequence[Signal], printed: Callable[[str], bool]) -> list[O
         if is_section(value):
             continue  # a blog's or a section's own site name ('Letters to the Editor')
         scored.append((score, Outlet(value, tuple(members))))
+        weak.append(not strong)
+    # A section's name that is the outlet's with a section's word after it ('CNN Politics', from
+    # the title's suffix and the section's own account '@cnnpolitics') gives way to the outlet's.
+    values = [o.value for _, o in scored]
+    scored = [entry for entry, w in zip(scored, weak, strict=True) if not (w and _section_of(entry[1].value, values))]
     own = [(score, o) for score, o in scored if not (is_wire_agency(o.value) or is_company(o.value))]
     scored = own or scored
     if not scored:
         return []
     best = max(score for score, _ in scored)
     return [o for score, o in scored if score == best]
+
+
+def _section_of(value: str, values: Sequence[str]) -> bool:
+    """Whether value is another of values followed by a section's words ('CNN Politics' of 'CNN')."""
+    words = value.split()
+    return any(
+        0 < len(head) < len(words)
+        and outlet_key(" ".join(words[: len(head)])) == outlet_key(other)
+        and is_section(" ".join(words[len(head) :]))
+        for other in values
+        if (head := other.split())
+    )
 
 
 def choose(signals: Sequence[Signal], printed: Callable[[str], bool]) -> str:
