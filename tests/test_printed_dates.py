@@ -44,6 +44,9 @@ from archive.extract.common.dates import When
         ("2018年6月18日 10:01", "2018-06-18", "2018-06-18T10:01"),
         ("30th December 2014", "2014-12-30", None),
         ("15:24pm", None, None),  # a time alone is no date
+        # A copy that runs the year into the time, and the zone into the next label.
+        ("Published Wed, Nov 20 20194:29 AM ESTUpdated an hour ago", "2019-11-20T04:29:00-05:00", "2019-11-20T04:29"),
+        ("Jan 5 20191:30", None, None),  # no AM or PM: which digits are the year's?
     ],
 )
 def test_printed_forms(text: str, value: str | None, local: str | None) -> None:

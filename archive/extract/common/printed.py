@@ -56,8 +56,9 @@ _MONTH = "|".join(re.escape(name) for name in sorted(MONTHS, key=len, reverse=Tr
 _MONTH_GROUP = rf"(?P<m>(?i:{_MONTH}))(?![^\W\d_])\.?"
 _WEEKDAY = r"(?:(?i:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?i:day)?(?![^\W\d_])\.?,?\s+)?"
 # A year may be glued to a repeat of its date ("23 Mar 202223 Mar 2022"), as some pages paste a
-# visible and a screen-reader copy of the same date.
-_YEAR = r"(?P<y>(?:19|20)\d\d)(?:(?!\d)|(?=[0-3]?\d\s*[^\W\d_]))"
+# visible and a screen-reader copy of the same date, or to the time after it ("Nov 20 20194:29 AM",
+# two elements copied without a blank between).
+_YEAR = r"(?P<y>(?:19|20)\d\d)(?:(?!\d)|(?=[0-3]?\d\s*[^\W\d_])|(?=[01]?\d[:.][0-5]\d\s*(?i:[ap]\.?m)))"
 _DAY = r"(?P<d>[0-3]?\d)(?![\d])(?i:st|nd|rd|th|er)?"
 _WEEKDAY_AT = re.compile(_WEEKDAY)
 _NAMED = (
@@ -84,7 +85,8 @@ _TIME = re.compile(
 )
 _ZONE = re.compile(
     r"\s*(?:\(\s*(?P<paren>[^()\n]{1,30}?)\s*\)"
-    r"|(?P<zone>(?:UTC|GMT)\s?[+-]\s?\d{1,2}(?::?\d\d)?|[+-]\d\d:?\d\d|Z(?![\w])|[A-Za-z]{1,5}(?![\w]))|)"
+    r"|(?P<zone>(?:UTC|GMT)\s?[+-]\s?\d{1,2}(?::?\d\d)?|[+-]\d\d:?\d\d|Z(?![\w])|[A-Za-z]{1,5}(?![\w])"
+    r"|[A-Z]{2,5}(?=[A-Z][a-z]))|)"  # a zone run into the next label: 'ESTUpdated an hour ago'
 )
 # Offsets in minutes of zones whose abbreviation is unambiguous in the news we meet; "CST" is the
 # US Central zone and "IST" India's (the readings of news sites that print them).
