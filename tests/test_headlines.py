@@ -328,3 +328,10 @@ def test_an_embedded_post_over_its_signature_is_no_headline_and_its_date_no_publ
     signature = "\u2014 Jane Doe (@janedoe) November 1, 2019\n\n"
     extracted = plaintext.extract((MENU + post + signature + STORY_TEXT).encode())
     assert [e for e in extracted if e.field in ("title", "published")] == []
+
+
+def test_a_headline_with_its_date_in_figures_is_a_headline_but_figures_are_not() -> None:
+    dated = MENU + "Opening Bell 11.18.19\n\nBy Jane Doe\nMarch 3, 2022\n\n" + STORY_TEXT
+    assert text_titles(dated) == [("Opening Bell 11.18.19", "late-headline")]
+    counts = MENU + "3.409 12.118 letture\n\nBy Jane Doe\nMarch 3, 2022\n\n" + STORY_TEXT
+    assert text_titles(counts) == []

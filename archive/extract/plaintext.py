@@ -1084,7 +1084,7 @@ def _page_headline(text: str) -> bool:
     mostly digits, a section label, a teaser ('... Read More') or a photo's credit line
     ('Screenshot by Jane Doe/Example Esports')."""
     digits = sum(c.isdigit() for c in text)
-    if _FURNITURE.match(text) or digits * 2 > sum(c.isalpha() for c in text) or _TEASER_END.search(text):
+    if _FURNITURE.match(text) or digits > sum(c.isalpha() for c in text) or _TEASER_END.search(text):
         return False
     return _headline_like(text) and not _is_kicker(text) and not credits.parse(text, labelled=False)
 
