@@ -1015,8 +1015,7 @@ def _title_outlet(title: str, lines: Sequence[str], hosts: Sequence[str] = ()) -
     rules, whose /Title ends with a site's name that the text names too (its copyright line, its
     masthead: `archive.extract.common.mastheads.title_outlet`) or that the domain of a link the
     print keeps spells ('dealbreaker.com': the page's links to its own site)."""
-    domains = {site_domain(host) for host in hosts}
-    name = title_outlet(title, lines, "\n".join(lines), sorted(d for d in domains if d))
+    name = title_outlet(title, lines, "\n".join(lines), (site_domain(host) for host in dict.fromkeys(hosts)))
     return [Fact("outlet", name, "pdf-title-suffix", title, key="pdf:/Title suffix")] if name else []
 
 

@@ -193,6 +193,7 @@ _HANDLE = re.compile(r"@?[^\W_]\w{3,14}")  # an account's handle ('@UHmallorca')
 _MIN_DOMAIN = 4  # letters of a domain read as a name's words: 'bbc' is initials (`is_acronym`), not words
 
 
+@lru_cache(maxsize=4096)
 def is_domain_of(domain: str, name: str) -> bool:
     """'dallasnews.com' of 'Dallas Morning News', 'nytimes.com' of 'The New York Times',
     'UHmallorca' (a handle, spelt as a domain is) of 'Ultima Hora Mallorca',
