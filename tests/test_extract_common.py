@@ -126,6 +126,8 @@ def test_styling_of_all_caps_names() -> None:
     assert shouting("AP 2022") and not shouting("Ap") and not shouting("2022")
     # A script without case never shouts.
     assert not shouting("港特首道歉") and not shouting("معارضون يسيطرون")
+    # Nor does a line mostly in one with an acronym in it; capitals with a little of one still do.
+    assert not shouting("ผล DNA ยืนยัน ศพลอยแม่น้ำโขง") and shouting("BREAKING NEWS 速報")
 
 
 # ---------------------------------------------------------------------------------------

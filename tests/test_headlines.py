@@ -335,3 +335,37 @@ def test_a_headline_with_its_date_in_figures_is_a_headline_but_figures_are_not()
     assert text_titles(dated) == [("Opening Bell 11.18.19", "late-headline")]
     counts = MENU + "3.409 12.118 letture\n\nBy Jane Doe\nMarch 3, 2022\n\n" + STORY_TEXT
     assert text_titles(counts) == []
+
+
+def test_a_headline_in_a_script_that_marks_no_sentence_end() -> None:
+    # Thai ends no sentence with a mark, and an acronym in a Thai headline is not shouting.
+    headline = "ผล DNA ยืนยัน ศพลอยแม่น้ำโขงเป็นคนสนิท อ.สุรชัย"
+    paragraph = " ".join(["ผู้สื่อข่าวได้รับแจ้งจากบุตรชาย"] * 24) + " ว่าผลตรวจยืนยันแล้ว"
+    text = "ประชาไท\nข่าว\nบทความ\n\n" + headline + "\n\nSubmitted on Mon, 2019-01-21 13:49\n\n"
+    text += paragraph + "\n\n" + paragraph + "\n"
+    assert text_titles(text) == [(headline, "late-headline")]
+
+
+def test_a_headline_over_a_day_and_time_printed_without_the_year() -> None:
+    headline = "8 Passive Aggressive Things That Were Said to Us Over the Holidays"
+    text = MENU + headline + "\n\nDecember 29 6:30 PM\nELLE.com | \n\nLife & Love News\n\nSHARES\nTWEET\n\n"
+    assert text_titles(text + STORY_TEXT) == [(headline, "late-headline")]
+
+
+def test_a_claim_and_its_source_under_the_dated_headline_are_not_a_list_of_stories() -> None:
+    # A fact check: the headline over its date, then the claim checked, quoted, and its source's date.
+    headline = "Russia and Syria: U.S.-backed Syrian Forces Blocking Refugee Return"
+    claim = (
+        "\u201cA cause for serious concern is the situation in the south, where the formations continue to "
+        "block the return of refugees to their homes.\u201d"
+    )
+    text = MENU + headline + "\n\nNovember 18, 2019\nShare\n\nThe Russian and Syrian defense ministries\n\n"
+    text += claim + "\n\nSource: Russian Defense Ministry, October 25, 2019\nFalse\n\n"
+    assert text_titles(text + STORY_TEXT) == [(headline, "late-headline")]
+
+
+def test_stories_each_over_its_date_are_still_a_list() -> None:
+    text = MENU + "Initial public offerings: is there still a pulse\n\nWednesday 20 November 2019 9:22 am\n\n"
+    text += "Alibaba to raise up to $12.9bn in a Hong Kong listing\n\nNovember 19, 2019\n\n"
+    text += "Pound rises as the polls narrow before the vote\n\nNovember 18, 2019\n\n"
+    assert text_titles(text + STORY_TEXT) == []

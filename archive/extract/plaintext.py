@@ -209,9 +209,22 @@ _STORY_WORDS = 20  # a story line: this many words or more, ending a sentence
 _LATE_HEADER = 8  # nonblank lines above a late story start that may hold its headline, byline, date
 
 
+# What ends a sentence: Latin, CJK, Arabic ('؟', '۔'), Devanagari ('।', '॥'), Burmese ('။'), Khmer
+# ('។'), Ethiopic ('።') and Armenian ('։') marks.
+_STOPS = (".", "!", "?", ":", "\u3002", "\uff01", "\uff1f", "\u061f", "\u06d4", "\u0964", "\u0965", "\u104b",
+                 "\u17d4", "\u1362", "\u0589")  # fmt: skip
+
+
+def _unpunctuated(c: str) -> bool:
+    """Whether c is a letter of a script that ends no sentence with a mark (Thai, Lao)."""
+    return "\u0e00" <= c <= "\u0eff"
+
+
 def _prose(text: str) -> bool:
+    """A story's line: twenty words or more ending a sentence (in Thai or Lao, which mark no
+    sentence's end, ending in a letter)."""
     core = text.rstrip("\"'\u201d\u2019)]\u300d\u300f ")
-    return _word_count(text) >= _STORY_WORDS and core.endswith((".", "!", "?", ":", "\u3002", "\uff01", "\uff1f"))
+    return _word_count(text) >= _STORY_WORDS and (core.endswith(_STOPS) or _unpunctuated(core[-1:]))
 
 
 _WIDE_PER_WORD = 2  # characters of Chinese or Japanese that say about as much as a word
@@ -1089,6 +1102,9 @@ def _page_headline(text: str) -> bool:
     return _headline_like(text) and not _is_kicker(text) and not credits.parse(text, labelled=False)
 
 
+_ANY_YEAR = 2000  # a leap year: any day and month printed without a year is one in it
+
+
 def _late_title(doc: _Doc, taken: set[int], bylined: Sequence[int] = ()) -> list[_Hit]:
     """Rule "late-headline": in a page's paste, whose first line is navigation, the headline is
     the first headline-like line standing alone above the article's byline and date, or above
@@ -1102,8 +1118,11 @@ def _late_title(doc: _Doc, taken: set[int], bylined: Sequence[int] = ()) -> list
             return True
         if len(text.split()) > _MARK_WORDS:
             return False
-        # A date without its year ('Updated Nov 19, 6:55 AM') and share buttons are the header's too.
-        return bool(_BYLINE.match(text) or _dates_in(text) or _FURNITURE.match(text))
+        # A date without its year ('Updated Nov 19, 6:55 AM', 'December 29 6:30 PM': a day and
+        # month with a time) and share buttons are the header's too.
+        if _BYLINE.match(text) or _dates_in(text) or _FURNITURE.match(text):
+            return True
+        return bool(printed.printed_in(text, limit=1, year=_ANY_YEAR))
 
     texts = [line.text for line in doc.lines]
     number = headlines.page_headline(texts, marked, _page_headline, _prose)

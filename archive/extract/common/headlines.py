@@ -116,7 +116,10 @@ def page_headline(
     standfirst or a caption may stand, not more text; the headline is then the headline-like
     line right above them. A short line over a longer headline-like line leaves it unclear
     which is the section label and which the headline; more such lines in a row than a
-    headline and a standfirst make are a list of other stories. Where no byline or date block
+    headline and a standfirst make are a list of other stories, and so is a line found with
+    another headline over its date or byline right above it, unless text (a fact check's claim,
+    a quote) stands between the line found and the date it was found over: the search then goes
+    on to the next date or byline block up. Where no byline or date block
     has a headline over it (and none was unclear), the headline may stand under the date or a
     section's label, right above the story or share buttons. A line labelled as a paid story or,
     by a label alone above it, as a link to another story ('Sponsor Content', 'Next story') is
@@ -131,7 +134,14 @@ def page_headline(
     for position in marks[:_TRIES]:
         found = _headline_above(lines, above, position, marked, headline, prose)
         if found is not None and found != _UNCLEAR:
-            return None if _listed(lines, found, marked, headline) else found
+            if not _listed(lines, found, marked, headline):
+                return found
+            below = next((i for i in range(found + 1, len(lines)) if lines[i]), None)
+            if below is None or marked(below) or len(lines[below].split()) <= _SHORT:
+                return None  # one of a list of stories, each over its date or byline
+            # Text stood between the line found and the date under it (a fact check's claim, a
+            # quote): the pair above it is the headline over its date, not a list; look higher.
+            continue
         unclear = unclear or found == _UNCLEAR
     if unclear:
         return None

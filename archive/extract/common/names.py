@@ -55,8 +55,12 @@ def is_person_name(
 
 def shouting(text: str) -> bool:
     """Whether text has capital letters and no lowercase ones (a script without case, such as
-    Chinese or Arabic, never shouts)."""
-    return any(c.isupper() for c in text) and not any(c.islower() for c in text)
+    Chinese, Arabic or Thai, never shouts: a line mostly in one with an acronym, 'ผล DNA ยืนยัน
+    ...', does not either)."""
+    upper = sum(c.isupper() for c in text)
+    if not upper or any(c.islower() for c in text):
+        return False
+    return upper * 2 > sum(c.isalpha() for c in text)
 
 
 # Acronyms that title-casing must leave alone.
