@@ -619,3 +619,54 @@ def test_a_domain_witnesses_a_title_suffix_but_is_never_the_value() -> None:
     assert title_outlet(title, lines, lines[0], ["valleycourier.com"]) == "Valley Courier"
     assert title_outlet(title, lines, lines[0], ["harbortimes.com", "twitter.com"]) is None
     assert title_outlet("Storm floods the valley - Reuters", lines, lines[0], ["reuters.com"]) is None
+
+
+def test_a_print_that_draws_its_text_twice_over_is_read_once(tmp_path: Path) -> None:
+    # Some prints draw each run of text twice at the same place (MediaNews Group's pages do in
+    # Chromium): pypdf then reads 'By By JANE DOEJANE DOE'. fpdf draws the same here.
+    from fpdf import FPDF
+
+    doc = FPDF()
+    doc.add_page()
+
+    def twice(x: float, y: float, text: str, style: str = "", size: int = 11) -> None:
+        doc.set_font("Helvetica", style, size)
+        for _ in range(2):
+            doc.text(x, y, text)
+
+    twice(10, 20, "Storm floods the valley as the river rises", "B", 18)
+    twice(10, 30, "By ")
+    twice(17, 30, "JANE DOE")
+    twice(40, 30, " | Special to the Courier")
+    twice(10, 38, "PUBLISHED: ")
+    twice(33, 38, "November 19, 2019 at 8:59 pm")
+    doc.set_font("Helvetica", size=11)
+    doc.set_xy(10, 46)
+    doc.multi_cell(0, 6, "The river rose overnight and the town's main road was closed by the morning, officials said.")
+    path = tmp_path / "doubled.pdf"
+    path.write_bytes(bytes(doc.output()))
+    result = extract(path)
+    found = {(f.field, str(f.value)) for f in result.facts}
+    assert {("author", "Jane Doe"), ("published", "2019-11-19")} <= found
+    assert ("title", "Storm floods the valley as the river rises") in found
+    assert any(n.note == "text drawn twice" for n in result.notes)
+
+
+@pytest.mark.parametrize(
+    ("line", "once"),
+    [
+        ("By By BILL HOPPEBILL HOPPE | Special | Special", "By BILL HOPPE | Special"),
+        ("  FacebookFacebook", "  Facebook"),
+        # A space between two runs is drawn once.
+        (
+            "PUBLISHED: PUBLISHED: Nov 19, 2019Nov 19, 2019 | UPDATED: | UPDATED: Nov 20Nov 20",
+            "PUBLISHED: Nov 19, 2019 | UPDATED: Nov 20",
+        ),
+        ("Bye Bye", None),
+        ("New York New York", None),
+        ("Tora! Tora! Tora!", None),
+        ("aabbccddee", None),  # pieces of one character: letters that happen to double
+    ],
+)
+def test_only_a_line_that_splits_whole_into_doubled_pieces_is_undoubled(line: str, once: str | None) -> None:
+    assert pdf._undoubled(line) == once

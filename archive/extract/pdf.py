@@ -31,7 +31,8 @@ to abstain rather than guess:
 * language: the catalog's /Lang (a browser copies the page's `lang` there) or dc:language.
 * text: every page's text (bounded), in NFC with typographic ligatures ("ﬁ") spelled out so
   that words match (not NFKC, which would also rewrite what the page prints: "…" as "..."),
-  hard-wrapped lines joined back into paragraphs, with the browser's print header and
+  a line whose every run of text was drawn twice over ("By By JANE DOEJANE DOE") read once
+  (a Note says so), hard-wrapped lines joined back into paragraphs, with the browser's print header and
   footer taken out and read on their own: the footer's URL is the page's `url` (rule
   "print-footer"); the header's date is the time of printing (a Note; `created` only when
   the metadata has no creation date and the date's day/month order is unambiguous). What
@@ -865,6 +866,52 @@ def _decoded_lines(text: str) -> tuple[list[str], int]:
     return kept, dropped
 
 
+_DOUBLED_MIN = 8  # characters: a shorter line is left as it is
+_DOUBLED_MAX = 2000  # characters: a longer line is not looked at
+_DOUBLED_PIECE = 3  # characters: one drawn piece at least this long
+_DOUBLED_BUDGET = 20_000  # comparisons a line may cost
+
+
+def _undoubled(line: str) -> str | None:
+    """The line as printed once, where each piece of its text was drawn twice in a row, or None.
+
+    Some prints draw every run of text twice over itself (a fake bold, a layered heading); the
+    text then reads 'By By BILL HOPPEBILL HOPPE | Special | Special', a space the layout put
+    between two runs standing once. The line is undoubled only when the whole of it splits into
+    pieces each followed by itself (a single space between two pieces), one of them three
+    characters or more: 'Bye Bye' or 'New York New York' do not split so, and stay as they are.
+    """
+    core = line.strip()
+    n = len(core)
+    if not _DOUBLED_MIN <= n <= _DOUBLED_MAX:
+        return None
+    # position -> (piece length, 0 for a space passed over; whether a long piece came before)
+    came: dict[int, tuple[int, bool]] = {0: (0, False)}
+    budget = _DOUBLED_BUDGET
+    for i in range(n):
+        if i not in came:
+            continue
+        size_before, long_before = came[i]
+        if core[i] == " " and size_before and i + 1 not in came:
+            came[i + 1] = (0, long_before)  # a space between two pieces, drawn once
+        j = core.find(core[i], i + 1)
+        while j > 0 and 2 * j - i <= n and budget > 0:
+            budget -= 1
+            size = j - i
+            if 2 * j - i not in came and core[i:j] == core[j : 2 * j - i]:
+                came[2 * j - i] = (size, long_before or size >= _DOUBLED_PIECE)
+            j = core.find(core[i], j + 1)
+    if n not in came or not came[n][0] or not came[n][1]:
+        return None
+    pieces: list[str] = []
+    end = n
+    while end:
+        size = came[end][0]
+        pieces.append(core[end - 2 * size : end - size] if size else " ")
+        end -= 2 * size if size else 1
+    return line[: len(line) - len(line.lstrip())] + "".join(reversed(pieces))
+
+
 def _text_facts(
     pages: Sequence[str], modes: Sequence[str], has_created: bool, notes: list[Note]
 ) -> tuple[list[Fact], list[str]]:
@@ -879,6 +926,10 @@ def _text_facts(
                     f"page {number}: {dropped} line(s) of glyph ids, not text (a font with no Unicode map): left out",
                 )
             )
+        undoubled = [_undoubled(line) for line in lines]
+        if doubled := sum(once is not None for once in undoubled):
+            lines = [line if once is None else once for line, once in zip(lines, undoubled, strict=True)]
+            notes.append(Note("text drawn twice", f"page {number}: {doubled} line(s) drawn twice over: read once"))
         pages_lines.append(lines)
     normalised = [_Page(lines, _candidates(lines)) for lines in pages_lines]
     kept, furniture = _strip_furniture(normalised)
