@@ -64,7 +64,7 @@ from archive.extract.common.dates import When
 from archive.extract.common.names import capitalize_words, shouting
 
 NAME = "image"
-VERSION = "1.1.0"
+VERSION = "1.2.0"
 MEDIA_TYPES = frozenset({"image/jpeg", "image/png", "image/tiff", "image/webp"})
 _MEDIA_TYPE = {"JPEG": "image/jpeg", "PNG": "image/png", "TIFF": "image/tiff", "WebP": "image/webp"}
 # ExifTool reads the metadata segments, not the whole picture: ingest has never bounded an
