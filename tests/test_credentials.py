@@ -327,7 +327,7 @@ def test_the_image_extractor_joins_credentials_to_exiftool(tmp_path: Path, pki: 
     path = tmp_path / "signed.jpg"
     path.write_bytes(sign(plain.read_bytes(), "image/jpeg", pki))
     result = image.extract(path)
-    assert (result.name, result.version) == ("image", "1.1.0")
+    assert (result.name, result.version) == ("image", "1.2.0")
     found = _by_field(result.facts)
     assert _one(found, "credit") == {"photographer": PHOTOGRAPHER, "agency": "AFP"}
     assert found["credit"][0].key == "XMP-dc:Creator"
@@ -393,7 +393,7 @@ def test_ingest_and_show_record_the_credential(signed: tuple[Path, Any, Any], tm
     assert current["created"] == CREATED_WHEN
     claims = [c for c in shown["metadata"]["claims"] if c["field"] == "signature_status"]
     assert [(c["extractor"]["name"], c["extractor"]["version"], c["key"]) for c in claims] == [
-        ("image", "1.1.0", "c2pa:validation_state")
+        ("image", "1.2.0", "c2pa:validation_state")
     ]
     sentence = describe(current)
     assert sentence is not None

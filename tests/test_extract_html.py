@@ -94,7 +94,7 @@ STORY = (
 
 def test_identity() -> None:
     assert NAME == "html"
-    assert VERSION == "1.6.0"  # 1.6.0: the site's account witnesses the outlet; a domain of the name's words
+    assert VERSION == "1.7.0"  # 1.7.0: a line mostly in a caseless script with an acronym is no shouting
 
 
 # ---------------------------------------------------------------------------------------

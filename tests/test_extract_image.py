@@ -59,7 +59,7 @@ def assert_valid(result: Result) -> None:
 
 def test_identity() -> None:
     assert NAME == "image"
-    assert VERSION == "1.1.0"
+    assert VERSION == "1.2.0"
 
 
 @needs_exiftool

@@ -56,7 +56,7 @@ def assert_valid(data: bytes, found: list[Extracted]) -> None:
 
 def test_identity() -> None:
     assert NAME == "plaintext"
-    assert VERSION == "1.5.0"  # 1.5.0: a header line of furniture's date; an author's picture's name before the byline
+    assert VERSION == "1.6.0"  # 1.6.0: Thai and other scripts' sentence ends; a yearless day and time marks a header
 
 
 # ---------------------------------------------------------------------------------------

@@ -211,13 +211,12 @@ _LATE_HEADER = 8  # nonblank lines above a late story start that may hold its he
 
 # What ends a sentence: Latin, CJK, Arabic ('؟', '۔'), Devanagari ('।', '॥'), Burmese ('။'), Khmer
 # ('។'), Ethiopic ('።') and Armenian ('։') marks.
-_STOPS = (".", "!", "?", ":", "\u3002", "\uff01", "\uff1f", "\u061f", "\u06d4", "\u0964", "\u0965", "\u104b",
-                 "\u17d4", "\u1362", "\u0589")  # fmt: skip
+_STOPS = tuple(".!?:\u3002\uff01\uff1f\u061f\u06d4\u0964\u0965\u104b\u17d4\u1362\u0589")
 
 
 def _unpunctuated(c: str) -> bool:
     """Whether c is a letter of a script that ends no sentence with a mark (Thai, Lao)."""
-    return "\u0e00" <= c <= "\u0eff"
+    return "\u0e00" <= c <= "\u0eff" and c.isalpha()
 
 
 def _prose(text: str) -> bool:
