@@ -869,7 +869,7 @@ def _decoded_lines(text: str) -> tuple[list[str], int]:
 _DOUBLED_MIN = 8  # characters: a shorter line is left as it is
 _DOUBLED_MAX = 2000  # characters: a longer line is not looked at
 _DOUBLED_PIECE = 3  # characters: one drawn piece at least this long
-_DOUBLED_BUDGET = 20_000  # comparisons a line may cost
+_DOUBLED_BUDGET = 200_000  # characters compared, at most, for one line
 
 
 def _undoubled(line: str) -> str | None:
@@ -896,8 +896,8 @@ def _undoubled(line: str) -> str | None:
             came[i + 1] = (0, long_before)  # a space between two pieces, drawn once
         j = core.find(core[i], i + 1)
         while j > 0 and 2 * j - i <= n and budget > 0:
-            budget -= 1
             size = j - i
+            budget -= size
             if 2 * j - i not in came and core[i:j] == core[j : 2 * j - i]:
                 came[2 * j - i] = (size, long_before or size >= _DOUBLED_PIECE)
             j = core.find(core[i], j + 1)
