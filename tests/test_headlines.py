@@ -369,3 +369,7 @@ def test_stories_each_over_its_date_are_still_a_list() -> None:
     text += "Alibaba to raise up to $12.9bn in a Hong Kong listing\n\nNovember 19, 2019\n\n"
     text += "Pound rises as the polls narrow before the vote\n\nNovember 18, 2019\n\n"
     assert text_titles(text + STORY_TEXT) == []
+    # A name line under the last one is no claim standing between it and a date: still a list.
+    named = MENU + "Initial public offerings: is there still a pulse\n\nWednesday 20 November 2019 9:22 am\n\n"
+    named += "Alibaba to raise up to $12.9bn in a Hong Kong listing\n\nAnna Menin\nAnna Menin\n\nShare\n\n"
+    assert ("Initial public offerings: is there still a pulse", "late-headline") not in text_titles(named + STORY_TEXT)
