@@ -94,7 +94,7 @@ STORY = (
 
 def test_identity() -> None:
     assert NAME == "html"
-    assert VERSION == "1.7.0"  # 1.7.0: a line mostly in a caseless script with an acronym is no shouting
+    assert VERSION == "1.8.0"  # 1.8.0: the visible text's date right above a one-paragraph story
 
 
 # ---------------------------------------------------------------------------------------

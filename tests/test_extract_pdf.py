@@ -49,7 +49,7 @@ def assert_valid(result: Result) -> None:
 
 def test_identity() -> None:
     assert NAME == "pdf"
-    assert VERSION == "1.5.0"  # 1.5.0: text drawn twice over is read once
+    assert VERSION == "1.6.0"  # 1.6.0: the text's date right above a one-paragraph story
 
 
 @pytest.mark.parametrize("path", FIXTURES, ids=[p.stem for p in FIXTURES])

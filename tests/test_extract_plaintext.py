@@ -56,7 +56,7 @@ def assert_valid(data: bytes, found: list[Extracted]) -> None:
 
 def test_identity() -> None:
     assert NAME == "plaintext"
-    assert VERSION == "1.6.0"  # 1.6.0: Thai and other scripts' sentence ends; a yearless day and time marks a header
+    assert VERSION == "1.7.0"  # 1.7.0: a date right above a one-paragraph story, the last resort
 
 
 # ---------------------------------------------------------------------------------------
@@ -702,6 +702,36 @@ def test_the_date_under_the_headline_is_published(under: str, want: str | None) 
     # Under a line that is not the headline, or past the story's start, no date is the article's.
     story = _PAGE_MENU + "\n" + headline + "\n\n" + _PAGE_STORY + "\n" + under
     assert plaintext._headline_date(plaintext._Doc(story), title, set()) == []
+
+
+# The last resort: a date alone among the lines right above a story of one paragraph (a video's, a
+# slideshow's), where no headline was read and no header is known.
+_ONE_PARAGRAPH = _PAGE_STORY.split("\n\n")[0] + "\n\nRelated\nMore videos\n"
+
+
+@pytest.mark.parametrize(
+    ("above", "want"),
+    [
+        ("Monday, December 29, 2014\nPrint Email Comments\n", "2014-12-29"),
+        ("World\nDecember 29 2014 9:11pm\n01:34\n", "2014-12-29"),
+        ("Video\n\n28 December 2014\n\nKFC T20 BBL\n", "2014-12-28"),
+        ("Updated December 29, 2014\nPrint\n", None),  # an update is not the publication
+        ("December 28, 2014\nDecember 29, 2014\n", None),  # which is it?
+        ("28-06-2014\n| Efe\n", None),  # a photo's date, its credit under it
+        ("December 29, 2014\n" + "".join(f"Tool {i}\n" for i in range(8)), None),  # too far above
+    ],
+)
+def test_a_date_right_above_the_story_is_published_where_nothing_else_says(above: str, want: str | None) -> None:
+    # Nothing here reads as the headline: the menu's last item stands over the furniture.
+    text = _PAGE_MENU + "\n" + above + "\n" + _ONE_PARAGRAPH
+    assert values(text, "title") == []
+    found = [(str(e.value)[:10], e.rule) for e in plaintext.extract(text.encode()) if e.field == "published"]
+    assert found == ([(want, "story-date")] if want else [])
+
+
+def test_a_date_in_the_story_is_no_story_date() -> None:
+    text = _PAGE_MENU + "\n" + _ONE_PARAGRAPH + "\nDecember 29, 2014\n\n" + _ONE_PARAGRAPH
+    assert values(text, "published") == []
 
 
 def test_a_list_of_stories_each_over_its_date_gives_no_headline_nor_date() -> None:

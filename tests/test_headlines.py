@@ -373,3 +373,23 @@ def test_stories_each_over_its_date_are_still_a_list() -> None:
     named = MENU + "Initial public offerings: is there still a pulse\n\nWednesday 20 November 2019 9:22 am\n\n"
     named += "Alibaba to raise up to $12.9bn in a Hong Kong listing\n\nAnna Menin\nAnna Menin\n\nShare\n\n"
     assert ("Initial public offerings: is there still a pulse", "late-headline") not in text_titles(named + STORY_TEXT)
+
+
+_SENTENCE = (
+    "The city council voted on Monday to close the old bridge for repairs, after engineers found cracks in "
+    "two of its piers."
+)
+
+
+@pytest.mark.parametrize(
+    ("lines", "want"),
+    [
+        ([], None),
+        (["", ""], None),
+        (["Menu", "Share"], None),
+        (["Menu", _SENTENCE, "Related"], 1),  # no two prose lines run: the first prose line
+        (["Menu", _SENTENCE, "Share", "", _SENTENCE, _SENTENCE], 4),
+    ],
+)
+def test_the_story_starts_at_its_first_prose_lines(lines: list[str], want: int | None) -> None:
+    assert headlines.story_start(lines, plaintext._prose) == want

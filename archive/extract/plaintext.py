@@ -67,7 +67,7 @@ from archive.extract.common.outlets import outlet_key
 from archive.extract.common.text import fold, has_any, spaceless
 
 NAME = "plaintext"
-VERSION = "1.6.0"
+VERSION = "1.7.0"
 MEDIA_TYPES = frozenset({"text/plain"})
 MAX_BYTES = 16 << 20  # the whole text is read, and the rules are linear in it: bound it
 
@@ -1655,6 +1655,9 @@ def extract(data: bytes, decoding: Decoding | None = None) -> list[Extracted]:
         dates += _headline_date(doc, titles[0], caption_lines)
         hits.extend(hit for hit in dates if hit.rule == "headline-date")
     if not any(hit.field == "published" for hit in dates):
+        dates += _story_date(doc, caption_lines)
+        hits.extend(hit for hit in dates if hit.rule == "story-date")
+    if not any(hit.field == "published" for hit in dates):
         bound = _not_before(doc, date_lines, caption_lines)
         modified = next((hit for hit in dates if hit.field == "modified"), None)
         # A lower bound after the stated update date means one of them is misread: drop it.
@@ -1714,6 +1717,35 @@ def _headline_date(doc: _Doc, title: _Hit, skip: set[int]) -> list[_Hit]:
         return []
     start, dated = chosen
     return [_Hit("published", dated.when.iso(), start, dated.end, "headline-date")]
+
+
+_ABOVE_STORY = 6  # nonblank lines above the story's first line where a last-resort date may stand
+
+
+def _story_date(doc: _Doc, skip: set[int]) -> list[_Hit]:
+    """Rule "story-date", the last resort: where no line states the date as the article's, no
+    byline has one and no headline was read, a date alone on a line among the last lines above the
+    story's first paragraph (`headlines.story_start`: where no two prose lines run, as on a video's
+    or a slideshow's page, the first prose line; the late header does not reach there), as pages
+    print it between the headline's furniture and the story ('Monday, December 29, 2014' / 'Print
+    Email Comments'; 'December 29 2014 9:11pm' above a video's length). A caption's date, a
+    photo's (a credit under it), an update's and dates there that disagree give none."""
+    story = headlines.story_start([line.text for line in doc.nonblank], _prose)
+    if story is None:
+        return []
+    candidates: list[tuple[int, _Dated]] = []
+    for line in doc.nonblank[max(0, story - _ABOVE_STORY) : story]:
+        if line.number in skip or _photo_date(doc, line):
+            continue
+        for segment in _date_line(line.text) or []:
+            if segment.kind == "modified":
+                return []  # the line is an update's: the publication is not stated here
+            candidates.append((line.start + segment.start, segment.dated.shifted(line.start)))
+    chosen = _single_value(candidates)
+    if chosen is None:
+        return []
+    start, dated = chosen
+    return [_Hit("published", dated.when.iso(), start, dated.end, "story-date")]
 
 
 def _to_bytes(data: bytes, text: str, hits: Iterable[_Hit], decoding: Decoding) -> list[Extracted]:

@@ -90,6 +90,8 @@ def story_start(lines: Sequence[str], prose: Callable[[str], bool]) -> int | Non
     """The number of the story's first line: the first of two prose lines in a row (a menu or a
     cookie notice is rarely two sentence-long lines running), else the first prose line."""
     numbers = [i for i, text in enumerate(lines) if text]
+    if not numbers:
+        return None
     first = None
     for here, following in zip(numbers, [*numbers[1:], None], strict=True):
         if prose(lines[here]):
