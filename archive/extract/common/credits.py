@@ -108,7 +108,7 @@ _LEADING_QUALIFIER = re.compile(r"^(?:file|archive)(?:\s+photo)?(?:\s+(?:19|20)\
 # credit element run into its caption: '… near Lost Hills, California.David McNew—Getty Images').
 _BOUNDARY = re.compile(
     r"[.!?\u2026\"\u201d\u2019')\]]\s+|\s[|\u2013\u2014]\s+|[(\[]"
-    r"|(?<=[^\W_][.!?])(?=(?:Credit|Photo|Image|Picture|Foto|Фото|Bild)\b)"
+    r"|(?<=[^\W_][.!?])(?=(?:Credit|Photo(?:graph)?s?|Images?|Pictures?|Foto|Фото|Bild)\b)"
     r"|(?<=[^\W\d_]{2}[.!?])(?=[A-Z][a-z]+[\s/\u2014\u2013-])"  # '… California.David McNew—Getty Images'
     r"|(?<=\w),\s+(?=(?i:photos?|images?|pictures?|photography)\s+by\s)"  # '… in the gallery, images by Jane Doe'
 )
