@@ -121,6 +121,9 @@ def test_a_phrase_after_by_that_opens_with_a_determiner_is_no_name(text: str) ->
         ("By Tuesday", []),
         ("Jane Doe @janedoe / 2 days", ["Jane Doe"]),
         ("Jane DoeView More Articles", ["Jane Doe"]),
+        ("Jane Doe\nJane Doe", ["Jane Doe"]),  # the author's picture's text, then the name
+        ("Jane Doe", []),  # a bare name alone, no date nor mark: maybe a caption's subject
+        ("Jane Doe\nJohn Roe", []),
         ("What We Are Reading This Week\nMarch 3, 2024", []),
         ("New Delhi, Example News Bureau | Updated : 19 November 2019, 09:01 AM", []),  # a place and a desk
         ("North Korea 09:31 August 20, 2019", []),  # a section's place and the date
@@ -139,6 +142,13 @@ def test_byline_forms_in_a_pasted_page(byline: str, expected: list[str]) -> None
 def test_a_byline_under_the_standfirst() -> None:
     standfirst = "A year of work by the investigators ends with a report that names the officials who gave the orders."
     assert authors(f"{NAV}\n{HEADLINE}\n\n{standfirst}\n\nJane Doe\n\nMarch 3, 2024\n\n{STORY}") == ["Jane Doe"]
+
+
+def test_a_menu_item_twice_far_above_the_story_is_no_byline() -> None:
+    menu = "Sell more tickets with flexible ticketing software\n\nData Solutions\n\nData Solutions\n\n"
+    menu += "Make smarter decisions with data\n\nSuccess\n\nSupport\n\nAbout us\n\n"
+    assert authors(f"{NAV}\n{menu}{HEADLINE}\n\n{STORY}") == []
+    assert authors(f"{NAV}\n{HEADLINE}\n\nJane Doe\nJane Doe\n\nShare\n\n{STORY}") == ["Jane Doe"]
 
 
 def test_a_place_beside_a_date_line_is_no_byline() -> None:

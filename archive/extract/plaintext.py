@@ -1473,8 +1473,9 @@ def _byline_at(doc: _Doc, line: _Line, date_lines: set[int]) -> tuple[list[_Hit]
 
 
 def _dated_byline(doc: _Doc, line: _Line, date_lines: set[int]) -> tuple[list[_Hit], int]:
-    """'Jane Doe - Nov 19, 2019, 10:31 pm CST', 'Reuters November 18, 2019', or a line of names
-    with a date line directly above or below it ('Jane Doe in Kyiv' / 'March 23, 2022')."""
+    """'Jane Doe - Nov 19, 2019, 10:31 pm CST', 'Reuters November 18, 2019', a line of names
+    with a date line directly above or below it ('Jane Doe in Kyiv' / 'March 23, 2022'), or a name
+    under the headline given twice right above the story (an author's picture's text, then the name)."""
     text = line.text
     end = bylines.names_end(text)
     if not end:
@@ -1483,9 +1484,12 @@ def _dated_byline(doc: _Doc, line: _Line, date_lines: set[int]) -> tuple[list[_H
     # What a byline carries beside the name: a handle ('Jane Doe @janedoe'), glued interface
     # text ('Jane DoeView More Articles'), a date ('Jane Doe - Nov 19, 2019').
     handle = bool(re.match(r"@\w", rest))
-    marked = handle or bylines.is_interface(rest.split(" ")[0])
-    dated = bool(_dates_in(rest[:40])) or bool(_NUMERIC_DATE.match(rest))
     below = doc.next_nonblank(line)
+    # The name again on the next line, the story right under it: an author's picture's text, then
+    # the name ('Jane Doe' / 'Jane Doe' / 'Share'); a menu repeats its items too, but far above the story.
+    repeated = not rest and below is not None and below.text.strip() == text.strip() and _story_below(doc, below)
+    marked = handle or repeated or bylines.is_interface(rest.split(" ")[0])
+    dated = bool(_dates_in(rest[:40])) or bool(_NUMERIC_DATE.match(rest))
     # Above or below, or below a line naming the outlet ('Jane Doe' / 'The Example' / 'May 14, 2020').
     neighbours = [n for n in (doc.above(line), doc.below(line), below, below and doc.next_nonblank(below)) if n]
     beside_date = any(n.number in date_lines or _date_line_like(n.text) for n in neighbours)
@@ -1502,6 +1506,15 @@ def _dated_byline(doc: _Doc, line: _Line, date_lines: set[int]) -> tuple[list[_H
     else:
         return [], 0
     return [_author_hit(line, s, e, "byline-dated") for s, e in spans], _EXPLICIT if dated else _BARE
+
+
+_STORY_BELOW = 3  # nonblank lines under a byline within which its story starts
+
+
+def _story_below(doc: _Doc, line: _Line) -> bool:
+    """Whether the story's first line (`_story_index`) is within a few lines under `line`."""
+    story, at = _story_index(doc), doc.index.get(line.number)
+    return story is not None and at is not None and 0 < story - at <= _STORY_BELOW
 
 
 _NUMERIC_DATE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b")
