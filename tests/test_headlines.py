@@ -205,6 +205,24 @@ def test_a_headline_may_end_in_an_abbreviation() -> None:
     assert text_titles(text) == [("Fire destroys a historic mill in Lowell, Mass.", "late-headline")]
 
 
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "Budget day! The Council Finally Agrees on the Schools",
+        "Is the budget enough? Teachers Say It Is Not",
+        "Budget day! Is it enough for the schools?",
+    ],
+)
+def test_a_headline_may_hold_an_exclamation_or_a_question(headline: str) -> None:
+    text = MENU + headline + "\n\nBy Jane Doe\nMarch 3, 2022\n\n" + STORY_TEXT
+    assert text_titles(text) == [(headline, "late-headline")]
+
+
+def test_two_sentences_over_the_byline_are_no_headline() -> None:
+    text = MENU + "The council met. Teachers said it was not enough\n\nBy Jane Doe\nMarch 3, 2022\n\n" + STORY_TEXT
+    assert text_titles(text) == []
+
+
 def test_a_headline_may_end_in_a_question_mark() -> None:
     text = MENU + "Is the new budget enough for the schools?\n\nBy Jane Doe\nMarch 3, 2022\n\n" + STORY_TEXT
     assert text_titles(text) == [("Is the new budget enough for the schools?", "late-headline")]

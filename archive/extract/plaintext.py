@@ -1025,7 +1025,9 @@ _PAGE_CHROME = re.compile(
     r"(?i:skip\s+to|back\s+to|zur\u00fcck|listen\s+to\s+this|share\s+this|sign\s+(?:up|in)|log\s+in|subscribe|advertisement"
     r"|menu|search|accept|we\s+use\s+cookies|cookie)\b"
 )
-_RUN_ON = re.compile(r"[a-z0-9][.!?]\s+[\"\u201c\u2018]?[A-Z]")
+# Two sentences: a period, then a capital. An exclamation or a question inside is a headline's
+# ('Happy Holidays! The Story Behind It', 'Who Won? The Results').
+_RUN_ON = re.compile(r"[a-z0-9][.]\s+[\"\u201c\u2018]?[A-Z]")
 
 
 def _is_kicker(text: str) -> bool:
@@ -1161,7 +1163,8 @@ _BARE_URL = re.compile(r"(?<![\w.])(?:[a-z0-9-]+\.)+[a-z]{2,}/\S", re.I)
 
 
 def _headline_like(text: str) -> bool:
-    """3 to 30 words, at most 200 characters, one clause, starting with a capital, not ending
+    """3 to 30 words, at most 200 characters, one sentence (an exclamation or a question may
+    stand inside it), starting with a capital, not ending
     like a sentence (a period, even inside closing quotes, unless it closes an abbreviation
     such as 'Mass.' or the line is in title case) or mid-phrase, not ALL CAPS, and
     not a date, masthead, page title ('Headline | Section | Site'), breadcrumb ('Home > News >
