@@ -411,3 +411,15 @@ _SENTENCE = (
 )
 def test_the_story_starts_at_its_first_prose_lines(lines: list[str], want: int | None) -> None:
     assert headlines.story_start(lines, plaintext._prose) == want
+
+
+def test_an_arabic_headline_over_its_date_line_and_the_update_is_no_publication() -> None:
+    headline = "معارضون يسيطرون على مخازن للصواريخ بريف دمشق"
+    dated = "الأربعاء، 28 آب/اغسطس 2013، آخر تحديث 14:00 (GMT+0400)"  # 'last updated 14:00'
+    story = (
+        "أكدت جهات سورية معارضة أن فصائل مسلحة معارضة لنظام الرئيس تمكنت من السيطرة على مخازن للصواريخ "
+        "في ريف دمشق بعد معارك استمرت عدة أيام مع القوات الحكومية في المنطقة.\n\n"
+    )
+    text = MENU + headline + "\n\n" + dated + "\n\n" + story + story
+    assert text_titles(text) == [(headline, "late-headline")]
+    assert [e for e in plaintext.extract(text.encode()) if e.field == "published"] == []

@@ -43,6 +43,9 @@ from archive.extract.common.dates import When
         ("le 3 février 2021 à 10:30", "2021-02-03", "2021-02-03T10:30"),
         ("2018年6月18日 10:01", "2018-06-18", "2018-06-18T10:01"),
         ("30th December 2014", "2014-12-30", None),
+        ("28 آب/اغسطس 2013", "2013-08-28", None),  # a month in two calendars' names, as the Levant prints it
+        ("3 تشرين الأول/أكتوبر 2020", "2020-10-03", None),
+        ("12 March/April 2019", None, None),  # two months: which is it?
         ("15:24pm", None, None),  # a time alone is no date
         # A copy that runs the year into the time, and the zone into the next label.
         ("Published Wed, Nov 20 20194:29 AM ESTUpdated an hour ago", "2019-11-20T04:29:00-05:00", "2019-11-20T04:29"),

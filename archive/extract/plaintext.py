@@ -470,7 +470,7 @@ _DATE_LABEL = re.compile(
 )
 _MODIFIED_LABEL = re.compile(
     r"(?i:updated|modified|revised|aktualisiert|mis\s+à\s+jour|actualizado|atualizado"
-    r"|aggiornato|обновлено|수정)"
+    r"|aggiornato|обновлено|수정|تحديث)"
 )
 # 'on December 29, 2014 at 2:48 PM' under a byline: a date, no label.
 _ON = re.compile(r"(?i:on)\s+(?=\d|[^\W\d_])")

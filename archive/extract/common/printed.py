@@ -32,20 +32,20 @@ _MONTH_NAMES: dict[int, tuple[str, ...]] = {
     2: ("february", "feb", "februar", "février", "fevrier", "févr", "febrero", "fevereiro", "fev", "febbraio",
         "februari", "февраля", "лютого", "lutego", "şubat", "فبراير", "شباط"),
     3: ("march", "mar", "märz", "mars", "marzo", "março", "marco", "maart", "maret", "марта", "березня",
-        "marca", "mart", "مارس", "آذار"),
+        "marca", "mart", "مارس", "آذار", "اذار"),
     4: ("april", "apr", "avril", "avr", "abril", "abr", "aprile", "апреля", "квітня", "kwietnia", "nisan",
-        "أبريل", "نيسان"),
-    5: ("may", "mai", "mayo", "maio", "maggio", "mei", "мая", "травня", "maja", "mayıs", "مايو", "أيار"),
+        "أبريل", "ابريل", "إبريل", "نيسان"),
+    5: ("may", "mai", "mayo", "maio", "maggio", "mei", "мая", "травня", "maja", "mayıs", "مايو", "أيار", "ايار"),
     6: ("june", "jun", "juni", "juin", "junio", "junho", "giugno", "июня", "червня", "czerwca", "haziran",
-        "يونيو", "حزيران"),
+        "يونيو", "يونيه", "حزيران"),
     7: ("july", "jul", "juli", "juillet", "juil", "julio", "julho", "luglio", "июля", "липня", "lipca",
-        "temmuz", "يوليو", "تموز"),
+        "temmuz", "يوليو", "يوليه", "تموز"),
     8: ("august", "aug", "août", "aout", "agosto", "ago", "augustus", "agustus", "августа", "серпня",
-        "sierpnia", "ağustos", "أغسطس", "آب"),
+        "sierpnia", "ağustos", "أغسطس", "اغسطس", "آب"),
     9: ("september", "sep", "sept", "septembre", "septiembre", "setembro", "set", "settembre", "сентября",
-        "вересня", "września", "eylül", "سبتمبر", "أيلول"),
+        "вересня", "września", "eylül", "سبتمبر", "أيلول", "ايلول"),
     10: ("october", "oct", "oktober", "okt", "octobre", "octubre", "outubro", "out", "ottobre", "октября",
-         "жовтня", "października", "ekim", "أكتوبر", "تشرين الأول"),
+         "жовтня", "października", "ekim", "أكتوبر", "اكتوبر", "تشرين الأول"),
     11: ("november", "nov", "novembre", "noviembre", "novembro", "ноября", "листопада", "listopada",
          "kasım", "نوفمبر", "تشرين الثاني"),
     12: ("december", "dec", "dezember", "dez", "décembre", "decembre", "déc", "diciembre", "dic", "dezembro",
@@ -53,7 +53,8 @@ _MONTH_NAMES: dict[int, tuple[str, ...]] = {
 }  # fmt: skip
 MONTHS = {name: number for number, names in _MONTH_NAMES.items() for name in names}
 _MONTH = "|".join(re.escape(name) for name in sorted(MONTHS, key=len, reverse=True))
-_MONTH_GROUP = rf"(?P<m>(?i:{_MONTH}))(?![^\W\d_])\.?"
+# A month may be named twice, in two calendars' names ('28 آب/أغسطس 2013', as the Levant prints it).
+_MONTH_GROUP = rf"(?P<m>(?i:{_MONTH}))(?![^\W\d_])\.?(?:\s*/\s*(?P<m2>(?i:{_MONTH}))(?![^\W\d_]))?"
 _WEEKDAY = r"(?:(?i:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?i:day)?(?![^\W\d_])\.?,?\s+)?"
 # A year may be glued to a repeat of its date ("23 Mar 202223 Mar 2022"), as some pages paste a
 # visible and a screen-reader copy of the same date, or to the time after it ("Nov 20 20194:29 AM",
@@ -166,6 +167,13 @@ def _numeric_day(a: int, b: int, year: int, day_first: bool | None) -> date | No
     return None
 
 
+def _month(match: re.Match[str]) -> int | None:
+    """The month a match names; None when it names two that differ ('March/April')."""
+    month = MONTHS.get(match["m"].lower().rstrip("."))
+    second = match["m2"]
+    return month if second is None or MONTHS.get(second.lower()) == month else None
+
+
 def date_at(
     text: str, pos: int, day_first: bool | None = None, year: int | None = None
 ) -> tuple[int, date, str] | None:
@@ -175,14 +183,14 @@ def date_at(
     for pattern in _NAMED:
         match = pattern.match(text, pos)
         if match:
-            month = MONTHS.get(match["m"].lower().rstrip("."))
+            month = _month(match)
             day = _make_date(int(match["y"]), month, int(match["d"])) if month else None
             if day and (best is None or match.end() > best[0]):
                 best = (match.end(), day, "")
     for pattern in _NAMED_NO_YEAR if year and not best else ():
         match = pattern.match(text, pos)
         if match:
-            month = MONTHS.get(match["m"].lower().rstrip("."))
+            month = _month(match)
             day = _make_date(year, month, int(match["d"])) if month and year else None
             if day and (best is None or match.end() > best[0]):
                 best = (match.end(), day, "none")
