@@ -427,6 +427,29 @@ def test_reflow_joins_wrapped_lines_only() -> None:
     assert pdf._reflow(lines[:2], layout=False) == ["Residents flee the city as peace", "talks stall"]
 
 
+def test_reflow_keeps_a_line_of_dates_apart_though_it_starts_in_lower_case() -> None:
+    lines = [
+        "      By Jane Doe, Northwind Media Group",
+        "      Email the author | Follow on Twitter",
+        "      on December 29, 2014 at 3:02 PM, updated December 29, 2014 at 4:16 PM",
+        "      View/Post Comments",
+        "",
+        "      The council met on Monday and voted to close the old bridge for repairs after the engineers it "
+        "had sent found",
+        "      cracks in two of its piers, officials said, and the",
+        "      on December 29, 2014 meeting ran late.",
+    ]
+    assert pdf._reflow(lines, layout=True) == [
+        "By Jane Doe, Northwind Media Group",
+        "Email the author | Follow on Twitter",
+        "on December 29, 2014 at 3:02 PM, updated December 29, 2014 at 4:16 PM",
+        "View/Post Comments",
+        "",
+        "The council met on Monday and voted to close the old bridge for repairs after the engineers it had sent "
+        "found cracks in two of its piers, officials said, and the on December 29, 2014 meeting ran late.",
+    ]
+
+
 def test_no_text_is_a_note() -> None:
     facts, notes = text_facts(["   \n\n", ""])
     assert facts == [] and notes == ["no text"]

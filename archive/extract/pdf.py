@@ -814,11 +814,14 @@ def _reflow(lines: Sequence[str], layout: bool) -> list[str]:
     In layout mode pypdf puts blank lines where the page has vertical space and keeps each
     line's horizontal extent, so a line that stops well short of the text's right edge ends a
     paragraph (a byline, a short last line), and one that reaches it wrapped, unless the
-    next line starts in lower case, which always continues. Plain mode has no geometry: its
-    lines are kept as they are.
+    next line starts in lower case, which continues, unless it is a line of dates only ('on
+    December 29, 2014 at 3:02 PM' under 'Email the author | Follow on Twitter'). Plain mode
+    has no geometry: its lines are kept as they are.
     """
     if not layout:
         return [" ".join(line.split()) for line in lines]
+    from archive.extract.plaintext import is_date_line
+
     right = max((len(line.rstrip()) for line in lines), default=0)
     paragraphs: list[str] = []
     current: list[str] = []
@@ -833,7 +836,7 @@ def _reflow(lines: Sequence[str], layout: bool) -> list[str]:
             previous = ""
             continue
         wrapped = len(previous.rstrip()) >= 0.8 * right
-        if current and (wrapped or stripped[0].islower()):
+        if current and (wrapped or (stripped[0].islower() and not is_date_line(stripped))):
             current.append(stripped)
         else:
             if current:

@@ -547,6 +547,12 @@ def _date_line(text: str) -> list[_DateSegment] | None:
     return segments or None
 
 
+def is_date_line(text: str) -> bool:
+    """Whether a line is made only of (labelled) dates ('on December 29, 2014 at 3:02 PM, updated
+    December 29, 2014 at 4:16 PM'): a line of its own, never a wrapped sentence's rest."""
+    return _date_line(" ".join(text.split())) is not None
+
+
 _LABEL_ONLY = re.compile(rf"{_DATE_LABEL.pattern}")
 
 
