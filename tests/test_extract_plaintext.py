@@ -313,6 +313,14 @@ def test_published(line: str, published: str) -> None:
     assert values(text, "published") == [published]
 
 
+def test_published_and_updated_joined_by_and() -> None:
+    text = (
+        "A Headline About the War Today\nPosted at 2013-12-30T14:42:01-0700 and last updated 2013-12-30 16:42:01-05\n\n"
+    )
+    assert values(text + BODY, "published") == ["2013-12-30T14:42:01-07:00"]
+    assert values(text + BODY, "modified") == ["2013-12-30T16:42:01-05:00"]
+
+
 def test_updated_is_modified_not_published() -> None:
     text = "A Headline About the War Today\nUpdated: March 24, 2022\n\n" + BODY
     assert values(text, "published") == []

@@ -36,6 +36,8 @@ from archive.extract.common.dates import When
         ("January 5, 2022 9:15 AM ET", "2022-01-05T09:15:00-05:00", "2022-01-05T09:15"),  # ET in winter
         ("Feb. 27, 2014, 5:17 p.m.", "2014-02-27", "2014-02-27T17:17"),
         ("2010-01-01 09:32:17 UTC", "2010-01-01T09:32:17+00:00", "2010-01-01T09:32:17"),
+        ("2013-12-30 16:42:01-05", "2013-12-30T16:42:01-05:00", "2013-12-30T16:42:01"),  # an hour-only offset
+        ("Open 10:30-11 daily", None, None),  # a range of hours, no offset nor date
         ("14:00 (GMT+0400) 28 August 2013", "2013-08-28T14:00:00+04:00", "2013-08-28T14:00"),
         ("sexta-feira, 22 de outubro de 2010 às 20:13", "2010-10-22", "2010-10-22T20:13"),
         ("publiziert am 25. September 2018", "2018-09-25", None),

@@ -484,7 +484,8 @@ _WEEKDAY = re.compile(
     r"(?i:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
     r"\.?,?\s+"
 )
-_SEGMENT_SEP = re.compile(r"[\s|/·•,;\[\]\u2014\u2013-]*")
+# Between a line's dates: punctuation, or 'and' ('Posted at ... and last updated ...').
+_SEGMENT_SEP = re.compile(r"(?:[\s|/·•,;\[\]\u2014\u2013-]|(?i:and)(?=\s))*")
 _TRAILING_BY = re.compile(r"(?i:by)\s+\S")
 
 

@@ -86,7 +86,8 @@ _TIME = re.compile(
 )
 _ZONE = re.compile(
     r"\s*(?:\(\s*(?P<paren>[^()\n]{1,30}?)\s*\)"
-    r"|(?P<zone>(?:UTC|GMT)\s?[+-]\s?\d{1,2}(?::?\d\d)?|[+-]\d\d:?\d\d|Z(?![\w])|[A-Za-z]{1,5}(?![\w])"
+    r"|(?P<zone>(?:UTC|GMT)\s?[+-]\s?\d{1,2}(?::?\d\d)?|[+-]\d\d:?\d\d|(?<=:\d\d:\d\d)[+-]\d\d(?![\d:])"
+    r"|Z(?![\w])|[A-Za-z]{1,5}(?![\w])"
     r"|[A-Z]{2,5}(?=[A-Z][a-z]))|)"  # a zone run into the next label: 'ESTUpdated an hour ago'
 )
 # Offsets in minutes of zones whose abbreviation is unambiguous in the news we meet; "CST" is the
