@@ -516,6 +516,8 @@ def test_html_traps(body: str) -> None:
         ("A street in Kyiv. \u00a9 Reuters / Jane Doe", {"photographer": "Jane Doe", "agency": "Reuters"}),
         ("\u00a9 REUTERS / POOL", {"agency": "REUTERS / POOL"}),
         ("A street in Kyiv. istockphoto.com", {"agency": "istockphoto.com"}),
+        ("\u00a9 Jane Doe/Instagram", {"photographer": "Jane Doe", "agency": "Instagram"}),  # a person's, an agency
+        ("\u00a9 Alamy", {"agency": "Alamy"}),  # a photo agency, no news agency
     ],
 )
 def test_text_forms(line: str, credit: dict[str, str]) -> None:
@@ -532,6 +534,9 @@ def test_text_forms(line: str, credit: dict[str, str]) -> None:
         "By Jane Doe | Northwind News",
         "\u00a9 Reuters",  # closing a wire story: the story's copyright
         "Copyright \u00a9 Reuters / Northwind",
+        "\u00a9 Jane Doe",  # a blog's owner
+        "\u00a9 Northwind Media/Jane Doe",
+        "Copyright \u00a9 Alamy",
     ],
 )
 def test_text_traps(line: str) -> None:

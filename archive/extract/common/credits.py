@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from archive.extract.common.names import SUFFIXES, is_person_name, person_value, shouting
+from archive.extract.common.outlets import is_wire_agency
 
 # ---------------------------------------------------------------------------------------
 # Words
@@ -605,12 +606,17 @@ def _closing(text: str) -> Found | None:
 
 
 def _agency_mark(label: re.Match[str], body: str) -> bool:
-    """Whether a '©' credits a photo ('© Reuters / Jane Doe', '© REUTERS / POOL'): a bare '©', then a
-    known agency and a second part (a page's or a story's own line says '© 2019 Northwind Inc.', '© Reuters')."""
+    """Whether a '©' credits a photo ('© Reuters / Jane Doe', '© REUTERS / POOL', '© Jane Doe/Instagram',
+    '© Alamy'): a bare '©', then a known agency and a second part, a person and an agency, or a
+    photo agency alone that is no news agency (a page's or a story's own line says '© 2019 Northwind
+    Inc.', '© Reuters')."""
     if label.group().strip() != "\u00a9":
         return False  # 'Copyright © Northwind', '© 2019 …': a page's own notice
     parts = _SPLIT.split(body.strip())
-    return len(parts) > 1 and _known(parts[0])  # a bare '© Reuters' closing a wire story is the story's
+    if len(parts) == 1:
+        # A bare '© Reuters' closing a wire story is the story's.
+        return _known(parts[0]) and not is_wire_agency(parts[0])
+    return _known(parts[0]) or (len(parts) == 2 and is_person(parts[0]) and _agency_like(parts[1], loose=False))
 
 
 def _closes_caption(text: str, start: int, opener: str) -> bool:
