@@ -100,11 +100,30 @@ def _growth() -> None:
         print(f"  {mib:6.1f} MiB  {spent:7.2f} s  {spent / mib:6.2f} s/MiB")
 
 
+_BLOCK = "Council approves the new budget after a long night\n\nJane Doe\nJane Doe\n\nMarch 3, 2022\n\nShare\n\n"
+
+
+def _text_growth() -> None:
+    """plaintext.extract on made pastes of growing size, each block a headline, a name twice (an
+    author's picture's text, then the name), a date and a share button: lines every rule asks
+    about, so a rule that looks at the whole text for each line shows as rising seconds per MiB."""
+    from archive.extract import plaintext
+
+    print("plaintext.extract on made pastes of growing size, CPU time")
+    for blocks in (1_000, 4_000, 16_000):
+        data = (_BLOCK * blocks).encode()
+        start = time.process_time()
+        plaintext.extract(data)
+        spent = time.process_time() - start
+        mib = len(data) / (1 << 20)
+        print(f"  {mib:6.2f} MiB  {spent:7.2f} s  {spent / mib:6.2f} s/MiB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=1000)
     parser.add_argument("--no-html", action="store_true")
-    parser.add_argument("--growth", action="store_true", help="also time HTML pages of growing size")
+    parser.add_argument("--growth", action="store_true", help="also time HTML pages and pastes of growing size")
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     args = parser.parse_args()
     _plaintext(args.reps)
@@ -112,6 +131,7 @@ def main() -> None:
         _html(args.corpus)
     if args.growth:
         _growth()
+        _text_growth()
 
 
 if __name__ == "__main__":

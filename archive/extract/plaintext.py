@@ -178,6 +178,7 @@ class _Doc:
         self.late_header = _late_header(self.nonblank)
         self.header_numbers = {line.number for line in self.header} | self.late_header
         self.starts = [line.start for line in self.lines]
+        self.story = _first_story_line(self.nonblank)  # read once: rules ask for it line by line
 
     def above(self, line: _Line) -> _Line | None:
         """The line directly above, if it has text (no blank line between)."""
@@ -621,8 +622,12 @@ def _byline_date(text: str, *, in_header: bool) -> list[_DateSegment] | None:
 
 def _story_index(doc: _Doc) -> int | None:
     """The index in doc.nonblank of the story's first line: the first of two prose lines in a row."""
-    for i in range(len(doc.nonblank) - 1):
-        if _prose(doc.nonblank[i].text) and _prose(doc.nonblank[i + 1].text):
+    return doc.story
+
+
+def _first_story_line(nonblank: Sequence[_Line]) -> int | None:
+    for i in range(len(nonblank) - 1):
+        if _prose(nonblank[i].text) and _prose(nonblank[i + 1].text):
             return i
     return None
 
