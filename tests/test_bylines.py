@@ -122,6 +122,9 @@ def test_a_phrase_after_by_that_opens_with_a_determiner_is_no_name(text: str) ->
         ("Jane Doe @janedoe / 2 days", ["Jane Doe"]),
         ("Jane DoeView More Articles", ["Jane Doe"]),
         ("Jane Doe\nJane Doe", ["Jane Doe"]),  # the author's picture's text, then the name
+        ("Jane Doe\nPolitical Commentator\nSee All Articles", ["Jane Doe"]),  # an author's box
+        ("Jane Doe\nPhotographer", []),  # a photographer's box
+        ("Jane Doe\nLung Cancer Expert", []),  # an expert's, who wrote nothing here
         ("Jane Doe", []),  # a bare name alone, no date nor mark: maybe a caption's subject
         ("Jane Doe\nJohn Roe", []),
         ("What We Are Reading This Week\nMarch 3, 2024", []),

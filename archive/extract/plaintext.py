@@ -1312,6 +1312,12 @@ _ROLE_WORDS = "reporter|correspondent|writer|editor|journalist|contributor|colum
 _ROLE_LINE = re.compile(
     rf"(?P<name>[^|,\u2014\u2013]+?)\s*(?:\||,|\u2014|\u2013)\s*(?P<role>(?:[A-Z][\w-]*\s+){{0,3}}(?i:{_ROLE_WORDS}))"
 )
+# A job title alone on a line: 'Sports Editor', 'Political Commentator', 'Senior Staff Writer'.
+# A photographer's, a curator's or an expert's box names no author.
+_WRITER_WORDS = (
+    "reporter|correspondent|writer|editor|journalist|contributor|columnist|commentator|analyst|critic|blogger"
+)
+_ROLE_BELOW = re.compile(rf"(?:[A-Z][\w-]*\s+){{0,3}}(?i:{_WRITER_WORDS})")
 _BYLINE_REACH = 100  # nonblank lines above the story's start that may hold its byline (captions, share bars)
 _EXPLICIT, _BARE = 2, 1  # a labelled byline ('By ...') outranks a bare name beside a date
 
@@ -1322,7 +1328,8 @@ def _authors(doc: _Doc, date_lines: set[int]) -> list[_Hit]:
     Bylines: "byline" ('By Jane Doe and John Roe', 'By JANE DOE, Reuters', 'By Jane Doe December
     29, 2014 4:08 pm EST', 'by: Jane Doe'), "author-label" ('Author: Jane Doe', 'By' or 'Author:'
     alone on a line with the names on the next), "byline-organisation" ('By The Associated
-    Press'), "byline-role" ('Jane Doe | Reporter'), "date-byline" ('November 18, 2019 7:45 am
+    Press'), "byline-role" ('Jane Doe | Reporter'; weaker, an author's box: 'Jane Doe' / 'Sports
+    Editor'), "date-byline" ('November 18, 2019 7:45 am
     by Jane Doe') and, weaker, "byline-dated" (a bare name with a date on its line or beside it:
     'Jane Doe - Nov 19, 2019', 'Jane Doe in Kyiv'). They are read in the header and in the lines
     above the story's start (a pasted page puts navigation first); of several, the labelled
@@ -1483,6 +1490,11 @@ def _byline_at(doc: _Doc, line: _Line, date_lines: set[int]) -> tuple[list[_Hit]
     role = _ROLE_LINE.fullmatch(text)
     if role and _is_person(role["name"]):
         return [_author_hit(line, role.start("name"), role.end("name"), "byline-role")], _EXPLICIT
+    below = doc.below(line)
+    if below is not None and _ROLE_BELOW.fullmatch(below.text.strip()) and _is_person(text.strip()):
+        # An author's box: the name, its job title on the line under it ('Jane Doe' / 'Sports Editor').
+        start = len(text) - len(text.lstrip())
+        return [_author_hit(line, start, len(text.rstrip()), "byline-role")], _BARE
     # A bare name with its date on the same line under the headline reads as surely as 'By'.
     return _dated_byline(doc, line, date_lines)
 
