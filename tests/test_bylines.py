@@ -118,6 +118,7 @@ def test_a_phrase_after_by_that_opens_with_a_determiner_is_no_name(text: str) ->
         ("By J.K. Roe and Jane Doe", ["J.K. Roe", "Jane Doe"]),
         ("ByJane Doe", ["Jane Doe"]),
         ("By Regan September 15, 2014", ["Regan"]),  # one name after 'By'
+        ('By Jane "Janie Mae" Doe November 19, 2023 7:18 pm', ['Jane "Janie Mae" Doe']),  # a nickname
         ("By Tuesday", []),
         ("Jane Doe @janedoe / 2 days", ["Jane Doe"]),
         ("Jane DoeView More Articles", ["Jane Doe"]),

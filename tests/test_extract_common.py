@@ -106,6 +106,11 @@ NOT_NAMES = frozenset({"press", "microsoft", "word"})
         ("Jane", False, False),
         ("jane doe", False, False),
         ("A B C D E F", False, False),
+        ('Jane "Janie Mae" Doe', True, True),  # a quoted nickname inside the name
+        ("Jane \u201cThe Rock\u201d Doe", True, True),
+        ('Jane "quoted text here" Doe', False, False),  # quoted words, no nickname
+        ('"Jane" Doe', False, False),
+        ('Jane Doe "Janie"', False, False),
     ],
 )
 def test_is_person_name_strict_and_any_case(phrase: str, strict: bool, lenient: bool) -> None:

@@ -19,6 +19,27 @@ INITIALS = re.compile(r"(?:[^\W\d_]\.){1,3}")
 SUFFIXES = frozenset({"Jr.", "Sr.", "Jr", "Sr", "II", "III", "IV"})
 
 
+_QUOTES = {'"': '"', "\u201c": "\u201d", "\u2018": "\u2019"}
+_NICKNAME_WORDS = 3
+
+
+def _without_nickname(tokens: Sequence[str]) -> Sequence[str]:
+    """The tokens without a quoted nickname inside the name ('Amanda "Tania Mae" Tan' -> 'Amanda Tan'):
+    one to three capitalised words in quotes, after the first token and before the last."""
+    for i in range(1, len(tokens) - 1):
+        close = _QUOTES.get(tokens[i][:1])
+        if close is None:
+            continue
+        for j in range(i, min(len(tokens) - 1, i + _NICKNAME_WORDS)):
+            if tokens[j].endswith(close) and (j > i or len(tokens[i]) > 2):
+                inner = " ".join(tokens[i : j + 1])[1:-1].split()
+                if inner and all(NAME_WORD.fullmatch(w) and w[0].isupper() for w in inner):
+                    return [*tokens[:i], *tokens[j + 1 :]]
+                return tokens
+        return tokens
+    return tokens
+
+
 def is_person_name(
     tokens: Sequence[str],
     *,
@@ -34,6 +55,7 @@ def is_person_name(
     ('Jr.') may close a name of three tokens or more. `any_case` takes particles and initials in
     any case ('Jane VAN Doe', 'j. Doe'), as people type them into a document's properties.
     """
+    tokens = _without_nickname(tokens)
     if not 2 <= len(tokens) <= 5:
         return False
     last = len(tokens) - 1
