@@ -726,7 +726,8 @@ _ONE_PARAGRAPH = _PAGE_STORY.split("\n\n")[0] + "\n\nRelated\nMore videos\n"
         ("Updated December 29, 2014\nPrint\n", None),  # an update is not the publication
         ("December 28, 2014\nDecember 29, 2014\n", None),  # which is it?
         ("28-06-2014\n| Efe\n", None),  # a photo's date, its credit under it
-        ("December 29, 2014\n" + "".join(f"Tool {i}\n" for i in range(8)), None),  # too far above
+        ("December 29, 2014\nName(required)\nEmail(required)\nSubmit\nEnlarge Image\nMore On:\n", "2014-12-29"),
+        ("December 29, 2014\n" + "".join(f"Tool {i}\n" for i in range(plaintext._STORY_REACH)), None),  # too far
     ],
 )
 def test_a_date_right_above_the_story_is_published_where_nothing_else_says(above: str, want: str | None) -> None:

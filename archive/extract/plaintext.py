@@ -1759,22 +1759,19 @@ def _headline_date(doc: _Doc, title: _Hit, skip: set[int]) -> list[_Hit]:
     return [_Hit("published", dated.when.iso(), start, dated.end, "headline-date")]
 
 
-_ABOVE_STORY = 6  # nonblank lines above the story's first line where a last-resort date may stand
-
-
 def _story_date(doc: _Doc, skip: set[int]) -> list[_Hit]:
     """Rule "story-date", the last resort: where no line states the date as the article's, no
-    byline has one and no headline was read, a date alone on a line among the last lines above the
-    story's first paragraph (`headlines.story_start`: where no two prose lines run, as on a video's
-    or a slideshow's page, the first prose line; the late header does not reach there), as pages
-    print it between the headline's furniture and the story ('Monday, December 29, 2014' / 'Print
-    Email Comments'; 'December 29 2014 9:11pm' above a video's length). A caption's date, a
-    photo's (a credit under it), an update's and dates there that disagree give none."""
+    byline has one and no headline was read, a date alone on a line among the `_STORY_REACH`
+    lines above the story's first paragraph (`headlines.story_start`: where no two prose lines
+    run, as on a video's or a slideshow's page, the first prose line), as pages print it between
+    the headline's furniture and the story ('Monday, December 29, 2014' / 'Print Email Comments';
+    'December 29 2014 9:11pm' above a video's length; the date under a comment form). A caption's
+    date, a photo's (a credit under it), an update's and dates there that disagree give none."""
     story = headlines.story_start([line.text for line in doc.nonblank], _prose)
     if story is None:
         return []
     candidates: list[tuple[int, _Dated]] = []
-    for line in doc.nonblank[max(0, story - _ABOVE_STORY) : story]:
+    for line in doc.nonblank[max(0, story - _STORY_REACH) : story]:
         if line.number in skip or _photo_date(doc, line):
             continue
         for segment in _date_line(line.text) or []:
