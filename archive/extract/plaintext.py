@@ -746,11 +746,16 @@ def _byline_dates(doc: _Doc, authors: Sequence[_Hit], skip: set[int]) -> list[_H
             for segment in segments:
                 if segment.kind != "modified":  # an update is not the publication
                     candidates.append((line.start + segment.start, segment.dated.shifted(line.start)))
+    return _published(candidates, "byline-date")
+
+
+def _published(candidates: list[tuple[int, _Dated]], rule: str) -> list[_Hit]:
+    """The publication the candidates agree on (`_single_value`), as a hit of `rule`; [] if none."""
     chosen = _single_value(candidates)
     if chosen is None:
         return []
     start, dated = chosen
-    return [_Hit("published", dated.when.iso(), start, dated.end, "byline-date")]
+    return [_Hit("published", dated.when.iso(), start, dated.end, rule)]
 
 
 def _single_value(candidates: list[tuple[int, _Dated]]) -> tuple[int, _Dated] | None:
@@ -1752,11 +1757,7 @@ def _headline_date(doc: _Doc, title: _Hit, skip: set[int]) -> list[_Hit]:
         for segment in segments:
             if segment.kind != "modified":
                 candidates.append((line.start + segment.start, segment.dated.shifted(line.start)))
-    chosen = _single_value(candidates)  # two dates that disagree: which is the article's?
-    if chosen is None:
-        return []
-    start, dated = chosen
-    return [_Hit("published", dated.when.iso(), start, dated.end, "headline-date")]
+    return _published(candidates, "headline-date")  # two dates that disagree: which is the article's?
 
 
 def _story_date(doc: _Doc, skip: set[int]) -> list[_Hit]:
@@ -1778,11 +1779,7 @@ def _story_date(doc: _Doc, skip: set[int]) -> list[_Hit]:
             if segment.kind == "modified":
                 return []  # the line is an update's: the publication is not stated here
             candidates.append((line.start + segment.start, segment.dated.shifted(line.start)))
-    chosen = _single_value(candidates)
-    if chosen is None:
-        return []
-    start, dated = chosen
-    return [_Hit("published", dated.when.iso(), start, dated.end, "story-date")]
+    return _published(candidates, "story-date")
 
 
 def _to_bytes(data: bytes, text: str, hits: Iterable[_Hit], decoding: Decoding) -> list[Extracted]:
