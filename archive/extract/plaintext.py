@@ -1761,8 +1761,8 @@ def _headline_date(doc: _Doc, title: _Hit, skip: set[int]) -> list[_Hit]:
 
 
 def _story_date(doc: _Doc, skip: set[int]) -> list[_Hit]:
-    """Rule "story-date", the last resort: where no line states the date as the article's, no
-    byline has one and no headline was read, a date alone on a line among the `_STORY_REACH`
+    """Rule "story-date", the last resort: where no line states the date as the article's, and none
+    stands beside the byline or under the headline, a date alone on a line among the `_STORY_REACH`
     lines above the story's first paragraph (`headlines.story_start`: where no two prose lines
     run, as on a video's or a slideshow's page, the first prose line), as pages print it between
     the headline's furniture and the story ('Monday, December 29, 2014' / 'Print Email Comments';
