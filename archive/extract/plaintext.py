@@ -178,7 +178,8 @@ class _Doc:
         self.late_header = _late_header(self.nonblank)
         self.header_numbers = {line.number for line in self.header} | self.late_header
         self.starts = [line.start for line in self.lines]
-        self.story = _first_story_line(self.nonblank)  # read once: rules ask for it line by line
+        # The index in nonblank of the story's first line, read once: rules ask for it line by line.
+        self.story = _first_story_line(self.nonblank)
 
     def above(self, line: _Line) -> _Line | None:
         """The line directly above, if it has text (no blank line between)."""
@@ -620,12 +621,8 @@ def _byline_date(text: str, *, in_header: bool) -> list[_DateSegment] | None:
     return _dated_tail(text, start, trailing_words=2 if byline else 0)
 
 
-def _story_index(doc: _Doc) -> int | None:
-    """The index in doc.nonblank of the story's first line: the first of two prose lines in a row."""
-    return doc.story
-
-
 def _first_story_line(nonblank: Sequence[_Line]) -> int | None:
+    """The index in nonblank of the story's first line: the first of two prose lines in a row."""
     for i in range(len(nonblank) - 1):
         if _prose(nonblank[i].text) and _prose(nonblank[i + 1].text):
             return i
@@ -651,7 +648,7 @@ def _self_dates(doc: _Doc) -> tuple[list[_Hit], set[int]]:
     labelled: list[tuple[str, int, _Dated]] = []  # (kind, start of the label, date)
     bare: list[tuple[int, _Dated]] = []
     date_lines: set[int] = set()
-    story = _story_index(doc)
+    story = doc.story
     near = set() if story is None else {line.number for line in doc.nonblank[max(0, story - _STORY_REACH) : story]}
     for index, line in enumerate(doc.nonblank):
         segments = _date_line(line.text)
@@ -1345,7 +1342,7 @@ def _authors(doc: _Doc, date_lines: set[int]) -> list[_Hit]:
     Desks and staff accounts ('Reuters Staff', 'News Nation Bureau') name no author.
     """
     nonblank = doc.nonblank
-    story = _story_index(doc)
+    story = doc.story
     if story is None:  # no story found (short paragraphs): the first byline anywhere
         window = {line.number for line in nonblank}
     else:
@@ -1544,8 +1541,8 @@ _STORY_BELOW = 3  # nonblank lines under a byline within which its story starts
 
 
 def _story_below(doc: _Doc, line: _Line) -> bool:
-    """Whether the story's first line (`_story_index`) is within a few lines under `line`."""
-    story, at = _story_index(doc), doc.index.get(line.number)
+    """Whether the story's first line (`_Doc.story`) is within a few lines under `line`."""
+    story, at = doc.story, doc.index.get(line.number)
     return story is not None and at is not None and 0 < story - at <= _STORY_BELOW
 
 
