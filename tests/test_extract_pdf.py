@@ -49,7 +49,7 @@ def assert_valid(result: Result) -> None:
 
 def test_identity() -> None:
     assert NAME == "pdf"
-    assert VERSION == "1.6.0"  # 1.6.0: the text's date right above a one-paragraph story
+    assert VERSION == "1.7.0"  # 1.7.0: lines measured by where they end and their type size
 
 
 @pytest.mark.parametrize("path", FIXTURES, ids=[p.stem for p in FIXTURES])
@@ -693,3 +693,103 @@ def test_a_print_that_draws_its_text_twice_over_is_read_once(tmp_path: Path) -> 
 )
 def test_only_a_line_that_splits_whole_into_doubled_pieces_is_undoubled(line: str, once: str | None) -> None:
     assert pdf._undoubled(line) == once
+
+
+def _display_print(tmp_path: Path) -> Path:
+    """A print whose headline, in large type wrapped over two lines in title case, stands right
+    under the section's links in small type, with no space between them."""
+    from fpdf import FPDF
+
+    doc = FPDF()
+    doc.add_page()
+    doc.set_font("Helvetica", size=10)
+    doc.cell(0, 5, "Home", new_x="LMARGIN", new_y="NEXT")
+    doc.ln(5)
+    doc.cell(0, 5, "Local News", new_x="LMARGIN", new_y="NEXT")
+    doc.set_font("Helvetica", "B", 28)
+    doc.multi_cell(0, 11, "Storm Floods The Valley As The River Rises Over Its Banks", new_x="LMARGIN", new_y="NEXT")
+    doc.ln(4)
+    doc.set_font("Helvetica", size=11)
+    doc.cell(0, 6, "By Jane Doe", new_x="LMARGIN", new_y="NEXT")
+    doc.cell(0, 6, "March 23, 2022", new_x="LMARGIN", new_y="NEXT")
+    doc.ln(4)
+    body = (
+        "The river rose overnight and the town's main road was closed by the morning, officials said. "
+        "Residents of the lower streets were moved to the school on the hill, and the council met at noon."
+    )
+    for _ in range(4):
+        doc.multi_cell(0, 6, body, new_x="LMARGIN", new_y="NEXT")
+        doc.ln(3)
+    path = tmp_path / "display.pdf"
+    path.write_bytes(bytes(doc.output()))
+    return path
+
+
+def test_display_type_is_a_paragraph_of_its_own_and_its_wrapped_lines_one(tmp_path: Path) -> None:
+    path = _display_print(tmp_path)
+    parsed = pdf._run_worker(path, timeout=60, with_text=True)
+    assert parsed.modes == ["layout"]
+    heights = [h for h, _ in parsed.geometry[0] or [] if h]
+    assert max(heights) > 2 * min(heights)  # the headline's size is known
+    facts, body = pdf._text_facts(parsed.pages, parsed.modes, True, [], parsed.geometry)
+    headline = "Storm Floods The Valley As The River Rises Over Its Banks"
+    assert headline in body
+    assert body[body.index(headline) - 1] == ""  # not run on from the links above it
+    assert ("title", headline) in {(f.field, f.value) for f in facts}
+    # Without the sizes the same lines read as today: the two halves apart, under the link.
+    _, flat = pdf._text_facts(parsed.pages, parsed.modes, True, [])
+    assert headline not in flat
+
+
+def test_reflow_measures_a_line_by_where_it_ends_and_keeps_a_paragraph_one_size() -> None:
+    lines = ["Read next: Ferry returns", "Storm Floods The Valley As", "The River Rises", "", "By Jane Doe"]
+    sizes = [(10.0, 300.0), (28.0, 580.0), (28.0, 400.0), (0.0, 0.0), (11.0, 200.0)]
+    body = [(11.0, 600.0)] * 3
+    text = ["The river rose overnight and the road was closed by the morning, as the"] * 3
+    assert pdf._reflow([*lines, "", *text], True, [*sizes, (0.0, 0.0), *body])[:5] == [
+        "Read next: Ferry returns",
+        "",
+        "Storm Floods The Valley As The River Rises",
+        "",
+        "By Jane Doe",
+    ]
+    # A line in lower case of another size is not the paragraph's continuation.
+    lines = ["A caption of the photo", "and a credit", "", *text]
+    assert pdf._reflow(lines, True, [(8.0, 590.0), (11.0, 100.0), (0.0, 0.0), *body])[:3] == [
+        "A caption of the photo",
+        "and a credit",  # no blank line between: neither is display type
+        "",
+    ]
+    # Geometry that does not fit the lines is not used.
+    two = ["Storm Floods", "The River Rises Over Its Banks"]
+    assert pdf._reflow(two, True, [(28.0, 580.0), (28.0, 580.0)]) == [" ".join(two)]
+    assert pdf._reflow(two, True, [(28.0, 580.0)]) == two
+
+
+@pytest.mark.parametrize(
+    ("lines", "text", "expected"),
+    [
+        ([[12, 300.5], [0, 0]], "a line\n", [(12.0, 300.5), (0.0, 0.0)]),
+        ([[12, 300.5]], "a line\n", None),  # one pair short
+        ([[12, "300"], [0, 0]], "a line\n", None),
+        ([[float("nan"), 1], [0, 0]], "a line\n", None),
+        ([[-1, 1], [0, 0]], "a line\n", None),
+        ([[True, 1], [0, 0]], "a line\n", None),
+        ({"0": [1, 1]}, "a line", None),
+        (None, "a line", None),
+    ],
+)
+def test_a_worker_s_line_geometry_is_taken_only_as_one_pair_of_numbers_a_line(
+    lines: object, text: str, expected: list[tuple[float, float]] | None
+) -> None:
+    assert pdf._geometry(lines, text) == expected
+
+
+def test_a_headline_takes_the_title_s_spacing_only_where_the_letters_are_the_same() -> None:
+    titles = ["New Year, new laws: Obamacare, pot, guns and drones | FOX 13 News"]
+    assert pdf._title_spacing("New Year, new laws: Obamacare, pot, guns and dr ones", titles) == (
+        "New Year, new laws: Obamacare, pot, guns and drones"
+    )
+    assert pdf._title_spacing("New Year, new laws: Obamacare, pot, guns and drones", titles) is None
+    assert pdf._title_spacing("New Year, new laws: Obamacare, pot, guns and dr ones!", titles) is None
+    assert pdf._title_spacing("FOX 13 N ews", titles) == "FOX 13 News"

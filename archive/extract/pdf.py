@@ -32,8 +32,10 @@ to abstain rather than guess:
 * text: every page's text (bounded), in NFC with typographic ligatures ("ﬁ") spelled out so
   that words match (not NFKC, which would also rewrite what the page prints: "…" as "..."),
   a line whose every run of text was drawn twice over ("By By JANE DOEJANE DOE") read once
-  (a Note says so), hard-wrapped lines joined back into paragraphs, with the browser's print header and
-  footer taken out and read on their own: the footer's URL is the page's `url` (rule
+  (a Note says so), hard-wrapped lines joined back into paragraphs (by where each line ends on
+  the page and its type size, as pypdf's layout step measures them: a headline in large type is a
+  paragraph of its own, and spaced as /Title spaces it where only its spaces differ), with the
+  browser's print header and footer taken out and read on their own: the footer's URL is the page's `url` (rule
   "print-footer"); the header's date is the time of printing (a Note; `created` only when
   the metadata has no creation date and the date's day/month order is unambiguous). What
   remains goes through `plaintext.extract`; its facts come back with rule "text:<rule>",
@@ -48,11 +50,13 @@ before a timeout is still used. Nothing here raises on bad input: every failure 
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import subprocess
 import sys
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, time
@@ -70,7 +74,7 @@ from archive.extract.common.names import capitalize_words, is_person_name, shout
 from archive.extract.common.text import spaceless
 
 NAME = "pdf"
-VERSION = "1.6.0"
+VERSION = "1.7.0"
 MEDIA_TYPES = frozenset({"application/pdf"})
 
 TIMEOUT = 60.0  # seconds for the whole parse, metadata and text
@@ -94,6 +98,7 @@ class _Parsed:
     meta: dict[str, Any] | None = None
     pages: list[str] = field(default_factory=list)
     modes: list[str] = field(default_factory=list)
+    geometry: list[list[tuple[float, float]] | None] = field(default_factory=list)  # per page: see `_layout_text`
     hosts: list[str] = field(default_factory=list)  # of the web links on the pages, one per link
     notes: list[Note] = field(default_factory=list)
     done: bool = False
@@ -125,7 +130,7 @@ def extract(path: Path, *, timeout: float = TIMEOUT) -> Result:
         facts.extend(_metadata_facts(parsed.meta, notes))
     if parsed.pages:
         has_created = any(f.field == "created" for f in facts)
-        text_facts, body = _text_facts(parsed.pages, parsed.modes, has_created, notes)
+        text_facts, body = _text_facts(parsed.pages, parsed.modes, has_created, notes, parsed.geometry)
         if parsed.meta is not None and _printed_by_browser(parsed.meta):
             titles = [f.value for f in facts if f.rule == "pdf-info-title" and isinstance(f.value, str)]
             cut = [_page_title(f, body, notes) if f.rule == "pdf-info-title" else f for f in facts]
@@ -200,6 +205,7 @@ def _read_lines(output: bytes, parsed: _Parsed) -> None:
         elif kind == "page":
             parsed.pages.append(str(record.get("text", "")))
             parsed.modes.append(str(record.get("mode", "plain")))
+            parsed.geometry.append(_geometry(record.get("lines"), parsed.pages[-1]))
             hosts = record.get("hosts")
             if isinstance(hosts, list):
                 parsed.hosts.extend(str(h) for h in hosts[:MAX_LINKS])
@@ -207,6 +213,21 @@ def _read_lines(output: bytes, parsed: _Parsed) -> None:
             parsed.notes.append(Note(str(record.get("note", "")), str(record.get("reason", ""))))
         elif kind == "done":
             parsed.done = True
+
+
+def _geometry(lines: Any, text: str) -> list[tuple[float, float]] | None:
+    """A page's line geometry as the worker reported it, or None unless it is one pair of numbers a line."""
+    if not isinstance(lines, list) or len(lines) != text.count("\n") + 1:
+        return None
+    pairs: list[tuple[float, float]] = []
+    for item in lines:
+        if not (isinstance(item, list) and len(item) == 2 and all(type(v) in (int, float) for v in item)):
+            return None
+        height, right = float(item[0]), float(item[1])
+        if not (math.isfinite(height) and math.isfinite(right)) or height < 0:
+            return None
+        pairs.append((height, right))
+    return pairs
 
 
 def _worker(path: str, max_pages: int, max_text: int, seconds: int) -> int:
@@ -276,8 +297,10 @@ def _worker(path: str, max_pages: int, max_text: int, seconds: int) -> int:
     for index in range(min(count, max_pages)):
         try:
             page = reader.pages[index]
+            geometry: list[list[float]] | None = None
             try:
-                text, mode = page.extract_text(extraction_mode="layout"), "layout"
+                text, geometry = _layout_text(page)
+                mode = "layout"
             except Exception:
                 # Layout mode is the younger code path; the plain one reads more odd fonts.
                 text, mode = page.extract_text(), "plain"
@@ -288,7 +311,10 @@ def _worker(path: str, max_pages: int, max_text: int, seconds: int) -> int:
         if total > max_text:
             emit({"kind": "note", "note": "text truncated", "reason": f"more than {max_text} bytes of text"})
             break
-        emit({"kind": "page", "index": index, "text": text, "mode": mode, "hosts": _link_hosts(page)})
+        record = {"kind": "page", "index": index, "text": text, "mode": mode, "hosts": _link_hosts(page)}
+        if geometry is not None:
+            record["lines"] = geometry
+        emit(record)
     if collected.count:
         # One note: the messages after the first are mostly its consequences.
         reason = f"pypdf worked around {collected.count} problem(s), the first: {collected.first}"
@@ -298,6 +324,66 @@ def _worker(path: str, max_pages: int, max_text: int, seconds: int) -> int:
 
 
 MAX_LINKS = 1000  # link annotations read on a page: a page of links has a few hundred
+
+
+def _layout_text(page: Any) -> tuple[str, list[list[float]] | None]:
+    """The page's layout-mode text, and each of its lines' font height and right edge, when known.
+
+    pypdf groups the page's text runs into lines (by their drawn height) before it lays them
+    out in fixed-width columns, where sizes are lost. The groups are read at that step, from
+    pypdf's layout module: `[height, right]` per line of the text (the tallest run's effective
+    font height and the right end of its last run, in PDF units; `[0, 0]` for a blank line).
+    Where that step is not there to read (another pypdf) or its lines do not give the text's
+    lines back, the geometry is None and the text is pypdf's as ever.
+    """
+    try:
+        from pypdf._text_extraction import _layout_mode
+    except ImportError:
+        return page.extract_text(extraction_mode="layout"), None
+    original = getattr(_layout_mode, "fixed_width_page", None)
+    if original is None:
+        return page.extract_text(extraction_mode="layout"), None
+    seen: list[tuple[Any, Any]] = []
+
+    def recording(ty_groups: Any, char_width: Any, *args: Any, **kwargs: Any) -> Any:
+        seen.append((ty_groups, char_width))
+        return original(ty_groups, char_width, *args, **kwargs)
+
+    _layout_mode.fixed_width_page = recording
+    try:
+        text = page.extract_text(extraction_mode="layout")
+    finally:
+        _layout_mode.fixed_width_page = original
+    if len(seen) != 1:
+        return text, None
+    try:
+        return text, _line_geometry(text, seen[0][0], seen[0][1], original)
+    except Exception:
+        return text, None  # pypdf's groups are not what this reads: the text alone
+
+
+def _line_geometry(text: str, groups: Any, char_width: Any, lay_out: Any) -> list[list[float]] | None:
+    """Each of `text`'s lines' [height, right], matched in order to the line groups that drew them."""
+    drawn: list[tuple[str, list[float]]] = []
+    for group in groups.values():
+        line = lay_out({0: group}, char_width, False, 1).strip("\n")
+        if line.strip():
+            height = max(float(run["font_height"]) for run in group)
+            right = max(float(run["displaced_tx"]) for run in group)
+            drawn.append((line, [round(height, 2), round(right, 2)]))
+    geometry: list[list[float]] = []
+    at = 0
+    for line in text.split("\n"):
+        if not line.strip():
+            geometry.append([0.0, 0.0])
+            continue
+        while at < len(drawn) and drawn[at][0] != line:
+            at += 1
+        if at == len(drawn):
+            return None
+        geometry.append(drawn[at][1])
+        at += 1
+    return geometry
 
 
 def _link_hosts(page: Any) -> list[str]:
@@ -765,6 +851,7 @@ def _print_date(groups: dict[str, str | None]) -> str | None:
 class _Page:
     lines: list[str]  # `_faithful`
     candidates: dict[int, _Furniture]  # first and last non-blank lines that read as furniture
+    geometry: list[tuple[float, float]] | None = None  # each line's (font height, right edge), when known
 
 
 def _candidates(lines: Sequence[str]) -> dict[int, _Furniture]:
@@ -779,7 +866,7 @@ def _candidates(lines: Sequence[str]) -> dict[int, _Furniture]:
     return found
 
 
-def _strip_furniture(pages: Sequence[_Page]) -> tuple[list[list[str]], list[_Furniture]]:
+def _strip_furniture(pages: Sequence[_Page]) -> tuple[list[_Page], list[_Furniture]]:
     """Each page's article lines, and the print headers and footers taken out of them.
 
     A print time, or a page counter that matches the page's number, is a sure sign of a print
@@ -793,14 +880,16 @@ def _strip_furniture(pages: Sequence[_Page]) -> tuple[list[list[str]], list[_Fur
     repeated = {f.url for f in url_only[0].values()} if url_only else set()
     for found in url_only[1:]:
         repeated &= {f.url for f in found.values()}
-    kept: list[list[str]] = []
+    kept: list[_Page] = []
     furniture: list[_Furniture] = []
     for page, certain, maybe in zip(pages, sure, url_only, strict=True):
         take = dict(certain)
         if certain or (len(pages) > 1 and repeated):
             take.update({i: f for i, f in maybe.items() if certain or f.url in repeated})
         furniture.extend(take[i] for i in sorted(take))
-        kept.append([line for i, line in enumerate(page.lines) if i not in take])
+        lines = [line for i, line in enumerate(page.lines) if i not in take]
+        geometry = None if page.geometry is None else [g for i, g in enumerate(page.geometry) if i not in take]
+        kept.append(_Page(lines, {}, geometry))
     return kept, furniture
 
 
@@ -808,7 +897,11 @@ def _sure(item: _Furniture, number: int) -> bool:
     return item.printed is not None or (item.counter is not None and item.counter[0] == number)
 
 
-def _reflow(lines: Sequence[str], layout: bool) -> list[str]:
+_LARGER = 1.25  # a line drawn this much taller than the page's text is display type: a headline's
+_SAME_SIZE = 0.15  # font heights this close (as a share of the larger) are one size
+
+
+def _reflow(lines: Sequence[str], layout: bool, geometry: Sequence[tuple[float, float]] | None = None) -> list[str]:
     """Join hard-wrapped lines back into paragraphs, one a line, as `plaintext` expects.
 
     In layout mode pypdf puts blank lines where the page has vertical space and keeps each
@@ -817,32 +910,62 @@ def _reflow(lines: Sequence[str], layout: bool) -> list[str]:
     next line starts in lower case, which continues, unless it is a line of dates only ('on
     December 29, 2014 at 3:02 PM' under 'Email the author | Follow on Twitter'). Plain mode
     has no geometry: its lines are kept as they are.
+
+    With each line's font height and right edge (`geometry`, from `_layout_text`), a line's
+    extent is where it ends on the page, not how many characters it has (a headline's few large
+    letters reach the edge too), a paragraph does not change size within it, and display type
+    (a line `_LARGER` than the page's usual size, weighed by characters) is set apart by blank
+    lines from the text around it that is not its size: a headline printed right under a link
+    to another story stays a paragraph of its own.
     """
     if not layout:
         return [" ".join(line.split()) for line in lines]
     from archive.extract.plaintext import is_date_line
 
-    right = max((len(line.rstrip()) for line in lines), default=0)
+    if geometry is not None and len(geometry) != len(lines):
+        geometry = None
+    extent: list[float] = [float(len(line.rstrip())) for line in lines]
+    heights: list[float] = [0.0] * len(lines)
+    body = 0.0
+    if geometry is not None:
+        extent = [right for _, right in geometry]
+        heights = [height for height, _ in geometry]
+        weight: Counter[float] = Counter()
+        for line, height in zip(lines, heights, strict=True):
+            weight[height] += len("".join(line.split()))
+        body = max(weight, key=lambda h: (weight[h], -h)) if weight else 0.0
+    right = max((e for e, line in zip(extent, lines, strict=True) if line.strip()), default=0.0)
+
+    def same_size(a: float, b: float) -> bool:
+        return abs(a - b) <= _SAME_SIZE * max(a, b)
+
+    def display(height: float) -> bool:
+        return body > 0 and height > _LARGER * body
+
     paragraphs: list[str] = []
     current: list[str] = []
-    previous = ""
-    for line in lines:
+    previous = -1  # the index of the line before, when it is not blank
+    for index, line in enumerate(lines):
         stripped = " ".join(line.split())
         if not stripped:
             if current:
                 paragraphs.append(" ".join(current))
                 current = []
             paragraphs.append("")
-            previous = ""
+            previous = -1
             continue
-        wrapped = len(previous.rstrip()) >= 0.8 * right
-        if current and (wrapped or (stripped[0].islower() and not is_date_line(stripped))):
+        sized = previous < 0 or same_size(heights[previous], heights[index])
+        wrapped = previous >= 0 and extent[previous] >= 0.8 * right
+        lower = stripped[0].islower() and not is_date_line(stripped)
+        if current and sized and (wrapped or lower):
             current.append(stripped)
         else:
             if current:
                 paragraphs.append(" ".join(current))
+                if not sized and (display(heights[previous]) or display(heights[index])):
+                    paragraphs.append("")
             current = [stripped]
-        previous = line
+        previous = index
     if current:
         paragraphs.append(" ".join(current))
     return paragraphs
@@ -851,22 +974,21 @@ def _reflow(lines: Sequence[str], layout: bool) -> list[str]:
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ue000-\uf8ff]")
 
 
-def _decoded_lines(text: str) -> tuple[list[str], int]:
+def _decoded_lines(text: str) -> tuple[list[str], list[int]]:
     """A page's lines, less those that are glyph ids rather than characters, and how many.
 
     A font without a Unicode map (or one lost from a file cut short) makes pypdf return the
     glyph ids, mostly control characters. Only "\n" breaks lines: "\x0b", "\x0c" and "\r"
-    there are glyph ids too.
+    there are glyph ids too. Returned with the index of each kept line among the text's lines.
     """
     kept: list[str] = []
-    dropped = 0
-    for line in text.split("\n"):
+    where: list[int] = []
+    for index, line in enumerate(text.split("\n")):
         controls = len(_CONTROL.findall(line))
-        if controls > 0.25 * len("".join(line.split())):
-            dropped += 1
-        else:
+        if controls <= 0.25 * len("".join(line.split())):
             kept.append(_CONTROL.sub(" ", line) if controls else line)  # a stray one is noise
-    return kept, dropped
+            where.append(index)
+    return kept, where
 
 
 _DOUBLED_MIN = 8  # characters: a shorter line is left as it is
@@ -916,13 +1038,21 @@ def _undoubled(line: str) -> str | None:
 
 
 def _text_facts(
-    pages: Sequence[str], modes: Sequence[str], has_created: bool, notes: list[Note]
+    pages: Sequence[str],
+    modes: Sequence[str],
+    has_created: bool,
+    notes: list[Note],
+    geometry: Sequence[list[tuple[float, float]] | None] = (),
 ) -> tuple[list[Fact], list[str]]:
     """The facts the pages' text states, and the text's lines after the print furniture is taken out."""
-    pages_lines: list[list[str]] = []
+    normalised: list[_Page] = []
     for number, text in enumerate(pages, 1):
-        lines, dropped = _decoded_lines(_faithful(text))
-        if dropped:
+        faithful = _faithful(text)
+        lines, where = _decoded_lines(faithful)
+        drawn = geometry[number - 1] if number <= len(geometry) else None
+        if drawn is not None and len(drawn) != faithful.count("\n") + 1:
+            drawn = None
+        if dropped := faithful.count("\n") + 1 - len(lines):
             notes.append(
                 Note(
                     "text not decoded",
@@ -933,13 +1063,12 @@ def _text_facts(
         if doubled := sum(once is not None for once in undoubled):
             lines = [line if once is None else once for line, once in zip(lines, undoubled, strict=True)]
             notes.append(Note("text drawn twice", f"page {number}: {doubled} line(s) drawn twice over: read once"))
-        pages_lines.append(lines)
-    normalised = [_Page(lines, _candidates(lines)) for lines in pages_lines]
+        normalised.append(_Page(lines, _candidates(lines), None if drawn is None else [drawn[i] for i in where]))
     kept, furniture = _strip_furniture(normalised)
     facts = _furniture_facts(furniture, has_created, notes)
     body: list[str] = []
-    for lines, mode in zip(kept, modes, strict=True):
-        body.extend(_reflow(lines, mode == "layout"))
+    for page, mode in zip(kept, modes, strict=True):
+        body.extend(_reflow(page.lines, mode == "layout", page.geometry))
         body.append("")
     text = _collapse_blank("\n".join(body))
     if not text.strip():
@@ -1084,8 +1213,27 @@ def _agreeing_titles(facts: list[Fact], titles: Sequence[str], notes: list[Note]
         if fact.field == "title" and isinstance(fact.value, str) and not any(agrees(fact.value, t) for t in titles):
             notes.append(Note("title not taken", f"the printed line {fact.value!r} is not the headline /Title states"))
             continue
+        if fact.field == "title" and isinstance(fact.value, str) and (spelled := _title_spacing(fact.value, titles)):
+            fact = Fact(fact.field, spelled, fact.rule, fact.evidence, fact.start, fact.end, fact.key)
         kept.append(fact)
     return kept
+
+
+def _title_spacing(headline: str, titles: Sequence[str]) -> str | None:
+    """The part of a /Title (between its separators) that is `headline` but for where the spaces
+    fall, as /Title spaces it: display type's kerning reads as spaces inside a word in the text
+    ('and dr       ones' for the 'and drones' printed), which the page's <title> does not have."""
+    letters = "".join(headline.split())
+    for title in titles:
+        cuts = list(_TITLE_SEPARATOR.finditer(title))
+        starts = [0, *(m.end() for m in cuts)]
+        ends = [*(m.start() for m in cuts), len(title)]
+        for first, start in enumerate(starts):
+            for end in ends[first:]:
+                part = title[start:end].strip()
+                if part != headline and "".join(part.split()) == letters:
+                    return part
+    return None
 
 
 def _collapse_blank(text: str) -> str:

@@ -35,7 +35,7 @@ class Registration:
 REGISTRATIONS: tuple[Registration, ...] = (
     Registration("plaintext", "1.7.0", "archive.extract.plaintext", frozenset({"text/plain"})),
     Registration("html", "1.8.0", "archive.extract.html", frozenset({"text/html", "application/xhtml+xml"})),
-    Registration("pdf", "1.6.0", "archive.extract.pdf", frozenset({"application/pdf"})),
+    Registration("pdf", "1.7.0", "archive.extract.pdf", frozenset({"application/pdf"})),
     Registration(
         "image", "1.2.0", "archive.extract.image", frozenset({"image/jpeg", "image/png", "image/tiff", "image/webp"})
     ),
