@@ -367,7 +367,7 @@ def test_not_print_furniture(line: str) -> None:
 
 def text_facts(pages: list[str], has_created: bool = False) -> tuple[list[Fact], list[str]]:
     notes: list[Note] = []
-    facts, _ = pdf._text_facts(pages, ["layout"] * len(pages), has_created, notes)
+    facts, _, _ = pdf._text_facts(pages, ["layout"] * len(pages), has_created, notes)
     return facts, [n.note for n in notes]
 
 
@@ -731,14 +731,25 @@ def test_display_type_is_a_paragraph_of_its_own_and_its_wrapped_lines_one(tmp_pa
     assert parsed.modes == ["layout"]
     heights = [h for h, _ in parsed.geometry[0] or [] if h]
     assert max(heights) > 2 * min(heights)  # the headline's size is known
-    facts, body = pdf._text_facts(parsed.pages, parsed.modes, True, [], parsed.geometry)
+    facts, body, largest = pdf._text_facts(parsed.pages, parsed.modes, True, [], parsed.geometry)
     headline = "Storm Floods The Valley As The River Rises Over Its Banks"
     assert headline in body
     assert body[body.index(headline) - 1] == ""  # not run on from the links above it
     assert ("title", headline) in {(f.field, f.value) for f in facts}
-    # Without the sizes the same lines read as today: the two halves apart, under the link.
-    _, flat = pdf._text_facts(parsed.pages, parsed.modes, True, [])
+    assert largest == [headline]
+    # Without the sizes the same lines read as before: the two halves apart, under the links.
+    _, flat, none = pdf._text_facts(parsed.pages, parsed.modes, True, [])
     assert headline not in flat
+    assert none == []
+
+
+def test_a_headline_in_the_largest_type_stands_though_the_title_words_it_otherwise() -> None:
+    headline = Fact("title", "Rihanna Leaves Pants at Home for Altuzarra Show", "text:late-headline", "x")
+    related = Fact("title", "Found at NYFW: The Best Way to Flatter Your Waist", "text:headline", "y")
+    seo = ["Rihanna at Alexander Wang and Altuzarra at New York Fashion Week: Glamour.com"]
+    notes: list[Note] = []
+    assert pdf._agreeing_titles([headline, related], seo, notes) == []
+    assert pdf._agreeing_titles([headline, related], seo, notes, [headline.value]) == [headline]
 
 
 def test_reflow_measures_a_line_by_where_it_ends_and_keeps_a_paragraph_one_size() -> None:

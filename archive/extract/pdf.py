@@ -130,12 +130,12 @@ def extract(path: Path, *, timeout: float = TIMEOUT) -> Result:
         facts.extend(_metadata_facts(parsed.meta, notes))
     if parsed.pages:
         has_created = any(f.field == "created" for f in facts)
-        text_facts, body = _text_facts(parsed.pages, parsed.modes, has_created, notes, parsed.geometry)
+        text_facts, body, largest = _text_facts(parsed.pages, parsed.modes, has_created, notes, parsed.geometry)
         if parsed.meta is not None and _printed_by_browser(parsed.meta):
             titles = [f.value for f in facts if f.rule == "pdf-info-title" and isinstance(f.value, str)]
             cut = [_page_title(f, body, notes) if f.rule == "pdf-info-title" else f for f in facts]
             facts = [f for f in cut if f is not None]
-            text_facts = _agreeing_titles(text_facts, titles, notes)
+            text_facts = _agreeing_titles(text_facts, titles, notes, largest)
             if titles and not any(f.field == "outlet" for f in text_facts):
                 text_facts += _title_outlet(titles[0], body, parsed.hosts)
         facts.extend(text_facts)
@@ -902,6 +902,13 @@ _SAME_SIZE = 0.15  # font heights this close (as a share of the larger) are one 
 
 
 def _reflow(lines: Sequence[str], layout: bool, geometry: Sequence[tuple[float, float]] | None = None) -> list[str]:
+    """The page's paragraphs, one a line: see `_sized_paragraphs`."""
+    return [text for text, _ in _sized_paragraphs(lines, layout, geometry)]
+
+
+def _sized_paragraphs(
+    lines: Sequence[str], layout: bool, geometry: Sequence[tuple[float, float]] | None = None
+) -> list[tuple[str, float]]:
     """Join hard-wrapped lines back into paragraphs, one a line, as `plaintext` expects.
 
     In layout mode pypdf puts blank lines where the page has vertical space and keeps each
@@ -916,10 +923,11 @@ def _reflow(lines: Sequence[str], layout: bool, geometry: Sequence[tuple[float, 
     letters reach the edge too), a paragraph does not change size within it, and display type
     (a line `_LARGER` than the page's usual size, weighed by characters) is set apart by blank
     lines from the text around it that is not its size: a headline printed right under a link
-    to another story stays a paragraph of its own.
+    to another story stays a paragraph of its own. Each paragraph comes with its font height
+    (0 when unknown, and for the blank lines between paragraphs).
     """
     if not layout:
-        return [" ".join(line.split()) for line in lines]
+        return [(" ".join(line.split()), 0.0) for line in lines]
     from archive.extract.plaintext import is_date_line
 
     if geometry is not None and len(geometry) != len(lines):
@@ -942,16 +950,17 @@ def _reflow(lines: Sequence[str], layout: bool, geometry: Sequence[tuple[float, 
     def display(height: float) -> bool:
         return body > 0 and height > _LARGER * body
 
-    paragraphs: list[str] = []
+    paragraphs: list[tuple[str, float]] = []
     current: list[str] = []
+    size = 0.0  # the current paragraph's
     previous = -1  # the index of the line before, when it is not blank
     for index, line in enumerate(lines):
         stripped = " ".join(line.split())
         if not stripped:
             if current:
-                paragraphs.append(" ".join(current))
+                paragraphs.append((" ".join(current), size))
                 current = []
-            paragraphs.append("")
+            paragraphs.append(("", 0.0))
             previous = -1
             continue
         sized = previous < 0 or same_size(heights[previous], heights[index])
@@ -961,14 +970,31 @@ def _reflow(lines: Sequence[str], layout: bool, geometry: Sequence[tuple[float, 
             current.append(stripped)
         else:
             if current:
-                paragraphs.append(" ".join(current))
+                paragraphs.append((" ".join(current), size))
                 if not sized and (display(heights[previous]) or display(heights[index])):
-                    paragraphs.append("")
-            current = [stripped]
+                    paragraphs.append(("", 0.0))
+            current, size = [stripped], heights[index]
         previous = index
     if current:
-        paragraphs.append(" ".join(current))
+        paragraphs.append((" ".join(current), size))
     return paragraphs
+
+
+def _largest_type(pages: Sequence[_Page], paragraphs: Sequence[tuple[str, float]]) -> list[str]:
+    """The paragraphs in the document's largest type, where that is display type (`_LARGER` than
+    the size most of its text is in): a printed page's main headline, as its <h1> is drawn."""
+    weight: Counter[float] = Counter()
+    for page in pages:
+        for line, (height, _) in zip(page.lines, page.geometry or (), strict=False):
+            weight[height] += len("".join(line.split()))
+    weight.pop(0.0, None)
+    if not weight:
+        return []
+    body = max(weight, key=lambda h: (weight[h], -h))
+    largest = max((height for text, height in paragraphs if text), default=0.0)
+    if largest <= _LARGER * body:
+        return []
+    return [text for text, height in paragraphs if text and largest - height <= _SAME_SIZE * largest]
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ue000-\uf8ff]")
@@ -1043,8 +1069,9 @@ def _text_facts(
     has_created: bool,
     notes: list[Note],
     geometry: Sequence[list[tuple[float, float]] | None] = (),
-) -> tuple[list[Fact], list[str]]:
-    """The facts the pages' text states, and the text's lines after the print furniture is taken out."""
+) -> tuple[list[Fact], list[str], list[str]]:
+    """The facts the pages' text states, the text's lines after the print furniture is taken out,
+    and its paragraphs in the largest type where that is display type (`_largest_type`)."""
     normalised: list[_Page] = []
     for number, text in enumerate(pages, 1):
         faithful = _faithful(text)
@@ -1066,16 +1093,17 @@ def _text_facts(
         normalised.append(_Page(lines, _candidates(lines), None if drawn is None else [drawn[i] for i in where]))
     kept, furniture = _strip_furniture(normalised)
     facts = _furniture_facts(furniture, has_created, notes)
-    body: list[str] = []
+    paragraphs: list[tuple[str, float]] = []
     for page, mode in zip(kept, modes, strict=True):
-        body.extend(_reflow(page.lines, mode == "layout", page.geometry))
-        body.append("")
-    text = _collapse_blank("\n".join(body))
+        paragraphs.extend(_sized_paragraphs(page.lines, mode == "layout", page.geometry))
+        paragraphs.append(("", 0.0))
+    largest = _largest_type(kept, paragraphs)
+    text = _collapse_blank("\n".join(text for text, _ in paragraphs))
     if not text.strip():
         notes.append(
             Note("no text", "no page has extractable text (a scan without OCR, or pages that could not be read)")
         )
-        return facts, []
+        return facts, [], []
     from archive.extract import plaintext
 
     lines = text.splitlines()
@@ -1083,9 +1111,9 @@ def _text_facts(
         found = plaintext.extract(text.encode("utf-8", "surrogatepass"))
     except (ValueError, RecursionError) as exc:
         notes.append(Note("text not read", f"plaintext extractor failed: {exc}"))
-        return facts, lines
+        return facts, lines, largest
     facts.extend(Fact(e.field, e.value, f"text:{e.rule}", e.evidence, key="pdf-text") for e in found)
-    return facts, lines
+    return facts, lines, largest
 
 
 # A browser names itself in /Creator (its user agent: "Mozilla/5.0 ... HeadlessChrome/...") or
@@ -1202,15 +1230,25 @@ def _title_outlet(title: str, lines: Sequence[str], hosts: Sequence[str] = ()) -
     return [Fact("outlet", name, "pdf-title-suffix", title, key="pdf:/Title suffix")] if name else []
 
 
-def _agreeing_titles(facts: list[Fact], titles: Sequence[str], notes: list[Note]) -> list[Fact]:
+def _agreeing_titles(
+    facts: list[Fact], titles: Sequence[str], notes: list[Note], largest: Sequence[str] = ()
+) -> list[Fact]:
     """A browser's print names the page's <title> in /Title: a headline the text rules read that
     it does not state (`headlines.agrees`: the same, or one opening or closing the other) is a
-    printed page's other heading (a related story, 'Loading Photo Gallery'), not the headline."""
+    printed page's other heading (a related story, 'Loading Photo Gallery'), not the headline,
+    unless the print draws it in its largest display type (`largest`), as a page draws its
+    headline and not another story's (an SEO <title> need not word the headline as printed)."""
     if not titles:
         return facts
     kept: list[Fact] = []
     for fact in facts:
-        if fact.field == "title" and isinstance(fact.value, str) and not any(agrees(fact.value, t) for t in titles):
+        shown = isinstance(fact.value, str) and any(fact.value in paragraph for paragraph in largest)
+        if (
+            fact.field == "title"
+            and isinstance(fact.value, str)
+            and not shown
+            and not any(agrees(fact.value, t) for t in titles)
+        ):
             notes.append(Note("title not taken", f"the printed line {fact.value!r} is not the headline /Title states"))
             continue
         if fact.field == "title" and isinstance(fact.value, str) and (spelled := _title_spacing(fact.value, titles)):
