@@ -744,12 +744,13 @@ def test_display_type_is_a_paragraph_of_its_own_and_its_wrapped_lines_one(tmp_pa
 
 
 def test_a_headline_in_the_largest_type_stands_though_the_title_words_it_otherwise() -> None:
-    headline = Fact("title", "Rihanna Leaves Pants at Home for Altuzarra Show", "text:late-headline", "x")
+    printed = "Rihanna Leaves Pants at Home for Altuzarra Show"
+    headline = Fact("title", printed, "text:late-headline", "x")
     related = Fact("title", "Found at NYFW: The Best Way to Flatter Your Waist", "text:headline", "y")
     seo = ["Rihanna at Alexander Wang and Altuzarra at New York Fashion Week: Glamour.com"]
     notes: list[Note] = []
     assert pdf._agreeing_titles([headline, related], seo, notes) == []
-    assert pdf._agreeing_titles([headline, related], seo, notes, [headline.value]) == [headline]
+    assert pdf._agreeing_titles([headline, related], seo, notes, [printed]) == [headline]
 
 
 def test_reflow_measures_a_line_by_where_it_ends_and_keeps_a_paragraph_one_size() -> None:
