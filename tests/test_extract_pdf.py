@@ -805,3 +805,44 @@ def test_a_headline_takes_the_title_s_spacing_only_where_the_letters_are_the_sam
     assert pdf._title_spacing("New Year, new laws: Obamacare, pot, guns and drones", titles) is None
     assert pdf._title_spacing("New Year, new laws: Obamacare, pot, guns and dr ones!", titles) is None
     assert pdf._title_spacing("FOX 13 N ews", titles) == "FOX 13 News"
+
+
+@pytest.mark.parametrize(
+    ("drawn", "read"),
+    [
+        # Lines of CNN Arabic's page as pypdf's layout mode reads Chromium's print of it: shaped
+        # glyphs in the order they are drawn, left to right.
+        (
+            "\ufed6\ufeb8\ufee3\u062f \ufed2\ufef3\ufeae\ufe91 \ufea6\ufef3\u0631\u0627\ufeee\ufebc\ufee0"
+            "\ufedf \u0646\u0632\ufe8e\ufea8\ufee3 \ufef0\ufee0\ufecb \u0646\u0648\ufeae\ufec4\ufef4\ufeb4"
+            "\ufef3 \u0646\ufeee\ufebf\u0631\ufe8e\ufecc\ufee3",
+            "\u0645\u0639\u0627\u0631\u0636\u0648\u0646 \u064a\u0633\u064a\u0637\u0631\u0648\u0646 \u0639"
+            "\u0644\u0649 \u0645\u062e\u0627\u0632\u0646 \u0644\u0644\u0635\u0648\u0627\u0631\u064a\u062e "
+            "\u0628\u0631\u064a\u0641 \u062f\u0645\u0634\u0642",
+        ),
+        # Numbers and Latin keep their order; the lam-alef ligature is two letters.
+        (
+            "14:00 \ufe9a\ufef3\ufeaa\ufea4\ufe97 \ufeae\ufea7\u0622 \u060c2013 \ufeb2\ufec4\ufeb4\ufecf\u0627 "
+            "/\u0628\u0622 28 \u060c\u0621\ufe8e\ufecc\ufe91\u0631\ufef7\u0627 (GMT+0400)",
+            "(GMT+0400) \u0627\u0644\u0623\u0631\u0628\u0639\u0627\u0621\u060c 28 \u0622\u0628/ "
+            "\u0627\u063a\u0633\u0637\u0633 2013\u060c \u0622\u062e\u0631 \u062a\u062d\u062f\u064a\u062b 14:00",
+        ),
+        # Unshaped text is in reading order already: Arabic as typed, and every other script.
+        ("\u062f\u0645\u0634\u0642 (CNN)", "\u062f\u0645\u0634\u0642 (CNN)"),
+        ("Storm floods the valley (AP)", "Storm floods the valley (AP)"),
+    ],
+)
+def test_shaped_arabic_is_read_in_reading_order(drawn: str, read: str) -> None:
+    assert pdf._logical_order(drawn) == read
+
+
+def test_a_print_with_no_other_title_takes_its_one_headline_in_the_largest_type() -> None:
+    (fact,) = pdf._largest_headline(["Storm floods the valley as the river rises"])
+    assert (fact.field, fact.value, fact.rule) == (
+        "title",
+        "Storm floods the valley as the river rises",
+        "pdf-largest-type",
+    )
+    assert pdf._largest_headline(["Valley Courier"]) == []  # a masthead's name, not a headline
+    assert pdf._largest_headline(["Storm floods the valley", "Ferry service returns to the island"]) == []
+    assert pdf._largest_headline([]) == []

@@ -15,7 +15,10 @@ to abstain rather than guess:
   longer share sets parts apart too: "Headline: Column: Site"). A /Title in one part is the
   title where the text shows it (as a line, or its letters in order over the print's line
   breaks, for three words or more); else, in parts or not, it is the headline only the metadata
-  states (`meta_title`, as stated); an error page's ("Forbidden") is none.
+  states (`meta_title`, as stated); an error page's ("Forbidden") is none. The text rules'
+  headline of a browser's print stands where /Title words it too, or where the print draws it
+  in its largest display type; a print with no title otherwise takes the one headline-like
+  paragraph in that type (rule "pdf-largest-type").
 * outlet: from the text rules; for a browser's print whose text names none, the site's name
   that ends its /Title ("Headline - Site") where the text names it too (rule
   "pdf-title-suffix": a copyright line, the name alone as a logo prints, a link about the site,
@@ -31,7 +34,8 @@ to abstain rather than guess:
 * language: the catalog's /Lang (a browser copies the page's `lang` there) or dc:language.
 * text: every page's text (bounded), in NFC with typographic ligatures ("ﬁ") spelled out so
   that words match (not NFKC, which would also rewrite what the page prints: "…" as "..."),
-  a line whose every run of text was drawn twice over ("By By JANE DOEJANE DOE") read once
+  shaped Arabic (presentation forms, which pypdf's layout mode gives in drawing order) read in
+  reading order, a line whose every run of text was drawn twice over ("By By JANE DOEJANE DOE") read once
   (a Note says so), hard-wrapped lines joined back into paragraphs (by where each line ends on
   the page and its type size, as pypdf's layout step measures them: a headline in large type is a
   paragraph of its own, and spaced as /Title spaces it where only its spaces differ), with the
@@ -136,6 +140,8 @@ def extract(path: Path, *, timeout: float = TIMEOUT) -> Result:
             cut = [_page_title(f, body, notes) if f.rule == "pdf-info-title" else f for f in facts]
             facts = [f for f in cut if f is not None]
             text_facts = _agreeing_titles(text_facts, titles, notes, largest)
+            if not any(f.field == "title" for f in (*facts, *text_facts)):
+                text_facts += _largest_headline(largest)
             if titles and not any(f.field == "outlet" for f in text_facts):
                 text_facts += _title_outlet(titles[0], body, parsed.hosts)
         facts.extend(text_facts)
@@ -595,6 +601,36 @@ _LIGATURES = {c: unicodedata.normalize("NFKC", chr(c)) for c in (*range(0xFB00, 
 def _faithful(text: str) -> str:
     """The text in NFC with ligatures spelled out: every other character as the PDF has it."""
     return unicodedata.normalize("NFC", text.translate(_LIGATURES))
+
+
+# Arabic presentation forms: the shaped glyphs (initial, medial, final, isolated; ligatures) that
+# a print's fonts map back to, in the order they are drawn, left to right, which is visual order.
+_SHAPED = re.compile(r"[\ufb50-\ufdff\ufe70-\ufeff]")
+# What keeps its own left-to-right order inside right-to-left text: Latin words and numbers.
+_LTR_WORD = r"[0-9A-Za-z\u00c0-\u024f](?:[0-9A-Za-z\u00c0-\u024f.,:/%'+-]*[0-9A-Za-z\u00c0-\u024f%])?"
+_LEFT_TO_RIGHT = re.compile(rf"{_LTR_WORD}(?: +{_LTR_WORD})*")
+_MIRRORED = str.maketrans("()[]{}<>\u00ab\u00bb", ")(][}{><\u00bb\u00ab")
+
+
+def _logical_order(line: str) -> str:
+    """A line of shaped Arabic as it is read: pypdf's layout mode gives the glyphs in drawing
+    order, so 'دمشق' comes out as the glyphs of 'قشمد'. Such a line (one with presentation forms)
+    is read backwards, but for the Latin words and numbers in it, which keep their order, with
+    brackets mirrored, and each glyph then as its letters (NFKC: 'ﻻ' is 'لا'). Other lines are
+    as they are: unshaped text is in reading order already."""
+    if not _SHAPED.search(line):
+        return line
+    body = line.strip()
+    pieces: list[str] = []
+    at = 0
+    for match in _LEFT_TO_RIGHT.finditer(body):
+        pieces.append(body[at : match.start()][::-1].translate(_MIRRORED))
+        pieces.append(match.group())
+        at = match.end()
+    pieces.append(body[at:][::-1].translate(_MIRRORED))
+    read = "".join(reversed(pieces))
+    read = _SHAPED.sub(lambda m: unicodedata.normalize("NFKC", m.group()), read)
+    return line[: len(line) - len(line.lstrip())] + read
 
 
 def _clean(value: str) -> str:
@@ -1076,6 +1112,7 @@ def _text_facts(
     for number, text in enumerate(pages, 1):
         faithful = _faithful(text)
         lines, where = _decoded_lines(faithful)
+        lines = [_logical_order(line) for line in lines]
         drawn = geometry[number - 1] if number <= len(geometry) else None
         if drawn is not None and len(drawn) != faithful.count("\n") + 1:
             drawn = None
@@ -1255,6 +1292,18 @@ def _agreeing_titles(
             fact = Fact(fact.field, spelled, fact.rule, fact.evidence, fact.start, fact.end, fact.key)
         kept.append(fact)
     return kept
+
+
+def _largest_headline(largest: Sequence[str]) -> list[Fact]:
+    """A browser's print that gives no title otherwise: the one paragraph in its largest display
+    type that reads as a headline (`plaintext.headline_like`: not a masthead's one or two words,
+    not a sentence), as a page draws its <h1> (rule "pdf-largest-type")."""
+    from archive.extract.plaintext import headline_like
+
+    found = [text for text in dict.fromkeys(largest) if headline_like(text)]
+    if len(found) != 1:
+        return []
+    return [Fact("title", found[0], "pdf-largest-type", found[0], key="pdf-text")]
 
 
 def _title_spacing(headline: str, titles: Sequence[str]) -> str | None:

@@ -261,7 +261,7 @@ def _header(nonblank: Sequence[_Line]) -> list[_Line]:
     own date.
     """
     header: list[_Line] = []
-    allowed = 1 if any(_headline_like(line.text) for line in nonblank[:2]) else 0
+    allowed = 1 if any(headline_like(line.text) for line in nonblank[:2]) else 0
     for line in nonblank[:12]:
         core = line.text.rstrip("\"'\u201d\u2019)] ")
         if len(line.text.split()) >= 20 or core.endswith((".", "!", "?")):
@@ -1056,7 +1056,7 @@ def _title(doc: _Doc, taken: set[int], bylined: Sequence[int] = ()) -> list[_Hit
     """Rule "headline": the first line, when it reads as a headline.
 
     "U.S. Believes 'Russia's Forces Have Committed War Crimes in Ukraine'" (see
-    `_headline_like`), followed by more text that does not continue it in lower case. A
+    `headline_like`), followed by more text that does not continue it in lower case. A
     kicker line first ('News | Russia-Ukraine war', 'Europe') is skipped. A short line over
     another headline-like line ("Russia's War in Ukraine" over the headline) leaves it unclear
     which is the headline: no title. A first line that no byline, date or story follows within
@@ -1070,13 +1070,13 @@ def _title(doc: _Doc, taken: set[int], bylined: Sequence[int] = ()) -> list[_Hit
     if index + 1 >= len(lines):
         return []
     line, following = lines[index], lines[index + 1]
-    if line.number in taken or not _headline_like(line.text) or not _heads_story(lines, index + 1, taken):
+    if line.number in taken or not headline_like(line.text) or not _heads_story(lines, index + 1, taken):
         return _late_title(doc, taken, bylined)
     below = doc.below(line)
     if below and below.text[0].islower():
         return []
     words = line.text.split()
-    if len(words) <= 5 and following.number not in taken and _headline_like(following.text):
+    if len(words) <= 5 and following.number not in taken and headline_like(following.text):
         return []
     return [_Hit("title", " ".join(words), line.start, line.end, "headline")]
 
@@ -1114,7 +1114,7 @@ def _page_headline(text: str) -> bool:
     digits = sum(c.isdigit() for c in text)
     if _FURNITURE.match(text) or digits > sum(c.isalpha() for c in text) or _TEASER_END.search(text):
         return False
-    return _headline_like(text) and not _is_kicker(text) and not credits.parse(text, labelled=False)
+    return headline_like(text) and not _is_kicker(text) and not credits.parse(text, labelled=False)
 
 
 _ANY_YEAR = 2000  # a leap year: any day and month printed without a year is one in it
@@ -1176,7 +1176,7 @@ def _title_cased(words: Sequence[str]) -> bool:
 _BARE_URL = re.compile(r"(?<![\w.])(?:[a-z0-9-]+\.)+[a-z]{2,}/\S", re.I)
 
 
-def _headline_like(text: str) -> bool:
+def headline_like(text: str) -> bool:
     """3 to 30 words, at most 200 characters, one sentence (an exclamation or a question may
     stand inside it), starting with a capital, not ending
     like a sentence (a period, even inside closing quotes, unless it closes an abbreviation
@@ -1563,11 +1563,11 @@ def _under_headline(doc: _Doc, line: _Line) -> bool:
     above = _previous(doc, line)
     if above is None:
         return False
-    if _headline_like(above.text) and len(above.text.split()) >= _HEADLINE_WORDS:
+    if headline_like(above.text) and len(above.text.split()) >= _HEADLINE_WORDS:
         return True
     higher = _previous(doc, above)
     standfirst = above.text.rstrip("\"'\u201d\u2019) ").endswith((".", "!", "?"))
-    return standfirst and higher is not None and _headline_like(higher.text) and len(higher.text.split()) >= 5
+    return standfirst and higher is not None and headline_like(higher.text) and len(higher.text.split()) >= 5
 
 
 def _date_line_like(text: str) -> bool:
