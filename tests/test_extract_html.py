@@ -94,7 +94,7 @@ STORY = (
 
 def test_identity() -> None:
     assert NAME == "html"
-    assert VERSION == "1.8.0"  # 1.8.0: the visible text's date right above a one-paragraph story
+    assert VERSION == "1.9.0"  # 1.9.0: the visible text's interview date, above its intro
 
 
 # ---------------------------------------------------------------------------------------

@@ -56,7 +56,7 @@ def assert_valid(data: bytes, found: list[Extracted]) -> None:
 
 def test_identity() -> None:
     assert NAME == "plaintext"
-    assert VERSION == "1.7.0"  # 1.7.0: a date right above a one-paragraph story, the last resort
+    assert VERSION == "1.8.0"  # 1.8.0: an interview's date, above its intro
 
 
 # ---------------------------------------------------------------------------------------
@@ -736,6 +736,21 @@ def test_a_date_right_above_the_story_is_published_where_nothing_else_says(above
     assert values(text, "title") == []
     found = [(str(e.value)[:10], e.rule) for e in plaintext.extract(text.encode()) if e.field == "published"]
     assert found == ([(want, "story-date")] if want else [])
+
+
+def test_an_interview_s_date_stands_above_its_intro_though_questions_follow_it() -> None:
+    # Questions and answers: the intro is prose, the questions are not, so the first two prose
+    # lines in a row are an answer and the next, far below the date.
+    intro = _PAGE_STORY.split("\n\n")[0]
+    answers = "".join(
+        f"How did the council decide, question {i}?\n\nWe met every week and read every report the "
+        f"engineers sent us, answer {i}, and we voted when the last of them came in.\n\n"
+        for i in range(plaintext._STORY_REACH)
+    )
+    text = f"{_PAGE_MENU}\nMonday, December 29, 2014\nPrint Email Comments\n\nBy:\n\nJane Doe\n\n{intro}\n\n{answers}"
+    text += _PAGE_STORY  # an answer of two paragraphs
+    found = [(str(e.value)[:10], e.rule) for e in plaintext.extract(text.encode()) if e.field == "published"]
+    assert found == [("2014-12-29", "story-date")]
 
 
 def test_a_date_in_the_story_is_no_story_date() -> None:

@@ -67,7 +67,7 @@ from archive.extract.common.outlets import outlet_key
 from archive.extract.common.text import fold, has_any, spaceless
 
 NAME = "plaintext"
-VERSION = "1.7.0"
+VERSION = "1.8.0"
 MEDIA_TYPES = frozenset({"text/plain"})
 MAX_BYTES = 16 << 20  # the whole text is read, and the rules are linear in it: bound it
 
@@ -1761,15 +1761,21 @@ def _story_date(doc: _Doc, skip: set[int]) -> list[_Hit]:
     """Rule "story-date", the last resort: where no line states the date as the article's, and none
     stands beside the byline or under the headline, a date alone on a line among the `_STORY_REACH`
     lines above the story's first paragraph (`headlines.story_start`: where no two prose lines
-    run, as on a video's or a slideshow's page, the first prose line), as pages print it between
+    run, as on a video's or a slideshow's page, the first prose line; and above the first prose
+    line before it, as an interview's intro stands over its questions), as pages print it between
     the headline's furniture and the story ('Monday, December 29, 2014' / 'Print Email Comments';
     'December 29 2014 9:11pm' above a video's length; the date under a comment form). A caption's
     date, a photo's (a credit under it), an update's and dates there that disagree give none."""
-    story = headlines.story_start([line.text for line in doc.nonblank], _prose)
+    texts = [line.text for line in doc.nonblank]
+    story = headlines.story_start(texts, _prose)
     if story is None:
         return []
+    # An interview's questions between its first paragraphs are no prose: its first prose line
+    # then comes before the first two that run, and the lines above it are read too.
+    first = min((i for i, text in enumerate(texts[:story]) if _prose(text)), default=story)
+    above = sorted({*range(max(0, first - _STORY_REACH), first), *range(max(0, story - _STORY_REACH), story)})
     candidates: list[tuple[int, _Dated]] = []
-    for line in doc.nonblank[max(0, story - _STORY_REACH) : story]:
+    for line in (doc.nonblank[i] for i in above):
         if line.number in skip or _photo_date(doc, line):
             continue
         for segment in _date_line(line.text) or []:
