@@ -56,7 +56,7 @@ def assert_valid(data: bytes, found: list[Extracted]) -> None:
 
 def test_identity() -> None:
     assert NAME == "plaintext"
-    assert VERSION == "1.8.0"  # 1.8.0: an interview's date, above its intro
+    assert VERSION == "1.8.0"  # 1.8.0: an interview's date above its intro, a video's above its standfirst
 
 
 # ---------------------------------------------------------------------------------------
@@ -751,6 +751,16 @@ def test_an_interview_s_date_stands_above_its_intro_though_questions_follow_it()
     text += _PAGE_STORY  # an answer of two paragraphs
     found = [(str(e.value)[:10], e.rule) for e in plaintext.extract(text.encode()) if e.field == "published"]
     assert found == [("2014-12-29", "story-date")]
+
+
+def test_a_video_s_date_stands_above_its_standfirst_though_that_ends_without_a_stop() -> None:
+    standfirst = _ONE_PARAGRAPH.split(".")[0]  # a sentence's length, no stop
+    text = f"{_PAGE_MENU}\nVideo\n\n28 December 2014\n\nKFC T20 BBL\n\n{standfirst}\n\nLatest Videos\n\n2:02\n"
+    found = [(str(e.value)[:10], e.rule) for e in plaintext.extract(text.encode()) if e.field == "published"]
+    assert found == [("2014-12-28", "story-date")]
+    # No line of a story's length: nothing is the story, and no date is its.
+    short = text.replace(standfirst, "Glenn Maxwell's unbelievable leave")
+    assert values(short, "published") == []
 
 
 def test_a_date_in_the_story_is_no_story_date() -> None:

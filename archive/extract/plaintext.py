@@ -1762,12 +1762,16 @@ def _story_date(doc: _Doc, skip: set[int]) -> list[_Hit]:
     stands beside the byline or under the headline, a date alone on a line among the `_STORY_REACH`
     lines above the story's first paragraph (`headlines.story_start`: where no two prose lines
     run, as on a video's or a slideshow's page, the first prose line; and above the first prose
-    line before it, as an interview's intro stands over its questions), as pages print it between
+    line before it, as an interview's intro stands over its questions; where no line is prose, the
+    first line of a story's length, as a video's standfirst ends without a stop), as pages print it between
     the headline's furniture and the story ('Monday, December 29, 2014' / 'Print Email Comments';
     'December 29 2014 9:11pm' above a video's length; the date under a comment form). A caption's
     date, a photo's (a credit under it), an update's and dates there that disagree give none."""
     texts = [line.text for line in doc.nonblank]
     story = headlines.story_start(texts, _prose)
+    if story is None:
+        # A video's standfirst may end without a stop: the first line of a story's length then.
+        story = next((i for i, text in enumerate(texts) if _word_count(text) >= _STORY_WORDS), None)
     if story is None:
         return []
     # An interview's questions between its first paragraphs are no prose: its first prose line
