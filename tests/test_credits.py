@@ -196,6 +196,8 @@ def test_unlabelled_credit_needs_a_sign() -> None:
         ("Soldiers in Kyiv on Monday.Image Credit: Northwind", None, "Northwind"),
         ("Soldiers in Kyiv on November 04, 2023.Photograph: Jane Doe/Getty Images", "Jane Doe", "Getty Images"),
         ("Soldiers in Kyiv on Monday.Photos: Jane Doe/AP", "Jane Doe", "AP"),
+        # The label in any case, as a credit element is styled in capitals: before its colon.
+        ("Soldiers in Kyiv on October 11, 2023.PHotograph: Jane Doe/Getty Images", "Jane Doe", "Getty Images"),
         # A credit element run into its caption by the copy, without a label.
         ("The sun rises over Lost Hills, California.Jane Doe\u2014Getty Images", "Jane Doe", "Getty Images"),
         ("Soldiers in Kyiv on Monday. Photograph: Getty Images", None, "Getty Images"),
@@ -228,6 +230,7 @@ def test_find_credits_closing_a_caption(text: str, photographer: str | None, age
         "He met officials. Biden/Harris",
         "He met officials.Biden/Harris",
         "He met officials.Photographs of the meeting were not allowed.",  # a sentence, not a label
+        "He met officials.PHOTOGRAPHS of the meeting were not allowed.",
         "Jane Doe in an undated picture.Facebook",  # a platform alone, run on: no sign of a credit
         "Troops of the U.S.Army Reserve/National Guard",
         "Home | About Me/Contact",

@@ -106,10 +106,12 @@ _LEADING_QUALIFIER = re.compile(r"^(?:file|archive)(?:\s+photo)?(?:\s+(?:19|20)\
 
 # Where credits may start in a caption: after a sentence, a separator or an opening bracket, or glued
 # to the caption's last period ('…on Tuesday.Credit...Lynsey Addario for The New York Times', a
-# credit element run into its caption: '… near Lost Hills, California.David McNew—Getty Images').
+# credit element run into its caption: '… near Lost Hills, California.David McNew—Getty Images'; a label
+# in any case before its colon: '… on October 11, 2023.PHotograph: Name/Getty Images').
 _BOUNDARY = re.compile(
     r"[.!?\u2026\"\u201d\u2019')\]]\s+|\s[|\u2013\u2014]\s+|[(\[]"
     r"|(?<=[^\W_][.!?])(?=(?:Credit|Photo(?:graph)?s?|Images?|Pictures?|Foto|Фото|Bild)\b)"
+    r"|(?<=[^\W_][.!?])(?=(?i:credit|photo(?:graph)?s?|images?|pictures?|foto|фото|bild)\s*:)"  # '2023.PHotograph:'
     r"|(?<=[^\W\d_]{2}[.!?])(?=[A-Z][a-z]+[\s/\u2014\u2013-])"  # '… California.David McNew—Getty Images'
     r"|(?<=\w),\s+(?=(?i:photos?|images?|pictures?|photography)\s+by\s)"  # '… in the gallery, images by Jane Doe'
 )
