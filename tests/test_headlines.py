@@ -268,6 +268,22 @@ def test_a_headline_under_its_date_and_over_share_buttons() -> None:
     assert text_titles(text + STORY_TEXT) == [(headline, "late-headline")]
 
 
+def test_a_video_s_headline_under_its_date_its_length_and_the_player_s_text() -> None:
+    headline = "Quadruplets born in Utah after a long wait"
+    text = MENU + "News\nDecember 29 2014 9:11pm\n00:35\n\nLoading...\n\n" + headline + "\n\n" + STORY_TEXT
+    assert text_titles(text) == [(headline, "late-headline")]
+    # Three lines of anything but the date between it and the line: too far for the line to be its.
+    far = text.replace("00:35\n", "00:35\nPlay\n")
+    assert text_titles(far) == []
+
+
+@pytest.mark.parametrize("widget", ["Around The Web", "From Around the Web", "You May Like", "Promoted Stories"])
+def test_a_recommendation_widget_s_heading_is_no_headline(widget: str) -> None:
+    text = MENU + "December 29 2014 9:11pm\n\n" + widget + "\n\n" + STORY_TEXT
+    assert text_titles(text) == []
+    assert not plaintext.headline_like(widget)
+
+
 def test_a_headline_over_a_date_without_its_year_or_over_share_buttons() -> None:
     headline = "Doobie Brothers to reunite with Michael McDonald for a summer show"
     dated = MENU + headline + "\n\nUpdated Nov 19, 6:55 AM;Posted Nov 19, 6:51 AM\n\n"

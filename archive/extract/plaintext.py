@@ -1037,7 +1037,9 @@ _CONTINUATION_WORDS = frozenset(
 )
 _PAGE_CHROME = re.compile(
     r"(?i:skip\s+to|back\s+to|zur\u00fcck|listen\s+to\s+this|share\s+this|sign\s+(?:up|in)|log\s+in|subscribe|advertisement"
-    r"|menu|search|accept|we\s+use\s+cookies|cookie)\b"
+    r"|menu|search|accept|we\s+use\s+cookies|cookie"
+    # A recommendation widget's heading: 'Around The Web', 'You May Like', 'Promoted Stories'.
+    r"|(?:from\s+)?around\s+the\s+web|(?:more\s+)?from\s+the\s+web|you\s+may\s+(?:also\s+)?like|promoted\s+stories)\b"
 )
 # Two sentences: a period, then a capital. An exclamation or a question inside is a headline's
 # ('Happy Holidays! The Story Behind It', 'Who Won? The Results').

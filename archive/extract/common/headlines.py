@@ -158,7 +158,7 @@ def page_headline(
     return None if _listed(lines, found, marked, headline) else found
 
 
-_MARK_REACH = 2  # nonblank lines above or below a headline within which its date or byline stands
+_MARK_REACH = 3  # nonblank lines above or below a headline within which its date or byline stands
 _LIST_REACH = 4  # nonblank lines above a headline where the story before it in a list stands
 
 
