@@ -247,6 +247,18 @@ def test_a_short_label_over_a_headline_leaves_the_headline_unclear() -> None:
     assert text_titles(text + STORY_TEXT) == []
 
 
+def test_the_breadcrumb_ending_with_a_short_headline_over_its_standfirst_says_which_it_is() -> None:
+    headline = "An Extraordinary Desert Residence"
+    standfirst = "An architect and a designer craft a majestic modern sanctuary in the Arizona desert"
+    header = f"{headline}\n\n{standfirst}\n\nText by Jane Doe | Photography by John Roe\n\n"
+    crumb = f"Valley Homes > Interiors + Inspiration > {headline}\n\n"
+    assert text_titles(MENU + crumb + header + STORY_TEXT) == [(headline, "late-headline")]
+    # Without it, a short line over a standfirst may be a section label over a headline: unclear.
+    assert text_titles(MENU + header + STORY_TEXT) == []
+    other = "Valley Homes > Interiors + Inspiration > Kitchens\n\n"
+    assert text_titles(MENU + other + header + STORY_TEXT) == []
+
+
 def test_a_row_of_other_stories_headlines_is_no_headline() -> None:
     others = "".join(f"Other story number {n} about the valley floods\n\n" for n in range(1, 6))
     text = MENU + others + "By Jane Doe\nMarch 3, 2022\n\n" + STORY_TEXT

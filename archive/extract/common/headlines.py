@@ -117,7 +117,8 @@ def page_headline(
     Between the byline and the headline only short lines (a handle, 'Share', a count) and a
     standfirst or a caption may stand, not more text; the headline is then the headline-like
     line right above them. A short line over a longer headline-like line leaves it unclear
-    which is the section label and which the headline; more such lines in a row than a
+    which is the section label and which the headline (unless a breadcrumb right above them ends
+    with one of the two: the page's own name); more such lines in a row than a
     headline and a standfirst make are a list of other stories, and so is a line found with
     another headline over its date or byline right above it, unless text (a fact check's claim,
     a quote) stands between the line found and the date it was found over: the search then goes
@@ -275,6 +276,25 @@ def _headline_above(
     chain.reverse()  # top first
     if len(chain) > 1 and len(lines[chain[0]].split()) <= _SHORT < len(lines[chain[1]].split()):
         # A label of a word or three over it is the section's ('Minnesota Wild', 'Watch CBSN
-        # Live'); a longer short line may be a short headline over its standfirst: unclear.
-        return chain[1] if len(chain) == 2 and len(lines[chain[0]].split()) <= _LABEL else _UNCLEAR
+        # Live'); a longer short line may be a short headline over its standfirst: unclear,
+        # unless the breadcrumb over them ends with one of the two, the page's own name.
+        if len(chain) == 2 and len(lines[chain[0]].split()) <= _LABEL:
+            return chain[1]
+        crumbed = [i for i in chain[:2] if _crumb_end(lines, chain[0], lines[i])]
+        return crumbed[0] if len(crumbed) == 1 else _UNCLEAR
     return chain[0]
+
+
+_CRUMB_REACH = 2  # nonblank lines above a page's header within which its breadcrumb stands
+_CRUMB = re.compile(r"\s(?:>|\u203a|\u00bb|/|\|)\s")
+
+
+def _crumb_end(lines: Sequence[str], top: int, text: str) -> bool:
+    """Whether a breadcrumb ('Architectural Digest > Interiors + Inspiration > An Extraordinary
+    Paradise Valley Residence') in the lines right above lines[top] ends with `text`."""
+    up = [k for k in range(top - 1, -1, -1) if lines[k]][:_CRUMB_REACH]
+    for k in up:
+        parts = _CRUMB.split(lines[k])
+        if len(parts) >= 2 and headline_key(parts[-1]) == headline_key(text):
+            return True
+    return False
