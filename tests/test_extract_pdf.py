@@ -846,3 +846,17 @@ def test_a_print_with_no_other_title_takes_its_one_headline_in_the_largest_type(
     assert pdf._largest_headline(["Valley Courier"]) == []  # a masthead's name, not a headline
     assert pdf._largest_headline(["Storm floods the valley", "Ferry service returns to the island"]) == []
     assert pdf._largest_headline([]) == []
+
+
+def test_where_the_largest_type_holds_the_title_s_headline_no_other_heading_is_the_title() -> None:
+    main = pdf._largest_headline(["Brraaiins! How Zombies Overran Pop Culture"])
+    heading = Fact("title", "Timeline of zombies in pop culture", "text:late-headline", "x")
+    same = Fact("title", "How Zombies Overran Pop Culture", "text:headline", "y")  # within the headline's type
+    author = Fact("author", "Stephanie Pappas", "text:byline", "z")
+    titles = ["Brraaiins! How Zombies Overran Pop Culture"]
+    notes: list[Note] = []
+    assert pdf._under_the_headline([heading, same, author], main, titles, notes) == [same, author]
+    assert any(n.note == "title not taken" for n in notes)
+    # A largest type that /Title does not state, or none, decides nothing.
+    assert pdf._under_the_headline([heading, author], main, ["Halloween special"], []) == [heading, author]
+    assert pdf._under_the_headline([heading, author], [], titles, []) == [heading, author]

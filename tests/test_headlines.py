@@ -259,6 +259,16 @@ def test_the_breadcrumb_ending_with_a_short_headline_over_its_standfirst_says_wh
     assert text_titles(MENU + other + header + STORY_TEXT) == []
 
 
+def test_a_caption_stacked_in_the_byline_s_block_is_passed_over_though_no_sentence() -> None:
+    headline = "Sampling History: New Year offers stellar family history learning"
+    block = "Crossroads logo 2.jpg\nNGS 2015 Family History Conference ( )\nPrint\nBy Jane Doe\n"
+    block += "on December 24, 2014 at 8:17 AM, updated December 24, 2014 at 8:25 AM\nView/Post Comments\n\n"
+    assert text_titles(MENU + headline + "\n\n" + block + STORY_TEXT) == [(headline, "late-headline")]
+    # Apart from the byline's block, such a line is text of its own: the header ends there.
+    apart = block.replace("( )\n", "( )\n\n")
+    assert text_titles(MENU + headline + "\n\n" + apart + STORY_TEXT) == []
+
+
 def test_a_row_of_other_stories_headlines_is_no_headline() -> None:
     others = "".join(f"Other story number {n} about the valley floods\n\n" for n in range(1, 6))
     text = MENU + others + "By Jane Doe\nMarch 3, 2022\n\n" + STORY_TEXT

@@ -17,8 +17,9 @@ to abstain rather than guess:
   breaks, for three words or more); else, in parts or not, it is the headline only the metadata
   states (`meta_title`, as stated); an error page's ("Forbidden") is none. The text rules'
   headline of a browser's print stands where /Title words it too, or where the print draws it
-  in its largest display type; a print with no title otherwise takes the one headline-like
-  paragraph in that type (rule "pdf-largest-type").
+  in its largest display type, and where that type holds one headline-like paragraph that /Title
+  states, only a title within it; a print with no title otherwise takes that paragraph (rule
+  "pdf-largest-type").
 * outlet: from the text rules; for a browser's print whose text names none, the site's name
   that ends its /Title ("Headline - Site") where the text names it too (rule
   "pdf-title-suffix": a copyright line, the name alone as a logo prints, a link about the site,
@@ -140,6 +141,7 @@ def extract(path: Path, *, timeout: float = TIMEOUT) -> Result:
             cut = [_page_title(f, body, notes) if f.rule == "pdf-info-title" else f for f in facts]
             facts = [f for f in cut if f is not None]
             text_facts = _agreeing_titles(text_facts, titles, notes, largest)
+            text_facts = _under_the_headline(text_facts, _largest_headline(largest), titles, notes)
             if not any(f.field == "title" for f in (*facts, *text_facts)):
                 text_facts += _largest_headline(largest)
             if titles and not any(f.field == "outlet" for f in text_facts):
@@ -1304,6 +1306,26 @@ def _largest_headline(largest: Sequence[str]) -> list[Fact]:
     if len(found) != 1:
         return []
     return [Fact("title", found[0], "pdf-largest-type", found[0], key="pdf-text")]
+
+
+def _under_the_headline(
+    facts: list[Fact], main: Sequence[Fact], titles: Sequence[str], notes: list[Note]
+) -> list[Fact]:
+    """Where the print's one headline in its largest type (`main`) is the one /Title states too,
+    a headline the text rules read elsewhere (an infographic's heading, a related story's) is
+    not the page's: only a title that the largest type holds stands."""
+    if not main or not isinstance(main[0].value, str) or not any(agrees(main[0].value, t) for t in titles):
+        return facts
+    headline = main[0].value
+    kept: list[Fact] = []
+    for fact in facts:
+        if fact.field == "title" and isinstance(fact.value, str) and fact.value not in headline:
+            notes.append(
+                Note("title not taken", f"the printed line {fact.value!r} is not in the print's headline type")
+            )
+            continue
+        kept.append(fact)
+    return kept
 
 
 def _title_spacing(headline: str, titles: Sequence[str]) -> str | None:

@@ -113,7 +113,8 @@ def page_headline(
     items, bylines and dates together on consecutive lines. The headline is the first of the
     headline-like lines standing alone (a blank line above and below) right above the article's
     byline or date line (`marked`): the one nearest the story's start with such a line above it
-    (share buttons and a lead photo's caption may stand between the byline and the story).
+    (share buttons and a lead photo's caption may stand between the byline and the story; lines
+    stacked in the byline's own block, without a blank line, are its furniture, whatever they say).
     Between the byline and the headline only short lines (a handle, 'Share', a count) and a
     standfirst or a caption may stand, not more text; the headline is then the headline-like
     line right above them. A short line over a longer headline-like line leaves it unclear
@@ -252,9 +253,11 @@ def _headline_above(
         return not marked(i) and alone(i) and headline(lines[i]) and not _promoted(lines, i)
 
     skipped = sentences = 0
+    block = True  # still in the byline's block of lines (no blank line between)
     while position < len(above) and not candidate(above[position]):
         text = lines[above[position]]
-        if not marked(above[position]) and len(text.split()) > _SHORT:
+        block = block and (skipped == 0 or above[position] + 1 == above[position - 1])
+        if not marked(above[position]) and len(text.split()) > _SHORT and not block:
             # A standfirst or a caption between the headline and the byline; more is a story.
             sentences += 1
             if sentences > _SENTENCES or not (prose(text) or text.rstrip("\"'\u201d\u2019) ").endswith(".")):
