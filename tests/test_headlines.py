@@ -269,6 +269,15 @@ def test_a_caption_stacked_in_the_byline_s_block_is_passed_over_though_no_senten
     assert text_titles(MENU + headline + "\n\n" + apart + STORY_TEXT) == []
 
 
+def test_share_buttons_between_the_standfirst_and_the_byline_are_passed_over() -> None:
+    headline = "Home Depot sales miss, shares plunge"
+    buttons = "".join(f"{b}\n" for b in ("Facebook", "Twitter", "Comments", "Print", "Email"))
+    header = f"Earnings\nPublished 1 day ago\n\n{headline}\n\nThe retailer earned $2.8 billion.\n\n{buttons}"
+    assert text_titles(MENU + header + "By Jane Doe\n\n" + STORY_TEXT) == [(headline, "late-headline")]
+    more = header.replace("Email\n", "Email\nReddit\nWhatsApp\nCopy link\nLinkedIn\n")
+    assert text_titles(MENU + more + "By Jane Doe\n\n" + STORY_TEXT) == []  # too far above the byline
+
+
 def test_a_row_of_other_stories_headlines_is_no_headline() -> None:
     others = "".join(f"Other story number {n} about the valley floods\n\n" for n in range(1, 6))
     text = MENU + others + "By Jane Doe\nMarch 3, 2022\n\n" + STORY_TEXT

@@ -78,7 +78,7 @@ def error_title(text: str) -> bool:
 # ---- the headline of a pasted web page ---------------------------------------------------
 
 _WINDOW = 40  # nonblank lines above the story's start that may hold its header
-_SKIP = 6  # nonblank lines of byline, date, share buttons or captions between headline and story
+_SKIP = 8  # nonblank lines of byline, date, share buttons or captions between headline and story
 _TRIES = 3  # byline or date blocks above the story to look above, the nearest first
 _SENTENCES = 2  # standfirst and caption lines that may stand between the headline and the byline
 _CHAIN = 3  # headline-like blocks in a row beyond this are a list of other stories
