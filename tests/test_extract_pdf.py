@@ -860,3 +860,9 @@ def test_where_the_largest_type_holds_the_title_s_headline_no_other_heading_is_t
     # A largest type that /Title does not state, or none, decides nothing.
     assert pdf._under_the_headline([heading, author], main, ["Halloween special"], []) == [heading, author]
     assert pdf._under_the_headline([heading, author], [], titles, []) == [heading, author]
+
+
+def test_a_page_of_more_lines_than_a_print_has_is_read_without_its_geometry() -> None:
+    many = pdf.MAX_GEOMETRY_LINES + 1
+    assert pdf._geometry([[0, 0]] * many, "\n" * (many - 1)) is None
+    assert pdf._geometry([[0, 0]] * 3, "\n\n") == [(0.0, 0.0)] * 3

@@ -225,7 +225,7 @@ def _read_lines(output: bytes, parsed: _Parsed) -> None:
 
 def _geometry(lines: Any, text: str) -> list[tuple[float, float]] | None:
     """A page's line geometry as the worker reported it, or None unless it is one pair of numbers a line."""
-    if not isinstance(lines, list) or len(lines) != text.count("\n") + 1:
+    if not isinstance(lines, list) or len(lines) != text.count("\n") + 1 or len(lines) > MAX_GEOMETRY_LINES:
         return None
     pairs: list[tuple[float, float]] = []
     for item in lines:
@@ -332,6 +332,7 @@ def _worker(path: str, max_pages: int, max_text: int, seconds: int) -> int:
 
 
 MAX_LINKS = 1000  # link annotations read on a page: a page of links has a few hundred
+MAX_GEOMETRY_LINES = 20_000  # lines of a page measured: a printed page has a few hundred
 
 
 def _layout_text(page: Any) -> tuple[str, list[list[float]] | None]:
@@ -362,7 +363,7 @@ def _layout_text(page: Any) -> tuple[str, list[list[float]] | None]:
         text = page.extract_text(extraction_mode="layout")
     finally:
         _layout_mode.fixed_width_page = original
-    if len(seen) != 1:
+    if len(seen) != 1 or text.count("\n") >= MAX_GEOMETRY_LINES:
         return text, None
     try:
         return text, _line_geometry(text, seen[0][0], seen[0][1], original)
