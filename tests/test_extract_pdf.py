@@ -866,3 +866,32 @@ def test_a_page_of_more_lines_than_a_print_has_is_read_without_its_geometry() ->
     many = pdf.MAX_GEOMETRY_LINES + 1
     assert pdf._geometry([[0, 0]] * many, "\n" * (many - 1)) is None
     assert pdf._geometry([[0, 0]] * 3, "\n\n") == [(0.0, 0.0)] * 3
+
+
+def test_a_menu_item_drawn_on_a_headline_s_line_is_a_line_of_its_own(tmp_path: Path) -> None:
+    # A print where a menu's item stands at the height of the headline's line (a sidebar beside
+    # it): pypdf reads them as one line, 'Storm floods the valleyOpinion'.
+    from fpdf import FPDF
+
+    doc = FPDF()
+    doc.add_page()
+    doc.set_font("Helvetica", "B", 26)
+    doc.text(10, 40, "Storm floods the valley")
+    doc.set_font("Helvetica", size=9)
+    doc.text(150, 40, "Opinion")
+    doc.set_font("Helvetica", size=11)
+    doc.set_xy(10, 50)
+    body = "The river rose overnight and the town's main road was closed by the morning, officials said. " * 3
+    for _ in range(3):
+        doc.multi_cell(0, 6, body, new_x="LMARGIN", new_y="NEXT")
+        doc.ln(3)
+    path = tmp_path / "beside.pdf"
+    path.write_bytes(bytes(doc.output()))
+    parsed = pdf._run_worker(path, timeout=60, with_text=True)
+    lines = [" ".join(line.split()) for line in parsed.pages[0].split("\n")]
+    assert "Storm floods the valley" in lines
+    assert lines[lines.index("Storm floods the valley") + 1] == "Opinion"
+    geometry = parsed.geometry[0]
+    assert geometry is not None and len(geometry) == len(lines)
+    tall, small = geometry[lines.index("Storm floods the valley")], geometry[lines.index("Opinion")]
+    assert tall[0] > 2 * small[0]

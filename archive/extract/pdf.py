@@ -341,9 +341,10 @@ def _layout_text(page: Any) -> tuple[str, list[list[float]] | None]:
     pypdf groups the page's text runs into lines (by their drawn height) before it lays them
     out in fixed-width columns, where sizes are lost. The groups are read at that step, from
     pypdf's layout module: `[height, right]` per line of the text (the tallest run's effective
-    font height and the right end of its last run, in PDF units; `[0, 0]` for a blank line).
-    Where that step is not there to read (another pypdf) or its lines do not give the text's
-    lines back, the geometry is None and the text is pypdf's as ever.
+    font height and the right end of its last run, in PDF units; `[0, 0]` for a blank line),
+    with a line of display type and smaller runs split in two (`_line_geometry`). Where that
+    step is not there to read (another pypdf) or its lines do not give the text's lines back,
+    the geometry is None and the text is pypdf's as ever.
     """
     try:
         from pypdf._text_extraction import _layout_mode
@@ -366,33 +367,60 @@ def _layout_text(page: Any) -> tuple[str, list[list[float]] | None]:
     if len(seen) != 1 or text.count("\n") >= MAX_GEOMETRY_LINES:
         return text, None
     try:
-        return text, _line_geometry(text, seen[0][0], seen[0][1], original)
+        measured = _line_geometry(text, seen[0][0], seen[0][1], original)
     except Exception:
-        return text, None  # pypdf's groups are not what this reads: the text alone
+        measured = None  # pypdf's groups are not what this reads: the text alone
+    return (text, None) if measured is None else measured
 
 
-def _line_geometry(text: str, groups: Any, char_width: Any, lay_out: Any) -> list[list[float]] | None:
-    """Each of `text`'s lines' [height, right], matched in order to the line groups that drew them."""
-    drawn: list[tuple[str, list[float]]] = []
+def _line_geometry(text: str, groups: Any, char_width: Any, lay_out: Any) -> tuple[str, list[list[float]]] | None:
+    """`text` and each of its lines' [height, right], matched in order to the line groups that drew
+    them. A line where display type and smaller runs share a height on the page (a menu item
+    beside a headline's line, drawn at its height) comes back as two lines: the display type's,
+    then the rest, each measured on its own."""
+    body_weight: dict[float, int] = {}
     for group in groups.values():
-        line = lay_out({0: group}, char_width, False, 1).strip("\n")
-        if line.strip():
-            height = max(float(run["font_height"]) for run in group)
-            right = max(float(run["displaced_tx"]) for run in group)
-            drawn.append((line, [round(height, 2), round(right, 2)]))
+        for run in group:
+            height = float(run["font_height"])
+            body_weight[height] = body_weight.get(height, 0) + len(str(run["text"]).strip())
+    body = max(body_weight, key=lambda h: (body_weight[h], -h)) if body_weight else 0.0
+
+    def measured(runs: list[Any]) -> tuple[str, list[float]]:
+        line = lay_out({0: runs}, char_width, False, 1).strip("\n")
+        height = max(float(run["font_height"]) for run in runs)
+        right = max(float(run["displaced_tx"]) for run in runs)
+        return line, [round(height, 2), round(right, 2)]
+
+    drawn: list[tuple[str, list[tuple[str, list[float]]]]] = []
+    for group in groups.values():
+        line, size = measured(group)
+        if not line.strip():
+            continue
+        tallest = size[0]
+        tall = [run for run in group if float(run["font_height"]) >= (1 - _SAME_SIZE) * tallest]
+        taken = {id(run) for run in tall}
+        small = [run for run in group if id(run) not in taken and str(run["text"]).strip()]
+        if body > 0 and tallest > _LARGER * body and small and any(str(r["text"]).strip() for r in tall):
+            drawn.append((line, [measured(tall), measured(small)]))
+        else:
+            drawn.append((line, [(line, size)]))
+    lines: list[str] = []
     geometry: list[list[float]] = []
     at = 0
     for line in text.split("\n"):
         if not line.strip():
+            lines.append(line)
             geometry.append([0.0, 0.0])
             continue
         while at < len(drawn) and drawn[at][0] != line:
             at += 1
         if at == len(drawn):
             return None
-        geometry.append(drawn[at][1])
+        for part, size in drawn[at][1]:
+            lines.append(part)
+            geometry.append(size)
         at += 1
-    return geometry
+    return "\n".join(lines), geometry
 
 
 def _link_hosts(page: Any) -> list[str]:
