@@ -895,3 +895,16 @@ def test_a_menu_item_drawn_on_a_headline_s_line_is_a_line_of_its_own(tmp_path: P
     assert geometry is not None and len(geometry) == len(lines)
     tall, small = geometry[lines.index("Storm floods the valley")], geometry[lines.index("Opinion")]
     assert tall[0] > 2 * small[0]
+
+
+def test_a_title_that_says_more_than_the_largest_type_s_headline_is_the_metadata_s() -> None:
+    main = pdf._largest_headline(["Centerpiece and Tabletop Decoration Ideas for Fall"])
+    titles = ["Centerpiece and Tabletop Decoration Ideas for Fall from Better Homes and Gardens"]
+    stated = Fact("title", titles[0], "pdf-info-title", titles[0], key="pdf:/Title")
+    (moved,) = pdf._as_metadata_headline([stated], main, titles)
+    assert (moved.field, moved.value, moved.rule) == ("meta_title", titles[0], "pdf-info-title")
+    # A /Title that is the headline, but for where display type's spaces fall, stays the title.
+    spaced = pdf._largest_headline(["New Year, new laws: Obamacare, pot, guns and dr ones"])
+    same = Fact("title", "New Year, new laws: Obamacare, pot, guns and drones", "pdf-info-title", "x")
+    assert pdf._as_metadata_headline([same], spaced, [str(same.value)]) == [same]
+    assert pdf._as_metadata_headline([stated], [], titles) == [stated]

@@ -18,8 +18,8 @@ to abstain rather than guess:
   states (`meta_title`, as stated); an error page's ("Forbidden") is none. The text rules'
   headline of a browser's print stands where /Title words it too, or where the print draws it
   in its largest display type, and where that type holds one headline-like paragraph that /Title
-  states, only a title within it; a print with no title otherwise takes that paragraph (rule
-  "pdf-largest-type").
+  states, only a title within it (a /Title that says more is then `meta_title`); a print with no
+  title otherwise takes that paragraph (rule "pdf-largest-type").
 * outlet: from the text rules; for a browser's print whose text names none, the site's name
   that ends its /Title ("Headline - Site") where the text names it too (rule
   "pdf-title-suffix": a copyright line, the name alone as a logo prints, a link about the site,
@@ -142,6 +142,7 @@ def extract(path: Path, *, timeout: float = TIMEOUT) -> Result:
             facts = [f for f in cut if f is not None]
             text_facts = _agreeing_titles(text_facts, titles, notes, largest)
             text_facts = _under_the_headline(text_facts, _largest_headline(largest), titles, notes)
+            facts = _as_metadata_headline(facts, _largest_headline(largest), titles)
             if not any(f.field == "title" for f in (*facts, *text_facts)):
                 text_facts += _largest_headline(largest)
             if titles and not any(f.field == "outlet" for f in text_facts):
@@ -1348,13 +1349,34 @@ def _under_the_headline(
     headline = main[0].value
     kept: list[Fact] = []
     for fact in facts:
-        if fact.field == "title" and isinstance(fact.value, str) and fact.value not in headline:
+        if fact.field == "title" and isinstance(fact.value, str) and not _within(fact.value, headline):
             notes.append(
                 Note("title not taken", f"the printed line {fact.value!r} is not in the print's headline type")
             )
             continue
         kept.append(fact)
     return kept
+
+
+def _within(title: str, headline: str) -> bool:
+    """Whether a title's letters stand in the headline's, wherever the spaces fall (the print's
+    display type may read with spaces inside a word)."""
+    return "".join(title.split()) in "".join(headline.split())
+
+
+def _as_metadata_headline(facts: list[Fact], main: Sequence[Fact], titles: Sequence[str]) -> list[Fact]:
+    """Where the print's one headline in its largest type is the one /Title states, a /Title that
+    says more ('Headline from Site', shown in a breadcrumb) is the metadata's headline
+    (`meta_title`), not the printed one."""
+    if not main or not isinstance(main[0].value, str) or not any(agrees(main[0].value, t) for t in titles):
+        return facts
+    headline = main[0].value
+    return [
+        Fact("meta_title", f.value, f.rule, f.evidence, f.start, f.end, f.key)
+        if f.field == "title" and isinstance(f.value, str) and not _within(f.value, headline)
+        else f
+        for f in facts
+    ]
 
 
 def _title_spacing(headline: str, titles: Sequence[str]) -> str | None:
