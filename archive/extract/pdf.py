@@ -62,7 +62,7 @@ import subprocess
 import sys
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, time
 from pathlib import Path
@@ -379,12 +379,7 @@ def _line_geometry(text: str, groups: Any, char_width: Any, lay_out: Any) -> tup
     them. A line where display type and smaller runs share a height on the page (a menu item
     beside a headline's line, drawn at its height) comes back as two lines: the display type's,
     then the rest, each measured on its own."""
-    body_weight: dict[float, int] = {}
-    for group in groups.values():
-        for run in group:
-            height = float(run["font_height"])
-            body_weight[height] = body_weight.get(height, 0) + len(str(run["text"]).strip())
-    body = max(body_weight, key=lambda h: (body_weight[h], -h)) if body_weight else 0.0
+    body = _usual_height((float(run["font_height"]), str(run["text"])) for group in groups.values() for run in group)
 
     def measured(runs: list[Any]) -> tuple[str, list[float]]:
         line = lay_out({0: runs}, char_width, False, 1).strip("\n")
@@ -969,6 +964,16 @@ _LARGER = 1.25  # a line drawn this much taller than the page's text is display 
 _SAME_SIZE = 0.15  # font heights this close (as a share of the larger) are one size
 
 
+def _usual_height(drawn: Iterable[tuple[float, str]]) -> float:
+    """The font height most of the characters of (height, text) pairs are drawn in, the smaller
+    of two as common; 0 when no height is known."""
+    weight: Counter[float] = Counter()
+    for height, text in drawn:
+        if height > 0:
+            weight[height] += len("".join(text.split()))
+    return max(weight, key=lambda h: (weight[h], -h)) if weight else 0.0
+
+
 def _reflow(lines: Sequence[str], layout: bool, geometry: Sequence[tuple[float, float]] | None = None) -> list[str]:
     """The page's paragraphs, one a line: see `_sized_paragraphs`."""
     return [text for text, _ in _sized_paragraphs(lines, layout, geometry)]
@@ -1006,10 +1011,7 @@ def _sized_paragraphs(
     if geometry is not None:
         extent = [right for _, right in geometry]
         heights = [height for height, _ in geometry]
-        weight: Counter[float] = Counter()
-        for line, height in zip(lines, heights, strict=True):
-            weight[height] += len("".join(line.split()))
-        body = max(weight, key=lambda h: (weight[h], -h)) if weight else 0.0
+        body = _usual_height(zip(heights, lines, strict=True))
     right = max((e for e, line in zip(extent, lines, strict=True) if line.strip()), default=0.0)
 
     def same_size(a: float, b: float) -> bool:
@@ -1051,14 +1053,12 @@ def _sized_paragraphs(
 def _largest_type(pages: Sequence[_Page], paragraphs: Sequence[tuple[str, float]]) -> list[str]:
     """The paragraphs in the document's largest type, where that is display type (`_LARGER` than
     the size most of its text is in): a printed page's main headline, as its <h1> is drawn."""
-    weight: Counter[float] = Counter()
-    for page in pages:
-        for line, (height, _) in zip(page.lines, page.geometry or (), strict=False):
-            weight[height] += len("".join(line.split()))
-    weight.pop(0.0, None)
-    if not weight:
+    drawn = (
+        (height, line) for page in pages for line, (height, _) in zip(page.lines, page.geometry or (), strict=False)
+    )
+    body = _usual_height(drawn)
+    if not body:
         return []
-    body = max(weight, key=lambda h: (weight[h], -h))
     largest = max((height for text, height in paragraphs if text), default=0.0)
     if largest <= _LARGER * body:
         return []
