@@ -140,11 +140,12 @@ def extract(path: Path, *, timeout: float = TIMEOUT) -> Result:
             titles = [f.value for f in facts if f.rule == "pdf-info-title" and isinstance(f.value, str)]
             cut = [_page_title(f, body, notes) if f.rule == "pdf-info-title" else f for f in facts]
             facts = [f for f in cut if f is not None]
+            main = _largest_headline(largest)
             text_facts = _agreeing_titles(text_facts, titles, notes, largest)
-            text_facts = _under_the_headline(text_facts, _largest_headline(largest), titles, notes)
-            facts = _as_metadata_headline(facts, _largest_headline(largest), titles)
+            text_facts = _under_the_headline(text_facts, main, titles, notes)
+            facts = _as_metadata_headline(facts, main, titles)
             if not any(f.field == "title" for f in (*facts, *text_facts)):
-                text_facts += _largest_headline(largest)
+                text_facts += main
             if titles and not any(f.field == "outlet" for f in text_facts):
                 text_facts += _title_outlet(titles[0], body, parsed.hosts)
         facts.extend(text_facts)
