@@ -44,6 +44,16 @@ from archive.extract.common.dates import When
         ("24 сентября 2018", "2018-09-24", None),
         ("le 3 février 2021 à 10:30", "2021-02-03", "2021-02-03T10:30"),
         ("2018年6月18日 10:01", "2018-06-18", "2018-06-18T10:01"),
+        ("26 အောက်တိုဘာ 2018", "2018-10-26", None),  # Burmese
+        ("3 Ιανουαρίου 2021", "2021-01-03", None),  # Greek, in the genitive
+        ("3. ledna 2021 10:15", "2021-01-03", "2021-01-03T10:15"),  # Czech
+        ("12 मई 2020", "2020-05-12", None),  # Hindi
+        ("3 d'octubre de 2021", "2021-10-03", None),  # Catalan
+        ("2021. gada 3. janvāris", "2021-01-03", None),  # Latvian, year first
+        ("2021. január 3. 10:30", "2021-01-03", "2021-01-03T10:30"),  # Hungarian, year first
+        ("2021 m. sausio 3 d.", "2021-01-03", None),  # Lithuanian, year first
+        ("in 2019. May 5 people", None, None),  # year first only in the languages that write it so
+        ("21:17 18.11.2019Get short URL", "2019-11-18", "2019-11-18T21:17"),  # a year run into the next element
         ("30th December 2014", "2014-12-30", None),
         ("28 آب/اغسطس 2013", "2013-08-28", None),  # a month in two calendars' names, as the Levant prints it
         ("3 تشرين الأول/أكتوبر 2020", "2020-10-03", None),
@@ -64,7 +74,9 @@ def test_printed_forms(text: str, value: str | None, local: str | None) -> None:
     assert (shown.isoformat(timespec="seconds" if shown.second else "minutes") if shown else None) == local
 
 
-@pytest.mark.parametrize("text", ["08/11/2023", "version 1.2.2019", "11/19/19", "3/4/2020", "page 12.05.2019.pdf"])
+@pytest.mark.parametrize(
+    "text", ["08/11/2023", "version 1.2.2019", "11/19/19", "3/4/2020", "page 12.05.2019.pdf", "id 12.05.2019abc"]
+)
 def test_ambiguous_or_not_a_date_is_not_read(text: str) -> None:
     assert printed.printed_in(text) == []
 

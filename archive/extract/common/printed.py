@@ -2,8 +2,11 @@
 20:13", "2018年6月18日 10:01", "12/30/2019"), keeping the local time and the zone as stated.
 
 One reader for every extractor that reads visible text. Month names are those of the languages of
-the news pages we meet (English, German, French, Spanish, Portuguese, Italian, Dutch, Indonesian,
-Russian, Ukrainian, Polish, Turkish, Arabic), and CJK dates are read with their 年/月/日 marks.
+the news pages we meet (English, German, French, Spanish, Catalan, Portuguese, Italian, Dutch,
+Swedish, Danish, Norwegian, Finnish, Indonesian, Malay, Russian, Ukrainian, Bulgarian, Serbian,
+Polish, Czech, Slovak, Hungarian, Romanian, Latvian, Lithuanian, Greek, Turkish, Arabic, Hebrew,
+Hindi, Burmese), day first, month first or, in Hungarian, Latvian and Lithuanian, year first
+("2021. január 3."); CJK dates are read with their 年/月/日 marks.
 A zone gives an offset only when its abbreviation is well known (`ZONES`; the US ET/CT/MT/PT by
 the daylight-saving rule of the day); an unknown zone ("(Paris)", "WIB") is read past, and the
 time is then local with no offset.
@@ -24,37 +27,70 @@ from datetime import date, datetime, time, timedelta
 
 from archive.extract.common.dates import When
 
-# Month names and common abbreviations by language, in the form dates use (Russian, Ukrainian
-# and Polish in the genitive: "24 сентября 2018").
+# Month names and common abbreviations by language, in the form dates use (Russian, Ukrainian,
+# Polish, Czech, Slovak, Lithuanian, Finnish and Greek in the genitive or partitive: "24 сентября
+# 2018", "3. ledna 2021"). Abbreviations only where they are no common word of another language.
 _MONTH_NAMES: dict[int, tuple[str, ...]] = {
     1: ("january", "jan", "januar", "jän", "janvier", "janv", "enero", "ene", "janeiro", "gennaio", "januari",
-        "januari", "января", "січня", "stycznia", "ocak", "يناير", "كانون الثاني"),
+        "января", "січня", "stycznia", "ocak", "يناير", "كانون الثاني", "ledna", "januára", "sausio",
+        "tammikuuta", "ianuarie", "gener", "január", "janvāris", "janvārī", "Ιανουαρίου", "януари", "јануар",
+        "जनवरी", "ဇန်နဝါရီ", "ינואר", "בינואר"),
     2: ("february", "feb", "februar", "février", "fevrier", "févr", "febrero", "fevereiro", "fev", "febbraio",
-        "februari", "февраля", "лютого", "lutego", "şubat", "فبراير", "شباط"),
+        "februari", "февраля", "лютого", "lutego", "şubat", "فبراير", "شباط", "února", "februára", "vasario",
+        "helmikuuta", "februarie", "febrer", "február", "februāris", "februārī", "Φεβρουαρίου", "февруари",
+        "фебруар", "फ़रवरी", "फरवरी", "ဖေဖော်ဝါရီ", "פברואר", "בפברואר"),
     3: ("march", "mar", "märz", "mars", "marzo", "março", "marco", "maart", "maret", "марта", "березня",
-        "marca", "mart", "مارس", "آذار", "اذار"),
+        "marca", "mart", "مارس", "آذار", "اذار", "března", "kovo", "maaliskuuta", "martie", "març", "március",
+        "marts", "martā", "Μαρτίου", "март", "मार्च", "မတ်", "מרץ", "במרץ"),
     4: ("april", "apr", "avril", "avr", "abril", "abr", "aprile", "апреля", "квітня", "kwietnia", "nisan",
-        "أبريل", "ابريل", "إبريل", "نيسان"),
-    5: ("may", "mai", "mayo", "maio", "maggio", "mei", "мая", "травня", "maja", "mayıs", "مايو", "أيار", "ايار"),
+        "أبريل", "ابريل", "إبريل", "نيسان", "dubna", "apríla", "balandžio", "huhtikuuta", "aprilie", "április",
+        "aprīlis", "aprīlī", "Απριλίου", "април", "अप्रैल", "ဧပြီ", "אפריל", "באפריל"),
+    5: ("may", "mai", "mayo", "maio", "maggio", "mei", "мая", "травня", "maja", "mayıs", "مايو", "أيار", "ايار",
+        "května", "mája", "gegužės", "toukokuuta", "maig", "május", "maj", "maijs", "maijā", "Μαΐου", "май",
+        "мај", "मई", "မေ", "מאי", "במאי"),
     6: ("june", "jun", "juni", "juin", "junio", "junho", "giugno", "июня", "червня", "czerwca", "haziran",
-        "يونيو", "يونيه", "حزيران"),
+        "يونيو", "يونيه", "حزيران", "června", "júna", "birželio", "kesäkuuta", "iunie", "juny", "június",
+        "jūnijs", "jūnijā", "Ιουνίου", "юни", "јун", "जून", "ဇွန်", "יוני", "ביוני"),
     7: ("july", "jul", "juli", "juillet", "juil", "julio", "julho", "luglio", "июля", "липня", "lipca",
-        "temmuz", "يوليو", "يوليه", "تموز"),
+        "temmuz", "يوليو", "يوليه", "تموز", "července", "júla", "liepos", "heinäkuuta", "iulie", "juliol",
+        "július", "julai", "jūlijs", "jūlijā", "Ιουλίου", "юли", "јул", "जुलाई", "ဇူလိုင်", "יולי", "ביולי"),
     8: ("august", "aug", "août", "aout", "agosto", "ago", "augustus", "agustus", "августа", "серпня",
-        "sierpnia", "ağustos", "أغسطس", "اغسطس", "آب"),
+        "sierpnia", "ağustos", "أغسطس", "اغسطس", "آب", "srpna", "augusta", "rugpjūčio", "elokuuta", "agost",
+        "augusztus", "augusti", "ogos", "augusts", "augustā", "Αυγούστου", "август", "अगस्त", "ဩဂုတ်",
+        "ဪဂုတ်", "אוגוסט", "באוגוסט"),
     9: ("september", "sep", "sept", "septembre", "septiembre", "setembro", "set", "settembre", "сентября",
-        "вересня", "września", "eylül", "سبتمبر", "أيلول", "ايلول"),
+        "вересня", "września", "eylül", "سبتمبر", "أيلول", "ايلول", "září", "septembra", "rugsėjo",
+        "syyskuuta", "septembrie", "setembre", "szeptember", "septembris", "septembrī", "Σεπτεμβρίου",
+        "септември", "септембар", "सितंबर", "सितम्बर", "စက်တင်ဘာ", "ספטמבר", "בספטמבר"),
     10: ("october", "oct", "oktober", "okt", "octobre", "octubre", "outubro", "out", "ottobre", "октября",
-         "жовтня", "października", "ekim", "أكتوبر", "اكتوبر", "تشرين الأول"),
+         "жовтня", "października", "ekim", "أكتوبر", "اكتوبر", "تشرين الأول", "října", "októbra", "spalio",
+         "lokakuuta", "octombrie", "október", "oktobris", "oktobrī", "Οκτωβρίου", "октомври",
+         "октобар", "अक्टूबर", "အောက်တိုဘာ", "אוקטובר", "באוקטובר"),
     11: ("november", "nov", "novembre", "noviembre", "novembro", "ноября", "листопада", "listopada",
-         "kasım", "نوفمبر", "تشرين الثاني"),
+         "kasım", "نوفمبر", "تشرين الثاني", "listopadu", "novembra", "lapkričio", "marraskuuta", "noiembrie",
+         "novembris", "novembrī", "Νοεμβρίου", "ноември", "новембар", "नवंबर", "नवम्बर", "နိုဝင်ဘာ", "נובמבר",
+         "בנובמבר"),
     12: ("december", "dec", "dezember", "dez", "décembre", "decembre", "déc", "diciembre", "dic", "dezembro",
-         "dicembre", "desember", "декабря", "грудня", "grudnia", "aralık", "ديسمبر", "كانون الأول"),
+         "dicembre", "desember", "декабря", "грудня", "grudnia", "aralık", "ديسمبر", "كانون الأول", "prosince",
+         "decembra", "gruodžio", "joulukuuta", "decembrie", "desembre", "disember", "decembris",
+         "decembrī", "Δεκεμβρίου", "декември", "децембар", "दिसंबर", "दिसम्बर", "ဒီဇင်ဘာ", "דצמבר", "בדצמבר"),
 }  # fmt: skip
-MONTHS = {name: number for number, names in _MONTH_NAMES.items() for name in names}
+# Languages that print the year first and the month by name: Hungarian "2021. január 3.",
+# Latvian "2021. gada 3. janvāris", Lithuanian "2021 m. sausio 3 d.".
+_YEAR_FIRST_MONTHS = (
+    "január", "február", "március", "április", "május", "június", "július", "augusztus", "szeptember",
+    "október", "november", "december", "janvāris", "janvārī", "februāris", "februārī", "marts", "martā",
+    "aprīlis", "aprīlī", "maijs", "maijā", "jūnijs", "jūnijā", "jūlijs", "jūlijā", "augusts", "augustā",
+    "septembris", "septembrī", "oktobris", "oktobrī", "novembris", "novembrī", "decembris", "decembrī",
+    "sausio", "vasario", "kovo", "balandžio", "gegužės", "birželio", "liepos", "rugpjūčio", "rugsėjo",
+    "spalio", "lapkričio", "gruodžio",
+)  # fmt: skip
+MONTHS = {name.lower(): number for number, names in _MONTH_NAMES.items() for name in names}
 _MONTH = "|".join(re.escape(name) for name in sorted(MONTHS, key=len, reverse=True))
 # A month may be named twice, in two calendars' names ('28 آب/أغسطس 2013', as the Levant prints it).
 _MONTH_GROUP = rf"(?P<m>(?i:{_MONTH}))(?![^\W\d_])\.?(?:\s*/\s*(?P<m2>(?i:{_MONTH}))(?![^\W\d_]))?"
+_YEAR_FIRST_MONTH = "|".join(re.escape(name) for name in sorted(_YEAR_FIRST_MONTHS, key=len, reverse=True))
+_MONTH_FIRST = rf"(?P<m>(?i:{_YEAR_FIRST_MONTH}))(?![^\W\d_])"
 _WEEKDAY = r"(?:(?i:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?i:day)?(?![^\W\d_])\.?,?\s+)?"
 # A year may be glued to a repeat of its date ("23 Mar 202223 Mar 2022"), as some pages paste a
 # visible and a screen-reader copy of the same date, or to the time after it ("Nov 20 20194:29 AM",
@@ -66,7 +102,11 @@ _NAMED = (
     # November 19, 2019 / Nov. 19 2019 / Monday November 18, 2019
     re.compile(rf"{_WEEKDAY}{_MONTH_GROUP}\s*{_DAY},?\s+{_YEAR}"),
     # 19 November 2019 / 25. September 2018 / 22 de outubro de 2010 / 24 сентября 2018 / 20 Nov, 2019
-    re.compile(rf"{_WEEKDAY}{_DAY}\.?\s*(?:(?i:de|of)\s+)?{_MONTH_GROUP},?\s+(?:(?i:de)\s+)?{_YEAR}"),
+    re.compile(rf"{_WEEKDAY}{_DAY}\.?\s*(?:(?i:de|of)\s+|(?i:d)['\u2019])?{_MONTH_GROUP},?\s+(?:(?i:de)\s+)?{_YEAR}"),
+    # 2021. gada 3. janvāris (Latvian)
+    re.compile(rf"(?P<y>(?:19|20)\d\d)\.\s*(?i:gada)\s+{_DAY}\.\s*{_MONTH_FIRST}"),
+    # 2021. január 3. (Hungarian) / 2021 m. sausio 3 d. (Lithuanian)
+    re.compile(rf"(?P<y>(?:19|20)\d\d)(?:\.|\s+(?i:m)\.)\s*{_MONTH_FIRST}\s+{_DAY}\.?(?:\s*(?i:d)\.)?"),
 )
 # Without a year ("Posted Nov 19, 6:51 AM"): read only when the caller knows the year, and with a time.
 _NAMED_NO_YEAR = (
@@ -79,6 +119,9 @@ _YEAR_FIRST = re.compile(
 )
 _NUMERIC = re.compile(r"(?P<a>[0-3]?\d)(?P<s>[/.-])(?P<b>[0-3]?\d)(?P=s)(?P<y>(?:19|20)\d\d|\d\d)(?![\d]|[.-]\d)")
 _NOT_AFTER = re.compile(r"[\w./:-]")  # a numeric date glued to a word, a path or a version number
+# ... but a four-digit year may run into the next element's capitalised word ("18.11.2019Get short
+# URL"), two elements copied without a blank between.
+_GLUED_WORD = re.compile(r"[A-Z][a-z]")
 
 _TIME = re.compile(
     r"(?P<h>2[0-3]|[01]?\d)(?:(?:[:.]|h(?=\d\d))(?P<mi>[0-5]\d)(?::(?P<s>[0-5]\d))?)?"
@@ -171,7 +214,7 @@ def _numeric_day(a: int, b: int, year: int, day_first: bool | None) -> date | No
 def _month(match: re.Match[str]) -> int | None:
     """The month a match names; None when it names two that differ ('March/April')."""
     month = MONTHS.get(match["m"].lower().rstrip("."))
-    second = match["m2"]
+    second = match.groupdict().get("m2")
     return month if second is None or MONTHS.get(second.lower()) == month else None
 
 
@@ -203,10 +246,16 @@ def date_at(
         day = _make_date(*(int(p) for p in parts))
         return (match.end(), day, "") if day else None
     match = _NUMERIC.match(text, pos)
-    if match and not (match.end() < len(text) and _NOT_AFTER.match(text, match.end()) and text[match.end()] != "."):
+    run_on = match is not None and len(match["y"]) == 4 and _GLUED_WORD.match(text, match.end()) is not None
+    if match and (run_on or not _glued(text, match.end())):
         day = _numeric_day(int(match["a"]), int(match["b"]), int(match["y"]), day_first)
         return (match.end(), day, "short" if len(match["y"]) == 2 else "") if day else None
     return None
+
+
+def _glued(text: str, end: int) -> bool:
+    """A numeric date's end runs on into a word, a path or a version number (a period may end it)."""
+    return end < len(text) and _NOT_AFTER.match(text, end) is not None and text[end] != "."
 
 
 def us_daylight(day: date) -> bool | None:
