@@ -340,6 +340,15 @@ def test_a_sponsored_story_or_a_teaser_is_no_headline() -> None:
     assert text_titles(menu + STORY_TEXT) == [(headline, "late-headline")]
 
 
+@pytest.mark.parametrize("heading", ["Popular Posts", "Most Read", "Trending Now", "Recent Posts"])
+def test_the_first_item_under_a_list_widgets_heading_is_no_headline(heading: str) -> None:
+    # A sidebar printed (or pasted) before the story: its first item has a date under it, as a
+    # headline has, but the heading above says it is one of a list of other stories.
+    item = "See How A Lady Was Abused By Three Men In Lagos (Photos)"
+    page = MENU + heading + "\n\n" + item + "\n\nNovember 16, 2016\n\n" + STORY_TEXT
+    assert text_titles(page) == []
+
+
 @pytest.mark.parametrize("back", ["Back to overview", "Zur\u00fcck zur \u00dcbersicht", "Back to Top Stories"])
 def test_a_link_back_is_no_headline(back: str) -> None:
     text = back + "\n\nVon Moritz Bachmann publiziert am 25. September 2018\n\n" + STORY_TEXT

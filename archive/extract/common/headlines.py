@@ -195,7 +195,10 @@ _PROMOTION_LINE = 60  # characters: a label, not a sentence
 # The label over a link to another story ('Next story', 'Up next', 'Read next', 'Related').
 _TEASER = re.compile(
     r"(?:next|previous|prev)\s+(?:story|article|post)|up\s+next|read\s+next|related(?:\s+(?:story|article))?"
-    r"|recommended(?:\s+for\s+you)?|you\s+may\s+also\s+like|more\s+stories|don['\u2019]t\s+miss",
+    r"|recommended(?:\s+for\s+you)?|you\s+may\s+also\s+like|more\s+stories|don['\u2019]t\s+miss"
+    # A list widget's heading: 'Popular Posts', 'Most Read', 'Trending Now', 'Recent Posts'.
+    r"|(?:most\s+)?popular(?:\s+(?:posts|stories|articles|now))?|most\s+(?:read|viewed|shared|commented)"
+    r"|trending(?:\s+(?:now|stories|posts))?|(?:recent|related|random|latest)\s+(?:posts|stories|articles)",
     re.I,
 )
 _LABEL_TRIM = " :|\u2022\u00b7\u00bb\u203a>"
