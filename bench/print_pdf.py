@@ -7,7 +7,10 @@ loads), no header or footer lines (Chromium's default adds the print date and th
 would be the printer's facts, not the page's). Each print has its own throw-away profile, so prints
 can run side by side. The PDF's own dates are the print time: a trap for any extractor that reads a
 PDF's CreationDate as a publication date.
-Printed PDFs are cached by the SHA-256 of the page and the Chromium version
+Chromium draws a character no installed font has as an empty box, which a PDF's text then lacks:
+pages in Chinese, Japanese, Korean, Thai or Burmese need fonts for those scripts (Debian:
+`apt-get install fonts-noto-cjk fonts-noto-core`), or their prints hold no text to extract.
+Printed PDFs are cached by the SHA-256 of the page, the Chromium version and the installed fonts
 (`$XDG_CACHE_HOME/archive-bench/pdf/`), so a second evaluation does not print again.
 Run: `python -m bench.print_pdf PAGE OUT.pdf` (a .gz page is decompressed first).
 """
@@ -42,6 +45,16 @@ def _version(binary: str) -> str:
     return done.stdout.strip() or "unknown"
 
 
+@cache
+def _fonts() -> str:
+    """The installed fonts' files (fontconfig's list), which decide what a print can draw."""
+    listing = shutil.which("fc-list")
+    if listing is None:
+        return ""
+    done = subprocess.run([listing, "--format", "%{file}\n"], capture_output=True, text=True, timeout=30, check=False)
+    return "\n".join(sorted(done.stdout.splitlines()))
+
+
 def _cache_dir() -> Path:
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     return base / "archive-bench" / "pdf"
@@ -52,7 +65,7 @@ def print_pdf(page: Path, out: Path) -> bool:
     binary = chromium()
     if binary is None:
         return False
-    key = hashlib.sha256(page.read_bytes() + _version(binary).encode()).hexdigest()
+    key = hashlib.sha256(page.read_bytes() + _version(binary).encode() + _fonts().encode()).hexdigest()
     cached = _cache_dir() / f"{key}.pdf"
     if cached.is_file():
         shutil.copyfile(cached, out)

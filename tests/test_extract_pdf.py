@@ -601,6 +601,8 @@ def test_a_printed_heading_the_page_title_does_not_state_is_not_the_headline() -
 def test_text_is_read_as_printed_with_ligatures_spelled_out() -> None:
     assert pdf._faithful("\ufb01re\ufb02y \u2026 \u00bd \uff21") == "firefly \u2026 \u00bd \uff21"
     assert pdf._faithful("Cafe\u0301") == "Caf\u00e9"  # NFC
+    # A CJK font's one glyph for a Kangxi radical and its ideograph is read as the ideograph.
+    assert pdf._faithful("\u6e2f\u7279\u2fb8 \u5168\u2f12") == "\u6e2f\u7279\u9996 \u5168\u529b"  # 港特首 全力
 
 
 def _linked_print(tmp_path: Path, link: str | None) -> Path:
@@ -772,6 +774,22 @@ def test_reflow_measures_a_line_by_where_it_ends_and_keeps_a_paragraph_one_size(
         "and a credit",  # no blank line between: neither is display type
         "",
     ]
+    # A menu in a column beside a wrapped headline, which pypdf puts between its lines (they share
+    # their heights), is read after the headline's last line.
+    lines = ["Chinese hunter catches plague after", "  Opinion", "", "  Entertainment", "eating wild rabbit"]
+    sizes = [(30.0, 600.0), (10.0, 150.0), (0.0, 0.0), (10.0, 250.0), (30.0, 250.0)]
+    assert pdf._reflow([*lines, "", *text], True, [*sizes, (0.0, 0.0), *body])[:5] == [
+        "Chinese hunter catches plague after eating wild rabbit",
+        "",
+        "Opinion",
+        "",
+        "Entertainment",
+    ]
+    # Not past text, nor from a display line that ends short of the edge (a headline's last line).
+    column = ["Storm Floods The Valley As", "The river rose overnight and the road was closed", "The River Rises"]
+    assert pdf._reflow(column, True, [(30.0, 600.0), (10.0, 590.0), (30.0, 300.0)])[0] == column[0]
+    short = ["Storm Floods", "Opinion", "The River Rises"]
+    assert pdf._reflow(short, True, [(30.0, 300.0), (10.0, 150.0), (30.0, 300.0)])[0] == short[0]
     # Geometry that does not fit the lines is not used.
     two = ["Storm Floods", "The River Rises Over Its Banks"]
     assert pdf._reflow(two, True, [(28.0, 580.0), (28.0, 580.0)]) == [" ".join(two)]

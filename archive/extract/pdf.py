@@ -33,7 +33,8 @@ to abstain rather than guess:
   `modified` means the article's own update date; a ModDate other than the CreationDate
   is kept as a Note, because a file changed after it was printed is worth knowing about.
 * language: the catalog's /Lang (a browser copies the page's `lang` there) or dc:language.
-* text: every page's text (bounded), in NFC with typographic ligatures ("ﬁ") spelled out so
+* text: every page's text (bounded), in NFC with typographic ligatures ("ﬁ") spelled out and
+  Kangxi radicals read as the ideographs a CJK font draws them with ("⾸" as "首") so
   that words match (not NFKC, which would also rewrite what the page prints: "…" as "..."),
   shaped Arabic (presentation forms, which pypdf's layout mode gives in drawing order) read in
   reading order, a line whose every run of text was drawn twice over ("By By JANE DOEJANE DOE") read once
@@ -62,7 +63,7 @@ import subprocess
 import sys
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, time
 from pathlib import Path
@@ -622,8 +623,13 @@ _URL_LIKE = re.compile(r"(?i)^(?:https?|file|about|chrome|data):")
 
 
 # The Latin and Armenian presentation-form ligatures (U+FB00-FB06, U+FB13-FB17): a font's glyphs for
-# letter pairs, which text extraction hands back as one character.
-_LIGATURES = {c: unicodedata.normalize("NFKC", chr(c)) for c in (*range(0xFB00, 0xFB07), *range(0xFB13, 0xFB18))}
+# letter pairs, which text extraction hands back as one character. And the Kangxi radicals
+# (U+2F00-2FD5, two of the CJK radicals supplement): a CJK font draws a radical and the ideograph
+# it equals ('⾸', '首') with one glyph, and the PDF's map back to text may name the radical.
+_LIGATURES = {
+    c: unicodedata.normalize("NFKC", chr(c))
+    for c in (*range(0xFB00, 0xFB07), *range(0xFB13, 0xFB18), *range(0x2F00, 0x2FD6), 0x2E9F, 0x2EF3)
+}
 
 
 def _faithful(text: str) -> str:
@@ -963,6 +969,8 @@ def _sure(item: _Furniture, number: int) -> bool:
 
 _LARGER = 1.25  # a line drawn this much taller than the page's text is display type: a headline's
 _SAME_SIZE = 0.15  # font heights this close (as a share of the larger) are one size
+_BESIDE = 6  # lines: how far a wrapped display line's next line may be, past a column beside it
+_BESIDE_WORDS = 4  # words: a line of the column beside a headline (a menu item), not text
 
 
 def _usual_height(drawn: Iterable[tuple[float, str]]) -> float:
@@ -997,8 +1005,9 @@ def _sized_paragraphs(
     letters reach the edge too), a paragraph does not change size within it, and display type
     (a line `_LARGER` than the page's usual size, weighed by characters) is set apart by blank
     lines from the text around it that is not its size: a headline printed right under a link
-    to another story stays a paragraph of its own. Each paragraph comes with its font height
-    (0 when unknown, and for the blank lines between paragraphs).
+    to another story stays a paragraph of its own; a wrapped display line is read on with its next
+    line past a column of menu items beside it (`_display_runs`). Each paragraph comes with its
+    font height (0 when unknown, and for the blank lines between paragraphs).
     """
     if not layout:
         return [(" ".join(line.split()), 0.0) for line in lines]
@@ -1021,11 +1030,15 @@ def _sized_paragraphs(
     def display(height: float) -> bool:
         return body > 0 and height > _LARGER * body
 
+    order = list(range(len(lines)))
+    if body > 0:
+        order = _display_runs(lines, heights, extent, display, same_size, right)
     paragraphs: list[tuple[str, float]] = []
     current: list[str] = []
     size = 0.0  # the current paragraph's
     previous = -1  # the index of the line before, when it is not blank
-    for index, line in enumerate(lines):
+    for index in order:
+        line = lines[index]
         stripped = " ".join(line.split())
         if not stripped:
             if current:
@@ -1049,6 +1062,42 @@ def _sized_paragraphs(
     if current:
         paragraphs.append((" ".join(current), size))
     return paragraphs
+
+
+def _display_runs(
+    lines: Sequence[str],
+    heights: Sequence[float],
+    extent: Sequence[float],
+    display: Callable[[float], bool],
+    same_size: Callable[[float, float], bool],
+    right: float,
+) -> list[int]:
+    """The order to read lines in: a display line that reaches the right edge (a headline wrapped)
+    is read with its next line in the same type, though a column of short lines in smaller type
+    (a menu beside the headline, which pypdf puts between its lines as they share their heights)
+    comes between them; that column is read after. Other lines keep their order."""
+    order: list[int] = []
+    moved: set[int] = set()
+    for index in range(len(lines)):
+        if index in moved:
+            continue
+        order.append(index)
+        if not (display(heights[index]) and lines[index].strip() and extent[index] >= 0.8 * right):
+            continue
+        beside: list[int] = []
+        for later in range(index + 1, min(len(lines), index + 1 + _BESIDE)):
+            text = lines[later].split()
+            if text and same_size(heights[index], heights[later]):
+                if any(lines[k].strip() for k in beside):  # a column came between: read past it
+                    order.append(later)
+                    moved.add(later)
+                    order.extend(beside)
+                    moved.update(beside)
+                break
+            if text and (display(heights[later]) or len(text) > _BESIDE_WORDS):
+                break
+            beside.append(later)
+    return order
 
 
 def _largest_type(pages: Sequence[_Page], paragraphs: Sequence[tuple[str, float]]) -> list[str]:
