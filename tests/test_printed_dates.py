@@ -215,6 +215,13 @@ def test_metadata_as_written_keeps_its_z_and_its_fraction() -> None:
     assert {v for v, _ in published(page(og("2019-11-19T11:00:09.000Z"), ""))} == {"2019-11-19T11:00:09.000Z"}
 
 
+def test_metadata_with_a_zones_abbreviation_is_in_that_zone() -> None:
+    # '2021-01-03T17:40:00EET' is no ISO form; EET is +02:00. An unknown abbreviation gives no offset.
+    assert {v for v, _ in published(page(og("2021-01-03T17:40:00EET"), ""))} == {"2021-01-03T17:40:00+02:00"}
+    assert {v for v, _ in published(page(og("2014-12-16 22:25 EST"), ""))} == {"2014-12-16T22:25:00-05:00"}
+    assert {v for v, _ in published(page(og("2021-01-03T17:40:00XYZ"), ""))} == {"2021-01-03"}
+
+
 # ---------------------------------------------------------------------------------------
 # plain text: the pasted page's forms by the headline and byline
 # ---------------------------------------------------------------------------------------

@@ -68,7 +68,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from copy import deepcopy
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -615,8 +615,13 @@ def _first(values: list[str]) -> str:
 # ---------------------------------------------------------------------------------------
 
 
+# An ISO 8601 local datetime with a zone's abbreviation for its offset ('2021-01-03T17:40:00EET').
+_NAMED_ZONE = re.compile(r"(?P<local>\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?)\s*(?P<zone>[A-Z]{2,5})")
+
+
 def _when(raw: str) -> When | None:
-    """An ISO 8601 (or RFC 2822) date or datetime; a datetime without a zone is a date only."""
+    """An ISO 8601 (or RFC 2822) date or datetime; a datetime without a zone is a date only; one
+    whose zone is a well-known abbreviation ('2021-01-03T17:40:00EET', `printed.ZONES`) is in it."""
     text = raw.strip()
     if not text or len(text) > 64:
         return None
@@ -628,13 +633,29 @@ def _when(raw: str) -> When | None:
         try:
             parsed = parsedate_to_datetime(text)
         except (TypeError, ValueError, IndexError):
-            return None
+            zoned = _zoned(text)
+            if zoned is None:
+                return None
+            parsed = zoned
     # The web began in 1991: earlier dates are placeholders (0001-01-01, the Unix epoch).
     if not 1991 <= parsed.year <= 2100 or (parsed.year, parsed.month, parsed.day) == (1970, 1, 1):
         return None
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         return When(parsed.date())
     return When.of(parsed.replace(microsecond=0))
+
+
+def _zoned(text: str) -> datetime | None:
+    """A local datetime with a zone's abbreviation, in that zone; None for another text."""
+    match = _NAMED_ZONE.fullmatch(text)
+    if match is None:
+        return None
+    try:
+        local = datetime.fromisoformat(match["local"])
+    except ValueError:
+        return None
+    offset = printed.zone_offset(match["zone"], local.date())
+    return None if offset is None else local.replace(tzinfo=timezone(timedelta(minutes=offset)))
 
 
 def _same_time(a: str, b: str) -> bool:
