@@ -29,8 +29,9 @@ human reader, and the policy is to abstain rather than guess:
   are all emitted, and the caller shows the conflict rather than choosing. So do outlets
   equally supported.
 * Dates are ISO 8601: a full datetime with its offset when the source gives one (a metadata
-  value written in full is kept as written, "Z" and all), else the date (a time without a zone
-  fixes no instant). The date the article header prints (`archive.extract.common.printed`
+  value written in full is kept as written, "Z" and all; one whose zone is a well-known
+  abbreviation, "2021-01-03T17:40:00EET", is given with that zone's offset), else the date (a
+  time without a zone fixes no instant). The date the article header prints (`archive.extract.common.printed`
   reads it) is given in the outlet's local time: its zone as printed, or the offset that makes
   it the metadata's instant; a printed publication date that is clearly the article's
   (labelled, or below the headline) is preferred to metadata that disagree, which are then
