@@ -325,6 +325,12 @@ def test_text_one_signal_alone_names_no_outlet(footer: str) -> None:
     assert text_outlets(MENU + STORY_TEXT + footer + "\n") == []
 
 
+@pytest.mark.parametrize("dateline", ["New Delhi, Valley Post Bureau | Updated: 19 November 2019", "Valley Post Desk"])
+def test_text_a_datelines_bureau_or_desk_and_the_copyright_line_agree(dateline: str) -> None:
+    text = "Politics\nSports\n\n" + dateline + "\n\n" + STORY_TEXT + "\u00a9 2019 Valley Post. All rights reserved.\n"
+    assert [v for v, *_ in text_outlets(text)] == ["Valley Post"]
+
+
 def test_text_masthead_agrees_with_a_company_copyright_of_the_same_name() -> None:
     text = MENU + STORY_TEXT + "\u00a9 2019 Valley Courier, Inc. All rights reserved.\n"
     assert [v for v, *_ in text_outlets(text)] == ["Valley Courier"]

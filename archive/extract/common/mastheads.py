@@ -343,7 +343,8 @@ _SELF_LINK_NEEDLES = ("about", "advertis", "newsletter", "app", "staff")
 # 'Search SlashGear', 'More from the Los Angeles Times', 'Subscribe to The Paradigm via Email',
 # 'reporter for the Los Angeles Times', "didn't respond to The Hill's request for comment", 'Log in
 # to your CNN account'; 'Vox homepage', 'CNBC Newsletters', 'Sputnik push notifications', '(Make)
-# CNN your homepage'; and the name alone on a line.
+# CNN your homepage', a dateline's 'New Delhi, News Nation Bureau' or 'Web Desk'; and the name alone
+# on a line.
 # ('Originally published by Futurism' names another site's: it is none.)
 _BEFORE_SELF = re.compile(
     r"(?:^|(?<=\W))(?:search|browse|more\s+(?:from|on|at)|subscribe\s+to|back\s+to|continue\s+to"
@@ -354,7 +355,7 @@ _BEFORE_SELF = re.compile(
     re.I,
 )
 _AFTER_SELF = re.compile(
-    r"(?:['\u2019]s?)?\s+(?:home\s*page|main\s+menu|push\s+notifications|newsletters?|apps?|staff|podcasts?"
+    r"(?:['\u2019]s?)?\s+(?:home\s*page|main\s+menu|push\s+notifications|newsletters?|apps?|staff|podcasts?|bureau|desk"
     r"|your\s+home\s*page)\b"
     r"|['\u2019]s\s+requests?\s+for\s+comment\b",
     re.I,
