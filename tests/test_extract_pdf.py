@@ -49,7 +49,7 @@ def assert_valid(result: Result) -> None:
 
 def test_identity() -> None:
     assert NAME == "pdf"
-    assert VERSION == "1.7.0"  # 1.7.0: lines measured by where they end and their type size
+    assert VERSION == "1.8.0"  # 1.8.0: Kangxi radicals as ideographs, a headline past a menu column
 
 
 @pytest.mark.parametrize("path", FIXTURES, ids=[p.stem for p in FIXTURES])
