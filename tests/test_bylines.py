@@ -403,6 +403,33 @@ def test_japanese_byline(line: str, name: str | None) -> None:
     assert bylines.japanese_byline(line) == name
 
 
+JA_STORY = (
+    "６月12日の歴史的な米朝首脳会談を巡って戦っていたのは、米大統領と北朝鮮の委員長ばかりではなかった。"
+    "中国の国家主席もまた、その場にいない当事者として会談の行方を見守り、次の一手を考えていたのである。\n\n"
+    "会談の前後に北京で開かれた一連の会議では、通商と安全保障をめぐる議論が続き、各国の代表が意見を交わした。"
+    "その結果は、今後の交渉の枠組みを大きく左右することになると多くの専門家がみている。\n\n"
+)
+KO_STORY = (
+    "공연 예술계의 오랜 관행을 둘러싼 논란이 이어지고 있다. 관계자들은 이번 사태가 업계 전반의 문제를 드러냈다고 "
+    "말하며 제도 개선이 필요하다고 입을 모았다. 전문가들은 당국의 적극적인 대응을 촉구했다.\n\n"
+    "한편 관련 단체들은 다음 달 공청회를 열고 구체적인 개선안을 논의할 예정이라고 밝혔다. 참석자들의 의견은 "
+    "정리되어 공개될 예정이다.\n\n"
+)
+
+
+def test_east_asian_bylines_in_text() -> None:
+    # A Japanese title and name right under the headline, in the same block of lines.
+    headline = "米朝首脳直通電話\u3000習氏に挑むトランプ戦術の成否"
+    text = NAV + "\n" + headline + "\n 編集委員\u3000中沢克二\n\n" + JA_STORY
+    assert authors(text) == ["中沢克二"]
+    titles = [str(e.value) for e in plaintext.extract(text.encode()) if e.field == "title"]
+    assert titles == [" ".join(headline.split())]
+    # A Korean story's sign-off with the writer's e-mail; two writers signing off are a list's ends.
+    signoff = "정덕현 칼럼니스트 thekian1@example.co.kr\n\n"
+    assert authors(NAV + "\n" + KO_STORY + signoff) == ["정덕현"]
+    assert authors(NAV + "\n" + KO_STORY + signoff + "김철수 기자 kim@example.co.kr\n") == []
+
+
 def test_east_asian_bylines_in_html() -> None:
     signoff = "<p>\ud64d\uae38\ub3d9 \uae30\uc790 hong@example.co.kr</p>"
 

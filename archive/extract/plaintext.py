@@ -1339,7 +1339,8 @@ def _authors(doc: _Doc, date_lines: set[int]) -> list[_Hit]:
     above the story's start (a pasted page puts navigation first); of several, the labelled
     one nearest the story wins, since related-story promos above and below carry other
     stories' bylines. Without a byline, "reporting-credit" anywhere ('Reporting by Jane Doe in
-    Kyiv; Editing by John Roe': reporters and writers, not editors), else "byline-bio" (a name
+    Kyiv; Editing by John Roe': reporters and writers, not editors), else an East Asian byline
+    without 'By' ("byline-ja", "signoff-ko": `_east_asian_byline`), else "byline-bio" (a name
     alone above the story that the closing biography names: 'Jane Doe (@janedoe) is a reporter').
     Desks and staff accounts ('Reuters Staff', 'News Nation Bureau') name no author.
     """
@@ -1367,7 +1368,8 @@ def _authors(doc: _Doc, date_lines: set[int]) -> list[_Hit]:
         rank = index if story is not None else -index
         if best is None or (strength, rank) > best[:2]:
             best = (strength, rank, hits)
-    hits = best[2] if best else credits or _bio_author(doc, window)
+    header = window if story is not None else doc.header_numbers
+    hits = best[2] if best else credits or _east_asian_byline(doc, header) or _bio_author(doc, window)
     unique: dict[str, _Hit] = {}
     for hit in hits:
         unique.setdefault(str(hit.value).casefold(), hit)
@@ -1427,6 +1429,31 @@ def _credit_line_authors(text: str) -> list[tuple[int, int]]:
             found.extend((offset + s, offset + e) for s, e in parsed[0])
         pos += len(piece) + 1
     return found
+
+
+def _east_asian_byline(doc: _Doc, header: set[int]) -> list[_Hit]:
+    """Bylines East Asian outlets print without 'By' (`bylines.japanese_byline`,
+    `bylines.korean_signoff`): a Japanese title-and-name line ('編集委員\u3000中沢克二') in the
+    header (`header`: its lines and those above the story) or right under a headline (rule
+    "byline-ja"), else a Korean story's sign-off ('정덕현 칼럼니스트 thekian1@example.co.kr', rule
+    "signoff-ko") anywhere. One writer only: several are a list of other stories' ends."""
+    found: list[_Hit] = []
+    previous: _Line | None = None
+    for line in doc.nonblank:
+        name = bylines.japanese_byline(line.text)
+        if name and (line.number in header or (previous is not None and _page_headline(previous.text))):
+            at = line.text.rfind(name)
+            found.append(_author_hit(line, at, at + len(name), "byline-ja"))
+        previous = line
+    if not found and any("\uac00" <= c <= "\ud7a3" for c in doc.text[:_HANGUL_REACH]):
+        for line in doc.nonblank:
+            if name := bylines.korean_signoff(line.text):
+                at = line.text.find(name)
+                found.append(_author_hit(line, at, at + len(name), "signoff-ko"))
+    return found if len({hit.value for hit in found}) == 1 else []
+
+
+_HANGUL_REACH = 20_000  # characters read for Hangul: a Korean page shows it in its menus and headline
 
 
 def _author_hit(line: _Line, start: int, end: int, rule: str) -> _Hit:

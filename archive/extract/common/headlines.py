@@ -249,8 +249,12 @@ def _headline_above(
     """The headline over the byline or date block at above[position] (`above`: line numbers
     going up); None when there is none, _UNCLEAR when there are several candidates."""
 
+    top = above[position] if position < len(above) else -1  # the byline's or date's line
+
     def alone(i: int) -> bool:
-        return (i == 0 or not lines[i - 1]) and (i + 1 >= len(lines) or not lines[i + 1])
+        """A blank line above and below, or below it the byline's own line: a headline set
+        right over its byline ('米朝首脳直通電話…' / '編集委員　中沢克二')."""
+        return (i == 0 or not lines[i - 1]) and (i + 1 >= len(lines) or not lines[i + 1] or i + 1 == top)
 
     def candidate(i: int) -> bool:
         return not marked(i) and alone(i) and headline(lines[i]) and not _promoted(lines, i)
