@@ -823,6 +823,11 @@ def test_a_headline_takes_the_title_s_spacing_only_where_the_letters_are_the_sam
     assert pdf._title_spacing("New Year, new laws: Obamacare, pot, guns and drones", titles) is None
     assert pdf._title_spacing("New Year, new laws: Obamacare, pot, guns and dr ones!", titles) is None
     assert pdf._title_spacing("FOX 13 N ews", titles) == "FOX 13 News"
+    # A /Title part that goes on past the headline (a photo's note) spaces its opening; the opening
+    # must end where a word does.
+    nikkei = ["米朝首脳\u3000戦術の成否\u3000（写真）\u3000：日経"]
+    assert pdf._title_spacing("米朝首脳 戦術の成 否", nikkei) == "米朝首脳\u3000戦術の成否"
+    assert pdf._title_spacing("New Year, new laws: Obamacare, pot, g un", titles) is None  # "guns" goes on
 
 
 @pytest.mark.parametrize(

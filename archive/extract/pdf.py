@@ -1432,7 +1432,8 @@ def _as_metadata_headline(facts: list[Fact], main: Sequence[Fact], titles: Seque
 def _title_spacing(headline: str, titles: Sequence[str]) -> str | None:
     """The part of a /Title (between its separators) that is `headline` but for where the spaces
     fall, as /Title spaces it: display type's kerning reads as spaces inside a word in the text
-    ('and dr       ones' for the 'and drones' printed), which the page's <title> does not have."""
+    ('and dr       ones' for the 'and drones' printed), which the page's <title> does not have.
+    The part may go on past the headline ('…の成否\u3000（写真＝ロイター）'): its opening is taken."""
     letters = "".join(headline.split())
     for title in titles:
         cuts = list(_TITLE_SEPARATOR.finditer(title))
@@ -1440,9 +1441,25 @@ def _title_spacing(headline: str, titles: Sequence[str]) -> str | None:
         ends = [*(m.start() for m in cuts), len(title)]
         for first, start in enumerate(starts):
             for end in ends[first:]:
-                part = title[start:end].strip()
-                if part != headline and "".join(part.split()) == letters:
+                part = _opening(title[start:end].strip(), letters)
+                if part is not None and part != headline:
                     return part
+    return None
+
+
+def _opening(part: str, letters: str) -> str | None:
+    """The opening of `part` whose letters (spaces aside) are `letters`, ending at a word's end;
+    None if part does not open with them."""
+    read = 0
+    for index, char in enumerate(part):
+        if char.isspace():
+            continue
+        if read >= len(letters) or char != letters[read]:
+            return None
+        read += 1
+        if read == len(letters):
+            rest = part[index + 1 :]
+            return part[: index + 1] if not rest or rest[0].isspace() else None
     return None
 
 
