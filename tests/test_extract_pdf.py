@@ -828,6 +828,14 @@ def test_a_headline_takes_the_title_s_spacing_only_where_the_letters_are_the_sam
     nikkei = ["米朝首脳\u3000戦術の成否\u3000（写真）\u3000：日経"]
     assert pdf._title_spacing("米朝首脳 戦術の成 否", nikkei) == "米朝首脳\u3000戦術の成否"
     assert pdf._title_spacing("New Year, new laws: Obamacare, pot, g un", titles) is None  # "guns" goes on
+    # A Thai print's text that lost its tone marks and split 'ำ' takes /Title's marks; a Latin
+    # letter with its accent is another letter, not a mark the print lost.
+    thai = ["ศพลอยแม่น้ำโขงเป็นคนสนิท | ประชาไท"]
+    assert pdf._title_spacing("ศพลอยแม่นํ าโขงเป นคนสนิท", thai) == "ศพลอยแม่น้ำโขงเป็นคนสนิท"
+    assert pdf._title_spacing("Resume tips", ["Résumé tips | Site"]) is None
+    # The headline in the largest type takes it too.
+    (fact,) = pdf._largest_headline(["ศพลอยแม่นํ าโขงเป นคนสนิท อ.สุรชัย"])
+    assert pdf._as_titled(fact, ["ศพลอยแม่น้ำโขงเป็นคนสนิท อ.สุรชัย | ประชาไท"]).value == "ศพลอยแม่น้ำโขงเป็นคนสนิท อ.สุรชัย"
 
 
 @pytest.mark.parametrize(

@@ -141,7 +141,7 @@ def extract(path: Path, *, timeout: float = TIMEOUT) -> Result:
             titles = [f.value for f in facts if f.rule == "pdf-info-title" and isinstance(f.value, str)]
             cut = [_page_title(f, body, notes) if f.rule == "pdf-info-title" else f for f in facts]
             facts = [f for f in cut if f is not None]
-            main = _largest_headline(largest)
+            main = [_as_titled(fact, titles) for fact in _largest_headline(largest)]
             text_facts = _agreeing_titles(text_facts, titles, notes, largest)
             text_facts = _under_the_headline(text_facts, main, titles, notes)
             facts = _as_metadata_headline(facts, main, titles)
@@ -1370,10 +1370,15 @@ def _agreeing_titles(
         ):
             notes.append(Note("title not taken", f"the printed line {fact.value!r} is not the headline /Title states"))
             continue
-        if fact.field == "title" and isinstance(fact.value, str) and (spelled := _title_spacing(fact.value, titles)):
-            fact = Fact(fact.field, spelled, fact.rule, fact.evidence, fact.start, fact.end, fact.key)
-        kept.append(fact)
+        kept.append(_as_titled(fact, titles))
     return kept
+
+
+def _as_titled(fact: Fact, titles: Sequence[str]) -> Fact:
+    """A title fact with the spacing and marks /Title gives the same letters (`_title_spacing`)."""
+    if fact.field == "title" and isinstance(fact.value, str) and (spelled := _title_spacing(fact.value, titles)):
+        return Fact(fact.field, spelled, fact.rule, fact.evidence, fact.start, fact.end, fact.key)
+    return fact
 
 
 def _largest_headline(largest: Sequence[str]) -> list[Fact]:
@@ -1431,10 +1436,12 @@ def _as_metadata_headline(facts: list[Fact], main: Sequence[Fact], titles: Seque
 
 def _title_spacing(headline: str, titles: Sequence[str]) -> str | None:
     """The part of a /Title (between its separators) that is `headline` but for where the spaces
-    fall, as /Title spaces it: display type's kerning reads as spaces inside a word in the text
-    ('and dr       ones' for the 'and drones' printed), which the page's <title> does not have.
-    The part may go on past the headline ('…の成否\u3000（写真＝ロイター）'): its opening is taken."""
-    letters = "".join(headline.split())
+    fall and the combining marks the print's text lost or split, as /Title writes it: display
+    type's kerning reads as spaces inside a word in the text ('and dr       ones' for the 'and
+    drones' printed), which the page's <title> does not have, and a Thai print's text may drop
+    its tone marks ('แม่นํ าโขง' for 'แม่น้ำโขง'). The part may go on past the headline
+    ('…の成否\u3000（写真＝ロイター）'): its opening, up to a word's end, is taken."""
+    letters = _bare(headline)
     for title in titles:
         cuts = list(_TITLE_SEPARATOR.finditer(title))
         starts = [0, *(m.end() for m in cuts)]
@@ -1447,19 +1454,30 @@ def _title_spacing(headline: str, titles: Sequence[str]) -> str | None:
     return None
 
 
+def _bare(text: str) -> str:
+    """A text's letters alone: compatibility forms folded (NFKC: 'ำ' is 'ํา'), spaces and
+    combining marks left out."""
+    return "".join(c for c in unicodedata.normalize("NFKC", text) if not c.isspace() and not _mark(c))
+
+
+def _mark(char: str) -> bool:
+    return unicodedata.category(char).startswith("M")
+
+
 def _opening(part: str, letters: str) -> str | None:
-    """The opening of `part` whose letters (spaces aside) are `letters`, ending at a word's end;
-    None if part does not open with them."""
-    read = 0
-    for index, char in enumerate(part):
-        if char.isspace():
+    """The opening of `part`, up to a word's end, whose letters (`_bare`) are `letters`; None if
+    part does not open with them."""
+    if not letters:
+        return None
+    for end in range(1, len(part) + 1):
+        if end < len(part) and not part[end].isspace():
             continue
-        if read >= len(letters) or char != letters[read]:
+        opening = part[:end].rstrip()
+        bare = _bare(opening)
+        if bare == letters:
+            return opening
+        if not letters.startswith(bare):
             return None
-        read += 1
-        if read == len(letters):
-            rest = part[index + 1 :]
-            return part[: index + 1] if not rest or rest[0].isspace() else None
     return None
 
 
