@@ -1516,7 +1516,7 @@ def _east_asian_bylines(page: _Page, headline: Element | None) -> list[tuple[str
         found += [(n, "byline-ja", "h1", line) for line in lines if (n := bylines.japanese_byline(line))]
     title = page.root.find(".//title")
     heading = " ".join(_line(e) for e in (title, headline) if e is not None)
-    if not found and any("\uac00" <= c <= "\ud7a3" for c in heading):  # a headline in Hangul
+    if not found and bylines.has_hangul(heading):  # a headline in Hangul
         text = _text(page.scope, frozenset(page.chrome))
         found += [(n, "signoff-ko", "text", line) for line in text.split("\n") if (n := bylines.korean_signoff(line))]
     # Several writers signing off are a list of other stories' ends more often than co-authors.

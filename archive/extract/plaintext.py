@@ -1445,7 +1445,7 @@ def _east_asian_byline(doc: _Doc, header: set[int]) -> list[_Hit]:
             at = line.text.rfind(name)
             found.append(_author_hit(line, at, at + len(name), "byline-ja"))
         previous = line
-    if not found and any("\uac00" <= c <= "\ud7a3" for c in doc.text[:_HANGUL_REACH]):
+    if not found and bylines.has_hangul(doc.text[:_HANGUL_REACH]):
         for line in doc.nonblank:
             if name := bylines.korean_signoff(line.text):
                 at = line.text.find(name)

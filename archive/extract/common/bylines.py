@@ -246,6 +246,11 @@ _JA_NAME = r"[\u4e00-\u9fff\u3005]{2,6}|[\u4e00-\u9fff\u3005]{1,3}[ \u3000][\u4e
 _JA_BYLINE = re.compile(rf"(?:{_JA_TITLES})[ \u3000]+(?P<name>{_JA_NAME})")
 
 
+def has_hangul(text: str) -> bool:
+    """Whether text holds Hangul syllables: a Korean page, whose stories may sign off so."""
+    return any("\uac00" <= c <= "\ud7a3" for c in text)
+
+
 def korean_signoff(line: str) -> str | None:
     """The writer a Korean story's sign-off line names: '정덕현 칼럼니스트 thekian1@example.co.kr' -> '정덕현'."""
     match = _KO_SIGNOFF.fullmatch(" ".join(line.split()))
