@@ -546,6 +546,44 @@ def test_text_traps(line: str) -> None:
     assert text_credits(line) == []
 
 
+def test_text_credit_run_into_the_next_element() -> None:
+    # A paste runs a credit element and the next one together when no space stands between them.
+    cases = [
+        (
+            "Jane Doe/REUTERSA jet fighter drops flares over the range",
+            {
+                "photographer": "Jane Doe",
+                "agency": "REUTERS",
+                "caption": "A jet fighter drops flares over the range",
+            },
+        ),
+        (
+            "A scene from the film, shown on Monday. (AP Photo/Northwind Films, Jane Doe)AP2014",
+            {"photographer": "Jane Doe", "agency": "AP", "caption": "A scene from the film, shown on Monday."},
+        ),
+    ]
+    for line, value in cases:
+        data = (BODY + line + "\n").encode()
+        found = [e for e in plaintext.extract(data) if e.field == "credit"]
+        assert [e.value for e in found] == [value]
+        assert data[found[0].start : found[0].end].decode() == found[0].evidence
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Officials met Jane Doe/REUTERS A man walks past",  # not at the line's start, and a space after it
+        "Jane Doe/NORTHWINDThe view from the hill",  # no known agency
+        "ATHENS (AFP)The Greek government said on Monday it would act",  # more than a code after the bracket
+    ],
+)
+def test_text_glued_traps(line: str) -> None:
+    found = find(line)
+    assert found is None or found.rule != "glued-credit"
+    if "(AFP)The" in line:
+        assert text_credits(line) == []
+
+
 def test_text_label_on_its_own_line() -> None:
     # A pasted page puts the label and its credit on two lines ('Photo:' / 'Jane Doe'); the span covers both.
     data = f"{BODY}A street in Kyiv on Monday\n\u0424\u043e\u0442\u043e:\nJane Doe/Northwind\n".encode()

@@ -1610,7 +1610,7 @@ def _caption_credits(text: str) -> tuple[str, list[creditlib.Credit], str]:
     if found is None:
         return creditlib.caption(text), [], ""
     evidence = text[found.credits[0].start : found.credits[-1].end]
-    return creditlib.caption(text[: found.caption_end]), [c.credit for c in found.credits], evidence
+    return creditlib.caption(found.caption(text)), [c.credit for c in found.credits], evidence
 
 
 def _one_image(page: _Page, image: JsonObject, key: str, prefix: str) -> list[_Credit]:
@@ -1990,7 +1990,7 @@ def _text_credits(page: _Page) -> list[_Credit]:
         read = creditlib.find(line)
         if read is None:
             continue
-        caption = creditlib.caption(line[: read.caption_end])
+        caption = creditlib.caption(read.caption(line))
         if (
             not caption
             and number

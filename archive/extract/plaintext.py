@@ -1640,7 +1640,7 @@ def _credits(doc: _Doc, skip: set[int]) -> tuple[list[_Hit], set[int]]:
         if not found or (line.number > footer and found.caption_end == 0):
             continue  # a bare credit line below the page's 'All rights reserved' is the site's ('Images by …')
         lines.add(line.number)
-        caption = line.text[: found.caption_end].rstrip(_CAPTION_TRIM)
+        caption = found.caption(line.text).rstrip(_CAPTION_TRIM)
         if not caption:
             caption = _caption_nearby(doc, line, skip)
         if credits.promotion(caption):

@@ -172,11 +172,17 @@ class Located:
 
 @dataclass(frozen=True)
 class Found:
-    """The credits closing a text: the caption is text[:caption_end]; `rule` names the form read."""
+    """The credits of a text and its caption, text[caption_start:caption_end] (the text before
+    credits that close it; the text after a credit run into it, `glued`); `rule` names the form read."""
 
     caption_end: int
     credits: tuple[Located, ...]
     rule: str
+    caption_start: int = 0
+
+    def caption(self, text: str) -> str:
+        """The caption's part of text, as written."""
+        return text[self.caption_start : self.caption_end]
 
 
 # ---------------------------------------------------------------------------------------
@@ -494,8 +500,31 @@ def find(text: str) -> Found | None:
     'Image copyright', '©', 'Courtesy of') or not. Unlabelled credits must be 'Name/Agency' (an
     agency's sign on one side) or a photo agency, so 'and/or', '24/7', '3/16' and URLs never qualify.
     In a line of roles ('Text by Jane Doe | Photography by John Roe | Produced by …') the labelled
-    credit between separators counts too."""
-    return _closing(text) or _segment(text) or _credit_list(text)
+    credit between separators counts too. A credit another element's text runs into, in a paste or a
+    PDF's text, is read too (`glued`)."""
+    return _closing(text) or _segment(text) or _credit_list(text) or glued(text)
+
+
+# Two elements a paste or a PDF's text runs together with no space: a bracketed credit and a code
+# after it ('… (AP Photo/Jane Doe)AP2014', a picture's number in its own element), and a credit line
+# ending in an agency's capitals and the caption after it ('Jane Doe/REUTERSA jet fighter …').
+_GLUED_CODE = re.compile(r"(?<=[)\]])[^\W_][^\s()\[\]]{0,19}$")
+_GLUED_LEAD = re.compile(r"[^/\n]{3,60}?/\s*(?P<agency>[A-Z]{2,}(?: [A-Z]{2,}){0,2})(?=[A-Z](?:[a-z]|\s))")
+
+
+def glued(text: str) -> Found | None:
+    """Credits run into by the next element's text (see `_GLUED_CODE`, `_GLUED_LEAD`): the credit must
+    read as one where the elements meet, and a leading one must end in a known agency's name."""
+    code = _GLUED_CODE.search(text)
+    if code and (found := _closing(text[: code.start()])) and found.credits[-1].end >= code.start() - 1:
+        return found
+    lead = _GLUED_LEAD.match(text)
+    if lead and _known(lead["agency"]):
+        read = parse(lead.group(), labelled=False)
+        if len(read) == 1 and read[0].agency and read[0].photographer:
+            located = (Located(0, lead.end(), read[0]),)
+            return Found(len(text), located, "glued-credit", caption_start=lead.end())
+    return None
 
 
 MAX_LIST = 1500  # characters: a gallery's list of credits ('Image credits: A; B; …') is read up to this

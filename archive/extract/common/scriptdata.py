@@ -200,7 +200,7 @@ def _image_credits(node: dict[str, Any], path: str) -> list[ScriptCredit]:
     if caption_text:
         read = creditlib.find(caption_text)
         if read is not None:
-            caption = creditlib.caption(caption_text[: read.caption_end])
+            caption = creditlib.caption(read.caption(caption_text))
             evidence = caption_text[read.credits[0].start : read.credits[-1].end]
             # The caption's credit line is the fuller one ('Photo by Jane Doe/Getty Images' beside a
             # credit key 'Getty Images'): a key's credit it completes gives way.
