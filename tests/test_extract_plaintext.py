@@ -402,6 +402,13 @@ def test_title_after_breadcrumb() -> None:
     assert values(text, "title") == ["Ukraine accuses Russia of deporting residents"]
 
 
+@pytest.mark.parametrize("label", ["Letters to the Editor", "World News", "Opinion"])
+def test_title_under_a_section_label(label: str) -> None:
+    # A line of a section's words alone over the headline is the section's label, not a short headline.
+    text = f"{label}\nKindhearted police with holiday spirit\n\n" + BODY
+    assert values(text, "title") == ["Kindhearted police with holiday spirit"]
+
+
 # author
 
 

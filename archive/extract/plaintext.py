@@ -63,7 +63,7 @@ from archive.extract.common import bylines, credits, headlines, mastheads, print
 from archive.extract.common.dates import When
 from archive.extract.common.encoding import Decoding, decide, read
 from archive.extract.common.names import INITIALS, SUFFIXES, is_person_name, person_value, shouting, title_case
-from archive.extract.common.outlets import outlet_key
+from archive.extract.common.outlets import is_section, outlet_key
 from archive.extract.common.text import fold, has_any, spaceless
 
 NAME = "plaintext"
@@ -1048,10 +1048,10 @@ _RUN_ON = re.compile(r"[a-z0-9][.]\s+[\"\u201c\u2018]?[A-Z]")
 
 def _is_kicker(text: str) -> bool:
     """A section label above a headline: 'News | Russia-Ukraine war', 'Europe', 'BREAKING
-    NEWS'."""
+    NEWS', 'Letters to the Editor' (a section's words only, `outlets.is_section`)."""
     words = _word_count(text)
     label = (words == 1 or (shouting(text) and words <= 4)) and text[-1] not in ".!?"
-    return label or bool(_BREADCRUMB.fullmatch(text))
+    return label or bool(_BREADCRUMB.fullmatch(text)) or is_section(text)
 
 
 def _title(doc: _Doc, taken: set[int], bylined: Sequence[int] = ()) -> list[_Hit]:
