@@ -325,6 +325,36 @@ def test_text_one_signal_alone_names_no_outlet(footer: str) -> None:
     assert text_outlets(MENU + STORY_TEXT + footer + "\n") == []
 
 
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("Valley Post is part of the Northwind Media Entertainment Network", "Valley Post"),
+        ("Valley Post is published by The Northwind Group, a Graham Holdings Company.", "Valley Post"),
+        ("valleypost.com is a production of VP Digital Media - a division of Valley Sports", "valleypost.com"),
+        ("The Valley Post is part of Northwind US Inc, an international media group.", "The Valley Post"),
+        # A story's sentence: a common noun, a person's bio, a party that is no company, a cited owner's verb.
+        ("The center is owned by the Valley Heritage Foundation, the nonprofit that runs it.", None),
+        ("Jane Doe is part of the Northwind Media team.", None),
+        ("Instagram is owned by Facebook.", None),
+        ("Valley Post said it is part of Northwind Media Group.", None),
+    ],
+)
+def test_self_statement(line: str, name: str | None) -> None:
+    found = mastheads.self_statement(line)
+    assert (found.name if found else None) == name
+    if found:
+        assert line[found.start : found.end] == name
+
+
+def test_text_footer_self_statement_names_the_outlet_alone() -> None:
+    line = "Valley Post is part of the Northwind Media Entertainment Network"
+    assert text_outlets(MENU + STORY_TEXT + line + "\n") == [("Valley Post", "self-statement", "Valley Post")]
+    # In the story's first half it is the story's sentence; an author's bio is the author's.
+    assert text_outlets(line + "\n\n" + STORY_TEXT * 3) == []
+    bio = "By Jane Doe\n\n" + STORY_TEXT + "Jane Doe is part of the Northwind Media Group\n"
+    assert text_outlets(bio) == []
+
+
 @pytest.mark.parametrize("dateline", ["New Delhi, Valley Post Bureau | Updated: 19 November 2019", "Valley Post Desk"])
 def test_text_a_datelines_bureau_or_desk_and_the_copyright_line_agree(dateline: str) -> None:
     text = "Politics\nSports\n\n" + dateline + "\n\n" + STORY_TEXT + "\u00a9 2019 Valley Post. All rights reserved.\n"

@@ -893,6 +893,7 @@ _OUTLET_RULES = (
     "newsletter",
     "follow-coverage",
     "news-foundation",
+    "self-statement",
     "masthead-footer",
     "site-menu",
 )
@@ -996,6 +997,18 @@ def _byline_outlets(doc: _Doc, authors: Sequence[_Hit]) -> list[tuple[int, str, 
     return found
 
 
+def _self_statements(doc: _Doc, authors: Sequence[_Hit]) -> Iterator[_Signal]:
+    """A footer's line in which the site names itself beside its company ('Grazia Daily is part of
+    the Bauer Media Entertainment Network', `mastheads.self_statement`): in the page's second half,
+    and not an author's bio ('Jane Doe is part of …')."""
+    persons = {str(hit.value).casefold() for hit in authors}
+    lines = doc.nonblank
+    for line in lines[len(lines) // 2 :]:
+        found = mastheads.self_statement(line.text)
+        if found and found.name.casefold() not in persons:
+            yield _Signal(found.name, line.start + found.start, line.start + found.end, "self-statement")
+
+
 def _outlet(doc: _Doc, authors: Sequence[_Hit] = ()) -> list[_Hit]:
     """One outlet with the evidence of its strongest signal, or nothing if signals disagree."""
     signals = [
@@ -1006,6 +1019,7 @@ def _outlet(doc: _Doc, authors: Sequence[_Hit] = ()) -> list[_Hit]:
         *_in_text(doc, _NEWSLETTER, _NEWSLETTER_NEEDLE, "newsletter"),
         *_in_text(doc, _COVERAGE, _COVERAGE_NEEDLE, "follow-coverage"),
         *_in_text(doc, _FOUNDATION, _FOUNDATION_NEEDLE, "news-foundation"),
+        *_self_statements(doc, authors),
     ]
     bylined = _byline_outlets(doc, authors)
     if found := mastheads.text_outlet([line.text for line in doc.nonblank], doc.text, bylined):

@@ -143,6 +143,51 @@ def footer_name(line: str) -> tuple[Holder, str] | None:
     return None
 
 
+# A footer's sentence in which a site names itself beside the company behind it: 'Grazia Daily is part
+# of the Bauer Media Entertainment Network', 'Slate is published by The Slate Group, a Graham Holdings
+# Company', 'cricket.com.au is a production of CA Digital Media', 'Live Science is part of Future US Inc'.
+_STATEMENT = re.compile(
+    r"(?P<name>(?:the\s+|The\s+)?[^\W_][\w.&'\u2019-]*(?:\s+[^\W_][\w.&'\u2019-]*){0,4}?)"
+    r"\s+is\s+(?:(?:a|an|the)\s+)?(?:part|production|division|brand|publication|property|service|product)\s+of"
+    r"|(?P<pname>(?:The\s+)?[^\W_][\w.&'\u2019-]*(?:\s+[^\W_][\w.&'\u2019-]*){0,4}?)"
+    r"\s+is\s+(?:published|owned|operated|produced)\s+by"
+)
+# The party named after the statement ends in a company's or a group's word, not a person's name or a
+# team's: 'Future US Inc', 'The Slate Group', 'CA Digital Media', 'Bauer Media Entertainment Network'.
+_COMPANY_WORDS = frozenset(
+    """
+    inc llc ltd limited plc corp corporation company group network media holdings publishing publications
+    interactive broadcasting enterprises gmbh
+    """.split()  # noqa: SIM905
+)
+_PARTY_END = re.compile(r"\s*(?:[,;(]|\.\s|\.$|\s[-\u2013\u2014]\s)")
+MAX_STATEMENT = 240  # characters: the statement and a sentence after it ('Visit our corporate site.')
+
+
+def self_statement(line: str) -> Holder | None:
+    """The name of a site's statement about itself and its company that opens `line` (see
+    `_STATEMENT`), and its span; None for a story's sentence: a name that is no name ('The center'),
+    a person's or a wire agency's, or a party after it that is no company ('… owned by Jane Doe')."""
+    if len(line) > MAX_STATEMENT or " is " not in line:
+        return None
+    match = _STATEMENT.match(line)
+    if not match:
+        return None
+    group = "name" if match["name"] else "pname"
+    raw = match[group]
+    party = _PARTY_END.split(line[match.end() : match.end() + 80], maxsplit=1)[0].split()
+    if not party or party[-1].strip(".").casefold() not in _COMPANY_WORDS:
+        return None
+    name = _name(raw)
+    words = name.split()
+    if not name or not all(w[0].isupper() or w[0].isdigit() or "." in w or w in _CONNECTORS for w in words):
+        return None
+    if is_company(name) or is_wire_agency(name) or is_section(name):
+        return None
+    start = match.start(group)
+    return Holder(name, start, start + len(raw))
+
+
 # ---------------------------------------------------------------------------------------
 # A site's domain
 # ---------------------------------------------------------------------------------------
