@@ -325,6 +325,16 @@ def test_text_one_signal_alone_names_no_outlet(footer: str) -> None:
     assert text_outlets(MENU + STORY_TEXT + footer + "\n") == []
 
 
+def test_text_site_frame_and_its_company_s_copyright_agree() -> None:
+    # A frame only a site states about itself, and its company's copyright: its name, as the frame spells it.
+    frame = "Read ValleyPost.com On The Go\n"
+    footer = "\u00a9 2015 ValleyPost Inc. All rights reserved.\n"
+    assert [v for v, *_ in text_outlets("Politics\nSports\n\n" + STORY_TEXT + frame + footer)] == ["ValleyPost.com"]
+    assert text_outlets("Politics\nSports\n\n" + STORY_TEXT + frame) == []  # the frame alone
+    other = "\u00a9 2015 Northwind Media Inc. All rights reserved.\n"
+    assert text_outlets("Politics\nSports\n\n" + STORY_TEXT + frame + other) == []
+
+
 @pytest.mark.parametrize(
     ("line", "name"),
     [

@@ -10,7 +10,8 @@ wrong outlet or date in an evidence archive is worse than a missing one. In part
 
 * outlet: only self-identifying signals count (a wire dateline, self-promotion such as
   "read more from", "get the X app", "sign up for X's newsletter", "Follow X's coverage",
-  an "X and news agencies" source line, a news-foundation credit), a copyright or trademark
+  an "X and news agencies" source line, a news-foundation credit, a footer's statement of the
+  site beside its company: "Grazia Daily is part of the Bauer Media Network"), a copyright or trademark
   line whose name the page repeats as its own (its masthead, an "About X" link, "Search X",
   "reporter for the X"; a copyright line alone names the rights holder, often a parent
   company), the outlet the article's byline credits ("By Troy L. Smith, Cleveland.com") where

@@ -512,6 +512,13 @@ def framed_outlet(lines: Sequence[str], text: str, persons: Sequence[str] = ()) 
         if fold(name) in top or fold(f"the {name}") in top:
             signals.append(Signal(name, "masthead"))
             where.append(number)
+    # A copyright line of the name a frame states ('Read Business Insider On The Go', '© 2015
+    # Business Insider Inc.') is the site's statement too, its company's form or not; the frame's
+    # spelling is the value ('OregonLive.com', not the company's 'Oregon Live LLC').
+    for number, holder, _, read in footer_lines(lines)[0]:
+        if read == lines[number] and any(same_outlet(holder.name, s.name) for s in signals):
+            signals.append(Signal(holder.name, "footer", named=False, witness=True))
+            where.append(number)
     outlets = resolve(signals, printed_in(text))
     if len(outlets) != 1:
         return None
