@@ -227,6 +227,22 @@ def test_title_suffix_and_logo_name_the_outlet_together_not_alone() -> None:
     assert outlets(page(title, logo)) == {"Valley Courier"}
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "<p>\u6765\u6e90\uff1a \u6cb3\u8c37\u65e5\u62a5 2023-11-17 15:13</p>",
+        "<p><span>\u6765\u6e90\uff1a</span></p><p>\u6cb3\u8c37\u65e5\u62a5</p>",
+    ],
+)
+def test_a_chinese_source_line_and_the_title_suffix_agree(line: str) -> None:
+    # '来源：' (source) names the site, or the source a portal reposts: it counts where another kind agrees.
+    title = "<title>\u57ce\u5e02\u906d\u5230\u7a7a\u88ad - \u6cb3\u8c37\u65e5\u62a5</title>"
+    assert outlets(page(title, line)) == {"\u6cb3\u8c37\u65e5\u62a5"}
+    assert outlets(page("", line)) == set()
+    portal = "<title>\u57ce\u5e02\u906d\u5230\u7a7a\u88ad - \u5c71\u95e8\u65b0\u95fb</title>"
+    assert outlets(page(portal, line)) == set()
+
+
 def test_a_cited_outlet_in_the_body_or_a_photo_copyright_is_not_the_outlet() -> None:
     title = "<title>Strikes hit the city | Reuters</title>"
     body = "<p>The strikes were first reported by Reuters.</p><figure><figcaption>\u00a9 Reuters</figcaption></figure>"

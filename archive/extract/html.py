@@ -501,6 +501,10 @@ _PLATFORMS = frozenset({"blogger", "wordpress", "wordpress.com", "medium", "tumb
 _TAGLINE = re.compile(r"\s+(?:\||\u2013|\u2014|-|::|\u00b7|\u2022)\s+")
 
 
+_SOURCE_LABEL = re.compile(r"\u6765\u6e90\s*[:\uff1a]")
+_SOURCE_NAME = re.compile(r"(?:.{0,40}?\s)?\u6765\u6e90\s*[:\uff1a]\s*(?P<name>[^\W\d_][^\s\d:\uff1a|]{1,19})(?=\s|$)")
+
+
 def _outlet_name(value: object) -> str:
     name = _clean(value)
     if not name or len(name) > 100 or _URLISH.search(name):
@@ -522,7 +526,8 @@ def _outlets(page: _Page) -> tuple[list[Fact], set[str]]:
     publisher of the article and the page's organisation node, og:site_name and the WebSite
     node, application-name (each strong), and, counting only where another kind agrees, the
     suffix of <title> / og:title, the names of the link to the home page, copyright and
-    trademark lines, and two witnesses, never the value: the site's account (twitter:site) and
+    trademark lines, a Chinese page's source line ('来源：'), and two witnesses, never the
+    value: the site's account (twitter:site) and
     the domain of the page's URL.
     `resolve` groups the names of one outlet, gives it one
     spelling and drops outlets with less support, a wire agency and an owning company.
@@ -534,6 +539,16 @@ def _outlets(page: _Page) -> tuple[list[Fact], set[str]]:
     for _, holder, rule, line in holders:
         signal = Signal(holder.name, "footer", formal=not holder.company)
         sources.append((signal, rule, f"footer {rule} line", line))
+    # A Chinese page's source line ('来源： 中国日报网 2023-11-17 15:13') names where the story comes
+    # from: the site's own name, or a portal's source it reposts; it counts where another kind agrees.
+    for number, line in enumerate(lines):
+        if "\u6765\u6e90" not in line:
+            continue
+        text = line.strip()
+        if _SOURCE_LABEL.fullmatch(text) and number + 1 < len(lines):
+            text = f"{text} {lines[number + 1].strip()}"  # the label in its own element, the name in the next
+        if match := _SOURCE_NAME.match(text):
+            sources.append((Signal(match["name"], "source-line"), "source-line", "source line", text))
     # A link about the site ('About The Motley Fool') counts where it names the copyright holder:
     # menus also have 'About Health'.
     footers = {holder.name for _, holder, *_ in holders}
