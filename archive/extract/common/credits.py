@@ -653,11 +653,21 @@ def _agency_mark(label: re.Match[str], body: str) -> bool:
 def _closes_caption(text: str, start: int, opener: str) -> bool:
     """Whether the brackets opening at start close a caption: square ones always ('… patient [GETTY]'),
     round ones after a sentence ('… you search. (The Associated Press)'), not after a headline or a
-    term ('electronic records (ePA)', 'It's Complicated (Bloomberg)')."""
+    term ('electronic records (ePA)', 'It's Complicated (Bloomberg)'); without brackets, a credit
+    after a photo's date and a bar ('… 27-06-2012 | Efe')."""
     if opener == "[":
         return True
+    if not opener:
+        return bool(
+            _DATED_BAR.search(text, 0, start)
+        )  # '… on the day. 27-06-2012 | Efe': a photo's date, then its agency
     before = text[: start - 1].rstrip()
     return opener == "(" and (not before or before[-1] in '.!?"\u201d')
+
+
+# A caption's sentence, then its photo's date and a bar ('… the King. 27-06-2012 | Efe'), not a listed
+# story's headline and date ('Markets rally 27-06-2012 | Reuters').
+_DATED_BAR = re.compile(r"(?:^|[.!?\"\u201d]\s+)\d{1,2}[-./]\d{1,2}[-./](?:19|20)\d\d\s*\|\s*$")
 
 
 def _rule(body: str, label: re.Match[str] | None) -> str:
