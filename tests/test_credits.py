@@ -522,6 +522,7 @@ def test_html_traps(body: str) -> None:
         ("\u00a9 Jane Doe/Instagram", {"photographer": "Jane Doe", "agency": "Instagram"}),  # a person's, an agency
         ("\u00a9 Alamy", {"agency": "Alamy"}),  # a photo agency, no news agency
         ("The judge and the prosecutor in Palma. 27-06-2012 | Efe", {"agency": "Efe"}),  # the photo's date, its agency
+        ("The studio's chief at a launch. (Northwind Co.)", {"agency": "Northwind Co."}),  # a company's handout
     ],
 )
 def test_text_forms(line: str, credit: dict[str, str]) -> None:
@@ -542,6 +543,7 @@ def test_text_forms(line: str, credit: dict[str, str]) -> None:
         "\u00a9 Northwind Media/Jane Doe",
         "Copyright \u00a9 Alamy",
         "Markets rally on the news 27-06-2012 | Reuters",  # a listed story's headline, date and source
+        "Shares fell after the company said so (Northwind Inc.)",  # a company named in a sentence
     ],
 )
 def test_text_traps(line: str) -> None:

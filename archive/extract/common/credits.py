@@ -439,9 +439,16 @@ def _one(text: str, *, labelled: bool, bracketed: bool = False, closing: bool = 
             return Credit(name, None)
     elif not (
         _PHOTO_AGENCY.fullmatch(text)
-        or (closing and len(text.split()) <= 4 and text[0].isupper() and (_known(text) or text.lower() in _PLATFORMS))
+        or (
+            closing
+            and len(text.split()) <= 4
+            and text[0].isupper()
+            and (_known(text) or text.lower() in _PLATFORMS or _CORPORATE_WORD.match(text.split()[-1]))
+        )
     ):
-        return None  # '… on Monday. [Getty]': a known agency alone needs brackets
+        # '… on Monday. [Getty]': a known agency alone needs brackets; so does a company's handout
+        # ('… the streaming service. (Walt Disney Co.)').
+        return None
     if any(is_person(p) for p in re.split(r"\s+(?:and|&)\s+", text)) and re.search(r"\s(?:and|&)\s", text):
         return None  # 'Jane Doe and John Roe' as an agency: people, or an image's title
     agency = _agency(text, labelled=True)
