@@ -565,6 +565,10 @@ def test_text_credit_run_into_the_next_element() -> None:
             "A scene from the film, shown on Monday. (AP Photo/Northwind Films, Jane Doe)AP2014",
             {"photographer": "Jane Doe", "agency": "AP", "caption": "A scene from the film, shown on Monday."},
         ),
+        (
+            "The logo outside an office in New York.Reuters",
+            {"agency": "Reuters", "caption": "The logo outside an office in New York."},
+        ),
     ]
     for line, value in cases:
         data = (BODY + line + "\n").encode()
@@ -579,6 +583,8 @@ def test_text_credit_run_into_the_next_element() -> None:
         "Officials met Jane Doe/REUTERS A man walks past",  # not at the line's start, and a space after it
         "Jane Doe/NORTHWINDThe view from the hill",  # no known agency
         "ATHENS (AFP)The Greek government said on Monday it would act",  # more than a code after the bracket
+        "The family moved to St.Louis",  # no credit after the stop
+        "Officials said so.Reuters reported it first",  # a sentence after the stop
     ],
 )
 def test_text_glued_traps(line: str) -> None:

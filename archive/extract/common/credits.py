@@ -117,12 +117,12 @@ _BOUNDARY = re.compile(
 )
 _CLOSERS = {"(": ")", "[": "]"}
 # What a text's credits must contain, in lower case: a label's word, the '/' or '|' between a name and
-# an agency, a photo agency written alone, or the bracket closing a known agency ('(AFP)'). A text whose tail
-# has none of them skips the search.
+# an agency, a photo agency written alone, the bracket closing a known agency ('(AFP)'), or a wire's name run
+# on after a caption ('… in New York.Reuters'). A text whose tail has none of them skips the search.
 CREDIT_WORDS = (
     "/", "|", "photo", "image", "pic", "screen", "credit", "courtesy", "copyright", "\u00a9", "getty", "shutterstock",
     "alamy", "istock", "epa-efe", "foto", "фото", "світлина", "bild", "video", "source", "illustration", "사진",
-    "写真", ")", "]",
+    "写真", ")", "]", "reuters", "afp",
 )  # fmt: skip
 MAX_CREDITS = 300  # characters: enough for three 'Name/Agency via Getty Images' credits
 
@@ -513,9 +513,11 @@ def find(text: str) -> Found | None:
 
 
 # Two elements a paste or a PDF's text runs together with no space: a bracketed credit and a code
-# after it ('… (AP Photo/Jane Doe)AP2014', a picture's number in its own element), and a credit line
-# ending in an agency's capitals and the caption after it ('Jane Doe/REUTERSA jet fighter …').
+# after it ('… (AP Photo/Jane Doe)AP2014', a picture's number in its own element), a caption's
+# sentence and the credit after it ('… in New York.Reuters'), and a credit line ending in
+# an agency's capitals and the caption after it ('Jane Doe/REUTERSA jet fighter …').
 _GLUED_CODE = re.compile(r"(?<=[)\]])[^\W_][^\s()\[\]]{0,19}$")
+_GLUED_END = re.compile(r"(?<=[^\W\d_]{2}[.!?])[A-Z][^.!?]*$")  # '… in New York.Reuters'
 _GLUED_LEAD = re.compile(r"[^/\n]{3,60}?/\s*(?P<agency>[A-Z]{2,}(?: [A-Z]{2,}){0,2})(?=[A-Z](?:[a-z]|\s))")
 
 
@@ -525,6 +527,11 @@ def glued(text: str) -> Found | None:
     code = _GLUED_CODE.search(text)
     if code and (found := _closing(text[: code.start()])) and found.credits[-1].end >= code.start() - 1:
         return found
+    end = _GLUED_END.search(text, max(0, len(text) - 60))
+    credit = _one(text[end.start() :], labelled=False, closing=True) if end else None
+    if end and credit and (credit.photographer or (credit.agency or "").lower() not in _PLATFORMS):
+        # A platform's name alone run on ('… picture.Facebook') is as often a share button's.
+        return Found(end.start(), (Located(end.start(), len(text), credit),), "glued-credit")
     lead = _GLUED_LEAD.match(text)
     if lead and _known(lead["agency"]):
         read = parse(lead.group(), labelled=False)
