@@ -136,6 +136,8 @@ def test_trademark_line_names_the_outlet() -> None:
         ("Strikes hit the city \u2014 www.example.ru", ""),
         ("Strikes hit the city", ""),
         ("\u6771\u4eac\u306e\u30cb\u30e5\u30fc\u30b9\uff1aAFPBB News", "AFPBB News"),
+        ("Strikes hit the city : Kyiv Post", "Kyiv Post"),  # a spaced colon sets the site apart
+        ("Strikes: the city counts the cost", ""),  # a headline's own colon does not
     ],
 )
 def test_title_suffix(title: str, suffix: str) -> None:

@@ -215,7 +215,7 @@ def site_domain(host: str) -> str:
 # The title's suffix
 # ---------------------------------------------------------------------------------------
 
-_TITLE_SEPARATOR = re.compile(r"\s+[|\-\u2013\u2014\u00b7\u2022\u00bb]\s+|\s*[\uff5c\uff1a]\s*")
+_TITLE_SEPARATOR = re.compile(r"\s+[|\-\u2013\u2014\u00b7\u2022\u00bb:]\s+|\s*[\uff5c\uff1a]\s*")
 
 
 def title_suffix(title: str) -> str:
