@@ -549,6 +549,31 @@ def test_a_title_the_print_breaks_up_is_still_shown_but_a_short_one_must_stand_a
     )
 
 
+def test_a_title_s_headline_wrapped_apart_is_still_the_printed_headline() -> None:
+    notes: list[Note] = []
+    title = Fact("title", "Storm floods the valley as the river rises - Daily Record", "pdf-info-title", "raw", key="k")
+    # The headline's last line set apart by a blank line, the site's name printed nowhere.
+    lines = ["Menu", "Storm floods the valley as", "", "the river rises", "By Jane Doe"]
+    cut = pdf._page_title(title, lines, notes)
+    assert cut is not None and (cut.field, cut.value, cut.rule) == (
+        "title",
+        "Storm floods the valley as the river rises",
+        "pdf-info-title-printed",
+    )
+    # The text's reading of one of its lines gives way to it; a title that is no part of it stands.
+    fragment = Fact("title", "Storm floods the valley as", "text:late-headline", "x")
+    other = Fact("title", "Ferry returns to the harbour", "text:headline", "y")
+    assert pdf._fragments_out([fragment, other], [cut], notes) == [other]
+    assert notes[-1].note == "title not taken"
+    # The largest type's paragraph that is the headline's first lines does not make it the metadata's.
+    main = [Fact("title", "Storm floods the valley as", "pdf-largest-type", "z")]
+    assert pdf._as_metadata_headline([cut], main, [str(title.value)], lines) == [cut]
+    # A title that says more than the largest type, and not right below it, is the metadata's.
+    crumb = ["Home > Storm floods the valley as the river rises", "Storm floods the valley as", "", "By Jane Doe"]
+    (meta,) = pdf._as_metadata_headline([cut], main, [str(title.value)], crumb)
+    assert meta.field == "meta_title"
+
+
 @pytest.mark.parametrize("title", ["Forbidden", "Page Not Found: Daily Record", "404 Not Found"])
 def test_an_error_page_s_title_is_no_headline(title: str) -> None:
     notes: list[Note] = []

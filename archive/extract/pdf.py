@@ -144,7 +144,8 @@ def extract(path: Path, *, timeout: float = TIMEOUT) -> Result:
             main = [_as_titled(fact, titles) for fact in _largest_headline(largest)]
             text_facts = _agreeing_titles(text_facts, titles, notes, largest)
             text_facts = _under_the_headline(text_facts, main, titles, notes)
-            facts = _as_metadata_headline(facts, main, titles)
+            text_facts = _fragments_out(text_facts, facts, notes)
+            facts = _as_metadata_headline(facts, main, titles, body)
             if not any(f.field == "title" for f in (*facts, *text_facts)):
                 text_facts += main
             if titles and not any(f.field == "outlet" for f in text_facts):
@@ -1320,6 +1321,33 @@ def _shown(title: str, lines: Sequence[str]) -> bool:
     return len(title.split()) >= _SHOWN_WORDS and _letters(title) in _letters("".join(lines))
 
 
+def _shown_opening(title: str, lines: Sequence[str]) -> str | None:
+    """The longest opening run of a title's parts ('Headline' of 'Headline — Site') that the text
+    shows (`_shown`), a headline's length at least; None if none."""
+    for cut in reversed([m.start() for m in _TITLE_SEPARATOR.finditer(title)]):
+        run = title[:cut].strip()
+        if len(run.split()) >= _SHOWN_WORDS and _shown(run, lines):
+            return run
+    return None
+
+
+def _fragments_out(facts: list[Fact], titles: Sequence[Fact], notes: list[Note]) -> list[Fact]:
+    """Text titles that are only a part of a title the print shows whole (/Title's headline wrapped
+    over lines, its first or last line read as the headline: '… soldiers near' of '… soldiers near
+    barricaded fuel plant') give way to it."""
+    shown = [_same_words(str(t.value)) for t in titles if t.field == "title" and isinstance(t.value, str)]
+    kept: list[Fact] = []
+    for fact in facts:
+        words = _same_words(fact.value) if fact.field == "title" and isinstance(fact.value, str) else ""
+        if words and any(words != whole and words in whole for whole in shown):
+            notes.append(
+                Note("title not taken", f"the printed line {fact.value!r} is a part of the headline /Title states")
+            )
+            continue
+        kept.append(fact)
+    return kept
+
+
 def _page_title(fact: Fact, lines: Sequence[str], notes: list[Note]) -> Fact | None:
     """A browser's /Title is the page's <title>: cite the headline part of it the page prints; a
     title the page prints nowhere is kept, as stated, as the metadata's headline (`meta_title`,
@@ -1332,6 +1360,9 @@ def _page_title(fact: Fact, lines: Sequence[str], notes: list[Note]) -> Fact | N
         return Fact("title", headline, "pdf-info-title-printed", fact.evidence, key=fact.key)
     if headline is not None or _shown(fact.value, lines):
         return fact
+    if run := _shown_opening(fact.value, lines):
+        # 'Headline — Site' whose headline the print wraps over lines a column's text runs between.
+        return Fact("title", run, "pdf-info-title-printed", fact.evidence, key=fact.key)
     if error_title(fact.value):
         notes.append(Note("title not taken", f"{fact.key} {fact.value!r} is an error page's title"))
         return None
@@ -1419,19 +1450,43 @@ def _within(title: str, headline: str) -> bool:
     return "".join(title.split()) in "".join(headline.split())
 
 
-def _as_metadata_headline(facts: list[Fact], main: Sequence[Fact], titles: Sequence[str]) -> list[Fact]:
+def _as_metadata_headline(
+    facts: list[Fact], main: Sequence[Fact], titles: Sequence[str], lines: Sequence[str] = ()
+) -> list[Fact]:
     """Where the print's one headline in its largest type is the one /Title states, a /Title that
     says more ('Headline from Site', shown in a breadcrumb) is the metadata's headline
-    (`meta_title`), not the printed one."""
+    (`meta_title`), not the printed one; unless the more is the headline's own last line, printed
+    right below it (a wrapped headline whose last line is set apart: `_continues`)."""
     if not main or not isinstance(main[0].value, str) or not any(agrees(main[0].value, t) for t in titles):
         return facts
     headline = main[0].value
     return [
         Fact("meta_title", f.value, f.rule, f.evidence, f.start, f.end, f.key)
-        if f.field == "title" and isinstance(f.value, str) and not _within(f.value, headline)
+        if f.field == "title"
+        and isinstance(f.value, str)
+        and not _within(f.value, headline)
+        and not _continues(headline, f.value, lines)
         else f
         for f in facts
     ]
+
+
+_CONTINUATION_LINES = 2  # lines below a headline's paragraph that may hold the rest of it
+
+
+def _continues(head: str, whole: str, lines: Sequence[str]) -> bool:
+    """Whether `whole` is `head` and more, the more printed on the lines right below the line that
+    ends with `head` ('… soldiers near' / 'barricaded fuel plant'), blank lines between."""
+    start, full = _letters(head), _letters(whole)
+    if not start or not full.startswith(start) or full == start:
+        return False
+    rest = full[len(start) :]
+    for number, line in enumerate(lines):
+        if _letters(line).endswith(start):
+            below = [text for text in lines[number + 1 : number + 1 + 2 * _CONTINUATION_LINES] if text.strip()]
+            if _letters("".join(below[:_CONTINUATION_LINES])).startswith(rest):
+                return True
+    return False
 
 
 def _title_spacing(headline: str, titles: Sequence[str]) -> str | None:
