@@ -523,6 +523,10 @@ def test_html_traps(body: str) -> None:
         ("\u00a9 Alamy", {"agency": "Alamy"}),  # a photo agency, no news agency
         ("The judge and the prosecutor in Palma. 27-06-2012 | Efe", {"agency": "Efe"}),  # the photo's date, its agency
         ("The studio's chief at a launch. (Northwind Co.)", {"agency": "Northwind Co."}),  # a company's handout
+        (
+            "A car at the show. Photo: Jane Doe, AP / Copyright 2019 The Associated Press. All rights reserved.",
+            {"photographer": "Jane Doe", "agency": "AP"},
+        ),  # the agency's notice after the credit
     ],
 )
 def test_text_forms(line: str, credit: dict[str, str]) -> None:

@@ -509,7 +509,16 @@ def find(text: str) -> Found | None:
     In a line of roles ('Text by Jane Doe | Photography by John Roe | Produced by …') the labelled
     credit between separators counts too. A credit another element's text runs into, in a paste or a
     PDF's text, is read too (`glued`)."""
+    notice = _AGENCY_NOTICE.search(text, max(0, len(text) - MAX_CREDITS))
+    if notice:  # 'Photo: Jane Doe, AP / Copyright 2019 The Associated Press. All rights reserved.'
+        text = text[: notice.start()]
     return _closing(text) or _segment(text) or _credit_list(text) or glued(text)
+
+
+# The agency's copyright notice a caption's credit carries after a slash (Hearst's papers print it so).
+_AGENCY_NOTICE = re.compile(
+    r"(?<=\w)\s*/\s*(?:(?i:copyright)\s*\u00a9?|\u00a9)\s*(?:19|20)\d\d\b[^/|]{0,80}?(?i:all\s+rights\s+reserved)\.?\s*$"
+)
 
 
 # Two elements a paste or a PDF's text runs together with no space: a bracketed credit and a code
