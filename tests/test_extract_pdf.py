@@ -49,7 +49,7 @@ def assert_valid(result: Result) -> None:
 
 def test_identity() -> None:
     assert NAME == "pdf"
-    assert VERSION == "1.8.0"  # 1.8.0: Kangxi radicals as ideographs, a headline past a menu column
+    assert VERSION == "1.9.0"  # 1.9.0: a headline wrapped apart, an agency's notice after a credit
 
 
 @pytest.mark.parametrize("path", FIXTURES, ids=[p.stem for p in FIXTURES])

@@ -56,7 +56,7 @@ def assert_valid(data: bytes, found: list[Extracted]) -> None:
 
 def test_identity() -> None:
     assert NAME == "plaintext"
-    assert VERSION == "1.9.0"  # 1.9.0: dates in 18 more languages, a list widget's heading
+    assert VERSION == "1.10.0"  # 1.10.0: a footer's self-statement, glued credits, a section label
 
 
 # ---------------------------------------------------------------------------------------

@@ -85,7 +85,7 @@ from archive.extract.common.printed import Printed
 from archive.extract.common.text import fold, has_any
 
 NAME = "html"
-VERSION = "1.10.0"
+VERSION = "1.11.0"
 MEDIA_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
 FIELDS = ("outlet", "published", "modified", "title", "meta_title", "author", "credit", "url", "language")

@@ -80,7 +80,7 @@ from archive.extract.common.names import capitalize_words, is_person_name, shout
 from archive.extract.common.text import spaceless
 
 NAME = "pdf"
-VERSION = "1.8.0"
+VERSION = "1.9.0"
 MEDIA_TYPES = frozenset({"application/pdf"})
 
 TIMEOUT = 60.0  # seconds for the whole parse, metadata and text

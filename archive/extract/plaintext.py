@@ -68,7 +68,7 @@ from archive.extract.common.outlets import is_section, outlet_key
 from archive.extract.common.text import fold, has_any, spaceless
 
 NAME = "plaintext"
-VERSION = "1.9.0"
+VERSION = "1.10.0"
 MEDIA_TYPES = frozenset({"text/plain"})
 MAX_BYTES = 16 << 20  # the whole text is read, and the rules are linear in it: bound it
 

@@ -33,9 +33,9 @@ class Registration:
 
 
 REGISTRATIONS: tuple[Registration, ...] = (
-    Registration("plaintext", "1.9.0", "archive.extract.plaintext", frozenset({"text/plain"})),
-    Registration("html", "1.10.0", "archive.extract.html", frozenset({"text/html", "application/xhtml+xml"})),
-    Registration("pdf", "1.8.0", "archive.extract.pdf", frozenset({"application/pdf"})),
+    Registration("plaintext", "1.10.0", "archive.extract.plaintext", frozenset({"text/plain"})),
+    Registration("html", "1.11.0", "archive.extract.html", frozenset({"text/html", "application/xhtml+xml"})),
+    Registration("pdf", "1.9.0", "archive.extract.pdf", frozenset({"application/pdf"})),
     Registration(
         "image", "1.2.0", "archive.extract.image", frozenset({"image/jpeg", "image/png", "image/tiff", "image/webp"})
     ),
