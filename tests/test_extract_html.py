@@ -94,7 +94,7 @@ STORY = (
 
 def test_identity() -> None:
     assert NAME == "html"
-    assert VERSION == "1.11.0"  # 1.11.0: credits run on in a paste, a photo's date before its agency, a Chinese source line
+    assert VERSION == "1.11.0"  # 1.11.0: glued credits, a photo's date before its agency, a Chinese source line
 
 
 # ---------------------------------------------------------------------------------------
