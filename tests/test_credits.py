@@ -443,6 +443,15 @@ def test_html_credit_on_the_last_line_of_a_caption() -> None:
     assert found == [{"photographer": "Jane Doe", "caption": "A street in Kyiv on Monday"}]
 
 
+def test_html_credit_on_the_first_line_of_a_caption() -> None:
+    caption = '<div class="image-caption"><span class="tiny">{}</span><br><span>A street in Kyiv on Monday</span></div>'
+    body = '<div class="article-image"><img src="a.jpg">' + caption + "</div>"
+    found = [f.value for f in html.extract(page(body.format("\u00a9 Northwind News"))).facts if f.field == "credit"]
+    assert found == [{"agency": "Northwind News", "caption": "A street in Kyiv on Monday"}]
+    # Without a label the first line is the caption's own.
+    assert [f for f in html.extract(page(body.format("Jane Doe at home"))).facts if f.field == "credit"] == []
+
+
 def test_html_line_of_roles_broken_after_a_label() -> None:
     body = (
         '<div class="contributors"><span>Text by Jane Doe</span> | <span>Photography by</span>'

@@ -1912,6 +1912,8 @@ def _figure_credits(page: _Page) -> list[_Credit]:
         caption, read, evidence = _caption_credits(text)
         if not read:
             caption, read, evidence = _last_line_credits(_text(element, skip))
+        if not read:
+            caption, read, evidence = _first_line_credits(_text(element, skip))
         found.extend(_Credit(c.value(caption), "figcaption", "figcaption", evidence) for c in read)
     return found
 
@@ -1925,6 +1927,17 @@ def _last_line_credits(text: str) -> tuple[str, list[creditlib.Credit], str]:
         return creditlib.caption(" ".join(text.split())), [], ""
     evidence = last[found.credits[0].start : found.credits[-1].end]
     return creditlib.caption(" ".join(head.split())), [c.credit for c in found.credits], evidence
+
+
+def _first_line_credits(text: str) -> tuple[str, list[creditlib.Credit], str]:
+    """A caption whose first line, before a line break, is a labelled credit line and nothing else
+    ('© Fox News<br>Sean Hannity interviews …'): a credit set over its caption. Without a label
+    ('©', 'Photo:') a first line is the caption's own."""
+    first, _, rest = text.strip().partition("\n")
+    read = creditlib.parse(first, labelled=False) if first and rest.strip() and len(first) <= _MAX_CREDIT_TEXT else []
+    if not read:
+        return creditlib.caption(" ".join(text.split())), [], ""
+    return creditlib.caption(" ".join(rest.split())), read, " ".join(first.split())
 
 
 def _linked_source(element: Element, text: str, credit: creditlib.Credit) -> creditlib.Credit:
