@@ -452,6 +452,23 @@ def test_html_credit_on_the_first_line_of_a_caption() -> None:
     assert [f for f in html.extract(page(body.format("Jane Doe at home"))).facts if f.field == "credit"] == []
 
 
+@pytest.mark.parametrize(
+    ("label", "credits"),
+    [
+        ('<label><i class="fi-camera"> </i>Northwind</label>', [{"agency": "Northwind"}]),
+        ('<span><i class="fa fa-camera"></i> Jane Doe</span>', [{"photographer": "Jane Doe"}]),
+        ('<a href="/gallery"><i class="fa fa-camera"></i> Northwind</a>', []),  # a gallery's link
+        ('<span><i class="fa fa-camera"></i> 12 photos</span>', []),  # a count
+        ('<span><i class="fa fa-calendar"></i> Northwind</span>', []),  # another icon
+    ],
+)
+def test_html_credit_a_camera_icon_labels(label: str, credits: list[dict[str, str]]) -> None:
+    head = '<h2 class="subtitle">A new car for the city</h2>'
+    body = f'<article>{head}<div class="post-info">{label}</div>{STORY}</article>'
+    found = [f.value for f in html.extract(page(body)).facts if f.field == "credit"]
+    assert [{k: v for k, v in c.items() if k != "caption"} for c in found if isinstance(c, dict)] == credits
+
+
 def test_html_line_of_roles_broken_after_a_label() -> None:
     body = (
         '<div class="contributors"><span>Text by Jane Doe</span> | <span>Photography by</span>'

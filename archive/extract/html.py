@@ -1753,7 +1753,7 @@ def _is_credit_element(element: Element, page: _Page) -> bool:
     beside an image. The element's own markup is tested first: most elements have none of it."""
     prop = (element.get("itemprop") or "").strip()
     marks = _marks(element)
-    strong = prop == "creditText" or bool(_CREDIT_WORDS.search(marks))
+    strong = prop == "creditText" or bool(_CREDIT_WORDS.search(marks)) or _camera_label(element, page)
     in_figure = bool(_IN_FIGURE_WORDS.search(marks))
     structured = prop in _CREDIT_PROPS or element.tag == "cite"
     near = structured or bool(_NEAR_IMAGE_WORDS.search(marks) or _SOURCE_WORD.search(marks))
@@ -1777,6 +1777,31 @@ def _is_credit_element(element: Element, page: _Page) -> bool:
     # A 'source' or 'attribution' beside an image credits it, unless the block is a listed story (a
     # headline's link), where it names where the story comes from.
     return not any(len(_line(a)) > _LINK_TEXT for a in container.iter("a") if not _contains(element, a))
+
+
+# An icon font's camera ('<label><i class="fi-camera"></i>Nissan</label>', 'fa fa-camera'): the
+# photo's label drawn as a glyph.
+_CAMERA_ICON = re.compile(r"(?:^|[\s_-])camera(?:$|[\s_-])", re.I)
+_ICON_TAGS = frozenset({"i", "span", "svg", "em"})
+
+
+def _camera_label(element: Element, page: _Page) -> bool:
+    """Whether element is a short label that a camera icon opens ('<label><i class="fi-camera"></i>
+    Nissan</label>'): a photo's credit, as 'Photo:' would say. Not a link (a gallery's 'View photos'),
+    not interface text, no count ('12 photos')."""
+    first = next(iter(element), None)
+    if first is None or not isinstance(first.tag, str) or first.tag not in _ICON_TAGS:
+        return False
+    if (
+        (element.text or "").strip()
+        or first.text_content().strip()
+        or not _CAMERA_ICON.search(first.get("class") or "")
+    ):
+        return False
+    text = _line(element)
+    if not text or len(text) > 60 or any(c.isdigit() for c in text) or bylines.is_interface(text):
+        return False
+    return element.tag != "a" and not _inside(element, "a", page.scope) and element.find(".//a") is None
 
 
 _PHOTO_BLOCK = re.compile(r"photo|image|\bimg|\bpic", re.I)
