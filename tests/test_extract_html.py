@@ -534,6 +534,17 @@ def test_the_visible_text_s_date_comes_before_htmldate_s_guess() -> None:
     assert [(f.value, f.rule) for f in facts_of(bare, "published")] == [("2022-03-20", "htmldate")]
 
 
+def test_the_visible_date_under_a_headline_below_the_menu() -> None:
+    # No markup states the date; the date line stands under the headline, below a long menu: each
+    # block is set apart as a browser's copy sets it.
+    menu = "<ul>" + "".join(f"<li>{w}</li>" for w in ("News", "Politics", "World", "Sports", "Video", "Area")) + "</ul>"
+    head = "<h1>Strikes hit the city overnight</h1><div>June 18, 2018 10:01 Dispatch: Kano/Nigeria</div>"
+    found = facts_of(
+        extract(page("", "<nav>" + menu * 6 + "</nav><article>" + head + STORY + "</article>")), "published"
+    )
+    assert [(f.value, f.rule) for f in found] == [("2018-06-18", "text:headline-date")]
+
+
 def test_a_front_page_gets_no_date_from_htmldate() -> None:
     # A site's front page (canonical URL its root) lists stories: their dates are not its own.
     body = '<article><h1>Headline here</h1><div data-date="2022-03-20">March 20</div>' + STORY + "</article>"

@@ -2448,6 +2448,9 @@ def _visible_text_date(page: _Page) -> _Cand | None:
     text = page.visible_text()
     if len(text) > _DATE_TEXT:  # the header and the story's start are read; the rest costs time only
         text = text[: text.rfind("\n", 0, _DATE_TEXT) + 1 or _DATE_TEXT]
+    # A browser's copy sets blocks apart by blank lines, which the plain-text rules read as a
+    # headline's or a date's line standing alone: one line per block here, so each is set apart.
+    text = text.replace("\n", "\n\n")
     for e in _plaintext(text):
         if e.field == "published" and isinstance(e.value, str):
             return _Cand(e.value, f"text:{e.rule}", "visible text", e.evidence)
