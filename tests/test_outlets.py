@@ -137,6 +137,10 @@ def test_trademark_line_names_the_outlet() -> None:
         ("Strikes hit the city", ""),
         ("\u6771\u4eac\u306e\u30cb\u30e5\u30fc\u30b9\uff1aAFPBB News", "AFPBB News"),
         ("Strikes hit the city : Kyiv Post", "Kyiv Post"),  # a spaced colon sets the site apart
+        (
+            "\u57ce\u5e02\u906d\u5230\u7a7a\u88ad-\u6cb3\u8c37\u65e5\u62a5",
+            "\u6cb3\u8c37\u65e5\u62a5",
+        ),  # a hyphen between CJK
         ("Strikes: the city counts the cost", ""),  # a headline's own colon does not
     ],
 )

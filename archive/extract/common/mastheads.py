@@ -215,7 +215,11 @@ def site_domain(host: str) -> str:
 # The title's suffix
 # ---------------------------------------------------------------------------------------
 
-_TITLE_SEPARATOR = re.compile(r"\s+[|\-\u2013\u2014\u00b7\u2022\u00bb:]\s+|\s*[\uff5c\uff1a]\s*")
+# Between a title's parts: ' | ', ' - ', ' : ' and the like, a full-width bar or colon ('…：日本経済新聞'),
+# a hyphen or an underscore between CJK characters ('…需求-新华网', '…报道_新浪新闻').
+_TITLE_SEPARATOR = re.compile(
+    r"\s+[|\-\u2013\u2014\u00b7\u2022\u00bb:]\s+|\s*[\uff5c\uff1a]\s*|(?<=[\u3040-\u9fff])[-_](?=[\u3040-\u9fff])"
+)
 
 
 def title_suffix(title: str) -> str:
