@@ -973,13 +973,11 @@ def _time_field(element: Element) -> str:
 # title
 # ---------------------------------------------------------------------------------------
 
-_TITLE_SEPARATOR = re.compile(r"\s+[|\-\u2013\u2014:\u00b7\u2022\u00bb]\s+")
-
 
 def _strip_site(title: str, outlet_keys: set[str]) -> str:
     """'Headline | Section | The Guardian' -> 'Headline | Section' when the Guardian is the outlet."""
-    parts = _TITLE_SEPARATOR.split(title)
-    separators = _TITLE_SEPARATOR.findall(title)
+    parts = mastheads.TITLE_SEPARATOR.split(title)
+    separators = mastheads.TITLE_SEPARATOR.findall(title)
     if len(parts) > 1 and _outlet_key(parts[-1]) in outlet_keys:
         return "".join(p + s for p, s in zip(parts[:-2], separators[:-1], strict=False)) + parts[-2]
     return title
@@ -1103,7 +1101,7 @@ def _site_page(page: _Page, title: str, outlet_keys: set[str]) -> bool:
             meta.get("content") or ""
         ).strip() == "article":
             return False
-    return _home_page(page) or _outlet_key(_TITLE_SEPARATOR.split(title, maxsplit=1)[0]) in outlet_keys
+    return _home_page(page) or _outlet_key(mastheads.TITLE_SEPARATOR.split(title, maxsplit=1)[0]) in outlet_keys
 
 
 def _title(page: _Page, outlet_keys: set[str]) -> list[Fact]:

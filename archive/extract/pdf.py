@@ -75,7 +75,7 @@ from archive.extract.api import Document, Fact, FunctionExtractor, Note, Result
 from archive.extract.common.dates import When, same_time
 from archive.extract.common.headlines import agrees, error_title
 from archive.extract.common.headlines import starts as opens_with
-from archive.extract.common.mastheads import site_domain, title_outlet
+from archive.extract.common.mastheads import TITLE_SEPARATOR, site_domain, title_outlet
 from archive.extract.common.names import capitalize_words, is_person_name, shouting
 from archive.extract.common.text import spaceless
 
@@ -1239,11 +1239,6 @@ def _text_facts(
 # A browser names itself in /Creator (its user agent: "Mozilla/5.0 ... HeadlessChrome/...") or
 # /Producer ("Skia/PDF m120" for Chromium, "cairo" only with Firefox's user agent beside it).
 _BROWSER = re.compile(r"Mozilla/\d|Chrome/|Chromium|Firefox/|Safari/|Skia/PDF|\bEdg/")
-# Between a <title>'s parts: ' | ', ' - ', ' -- ', ' / ', ': ', a full-width bar or colon ('：日本経済新聞'),
-# a hyphen between CJK characters ('需求-新华网').
-_TITLE_SEPARATOR = re.compile(
-    r"\s+(?:[|\-\u2013\u2014:\u00b7\u2022\u00bb/]|--)\s+|\s*[\uff5c\uff1a]\s*|(?<=[\u3040-\u9fff])[-_](?=[\u3040-\u9fff])"
-)
 _HEADLINE_LINES = 3  # a printed headline wraps over at most this many lines
 
 
@@ -1278,7 +1273,7 @@ def _headline_in_title(title: str, lines: Sequence[str]) -> str | None:
     part is printed. The headline opens the title or holds its longest part, and is not its last
     part alone: another part printed alone is the site's name in the masthead or a section's in
     the menu ('Headline - Business Insider', 'Headline | Latest News | Daily Star')."""
-    cuts = [(m.start(), m.end()) for m in _TITLE_SEPARATOR.finditer(title)]
+    cuts = [(m.start(), m.end()) for m in TITLE_SEPARATOR.finditer(title)]
     starts = [0] + [end for _, end in cuts]
     ends = [start for start, _ in cuts] + [len(title)]
     longest = max(range(len(starts)), key=lambda k: _width(title[starts[k] : ends[k]]))
@@ -1324,7 +1319,7 @@ def _shown(title: str, lines: Sequence[str]) -> bool:
 def _shown_opening(title: str, lines: Sequence[str]) -> str | None:
     """The longest opening run of a title's parts ('Headline' of 'Headline — Site') that the text
     shows (`_shown`), a headline's length at least; None if none."""
-    for cut in reversed([m.start() for m in _TITLE_SEPARATOR.finditer(title)]):
+    for cut in reversed([m.start() for m in TITLE_SEPARATOR.finditer(title)]):
         run = title[:cut].strip()
         if len(run.split()) >= _SHOWN_WORDS and _shown(run, lines):
             return run
@@ -1498,7 +1493,7 @@ def _title_spacing(headline: str, titles: Sequence[str]) -> str | None:
     ('…の成否\u3000（写真＝ロイター）'): its opening, up to a word's end, is taken."""
     letters = _bare(headline)
     for title in titles:
-        cuts = list(_TITLE_SEPARATOR.finditer(title))
+        cuts = list(TITLE_SEPARATOR.finditer(title))
         starts = [0, *(m.end() for m in cuts)]
         ends = [*(m.start() for m in cuts), len(title)]
         for first, start in enumerate(starts):

@@ -215,10 +215,10 @@ def site_domain(host: str) -> str:
 # The title's suffix
 # ---------------------------------------------------------------------------------------
 
-# Between a title's parts: ' | ', ' - ', ' : ' and the like, a full-width bar or colon ('…：日本経済新聞'),
-# a hyphen or an underscore between CJK characters ('…需求-新华网', '…报道_新浪新闻').
-_TITLE_SEPARATOR = re.compile(
-    r"\s+[|\-\u2013\u2014\u00b7\u2022\u00bb:]\s+|\s*[\uff5c\uff1a]\s*|(?<=[\u3040-\u9fff])[-_](?=[\u3040-\u9fff])"
+# Between a <title>'s parts: ' | ', ' - ', ' -- ', ' / ', ' : ' and the like, a full-width bar or colon
+# ('…：日本経済新聞'), a hyphen or an underscore between CJK characters ('…需求-新华网', '…报道_新浪新闻').
+TITLE_SEPARATOR = re.compile(
+    r"\s+(?:[|\-\u2013\u2014:\u00b7\u2022\u00bb/]|--)\s+|\s*[\uff5c\uff1a]\s*|(?<=[\u3040-\u9fff])[-_](?=[\u3040-\u9fff])"
 )
 
 
@@ -227,7 +227,7 @@ def title_suffix(title: str) -> str:
     part is no name (a URL, a sentence)."""
     if len(title) > 1000:
         return ""
-    parts = _TITLE_SEPARATOR.split(title.strip())
+    parts = TITLE_SEPARATOR.split(title.strip())
     if len(parts) < 2 or not parts[0].strip():
         return ""
     return _name(parts[-1])
