@@ -182,6 +182,16 @@ def test_a_pasted_page_headline_is_under_the_menu_and_over_the_byline() -> None:
     assert text_titles(text) == [("Council approves the new budget after a long night", "late-headline")]
 
 
+def test_a_long_block_of_header_furniture_under_the_headline() -> None:
+    # Counts, share buttons and a section's name stacked with the date in one block (no blank line).
+    furniture = "3.409\nreads\nNo comments\nFacebook\n0\nTwitter\nPinterest\n0\nemail\nFilm\nMarch 3, 2022\n\n"
+    text = MENU + "Council approves the new budget after a long night\n\n" + furniture + STORY_TEXT
+    assert text_titles(text) == [("Council approves the new budget after a long night", "late-headline")]
+    # As many short lines set apart by blank lines are a list of other things, not a header's block.
+    apart = furniture.replace("\n", "\n\n")
+    assert text_titles(MENU + "Council approves the new budget after a long night\n\n" + apart + STORY_TEXT) == []
+
+
 def test_a_standfirst_without_a_period_is_not_the_headline() -> None:
     text = (
         MENU + "Council approves the new budget after a long night\n\n"

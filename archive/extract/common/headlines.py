@@ -79,6 +79,7 @@ def error_title(text: str) -> bool:
 
 _WINDOW = 40  # nonblank lines above the story's start that may hold its header
 _SKIP = 8  # nonblank lines of byline, date, share buttons or captions between headline and story
+_BLOCK_SKIP = 16  # lines of the byline's own block (no blank line between them) so skipped
 _TRIES = 3  # byline or date blocks above the story to look above, the nearest first
 _SENTENCES = 2  # standfirst and caption lines that may stand between the headline and the byline
 _CHAIN = 3  # headline-like blocks in a row beyond this are a list of other stories
@@ -271,8 +272,8 @@ def _headline_above(
                 return None
         position += 1
         skipped += 1
-        if skipped > _SKIP:
-            return None
+        if skipped > (_BLOCK_SKIP if block else _SKIP):
+            return None  # in the byline's own block its furniture may run longer ('3.409' / 'letture' / shares)
     chain: list[int] = []
     while position < len(above) and candidate(above[position]):
         chain.append(above[position])
