@@ -527,8 +527,7 @@ def _outlets(page: _Page) -> tuple[list[Fact], set[str]]:
     node, application-name (each strong), and, counting only where another kind agrees, the
     suffix of <title> / og:title, the names of the link to the home page, copyright and
     trademark lines, a Chinese page's source line ('来源：'), and two witnesses, never the
-    value: the site's account (twitter:site) and
-    the domain of the page's URL.
+    value: the site's account (twitter:site) and the domain of the page's URL.
     `resolve` groups the names of one outlet, gives it one
     spelling and drops outlets with less support, a wire agency and an owning company.
     """

@@ -531,8 +531,9 @@ _GLUED_LEAD = re.compile(r"[^/\n]{3,60}?/\s*(?P<agency>[A-Z]{2,}(?: [A-Z]{2,}){0
 
 
 def glued(text: str) -> Found | None:
-    """Credits run into by the next element's text (see `_GLUED_CODE`, `_GLUED_LEAD`): the credit must
-    read as one where the elements meet, and a leading one must end in a known agency's name."""
+    """Credits run into by the next element's text (see `_GLUED_CODE`, `_GLUED_END`, `_GLUED_LEAD`):
+    the credit must read as one where the elements meet, and a leading one must end in a known
+    agency's name."""
     code = _GLUED_CODE.search(text)
     if code and (found := _closing(text[: code.start()])) and found.credits[-1].end >= code.start() - 1:
         return found
@@ -680,10 +681,8 @@ def _closes_caption(text: str, start: int, opener: str) -> bool:
     after a photo's date and a bar ('… 27-06-2012 | Efe')."""
     if opener == "[":
         return True
-    if not opener:
-        return bool(
-            _DATED_BAR.search(text, 0, start)
-        )  # '… on the day. 27-06-2012 | Efe': a photo's date, then its agency
+    if not opener:  # '… on the day. 27-06-2012 | Efe': a photo's date, then its agency
+        return bool(_DATED_BAR.search(text, 0, start))
     before = text[: start - 1].rstrip()
     return opener == "(" and (not before or before[-1] in '.!?"\u201d')
 
