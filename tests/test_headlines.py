@@ -121,6 +121,18 @@ def test_a_masthead_h1_is_no_headline_even_without_metadata_to_check_it() -> Non
     assert titles(page("", body)) == []
 
 
+def test_the_hatom_entry_title_is_the_headline_where_only_the_site_s_title_states_one() -> None:
+    entry = (
+        '<table class="hnews hentry"><tr><td><p><span class="headline entry-title">{}</span></p>{}</td></tr></table>'
+    )
+    head = "<title>News from the Valley Gazette</title>"
+    body = entry.format("Council approves the new budget after a long night", STORY)
+    assert titles(page(head, body)) == [("Council approves the new budget after a long night", "hentry-title")]
+    # An index of entries says which is this page's no more than the site's title does.
+    two = entry.format("Council approves the budget", "") + entry.format("Ferry returns", STORY)
+    assert [rule for _, rule in titles(page(head, two))] == ["title-element"]
+
+
 def test_a_related_story_heading_is_not_the_headline() -> None:
     body = (
         "<main><h2>Council approves the new budget</h2>" + STORY + "<section><h1>Bridge reopens after repairs</h1>"

@@ -1067,7 +1067,27 @@ def _visible_title(page: _Page, metas: list[tuple[_Cand, str]], outlet_keys: set
         return None
     if texts and (page.scope.tag == "article" or len(texts) == 1):
         return _Cand(texts[0][1], "h1", "h1", _line(texts[0][0]))
-    return None
+    return _hentry_title(page, outlet_keys)
+
+
+def _hentry_title(page: _Page, outlet_keys: set[str]) -> _Cand | None:
+    """The hAtom microformat's headline where nothing else gives one: the one element classed
+    'entry-title' inside the page's one 'hentry' ('<table class="hnews hentry"> … <span
+    class="headline entry-title">Headline</span>'), not in page furniture."""
+    entries = [e for e in page.root.iter() if isinstance(e.tag, str) and "hentry" in _classes(e)]
+    if len(entries) != 1:
+        return None  # a list of entries (an index page), or none
+    titles = [e for e in entries[0].iter() if isinstance(e.tag, str) and "entry-title" in _classes(e)]
+    if len(titles) != 1 or page.in_chrome(titles[0]):
+        return None
+    text = _line(titles[0])
+    if not text or len(text) > 400 or _outlet_key(text) in outlet_keys or headlines.error_title(text):
+        return None
+    return _Cand(text, "hentry-title", ".hentry .entry-title", text)
+
+
+def _classes(element: Element) -> list[str]:
+    return (element.get("class") or "").lower().split()
 
 
 def _heading_text(element: Element, metas: list[str]) -> str:
