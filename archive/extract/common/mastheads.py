@@ -152,14 +152,8 @@ _STATEMENT = re.compile(
     r"|(?P<pname>(?:The\s+)?[^\W_][\w.&'\u2019-]*(?:\s+[^\W_][\w.&'\u2019-]*){0,4}?)"
     r"\s+is\s+(?:published|owned|operated|produced)\s+by"
 )
-# The party named after the statement ends in a company's or a group's word, not a person's name or a
-# team's: 'Future US Inc', 'The Slate Group', 'CA Digital Media', 'Bauer Media Entertainment Network'.
-_COMPANY_WORDS = frozenset(
-    """
-    inc llc ltd limited plc corp corporation company group network media holdings publishing publications
-    interactive broadcasting enterprises gmbh
-    """.split()  # noqa: SIM905
-)
+# The party named after the statement is a company or a group (`outlets.is_company`), not a person or a
+# team: 'Future US Inc', 'The Slate Group', 'CA Digital Media', 'Bauer Media Entertainment Network'.
 _PARTY_END = re.compile(r"\s*(?:[,;(]|\.\s|\.$|\s[-\u2013\u2014]\s)")
 MAX_STATEMENT = 240  # characters: the statement and a sentence after it ('Visit our corporate site.')
 
@@ -175,8 +169,8 @@ def self_statement(line: str) -> Holder | None:
         return None
     group = "name" if match["name"] else "pname"
     raw = match[group]
-    party = _PARTY_END.split(line[match.end() : match.end() + 80], maxsplit=1)[0].split()
-    if not party or party[-1].strip(".").casefold() not in _COMPANY_WORDS:
+    party = _PARTY_END.split(line[match.end() : match.end() + 80], maxsplit=1)[0]
+    if not is_company(party):
         return None
     name = _name(raw)
     words = name.split()
